@@ -1,0 +1,7 @@
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: ['./src/catalogue/catalogue.schema.ts', './src/registry/registry.schema.ts', './src/imports/imports.schema.ts'],
+  out: './src/db/migrations',
+});

@@ -1,0 +1,81 @@
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../db/client.js';
+import { adminUnits, adminUnitSuccessors, catalogueIssues } from './catalogue.schema.js';
+
+/** All SQL of the catalogue module. Rows are `adminUnits.$inferSelect`. */
+export type UnitRow = typeof adminUnits.$inferSelect;
+
+/** Every unit carrying `code` (a code can name an old unit and a new one). */
+export function unitsByCode(db: Db, code: string): Promise<UnitRow[]> {
+  return db.select().from(adminUnits).where(eq(adminUnits.code, code)).orderBy(asc(adminUnits.validFrom));
+}
+
+export async function unitById(db: Db, id: number): Promise<UnitRow | undefined> {
+  const [row] = await db.select().from(adminUnits).where(eq(adminUnits.id, id));
+  return row;
+}
+
+export function unitsByIds(db: Db, ids: number[]): Promise<UnitRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.select().from(adminUnits).where(inArray(adminUnits.id, ids));
+}
+
+/** Current children of a unit (province → communes, commune → villages). */
+export function currentChildren(db: Db, parentId: number): Promise<UnitRow[]> {
+  return db
+    .select()
+    .from(adminUnits)
+    .where(and(eq(adminUnits.parentId, parentId), isNull(adminUnits.validTo)));
+}
+
+/** Current provinces. */
+export function provinces(db: Db): Promise<UnitRow[]> {
+  return db.select().from(adminUnits).where(eq(adminUnits.level, 'province')).orderBy(asc(adminUnits.code));
+}
+
+/** Units of one current province used to resolve names: current communes, their villages, and dissolved communes and districts. */
+export function unitsOfProvince(db: Db, provinceCode: string): Promise<UnitRow[]> {
+  return db.select().from(adminUnits).where(eq(adminUnits.provinceCode, provinceCode));
+}
+
+/** predecessor → successor pairs touching the given unit ids (either side). */
+export function successionOf(db: Db, ids: number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(adminUnitSuccessors)
+    .where(sql`${adminUnitSuccessors.predecessorId} in ${ids} or ${adminUnitSuccessors.successorId} in ${ids}`);
+}
+
+/** Successor pairs for dissolved units of one province. */
+export function successionInProvince(db: Db, provinceCode: string) {
+  return db
+    .select({ predecessorId: adminUnitSuccessors.predecessorId, successorId: adminUnitSuccessors.successorId })
+    .from(adminUnitSuccessors)
+    .innerJoin(adminUnits, eq(adminUnits.id, adminUnitSuccessors.predecessorId))
+    .where(eq(adminUnits.provinceCode, provinceCode));
+}
+
+/** Units whose search key contains `q` (already a search key), current first, at most `limit`. */
+export function searchUnits(db: Db, q: string, limit: number): Promise<UnitRow[]> {
+  return db
+    .select()
+    .from(adminUnits)
+    .where(sql`${adminUnits.searchKey} like ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'}`)
+    .orderBy(sql`${adminUnits.validTo} is not null`, asc(adminUnits.level), asc(adminUnits.searchKey))
+    .limit(limit);
+}
+
+/** Creates a village under a commune; its code is the commune code + "." + a 3-digit sequence. */
+export async function insertVillage(db: Db, commune: UnitRow, v: { name: string; shortName: string; kind: string; nameKey: string; searchKey: string; source: 'user' | 'import' | 'demo' }): Promise<UnitRow> {
+  const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from admin_units where parent_id = ${commune.id} and level = 'village'`);
+  const [row] = await db
+    .insert(adminUnits)
+    .values({ ...v, code: `${commune.code}.${String(n + 1).padStart(3, '0')}`, level: 'village', parentId: commune.id, provinceCode: commune.provinceCode, validFrom: null, validTo: null })
+    .returning();
+  return row;
+}
+
+export function listIssues(db: Db) {
+  return db.select().from(catalogueIssues).orderBy(asc(catalogueIssues.repaired), asc(catalogueIssues.kind), asc(catalogueIssues.id));
+}

@@ -1,0 +1,235 @@
+import { distance } from 'fastest-levenshtein';
+import type { Db } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { todayInVietnam } from '../text/dates.js';
+import { cleanText, compareVietnamese, nameKey, searchKey } from '../text/vietnamese.js';
+import * as repo from './catalogue.repo.js';
+import type { UnitRow } from './catalogue.repo.js';
+import { splitUnitName } from './catalogue.source.js';
+
+/** A unit as the API presents it. Dates are ISO `YYYY-MM-DD`; `validTo` is exclusive. */
+export interface UnitView {
+  code: string | null;
+  name: string;
+  level: UnitRow['level'];
+  kind: string;
+  provinceCode: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  status: 'current' | 'dissolved';
+}
+
+export function presentUnit(u: UnitRow): UnitView {
+  return {
+    code: u.code,
+    name: u.name,
+    level: u.level,
+    kind: u.kind,
+    provinceCode: u.provinceCode,
+    validFrom: u.validFrom,
+    validTo: u.validTo,
+    status: u.validTo ? 'dissolved' : 'current',
+  };
+}
+
+function validAt(u: UnitRow, day: string): boolean {
+  return (!u.validFrom || u.validFrom <= day) && (!u.validTo || day < u.validTo);
+}
+
+/**
+ * The unit named by `code` on day `asOf` (YYYY-MM-DD, Vietnamese calendar day; default today).
+ * Returns it with its parent, successors (for a dissolved unit) and predecessors (for a unit
+ * formed on 1 July 2025). Errors: UNIT_NOT_FOUND when no unit has the code, or none was valid
+ * on `asOf`.
+ */
+export async function getUnit(db: Db, code: string, asOf?: string) {
+  const candidates = await repo.unitsByCode(db, code);
+  if (candidates.length === 0) throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hành chính mã "${code}".`);
+  const day = asOf ?? todayInVietnam();
+  let unit = candidates.find((u) => validAt(u, day));
+  if (!unit && asOf) {
+    const periods = candidates.map((u) => `${u.name}: ${u.validFrom ?? '…'} → ${u.validTo ?? 'nay'}`).join('; ');
+    throw new AppError('UNIT_NOT_FOUND', `Mã "${code}" không gắn với đơn vị nào vào ngày ${asOf}. Các thời kỳ: ${periods}.`);
+  }
+  unit ??= candidates[candidates.length - 1];
+  const links = await repo.successionOf(db, [unit.id]);
+  const related = await repo.unitsByIds(db, [...new Set([...links.flatMap((l) => [l.predecessorId, l.successorId]), ...(unit.parentId ? [unit.parentId] : [])])].filter((id) => id !== unit!.id));
+  const byId = new Map(related.map((u) => [u.id, u]));
+  const sortByName = (a: UnitView, b: UnitView) => compareVietnamese(a.name, b.name);
+  return {
+    ...presentUnit(unit),
+    oldProvinceName: unit.oldProvinceName,
+    parent: unit.parentId && byId.get(unit.parentId) ? presentUnit(byId.get(unit.parentId)!) : null,
+    successors: links.filter((l) => l.predecessorId === unit!.id).map((l) => presentUnit(byId.get(l.successorId)!)).sort(sortByName),
+    predecessors: links
+      .filter((l) => l.successorId === unit!.id)
+      .map((l) => byId.get(l.predecessorId)!)
+      .filter((u) => u.level === 'commune')
+      .map(presentUnit)
+      .sort(sortByName),
+  };
+}
+
+/** Current child units of the unit `parentCode` (province → communes, commune → villages), sorted by name. */
+export async function childUnits(db: Db, parentCode: string): Promise<UnitView[]> {
+  const parent = (await repo.unitsByCode(db, parentCode)).find((u) => !u.validTo);
+  if (!parent) throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hiện hành mã "${parentCode}".`);
+  const children = await repo.currentChildren(db, parent.id);
+  return children.map(presentUnit).sort((a, b) => compareVietnamese(a.name, b.name));
+}
+
+export interface Suggestion { code: string | null; name: string; status: 'current' | 'dissolved'; district?: string }
+
+/** Outcome of resolving a commune name written the current or the pre-2025 way. */
+export type Resolution =
+  | { ok: true; unit: UnitRow; via: 'current' | 'old'; matched?: UnitRow }
+  | { ok: false; reason: 'not_found' | 'ambiguous' | 'province_not_found'; message: string; suggestions: Suggestion[] };
+
+/**
+ * In-memory index of one province's communes (current and dissolved, with districts and
+ * successors) and villages, to resolve many names quickly (an import resolves each distinct
+ * name once). Build with `UnitResolver.forProvince`.
+ */
+export class UnitResolver {
+  private constructor(
+    readonly province: UnitRow,
+    private readonly units: UnitRow[],
+    private readonly successors: Map<number, number[]>,
+  ) {
+    for (const u of units) this.byId.set(u.id, u);
+  }
+
+  private readonly byId = new Map<number, UnitRow>();
+
+  /** Loads the index for a province given by code ("14") or name ("Sơn La", "Tỉnh Sơn La"). Null when unknown. */
+  static async forProvince(db: Db, province: string): Promise<UnitResolver | null> {
+    const all = await repo.provinces(db);
+    const p = findProvince(all, province);
+    if (!p) return null;
+    const [units, links] = await Promise.all([repo.unitsOfProvince(db, p.code!), repo.successionInProvince(db, p.code!)]);
+    const successors = new Map<number, number[]>();
+    for (const l of links) successors.set(l.predecessorId, [...(successors.get(l.predecessorId) ?? []), l.successorId]);
+    return new UnitResolver(p, units, successors);
+  }
+
+  unit(id: number): UnitRow | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Adds a unit created after the index was built (a new village). */
+  add(u: UnitRow): void {
+    this.units.push(u);
+    this.byId.set(u.id, u);
+  }
+
+  /**
+   * Resolves a commune: first among current communes, then among dissolved ones (optionally
+   * narrowed by old district) through the 2025 mapping. Ambiguity (two old communes of the same
+   * name in different districts, or an old commune split between several new ones) is reported,
+   * never guessed.
+   */
+  resolveCommune(name: string, district?: string | null): Resolution {
+    const { kind, shortName } = splitUnitName(name);
+    const key = nameKey(shortName);
+    const current = this.units.filter((u) => u.level === 'commune' && !u.validTo && u.nameKey === key && (!kind || kind === u.kind || !district));
+    const districtKey = district ? nameKey(splitUnitName(district).shortName) : null;
+    if (current.length === 1 && !districtKey) return { ok: true, unit: current[0], via: 'current' };
+    let old = this.units.filter((u) => u.level === 'commune' && u.validTo && u.nameKey === key && (!kind || kind === u.kind));
+    if (districtKey) {
+      old = old.filter((u) => u.parentId && this.byId.get(u.parentId)?.nameKey === districtKey);
+      if (old.length === 0 && current.length === 1) return { ok: true, unit: current[0], via: 'current' };
+    }
+    if (old.length === 1) {
+      const succ = this.successors.get(old[0].id) ?? [];
+      if (succ.length === 1) return { ok: true, unit: this.byId.get(succ[0])!, via: 'old', matched: old[0] };
+      return {
+        ok: false,
+        reason: 'ambiguous',
+        message: `"${old[0].name}" (cũ) đã được chia cho ${succ.length} đơn vị mới; hãy ghi tên xã/phường mới`,
+        suggestions: succ.map((id) => this.suggestion(this.byId.get(id)!)),
+      };
+    }
+    if (old.length > 1) {
+      return {
+        ok: false,
+        reason: 'ambiguous',
+        message: `Có ${old.length} xã cũ tên "${shortName}" ở các huyện khác nhau; hãy ghi thêm huyện cũ`,
+        suggestions: old.map((u) => this.suggestion(u)),
+      };
+    }
+    if (current.length > 1) {
+      return { ok: false, reason: 'ambiguous', message: `Có ${current.length} đơn vị tên "${shortName}"`, suggestions: current.map((u) => this.suggestion(u)) };
+    }
+    return {
+      ok: false,
+      reason: 'not_found',
+      message: `Không có xã/phường "${cleanText(name)}"${district ? ` (huyện cũ ${district})` : ''} ở ${this.province.name}`,
+      suggestions: this.closest(shortName, (u) => u.level === 'commune'),
+    };
+  }
+
+  /** A village of a commune by name (tone-placement blind); kind words ("thôn", "bản", …) are part of the name. */
+  findVillage(communeId: number, name: string): UnitRow | undefined {
+    const key = nameKey(name);
+    return this.units.find((u) => u.level === 'village' && u.parentId === communeId && u.nameKey === key);
+  }
+
+  /** Up to 3 closest unit names to `name` (edit distance on the search key), current units first. */
+  closest(name: string, filter: (u: UnitRow) => boolean): Suggestion[] {
+    const q = searchKey(name);
+    const limit = Math.max(2, Math.ceil(q.length / 3));
+    return this.units
+      .filter(filter)
+      .map((u) => ({ u, d: distance(q, u.searchKey) }))
+      .filter((x) => x.d <= limit)
+      .sort((a, b) => a.d - b.d || Number(!!a.u.validTo) - Number(!!b.u.validTo))
+      .slice(0, 3)
+      .map((x) => this.suggestion(x.u));
+  }
+
+  private suggestion(u: UnitRow): Suggestion {
+    const district = u.validTo && u.parentId ? this.byId.get(u.parentId)?.name : undefined;
+    return { code: u.code, name: u.name, status: u.validTo ? 'dissolved' : 'current', ...(district ? { district } : {}) };
+  }
+}
+
+/** Finds a current province by code or by name, with or without "Tỉnh"/"Thành phố". */
+export function findProvince(all: UnitRow[], province: string): UnitRow | undefined {
+  const trimmed = cleanText(province);
+  if (/^\d{1,2}$/.test(trimmed)) return all.find((p) => p.code === trimmed.padStart(2, '0'));
+  const key = nameKey(splitUnitName(trimmed).shortName);
+  return all.find((p) => p.nameKey === key);
+}
+
+/**
+ * Resolves a commune name written the current or the pre-2025 way (`district` = old district)
+ * within `province` (code or name) to the current unit. Errors: UNIT_NOT_FOUND (with the closest
+ * names as `details.suggestions`), UNIT_AMBIGUOUS (with the candidates).
+ */
+export async function resolveUnit(db: Db, input: { name: string; district?: string; province: string }) {
+  const resolver = await UnitResolver.forProvince(db, input.province);
+  if (!resolver) {
+    const all = await repo.provinces(db);
+    const q = searchKey(input.province);
+    const suggestions = all
+      .map((p) => ({ p, d: distance(q, p.searchKey) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 3)
+      .map(({ p }) => ({ code: p.code, name: p.name }));
+    throw new AppError('UNIT_NOT_FOUND', `Không có tỉnh/thành phố "${input.province}" trong 34 tỉnh, thành phố hiện hành.`, { suggestions });
+  }
+  const r = resolver.resolveCommune(input.name, input.district);
+  if (!r.ok) throw new AppError(r.reason === 'ambiguous' ? 'UNIT_AMBIGUOUS' : 'UNIT_NOT_FOUND', r.message, { suggestions: r.suggestions });
+  return {
+    unit: presentUnit(r.unit),
+    via: r.via,
+    matched: r.matched ? { ...presentUnit(r.matched), district: r.matched.parentId ? resolver.unit(r.matched.parentId)?.name ?? null : null } : null,
+  };
+}
+
+/** Search of units by name without diacritics ("chieng xom"), current units first. */
+export async function searchAdminUnits(db: Db, q: string, limit = 20): Promise<UnitView[]> {
+  const key = searchKey(q);
+  if (key.length < 2) throw new AppError('VALIDATION_FAILED', 'Cần ít nhất 2 ký tự để tìm đơn vị.');
+  return (await repo.searchUnits(db, key, limit)).map(presentUnit);
+}

@@ -1,0 +1,29 @@
+import path from 'node:path';
+
+/** Runtime settings, all from the environment; every value has a working default. */
+export interface Config {
+  /** HTTP port (default 3000) */
+  port: number;
+  host: string;
+  /** postgres://… to use a PostgreSQL server; undefined → embedded PGlite */
+  databaseUrl?: string;
+  /** where the embedded database lives (default ./data) */
+  dataDir: string;
+  /** largest accepted upload, in bytes (default 20 MB) */
+  maxUploadBytes: number;
+}
+
+/** Reads the configuration from `env` (PORT, HOST, DATABASE_URL, NGOSO_DATA_DIR, NGOSO_MAX_UPLOAD_MB). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number`);
+  const maxMb = Number(env.NGOSO_MAX_UPLOAD_MB ?? 20);
+  if (!(maxMb > 0)) throw new Error(`NGOSO_MAX_UPLOAD_MB=${env.NGOSO_MAX_UPLOAD_MB} must be a positive number of megabytes`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.NGOSO_DATA_DIR ?? 'data'),
+    maxUploadBytes: Math.round(maxMb * 1024 * 1024),
+  };
+}

@@ -1,0 +1,4 @@
+/** The one database schema: every module's tables, for Drizzle and drizzle-kit. */
+export * from '../catalogue/catalogue.schema.js';
+export * from '../registry/registry.schema.js';
+export * from '../imports/imports.schema.js';

@@ -1,0 +1,35 @@
+/**
+ * Typed errors with stable codes. Services throw `AppError`; the one error handler in
+ * `http/app.ts` maps the code to an HTTP status (exhaustive table below) and answers
+ * `{error:{code,message,details?}}`. Anything else becomes a logged, generic 500.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  UNIT_NOT_FOUND: 404,
+  TEAM_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  UNIT_AMBIGUOUS: 409,
+  UNIT_LEVEL_UNSUPPORTED: 400,
+  IMPORT_FILE_UNREADABLE: 422,
+  IMPORT_FILE_TOO_LARGE: 413,
+  IMPORT_NO_VALID_ROWS: 422,
+  IMPORT_HAS_ERRORS: 422,
+  IMPORT_FILE_MISSING: 400,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

@@ -1,0 +1,12 @@
+import { integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** One roster import run (dry runs are not logged; commits are). Counts: {new, updated, unchanged, invalid}. */
+export const importLog = pgTable('import_log', {
+  id: serial('id').primaryKey(),
+  fileName: text('file_name').notNull(),
+  fileHash: text('file_hash').notNull(),
+  format: text('format').notNull(),
+  rows: integer('rows').notNull(),
+  counts: jsonb('counts').notNull(),
+  importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,28 @@
+/**
+ * Dates in Vietnam's time zone (Asia/Ho_Chi_Minh, UTC+7, no daylight saving). A "day" in
+ * Ngõ Số is always a Vietnamese calendar day; dates shown to people are dd/mm/yyyy.
+ */
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Today's date in Vietnam as YYYY-MM-DD. */
+export function todayInVietnam(now: Date = new Date()): string {
+  return dayFormat.format(now);
+}
+
+/** The current year in Vietnam. */
+export function yearInVietnam(now: Date = new Date()): number {
+  return Number(todayInVietnam(now).slice(0, 4));
+}
+
+/** "2025-07-01" → "01/07/2025". */
+export function formatDateVi(isoDay: string): string {
+  const [y, m, d] = isoDay.slice(0, 10).split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/** True when `value` is a real calendar date written YYYY-MM-DD. */
+export function isIsoDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(value + 'T00:00:00Z');
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
