@@ -78,6 +78,11 @@ export async function childUnits(db: Db, parentCode: string): Promise<UnitView[]
   return children.map(presentUnit).sort((a, b) => compareVietnamese(a.name, b.name));
 }
 
+/** The 34 current provinces, by code. */
+export async function listProvinces(db: Db): Promise<UnitView[]> {
+  return (await repo.provinces(db)).map(presentUnit);
+}
+
 export interface Suggestion { code: string | null; name: string; status: 'current' | 'dissolved'; district?: string }
 
 /** Outcome of resolving a commune name written the current or the pre-2025 way. */
@@ -130,13 +135,21 @@ export class UnitResolver {
    */
   resolveCommune(name: string, district?: string | null): Resolution {
     const { kind, shortName } = splitUnitName(name);
+    // exact spelling (tone placement aside) first; a name typed without diacritics matches on the search key
     const key = nameKey(shortName);
-    const current = this.units.filter((u) => u.level === 'commune' && !u.validTo && u.nameKey === key && (!kind || kind === u.kind || !district));
-    const districtKey = district ? nameKey(splitUnitName(district).shortName) : null;
+    const plainKey = searchKey(shortName);
+    const plain = key === plainKey;
+    const same = (u: UnitRow) => (plain ? u.searchKey === plainKey : u.nameKey === key);
+    const current = this.units.filter((u) => u.level === 'commune' && !u.validTo && same(u) && (!kind || kind === u.kind || !district));
+    const district_ = district ? splitUnitName(district).shortName : null;
+    const districtKey = district_ ? (plain ? searchKey(district_) : nameKey(district_)) : null;
     if (current.length === 1 && !districtKey) return { ok: true, unit: current[0], via: 'current' };
-    let old = this.units.filter((u) => u.level === 'commune' && u.validTo && u.nameKey === key && (!kind || kind === u.kind));
+    let old = this.units.filter((u) => u.level === 'commune' && u.validTo && same(u) && (!kind || kind === u.kind));
     if (districtKey) {
-      old = old.filter((u) => u.parentId && this.byId.get(u.parentId)?.nameKey === districtKey);
+      old = old.filter((u) => {
+        const d = u.parentId ? this.byId.get(u.parentId) : undefined;
+        return d && (plain ? d.searchKey : d.nameKey) === districtKey;
+      });
       if (old.length === 0 && current.length === 1) return { ok: true, unit: current[0], via: 'current' };
     }
     if (old.length === 1) {

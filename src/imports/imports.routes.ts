@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { AppError } from '../http/errors.js';
+import type { RouteModule } from '../http/types.js';
+import { importRoster, type FileReport } from './imports.service.js';
+
+/** Routes of the roster import. */
+export const importRoutes: RouteModule = (api, { database, config }) => {
+  /**
+   * POST /api/imports?commit=false|true[&province=][&commune=] with multipart/form-data, one or
+   * more files in any field. Dry run by default. Answers {files:[FileReport], summary}; each file
+   * is its own transaction. Errors per file are reported in its entry ({fileName, error}); the
+   * request fails (4xx) only when no file was sent or every file failed.
+   */
+  api.post(
+    '/api/imports',
+    {
+      schema: {
+        summary: 'Import roster files (CSV or .xlsx): dry run, or commit',
+        querystring: z.object({
+          commit: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+          province: z.string().max(100).optional(),
+          commune: z.string().max(100).optional(),
+        }),
+      },
+    },
+    async (req) => {
+      if (!req.isMultipart()) throw new AppError('IMPORT_FILE_MISSING', 'Hãy gửi tệp dạng multipart/form-data (trường "file").');
+      const results: (FileReport | { fileName: string; error: { code: string; message: string; details?: unknown } })[] = [];
+      for await (const part of req.files()) {
+        const data = await part.toBuffer();
+        try {
+          results.push(await importRoster(database.db, { name: part.filename || 'tệp', data }, { ...req.query, maxBytes: config.maxUploadBytes }));
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          results.push({ fileName: part.filename, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+        }
+      }
+      if (results.length === 0) throw new AppError('IMPORT_FILE_MISSING', 'Không có tệp nào được gửi lên.');
+      const failed = results.filter((r) => 'error' in r);
+      if (failed.length === results.length && results.length === 1) {
+        const e = (failed[0] as { error: { code: string; message: string; details?: unknown } }).error;
+        throw new AppError(e.code as never, e.message, e.details);
+      }
+      const summary = { files: results.length, failed: failed.length, new: 0, updated: 0, unchanged: 0, invalid: 0 };
+      for (const r of results) if (!('error' in r)) for (const k of ['new', 'updated', 'unchanged', 'invalid'] as const) summary[k] += r.counts[k];
+      return { files: results, summary };
+    },
+  );
+};

@@ -1,0 +1,300 @@
+import { createHash } from 'node:crypto';
+import { insertVillage, type UnitRow } from '../catalogue/catalogue.repo.js';
+import { UnitResolver } from '../catalogue/catalogue.service.js';
+import type { Db } from '../db/client.js';
+import { chunks } from '../db/batch.js';
+import { AppError } from '../http/errors.js';
+import * as registry from '../registry/registry.repo.js';
+import type { teamMembers, teams as teamsTable } from '../registry/registry.schema.js';
+import { villageKind } from '../registry/registry.vocabulary.js';
+import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
+import { FIELDS, findHeader, type Field } from './imports.columns.js';
+import { readSpreadsheet } from './imports.reader.js';
+import { importLog } from './imports.schema.js';
+import { type Problem, type RosterRow, validateRow } from './imports.validate.js';
+
+/**
+ * Roster import: read (imports.reader) → map columns (imports.columns) → validate rows
+ * (imports.validate) → plan against the registry (here) → write, all in one transaction per file.
+ * A dry run plans inside a transaction that is rolled back, so it reports exactly what a commit
+ * would do and writes nothing.
+ */
+export interface ImportOptions {
+  /** province code or name for files without a "Tỉnh" column */
+  province?: string | null;
+  /** commune name for files without a "Xã/phường" column */
+  commune?: string | null;
+  commit: boolean;
+  maxBytes: number;
+}
+
+export type Outcome = 'new' | 'updated' | 'unchanged' | 'invalid';
+
+export interface RowOutcome {
+  sheet: string;
+  row: number;
+  outcome: Outcome;
+  fullName: string;
+  team?: string;
+  unit?: string;
+  changes?: string[];
+}
+
+export interface FileReport {
+  fileName: string;
+  fileHash: string;
+  format: 'csv' | 'xlsx';
+  committed: boolean;
+  importId: number | null;
+  sheets: { name: string; headerRow: number | null; mapping: Partial<Record<Field, string>>; ignored: string[] }[];
+  counts: Record<Outcome, number>;
+  created: { villages: string[]; teams: string[] };
+  rows: RowOutcome[];
+  problems: Problem[];
+}
+
+/** Rolled back on purpose to end a dry run. */
+class DryRunRollback extends Error {}
+
+/**
+ * Imports one roster file. Returns the report; with `commit` the registry is changed in one
+ * transaction. Errors: IMPORT_FILE_TOO_LARGE, IMPORT_FILE_UNREADABLE (not a spreadsheet, broken,
+ * password-protected), IMPORT_NO_VALID_ROWS on commit when no row is valid (nothing written;
+ * `details` is the report).
+ */
+export async function importRoster(db: Db, file: { name: string; data: Buffer }, opts: ImportOptions): Promise<FileReport> {
+  const read = await readSpreadsheet(file.data, file.name, opts.maxBytes);
+  const report: FileReport = {
+    fileName: file.name,
+    fileHash: createHash('sha256').update(file.data).digest('hex'),
+    format: read.format,
+    committed: false,
+    importId: null,
+    sheets: [],
+    counts: { new: 0, updated: 0, unchanged: 0, invalid: 0 },
+    created: { villages: [], teams: [] },
+    rows: [],
+    problems: [],
+  };
+  const valid: RosterRow[] = [];
+  for (const sheet of read.sheets) {
+    const mapping = findHeader(sheet);
+    if (!mapping) {
+      if (sheet.rows.length > 0) {
+        report.problems.push({ sheet: sheet.name, row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: `Thêm hàng tiêu đề với các cột: ${Object.values(FIELDS).join(', ')}` });
+      }
+      report.sheets.push({ name: sheet.name, headerRow: null, mapping: {}, ignored: [] });
+      continue;
+    }
+    const headers = sheet.rows[mapping.headerIndex].map((h) => cleanText(h));
+    report.sheets.push({
+      name: sheet.name,
+      headerRow: sheet.rowNumbers[mapping.headerIndex],
+      mapping: Object.fromEntries(Object.entries(mapping.columns).map(([f, c]) => [f, headers[c!]])),
+      ignored: mapping.ignored,
+    });
+    for (let i = mapping.headerIndex + 1; i < sheet.rows.length; i++) {
+      const { row, problems } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: opts.commune });
+      report.problems.push(...problems);
+      if (row) valid.push(row);
+      else report.rows.push({ sheet: sheet.name, row: sheet.rowNumbers[i], outcome: 'invalid', fullName: cleanText(sheet.rows[i][mapping.columns.fullName!] ?? '') });
+    }
+  }
+
+  try {
+    await db.transaction(async (tx) => {
+      await planAndWrite(tx, valid, report);
+      report.counts = countOutcomes(report.rows);
+      const writable = report.counts.new + report.counts.updated + report.counts.unchanged;
+      if (!opts.commit) throw new DryRunRollback();
+      if (writable === 0) throw new AppError('IMPORT_NO_VALID_ROWS', `Tệp "${file.name}" không có dòng hợp lệ nào; không ghi gì. Sửa các lỗi được liệt kê rồi nhập lại.`, report);
+      const [log] = await tx
+        .insert(importLog)
+        .values({ fileName: file.name, fileHash: report.fileHash, format: report.format, rows: report.rows.length, counts: report.counts })
+        .returning({ id: importLog.id });
+      report.importId = log.id;
+      report.committed = true;
+    });
+  } catch (err) {
+    if (!(err instanceof DryRunRollback)) throw err;
+  }
+  report.rows.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row);
+  report.problems.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row);
+  return report;
+}
+
+function countOutcomes(rows: RowOutcome[]): Record<Outcome, number> {
+  const counts: Record<Outcome, number> = { new: 0, updated: 0, unchanged: 0, invalid: 0 };
+  for (const r of rows) counts[r.outcome]++;
+  return counts;
+}
+
+interface PlannedRow extends RosterRow {
+  commune: string;
+  communeUnit: UnitRow;
+  teamKey: string;
+}
+
+/** Resolves units, creates missing villages and teams, matches members and writes them (inside `tx`). */
+async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport): Promise<void> {
+  const invalid = (r: RosterRow, column: Field, message: string, suggestion?: string) => {
+    report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS[column], severity: 'error', message, ...(suggestion ? { suggestion } : {}) });
+    report.rows.push({ sheet: r.sheet, row: r.row, outcome: 'invalid', fullName: r.fullName });
+  };
+
+  // 1. units, each distinct name resolved once
+  const resolvers = new Map<string, UnitResolver | null>();
+  const resolved = new Map<string, ReturnType<UnitResolver['resolveCommune']>>();
+  const planned: PlannedRow[] = [];
+  for (const r of rows) {
+    const pKey = searchKey(r.province!);
+    if (!resolvers.has(pKey)) resolvers.set(pKey, await UnitResolver.forProvince(tx, r.province!));
+    const resolver = resolvers.get(pKey);
+    if (!resolver) {
+      invalid(r, 'province', `Không có tỉnh/thành phố "${r.province}" trong 34 tỉnh, thành phố hiện hành`, 'Ghi tên tỉnh hiện hành, ví dụ "Sơn La", hoặc mã tỉnh 2 chữ số');
+      continue;
+    }
+    const uKey = `${pKey}|${nameKey(r.commune!)}|${nameKey(r.district ?? '')}`;
+    if (!resolved.has(uKey)) resolved.set(uKey, resolver.resolveCommune(r.commune!, r.district));
+    const res = resolved.get(uKey)!;
+    if (!res.ok) {
+      const hint = res.suggestions.map((s) => `${s.name}${s.district ? ` (${s.district}, cũ)` : ''}${s.code ? ` [${s.code}]` : ''}`).join('; ');
+      invalid(r, 'commune', res.message, hint ? `Có phải: ${hint}?` : 'Kiểm tra lại tên xã/phường và tỉnh');
+      continue;
+    }
+    planned.push({ ...r, commune: r.commune!, communeUnit: res.unit, teamKey: '' });
+  }
+
+  // 2. villages (created under their commune when new) and teams
+  const villageIds = new Map<string, UnitRow>();
+  for (const r of planned) {
+    if (!r.village) continue;
+    const vKey = `${r.communeUnit.id}|${nameKey(r.village)}`;
+    if (villageIds.has(vKey)) continue;
+    const resolver = resolvers.get(searchKey(r.province!))!;
+    let village = resolver.findVillage(r.communeUnit.id, r.village);
+    if (!village) {
+      const name = cleanText(r.village);
+      village = await insertVillage(tx, r.communeUnit, { name, shortName: name, kind: villageKind(name), nameKey: nameKey(name), searchKey: searchKey(name), source: 'import' });
+      resolver.add(village);
+      report.created.villages.push(`${name} (${r.communeUnit.name})`);
+    }
+    villageIds.set(vKey, village);
+  }
+  const unitOf = (r: PlannedRow) => (r.village ? villageIds.get(`${r.communeUnit.id}|${nameKey(r.village)}`)! : r.communeUnit);
+  const teamName = (r: PlannedRow) => {
+    if (r.team) return r.team;
+    const unit = unitOf(r);
+    const unitName = unit.level === 'commune' ? unit.name.charAt(0).toLocaleLowerCase('vi') + unit.name.slice(1) : unit.name;
+    return `Tổ công nghệ số cộng đồng ${unitName}`;
+  };
+  const unitIds = [...new Set(planned.map((r) => unitOf(r).id))];
+  const teams = new Map<string, registry.TeamRow>();
+  for (const t of await registry.teamsOfUnits(tx, unitIds)) teams.set(`${t.unitId}|${t.nameKey}`, t);
+  const newTeams = new Map<string, typeof teamsTable.$inferInsert>();
+  for (const r of planned) {
+    const unit = unitOf(r);
+    const name = teamName(r);
+    r.teamKey = `${unit.id}|${nameKey(name)}`;
+    if (!teams.has(r.teamKey) && !newTeams.has(r.teamKey)) {
+      newTeams.set(r.teamKey, { level: unit.level === 'village' ? 'village' : 'commune', unitId: unit.id, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode!, name, nameKey: nameKey(name), searchKey: searchKey(name) });
+    }
+  }
+  for (const t of await registry.insertTeams(tx, [...newTeams.values()])) {
+    teams.set(`${t.unitId}|${t.nameKey}`, t);
+    report.created.teams.push(t.name);
+  }
+
+  // 3. members: by phone, else by name + birth year within the team, else new
+  const phones = [...new Set(planned.map((r) => r.phone).filter((p): p is string => !!p))];
+  const byPhone = new Map<string, registry.MemberRow>();
+  for (const m of await registry.membersByPhones(tx, phones)) if (!byPhone.has(m.phone!)) byPhone.set(m.phone!, m);
+  const existingTeamIds = [...teams.values()].map((t) => t.id);
+  const memberships = new Map<string, registry.TeamMemberRow>();
+  const byTeamName = new Map<string, registry.MemberRow>();
+  for (const { member, membership } of await registry.membershipsOfTeams(tx, existingTeamIds)) {
+    memberships.set(`${membership.teamId}|${member.id}`, membership);
+    byTeamName.set(`${membership.teamId}|${member.nameKey}|${member.birthYear ?? ''}`, member);
+  }
+  for (const m of await registry.membershipsOfMembers(tx, [...byPhone.values()].map((m) => m.id))) memberships.set(`${m.teamId}|${m.memberId}`, m);
+
+  type Person = { existing?: registry.MemberRow; row: PlannedRow; id?: number };
+  const people: Person[] = [];
+  const personByPhone = new Map<string, Person>();
+  const personByTeamName = new Map<string, Person>();
+  const seenInTeam = new Map<string, number>();
+  const links: { person: Person; row: PlannedRow; teamId: number }[] = [];
+  for (const r of planned) {
+    const team = teams.get(r.teamKey)!;
+    const nameYear = `${team.id}|${nameKey(r.fullName)}|${r.birthYear ?? ''}`;
+    let person = (r.phone && personByPhone.get(r.phone)) || personByTeamName.get(nameYear);
+    if (!person) {
+      const existing = (r.phone && byPhone.get(r.phone)) || byTeamName.get(nameYear);
+      person = { existing, row: r };
+      people.push(person);
+    }
+    if (r.phone) personByPhone.set(r.phone, person);
+    personByTeamName.set(nameYear, person);
+    const who = person.existing?.id ?? `new${people.indexOf(person)}`;
+    const dupKey = `${team.id}|${who}`;
+    if (seenInTeam.has(dupKey)) {
+      invalid(r, 'fullName', `"${r.fullName}" đã có ở dòng ${seenInTeam.get(dupKey)} trong cùng tổ`, 'Xoá dòng trùng');
+      continue;
+    }
+    seenInTeam.set(dupKey, r.row);
+    const sameName = person.existing ? person.existing.nameKey === nameKey(r.fullName) : nameKey(person.row.fullName) === nameKey(r.fullName);
+    if (!sameName) {
+      report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS.phone, severity: 'warning', message: `Số điện thoại này đã gắn với "${person.existing?.fullName ?? person.row.fullName}"`, suggestion: 'Kiểm tra xem có phải cùng một người; nếu không, sửa số điện thoại' });
+    }
+    links.push({ person, row: r, teamId: team.id });
+  }
+
+  // 4. write: new people, changed people, memberships
+  const fresh = people.filter((p) => !p.existing);
+  for (const chunk of chunks(fresh, 5000)) {
+    const ids = await registry.insertMembers(
+      tx,
+      chunk.map(({ row: r }) => ({ fullName: r.fullName, nameKey: nameKey(r.fullName), searchKey: searchKey(r.fullName), gender: r.gender, birthYear: r.birthYear, phone: r.phone })),
+    );
+    ids.forEach((x, i) => (chunk[i].id = x.id));
+  }
+  const memberChanges = new Map<number, string[]>();
+  for (const p of people) {
+    if (!p.existing) continue;
+    p.id = p.existing.id;
+    const r = p.row;
+    const patch: Record<string, unknown> = {};
+    const changes: string[] = [];
+    if (r.fullName !== p.existing.fullName) (patch.fullName = r.fullName), (patch.nameKey = nameKey(r.fullName)), (patch.searchKey = searchKey(r.fullName)), changes.push(`họ tên: ${p.existing.fullName} → ${r.fullName}`);
+    if (r.gender && r.gender !== p.existing.gender) (patch.gender = r.gender), changes.push(`giới tính: ${p.existing.gender ?? '—'} → ${r.gender}`);
+    if (r.birthYear && r.birthYear !== p.existing.birthYear) (patch.birthYear = r.birthYear), changes.push(`năm sinh: ${p.existing.birthYear ?? '—'} → ${r.birthYear}`);
+    if (r.phone && r.phone !== p.existing.phone) (patch.phone = r.phone), changes.push(`điện thoại: ${p.existing.phone ?? '—'} → ${r.phone}`);
+    if (changes.length) {
+      await registry.updateMember(tx, p.existing.id, patch);
+      memberChanges.set(p.existing.id, changes);
+    }
+  }
+  const upserts: (typeof teamMembers.$inferInsert)[] = [];
+  const teamById = new Map([...teams.values()].map((t) => [t.id, t]));
+  const reported = new Set<number>();
+  for (const { person, row: r, teamId } of links) {
+    const memberId = person.id!;
+    const current = memberships.get(`${teamId}|${memberId}`);
+    const team = teamById.get(teamId)!;
+    const base = { sheet: r.sheet, row: r.row, fullName: r.fullName, team: team.name, unit: r.communeUnit.name };
+    const personChanges = reported.has(memberId) ? [] : memberChanges.get(memberId) ?? [];
+    reported.add(memberId);
+    if (!current) {
+      upserts.push({ teamId, memberId, role: r.role, affiliations: r.affiliations, position: r.position });
+      report.rows.push({ ...base, outcome: 'new', ...(personChanges.length ? { changes: personChanges } : {}) });
+      continue;
+    }
+    const changes = [...personChanges];
+    if (current.role !== r.role) changes.push(`vai trò: ${current.role} → ${r.role}`);
+    if (current.affiliations.join(',') !== r.affiliations.join(',')) changes.push(`đoàn thể: ${current.affiliations.join(', ') || '—'} → ${r.affiliations.join(', ') || '—'}`);
+    if ((current.position ?? null) !== (r.position ?? null)) changes.push(`chức vụ: ${current.position ?? '—'} → ${r.position ?? '—'}`);
+    if (changes.length) upserts.push({ teamId, memberId, role: r.role, affiliations: r.affiliations, position: r.position });
+    report.rows.push({ ...base, outcome: changes.length ? 'updated' : 'unchanged', ...(changes.length ? { changes } : {}) });
+  }
+  for (const chunk of chunks(upserts, 5000)) await registry.upsertMemberships(tx, chunk);
+}

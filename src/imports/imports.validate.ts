@@ -1,0 +1,152 @@
+import { parseAffiliations, parseGender, parseRole, type Affiliation, type Gender, type Role } from '../registry/registry.vocabulary.js';
+import { yearInVietnam } from '../text/dates.js';
+import { normalizePhone } from '../text/phone.js';
+import { cleanText, properName } from '../text/vietnamese.js';
+import { FIELDS, type ColumnMapping, type Field } from './imports.columns.js';
+import type { Sheet } from './imports.reader.js';
+
+/**
+ * Validation stage of the roster import: one mapped row of text cells → a typed roster row
+ * plus its problems. Pure (no database); unit resolution and member matching happen in
+ * `imports.service.ts`.
+ */
+export interface Problem {
+  sheet: string;
+  /** row number as the user sees it in the file (1-based); 0 for the whole file */
+  row: number;
+  /** column header as written in the file, or the field label */
+  column: string;
+  severity: 'error' | 'warning';
+  message: string;
+  suggestion?: string;
+}
+
+export interface RosterRow {
+  sheet: string;
+  row: number;
+  province: string | null;
+  district: string | null;
+  commune: string | null;
+  village: string | null;
+  team: string | null;
+  fullName: string;
+  gender: Gender | null;
+  birthYear: number | null;
+  phone: string | null;
+  role: Role;
+  affiliations: Affiliation[];
+  position: string | null;
+}
+
+/** Members are at least 15 and born after 1920; the rule keeps typos such as "2085" or "185" out. */
+const MIN_AGE = 15;
+const MIN_BIRTH_YEAR = 1920;
+
+/** Reads a birth year from a year, a full date (dd/mm/yyyy, yyyy-mm-dd) or an Excel date serial. */
+export function parseBirthYear(text: string): number | null {
+  const t = text.trim();
+  if (/^\d{4}$/.test(t)) return Number(t);
+  if (/^\d{4}\.0+$/.test(t)) return Number(t.slice(0, 4));
+  let m = t.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/);
+  if (m) return Number(m[3]);
+  m = t.match(/^(\d{4})-(\d{2})-(\d{2})/);
+  if (m) return Number(m[1]);
+  if (/^\d{4,5}(\.\d+)?$/.test(t)) {
+    // Excel serial day (1900 date system): day 1 = 1900-01-01, with Excel's phantom 29/02/1900
+    const serial = Math.floor(Number(t));
+    const date = new Date(Date.UTC(1899, 11, 30) + serial * 86400000);
+    return date.getUTCFullYear();
+  }
+  return null;
+}
+
+/** Validates one data row. `defaults` fill the unit columns a file leaves out (e.g. one commune's file). */
+export function validateRow(
+  sheet: Sheet,
+  index: number,
+  mapping: ColumnMapping,
+  headers: string[],
+  defaults: { province?: string | null; commune?: string | null; village?: string | null; team?: string | null },
+): { row: RosterRow | null; problems: Problem[] } {
+  const cells = sheet.rows[index];
+  const rowNo = sheet.rowNumbers[index];
+  const problems: Problem[] = [];
+  const get = (f: Field) => {
+    const col = mapping.columns[f];
+    return col === undefined ? '' : cleanText(cells[col] ?? '');
+  };
+  const column = (f: Field) => (mapping.columns[f] !== undefined ? headers[mapping.columns[f]!] || FIELDS[f] : FIELDS[f]);
+  const problem = (f: Field, severity: Problem['severity'], message: string, suggestion?: string) =>
+    problems.push({ sheet: sheet.name, row: rowNo, column: column(f), severity, message, ...(suggestion ? { suggestion } : {}) });
+
+  const rawName = get('fullName');
+  const fullName = properName(rawName);
+  if (!fullName) problem('fullName', 'error', 'Thiếu họ và tên', 'Ghi đầy đủ họ và tên thành viên, hoặc xoá dòng này');
+  else if (/\d/.test(fullName)) problem('fullName', 'error', `Họ tên "${fullName}" có chữ số`, 'Kiểm tra lại: có thể cột bị lệch');
+  else if (!/\p{L}/u.test(fullName)) problem('fullName', 'error', `Họ tên "${fullName}" không có chữ cái`, 'Ghi đúng họ và tên');
+
+  const genderText = get('gender');
+  const gender = genderText ? parseGender(genderText) : null;
+  if (genderText && !gender) problem('gender', 'warning', `Giới tính "${genderText}" không rõ, để trống`, 'Ghi "Nam" hoặc "Nữ"');
+
+  const yearText = get('birthYear');
+  let birthYear: number | null = null;
+  if (yearText) {
+    const year = parseBirthYear(yearText);
+    const maxYear = yearInVietnam() - MIN_AGE;
+    if (year === null) problem('birthYear', 'error', `Năm sinh "${yearText}" không đọc được`, 'Ghi năm sinh 4 chữ số, ví dụ 1990, hoặc ngày sinh dd/mm/yyyy');
+    else if (year < MIN_BIRTH_YEAR || year > maxYear) problem('birthYear', 'error', `Năm sinh ${year} không hợp lý (phải từ ${MIN_BIRTH_YEAR} đến ${maxYear})`, 'Kiểm tra lại năm sinh');
+    else birthYear = year;
+  }
+
+  const phoneText = get('phone');
+  let phone: string | null = null;
+  if (phoneText) {
+    const parts = phoneText.split(/[,;/\n]| - |\s{2,}|\s+hoặc\s+/i).map((p) => p.trim()).filter(Boolean);
+    const results = parts.map((p) => normalizePhone(p));
+    const first = results.find((r) => r.ok);
+    if (first && first.ok) {
+      phone = first.e164;
+      if (parts.length > 1) problem('phone', 'warning', `Ô có ${parts.length} số điện thoại; lấy số đầu hợp lệ ${first.e164}`, 'Mỗi ô nên chỉ ghi một số');
+    } else {
+      const r = results[0];
+      problem('phone', 'error', `Số điện thoại không hợp lệ: ${r && !r.ok ? r.reason : phoneText}`, 'Ghi số di động 10 chữ số, ví dụ 0912 345 678, hoặc để trống');
+    }
+  }
+
+  const roleText = get('role');
+  const affText = get('affiliation');
+  let role = roleText ? parseRole(roleText) : null;
+  if (roleText && role === null) problem('role', 'warning', `Vai trò "${roleText}" không rõ, ghi là thành viên`, 'Ghi "Tổ trưởng", "Tổ phó" hoặc "Thành viên"');
+  if (!roleText && affText) role = parseRole(affText) ?? 'member';
+  const affiliations = parseAffiliations([affText, roleText].filter(Boolean).join(' ; '));
+  if (affText && affiliations.length === 0 && parseRole(affText) === null) {
+    problem('affiliation', 'warning', `Không nhận ra đoàn thể trong "${affText}"`, 'Ví dụ: Đoàn Thanh niên, Hội Phụ nữ, Công an xã, Trưởng thôn');
+  }
+
+  const commune = get('commune') || defaults.commune || null;
+  if (!commune) problem('commune', 'error', 'Thiếu xã/phường', 'Thêm cột "Xã/phường" hoặc chọn xã khi tải tệp lên');
+  const province = get('province') || defaults.province || null;
+  if (!province) problem('province', 'error', 'Thiếu tỉnh', 'Thêm cột "Tỉnh" hoặc chọn tỉnh khi tải tệp lên');
+
+  if (problems.some((p) => p.severity === 'error')) return { row: null, problems };
+  return {
+    row: {
+      sheet: sheet.name,
+      row: rowNo,
+      province,
+      district: get('district') || null,
+      commune,
+      village: get('village') || defaults.village || null,
+      team: get('team') || defaults.team || null,
+      fullName,
+      gender,
+      birthYear,
+      phone,
+      role: role ?? 'member',
+      affiliations,
+      position: affText || (roleText && parseRole(roleText) === null ? roleText : null) || null,
+    },
+    problems,
+  };
+}

@@ -1,0 +1,50 @@
+import { unitsByCode } from '../catalogue/catalogue.repo.js';
+import type { Db } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { formatPhone } from '../text/phone.js';
+import { compareVietnameseNames, searchKey } from '../text/vietnamese.js';
+import * as repo from './registry.repo.js';
+
+const ROLE_ORDER = { leader: 0, deputy: 1, member: 2 } as const;
+
+/** The current unit with `code`, or UNIT_NOT_FOUND. */
+export async function currentUnit(db: Db, code: string) {
+  const unit = (await unitsByCode(db, code)).find((u) => !u.validTo);
+  if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hiện hành mã "${code}".`);
+  return unit;
+}
+
+/** Teams in the unit `unitCode` and below (province → all; commune → commune and village teams; village → its own). */
+export async function listTeams(db: Db, unitCode: string) {
+  const unit = await currentUnit(db, unitCode);
+  return repo.teamsUnder(db, unit);
+}
+
+/**
+ * One team with its members: leader first, then deputies, then members, each group sorted by
+ * given name (Vietnamese order). Phones are shown national-style ("0912 345 678").
+ * Errors: TEAM_NOT_FOUND.
+ */
+export async function getTeam(db: Db, id: number) {
+  const team = await repo.teamById(db, id);
+  if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${id}.`);
+  const people = await repo.membersOfTeam(db, id);
+  people.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareVietnameseNames(a.fullName, b.fullName));
+  return {
+    id: team.id,
+    name: team.name,
+    level: team.level,
+    status: team.status,
+    establishedOn: team.establishedOn,
+    members: people.map((p) => ({ ...p, phone: p.phone ? formatPhone(p.phone) : null })),
+  };
+}
+
+/** Finds teams and members by name ignoring diacritics and đ ("chieng xom" finds "Chiềng Xôm"); at least 2 characters. */
+export async function searchRegistry(db: Db, q: string, provinceCode: string | null = null, limit = 50) {
+  const key = searchKey(q);
+  if (key.length < 2) throw new AppError('VALIDATION_FAILED', 'Cần ít nhất 2 ký tự để tìm.');
+  const hits = await repo.searchRegistry(db, key, provinceCode, limit);
+  hits.members.sort((a, b) => compareVietnameseNames(a.fullName, b.fullName));
+  return hits;
+}

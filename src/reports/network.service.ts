@@ -1,0 +1,87 @@
+import { currentChildren, unitsByCode, type UnitRow } from '../catalogue/catalogue.repo.js';
+import type { Db } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { AFFILIATION_CODES } from '../registry/registry.vocabulary.js';
+import { yearInVietnam } from '../text/dates.js';
+import { compareVietnamese } from '../text/vietnamese.js';
+import { networkAggregates } from './network.repo.js';
+
+/**
+ * The network report (teams and members of a unit), as served by GET /api/reports/network
+ * and `ngoso report`. Members are counted per team membership (`members`); distinct people are
+ * `people` (one person on a commune team and a village team counts once there). `byAffiliation`
+ * counts memberships holding each affiliation (several allowed, so it may exceed `members.total`;
+ * `none` = memberships with no affiliation). For every count except `people`, the unit's total
+ * equals the sum of its children.
+ */
+export const AGE_BANDS = { to_30: 'Đến 30 tuổi', '31_45': '31–45 tuổi', '46_60': '46–60 tuổi', over_60: 'Trên 60 tuổi', unknown: 'Không rõ' } as const;
+export type AgeBand = keyof typeof AGE_BANDS;
+
+export interface LevelCounts { total: number; commune: number; village: number }
+export interface Breakdown {
+  teams: LevelCounts;
+  members: LevelCounts;
+  people: number;
+  byAffiliation: Record<string, number>;
+  byGender: { male: number; female: number; unknown: number };
+  byAgeBand: Record<AgeBand, number>;
+}
+export interface NetworkReport extends Breakdown {
+  unit: { code: string | null; name: string; level: UnitRow['level'] };
+  children: (Breakdown & { code: string | null; name: string; level: UnitRow['level'] })[];
+}
+
+function emptyBreakdown(): Breakdown {
+  return {
+    teams: { total: 0, commune: 0, village: 0 },
+    members: { total: 0, commune: 0, village: 0 },
+    people: 0,
+    byAffiliation: Object.fromEntries([...AFFILIATION_CODES, 'none'].map((c) => [c, 0])),
+    byGender: { male: 0, female: 0, unknown: 0 },
+    byAgeBand: { to_30: 0, '31_45': 0, '46_60': 0, over_60: 0, unknown: 0 },
+  };
+}
+
+/**
+ * Builds the report for the current unit `code` (province, commune or village).
+ * Children: a province's communes; a commune's own commune-level teams (as a row named after the
+ * commune) and its villages; a village has none. Errors: UNIT_NOT_FOUND, UNIT_LEVEL_UNSUPPORTED
+ * (a dissolved unit: report on its successor instead).
+ */
+export async function networkReport(db: Db, code: string): Promise<NetworkReport> {
+  const units = await unitsByCode(db, code);
+  const unit = units.find((u) => !u.validTo);
+  if (!unit) {
+    if (units.length) throw new AppError('UNIT_LEVEL_UNSUPPORTED', `"${units[0].name}" (mã ${code}) đã giải thể từ 01/07/2025; hãy xem báo cáo của đơn vị kế thừa.`);
+    throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hành chính mã "${code}".`);
+  }
+  const childUnits = unit.level === 'village' ? [] : await currentChildren(db, unit.id);
+  childUnits.sort((a, b) => compareVietnamese(a.name, b.name));
+  const ordered = unit.level === 'commune' ? [unit, ...childUnits] : childUnits;
+  const children = new Map<number, NetworkReport['children'][number]>(
+    ordered.map((c) => [c.id, { code: c.code, name: c.id === unit.id ? `${c.name} (tổ cấp xã)` : c.name, level: c.level, ...emptyBreakdown() }]),
+  );
+  const total = emptyBreakdown();
+  const { teams, cube, affiliations, people } = await networkAggregates(db, unit, yearInVietnam());
+  const at = (child: number) => children.get(child);
+  for (const r of teams) {
+    for (const b of [at(r.child), total]) if (b) (b.teams[r.level] += r.n), (b.teams.total += r.n);
+  }
+  for (const r of cube) {
+    for (const b of [at(r.child), total]) {
+      if (!b) continue;
+      b.members[r.level] += r.n;
+      b.members.total += r.n;
+      b.byGender[r.gender as keyof Breakdown['byGender']] += r.n;
+      b.byAgeBand[r.band as AgeBand] += r.n;
+    }
+  }
+  for (const r of affiliations) for (const b of [at(r.child), total]) if (b) b.byAffiliation[r.affiliation] = (b.byAffiliation[r.affiliation] ?? 0) + r.n;
+  for (const r of people) {
+    if (r.child !== null) {
+      const b = at(r.child);
+      if (b) b.people = r.n;
+    } else if (r.level === null) total.people = r.n;
+  }
+  return { unit: { code: unit.code, name: unit.name, level: unit.level }, ...total, children: [...children.values()] };
+}

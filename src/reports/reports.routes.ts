@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { RouteModule } from '../http/types.js';
+import { reportToCsv, reportToXlsx } from './network.export.js';
+import { networkReport } from './network.service.js';
+
+/** Routes of the reports module. */
+export const reportRoutes: RouteModule = (api, { database }) => {
+  /**
+   * GET /api/reports/network?unit=CODE[&format=json|csv|xlsx] → the network report of a province,
+   * commune or village (shape in network.service.ts). csv/xlsx download as attachments.
+   */
+  api.get(
+    '/api/reports/network',
+    {
+      schema: {
+        summary: 'Teams and members of a unit, split by level, affiliation, gender, age band and child unit',
+        querystring: z.object({ unit: z.string().min(2).max(20), format: z.enum(['json', 'csv', 'xlsx']).default('json') }),
+      },
+    },
+    async (req, reply) => {
+      const report = await networkReport(database.db, req.query.unit);
+      if (req.query.format === 'json') return report;
+      const file = `bao-cao-mang-luoi-${report.unit.code}`;
+      if (req.query.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}.csv"`).send(reportToCsv(report));
+      }
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${file}.xlsx"`)
+        .send(await reportToXlsx(report));
+    },
+  );
+};
