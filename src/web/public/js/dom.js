@@ -1,0 +1,98 @@
+// DOM and formatting helpers. Data only ever reaches the page as text nodes or attribute values
+// (never through innerHTML), so names and free text from rosters cannot inject markup.
+
+/**
+ * h('a', {href: '#/x', class: 'btn'}, 'text', child, [more]) → element.
+ * Strings and numbers become text nodes; null/false children are skipped; `on*` attributes
+ * are event listeners; other attributes are set with setAttribute (values are data, not markup).
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** Replaces the children of `el`. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+const numberFormat = new Intl.NumberFormat('vi-VN');
+/** 1459 → "1.459" */
+export const num = (n) => numberFormat.format(n ?? 0);
+
+/** Percent with one decimal, vi-VN ("45,5 %"); "—" when the whole is 0. */
+export const pct = (part, whole) => (whole ? `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format((100 * part) / whole)} %` : '—');
+
+/** "2025-07-01" → "01/07/2025"; empty for null. */
+export function date(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
+}
+
+/** Now in Vietnam as "dd/mm/yyyy HH:mm". */
+export function nowInVietnam() {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date())
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
+
+/** Lower case without diacritics, đ → d: for client-side filtering ("chieng" matches "Chiềng"). */
+export const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase();
+
+export const ROLE = { leader: 'Tổ trưởng', deputy: 'Tổ phó', member: 'Thành viên' };
+export const GENDER = { male: 'Nam', female: 'Nữ' };
+export const AFFILIATION = {
+  youth_union: 'Đoàn Thanh niên',
+  womens_union: 'Hội LHPN',
+  fatherland_front: 'MTTQ',
+  police: 'Công an xã',
+  farmers_union: 'Hội Nông dân',
+  veterans: 'Hội CCB',
+  village_head: 'Trưởng thôn/TDP',
+  party_cell: 'Chi bộ',
+  post_telecom: 'Bưu điện/viễn thông',
+};
+export const LEVEL = { province: 'Tỉnh, thành phố', district: 'Huyện (cũ)', commune: 'Xã, phường, đặc khu', village: 'Thôn, bản, tổ dân phố' };
+export const TEAM_LEVEL = { commune: 'Cấp xã', village: 'Cấp thôn, bản' };
+
+/** A message box: kind 'error' | 'ok' | 'info'. Errors are announced to screen readers. */
+export function notice(kind, ...children) {
+  return h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...children);
+}
+
+export const loading = (what = 'Đang tải…') => h('p', { class: 'loading', role: 'status' }, what);
+
+/** A table inside a horizontally scrolling wrapper (wide tables on phones). */
+export function table(caption, headers, rows, attrs = {}) {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      attrs,
+      caption ? h('caption', {}, caption) : null,
+      h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col', class: typeof x === 'object' ? x.class : null }, typeof x === 'object' ? x.text : x)))),
+      h('tbody', {}, rows),
+    ),
+  );
+}

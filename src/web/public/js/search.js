@@ -1,0 +1,84 @@
+// #/tim?q=… — teams and members (GET /api/search) and administrative units (GET /api/units?q=).
+import { api, provinces, url } from './api.js';
+import { successorLinks } from './browse.js';
+import { LEVEL, ROLE, date, fill, h, loading, notice, num } from './dom.js';
+
+export async function searchPage(view, _params, query) {
+  const q = (query.get('q') ?? '').trim();
+  document.title = `Ngõ Số — Tìm: ${q}`;
+  view.append(h('h2', { tabindex: '-1' }, 'Kết quả tìm kiếm'));
+  if (q.length < 2) {
+    view.append(notice('info', 'Gõ ít nhất 2 chữ vào ô tìm kiếm. Không cần gõ dấu: "chieng xom" tìm được "Chiềng Xôm".'));
+    return;
+  }
+  view.append(h('p', { class: 'lead' }, 'Từ khoá: ', h('strong', {}, q), ' (không phân biệt dấu, hoa thường)'));
+  const box = view.appendChild(h('div', {}, loading('Đang tìm…')));
+  const [registry, units, provs] = await Promise.all([
+    api(url('/api/search', { q })).catch((e) => ({ error: e })),
+    api(url('/api/units', { q })).catch((e) => ({ error: e })),
+    provinces().catch(() => []),
+  ]);
+  const provName = new Map(provs.map((p) => [p.code, p.name]));
+
+  const unitSection = h('section', { class: 'hits', 'aria-labelledby': 'hits-units' });
+  if (units.error) unitSection.append(h('h3', { id: 'hits-units' }, 'Đơn vị hành chính'), notice('error', units.error.message));
+  else {
+    unitSection.append(h('h3', { id: 'hits-units' }, `Đơn vị hành chính (${num(units.units.length)})`));
+    unitSection.append(
+      units.units.length
+        ? h('ul', { class: 'hit-list' }, units.units.map((u) => unitHit(u, provName)))
+        : h('p', { class: 'muted' }, 'Không thấy đơn vị nào.'),
+    );
+  }
+
+  const teamSection = h('section', { class: 'hits', 'aria-labelledby': 'hits-teams' });
+  if (registry.error) teamSection.append(h('h3', { id: 'hits-teams' }, 'Tổ và thành viên'), notice('error', registry.error.message));
+  else {
+    const { teams, members } = registry;
+    teamSection.append(
+      h('h3', { id: 'hits-teams' }, `Tổ (${num(teams.length)})`),
+      teams.length
+        ? h('ul', { class: 'hit-list' }, teams.map((t) =>
+            h('li', { class: 'hit hit-team' },
+              h('a', { href: `#/to/${t.id}` }, t.name),
+              h('span', { class: 'meta' }, ' · ', t.unitCode ? h('a', { href: `#/don-vi/${t.unitCode}` }, t.unitName) : t.unitName),
+            )))
+        : h('p', { class: 'muted' }, 'Không thấy tổ nào.'),
+      h('h3', {}, `Thành viên (${num(members.length)})`),
+      members.length
+        ? h('ul', { class: 'hit-list' }, members.map((m) =>
+            h('li', { class: 'hit hit-member' },
+              h('strong', {}, m.fullName),
+              h('span', { class: 'meta' }, m.birthYear ? ` (${m.birthYear})` : '', ` · ${ROLE[m.role] ?? m.role} · `),
+              h('a', { href: `#/to/${m.teamId}` }, m.teamName),
+            )))
+        : h('p', { class: 'muted' }, 'Không thấy thành viên nào.'),
+    );
+  }
+  fill(box, h('div', { class: 'hits-grid' }, teamSection, unitSection));
+}
+
+function unitHit(u, provName) {
+  const where = [LEVEL[u.level] ?? u.level];
+  if (u.level !== 'province' && u.provinceCode && provName.has(u.provinceCode)) where.push(provName.get(u.provinceCode));
+  if (u.status === 'current') {
+    return h('li', { class: 'hit hit-unit' }, h('a', { href: `#/don-vi/${u.code}` }, u.name), h('span', { class: 'meta' }, ` · ${where.join(' · ')}`));
+  }
+  // a unit dissolved on 1 July 2025: say so, and offer to look up who took over
+  const li = h('li', { class: 'hit hit-unit dissolved' }, h('span', {}, u.name), h('span', { class: 'meta' }, ` · ${where.join(' · ')} · đã giải thể từ ${date(u.validTo)}`));
+  if (u.code && u.validTo) {
+    const btn = h('button', { type: 'button', class: 'btn-link' }, 'Xem đơn vị kế thừa');
+    btn.addEventListener('click', async () => {
+      btn.disabled = true;
+      try {
+        const before = new Date(Date.parse(u.validTo) - 86400000).toISOString().slice(0, 10);
+        const old = await api(url(`/api/units/${u.code}`, { asOf: before }));
+        btn.replaceWith(old.successors.length ? successorLinks(old.successors) : h('span', { class: 'muted' }, 'Không rõ đơn vị kế thừa.'));
+      } catch (err) {
+        btn.replaceWith(h('span', { class: 'error-text' }, err.message));
+      }
+    });
+    li.append(' ', btn);
+  }
+  return li;
+}

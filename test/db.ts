@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig } from '../src/config/config.js';
+import { type Database, openDatabase } from '../src/db/client.js';
+import { buildApp } from '../src/http/app.js';
+
+/**
+ * A fresh database for one test file: a copy of the migrated template with the catalogue
+ * (PGlite: loaded from the template's dump; PostgreSQL: CREATE DATABASE … TEMPLATE). `close`
+ * drops it.
+ */
+export async function testDatabase(): Promise<Database> {
+  const spec = inject('testDb');
+  if (spec.kind === 'pglite') {
+    return openDatabase({ loadDataDir: new Blob([readFileSync(spec.dumpFile)]), migrate: false });
+  }
+  const name = `ngoso_t_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: spec.adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${spec.template}`);
+  const url = new URL(spec.adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), migrate: false });
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** The HTTP app on a test database (use `app.inject`). */
+export async function testApp(database: Database, env: NodeJS.ProcessEnv = {}) {
+  return buildApp({ database, config: loadConfig({ NGOSO_DATA_DIR: '/nonexistent', ...env }) });
+}
