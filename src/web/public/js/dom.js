@@ -72,7 +72,7 @@ export const AFFILIATION = {
   party_cell: 'Chi bộ',
   post_telecom: 'Bưu điện/viễn thông',
 };
-export const LEVEL = { province: 'Tỉnh, thành phố', district: 'Huyện (cũ)', commune: 'Xã, phường, đặc khu', village: 'Thôn, bản, tổ dân phố' };
+export const LEVEL = { province: 'Cấp tỉnh', district: 'Huyện (cũ)', commune: 'Cấp xã', village: 'Thôn, bản, tổ dân phố' };
 export const TEAM_LEVEL = { commune: 'Cấp xã', village: 'Cấp thôn, bản' };
 
 /** A message box: kind 'error' | 'ok' | 'info'. Errors are announced to screen readers. */

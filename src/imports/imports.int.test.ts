@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { testApp, testDatabase } from '../../test/db.js';
+import { csv, HEADER, SON_LA_ROSTER, xlsx } from '../../test/fixtures.js';
+import { countRows, registrySnapshot } from '../../test/registry-snapshot.js';
+import { importRoster } from './imports.service.js';
+
+let database: Database;
+beforeAll(async () => {
+  database = await testDatabase();
+});
+afterAll(() => database.close());
+
+const MB = 1024 * 1024;
+const run = (name: string, data: Buffer, commit: boolean, extra: Record<string, string> = {}) =>
+  importRoster(database.db, { name, data }, { commit, maxBytes: 20 * MB, ...extra });
+
+const EXPECTED_REGISTRY = [
+  { unit: '04105.001 Tiểu khu 6', level: 'village', team: 'Tổ công nghệ số cộng đồng Tiểu khu 6', fullName: 'Lê Văn An', gender: 'male', birthYear: 1999, phone: '+84912000111', role: 'member', affiliations: ['youth_union'] },
+  { unit: '04105.001 Tiểu khu 6', level: 'village', team: 'Tổ công nghệ số cộng đồng Tiểu khu 6', fullName: 'Nguyễn Thị Hà', gender: 'female', birthYear: 1975, phone: '+84915111222', role: 'leader', affiliations: ['womens_union', 'village_head'] },
+  { unit: '03664 Phường Chiềng An', level: 'commune', team: 'Tổ công nghệ số cộng đồng phường Chiềng An', fullName: 'Hà Thị Hiền', gender: 'female', birthYear: 1995, phone: '+84912345678', role: 'leader', affiliations: ['youth_union'] },
+  { unit: '03664 Phường Chiềng An', level: 'commune', team: 'Tổ công nghệ số cộng đồng phường Chiềng An', fullName: 'Lò Văn Bình', gender: 'male', birthYear: 1988, phone: '+84362345678', role: 'deputy', affiliations: ['police'] },
+  { unit: '03664 Phường Chiềng An', level: 'commune', team: 'Tổ công nghệ số cộng đồng phường Chiềng An', fullName: 'Quàng Thị Hoà', gender: 'female', birthYear: 2001, phone: '+84987654321', role: 'member', affiliations: ['youth_union'] },
+];
+
+describe('roster import (CSV)', () => {
+  it('a dry run reports every row and problem and writes nothing', async () => {
+    const report = await run('to-cnscd.csv', csv(SON_LA_ROSTER), false);
+    expect(report.committed).toBe(false);
+    expect(report.counts).toEqual({ new: 5, updated: 0, unchanged: 0, invalid: 1 });
+    expect(report.problems).toEqual([
+      { sheet: 'to-cnscd.csv', row: 7, column: 'Năm sinh', severity: 'error', message: 'Năm sinh 2085 không hợp lý (phải từ 1920 đến 2011)', suggestion: 'Kiểm tra lại năm sinh' },
+      { sheet: 'to-cnscd.csv', row: 7, column: 'Số điện thoại', severity: 'error', message: 'Số điện thoại không hợp lệ: "abc" có chữ cái, không phải số điện thoại', suggestion: 'Ghi số di động 10 chữ số, ví dụ 0912 345 678, hoặc để trống' },
+    ]);
+    expect(report.created).toEqual({ villages: ['Tiểu khu 6 (Xã Mai Sơn)'], teams: ['Tổ công nghệ số cộng đồng phường Chiềng An', 'Tổ công nghệ số cộng đồng Tiểu khu 6'] });
+    expect(await countRows(database.db, 'teams')).toBe(0);
+    expect(await countRows(database.db, 'members')).toBe(0);
+    expect(await countRows(database.db, 'admin_units')).toBe(14851);
+  });
+
+  it('commit writes the valid rows, resolving pre-2025 names through the mapping', async () => {
+    const report = await run('to-cnscd.csv', csv(SON_LA_ROSTER), true);
+    expect(report.committed).toBe(true);
+    expect(report.counts).toEqual({ new: 5, updated: 0, unchanged: 0, invalid: 1 });
+    expect(await registrySnapshot(database.db)).toEqual(EXPECTED_REGISTRY);
+    expect(await countRows(database.db, 'import_log')).toBe(1);
+  });
+
+  it('importing the same file again changes nothing', async () => {
+    const report = await run('to-cnscd.csv', csv(SON_LA_ROSTER, { bom: false }), true);
+    expect(report.counts).toEqual({ new: 0, updated: 0, unchanged: 5, invalid: 1 });
+    expect(await registrySnapshot(database.db)).toEqual(EXPECTED_REGISTRY);
+    expect(await countRows(database.db, 'members')).toBe(5);
+  });
+
+  it('an updated file updates the matched members and says what changed', async () => {
+    const rows = SON_LA_ROSTER.slice(0, 6).map((r) => [...r]);
+    rows[3][7] = '0977 000 111'; // new phone: matched by name + birth year in the same team
+    rows[3][8] = 'Tổ phó';
+    rows[2][8] = 'Thành viên';
+    const report = await run('to-cnscd-v2.csv', csv(rows, { delimiter: ';' }), true);
+    expect(report.counts).toEqual({ new: 0, updated: 2, unchanged: 3, invalid: 0 });
+    expect(report.rows.filter((r) => r.outcome === 'updated').map((r) => [r.row, r.fullName, r.changes])).toEqual([
+      [3, 'Lò Văn Bình', ['vai trò: deputy → member']],
+      [4, 'Quàng Thị Hoà', ['điện thoại: +84987654321 → +84977000111', 'vai trò: member → deputy']],
+    ]);
+    const snapshot = await registrySnapshot(database.db);
+    expect(snapshot.find((r) => r.fullName === 'Quàng Thị Hoà')).toMatchObject({ phone: '+84977000111', role: 'deputy' });
+    expect(snapshot).toHaveLength(5);
+  });
+
+  it('the same person on a commune team and a village team is one member with two memberships', async () => {
+    const report = await run('kiem-nhiem.csv', csv([HEADER, ['Sơn La', 'Mai Sơn', '', '', 'Nguyễn Thị Hà', 'Nữ', 1975, '0915111222', 'Thành viên', 'Hội Phụ nữ']]), true);
+    expect(report.counts).toEqual({ new: 1, updated: 0, unchanged: 0, invalid: 0 });
+    expect(await countRows(database.db, 'members')).toBe(5);
+    expect(await countRows(database.db, 'team_members')).toBe(6);
+  });
+});
+
+describe('unit names', () => {
+  it('unknown units get the closest names of the province; ambiguous old names ask for the district', async () => {
+    const report = await run('units.csv', csv([
+      HEADER,
+      ['Sơn La', 'Chieng Xom Xom', '', '', 'Lò Thị Hoa', 'Nữ', 1990, '', '', ''],
+      ['Sơn La', 'Chiềng Chung', '', '', 'Lò Văn Hặc', 'Nam', 1990, '', '', ''],
+      ['Sơn La', 'Chiềng Chung', 'Huyện Mai Sơn', '', 'Lò Văn Hặc', 'Nam', 1990, '', '', ''],
+      ['Sơn La', 'Chiềng Bôm', 'Huyện Thuận Châu', '', 'Lò Văn Khay', 'Nam', 1990, '', '', ''],
+      ['Sơn Lâm', 'Mai Sơn', '', '', 'Lò Văn Khay', 'Nam', 1990, '', '', ''],
+    ]), false);
+    expect(report.problems.map((p) => [p.row, p.column, p.message, p.suggestion])).toEqual([
+      [2, 'Xã/phường', 'Không có xã/phường "Chieng Xom Xom" ở Sơn La', 'Có phải: Xã Chiềng Xôm (Thành phố Sơn La, cũ) [03664]; Xã Chiềng Muôn (Huyện Mường La, cũ) [03829]; Xã Chiềng Bôm (Huyện Thuận Châu, cũ) [03766]?'],
+      [3, 'Xã/phường', 'Có 2 xã cũ tên "Chiềng Chung" ở các huyện khác nhau; hãy ghi thêm huyện cũ', 'Có phải: Xã Chiềng Chung (Huyện Mai Sơn, cũ) [04129]; Xã Chiềng Chung (Thị xã Mộc Châu, cũ) [04015]?'],
+      [5, 'Xã/phường', '"Xã Chiềng Bôm" (cũ) đã được chia cho 2 đơn vị mới; hãy ghi tên xã/phường mới', 'Có phải: Xã Nậm Lầu [03784]; Xã Thuận Châu [03721]?'],
+      [6, 'Tỉnh', 'Không có tỉnh/thành phố "Sơn Lâm" trong 34 tỉnh, thành phố hiện hành', 'Ghi tên tỉnh hiện hành, ví dụ "Sơn La", hoặc mã tỉnh 2 chữ số'],
+    ]);
+    expect(report.rows.find((r) => r.row === 4)).toMatchObject({ outcome: 'new', unit: 'Xã Mường Chanh' });
+  });
+
+  it('a file without unit columns takes the province and commune given with the upload', async () => {
+    const report = await run('mot-xa.csv', csv([['Họ tên', 'Giới tính', 'SĐT'], ['Giàng A Dính', 'Nam', '0868 123 456']]), false, { province: '14', commune: 'Xã Tà Xùa' });
+    expect(report.rows).toEqual([{ sheet: 'mot-xa.csv', row: 2, outcome: 'new', fullName: 'Giàng A Dính', team: 'Tổ công nghệ số cộng đồng xã Tà Xùa', unit: 'Xã Tà Xùa' }]);
+  });
+});
+
+describe('xlsx', () => {
+  it('reads a workbook whose header sits below a title block', async () => {
+    const file = await xlsx([{ name: 'Danh sách', rows: [['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'], ['DANH SÁCH TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG'], [], ['STT', ...HEADER], [1, 'Sơn La', 'Tà Xùa', '', 'Bản Tà Xùa', 'Mùa Thị Mai', 'Nữ', 2000, '0382 111 222', 'Tổ trưởng', 'Chi đoàn']] }]);
+    const report = await run('ta-xua.xlsx', file, true);
+    expect(report.format).toBe('xlsx');
+    expect(report.sheets).toEqual([{ name: 'Danh sách', headerRow: 4, mapping: { province: 'Tỉnh', commune: 'Xã/phường', district: 'Huyện cũ', village: 'Thôn/bản', fullName: 'Họ và tên', gender: 'Giới tính', birthYear: 'Năm sinh', phone: 'Số điện thoại', role: 'Vai trò', affiliation: 'Đoàn thể' }, ignored: ['STT'] }]);
+    expect(report.rows).toEqual([{ sheet: 'Danh sách', row: 5, outcome: 'new', fullName: 'Mùa Thị Mai', team: 'Tổ công nghệ số cộng đồng Bản Tà Xùa', unit: 'Xã Tà Xùa' }]);
+  });
+});
+
+describe('bad files write nothing and say what to do', () => {
+  const expectRefused = async (name: string, data: Buffer, code: string, message: RegExp, maxBytes = 20 * MB) => {
+    const before = await countRows(database.db, 'members');
+    const err = await importRoster(database.db, { name, data }, { commit: true, maxBytes }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe(code);
+    expect((err as AppError).message).toMatch(message);
+    expect(await countRows(database.db, 'members')).toBe(before);
+  };
+
+  it('refuses a PDF renamed to .xlsx', () => expectRefused('ds.xlsx', Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj'), 'IMPORT_FILE_UNREADABLE', /PDF/));
+  it('refuses a password-protected (or .xls) workbook', () =>
+    expectRefused('ds.xlsx', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]), 'IMPORT_FILE_UNREADABLE', /mật khẩu/));
+  it('refuses a truncated workbook', async () => {
+    const file = await xlsx([{ name: 'A', rows: SON_LA_ROSTER }]);
+    await expectRefused('cut.xlsx', file.subarray(0, Math.floor(file.length / 2)), 'IMPORT_FILE_UNREADABLE', /hỏng hoặc không trọn vẹn/);
+  });
+  it('refuses a binary file', () => expectRefused('anh.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), 'IMPORT_FILE_UNREADABLE', /UTF-8|nhị phân/));
+  it('refuses an empty file', () => expectRefused('rong.csv', Buffer.alloc(0), 'IMPORT_FILE_UNREADABLE', /rỗng/));
+  it('refuses a file over the size limit', () => expectRefused('lon.csv', csv(SON_LA_ROSTER), 'IMPORT_FILE_TOO_LARGE', /vượt giới hạn/, 100));
+  it('refuses to commit a file whose rows are all invalid', async () => {
+    await expectRefused('sai.csv', csv([HEADER, ['Sơn La', 'Không Có', '', '', 'Lò Văn A', 'Nam', 1990, '', '', ''], ['Sơn La', 'Tà Xùa', '', '', '', 'Nam', 1990, '', '', '']]), 'IMPORT_NO_VALID_ROWS', /không có dòng hợp lệ/);
+  });
+  it('reports a sheet without a header row', async () => {
+    const report = await run('khong-tieu-de.csv', csv([['a', 'b'], ['1', '2']]), false);
+    expect(report.problems).toEqual([{ sheet: 'khong-tieu-de.csv', row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: 'Thêm hàng tiêu đề với các cột: Tỉnh, Huyện (cũ), Xã/phường, Thôn/bản/tổ dân phố, Tổ, Họ và tên, Giới tính, Năm sinh, Số điện thoại, Vai trò, Đoàn thể' }]);
+  });
+});
+
+describe('POST /api/imports', () => {
+  it('dry-runs and commits uploaded files, and answers bad uploads with 4xx', async () => {
+    const app = await testApp(database, { NGOSO_MAX_UPLOAD_MB: '0.001' });
+    const form = new FormData();
+    form.append('file', new Blob([csv([HEADER, ['Sơn La', 'Tà Xùa', '', '', 'Sùng A Páo', 'Nam', 1992, '0399 888 777', '', '']])]), 'a.csv');
+    const dry = await app.inject({ method: 'POST', url: '/api/imports?province=14', payload: form });
+    expect(dry.statusCode).toBe(200);
+    expect(dry.json().summary).toEqual({ files: 1, failed: 0, new: 1, updated: 0, unchanged: 0, invalid: 0 });
+
+    const big = new FormData();
+    big.append('file', new Blob([Buffer.alloc(5000, 'a')]), 'big.csv');
+    const tooBig = await app.inject({ method: 'POST', url: '/api/imports', payload: big });
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.json().error.code).toBe('IMPORT_FILE_TOO_LARGE');
+
+    const pdf = new FormData();
+    pdf.append('file', new Blob(['%PDF-1.4 x']), 'x.xlsx');
+    const refused = await app.inject({ method: 'POST', url: '/api/imports?commit=true', payload: pdf });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('IMPORT_FILE_UNREADABLE');
+
+    const none = await app.inject({ method: 'POST', url: '/api/imports', payload: { a: 1 } });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.code).toBe('IMPORT_FILE_MISSING');
+    await app.close();
+  });
+});

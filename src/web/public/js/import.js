@@ -1,0 +1,228 @@
+// #/nhap — roster import: dry run ("Kiểm tra"), then commit ("Ghi vào sổ") of the same files.
+import { ApiError, api, provinces, url } from './api.js';
+import { fill, h, notice, num, table } from './dom.js';
+
+const FIELD = {
+  province: 'Tỉnh', district: 'Huyện (cũ)', commune: 'Xã/phường', village: 'Thôn/bản/tổ dân phố', team: 'Tổ',
+  fullName: 'Họ và tên', gender: 'Giới tính', birthYear: 'Năm sinh', phone: 'Số điện thoại', role: 'Vai trò', affiliation: 'Đoàn thể',
+};
+const OUTCOME = { new: 'Mới', updated: 'Cập nhật', unchanged: 'Không đổi', invalid: 'Lỗi' };
+const MAX_PROBLEMS = 300;
+const STORE = 'ngoso.import.province';
+
+export async function importPage(view) {
+  document.title = 'Ngõ Số — Nhập danh sách tổ';
+  const provinceSel = h('select', { id: 'imp-province', name: 'province', required: true }, h('option', { value: '' }, '— Chọn tỉnh, thành phố —'));
+  const communeInput = h('input', { id: 'imp-commune', name: 'commune', type: 'text', list: 'imp-communes', maxlength: '100', autocomplete: 'off', placeholder: 'Để trống nếu tệp có cột Xã/phường' });
+  const communeList = h('datalist', { id: 'imp-communes' });
+  const fileInput = h('input', { id: 'imp-files', name: 'files', type: 'file', multiple: true, accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', required: true });
+  const checkBtn = h('button', { type: 'submit', id: 'imp-check' }, 'Kiểm tra (chạy thử)');
+  const commitBtn = h('button', { type: 'button', id: 'imp-commit', class: 'btn-commit', disabled: true }, 'Ghi vào sổ');
+  const status = h('p', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
+  const results = h('div', { id: 'imp-results' });
+  const form = h(
+    'form',
+    { class: 'card form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: 'imp-province' }, 'Tỉnh, thành phố'), provinceSel),
+    h('div', { class: 'field' },
+      h('label', { for: 'imp-commune' }, 'Xã, phường (không bắt buộc)'),
+      communeInput, communeList,
+      h('p', { class: 'hint' }, 'Chỉ cần khi tệp là danh sách của một xã và không có cột "Xã/phường".'),
+    ),
+    h('div', { class: 'field' },
+      h('label', { for: 'imp-files' }, 'Tệp danh sách (.csv hoặc .xlsx, chọn được nhiều tệp)'),
+      fileInput,
+      h('p', { class: 'hint' }, 'Cột nên có: Tỉnh, Xã/phường, Huyện cũ (nếu ghi tên xã cũ), Thôn/bản, Họ và tên, Giới tính, Năm sinh, Số điện thoại, Vai trò, Đoàn thể.'),
+    ),
+    h('div', { class: 'actions' }, checkBtn, commitBtn),
+    status,
+  );
+  view.append(
+    h('h2', { tabindex: '-1' }, 'Nhập danh sách tổ'),
+    h('p', { class: 'lead' }, 'Bước 1: chạy thử để xem trước kết quả — chưa ghi gì. Bước 2: nếu đúng, bấm "Ghi vào sổ". Nhập lại cùng tệp không tạo bản trùng.'),
+    form,
+    results,
+  );
+
+  // state: the exact request that passed the dry run, so "Ghi vào sổ" sends the same files
+  let checked = null;
+  const invalidate = () => {
+    if (checked) status.textContent = 'Bạn đã đổi lựa chọn: hãy chạy thử lại trước khi ghi.';
+    checked = null;
+    commitBtn.disabled = true;
+  };
+
+  provinceSel.addEventListener('change', async () => {
+    invalidate();
+    localStorage.setItem(STORE, provinceSel.value);
+    communeList.replaceChildren();
+    if (!provinceSel.value) return;
+    const { units } = await api(url('/api/units', { parent: provinceSel.value })).catch(() => ({ units: [] }));
+    communeList.replaceChildren(...units.map((u) => h('option', { value: u.name })));
+  });
+  communeInput.addEventListener('input', invalidate);
+  fileInput.addEventListener('change', invalidate);
+
+  const send = async (commit, req) => {
+    const body = new FormData();
+    for (const f of req.files) body.append('file', f, f.name);
+    return api(url('/api/imports', { commit: String(commit), province: req.province, commune: req.commune }), { method: 'POST', body });
+  };
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    invalidate();
+    const req = { province: provinceSel.value, commune: communeInput.value.trim(), files: [...fileInput.files] };
+    if (!req.province) return fail(status, provinceSel, 'Hãy chọn tỉnh, thành phố.');
+    if (!req.files.length) return fail(status, fileInput, 'Hãy chọn ít nhất một tệp .csv hoặc .xlsx.');
+    busy(true, 'Đang kiểm tra tệp…');
+    try {
+      const res = await send(false, req);
+      fill(results, resultView(res, false));
+      const writable = res.summary.new + res.summary.updated + res.summary.unchanged;
+      if (writable > 0) {
+        checked = req;
+        commitBtn.disabled = false;
+        status.textContent = `Chạy thử xong: ${num(writable)} dòng hợp lệ, ${num(res.summary.invalid)} dòng lỗi. Chưa ghi gì — bấm "Ghi vào sổ" để ghi.`;
+      } else status.textContent = 'Chạy thử xong: không có dòng hợp lệ nào để ghi. Sửa tệp theo bảng vấn đề rồi thử lại.';
+    } catch (err) {
+      fill(results, errorView(err));
+      status.textContent = 'Kiểm tra không thành công.';
+    } finally {
+      busy(false);
+    }
+  });
+
+  commitBtn.addEventListener('click', async () => {
+    if (!checked) return;
+    const req = checked;
+    invalidate();
+    busy(true, 'Đang ghi vào sổ…');
+    try {
+      const res = await send(true, req);
+      fill(results, resultView(res, true, req.province));
+      status.textContent = `Đã ghi vào sổ: ${num(res.summary.new)} mới, ${num(res.summary.updated)} cập nhật, ${num(res.summary.unchanged)} không đổi.`;
+    } catch (err) {
+      fill(results, errorView(err));
+      status.textContent = 'Ghi vào sổ không thành công.';
+    } finally {
+      busy(false);
+    }
+  });
+
+  function busy(on, text) {
+    checkBtn.disabled = on;
+    if (on) commitBtn.disabled = true;
+    form.setAttribute('aria-busy', String(on));
+    if (text) status.textContent = text;
+  }
+
+  const provs = await provinces();
+  provinceSel.append(...provs.map((p) => h('option', { value: p.code }, p.name)));
+  const saved = localStorage.getItem(STORE);
+  if (saved && provs.some((p) => p.code === saved)) {
+    provinceSel.value = saved;
+    provinceSel.dispatchEvent(new Event('change'));
+  }
+}
+
+function fail(status, field, message) {
+  status.textContent = message;
+  field.focus();
+}
+
+/** A failed request: the server's message; for a single file refused on commit, also its report. */
+function errorView(err) {
+  const msg = err instanceof ApiError ? err.message : String(err?.message ?? err);
+  const out = [notice('error', h('strong', {}, err?.status ? `Lỗi ${err.status}: ` : 'Lỗi: '), msg)];
+  if (err?.details?.counts) out.push(fileView(err.details, false));
+  return h('div', {}, out);
+}
+
+function resultView(res, committed, province) {
+  const { summary } = res;
+  return h(
+    'section',
+    { 'aria-labelledby': 'imp-res-h', class: committed ? 'result committed' : 'result' },
+    h('h3', { id: 'imp-res-h' }, committed ? 'Kết quả ghi vào sổ' : 'Kết quả chạy thử (chưa ghi gì)'),
+    committed
+      ? notice('ok', `Đã ghi ${num(summary.files - summary.failed)}/${num(summary.files)} tệp vào sổ. `, province ? h('a', { href: `#/bao-cao/${province}` }, 'Xem báo cáo của tỉnh') : null)
+      : null,
+    summary.files > 1 ? h('p', {}, `Tổng ${num(summary.files)} tệp: `, countsText(summary), summary.failed ? `; ${num(summary.failed)} tệp không đọc được` : '') : null,
+    res.files.map((f) => ('error' in f ? h('article', { class: 'file-report card' }, h('h4', {}, f.fileName), notice('error', f.error.message), f.error.details?.counts ? fileView(f.error.details, false, true) : null) : fileView(f, committed))),
+  );
+}
+
+const countsText = (c) => Object.entries(OUTCOME).map(([k, label]) => `${label} ${num(c[k])}`).join(' · ');
+
+/** One file's report: counts, column mapping, what gets created, problems, row details. */
+function fileView(r, committed, bare = false) {
+  const parts = [
+    h('div', { class: 'stats', role: 'group', 'aria-label': 'Số dòng theo kết quả' },
+      Object.entries(OUTCOME).map(([k, label]) => h('div', { class: `stat stat-${k}`, 'data-count': k }, h('span', { class: 'stat-value' }, num(r.counts[k])), h('span', { class: 'stat-label' }, label))),
+    ),
+  ];
+  for (const s of r.sheets) {
+    const mapped = Object.entries(s.mapping);
+    parts.push(
+      h('h5', {}, r.sheets.length > 1 || r.format === 'xlsx' ? `Trang tính "${s.name}": ` : '', s.headerRow ? `cột tìm thấy (hàng tiêu đề số ${s.headerRow})` : 'không tìm thấy hàng tiêu đề'),
+      mapped.length
+        ? h('ul', { class: 'mapping' }, mapped.map(([f, col]) => h('li', {}, h('span', { class: 'col' }, col), ' → ', h('strong', {}, FIELD[f] ?? f))))
+        : null,
+      s.ignored?.length ? h('p', { class: 'hint' }, 'Cột bỏ qua: ', s.ignored.join(', ')) : null,
+    );
+  }
+  const { villages, teams } = r.created;
+  if (villages.length || teams.length) {
+    parts.push(
+      h('h5', {}, committed ? 'Đã tạo mới' : 'Sẽ tạo mới'),
+      h('div', { class: 'created' },
+        villages.length ? h('div', {}, h('p', { class: 'created-h' }, `Thôn, bản (${num(villages.length)})`), h('ul', {}, villages.map((v) => h('li', {}, v)))) : null,
+        teams.length ? h('div', {}, h('p', { class: 'created-h' }, `Tổ (${num(teams.length)})`), h('ul', {}, teams.map((t) => h('li', {}, t)))) : null,
+      ),
+    );
+  }
+  if (r.problems.length) {
+    const shown = r.problems.slice(0, MAX_PROBLEMS);
+    parts.push(
+      h('h5', {}, `Vấn đề cần xem (${num(r.problems.length)})`),
+      table(
+        r.problems.length > MAX_PROBLEMS ? `Hiện ${num(MAX_PROBLEMS)}/${num(r.problems.length)} vấn đề đầu tiên` : null,
+        ['Trang tính', 'Dòng', 'Cột', 'Vấn đề', 'Gợi ý'],
+        shown.map((p) =>
+          h('tr', { class: `sev-${p.severity}` },
+            h('td', {}, p.sheet),
+            h('td', { class: 'num' }, p.row ? num(p.row) : 'cả tệp'),
+            h('td', {}, p.column || '—'),
+            h('td', {}, h('span', { class: `badge badge-${p.severity}` }, p.severity === 'error' ? 'Lỗi' : 'Cảnh báo'), ' ', p.message),
+            h('td', {}, p.suggestion ?? ''),
+          ),
+        ),
+        { class: 'problems' },
+      ),
+    );
+  } else if (r.rows.length) parts.push(notice('ok', 'Không có vấn đề nào.'));
+  if (r.rows.length) {
+    parts.push(
+      h('details', { class: 'rows' },
+        h('summary', {}, `Chi tiết từng dòng (${num(r.rows.length)})`),
+        table(null, ['Dòng', 'Họ và tên', 'Tổ', 'Kết quả', 'Thay đổi'],
+          r.rows.slice(0, 1000).map((x) =>
+            h('tr', { class: `out-${x.outcome}` },
+              h('td', { class: 'num' }, num(x.row)),
+              h('td', {}, x.fullName || '—'),
+              h('td', {}, x.team ?? ''),
+              h('td', {}, OUTCOME[x.outcome] ?? x.outcome),
+              h('td', {}, (x.changes ?? []).join('; ')),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  if (bare) return h('div', {}, parts);
+  return h('article', { class: 'file-report card', 'data-file': r.fileName },
+    h('h4', {}, r.fileName, ' ', h('span', { class: 'badge' }, r.format.toUpperCase()), committed && r.committed ? h('span', { class: 'badge badge-ok' }, 'Đã ghi') : null),
+    parts,
+  );
+}
