@@ -190,12 +190,14 @@ export class UnitResolver {
   /** Up to 3 closest unit names to `name` (edit distance on the search key), current units first. */
   closest(name: string, filter: (u: UnitRow) => boolean): Suggestion[] {
     const q = searchKey(name);
+    const accented = nameKey(name);
     const limit = Math.max(2, Math.ceil(q.length / 3));
+    // ties on the plain spelling are broken by the accented spelling, then current units first
     return this.units
       .filter(filter)
-      .map((u) => ({ u, d: distance(q, u.searchKey) }))
+      .map((u) => ({ u, d: distance(q, u.searchKey), da: distance(accented, u.nameKey) }))
       .filter((x) => x.d <= limit)
-      .sort((a, b) => a.d - b.d || Number(!!a.u.validTo) - Number(!!b.u.validTo))
+      .sort((a, b) => a.d - b.d || a.da - b.da || Number(!!a.u.validTo) - Number(!!b.u.validTo))
       .slice(0, 3)
       .map((x) => this.suggestion(x.u));
   }
@@ -210,8 +212,12 @@ export class UnitResolver {
 export function findProvince(all: UnitRow[], province: string): UnitRow | undefined {
   const trimmed = cleanText(province);
   if (/^\d{1,2}$/.test(trimmed)) return all.find((p) => p.code === trimmed.padStart(2, '0'));
-  const key = nameKey(splitUnitName(trimmed).shortName);
-  return all.find((p) => p.nameKey === key);
+  const short = splitUnitName(trimmed).shortName;
+  const exact = all.find((p) => p.nameKey === nameKey(short));
+  if (exact) return exact;
+  // typed without diacritics ("son la"): accept when exactly one province matches
+  const plain = all.filter((p) => p.searchKey === searchKey(short));
+  return plain.length === 1 ? plain[0] : undefined;
 }
 
 /**

@@ -47,6 +47,9 @@ export async function unitPage(view, [code]) {
   if (unit.status === 'dissolved') {
     view.append(notice('info', `Đơn vị này đã giải thể từ ${date(unit.validTo)}. `, successorLinks(unit.successors)));
   }
+  if (unit.predecessors?.length) {
+    view.append(h('p', { class: 'meta' }, `Từ ${date(unit.validFrom)} gồm: `, unit.predecessors.map((p) => p.name).join(', '), ' (trước đây).'));
+  }
   if (unit.level !== 'village') {
     const list = children.units;
     const section = view.appendChild(h('section', { 'aria-labelledby': 'children-h' }, h('h3', { id: 'children-h' }, `${CHILD_TITLE[unit.level] ?? 'Đơn vị trực thuộc'} (${num(list.length)})`)));
@@ -57,9 +60,9 @@ export async function unitPage(view, [code]) {
 }
 
 /** Links to the units that took over a dissolved unit. */
-export function successorLinks(successors = []) {
+export function successorLinks(successors = [], label = 'Đơn vị kế thừa: ') {
   if (!successors.length) return '';
-  return h('span', {}, 'Đơn vị kế thừa: ', successors.map((s, i) => [i ? ', ' : '', s.code ? h('a', { href: `#/don-vi/${s.code}` }, s.name) : s.name]));
+  return h('span', {}, label, successors.map((s, i) => [i ? ', ' : '', s.code ? h('a', { href: `#/don-vi/${s.code}` }, s.name) : s.name]));
 }
 
 /** A grid of unit links, with a filter box (diacritics ignored) when the list is long. */
@@ -156,7 +159,7 @@ export function membersTable(members) {
         h('td', {}, m.position ?? ''),
       ),
     ),
-    { class: 'members' },
+    { class: 'members stack' },
   );
 }
 

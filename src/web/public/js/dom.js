@@ -84,6 +84,9 @@ export const loading = (what = 'Đang tải…') => h('p', { class: 'loading', r
 
 /** A table inside a horizontally scrolling wrapper (wide tables on phones). */
 export function table(caption, headers, rows, attrs = {}) {
+  // each cell carries its column name, so narrow screens can show rows as labelled cards (CSS .stack)
+  const labels = headers.map((x) => (typeof x === 'object' ? x.text : x));
+  for (const tr of rows) [...tr.children].forEach((td, i) => td.setAttribute('data-label', labels[i] ?? ''));
   return h(
     'div',
     { class: 'table-wrap' },

@@ -165,9 +165,9 @@ function fileView(r, committed, bare = false) {
   for (const s of r.sheets) {
     const mapped = Object.entries(s.mapping);
     parts.push(
-      h('h5', {}, r.sheets.length > 1 || r.format === 'xlsx' ? `Trang tính "${s.name}": ` : '', s.headerRow ? `cột tìm thấy (hàng tiêu đề số ${s.headerRow})` : 'không tìm thấy hàng tiêu đề'),
+      h('h5', {}, r.sheets.length > 1 || r.format === 'xlsx' ? `Trang tính "${s.name}": ` : '', s.headerRow ? `Cột tìm thấy (hàng tiêu đề số ${s.headerRow})` : 'Không tìm thấy hàng tiêu đề'),
       mapped.length
-        ? h('ul', { class: 'mapping' }, mapped.map(([f, col]) => h('li', {}, h('span', { class: 'col' }, col), ' → ', h('strong', {}, FIELD[f] ?? f))))
+        ? h('ul', { class: 'mapping' }, mapped.map(([f, col]) => h('li', {}, h('span', { class: 'col' }, `"${col}"`), ' → ', h('strong', {}, FIELD[f] ?? f))))
         : null,
       s.ignored?.length ? h('p', { class: 'hint' }, 'Cột bỏ qua: ', s.ignored.join(', ')) : null,
     );
@@ -194,11 +194,11 @@ function fileView(r, committed, bare = false) {
             h('td', {}, p.sheet),
             h('td', { class: 'num' }, p.row ? num(p.row) : 'cả tệp'),
             h('td', {}, p.column || '—'),
-            h('td', {}, h('span', { class: `badge badge-${p.severity}` }, p.severity === 'error' ? 'Lỗi' : 'Cảnh báo'), ' ', p.message),
+            h('td', {}, h('span', {}, h('span', { class: `badge badge-${p.severity}` }, p.severity === 'error' ? 'Lỗi' : 'Cảnh báo'), ' ', p.message)),
             h('td', {}, p.suggestion ?? ''),
           ),
         ),
-        { class: 'problems' },
+        { class: 'problems stack' },
       ),
     );
   } else if (r.rows.length) parts.push(notice('ok', 'Không có vấn đề nào.'));

@@ -64,21 +64,15 @@ function unitHit(u, provName) {
   if (u.status === 'current') {
     return h('li', { class: 'hit hit-unit' }, h('a', { href: `#/don-vi/${u.code}` }, u.name), h('span', { class: 'meta' }, ` · ${where.join(' · ')}`));
   }
-  // a unit dissolved on 1 July 2025: say so, and offer to look up who took over
+  // a unit dissolved on 1 July 2025: say so, and look up which unit took over
   const li = h('li', { class: 'hit hit-unit dissolved' }, h('span', {}, u.name), h('span', { class: 'meta' }, ` · ${where.join(' · ')} · đã giải thể từ ${date(u.validTo)}`));
   if (u.code && u.validTo) {
-    const btn = h('button', { type: 'button', class: 'btn-link' }, 'Xem đơn vị kế thừa');
-    btn.addEventListener('click', async () => {
-      btn.disabled = true;
-      try {
-        const before = new Date(Date.parse(u.validTo) - 86400000).toISOString().slice(0, 10);
-        const old = await api(url(`/api/units/${u.code}`, { asOf: before }));
-        btn.replaceWith(old.successors.length ? successorLinks(old.successors) : h('span', { class: 'muted' }, 'Không rõ đơn vị kế thừa.'));
-      } catch (err) {
-        btn.replaceWith(h('span', { class: 'error-text' }, err.message));
-      }
-    });
-    li.append(' ', btn);
+    const now = h('span', { class: 'successors' });
+    li.append(h('br'), now);
+    const before = new Date(Date.parse(u.validTo) - 86400000).toISOString().slice(0, 10);
+    api(url(`/api/units/${u.code}`, { asOf: before }))
+      .then((old) => fill(now, old.successors.length ? ['Nay thuộc: ', successorLinks(old.successors, '')] : h('span', { class: 'muted' }, 'Không rõ đơn vị kế thừa.')))
+      .catch((err) => fill(now, h('span', { class: 'error-text' }, err.message)));
   }
   return li;
 }
