@@ -85,6 +85,13 @@ describe('GET /api/units/resolve', () => {
     expect((await get(`/api/units/resolve?name=${encodeURIComponent('Mai Sơn')}&province=14`)).json()).toMatchObject({ via: 'current', unit: { code: '04105' } });
   });
 
+  it('accepts the pre-2025 province a commune belonged to', async () => {
+    const res = (await get(`/api/units/resolve?name=${encodeURIComponent('Xã Chiềng Xôm')}&province=${encodeURIComponent('Tỉnh Sơn La')}`)).json();
+    expect(res.unit.code).toBe('03664');
+    const merged = await get(`/api/units/resolve?name=${encodeURIComponent('Phường Nguyễn Trãi')}&district=${encodeURIComponent('Thành phố Hà Giang')}&province=${encodeURIComponent('Tỉnh Hà Giang')}`);
+    expect(merged.json()).toMatchObject({ via: 'old', unit: { provinceCode: '08' }, matched: { name: 'Phường Nguyễn Trãi', district: 'Thành phố Hà Giang' } });
+  });
+
   it('answers 409 with candidates when ambiguous, 404 with suggestions when unknown', async () => {
     const amb = await get(`/api/units/resolve?name=${encodeURIComponent('Chiềng Chung')}&province=14`);
     expect(amb.statusCode).toBe(409);

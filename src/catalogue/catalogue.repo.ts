@@ -33,6 +33,11 @@ export function provinces(db: Db): Promise<UnitRow[]> {
   return db.select().from(adminUnits).where(eq(adminUnits.level, 'province')).orderBy(asc(adminUnits.code));
 }
 
+/** Names of the pre-2025 provinces and the current province each merged into. */
+export function oldProvinceNames(db: Db): Promise<{ name: string; provinceCode: string }[]> {
+  return queryRows(db, sql`select distinct old_province_name as name, province_code as "provinceCode" from admin_units where old_province_name is not null and province_code is not null`);
+}
+
 /** Units of one current province used to resolve names: current communes, their villages, and dissolved communes and districts. */
 export function unitsOfProvince(db: Db, provinceCode: string): Promise<UnitRow[]> {
   return db.select().from(adminUnits).where(eq(adminUnits.provinceCode, provinceCode));

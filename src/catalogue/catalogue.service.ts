@@ -108,8 +108,8 @@ export class UnitResolver {
 
   /** Loads the index for a province given by code ("14") or name ("Sơn La", "Tỉnh Sơn La"). Null when unknown. */
   static async forProvince(db: Db, province: string): Promise<UnitResolver | null> {
-    const all = await repo.provinces(db);
-    const p = findProvince(all, province);
+    const [all, oldNames] = await Promise.all([repo.provinces(db), repo.oldProvinceNames(db)]);
+    const p = findProvince(all, province, oldNames);
     if (!p) return null;
     const [units, links] = await Promise.all([repo.unitsOfProvince(db, p.code!), repo.successionInProvince(db, p.code!)]);
     const successors = new Map<number, number[]>();
@@ -208,8 +208,11 @@ export class UnitResolver {
   }
 }
 
-/** Finds a current province by code or by name, with or without "Tỉnh"/"Thành phố". */
-export function findProvince(all: UnitRow[], province: string): UnitRow | undefined {
+/**
+ * Finds a current province by code or by name, with or without "Tỉnh"/"Thành phố", or by the name
+ * of a pre-2025 province that merged into it ("Tỉnh Hà Giang" → Tuyên Quang), from `oldNames`.
+ */
+export function findProvince(all: UnitRow[], province: string, oldNames: { name: string; provinceCode: string }[] = []): UnitRow | undefined {
   const trimmed = cleanText(province);
   if (/^\d{1,2}$/.test(trimmed)) return all.find((p) => p.code === trimmed.padStart(2, '0'));
   const short = splitUnitName(trimmed).shortName;
@@ -217,7 +220,9 @@ export function findProvince(all: UnitRow[], province: string): UnitRow | undefi
   if (exact) return exact;
   // typed without diacritics ("son la"): accept when exactly one province matches
   const plain = all.filter((p) => p.searchKey === searchKey(short));
-  return plain.length === 1 ? plain[0] : undefined;
+  if (plain.length === 1) return plain[0];
+  const old = [...new Set(oldNames.filter((o) => nameKey(splitUnitName(o.name).shortName) === nameKey(short)).map((o) => o.provinceCode))];
+  return old.length === 1 ? all.find((p) => p.code === old[0]) : undefined;
 }
 
 /**

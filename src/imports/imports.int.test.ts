@@ -89,7 +89,7 @@ describe('unit names', () => {
       ['Sơn Lâm', 'Mai Sơn', '', '', 'Lò Văn Khay', 'Nam', 1990, '', '', ''],
     ]), false);
     expect(report.problems.map((p) => [p.row, p.column, p.message, p.suggestion])).toEqual([
-      [2, 'Xã/phường', 'Không có xã/phường "Chieng Xom Xom" ở Sơn La', 'Có phải: Xã Chiềng Xôm (Thành phố Sơn La, cũ) [03664]; Xã Chiềng Muôn (Huyện Mường La, cũ) [03829]; Xã Chiềng Bôm (Huyện Thuận Châu, cũ) [03766]?'],
+      [2, 'Xã/phường', 'Không có xã/phường "Chieng Xom Xom" ở Sơn La', 'Có phải: Xã Chiềng Xôm (Thành phố Sơn La, cũ) [03664]; Xã Chiềng Bôm (Huyện Thuận Châu, cũ) [03766]; Xã Chiềng Muôn (Huyện Mường La, cũ) [03829]?'],
       [3, 'Xã/phường', 'Có 2 xã cũ tên "Chiềng Chung" ở các huyện khác nhau; hãy ghi thêm huyện cũ', 'Có phải: Xã Chiềng Chung (Huyện Mai Sơn, cũ) [04129]; Xã Chiềng Chung (Thị xã Mộc Châu, cũ) [04015]?'],
       [5, 'Xã/phường', '"Xã Chiềng Bôm" (cũ) đã được chia cho 2 đơn vị mới; hãy ghi tên xã/phường mới', 'Có phải: Xã Nậm Lầu [03784]; Xã Thuận Châu [03721]?'],
       [6, 'Tỉnh', 'Không có tỉnh/thành phố "Sơn Lâm" trong 34 tỉnh, thành phố hiện hành', 'Ghi tên tỉnh hiện hành, ví dụ "Sơn La", hoặc mã tỉnh 2 chữ số'],
@@ -146,13 +146,13 @@ describe('POST /api/imports', () => {
   it('dry-runs and commits uploaded files, and answers bad uploads with 4xx', async () => {
     const app = await testApp(database, { NGOSO_MAX_UPLOAD_MB: '0.001' });
     const form = new FormData();
-    form.append('file', new Blob([csv([HEADER, ['Sơn La', 'Tà Xùa', '', '', 'Sùng A Páo', 'Nam', 1992, '0399 888 777', '', '']])]), 'a.csv');
+    form.append('file', new Blob([new Uint8Array(csv([HEADER, ['Sơn La', 'Tà Xùa', '', '', 'Sùng A Páo', 'Nam', 1992, '0399 888 777', '', '']]))]), 'a.csv');
     const dry = await app.inject({ method: 'POST', url: '/api/imports?province=14', payload: form });
     expect(dry.statusCode).toBe(200);
     expect(dry.json().summary).toEqual({ files: 1, failed: 0, new: 1, updated: 0, unchanged: 0, invalid: 0 });
 
     const big = new FormData();
-    big.append('file', new Blob([Buffer.alloc(5000, 'a')]), 'big.csv');
+    big.append('file', new Blob([new Uint8Array(Buffer.alloc(5000, 97))]), 'big.csv');
     const tooBig = await app.inject({ method: 'POST', url: '/api/imports', payload: big });
     expect(tooBig.statusCode).toBe(413);
     expect(tooBig.json().error.code).toBe('IMPORT_FILE_TOO_LARGE');
@@ -162,6 +162,15 @@ describe('POST /api/imports', () => {
     const refused = await app.inject({ method: 'POST', url: '/api/imports?commit=true', payload: pdf });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error.code).toBe('IMPORT_FILE_UNREADABLE');
+
+    const log = (await app.inject({ method: 'GET', url: '/api/imports' })).json().imports;
+    expect(log.map((l: { fileName: string; counts: unknown; fileHash: string }) => [l.fileName, l.counts, l.fileHash.length])).toEqual([
+      ['ta-xua.xlsx', { new: 1, updated: 0, unchanged: 0, invalid: 0 }, 64],
+      ['kiem-nhiem.csv', { new: 1, updated: 0, unchanged: 0, invalid: 0 }, 64],
+      ['to-cnscd-v2.csv', { new: 0, updated: 2, unchanged: 3, invalid: 0 }, 64],
+      ['to-cnscd.csv', { new: 0, updated: 0, unchanged: 5, invalid: 1 }, 64],
+      ['to-cnscd.csv', { new: 5, updated: 0, unchanged: 0, invalid: 1 }, 64],
+    ]);
 
     const none = await app.inject({ method: 'POST', url: '/api/imports', payload: { a: 1 } });
     expect(none.statusCode).toBe(400);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../http/errors.js';
 import type { RouteModule } from '../http/types.js';
+import { importLogEntries } from './imports.repo.js';
 import { importRoster, type FileReport } from './imports.service.js';
 
 /** Routes of the roster import. */
@@ -46,4 +47,9 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
       return { files: results, summary };
     },
   );
+
+  /** GET /api/imports → the committed imports, newest first: file name, sha-256, format, rows, counts, time (ISO, UTC). */
+  api.get('/api/imports', { schema: { summary: 'Log of committed roster imports', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } }, async (req) => ({
+    imports: await importLogEntries(database.db, req.query.limit),
+  }));
 };

@@ -39,6 +39,9 @@ async function route() {
   try {
     await page(view, m.slice(1), query);
   } catch (err) {
+    if (err?.handled) return;
+    for (const el of view.querySelectorAll('.loading')) el.remove();
+    if (!view.querySelector('h2')) view.prepend(h('h2', { tabindex: '-1' }, 'Không tải được trang'));
     view.append(notice('error', err.message || 'Có lỗi khi tải trang.'));
   }
   // move focus to the new page heading so keyboard and screen reader users start there
@@ -48,7 +51,9 @@ async function route() {
 document.getElementById('search-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const q = document.getElementById('q').value.trim();
-  location.hash = `#/tim?q=${encodeURIComponent(q)}`;
+  const target = `#/tim?q=${encodeURIComponent(q)}`;
+  if (location.hash === target) route(); // same search again: no hashchange, so re-run it
+  else location.hash = target;
 });
 
 // the skip link must not change the hash (that would be read as a route)

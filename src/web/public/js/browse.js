@@ -70,7 +70,7 @@ function unitGrid(units, filterLabel) {
   const items = units.map((u) => h('li', { 'data-key': fold(u.name) }, h('a', { href: `#/don-vi/${u.code}` }, u.name)));
   const grid = h('ul', { class: 'unit-grid' }, items);
   if (units.length <= 12) return grid;
-  const input = h('input', { type: 'search', id: 'unit-filter', autocomplete: 'off', placeholder: 'Gõ vài chữ, ví dụ: chieng' });
+  const input = h('input', { type: 'search', id: 'unit-filter', autocomplete: 'off', placeholder: 'Gõ vài chữ, không cần dấu' });
   const count = h('span', { class: 'muted', 'aria-live': 'polite' });
   input.addEventListener('input', () => {
     const key = fold(input.value.trim());

@@ -46,11 +46,11 @@ export function date(iso) {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
 }
 
-/** Now in Vietnam as "dd/mm/yyyy HH:mm". */
-export function nowInVietnam() {
+/** A moment (Date or ISO timestamp; default now) in Vietnam time as "dd/mm/yyyy HH:mm". */
+export function nowInVietnam(at = new Date()) {
   const p = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date())
+      .formatToParts(new Date(at))
       .map((x) => [x.type, x.value]),
   );
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;

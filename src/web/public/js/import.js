@@ -1,6 +1,6 @@
 // #/nhap — roster import: dry run ("Kiểm tra"), then commit ("Ghi vào sổ") of the same files.
 import { ApiError, api, provinces, url } from './api.js';
-import { fill, h, notice, num, table } from './dom.js';
+import { fill, h, notice, nowInVietnam, num, table } from './dom.js';
 
 const FIELD = {
   province: 'Tỉnh', district: 'Huyện (cũ)', commune: 'Xã/phường', village: 'Thôn/bản/tổ dân phố', team: 'Tổ',
@@ -20,6 +20,7 @@ export async function importPage(view) {
   const commitBtn = h('button', { type: 'button', id: 'imp-commit', class: 'btn-commit', disabled: true }, 'Ghi vào sổ');
   const status = h('p', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
   const results = h('div', { id: 'imp-results' });
+  const history = h('section', { id: 'imp-history', 'aria-labelledby': 'imp-history-h', hidden: true });
   const form = h(
     'form',
     { class: 'card form', novalidate: true },
@@ -42,7 +43,9 @@ export async function importPage(view) {
     h('p', { class: 'lead' }, 'Bước 1: chạy thử để xem trước kết quả — chưa ghi gì. Bước 2: nếu đúng, bấm "Ghi vào sổ". Nhập lại cùng tệp không tạo bản trùng.'),
     form,
     results,
+    history,
   );
+  showHistory(history);
 
   // state: the exact request that passed the dry run, so "Ghi vào sổ" sends the same files
   let checked = null;
@@ -54,7 +57,7 @@ export async function importPage(view) {
 
   provinceSel.addEventListener('change', async () => {
     invalidate();
-    localStorage.setItem(STORE, provinceSel.value);
+    try { localStorage.setItem(STORE, provinceSel.value); } catch { /* storage disabled */ }
     communeList.replaceChildren();
     if (!provinceSel.value) return;
     const { units } = await api(url('/api/units', { parent: provinceSel.value })).catch(() => ({ units: [] }));
@@ -101,6 +104,7 @@ export async function importPage(view) {
     try {
       const res = await send(true, req);
       fill(results, resultView(res, true, req.province));
+      showHistory(history);
       status.textContent = `Đã ghi vào sổ: ${num(res.summary.new)} mới, ${num(res.summary.updated)} cập nhật, ${num(res.summary.unchanged)} không đổi.`;
     } catch (err) {
       fill(results, errorView(err));
@@ -119,10 +123,28 @@ export async function importPage(view) {
 
   const provs = await provinces();
   provinceSel.append(...provs.map((p) => h('option', { value: p.code }, p.name)));
-  const saved = localStorage.getItem(STORE);
+  let saved = null;
+  try { saved = localStorage.getItem(STORE); } catch { /* storage disabled */ }
   if (saved && provs.some((p) => p.code === saved)) {
     provinceSel.value = saved;
     provinceSel.dispatchEvent(new Event('change'));
+  }
+}
+
+/** The last committed imports (GET /api/imports); the section stays hidden if the log is unavailable. */
+async function showHistory(section) {
+  try {
+    const { imports } = await api(url('/api/imports', { limit: 10 }));
+    if (!imports.length) return;
+    fill(section,
+      h('h3', { id: 'imp-history-h' }, 'Các lần ghi vào sổ gần đây'),
+      table(null, ['Thời gian', 'Tệp', ...Object.values(OUTCOME)],
+        imports.map((x) => h('tr', {}, h('td', { class: 'nowrap' }, nowInVietnam(x.importedAt)), h('td', {}, x.fileName), ...Object.keys(OUTCOME).map((k) => h('td', { class: 'num' }, num(x.counts?.[k]))))),
+        { class: 'history stack' }),
+    );
+    section.hidden = false;
+  } catch {
+    section.hidden = true;
   }
 }
 

@@ -1,6 +1,6 @@
 // #/bao-cao/CODE — network report of a province, commune or village; #/bao-cao — choose a province.
 import { api, provinces, url } from './api.js';
-import { AFFILIATION, LEVEL, fill, h, loading, nowInVietnam, num, pct, table } from './dom.js';
+import { AFFILIATION, LEVEL, fill, h, loading, notice, nowInVietnam, num, pct, table } from './dom.js';
 
 const AGE = { to_30: 'Đến 30 tuổi', '31_45': '31–45 tuổi', '46_60': '46–60 tuổi', over_60: 'Trên 60 tuổi', unknown: 'Không rõ' };
 const GENDER3 = { female: 'Nữ', male: 'Nam', unknown: 'Không rõ' };
@@ -10,7 +10,7 @@ export async function reportPage(view, [code]) {
   if (!code) return chooseProvince(view);
   view.append(loading('Đang lập báo cáo…'));
   const [r, unit, provs] = await Promise.all([
-    api(url('/api/reports/network', { unit: code })),
+    api(url('/api/reports/network', { unit: code })).catch((err) => dissolved(view, code, err)),
     api(`/api/units/${encodeURIComponent(code)}`).catch(() => null),
     provinces().catch(() => []),
   ]);
@@ -46,6 +46,20 @@ export async function reportPage(view, [code]) {
     ),
   );
   if (r.children.length) view.append(childrenTable(r));
+}
+
+/** A dissolved unit has no report: say so and link to the reports of the units that took over. */
+async function dissolved(view, code, err) {
+  if (err.code !== 'UNIT_LEVEL_UNSUPPORTED') throw err;
+  const unit = await api(`/api/units/${encodeURIComponent(code)}`);
+  const before = unit.validTo ? new Date(Date.parse(unit.validTo) - 86400000).toISOString().slice(0, 10) : undefined;
+  const old = before ? await api(url(`/api/units/${encodeURIComponent(code)}`, { asOf: before })) : unit;
+  fill(view,
+    h('h2', { tabindex: '-1' }, old.name),
+    notice('info', err.message, ' ',
+      old.successors?.length ? ['Đơn vị kế thừa: ', old.successors.map((s, i) => [i ? ', ' : '', h('a', { href: `#/bao-cao/${s.code}` }, s.name)])] : ''),
+  );
+  throw Object.assign(new Error(''), { handled: true });
 }
 
 function card(key, label, value, note) {
