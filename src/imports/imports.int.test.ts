@@ -104,12 +104,13 @@ describe('unit names', () => {
 });
 
 describe('xlsx', () => {
-  it('reads a workbook whose header sits below a title block', async () => {
-    const file = await xlsx([{ name: 'Danh sách', rows: [['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'], ['DANH SÁCH TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG'], [], ['STT', ...HEADER], [1, 'Sơn La', 'Tà Xùa', '', 'Bản Tà Xùa', 'Mùa Thị Mai', 'Nữ', 2000, '0382 111 222', 'Tổ trưởng', 'Chi đoàn']] }]);
+  it('reads a workbook whose header sits below a title block, and reports hidden sheets', async () => {
+    const file = await xlsx([{ name: 'Nháp', hidden: true, rows: [HEADER, ['Sơn La', 'Tà Xùa', '', '', 'Người Nháp', 'Nam', 1990, '', '', '']] }, { name: 'Danh sách', rows: [['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'], ['DANH SÁCH TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG'], [], ['STT', ...HEADER], [1, 'Sơn La', 'Tà Xùa', '', 'Bản Tà Xùa', 'Mùa Thị Mai', 'Nữ', 2000, '0382 111 222', 'Tổ trưởng', 'Chi đoàn']] }]);
     const report = await run('ta-xua.xlsx', file, true);
     expect(report.format).toBe('xlsx');
     expect(report.sheets).toEqual([{ name: 'Danh sách', headerRow: 4, mapping: { province: 'Tỉnh', commune: 'Xã/phường', district: 'Huyện cũ', village: 'Thôn/bản', fullName: 'Họ và tên', gender: 'Giới tính', birthYear: 'Năm sinh', phone: 'Số điện thoại', role: 'Vai trò', affiliation: 'Đoàn thể' }, ignored: ['STT'] }]);
     expect(report.rows).toEqual([{ sheet: 'Danh sách', row: 5, outcome: 'new', fullName: 'Mùa Thị Mai', team: 'Tổ công nghệ số cộng đồng Bản Tà Xùa', unit: 'Xã Tà Xùa' }]);
+    expect(report.problems).toEqual([{ sheet: 'Nháp', row: 0, column: '', severity: 'warning', message: 'Trang tính "Nháp" đang ẩn nên không được nhập', suggestion: 'Nếu cần nhập, hãy bỏ ẩn trang tính (Unhide) rồi tải lên lại' }]);
   });
 });
 

@@ -20,6 +20,8 @@ export interface Sheet {
 export interface ReadFile {
   format: 'csv' | 'xlsx';
   sheets: Sheet[];
+  /** names of hidden sheets, which are not read (reported to the user, never imported silently) */
+  hiddenSheets: string[];
 }
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
@@ -42,15 +44,15 @@ export async function readSpreadsheet(buf: Buffer, fileName: string, maxBytes: n
   if (buf.subarray(0, 5).toString('latin1') === '%PDF-') {
     throw unreadable(fileName, 'đây là tệp PDF, không phải bảng tính', 'Hãy tải lên tệp Excel (.xlsx) hoặc CSV của danh sách.');
   }
-  if (startsWith(buf, ZIP)) return { format: 'xlsx', sheets: await readXlsx(buf, fileName) };
-  return { format: 'csv', sheets: [readCsv(buf, fileName)] };
+  if (startsWith(buf, ZIP)) return { format: 'xlsx', ...(await readXlsx(buf, fileName)) };
+  return { format: 'csv', sheets: [readCsv(buf, fileName)], hiddenSheets: [] };
 }
 
 function unreadable(fileName: string, what: string, fix: string): AppError {
   return new AppError('IMPORT_FILE_UNREADABLE', `Không đọc được tệp "${fileName}": ${what}. ${fix}`);
 }
 
-async function readXlsx(buf: Buffer, fileName: string): Promise<Sheet[]> {
+async function readXlsx(buf: Buffer, fileName: string): Promise<{ sheets: Sheet[]; hiddenSheets: string[] }> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(buf as unknown as ArrayBuffer);
@@ -58,7 +60,8 @@ async function readXlsx(buf: Buffer, fileName: string): Promise<Sheet[]> {
     throw unreadable(fileName, `tệp .xlsx bị hỏng hoặc không trọn vẹn (${(err as Error).message.slice(0, 120)})`, 'Hãy mở tệp trong Excel/LibreOffice, lưu lại rồi tải lên lại.');
   }
   if (workbook.worksheets.length === 0) throw unreadable(fileName, 'tệp không có trang tính nào', 'Hãy kiểm tra lại tệp.');
-  return workbook.worksheets
+  const hiddenSheets = workbook.worksheets.filter((ws) => ws.state !== 'visible').map((ws) => ws.name);
+  const sheets = workbook.worksheets
     .filter((ws) => ws.state === 'visible')
     .map((ws) => {
       const rows: string[][] = [];
@@ -74,6 +77,7 @@ async function readXlsx(buf: Buffer, fileName: string): Promise<Sheet[]> {
       });
       return { name: ws.name, rows, rowNumbers };
     });
+  return { sheets, hiddenSheets };
 }
 
 /** Text of an ExcelJS cell value: formulas give their cached result, rich text its plain text, dates YYYY-MM-DD. */

@@ -77,6 +77,9 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     problems: [],
   };
   const valid: RosterRow[] = [];
+  for (const name of read.hiddenSheets) {
+    report.problems.push({ sheet: name, row: 0, column: '', severity: 'warning', message: `Trang tính "${name}" đang ẩn nên không được nhập`, suggestion: 'Nếu cần nhập, hãy bỏ ẩn trang tính (Unhide) rồi tải lên lại' });
+  }
   for (const sheet of read.sheets) {
     const mapping = findHeader(sheet);
     if (!mapping) {

@@ -138,7 +138,7 @@ async function showHistory(section) {
     if (!imports.length) return;
     fill(section,
       h('h3', { id: 'imp-history-h' }, 'Các lần ghi vào sổ gần đây'),
-      table(null, ['Thời gian', 'Tệp', ...Object.values(OUTCOME)],
+      table(null, ['Thời gian', 'Tệp', ...Object.values(OUTCOME).map((text) => ({ text, class: 'num' }))],
         imports.map((x) => h('tr', {}, h('td', { class: 'nowrap' }, nowInVietnam(x.importedAt)), h('td', {}, x.fileName), ...Object.keys(OUTCOME).map((k) => h('td', { class: 'num' }, num(x.counts?.[k]))))),
         { class: 'history stack' }),
     );
