@@ -41,8 +41,14 @@ describe('GET /api/units', () => {
   });
 
   it('finds units without diacritics', async () => {
-    const units = (await get('/api/units?q=chieng%20xom')).json().units;
-    expect(units.map((u: { code: string; name: string; status: string }) => [u.code, u.name, u.status])).toEqual([['03664', 'Xã Chiềng Xôm', 'dissolved']]);
+    const res = (await get('/api/units?q=chieng%20xom')).json();
+    expect(res.truncated).toBe(false);
+    expect(res.units).toEqual([
+      { code: '03664', name: 'Xã Chiềng Xôm', level: 'commune', kind: 'xa', provinceCode: '14', validFrom: null, validTo: '2025-07-01', status: 'dissolved', district: 'Thành phố Sơn La', successors: [{ code: '03664', name: 'Phường Chiềng An', level: 'commune', kind: 'phuong', provinceCode: '14', validFrom: '2025-07-01', validTo: null, status: 'current' }] },
+    ]);
+    const many = (await get('/api/units?q=chieng')).json();
+    expect([many.units.length, many.truncated]).toEqual([20, true]);
+    expect(many.units[0].status).toBe('current');
   });
 
   it('gives a 404 for an unknown parent', async () => {

@@ -10,7 +10,7 @@ const code = z.string().regex(/^\d{2}(\d{3})?(\.\d{3})?$/, 'mã đơn vị: 2 ch
 export const catalogueRoutes: RouteModule = (api, { database }) => {
   const { db } = database;
 
-  /** GET /api/units?parent=CODE → current child units sorted by name; ?q=text → search by name without diacritics; neither → the 34 provinces. */
+  /** GET /api/units?parent=CODE → {units}: current child units sorted by name; ?q=text → {units, truncated}: search by name without diacritics (dissolved hits carry district and successors); neither → the 34 provinces. */
   api.get(
     '/api/units',
     {
@@ -20,7 +20,7 @@ export const catalogueRoutes: RouteModule = (api, { database }) => {
       },
     },
     async (req) => {
-      if (req.query.q !== undefined) return { units: await searchAdminUnits(db, req.query.q) };
+      if (req.query.q !== undefined) return searchAdminUnits(db, req.query.q);
       return { units: req.query.parent ? await childUnits(db, req.query.parent) : await listProvinces(db) };
     },
   );

@@ -251,9 +251,23 @@ export async function resolveUnit(db: Db, input: { name: string; district?: stri
   };
 }
 
-/** Search of units by name without diacritics ("chieng xom"), current units first. */
-export async function searchAdminUnits(db: Db, q: string, limit = 20): Promise<UnitView[]> {
+/**
+ * Search of units by name without diacritics ("chieng xom"), current units first, at most
+ * `limit` (`truncated` says more matched). Dissolved units carry their old district and their
+ * successors, so a hit on a pre-2025 name leads straight to today's unit.
+ */
+export async function searchAdminUnits(db: Db, q: string, limit = 20) {
   const key = searchKey(q);
   if (key.length < 2) throw new AppError('VALIDATION_FAILED', 'Cần ít nhất 2 ký tự để tìm đơn vị.');
-  return (await repo.searchUnits(db, key, limit)).map(presentUnit);
+  const rows = await repo.searchUnits(db, key, limit + 1);
+  const hits = rows.slice(0, limit);
+  const dissolved = hits.filter((u) => u.validTo).map((u) => u.id);
+  const links = await repo.successionOf(db, dissolved);
+  const related = new Map((await repo.unitsByIds(db, [...new Set([...links.map((l) => l.successorId), ...hits.filter((u) => u.validTo && u.parentId).map((u) => u.parentId!)])])).map((u) => [u.id, u]));
+  const units = hits.map((u) => {
+    if (!u.validTo) return presentUnit(u);
+    const successors = links.filter((l) => l.predecessorId === u.id).map((l) => presentUnit(related.get(l.successorId)!));
+    return { ...presentUnit(u), district: u.parentId ? related.get(u.parentId)?.name ?? null : null, successors };
+  });
+  return { units, truncated: rows.length > limit };
 }

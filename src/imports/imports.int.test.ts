@@ -131,6 +131,7 @@ describe('bad files write nothing and say what to do', () => {
     const file = await xlsx([{ name: 'A', rows: SON_LA_ROSTER }]);
     await expectRefused('cut.xlsx', file.subarray(0, Math.floor(file.length / 2)), 'IMPORT_FILE_UNREADABLE', /hỏng hoặc không trọn vẹn/);
   });
+  it('refuses a text file renamed to .xlsx', () => expectRefused('ds.xlsx', Buffer.from('garbage\nmore garbage'), 'IMPORT_FILE_UNREADABLE', /đuôi Excel/));
   it('refuses a binary file', () => expectRefused('anh.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), 'IMPORT_FILE_UNREADABLE', /UTF-8|nhị phân/));
   it('refuses an empty file', () => expectRefused('rong.csv', Buffer.alloc(0), 'IMPORT_FILE_UNREADABLE', /rỗng/));
   it('refuses a file over the size limit', () => expectRefused('lon.csv', csv(SON_LA_ROSTER), 'IMPORT_FILE_TOO_LARGE', /vượt giới hạn/, 100));
@@ -156,7 +157,8 @@ describe('POST /api/imports', () => {
     big.append('file', new Blob([new Uint8Array(Buffer.alloc(5000, 97))]), 'big.csv');
     const tooBig = await app.inject({ method: 'POST', url: '/api/imports', payload: big });
     expect(tooBig.statusCode).toBe(413);
-    expect(tooBig.json().error.code).toBe('IMPORT_FILE_TOO_LARGE');
+    expect(tooBig.json().error).toEqual({ code: 'IMPORT_FILE_TOO_LARGE', message: 'Tệp "big.csv" vượt giới hạn 0 MB. Hãy tách tệp theo xã hoặc theo thôn.' });
+    expect((await app.inject({ method: 'GET', url: '/api/imports/limits' })).json()).toEqual({ maxUploadBytes: 1049 });
 
     const pdf = new FormData();
     pdf.append('file', new Blob(['%PDF-1.4 x']), 'x.xlsx');

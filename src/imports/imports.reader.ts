@@ -45,6 +45,9 @@ export async function readSpreadsheet(buf: Buffer, fileName: string, maxBytes: n
     throw unreadable(fileName, 'đây là tệp PDF, không phải bảng tính', 'Hãy tải lên tệp Excel (.xlsx) hoặc CSV của danh sách.');
   }
   if (startsWith(buf, ZIP)) return { format: 'xlsx', ...(await readXlsx(buf, fileName)) };
+  if (/\.xls[xm]?$/i.test(fileName)) {
+    throw unreadable(fileName, 'tệp có đuôi Excel nhưng nội dung không phải bảng tính Excel', 'Hãy mở tệp gốc trong Excel/LibreOffice và "Lưu thành" .xlsx, hoặc xuất ra CSV UTF-8.');
+  }
   return { format: 'csv', sheets: [readCsv(buf, fileName)], hiddenSheets: [] };
 }
 

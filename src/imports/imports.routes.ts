@@ -9,8 +9,10 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
   /**
    * POST /api/imports?commit=false|true[&province=][&commune=] with multipart/form-data, one or
    * more files in any field. Dry run by default. Answers {files:[FileReport], summary}; each file
-   * is its own transaction. Errors per file are reported in its entry ({fileName, error}); the
-   * request fails (4xx) only when no file was sent or every file failed.
+   * is its own transaction. A dry run of a file without valid rows is a normal report (all counts
+   * 0 but `invalid`); committing it is an IMPORT_NO_VALID_ROWS error. With several files, a file's
+   * error is reported in its entry ({fileName, error}); with one file the error is the answer
+   * (413 too large, 422 unreadable or no valid rows, with the report in `details`).
    */
   api.post(
     '/api/imports',
@@ -28,7 +30,13 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
       if (!req.isMultipart()) throw new AppError('IMPORT_FILE_MISSING', 'Hãy gửi tệp dạng multipart/form-data (trường "file").');
       const results: (FileReport | { fileName: string; error: { code: string; message: string; details?: unknown } })[] = [];
       for await (const part of req.files()) {
-        const data = await part.toBuffer();
+        let data: Buffer;
+        try {
+          data = await part.toBuffer();
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
+          throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${part.filename}" vượt giới hạn ${Math.round(config.maxUploadBytes / 1048576)} MB. Hãy tách tệp theo xã hoặc theo thôn.`);
+        }
         try {
           results.push(await importRoster(database.db, { name: part.filename || 'tệp', data }, { ...req.query, maxBytes: config.maxUploadBytes }));
         } catch (err) {
@@ -47,6 +55,9 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
       return { files: results, summary };
     },
   );
+
+  /** GET /api/imports/limits → {maxUploadBytes}: the largest file accepted, so a client can refuse a file before uploading it. */
+  api.get('/api/imports/limits', { schema: { summary: 'Upload limits of the roster import' } }, async () => ({ maxUploadBytes: config.maxUploadBytes }));
 
   /** GET /api/imports → the committed imports, newest first: file name, sha-256, format, rows, counts, time (ISO, UTC). */
   api.get('/api/imports', { schema: { summary: 'Log of committed roster imports', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } }, async (req) => ({

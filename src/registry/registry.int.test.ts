@@ -39,6 +39,7 @@ describe('registry API', () => {
   it('shows a team leader first, then deputies, then members by given name', async () => {
     const [team] = (await get('/api/teams?unit=03664')).json().teams;
     const detail = (await get(`/api/teams/${team.id}`)).json();
+    expect([detail.unit.code, detail.unit.name, detail.commune.code]).toEqual(['03664', 'Phường Chiềng An', '03664']);
     expect(detail.members.map((m: { fullName: string; role: string; phone: string }) => [m.role, m.fullName, m.phone])).toEqual([
       ['leader', 'Hà Thị Hiền', '0912 000 003'],
       ['deputy', 'Bùi Thị Hà', '0912 000 004'],

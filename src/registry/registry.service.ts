@@ -1,4 +1,5 @@
-import { unitsByCode } from '../catalogue/catalogue.repo.js';
+import { unitsByCode, unitsByIds } from '../catalogue/catalogue.repo.js';
+import { presentUnit } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { formatPhone } from '../text/phone.js';
@@ -21,14 +22,15 @@ export async function listTeams(db: Db, unitCode: string) {
 }
 
 /**
- * One team with its members: leader first, then deputies, then members, each group sorted by
+ * One team with its unit, its commune and its members: leader first, then deputies, then members, each group sorted by
  * given name (Vietnamese order). Phones are shown national-style ("0912 345 678").
  * Errors: TEAM_NOT_FOUND.
  */
 export async function getTeam(db: Db, id: number) {
   const team = await repo.teamById(db, id);
   if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${id}.`);
-  const people = await repo.membersOfTeam(db, id);
+  const [people, units] = await Promise.all([repo.membersOfTeam(db, id), unitsByIds(db, [team.unitId, team.communeId])]);
+  const byId = new Map(units.map((u) => [u.id, presentUnit(u)]));
   people.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareVietnameseNames(a.fullName, b.fullName));
   return {
     id: team.id,
@@ -36,6 +38,8 @@ export async function getTeam(db: Db, id: number) {
     level: team.level,
     status: team.status,
     establishedOn: team.establishedOn,
+    unit: byId.get(team.unitId)!,
+    commune: byId.get(team.communeId)!,
     members: people.map((p) => ({ ...p, phone: p.phone ? formatPhone(p.phone) : null })),
   };
 }

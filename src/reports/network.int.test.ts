@@ -63,7 +63,8 @@ describe('network report', () => {
     const app = await testApp(database);
     const res = await app.inject({ method: 'GET', url: '/api/reports/network?unit=99999' });
     expect(res.statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/api/reports/network?unit=03667' })).json().error.code).toBe('UNIT_LEVEL_UNSUPPORTED');
+    const dissolved = (await app.inject({ method: 'GET', url: '/api/reports/network?unit=03667' })).json().error;
+    expect([dissolved.code, dissolved.details]).toEqual(['UNIT_LEVEL_UNSUPPORTED', { successors: [{ code: '03664', name: 'Phường Chiềng An' }] }]);
     expect((await app.inject({ method: 'GET', url: '/api/reports/network?unit=14&format=pdf' })).statusCode).toBe(400);
     await app.close();
   });

@@ -1,4 +1,4 @@
-import { currentChildren, unitsByCode, type UnitRow } from '../catalogue/catalogue.repo.js';
+import { currentChildren, successionOf, unitsByCode, unitsByIds, type UnitRow } from '../catalogue/catalogue.repo.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { AFFILIATION_CODES } from '../registry/registry.vocabulary.js';
@@ -28,7 +28,8 @@ export interface Breakdown {
 }
 export interface NetworkReport extends Breakdown {
   unit: { code: string | null; name: string; level: UnitRow['level'] };
-  children: (Breakdown & { code: string | null; name: string; level: UnitRow['level'] })[];
+  /** `self` marks a commune's own row (its commune-level teams), which carries the commune's code */
+  children: (Breakdown & { code: string | null; name: string; level: UnitRow['level']; self: boolean })[];
 }
 
 function emptyBreakdown(): Breakdown {
@@ -52,14 +53,18 @@ export async function networkReport(db: Db, code: string): Promise<NetworkReport
   const units = await unitsByCode(db, code);
   const unit = units.find((u) => !u.validTo);
   if (!unit) {
-    if (units.length) throw new AppError('UNIT_LEVEL_UNSUPPORTED', `"${units[0].name}" (mã ${code}) đã giải thể từ 01/07/2025; hãy xem báo cáo của đơn vị kế thừa.`);
+    if (units.length) {
+      const links = await successionOf(db, units.map((u) => u.id));
+      const successors = (await unitsByIds(db, [...new Set(links.map((l) => l.successorId))])).map((u) => ({ code: u.code, name: u.name }));
+      throw new AppError('UNIT_LEVEL_UNSUPPORTED', `"${units[0].name}" (mã ${code}) đã giải thể từ 01/07/2025; hãy xem báo cáo của đơn vị kế thừa: ${successors.map((s) => s.name).join(', ')}.`, { successors });
+    }
     throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hành chính mã "${code}".`);
   }
   const childUnits = unit.level === 'village' ? [] : await currentChildren(db, unit.id);
   childUnits.sort((a, b) => compareVietnamese(a.name, b.name));
   const ordered = unit.level === 'commune' ? [unit, ...childUnits] : childUnits;
   const children = new Map<number, NetworkReport['children'][number]>(
-    ordered.map((c) => [c.id, { code: c.code, name: c.id === unit.id ? `${c.name} (tổ cấp xã)` : c.name, level: c.level, ...emptyBreakdown() }]),
+    ordered.map((c) => [c.id, { code: c.code, name: c.id === unit.id ? `${c.name} (tổ cấp xã)` : c.name, level: c.level, self: c.id === unit.id, ...emptyBreakdown() }]),
   );
   const total = emptyBreakdown();
   const { teams, cube, affiliations, people } = await networkAggregates(db, unit, yearInVietnam());
