@@ -4,6 +4,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { type Database, openDatabase } from '../src/db/client.js';
+import type { RouteRule } from '../src/access/access.plugin.js';
 import { buildApp } from '../src/http/app.js';
 
 /**
@@ -33,7 +34,22 @@ export async function testDatabase(): Promise<Database> {
   };
 }
 
-/** The HTTP app on a test database (use `app.inject`). */
-export async function testApp(database: Database, env: NodeJS.ProcessEnv = {}) {
-  return buildApp({ database, config: loadConfig({ NGOSO_DATA_DIR: '/nonexistent', ...env }) });
+/** Fixed secrets for tests (never used outside them). */
+export const TEST_SECRETS = {
+  cookieSecret: 'test-cookie-secret-0123456789abcdef0123456789',
+  hashKey: Buffer.alloc(32, 7).toString('base64'),
+  currentKeyId: 'k1',
+  dataKeys: { k1: Buffer.alloc(32, 9).toString('base64') },
+};
+
+/** The HTTP app on a test database (use `app.inject`). `routeRules` collects every API route's access rule. */
+export async function testApp(database: Database, env: NodeJS.ProcessEnv = {}, routeRules?: RouteRule[]) {
+  const previous = process.env.NGOSO_SECRETS;
+  process.env.NGOSO_SECRETS = JSON.stringify(TEST_SECRETS);
+  try {
+    return await buildApp({ database, config: loadConfig({ NGOSO_DATA_DIR: '/nonexistent', ...env }) }, { routeRules });
+  } finally {
+    if (previous === undefined) delete process.env.NGOSO_SECRETS;
+    else process.env.NGOSO_SECRETS = previous;
+  }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
+import { TestClient } from '../../test/auth.js';
 import { testApp, testDatabase } from '../../test/db.js';
 import { ensureCatalogue } from './catalogue.load.js';
 
@@ -122,7 +123,7 @@ describe('API basics', () => {
     const missing = await get('/api/nothing');
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('NOT_FOUND');
-    const bad = await app.inject({ method: 'POST', url: '/api/imports', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
+    const bad = await new TestClient(app).request({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toBeDefined();
   });

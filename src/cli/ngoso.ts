@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { ALL } from '../access/access.policy.js';
 import { listIssues } from '../catalogue/catalogue.repo.js';
 import { loadConfig } from '../config/config.js';
 import type { Database } from '../db/client.js';
@@ -102,7 +103,7 @@ program
   .option('--out <tệp>', 'ghi ra tệp (bắt buộc với xlsx)')
   .action((opts: { unit: string; format: 'json' | 'csv' | 'xlsx'; out?: string }) =>
     withDb(async ({ db }) => {
-      const report = await networkReport(db, opts.unit);
+      const report = await networkReport(db, opts.unit, ALL);
       const data = opts.format === 'json' ? Buffer.from(JSON.stringify(report, null, 2) + '\n') : opts.format === 'csv' ? reportToCsv(report) : await reportToXlsx(report);
       if (opts.out) {
         writeFileSync(opts.out, data);

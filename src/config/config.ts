@@ -11,19 +11,26 @@ export interface Config {
   dataDir: string;
   /** largest accepted upload, in bytes (default 20 MB) */
   maxUploadBytes: number;
+  /** file holding cookie secret and data keys (default <dataDir>/secrets.json) */
+  secretsFile: string;
+  /** mark cookies Secure (set NGOSO_SECURE_COOKIES=1 when served over HTTPS) */
+  secureCookies: boolean;
 }
 
-/** Reads the configuration from `env` (PORT, HOST, DATABASE_URL, NGOSO_DATA_DIR, NGOSO_MAX_UPLOAD_MB). */
+/** Reads the configuration from `env` (PORT, HOST, DATABASE_URL, NGOSO_DATA_DIR, NGOSO_MAX_UPLOAD_MB, NGOSO_SECRETS_FILE, NGOSO_SECURE_COOKIES). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number`);
   const maxMb = Number(env.NGOSO_MAX_UPLOAD_MB ?? 20);
   if (!(maxMb > 0)) throw new Error(`NGOSO_MAX_UPLOAD_MB=${env.NGOSO_MAX_UPLOAD_MB} must be a positive number of megabytes`);
+  const dataDir = path.resolve(env.NGOSO_DATA_DIR ?? 'data');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: path.resolve(env.NGOSO_DATA_DIR ?? 'data'),
+    dataDir,
     maxUploadBytes: Math.round(maxMb * 1024 * 1024),
+    secretsFile: path.resolve(env.NGOSO_SECRETS_FILE ?? path.join(dataDir, 'secrets.json')),
+    secureCookies: env.NGOSO_SECURE_COOKIES === '1' || env.NGOSO_SECURE_COOKIES === 'true',
   };
 }

@@ -2,3 +2,5 @@
 export * from '../catalogue/catalogue.schema.js';
 export * from '../registry/registry.schema.js';
 export * from '../imports/imports.schema.js';
+export * from '../access/access.schema.js';
+export * from '../audit/audit.schema.js';

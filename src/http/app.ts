@@ -5,7 +5,11 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { auditRefusal, registerAccess, type RouteRule } from '../access/access.plugin.js';
+import { authRoutes } from '../access/auth.routes.js';
+import { auditRoutes } from '../audit/audit.routes.js';
 import { catalogueRoutes } from '../catalogue/catalogue.routes.js';
+import { loadSecrets } from '../privacy/secrets.js';
 import { importRoutes } from '../imports/imports.routes.js';
 import { registryRoutes } from '../registry/registry.routes.js';
 import { reportRoutes } from '../reports/reports.routes.js';
@@ -20,12 +24,14 @@ const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../we
  * `{error:{code,message,details?}}`: AppError → its status; validation and other client errors
  * → 4xx; anything else → logged, generic 500.
  */
-export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 5 * 1024 * 1024 });
+export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeRules?: RouteRule[] } = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: false });
+  const secrets = loadSecrets(ctx.config.secretsFile);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof AppError) {
+      if (err.status === 401 || err.status === 403) void auditRefusal(ctx.database.db, request, err.code);
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -36,6 +42,12 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     const e = err as { statusCode?: number; code?: string; message: string };
     if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
       return reply.status(413).send({ error: { code: 'IMPORT_FILE_TOO_LARGE', message: `Tệp vượt giới hạn ${Math.round(ctx.config.maxUploadBytes / 1048576)} MB. Hãy tách tệp theo xã hoặc theo thôn.` } });
+    }
+    if (e.statusCode === 429) {
+      return reply.status(429).send({ error: { code: 'RATE_LIMITED', message: 'Quá nhiều yêu cầu; hãy đợi một phút rồi thử lại.' } });
+    }
+    if (e.statusCode === 413) {
+      return reply.status(413).send({ error: { code: 'BODY_TOO_LARGE', message: 'Dữ liệu gửi lên quá lớn.' } });
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.status(e.statusCode).send({ error: { code: e.code ?? 'BAD_REQUEST', message: e.message } });
@@ -48,6 +60,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     return reply.status(404).type('text/html').sendFile('index.html');
   });
 
+  await registerAccess(app, { db: ctx.database.db, cookieSecret: secrets.cookieSecret, secureCookies: ctx.config.secureCookies, routeRules: opts.routeRules ?? [] });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Ngõ Số API', description: 'Tổ công nghệ số cộng đồng: danh mục đơn vị hành chính, sổ tổ và thành viên, nhập danh sách, báo cáo.', version: '0.1.0' },
@@ -58,8 +71,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   await app.register(fastifyStatic, { root: publicDir, prefix: '/' });
 
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.get('/api/health', { schema: { summary: 'Liveness and which database is in use' } }, async () => ({ status: 'ok', db: ctx.database.kind }));
-  for (const routes of [catalogueRoutes, registryRoutes, importRoutes, reportRoutes]) routes(api, ctx);
-  api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  const PUBLIC = { access: { public: true } } as const;
+  api.get('/api/health', { config: PUBLIC, schema: { summary: 'Liveness and which database is in use' } }, async () => ({ status: 'ok', db: ctx.database.kind }));
+  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, importRoutes, reportRoutes, auditRoutes]) routes(api, ctx);
+  api.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

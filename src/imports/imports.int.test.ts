@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
 import { AppError } from '../http/errors.js';
+import { signedInClient } from '../../test/auth.js';
 import { testApp, testDatabase } from '../../test/db.js';
 import { csv, HEADER, SON_LA_ROSTER, xlsx } from '../../test/fixtures.js';
 import { countRows, registrySnapshot } from '../../test/registry-snapshot.js';
@@ -147,26 +148,27 @@ describe('bad files write nothing and say what to do', () => {
 describe('POST /api/imports', () => {
   it('dry-runs and commits uploaded files, and answers bad uploads with 4xx', async () => {
     const app = await testApp(database, { NGOSO_MAX_UPLOAD_MB: '0.001' });
+    const officer = await signedInClient(app, database.db, { username: 'canbo.tinh', role: 'province_officer', unit: '14' });
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(csv([HEADER, ['Sơn La', 'Tà Xùa', '', '', 'Sùng A Páo', 'Nam', 1992, '0399 888 777', '', '']]))]), 'a.csv');
-    const dry = await app.inject({ method: 'POST', url: '/api/imports?province=14', payload: form });
+    const dry = await officer.request({ method: 'POST', url: '/api/imports?province=14', payload: form });
     expect(dry.statusCode).toBe(200);
     expect(dry.json().summary).toEqual({ files: 1, failed: 0, new: 1, updated: 0, unchanged: 0, invalid: 0 });
 
     const big = new FormData();
     big.append('file', new Blob([new Uint8Array(Buffer.alloc(5000, 97))]), 'big.csv');
-    const tooBig = await app.inject({ method: 'POST', url: '/api/imports', payload: big });
+    const tooBig = await officer.request({ method: 'POST', url: '/api/imports', payload: big });
     expect(tooBig.statusCode).toBe(413);
     expect(tooBig.json().error).toEqual({ code: 'IMPORT_FILE_TOO_LARGE', message: 'Tệp "big.csv" vượt giới hạn 0 MB. Hãy tách tệp theo xã hoặc theo thôn.' });
-    expect((await app.inject({ method: 'GET', url: '/api/imports/limits' })).json()).toEqual({ maxUploadBytes: 1049 });
+    expect((await officer.get('/api/imports/limits')).json()).toEqual({ maxUploadBytes: 1049 });
 
     const pdf = new FormData();
     pdf.append('file', new Blob(['%PDF-1.4 x']), 'x.xlsx');
-    const refused = await app.inject({ method: 'POST', url: '/api/imports?commit=true', payload: pdf });
+    const refused = await officer.request({ method: 'POST', url: '/api/imports?commit=true', payload: pdf });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error.code).toBe('IMPORT_FILE_UNREADABLE');
 
-    const log = (await app.inject({ method: 'GET', url: '/api/imports' })).json().imports;
+    const log = (await officer.get('/api/imports')).json().imports;
     expect(log.map((l: { fileName: string; counts: unknown; fileHash: string }) => [l.fileName, l.counts, l.fileHash.length])).toEqual([
       ['ta-xua.xlsx', { new: 1, updated: 0, unchanged: 0, invalid: 0 }, 64],
       ['kiem-nhiem.csv', { new: 1, updated: 0, unchanged: 0, invalid: 0 }, 64],
@@ -175,7 +177,7 @@ describe('POST /api/imports', () => {
       ['to-cnscd.csv', { new: 5, updated: 0, unchanged: 0, invalid: 1 }, 64],
     ]);
 
-    const none = await app.inject({ method: 'POST', url: '/api/imports', payload: { a: 1 } });
+    const none = await officer.post('/api/imports', { a: 1 });
     expect(none.statusCode).toBe(400);
     expect(none.json().error.code).toBe('IMPORT_FILE_MISSING');
     await app.close();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../http/errors.js';
+import { OFFICERS } from '../access/access.policy.js';
 import type { RouteModule } from '../http/types.js';
 import { importLogEntries } from './imports.repo.js';
 import { importRoster, type FileReport } from './imports.service.js';
@@ -17,8 +18,9 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
   api.post(
     '/api/imports',
     {
+      config: { access: { roles: OFFICERS } },
       schema: {
-        summary: 'Import roster files (CSV or .xlsx): dry run, or commit',
+        summary: 'Import roster files (CSV or .xlsx): dry run, or commit; rows outside the officer’s scope are refused',
         querystring: z.object({
           commit: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
           province: z.string().max(100).optional(),
@@ -38,7 +40,7 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
           throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${part.filename}" vượt giới hạn ${Math.round(config.maxUploadBytes / 1048576)} MB. Hãy tách tệp theo xã hoặc theo thôn.`);
         }
         try {
-          results.push(await importRoster(database.db, { name: part.filename || 'tệp', data }, { ...req.query, maxBytes: config.maxUploadBytes }));
+          results.push(await importRoster(database.db, { name: part.filename || 'tệp', data }, { ...req.query, maxBytes: config.maxUploadBytes, scope: req.actor!.scope, actor: req.actor! }));
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           results.push({ fileName: part.filename, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
@@ -57,10 +59,10 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
   );
 
   /** GET /api/imports/limits → {maxUploadBytes}: the largest file accepted, so a client can refuse a file before uploading it. */
-  api.get('/api/imports/limits', { schema: { summary: 'Upload limits of the roster import' } }, async () => ({ maxUploadBytes: config.maxUploadBytes }));
+  api.get('/api/imports/limits', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Upload limits of the roster import' } }, async () => ({ maxUploadBytes: config.maxUploadBytes }));
 
   /** GET /api/imports → the committed imports, newest first: file name, sha-256, format, rows, counts, time (ISO, UTC). */
-  api.get('/api/imports', { schema: { summary: 'Log of committed roster imports', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } }, async (req) => ({
+  api.get('/api/imports', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Log of committed roster imports', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } }, async (req) => ({
     imports: await importLogEntries(database.db, req.query.limit),
   }));
 };

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { type Scope, unitInScope } from '../access/access.policy.js';
+import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import { insertVillage, type UnitRow } from '../catalogue/catalogue.repo.js';
+import { maskPhone } from '../privacy/protector.js';
 import { UnitResolver } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
 import { chunks } from '../db/batch.js';
@@ -26,6 +29,10 @@ export interface ImportOptions {
   commune?: string | null;
   commit: boolean;
   maxBytes: number;
+  /** rows whose commune lies outside this scope are refused (default: everything, for the CLI) */
+  scope?: Scope;
+  /** who imports, for the audit log (null = the CLI, run by the server's operator) */
+  actor?: AuditActor | null;
 }
 
 export type Outcome = 'new' | 'updated' | 'unchanged' | 'invalid';
@@ -38,6 +45,9 @@ export interface RowOutcome {
   team?: string;
   unit?: string;
   changes?: string[];
+  /** where the row landed (for the audit log; not part of the API answer) */
+  communeId?: number;
+  provinceCode?: string;
 }
 
 export interface FileReport {
@@ -106,7 +116,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
 
   try {
     await db.transaction(async (tx) => {
-      await planAndWrite(tx, valid, report);
+      await planAndWrite(tx, valid, report, opts.scope ?? { kind: 'all' });
       report.counts = countOutcomes(report.rows);
       const writable = report.counts.new + report.counts.updated + report.counts.unchanged;
       if (!opts.commit) throw new DryRunRollback();
@@ -117,11 +127,33 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
         .returning({ id: importLog.id });
       report.importId = log.id;
       report.committed = true;
+      // one audit entry per commune touched: counts, and before → after of every updated member
+      const byCommune = new Map<number, { provinceCode: string; rows: RowOutcome[] }>();
+      for (const r of report.rows) {
+        if (r.outcome === 'invalid' || r.outcome === 'unchanged' || r.communeId === undefined) continue;
+        const entry = byCommune.get(r.communeId) ?? { provinceCode: r.provinceCode!, rows: [] };
+        entry.rows.push(r);
+        byCommune.set(r.communeId, entry);
+      }
+      for (const [communeId, { provinceCode, rows }] of byCommune) {
+        await recordAudit(tx, {
+          userId: opts.actor?.userId ?? null,
+          ip: opts.actor?.ip ?? null,
+          action: 'import.committed',
+          entity: 'import',
+          entityId: log.id,
+          provinceCode,
+          communeId,
+          after: { file: file.name, sha256: report.fileHash, new: rows.filter((r) => r.outcome === 'new').length, updated: rows.filter((r) => r.outcome === 'updated').map((r) => ({ row: r.row, fullName: r.fullName, changes: r.changes?.map((c) => c.replace(/\+84\d{8,10}/g, maskPhone)) })) },
+        });
+      }
     });
   } catch (err) {
     if (!(err instanceof DryRunRollback)) throw err;
   }
-  report.rows.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row);
+  report.rows = report.rows
+    .sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row)
+    .map(({ communeId: _c, provinceCode: _p, ...row }) => row);
   report.problems.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row);
   return report;
 }
@@ -139,7 +171,7 @@ interface PlannedRow extends RosterRow {
 }
 
 /** Resolves units, creates missing villages and teams, matches members and writes them (inside `tx`). */
-async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport): Promise<void> {
+async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope: Scope): Promise<void> {
   const invalid = (r: RosterRow, column: Field, message: string, suggestion?: string) => {
     report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS[column], severity: 'error', message, ...(suggestion ? { suggestion } : {}) });
     report.rows.push({ sheet: r.sheet, row: r.row, outcome: 'invalid', fullName: r.fullName });
@@ -163,6 +195,10 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport): Prom
     if (!res.ok) {
       const hint = res.suggestions.map((s) => `${s.name}${s.district ? ` (${s.district}, cũ)` : ''}${s.code ? ` [${s.code}]` : ''}`).join('; ');
       invalid(r, 'commune', res.message, hint ? `Có phải: ${hint}?` : 'Kiểm tra lại tên xã/phường và tỉnh');
+      continue;
+    }
+    if (!unitInScope(scope, res.unit) && !(scope.kind === 'village' && res.unit.id === scope.communeId)) {
+      invalid(r, 'commune', `${res.unit.name} nằm ngoài phạm vi tài khoản của bạn`, 'Chỉ nhập danh sách của đơn vị bạn phụ trách');
       continue;
     }
     planned.push({ ...r, commune: r.commune!, communeUnit: res.unit, teamKey: '' });
@@ -284,7 +320,7 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport): Prom
     const memberId = person.id!;
     const current = memberships.get(`${teamId}|${memberId}`);
     const team = teamById.get(teamId)!;
-    const base = { sheet: r.sheet, row: r.row, fullName: r.fullName, team: team.name, unit: r.communeUnit.name };
+    const base = { sheet: r.sheet, row: r.row, fullName: r.fullName, team: team.name, unit: r.communeUnit.name, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode! };
     const personChanges = reported.has(memberId) ? [] : memberChanges.get(memberId) ?? [];
     reported.add(memberId);
     if (!current) {

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
 import { importRoster } from '../imports/imports.service.js';
+import { signedInClient, type TestClient } from '../../test/auth.js';
 import { testApp, testDatabase } from '../../test/db.js';
 import { csv, HEADER } from '../../test/fixtures.js';
 
 let database: Database;
 let app: Awaited<ReturnType<typeof testApp>>;
+let admin: TestClient;
 beforeAll(async () => {
   database = await testDatabase();
   app = await testApp(database);
+  admin = await signedInClient(app, database.db, { username: 'quantri', role: 'admin' });
   const roster = csv([
     HEADER,
     ['Sơn La', 'Chiềng Xôm', 'Thành phố Sơn La', '', 'Nguyễn Thị Hà', 'Nữ', 1990, '0912000001', 'Thành viên', ''],
@@ -23,7 +26,7 @@ afterAll(async () => {
   await app.close();
   await database.close();
 });
-const get = (url: string) => app.inject({ method: 'GET', url });
+const get = (url: string) => admin.get(url);
 
 describe('registry API', () => {
   it('lists the teams of a commune with member counts', async () => {

@@ -1,4 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
+import type { Scope } from '../access/access.policy.js';
 import { type Db, queryRows } from '../db/client.js';
 import { members, teamMembers, teams } from './registry.schema.js';
 
@@ -66,10 +67,26 @@ export function membersOfTeam(db: Db, teamId: number): Promise<TeamMemberView[]>
     .where(eq(teamMembers.teamId, teamId));
 }
 
-/** Teams and members whose search key contains `q` (a search key), within a province when given. */
-export async function searchRegistry(db: Db, q: string, provinceCode: string | null, limit: number) {
+/** SQL condition on teams `t` for a scope. */
+export function teamScopeFilter(scope: Scope) {
+  switch (scope.kind) {
+    case 'all':
+      return sql`true`;
+    case 'province':
+      return sql`t.province_code = ${scope.provinceCode}`;
+    case 'commune':
+      return sql`t.commune_id = ${scope.communeId}`;
+    case 'village':
+      return sql`t.unit_id = ${scope.unitId}`;
+    case 'team':
+      return sql`t.id = ${scope.teamId}`;
+  }
+}
+
+/** Teams and members whose search key contains `q` (a search key), within the scope and a province when given. */
+export async function searchRegistry(db: Db, q: string, where: { scope: Scope; provinceCode: string | null }, limit: number) {
   const like = '%' + q.replace(/[%_\\]/g, '\\$&') + '%';
-  const inProvince = provinceCode ? sql`and t.province_code = ${provinceCode}` : sql``;
+  const inProvince = sql`and ${teamScopeFilter(where.scope)} ${where.provinceCode ? sql`and t.province_code = ${where.provinceCode}` : sql``}`;
   const [teamHits, memberHits] = await Promise.all([
     queryRows<{ id: number; name: string; level: string; unitName: string; unitCode: string }>(
       db,

@@ -1,6 +1,7 @@
 import { unitsByCode, unitsByIds } from '../catalogue/catalogue.repo.js';
 import { presentUnit } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
+import { requireScope, type Scope, teamInScope, unitInScope } from '../access/access.policy.js';
 import { AppError } from '../http/errors.js';
 import { formatPhone } from '../text/phone.js';
 import { compareVietnameseNames, searchKey } from '../text/vietnamese.js';
@@ -15,20 +16,28 @@ export async function currentUnit(db: Db, code: string) {
   return unit;
 }
 
-/** Teams in the unit `unitCode` and below (province → all; commune → commune and village teams; village → its own). */
-export async function listTeams(db: Db, unitCode: string) {
+/**
+ * Teams in the unit `unitCode` and below (province → all; commune → commune and village teams;
+ * village → its own), limited to `scope`. Errors: UNIT_NOT_FOUND, OUT_OF_SCOPE (a unit outside).
+ */
+export async function listTeams(db: Db, unitCode: string, scope: Scope) {
   const unit = await currentUnit(db, unitCode);
-  return repo.teamsUnder(db, unit);
+  if (scope.kind === 'team') {
+    requireScope(unit.id === scope.unitId || unit.id === scope.communeId || unit.code === scope.provinceCode, `đơn vị "${unit.name}"`);
+  } else requireScope(unitInScope(scope, unit), `đơn vị "${unit.name}"`);
+  const teams = await repo.teamsUnder(db, unit);
+  return scope.kind === 'team' ? teams.filter((t) => t.id === scope.teamId) : teams;
 }
 
 /**
  * One team with its unit, its commune and its members: leader first, then deputies, then members, each group sorted by
  * given name (Vietnamese order). Phones are shown national-style ("0912 345 678").
- * Errors: TEAM_NOT_FOUND.
+ * Errors: TEAM_NOT_FOUND (also for a team outside `scope`).
  */
-export async function getTeam(db: Db, id: number) {
+export async function getTeam(db: Db, id: number, scope: Scope) {
   const team = await repo.teamById(db, id);
-  if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${id}.`);
+  // outside the scope a team is "not found": whether it exists is not disclosed
+  if (!team || !teamInScope(scope, team)) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${id}.`);
   const [people, units] = await Promise.all([repo.membersOfTeam(db, id), unitsByIds(db, [team.unitId, team.communeId])]);
   const byId = new Map(units.map((u) => [u.id, presentUnit(u)]));
   people.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareVietnameseNames(a.fullName, b.fullName));
@@ -44,11 +53,11 @@ export async function getTeam(db: Db, id: number) {
   };
 }
 
-/** Finds teams and members by name ignoring diacritics and đ ("chieng xom" finds "Chiềng Xôm"); at least 2 characters. */
-export async function searchRegistry(db: Db, q: string, provinceCode: string | null = null, limit = 50) {
+/** Finds teams and members in `scope` by name ignoring diacritics and đ ("chieng xom" finds "Chiềng Xôm"); at least 2 characters. */
+export async function searchRegistry(db: Db, q: string, scope: Scope, provinceCode: string | null = null, limit = 50) {
   const key = searchKey(q);
   if (key.length < 2) throw new AppError('VALIDATION_FAILED', 'Cần ít nhất 2 ký tự để tìm.');
-  const hits = await repo.searchRegistry(db, key, provinceCode, limit);
+  const hits = await repo.searchRegistry(db, key, { scope, provinceCode }, limit);
   hits.members.sort((a, b) => compareVietnameseNames(a.fullName, b.fullName));
   return hits;
 }

@@ -2,8 +2,10 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
+import { ALL } from '../access/access.policy.js';
 import { generateDemo } from '../demo/demo.service.js';
 import { importRoster } from '../imports/imports.service.js';
+import { signedInClient } from '../../test/auth.js';
 import { testApp, testDatabase } from '../../test/db.js';
 import { csv, HEADER } from '../../test/fixtures.js';
 import { yearInVietnam } from '../text/dates.js';
@@ -31,7 +33,7 @@ const sumChildren = (children: Breakdown[], pick: (b: Breakdown) => number) => c
 
 describe('network report', () => {
   it('gives exact totals for the province', async () => {
-    const r = await networkReport(database.db, '14');
+    const r = await networkReport(database.db, '14', ALL);
     expect(r.unit).toEqual({ code: '14', name: 'Sơn La', level: 'province' });
     expect(r.teams).toEqual({ total: 4, commune: 2, village: 2 });
     expect(r.members).toEqual({ total: 6, commune: 3, village: 3 });
@@ -48,37 +50,39 @@ describe('network report', () => {
   });
 
   it('splits a commune into its own commune-level teams and its villages', async () => {
-    const r = await networkReport(database.db, '03664');
+    const r = await networkReport(database.db, '03664', ALL);
     expect(r.children.map((c) => [c.code, c.name, c.level, c.teams.total, c.members.total])).toEqual([
       ['03664', 'Phường Chiềng An (tổ cấp xã)', 'commune', 1, 2],
       ['03664.002', '=HYPERLINK("http://x")', 'village', 1, 1],
       ['03664.001', 'Bản Hụm', 'village', 1, 2],
     ]);
     expect(r.members).toEqual({ total: 5, commune: 2, village: 3 });
-    const village = await networkReport(database.db, '03664.001');
+    const village = await networkReport(database.db, '03664.001', ALL);
     expect(village).toMatchObject({ unit: { code: '03664.001', name: 'Bản Hụm', level: 'village' }, teams: { total: 1, commune: 0, village: 1 }, members: { total: 2, commune: 0, village: 2 }, children: [] });
   });
 
   it('refuses dissolved and unknown units', async () => {
     const app = await testApp(database);
-    const res = await app.inject({ method: 'GET', url: '/api/reports/network?unit=99999' });
+    const viewer = await signedInClient(app, database.db, { username: 'thanhtra', role: 'viewer', unit: '14' });
+    const res = await viewer.get('/api/reports/network?unit=99999');
     expect(res.statusCode).toBe(404);
-    const dissolved = (await app.inject({ method: 'GET', url: '/api/reports/network?unit=03667' })).json().error;
+    const dissolved = (await viewer.get('/api/reports/network?unit=03667')).json().error;
     expect([dissolved.code, dissolved.details]).toEqual(['UNIT_LEVEL_UNSUPPORTED', { successors: [{ code: '03664', name: 'Phường Chiềng An' }] }]);
-    expect((await app.inject({ method: 'GET', url: '/api/reports/network?unit=14&format=pdf' })).statusCode).toBe(400);
+    expect((await viewer.get('/api/reports/network?unit=14&format=pdf')).statusCode).toBe(400);
     await app.close();
   });
 
   it('exports CSV and xlsx with Vietnamese headers and formula cells neutralised', async () => {
     const app = await testApp(database);
-    const csvRes = await app.inject({ method: 'GET', url: '/api/reports/network?unit=03664&format=csv' });
+    const viewer = await signedInClient(app, database.db, { username: 'canbo.xa', role: 'commune_officer', unit: '03664' });
+    const csvRes = await viewer.get('/api/reports/network?unit=03664&format=csv');
     expect(csvRes.headers['content-type']).toMatch(/text\/csv/);
     const rows = parse(csvRes.rawPayload.toString('utf8'), { bom: true }) as string[][];
     expect(rows[0].slice(0, 7)).toEqual(['Mã', 'Đơn vị', 'Cấp', 'Tổng số tổ', 'Tổ cấp xã', 'Tổ cấp thôn, bản', 'Tổng số thành viên']);
     expect(rows.map((r) => r[1])).toEqual(['Đơn vị', 'Phường Chiềng An (tổ cấp xã)', `'=HYPERLINK("http://x")`, 'Bản Hụm', 'Tổng cộng: Phường Chiềng An']);
     expect(rows[4].slice(3, 7)).toEqual(['3', '1', '2', '5']);
 
-    const xlsxRes = await app.inject({ method: 'GET', url: '/api/reports/network?unit=03664&format=xlsx' });
+    const xlsxRes = await viewer.get('/api/reports/network?unit=03664&format=xlsx');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsxRes.rawPayload as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
@@ -95,14 +99,14 @@ describe('the Sơn La demo', () => {
     const db = await testDatabase();
     try {
       expect(await generateDemo(db.db)).toEqual({ teams: 1459, members: 8966, villages: 1255 });
-      const r = await networkReport(db.db, '14');
+      const r = await networkReport(db.db, '14', ALL);
       expect(r.teams).toEqual({ total: 1459, commune: 204, village: 1255 });
       expect(r.members).toEqual({ total: 8966, commune: 1220, village: 7746 });
       expect(r.children).toHaveLength(75);
       for (const pick of [(b: Breakdown) => b.teams.total, (b: Breakdown) => b.members.village, (b: Breakdown) => b.byGender.female, (b: Breakdown) => b.byAgeBand.to_30, (b: Breakdown) => b.byAffiliation.youth_union]) {
         expect(sumChildren(r.children, pick)).toBe(pick(r));
       }
-      const commune = await networkReport(db.db, r.children[0].code!);
+      const commune = await networkReport(db.db, r.children[0].code!, ALL);
       expect(commune.members.total).toBe(r.children[0].members.total);
       expect(sumChildren(commune.children, (b) => b.members.total)).toBe(commune.members.total);
       await expect(generateDemo(db.db)).rejects.toMatchObject({ code: 'DEMO_DATABASE_NOT_EMPTY' });

@@ -1,4 +1,5 @@
 import { currentChildren, successionOf, unitsByCode, unitsByIds, type UnitRow } from '../catalogue/catalogue.repo.js';
+import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { AFFILIATION_CODES } from '../registry/registry.vocabulary.js';
@@ -47,9 +48,9 @@ function emptyBreakdown(): Breakdown {
  * Builds the report for the current unit `code` (province, commune or village).
  * Children: a province's communes; a commune's own commune-level teams (as a row named after the
  * commune) and its villages; a village has none. Errors: UNIT_NOT_FOUND, UNIT_LEVEL_UNSUPPORTED
- * (a dissolved unit: report on its successor instead).
+ * (a dissolved unit: report on its successor instead), OUT_OF_SCOPE (a unit outside `scope`).
  */
-export async function networkReport(db: Db, code: string): Promise<NetworkReport> {
+export async function networkReport(db: Db, code: string, scope: Scope): Promise<NetworkReport> {
   const units = await unitsByCode(db, code);
   const unit = units.find((u) => !u.validTo);
   if (!unit) {
@@ -60,6 +61,7 @@ export async function networkReport(db: Db, code: string): Promise<NetworkReport
     }
     throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hành chính mã "${code}".`);
   }
+  requireScope(unitInScope(scope, unit), `báo cáo của "${unit.name}"`);
   const childUnits = unit.level === 'village' ? [] : await currentChildren(db, unit.id);
   childUnits.sort((a, b) => compareVietnamese(a.name, b.name));
   const ordered = unit.level === 'commune' ? [unit, ...childUnits] : childUnits;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { READERS } from '../access/access.policy.js';
 import type { RouteModule } from '../http/types.js';
 import { reportToCsv, reportToXlsx } from './network.export.js';
 import { networkReport } from './network.service.js';
@@ -12,13 +13,14 @@ export const reportRoutes: RouteModule = (api, { database }) => {
   api.get(
     '/api/reports/network',
     {
+      config: { access: { roles: READERS } },
       schema: {
-        summary: 'Teams and members of a unit, split by level, affiliation, gender, age band and child unit',
+        summary: 'Teams and members of a unit (403 outside the user’s scope), split by level, affiliation, gender, age band and child unit',
         querystring: z.object({ unit: z.string().min(2).max(20), format: z.enum(['json', 'csv', 'xlsx']).default('json') }),
       },
     },
     async (req, reply) => {
-      const report = await networkReport(database.db, req.query.unit);
+      const report = await networkReport(database.db, req.query.unit, req.actor!.scope);
       if (req.query.format === 'json') return report;
       const file = `bao-cao-mang-luoi-${report.unit.code}`;
       if (req.query.format === 'csv') {

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { AppError } from '../http/errors.js';
+import type { RouteModule } from '../http/types.js';
+import { EVERYONE, OFFICERS, ROLE_LABELS, ROLES } from './access.policy.js';
+import { SESSION_COOKIE, setSessionCookie } from './access.plugin.js';
+import { changePassword, SESSION_DAYS, signIn, signOut, resetWithCode } from './auth.service.js';
+import { createUser, listUsers, needsSetup, resetUserPassword, setupFirstAdmin } from './users.service.js';
+import { maskPhone } from '../privacy/protector.js';
+
+const PUBLIC = { access: { public: true } } as const;
+const SIGN_IN_LIMIT = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+const password = z.string().min(1).max(128);
+
+/** Routes of sign-in, first-run setup and account management. */
+export const authRoutes: RouteModule = (api, { database, config }) => {
+  const { db } = database;
+  const secure = config.secureCookies;
+
+  /** GET /api/auth/csrf → {token}: the CSRF token to send as `x-csrf-token` on every POST. */
+  api.get('/api/auth/csrf', { config: PUBLIC, schema: { summary: 'CSRF token for state-changing requests' } }, async (_req, reply) => ({ token: reply.generateCsrf() }));
+
+  /** POST /api/auth/login {login, password} → {user}; sets the session cookie. 401 AUTH_FAILED, 423 AUTH_LOCKED, 429 when too many tries. */
+  api.post(
+    '/api/auth/login',
+    { config: { ...PUBLIC, ...SIGN_IN_LIMIT }, schema: { summary: 'Sign in with user name or phone and password', body: z.object({ login: z.string().min(1).max(60), password }) } },
+    async (req, reply) => {
+      const { token, user } = await signIn(db, req.body, { userId: null, ip: req.ip });
+      setSessionCookie(reply, token, secure, SESSION_DAYS * 86400);
+      return { user: presentSelf(user) };
+    },
+  );
+
+  /** POST /api/auth/logout → ends this session. */
+  api.post('/api/auth/logout', { config: { access: { roles: EVERYONE } }, schema: { summary: 'Sign out' } }, async (req, reply) => {
+    const raw = req.cookies[SESSION_COOKIE];
+    const unsigned = raw ? req.unsignCookie(raw) : null;
+    if (unsigned?.valid && unsigned.value) await signOut(db, unsigned.value);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  /** GET /api/auth/me → {user} of the session; 401 when signed out. */
+  api.get('/api/auth/me', { config: { access: { roles: EVERYONE } }, schema: { summary: 'The signed-in user' } }, async (req) => ({ user: presentSelf(req.actor!.user), scope: req.actor!.scope }));
+
+  /** POST /api/auth/password {currentPassword, newPassword} → changes one's own password. */
+  api.post(
+    '/api/auth/password',
+    { config: { access: { roles: EVERYONE } }, schema: { summary: 'Change own password', body: z.object({ currentPassword: password, newPassword: password }) } },
+    async (req) => {
+      await changePassword(db, req.actor!.user, req.body, req.actor!);
+      return { ok: true };
+    },
+  );
+
+  /** POST /api/auth/reset {login, code, newPassword} → sets a new password with a one-time code from an officer. */
+  api.post(
+    '/api/auth/reset',
+    { config: { ...PUBLIC, ...SIGN_IN_LIMIT }, schema: { summary: 'Reset password with a one-time code', body: z.object({ login: z.string().min(1).max(60), code: z.string().min(4).max(12), newPassword: password }) } },
+    async (req) => {
+      await resetWithCode(db, req.body, { userId: null, ip: req.ip });
+      return { ok: true };
+    },
+  );
+
+  /** GET /api/setup → {needed}: whether the first-run page (create the first admin) is open. */
+  api.get('/api/setup', { config: PUBLIC, schema: { summary: 'Whether first-run setup is needed' } }, async () => ({ needed: await needsSetup(db) }));
+
+  /** POST /api/setup {fullName, username, password} → creates the first admin; 409 SETUP_DONE once one exists. */
+  api.post(
+    '/api/setup',
+    { config: { ...PUBLIC, ...SIGN_IN_LIMIT }, schema: { summary: 'Create the first admin (only while none exists)', body: z.object({ fullName: z.string().min(2).max(100), username: z.string().min(3).max(40), password }) } },
+    async (req, reply) => {
+      const user = await setupFirstAdmin(db, req.body);
+      const { token } = await signIn(db, { login: user.username!, password: req.body.password }, { userId: null, ip: req.ip });
+      setSessionCookie(reply, token, secure, SESSION_DAYS * 86400);
+      return { user: presentSelf(user) };
+    },
+  );
+
+  /** GET /api/users → accounts in the officer's scope (phones masked). */
+  api.get('/api/users', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Accounts in scope' } }, async (req) => ({
+    users: (await listUsers(db, req.actor!)).map((u) => ({ ...u, phone: u.phone ? maskPhone(u.phone) : null, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] })),
+  }));
+
+  /** POST /api/users {fullName, username?|phone?, password, role, unit?|teamId?} → creates an account below the officer's role, in scope. The user must change the password at first sign-in. */
+  api.post(
+    '/api/users',
+    {
+      config: { access: { roles: OFFICERS } },
+      schema: {
+        summary: 'Create an account',
+        body: z.object({
+          fullName: z.string().min(2).max(100),
+          username: z.string().max(40).optional(),
+          phone: z.string().max(20).optional(),
+          password,
+          role: z.enum(ROLES),
+          unit: z.string().max(20).optional(),
+          teamId: z.number().int().positive().optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const user = await createUser(db, req.body, req.actor!);
+      return { user: presentSelf(user) };
+    },
+  );
+
+  /** POST /api/users/:id/reset → {code, expiresAt}: a one-time code (8 digits, 24 h) to hand to the user. 404 outside scope. */
+  api.post(
+    '/api/users/:id/reset',
+    { config: { access: { roles: OFFICERS } }, schema: { summary: 'Issue a one-time password reset code', params: z.object({ id: z.coerce.number().int().positive().max(2147483647) }) } },
+    async (req) => {
+      const r = await resetUserPassword(db, req.params.id, req.actor!);
+      return { userId: r.userId, fullName: r.fullName, code: r.code, expiresAt: r.expiresAt.toISOString() };
+    },
+  );
+};
+
+function presentSelf(u: { id: number; fullName: string; username: string | null; phone: string | null; role: string; mustChangePassword: boolean }) {
+  if (!u) throw new AppError('USER_NOT_FOUND', 'Không có tài khoản.');
+  return { id: u.id, fullName: u.fullName, username: u.username, phone: u.phone ? maskPhone(u.phone) : null, role: u.role, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS], mustChangePassword: u.mustChangePassword };
+}

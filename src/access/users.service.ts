@@ -1,0 +1,159 @@
+import { unitsByCode } from '../catalogue/catalogue.repo.js';
+import { type AuditActor, recordAudit } from '../audit/audit.service.js';
+import type { Db } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { teamById } from '../registry/registry.repo.js';
+import { normalizePhone } from '../text/phone.js';
+import { cleanText } from '../text/vietnamese.js';
+import { MANAGEABLE, type Role, type Scope, requireScope, teamInScope, unitInScope } from './access.policy.js';
+import * as repo from './access.repo.js';
+import type { UserRow } from './access.repo.js';
+import { checkPassword, hashPassword, issueResetCode } from './auth.service.js';
+
+/** The signed-in user as the request sees it. */
+export interface Actor extends AuditActor {
+  user: UserRow;
+  userId: number;
+  scope: Scope;
+}
+
+/** Builds a user's scope from their role and anchors (unit, team). An officer without a unit sees nothing. */
+export async function scopeOf(db: Db, user: UserRow): Promise<Scope> {
+  if (user.role === 'admin') return { kind: 'all' };
+  const a = await repo.scopeAnchors(db, user.id);
+  if ((user.role === 'team_leader' || user.role === 'member') && a?.teamId) {
+    return { kind: 'team', teamId: a.teamId, unitId: a.teamUnitId!, communeId: a.teamCommuneId!, provinceCode: a.teamProvinceCode! };
+  }
+  if (!a?.unitId) return { kind: 'province', provinceCode: '__none__' };
+  if (a.unitLevel === 'province') return { kind: 'province', provinceCode: a.provinceCode! };
+  if (a.unitLevel === 'commune') return { kind: 'commune', communeId: a.unitId, provinceCode: a.provinceCode! };
+  return { kind: 'village', unitId: a.unitId, communeId: a.unitParentId!, provinceCode: a.provinceCode! };
+}
+
+export interface NewUser {
+  fullName: string;
+  username?: string;
+  phone?: string;
+  password: string;
+  role: Role;
+  /** unit code (province, commune or village) the user works in; not for admins */
+  unit?: string;
+  /** team id, for team leaders and members */
+  teamId?: number;
+  mustChangePassword?: boolean;
+}
+
+/**
+ * Creates an account. `actor` null = the first-run setup or the `ngoso admin create` command.
+ * Rules: an actor creates only roles below their own (MANAGEABLE) inside their scope; officers
+ * need a unit; leaders and members need a team. Errors: FORBIDDEN, OUT_OF_SCOPE, USER_EXISTS,
+ * PASSWORD_WEAK, VALIDATION_FAILED, UNIT_NOT_FOUND, TEAM_NOT_FOUND.
+ */
+export async function createUser(db: Db, input: NewUser, actor: Actor | null): Promise<UserRow> {
+  if (actor && !MANAGEABLE[actor.user.role].includes(input.role)) {
+    throw new AppError('FORBIDDEN', `Tài khoản của bạn không được tạo tài khoản vai trò "${input.role}".`);
+  }
+  const username = input.username?.trim().toLowerCase() || undefined;
+  if (username && !/^[a-z0-9._-]{3,40}$/.test(username)) throw new AppError('VALIDATION_FAILED', 'Tên đăng nhập: 3–40 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch ngang.');
+  let phone: string | undefined;
+  if (input.phone) {
+    const p = normalizePhone(input.phone);
+    if (!p.ok) throw new AppError('VALIDATION_FAILED', `Số điện thoại: ${p.reason}.`);
+    phone = p.e164;
+  }
+  if (!username && !phone) throw new AppError('VALIDATION_FAILED', 'Cần tên đăng nhập hoặc số điện thoại.');
+  checkPassword(input.password, [username ?? '', phone ?? '']);
+
+  let scopeUnitId: number | null = null;
+  let scopeTeamId: number | null = null;
+  let provinceCode: string | null = null;
+  let communeId: number | null = null;
+  if (input.role === 'team_leader' || input.role === 'member') {
+    if (!input.teamId) throw new AppError('VALIDATION_FAILED', 'Tổ trưởng và thành viên cần thuộc một tổ (teamId).');
+    const team = await teamById(db, input.teamId);
+    if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${input.teamId}.`);
+    if (actor) requireScope(teamInScope(actor.scope, team), `tổ "${team.name}"`);
+    scopeTeamId = team.id;
+    scopeUnitId = team.unitId;
+    provinceCode = team.provinceCode;
+    communeId = team.communeId;
+  } else if (input.role !== 'admin') {
+    if (!input.unit) throw new AppError('VALIDATION_FAILED', 'Cần đơn vị (mã tỉnh, xã hoặc thôn) của tài khoản.');
+    const unit = (await unitsByCode(db, input.unit)).find((u) => !u.validTo);
+    if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hiện hành mã "${input.unit}".`);
+    if (input.role === 'province_officer' && unit.level !== 'province') throw new AppError('VALIDATION_FAILED', 'Cán bộ tỉnh phải gắn với một tỉnh.');
+    if (input.role === 'commune_officer' && unit.level !== 'commune') throw new AppError('VALIDATION_FAILED', 'Cán bộ xã phải gắn với một xã/phường.');
+    if (actor) requireScope(unitInScope(actor.scope, unit), `đơn vị "${unit.name}"`);
+    scopeUnitId = unit.id;
+    provinceCode = unit.provinceCode;
+    communeId = unit.level === 'commune' ? unit.id : unit.level === 'village' ? unit.parentId : null;
+  }
+  const existing = await repo.userByLogin(db, { username, phone });
+  if (existing) throw new AppError('USER_EXISTS', 'Đã có tài khoản với tên đăng nhập hoặc số điện thoại này.');
+  return db.transaction(async (tx) => {
+    const user = await repo.insertUser(tx, {
+      fullName: cleanText(input.fullName),
+      username: username ?? null,
+      phone: phone ?? null,
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      scopeUnitId,
+      scopeTeamId,
+      mustChangePassword: input.mustChangePassword ?? !!actor,
+    });
+    await recordAudit(tx, {
+      userId: actor?.userId ?? null,
+      ip: actor?.ip ?? null,
+      action: 'user.created',
+      entity: 'user',
+      entityId: user.id,
+      provinceCode,
+      communeId,
+      after: { fullName: user.fullName, username: user.username, role: user.role, scopeUnitId, scopeTeamId },
+    });
+    return user;
+  });
+}
+
+/** Users the actor may see: those whose unit lies in the actor's scope. Phones are masked by the presenter. */
+export function listUsers(db: Db, actor: Actor) {
+  const s = actor.scope;
+  if (s.kind === 'all') return repo.usersInScope(db, {});
+  if (s.kind === 'province') return repo.usersInScope(db, { provinceCode: s.provinceCode });
+  if (s.kind === 'commune') return repo.usersInScope(db, { communeId: s.communeId });
+  throw new AppError('FORBIDDEN', 'Tài khoản của bạn không quản lý tài khoản khác.');
+}
+
+/**
+ * An officer resets a user's password: returns a one-time code to hand over. The user must pick a
+ * new password with it. Target must be in scope and of a role the actor manages; a user outside
+ * scope is reported as not found (existence is not disclosed).
+ */
+export async function resetUserPassword(db: Db, userId: number, actor: Actor) {
+  const target = await repo.userById(db, userId);
+  const anchors = target ? await repo.scopeAnchors(db, target.id) : undefined;
+  const visible =
+    target &&
+    anchors &&
+    (actor.scope.kind === 'all' ||
+      (actor.scope.kind === 'province' && anchors.provinceCode === actor.scope.provinceCode) ||
+      (actor.scope.kind === 'commune' && (anchors.unitId === actor.scope.communeId || anchors.unitParentId === actor.scope.communeId)));
+  if (!target || !visible) throw new AppError('USER_NOT_FOUND', `Không có tài khoản mã số ${userId}.`);
+  if (!MANAGEABLE[actor.user.role].includes(target.role)) throw new AppError('FORBIDDEN', 'Bạn không được đặt lại mật khẩu cho tài khoản có vai trò này.');
+  return db.transaction(async (tx) => {
+    const code = await issueResetCode(tx, target.id);
+    await recordAudit(tx, { userId: actor.userId, ip: actor.ip, action: 'user.password_reset_issued', entity: 'user', entityId: target.id, provinceCode: anchors.provinceCode });
+    return { userId: target.id, fullName: target.fullName, ...code };
+  });
+}
+
+/** Whether the first-run setup page may still be used (no active admin yet). */
+export async function needsSetup(db: Db): Promise<boolean> {
+  return (await repo.countAdmins(db)) === 0;
+}
+
+/** First-run: creates the first admin, only while there is none (SETUP_DONE otherwise). */
+export async function setupFirstAdmin(db: Db, input: Omit<NewUser, 'role' | 'unit' | 'teamId'>): Promise<UserRow> {
+  if (!(await needsSetup(db))) throw new AppError('SETUP_DONE', 'Hệ thống đã có quản trị viên; trang khởi tạo không còn dùng được.');
+  return createUser(db, { ...input, role: 'admin', mustChangePassword: false }, null);
+}
