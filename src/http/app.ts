@@ -43,6 +43,10 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
     if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
       return reply.status(413).send({ error: { code: 'IMPORT_FILE_TOO_LARGE', message: `Tệp vượt giới hạn ${Math.round(ctx.config.maxUploadBytes / 1048576)} MB. Hãy tách tệp theo xã hoặc theo thôn.` } });
     }
+    if (e.code?.startsWith('FST_CSRF_')) {
+      void auditRefusal(ctx.database.db, request, 'CSRF_INVALID');
+      return reply.status(403).send({ error: { code: 'CSRF_INVALID', message: 'Phiên làm việc hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang rồi thử lại.' } });
+    }
     if (e.statusCode === 429) {
       return reply.status(429).send({ error: { code: 'RATE_LIMITED', message: 'Quá nhiều yêu cầu; hãy đợi một phút rồi thử lại.' } });
     }

@@ -12,6 +12,8 @@ export function h(tag, attrs, ...children) {
     if (v === null || v === undefined || v === false) continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'dataset') Object.assign(el.dataset, v);
+    // through the CSSOM: the CSP (style-src 'self') refuses style="" attributes, not this
+    else if (k === 'style') el.style.cssText = String(v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   append(el, children);
@@ -46,14 +48,14 @@ export function date(iso) {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
 }
 
-/** A moment (Date or ISO timestamp; default now) in Vietnam time as "dd/mm/yyyy HH:mm". */
-export function nowInVietnam(at = new Date()) {
+/** A moment (Date or ISO timestamp; default now) in Vietnam time as "dd/mm/yyyy HH:mm" (with ":ss" when `seconds`). */
+export function nowInVietnam(at = new Date(), seconds = false) {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
       .formatToParts(new Date(at))
       .map((x) => [x.type, x.value]),
   );
-  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}${seconds ? ':' + p.second : ''}`;
 }
 
 /** Lower case without diacritics, đ → d: for client-side filtering ("chieng" matches "Chiềng"). */
@@ -98,4 +100,23 @@ export function table(caption, headers, rows, attrs = {}) {
       h('tbody', {}, rows),
     ),
   );
+}
+
+/** A labelled form field: label, control, and an optional hint tied to it by aria-describedby. */
+export function field(label, control, hint) {
+  const hintEl = hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
+  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintEl);
+}
+
+let pending = null;
+/** A message to show at the top of the next page (after a redirect): flash('ok', 'Đã đổi mật khẩu.'). */
+export function flash(kind, text) {
+  pending = { kind, text };
+}
+/** The pending flash message as a notice (once), or null. */
+export function takeFlash() {
+  const f = pending;
+  pending = null;
+  return f ? notice(f.kind, f.text) : null;
 }

@@ -1,0 +1,106 @@
+// Who is signed in, what their role may open, and where their own unit is.
+// The server decides every permission; these tables only choose which links and forms to show
+// (they mirror src/access/access.policy.ts).
+import { ApiError, api, post, provinces } from './api.js';
+
+export const ROLE_LABELS = {
+  admin: 'Quản trị hệ thống',
+  province_officer: 'Cán bộ tỉnh',
+  commune_officer: 'Cán bộ xã',
+  team_leader: 'Tổ trưởng',
+  member: 'Thành viên',
+  viewer: 'Chỉ xem (thanh tra)',
+};
+export const OFFICERS = ['admin', 'province_officer', 'commune_officer'];
+export const READERS = [...OFFICERS, 'viewer'];
+export const TEAM_ROLES = ['team_leader', 'member'];
+export const EVERYONE = Object.keys(ROLE_LABELS);
+/** Roles each role may create and reset (MANAGEABLE in access.policy.ts). */
+export const MANAGEABLE = {
+  admin: EVERYONE,
+  province_officer: ['commune_officer', 'team_leader', 'member', 'viewer'],
+  commune_officer: ['team_leader', 'member'],
+  team_leader: [],
+  member: [],
+  viewer: [],
+};
+
+/** {user, scope} of the signed-in user, or null; `setupNeeded` while no admin exists. */
+export const session = { user: null, scope: null, setupNeeded: false };
+let unitPromise;
+
+/** Asks the server whether setup is needed and who is signed in (a 401 means: nobody). */
+export async function loadSession() {
+  session.setupNeeded = (await api('/api/setup')).needed;
+  if (session.setupNeeded) return clear();
+  try {
+    const me = await api('/api/auth/me');
+    set(me.user, me.scope);
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    clear();
+  }
+}
+
+/** After sign-in, setup or a password change: take the user and fetch the scope. */
+export async function signedIn(user) {
+  session.setupNeeded = false;
+  set(user, null);
+  const me = await api('/api/auth/me').catch(() => null);
+  if (me) set(me.user, me.scope);
+}
+
+export async function signOut() {
+  try {
+    await post('/api/auth/logout');
+  } finally {
+    clear();
+  }
+}
+
+export function clear() {
+  set(null, null);
+}
+
+function set(user, scope) {
+  session.user = user;
+  session.scope = scope;
+  unitPromise = undefined;
+  window.dispatchEvent(new CustomEvent('ngoso:session'));
+}
+
+/** Whether the signed-in user has one of `roles`. */
+export const can = (roles) => !!session.user && roles.includes(session.user.role);
+
+/**
+ * The unit the user works in, {code, name, level}, or null for an admin (everything) or when it
+ * cannot be told (a viewer of a commune: /api/auth/me gives the commune's id, not its code).
+ */
+export function myUnit() {
+  unitPromise ??= findMyUnit().catch(() => null);
+  return unitPromise;
+}
+
+async function findMyUnit() {
+  const s = session.scope;
+  if (!s || s.kind === 'all') return null;
+  if (s.kind === 'province') {
+    const p = (await provinces()).find((x) => x.code === s.provinceCode);
+    return p ? { code: p.code, name: p.name, level: 'province' } : null;
+  }
+  if (s.kind === 'team') {
+    const team = await api(`/api/teams/${s.teamId}`);
+    return { code: team.commune.code, name: team.commune.name, level: 'commune', team };
+  }
+  // commune or village: an officer finds their own row in the account list
+  if (!can(OFFICERS)) return null;
+  const { users } = await api('/api/users');
+  const me = users.find((u) => u.id === session.user.id);
+  return me?.unitCode ? { code: me.unitCode, name: me.unitName, level: s.kind } : null;
+}
+
+/** Where a user lands after signing in when no page was asked for. */
+export function homeOf() {
+  if (can(TEAM_ROLES)) return '#/to-cua-toi';
+  return '#/';
+}
