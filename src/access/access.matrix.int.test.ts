@@ -81,6 +81,11 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/imports': { home: (c) => c.get('/api/imports') },
   'GET /api/imports/limits': { home: (c) => c.get('/api/imports/limits') },
   'GET /api/reports/network': { home: (c, r) => c.get(`/api/reports/network?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/reports/network?unit=${HOME[r].away}`) },
+  'POST /api/residents': {
+    home: (c, r) => c.post('/api/residents', { unit: HOME[r].unit.length === 2 ? '03664' : HOME[r].unit, birthYear: 1960 }),
+    away: (c, r) => c.post('/api/residents', { unit: far(r) ? '00004' : HOME[r].away.length === 2 ? '00004' : HOME[r].away, birthYear: 1960 }),
+  },
+  'GET /api/residents': { home: (c, r) => c.get(`/api/residents?commune=${HOME[r].unit.length === 2 ? '03664' : HOME[r].unit}`), away: (c, r) => c.get(`/api/residents?commune=${far(r) ? '00004' : HOME[r].away}`) },
   'GET /api/audit': { home: (c, r) => c.get(`/api/audit?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/audit?unit=${HOME[r].away}`) },
 };
 

@@ -2,6 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ALL } from '../access/access.policy.js';
+import { createUser } from '../access/users.service.js';
+import { DataProtector } from '../privacy/protector.js';
+import { loadSecrets, retireKeys, saveSecrets, withNewDataKey } from '../privacy/secrets.js';
+import { eraseResidents, exportResidents, reencryptResidents } from '../residents/residents.service.js';
 import { listIssues } from '../catalogue/catalogue.repo.js';
 import { loadConfig } from '../config/config.js';
 import type { Database } from '../db/client.js';
@@ -123,6 +127,60 @@ program
       const r = await generateDemo(db);
       console.log(`Đã tạo dữ liệu mẫu Sơn La: ${r.teams} tổ, ${r.members} thành viên, ${r.villages} thôn/bản (${Date.now() - started} ms).`);
       console.log('Chạy "npm start" rồi mở http://localhost:3000/#/bao-cao/14');
+    }),
+  );
+
+/** The operator at the console, for audit entries. */
+const CONSOLE = { userId: null, ip: 'cli' };
+
+program
+  .command('admin')
+  .description('tài khoản quản trị')
+  .command('create')
+  .description('tạo tài khoản quản trị hệ thống (mật khẩu lấy từ biến môi trường NGOSO_ADMIN_PASSWORD)')
+  .requiredOption('--username <tên>', 'tên đăng nhập')
+  .requiredOption('--full-name <họ tên>', 'họ và tên')
+  .action((opts: { username: string; fullName: string }) =>
+    withDb(async ({ db }) => {
+      const password = process.env.NGOSO_ADMIN_PASSWORD;
+      if (!password) throw new AppError('VALIDATION_FAILED', 'Đặt mật khẩu vào biến môi trường NGOSO_ADMIN_PASSWORD (không ghi mật khẩu trên dòng lệnh).');
+      const user = await createUser(db, { fullName: opts.fullName, username: opts.username, password, role: 'admin', mustChangePassword: false }, null);
+      console.log(`Đã tạo quản trị viên "${user.username}" (mã số ${user.id}).`);
+    }),
+  );
+
+const resident = program.command('resident').description('dữ liệu cá nhân của người dân (Nghị định 13/2023/NĐ-CP)');
+for (const [name, what] of [['export', 'xuất toàn bộ dữ liệu của một người dân (yêu cầu của chủ thể dữ liệu)'], ['erase', 'xoá dữ liệu định danh của một người dân, giữ số liệu tổng hợp']] as const) {
+  resident
+    .command(name)
+    .description(what)
+    .option('--id <mã>', 'mã cư dân', (v) => Number(v))
+    .option('--phone <số>', 'số điện thoại')
+    .option('--cccd <số>', 'số căn cước 12 chữ số')
+    .action((opts: { id?: number; phone?: string; cccd?: string }) =>
+      withDb(async ({ db }) => {
+        const protector = new DataProtector(loadSecrets(loadConfig().secretsFile));
+        const key = { id: opts.id, phone: opts.phone, nationalId: opts.cccd };
+        if (name === 'export') console.log(JSON.stringify(await exportResidents(db, protector, key, CONSOLE), null, 2));
+        else console.log(`Đã xoá dữ liệu định danh của cư dân: ${(await eraseResidents(db, protector, key, CONSOLE)).join(', ')}`);
+      }),
+    );
+}
+
+program
+  .command('keys')
+  .description('khoá mã hoá dữ liệu cá nhân')
+  .command('rotate')
+  .description('tạo khoá mới, mã hoá lại mọi số điện thoại/căn cước, rồi bỏ khoá cũ')
+  .action(() =>
+    withDb(async ({ db }) => {
+      const file = loadConfig().secretsFile;
+      // the new key is saved before re-encryption, the old one removed only after: a crash in between loses nothing
+      const rotated = withNewDataKey(loadSecrets(file));
+      saveSecrets(file, rotated);
+      const changed = await reencryptResidents(db, new DataProtector(rotated));
+      saveSecrets(file, retireKeys(rotated));
+      console.log(`Đã đổi khoá: khoá hiện hành ${rotated.currentKeyId}; mã hoá lại ${changed} giá trị.`);
     }),
   );
 

@@ -4,3 +4,4 @@ export * from '../registry/registry.schema.js';
 export * from '../imports/imports.schema.js';
 export * from '../access/access.schema.js';
 export * from '../audit/audit.schema.js';
+export * from '../residents/residents.schema.js';

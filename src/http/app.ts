@@ -9,7 +9,9 @@ import { auditRefusal, registerAccess, type RouteRule } from '../access/access.p
 import { authRoutes } from '../access/auth.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { catalogueRoutes } from '../catalogue/catalogue.routes.js';
+import { DataProtector } from '../privacy/protector.js';
 import { loadSecrets } from '../privacy/secrets.js';
+import { residentRoutes } from '../residents/residents.routes.js';
 import { importRoutes } from '../imports/imports.routes.js';
 import { registryRoutes } from '../registry/registry.routes.js';
 import { reportRoutes } from '../reports/reports.routes.js';
@@ -77,7 +79,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   const api = app.withTypeProvider<ZodTypeProvider>();
   const PUBLIC = { access: { public: true } } as const;
   api.get('/api/health', { config: PUBLIC, schema: { summary: 'Liveness and which database is in use' } }, async () => ({ status: 'ok', db: ctx.database.kind }));
-  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, importRoutes, reportRoutes, auditRoutes]) routes(api, ctx);
+  const routeCtx = { ...ctx, protector: new DataProtector(secrets) };
+  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes]) routes(api, routeCtx);
   api.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

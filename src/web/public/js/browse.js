@@ -1,6 +1,7 @@
 // Browsing: provinces → communes → villages, each unit with its teams; a team with its members.
 import { api, provinces } from './api.js';
 import { AFFILIATION, GENDER, LEVEL, ROLE, TEAM_LEVEL, date, fill, fold, h, loading, notice, num, table } from './dom.js';
+import { READERS, can, myUnit, session } from './session.js';
 
 const CHILD_TITLE = { province: 'Xã, phường, đặc khu', commune: 'Thôn, bản, tổ dân phố' };
 const PAGE = 100;
@@ -12,9 +13,19 @@ export async function homePage(view) {
     h('h2', { tabindex: '-1' }, 'Tỉnh, thành phố'),
     h('p', { class: 'lead' }, 'Chọn tỉnh để xem các xã, phường, thôn, bản và Tổ công nghệ số cộng đồng ở đó.'),
   );
+  const mine = view.appendChild(h('div'));
   const box = view.appendChild(h('div', {}, loading()));
-  const units = await provinces();
+  const [units, unit] = await Promise.all([provinces(), myUnit()]);
   fill(box, unitGrid(units, 'Lọc tỉnh, thành phố'));
+  if (unit) {
+    fill(mine, h('div', { class: 'card my-unit' },
+      h('span', { class: 'muted' }, 'Đơn vị của bạn: '), h('strong', {}, unit.name),
+      h('span', { class: 'actions' },
+        h('a', { class: 'btn btn-secondary', href: `#/don-vi/${unit.code}` }, 'Tổ và thành viên'),
+        can(READERS) ? h('a', { class: 'btn btn-secondary', href: `#/bao-cao/${unit.code}` }, 'Báo cáo') : null,
+      ),
+    ));
+  }
 }
 
 /** #/don-vi/CODE — a unit: where it is, its child units and its teams. */
@@ -23,7 +34,8 @@ export async function unitPage(view, [code]) {
   const [unit, children, teams, provs] = await Promise.all([
     api(`/api/units/${encodeURIComponent(code)}`),
     code.includes('.') ? { units: [] } : api(`/api/units?parent=${encodeURIComponent(code)}`).catch(() => ({ units: [] })),
-    api(`/api/teams?unit=${encodeURIComponent(code)}`).catch(() => ({ teams: [] })),
+    // teams are not public: signed-out visitors see the catalogue only
+    session.user ? api(`/api/teams?unit=${encodeURIComponent(code)}`).catch((error) => ({ error })) : { error: null },
     provinces().catch(() => []),
   ]);
   document.title = `Ngõ Số — ${unit.name}`;
@@ -56,7 +68,16 @@ export async function unitPage(view, [code]) {
     if (list.length) section.append(unitGrid(list, `Lọc ${(CHILD_TITLE[unit.level] ?? 'đơn vị').toLowerCase()}`));
     else section.append(h('p', { class: 'muted' }, unit.level === 'commune' ? 'Chưa có thôn, bản nào trong sổ. Thôn, bản được tạo khi nhập danh sách tổ.' : 'Không có đơn vị trực thuộc.'));
   }
-  view.append(teamSection(teams.teams, unit));
+  view.append('teams' in teams ? teamSection(teams.teams, unit) : teamsUnavailable(teams.error, code));
+}
+
+/** Why the unit's teams are not listed: signed out, outside the user's scope, or another error. */
+function teamsUnavailable(error, code) {
+  const section = h('section', { 'aria-labelledby': 'teams-h' }, h('h3', { id: 'teams-h' }, 'Tổ công nghệ số cộng đồng'));
+  if (!error) section.append(notice('info', 'Danh sách tổ và thành viên chỉ dành cho tài khoản được giao. ', h('a', { href: `#/dang-nhap?tiep=${encodeURIComponent(`don-vi/${code}`)}` }, 'Đăng nhập'), ' để xem.'));
+  else if (error.code === 'OUT_OF_SCOPE') section.append(notice('info', 'Đơn vị này ngoài phạm vi tài khoản của bạn nên không hiện danh sách tổ.'));
+  else section.append(notice('error', error.message));
+  return section;
 }
 
 /** Links to the units that took over a dissolved unit. */
@@ -163,6 +184,16 @@ export function membersTable(members) {
   );
 }
 
+/** #/to-cua-toi — the team of a signed-in leader or member. */
+export async function myTeamPage(view) {
+  const id = session.scope?.teamId;
+  if (!id) {
+    view.append(h('h2', { tabindex: '-1' }, 'Tổ của tôi'), notice('info', 'Tài khoản của bạn chưa gắn với tổ nào; hãy nhờ cán bộ xã kiểm tra.'));
+    return;
+  }
+  return teamPage(view, [String(id)]);
+}
+
 /** #/to/ID — one team. */
 export async function teamPage(view, [id]) {
   view.append(loading());
@@ -170,7 +201,11 @@ export async function teamPage(view, [id]) {
   document.title = `Ngõ Số — ${team.name}`;
   fill(
     view,
-    h('nav', { class: 'crumbs', 'aria-label': 'Vị trí' }, h('ol', {}, h('li', {}, h('a', { href: '#/' }, 'Tỉnh, thành phố')), h('li', {}, h('span', { 'aria-current': 'page' }, team.name)))),
+    h('nav', { class: 'crumbs', 'aria-label': 'Vị trí' }, h('ol', {},
+      h('li', {}, h('a', { href: '#/' }, 'Tỉnh, thành phố')),
+      [team.commune, team.unit?.code !== team.commune?.code ? team.unit : null].filter((u) => u?.code).map((u) => h('li', {}, h('a', { href: `#/don-vi/${u.code}` }, u.name))),
+      h('li', {}, h('span', { 'aria-current': 'page' }, team.name)),
+    )),
     h('h2', { tabindex: '-1' }, team.name),
     teamFacts(team),
     h('h3', {}, `Thành viên (${num(team.members.length)})`),

@@ -1,6 +1,7 @@
 // #/bao-cao/CODE — network report of a province, commune or village; #/bao-cao — choose a province.
 import { api, provinces, url } from './api.js';
 import { AFFILIATION, LEVEL, fill, h, loading, notice, nowInVietnam, num, pct, table } from './dom.js';
+import { myUnit, session } from './session.js';
 
 const AGE = { to_30: 'Đến 30 tuổi', '31_45': '31–45 tuổi', '46_60': '46–60 tuổi', over_60: 'Trên 60 tuổi', unknown: 'Không rõ' };
 const GENDER3 = { female: 'Nữ', male: 'Nam', unknown: 'Không rõ' };
@@ -112,9 +113,17 @@ function childrenTable(r) {
   );
 }
 
+/** #/bao-cao: an officer goes straight to their unit's report; an admin chooses a province. */
 async function chooseProvince(view) {
   document.title = 'Ngõ Số — Báo cáo';
-  view.append(h('h2', { tabindex: '-1' }, 'Báo cáo mạng lưới'), h('p', { class: 'lead' }, 'Chọn tỉnh, thành phố; từ báo cáo tỉnh bấm tên xã để xem báo cáo xã, rồi tới thôn, bản.'));
-  const provs = await provinces();
-  view.append(h('ul', { class: 'unit-grid' }, provs.map((p) => h('li', {}, h('a', { href: `#/bao-cao/${p.code}` }, p.name)))));
+  const unit = await myUnit();
+  if (unit) {
+    location.replace(`#/bao-cao/${unit.code}`);
+    throw Object.assign(new Error(''), { handled: true });
+  }
+  const s = session.scope;
+  const inProvince = s && s.kind !== 'all' ? s.provinceCode : null;
+  view.append(h('h2', { tabindex: '-1' }, 'Báo cáo mạng lưới'), h('p', { class: 'lead' }, inProvince ? 'Chọn xã, phường của bạn.' : 'Chọn tỉnh, thành phố; từ báo cáo tỉnh bấm tên xã để xem báo cáo xã, rồi tới thôn, bản.'));
+  const list = inProvince ? (await api(url('/api/units', { parent: inProvince }))).units : await provinces();
+  view.append(h('ul', { class: 'unit-grid' }, list.map((p) => h('li', {}, h('a', { href: `#/bao-cao/${p.code}` }, p.name)))));
 }

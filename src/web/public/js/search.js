@@ -2,6 +2,7 @@
 import { api, provinces, url } from './api.js';
 import { successorLinks } from './browse.js';
 import { LEVEL, ROLE, date, fill, h, loading, notice, num } from './dom.js';
+import { session } from './session.js';
 
 export async function searchPage(view, _params, query) {
   const q = (query.get('q') ?? '').trim();
@@ -14,7 +15,8 @@ export async function searchPage(view, _params, query) {
   view.append(h('p', { class: 'lead' }, 'Từ khoá: ', h('strong', {}, q), ' (không phân biệt dấu, hoa thường)'));
   const box = view.appendChild(h('div', {}, loading('Đang tìm…')));
   const [registry, units, provs] = await Promise.all([
-    api(url('/api/search', { q })).catch((e) => ({ error: e })),
+    // teams and members are not public: signed out, only units are searched
+    session.user ? api(url('/api/search', { q })).catch((e) => ({ error: e })) : { signedOut: true },
     api(url('/api/units', { q })).catch((e) => ({ error: e })),
     provinces().catch(() => []),
   ]);
@@ -32,7 +34,10 @@ export async function searchPage(view, _params, query) {
   }
 
   const teamSection = h('section', { class: 'hits', 'aria-labelledby': 'hits-teams' });
-  if (registry.error) teamSection.append(h('h3', { id: 'hits-teams' }, 'Tổ và thành viên'), notice('error', registry.error.message));
+  if (registry.signedOut) {
+    teamSection.append(h('h3', { id: 'hits-teams' }, 'Tổ và thành viên'),
+      notice('info', h('a', { href: `#/dang-nhap?tiep=${encodeURIComponent(`tim?q=${encodeURIComponent(q)}`)}` }, 'Đăng nhập'), ' để tìm tổ và thành viên.'));
+  } else if (registry.error) teamSection.append(h('h3', { id: 'hits-teams' }, 'Tổ và thành viên'), notice('error', registry.error.message));
   else {
     const { teams, members } = registry;
     teamSection.append(

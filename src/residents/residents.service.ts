@@ -1,0 +1,170 @@
+import { and, eq, isNull, or } from 'drizzle-orm';
+import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
+import { type AuditActor, recordAudit } from '../audit/audit.service.js';
+import { unitById } from '../catalogue/catalogue.repo.js';
+import { currentUnit } from '../registry/registry.service.js';
+import type { Db } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { type DataProtector, maskNationalId, maskPhone } from '../privacy/protector.js';
+import { normalizePhone } from '../text/phone.js';
+import { cleanText } from '../text/vietnamese.js';
+import { residents } from './residents.schema.js';
+
+/**
+ * Residents' personal data: recorded only with consent, stored encrypted, shown masked unless the
+ * viewer states a purpose (which is logged), exported and erased on request.
+ */
+export interface NewResident {
+  /** commune code (5 digits) or a village code under it */
+  unit: string;
+  fullName?: string;
+  gender?: 'male' | 'female';
+  birthYear?: number;
+  phone?: string;
+  /** 12-digit citizen ID (căn cước / CCCD) */
+  nationalId?: string;
+  consent?: { purpose: string };
+}
+
+/** The 12-digit citizen ID: 3-digit province-of-birth code 001–096, then 9 digits (Circular 59/2021/TT-BCA). */
+export function normalizeNationalId(raw: string): string {
+  const digits = raw.replace(/[\s.-]/g, '');
+  if (!/^\d{12}$/.test(digits)) throw new AppError('VALIDATION_FAILED', 'Số căn cước phải có đúng 12 chữ số.');
+  const province = Number(digits.slice(0, 3));
+  if (province < 1 || province > 96) throw new AppError('VALIDATION_FAILED', 'Ba số đầu của số căn cước (mã tỉnh nơi khai sinh) phải từ 001 đến 096.');
+  return digits;
+}
+
+/**
+ * Records a resident. Phone or ID number require `consent.purpose` (CONSENT_REQUIRED). The unit must
+ * be in the recorder's scope (OUT_OF_SCOPE). The audit entry holds masked values only.
+ */
+export async function createResident(db: Db, protector: DataProtector, input: NewResident, actor: AuditActor & { scope: Scope }) {
+  const unit = await currentUnit(db, input.unit);
+  const commune = unit.level === 'village' ? await unitById(db, unit.parentId!) : unit;
+  if (!commune || commune.level !== 'commune') throw new AppError('VALIDATION_FAILED', 'Cư dân gắn với một xã/phường (hoặc thôn của xã).');
+  const inScope = unitInScope(actor.scope, unit) || unitInScope(actor.scope, commune) || (actor.scope.kind === 'team' && actor.scope.communeId === commune.id);
+  requireScope(inScope, `đơn vị "${unit.name}"`);
+  let phone: string | null = null;
+  if (input.phone) {
+    const p = normalizePhone(input.phone);
+    if (!p.ok) throw new AppError('VALIDATION_FAILED', `Số điện thoại: ${p.reason}.`);
+    phone = p.e164;
+  }
+  const nationalId = input.nationalId ? normalizeNationalId(input.nationalId) : null;
+  if ((phone || nationalId) && !input.consent?.purpose?.trim()) {
+    throw new AppError('CONSENT_REQUIRED', 'Chỉ lưu số điện thoại hoặc số căn cước khi người dân đồng ý: hãy ghi mục đích đã được đồng ý.');
+  }
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(residents)
+      .values({
+        communeId: commune.id,
+        fullName: input.fullName ? cleanText(input.fullName) : null,
+        gender: input.gender ?? null,
+        birthYear: input.birthYear ?? null,
+        phoneEnc: phone ? protector.encrypt(phone) : null,
+        phoneHash: phone ? protector.hash(phone) : null,
+        nationalIdEnc: nationalId ? protector.encrypt(nationalId) : null,
+        nationalIdHash: nationalId ? protector.hash(nationalId) : null,
+        consentPurpose: input.consent?.purpose ? cleanText(input.consent.purpose) : null,
+        consentAt: input.consent?.purpose ? new Date() : null,
+        createdBy: actor.userId,
+      })
+      .returning({ id: residents.id });
+    await recordAudit(tx, {
+      ...actor,
+      action: 'resident.created',
+      entity: 'resident',
+      entityId: row.id,
+      provinceCode: commune.provinceCode,
+      communeId: commune.id,
+      after: { phone: phone ? maskPhone(phone) : null, nationalId: nationalId ? maskNationalId(nationalId) : null, consent: input.consent?.purpose ?? null },
+    });
+    return { id: row.id };
+  });
+}
+
+type ResidentRow = typeof residents.$inferSelect;
+
+function present(r: ResidentRow, protector: DataProtector, reveal: boolean) {
+  const phone = r.phoneEnc ? protector.decrypt(r.phoneEnc) : null;
+  const nationalId = r.nationalIdEnc ? protector.decrypt(r.nationalIdEnc) : null;
+  return {
+    id: r.id,
+    fullName: r.fullName,
+    gender: r.gender,
+    birthYear: r.birthYear,
+    phone: phone ? (reveal ? phone : maskPhone(phone)) : null,
+    nationalId: nationalId ? (reveal ? nationalId : maskNationalId(nationalId)) : null,
+    consent: r.consentPurpose ? { purpose: r.consentPurpose, at: r.consentAt!.toISOString() } : null,
+    erased: r.erasedAt !== null,
+  };
+}
+
+/**
+ * Residents of a commune. Numbers are masked; with a `purpose` (at least 10 characters) they are
+ * shown in full and the purpose is written to the audit log with who and when.
+ */
+export async function listResidents(db: Db, protector: DataProtector, communeCode: string, actor: AuditActor & { scope: Scope }, purpose?: string) {
+  const commune = await currentUnit(db, communeCode);
+  requireScope(unitInScope(actor.scope, commune), `đơn vị "${commune.name}"`);
+  const reveal = !!purpose;
+  if (purpose !== undefined && cleanText(purpose).length < 10) throw new AppError('PURPOSE_REQUIRED', 'Hãy ghi rõ mục đích xem số điện thoại/căn cước (ít nhất 10 ký tự).');
+  const rows = await db.select().from(residents).where(and(eq(residents.communeId, commune.id), isNull(residents.erasedAt)));
+  if (reveal) await recordAudit(db, { ...actor, action: 'resident.revealed', entity: 'commune', entityId: commune.code, provinceCode: commune.provinceCode, communeId: commune.id, after: { purpose: cleanText(purpose!), count: rows.length } });
+  return rows.map((r) => present(r, protector, reveal));
+}
+
+/** Finds residents by id, phone or citizen ID (matched through the keyed hash, never by decrypting everyone). */
+export async function findResidents(db: Db, protector: DataProtector, key: { id?: number; phone?: string; nationalId?: string }) {
+  const conds = [
+    key.id ? eq(residents.id, key.id) : undefined,
+    key.phone ? (() => { const p = normalizePhone(key.phone!); if (!p.ok) throw new AppError('VALIDATION_FAILED', `Số điện thoại: ${p.reason}.`); return eq(residents.phoneHash, protector.hash(p.e164)); })() : undefined,
+    key.nationalId ? eq(residents.nationalIdHash, protector.hash(normalizeNationalId(key.nationalId))) : undefined,
+  ].filter(Boolean);
+  if (conds.length === 0) throw new AppError('VALIDATION_FAILED', 'Cần mã cư dân, số điện thoại hoặc số căn cước.');
+  const rows = await db.select().from(residents).where(or(...conds));
+  if (rows.length === 0) throw new AppError('RESIDENT_NOT_FOUND', 'Không có cư dân nào khớp.');
+  return rows;
+}
+
+/** A resident's own data, in full, for a data-subject access request (`ngoso resident export`). Audited. */
+export async function exportResidents(db: Db, protector: DataProtector, key: { id?: number; phone?: string; nationalId?: string }, actor: AuditActor) {
+  const rows = await findResidents(db, protector, key);
+  for (const r of rows) await recordAudit(db, { ...actor, action: 'resident.exported', entity: 'resident', entityId: r.id, communeId: r.communeId });
+  return rows.map((r) => ({ ...present(r, protector, true), communeId: r.communeId, createdAt: r.createdAt.toISOString() }));
+}
+
+/**
+ * Erases a resident's identifying data on request (`ngoso resident erase`): name, phone and ID and
+ * their hashes are removed; commune, gender and birth year stay so counts do not change. Audited.
+ */
+export async function eraseResidents(db: Db, protector: DataProtector, key: { id?: number; phone?: string; nationalId?: string }, actor: AuditActor) {
+  const rows = await findResidents(db, protector, key);
+  await db.transaction(async (tx) => {
+    for (const r of rows) {
+      await tx.update(residents).set({ fullName: null, phoneEnc: null, phoneHash: null, nationalIdEnc: null, nationalIdHash: null, erasedAt: new Date() }).where(eq(residents.id, r.id));
+      await recordAudit(tx, { ...actor, action: 'resident.erased', entity: 'resident', entityId: r.id, communeId: r.communeId });
+    }
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Re-encrypts every stored number under the protector's current key; returns how many values changed. */
+export async function reencryptResidents(db: Db, protector: DataProtector): Promise<number> {
+  let changed = 0;
+  await db.transaction(async (tx) => {
+    const rows = await tx.select({ id: residents.id, phoneEnc: residents.phoneEnc, nationalIdEnc: residents.nationalIdEnc }).from(residents);
+    for (const r of rows) {
+      const patch: Partial<ResidentRow> = {};
+      if (r.phoneEnc && protector.needsRotation(r.phoneEnc)) patch.phoneEnc = protector.encrypt(protector.decrypt(r.phoneEnc));
+      if (r.nationalIdEnc && protector.needsRotation(r.nationalIdEnc)) patch.nationalIdEnc = protector.encrypt(protector.decrypt(r.nationalIdEnc));
+      if (Object.keys(patch).length) {
+        await tx.update(residents).set(patch).where(eq(residents.id, r.id));
+        changed += Object.keys(patch).length;
+      }
+    }
+  });
+  return changed;
+}

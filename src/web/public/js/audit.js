@@ -1,0 +1,142 @@
+// #/nhat-ky?don-vi=CODE — the audit log of a unit (sign-ins, changes, refused access), newest first.
+// Entries cannot be edited or deleted; officers read them to answer "who did what, when"
+// (Decree 13/2023/ND-CP asks for access logs of personal data).
+import { api, provinces, url } from './api.js';
+import { fill, h, loading, notice, nowInVietnam, num, table } from './dom.js';
+import { OFFICERS, ROLE_LABELS, can, myUnit, session } from './session.js';
+
+export const ACTIONS = {
+  'auth.signed_in': 'Đăng nhập',
+  'auth.failed': 'Đăng nhập sai',
+  'auth.locked': 'Khoá tài khoản',
+  'auth.password_reset': 'Đặt lại mật khẩu',
+  'auth.password_changed': 'Đổi mật khẩu',
+  'user.created': 'Tạo tài khoản',
+  'user.password_reset_issued': 'Cấp mã đặt lại',
+  'import.committed': 'Nhập danh sách',
+  'access.denied': 'Từ chối truy cập',
+};
+const REFUSAL = {
+  OUT_OF_SCOPE: 'Ngoài phạm vi được giao',
+  FORBIDDEN: 'Vai trò không được phép',
+  AUTH_REQUIRED: 'Chưa đăng nhập',
+  PASSWORD_CHANGE_REQUIRED: 'Chưa đổi mật khẩu được cấp',
+  CSRF_INVALID: 'Thiếu mã chống giả mạo (CSRF)',
+};
+const SEVERITY = { 'access.denied': 'error', 'auth.locked': 'error', 'auth.failed': 'warning' };
+const LIMIT = 500;
+
+export async function auditPage(view, _params, query) {
+  document.title = 'Ngõ Số — Nhật ký';
+  const s = session.scope;
+  view.append(
+    h('h2', { tabindex: '-1' }, 'Nhật ký truy cập và thay đổi'),
+    h('p', { class: 'lead' }, 'Mọi lần đăng nhập, thay đổi dữ liệu và truy cập bị từ chối đều được ghi lại; không ai sửa hay xoá được nhật ký.'),
+  );
+  const box = view.appendChild(h('div', {}, loading()));
+
+  // the unit: ?don-vi=CODE ("" = the whole system, admins only), by default the user's own
+  let code = query.get('don-vi');
+  if (code === null) code = s.kind === 'all' ? '' : ((await myUnit())?.code ?? (s.kind === 'province' ? s.provinceCode : null));
+  const picker = await unitPicker(code);
+  if (code === null) {
+    fill(box, picker, notice('info', 'Hãy chọn xã, phường của bạn để xem nhật ký.'));
+    return;
+  }
+  const [{ entries }, names] = await Promise.all([
+    api(url('/api/audit', { unit: code, limit: LIMIT })),
+    // officers can name the users in their scope; others see account numbers
+    can(OFFICERS) ? api('/api/users').then((r) => new Map(r.users.map((u) => [u.id, u]))).catch(() => new Map()) : new Map(),
+  ]);
+
+  const kinds = [...new Set(entries.map((e) => e.action))];
+  const filter = h('select', { id: 'audit-action' }, h('option', { value: '' }, 'Tất cả hoạt động'), kinds.map((k) => h('option', { value: k }, ACTIONS[k] ?? k)));
+  const count = h('p', { class: 'meta', 'aria-live': 'polite' });
+  const rows = entries.map((e) => entryRow(e, names));
+  const apply = () => {
+    let shown = 0;
+    rows.forEach((tr, i) => (shown += (tr.hidden = !!filter.value && entries[i].action !== filter.value) ? 0 : 1));
+    count.textContent = `${num(shown)} mục, mới nhất trước${entries.length >= LIMIT ? ` (chỉ hiện ${num(LIMIT)} mục gần nhất; tải CSV để xem đủ)` : ''}.`;
+  };
+  filter.addEventListener('change', apply);
+  apply();
+  fill(box,
+    h('div', { class: 'toolbar' },
+      picker,
+      h('div', { class: 'field' }, h('label', { for: filter.id }, 'Hoạt động'), filter),
+      h('a', { class: 'btn btn-secondary', id: 'audit-csv', href: url('/api/audit', { unit: code, format: 'csv', limit: 10000 }), download: `nhat-ky-${code || 'toan-he-thong'}.csv` }, 'Tải CSV'),
+    ),
+    count,
+    entries.length
+      ? table(null, ['Thời điểm', 'Hoạt động', 'Người thực hiện', 'Đối tượng', 'Chi tiết', 'Địa chỉ IP'], rows, { class: 'audit stack' })
+      : h('p', { class: 'muted' }, 'Chưa có mục nào.'),
+  );
+}
+
+function entryRow(e, names) {
+  const who = (id) => (id === null || id === undefined ? null : names.get(Number(id)));
+  const actor = who(e.userId);
+  const target = e.entity === 'user' ? who(e.entityId) : null;
+  return h('tr', { class: SEVERITY[e.action] ? `sev-${SEVERITY[e.action]}` : null, 'data-action': e.action },
+    h('td', { class: 'nowrap' }, nowInVietnam(e.at, true)),
+    h('td', { class: 'action' }, ACTIONS[e.action] ?? e.action),
+    h('td', {}, e.userId === null ? h('span', { class: 'muted' }, 'Chưa đăng nhập') : actor ? actor.fullName : `Tài khoản số ${e.userId}`),
+    h('td', {}, entityText(e, target)),
+    h('td', {}, detailText(e)),
+    h('td', { class: 'nowrap muted' }, e.ip ?? ''),
+  );
+}
+
+function entityText(e, target) {
+  if (e.entity === 'user') return e.entityId ? (target ? target.fullName : `Tài khoản số ${e.entityId}`) : '—';
+  if (e.entity === 'route') return h('code', {}, e.entityId ?? '');
+  if (e.entity === 'import') return `Lần nhập số ${e.entityId}`;
+  return [e.entity, e.entityId].filter(Boolean).join(' ');
+}
+
+function detailText(e) {
+  const a = e.after ?? {};
+  switch (e.action) {
+    case 'access.denied':
+      return REFUSAL[a.code] ?? a.code ?? '';
+    case 'auth.failed':
+      return a.reason === 'unknown_login' ? 'Tên đăng nhập không tồn tại' : 'Sai mật khẩu';
+    case 'auth.locked':
+      return 'Sai mật khẩu 5 lần: tạm khoá 15 phút';
+    case 'user.created':
+      return [ROLE_LABELS[a.role] ?? a.role, a.username].filter(Boolean).join(' · ');
+    case 'import.committed':
+      return `Tệp "${a.file ?? ''}": ${num(a.new ?? 0)} mới, ${num(a.updated?.length ?? 0)} cập nhật`;
+    default:
+      return '';
+  }
+}
+
+/** Province (and commune) choice; choosing navigates to #/nhat-ky?don-vi=CODE. */
+async function unitPicker(code) {
+  const s = session.scope;
+  const go = (c) => (location.hash = `#/nhat-ky?don-vi=${encodeURIComponent(c)}`);
+  if (s.kind === 'commune' || s.kind === 'village' || s.kind === 'team') {
+    const mine = await myUnit();
+    if (mine) return h('div', { class: 'field' }, h('span', { class: 'label' }, 'Đơn vị'), h('strong', { class: 'fixed-unit' }, mine.name));
+    // a viewer of a commune: /api/auth/me does not give the commune's code, so they choose it
+    const { units } = await api(url('/api/units', { parent: s.provinceCode }));
+    const sel = h('select', { id: 'audit-commune' }, h('option', { value: '' }, '— Chọn xã, phường —'), units.map((u) => h('option', { value: u.code, selected: u.code === code }, u.name)));
+    sel.addEventListener('change', () => sel.value && go(sel.value));
+    return h('div', { class: 'field' }, h('label', { for: sel.id }, 'Xã, phường'), sel);
+  }
+  const provinceCode = s.kind === 'province' ? s.provinceCode : code?.slice(0, 2) ?? '';
+  const provs = s.kind === 'all' ? await provinces() : (await provinces()).filter((p) => p.code === s.provinceCode);
+  const province = h('select', { id: 'audit-province' },
+    s.kind === 'all' ? h('option', { value: '' }, 'Toàn hệ thống') : null,
+    provs.map((p) => h('option', { value: p.code, selected: p.code === provinceCode }, p.name)));
+  province.addEventListener('change', () => go(province.value));
+  const fields = [h('div', { class: 'field' }, h('label', { for: province.id }, 'Tỉnh, thành phố'), province)];
+  if (provinceCode) {
+    const { units } = await api(url('/api/units', { parent: provinceCode })).catch(() => ({ units: [] }));
+    const commune = h('select', { id: 'audit-commune' }, h('option', { value: provinceCode }, '— Cả tỉnh —'), units.map((u) => h('option', { value: u.code, selected: u.code === code }, u.name)));
+    commune.addEventListener('change', () => go(commune.value));
+    fields.push(h('div', { class: 'field' }, h('label', { for: commune.id }, 'Xã, phường'), commune));
+  }
+  return h('div', { class: 'unit-pick' }, fields);
+}
