@@ -1,13 +1,18 @@
 import { loadConfig } from './config/config.js';
 import { openConfiguredDatabase } from './db/open.js';
+import { needsSetup } from './access/users.service.js';
 import { buildApp } from './http/app.js';
 
 /** `npm start`: serves Ngõ Số on http://localhost:PORT (default 3000) with the configured database. */
 const config = loadConfig();
-const database = await openConfiguredDatabase(config, (m) => console.log(m));
+const database = await openConfiguredDatabase(config, (m) => console.log(m)).catch((err: Error) => {
+  console.error(`Không khởi động được: ${err.message}`);
+  process.exit(1);
+});
 const app = await buildApp({ database, config }, { logger: true });
 await app.listen({ port: config.port, host: config.host });
 console.log(`Ngõ Số đang chạy: http://localhost:${config.port} (cơ sở dữ liệu: ${database.kind === 'pglite' ? `PGlite tại ${config.dataDir}` : 'PostgreSQL'})`);
+if (await needsSetup(database.db)) console.log(`Lần chạy đầu: mở http://localhost:${config.port} để tạo tài khoản quản trị (hoặc dùng "npx ngoso admin create").`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

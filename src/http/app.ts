@@ -12,7 +12,7 @@ import { catalogueRoutes } from '../catalogue/catalogue.routes.js';
 import { DataProtector } from '../privacy/protector.js';
 import { loadSecrets } from '../privacy/secrets.js';
 import { residentRoutes } from '../residents/residents.routes.js';
-import { importRoutes } from '../imports/imports.routes.js';
+import { importRoutes, MAX_FILES } from '../imports/imports.routes.js';
 import { registryRoutes } from '../registry/registry.routes.js';
 import { reportRoutes } from '../reports/reports.routes.js';
 import { AppError } from './errors.js';
@@ -73,7 +73,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 100, fields: 20 } });
+  await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: MAX_FILES, fields: 20, parts: MAX_FILES + 20 } });
   await app.register(fastifyStatic, { root: publicDir, prefix: '/' });
 
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -63,8 +63,8 @@ describe('roster import (CSV)', () => {
     const report = await run('to-cnscd-v2.csv', csv(rows, { delimiter: ';' }), true);
     expect(report.counts).toEqual({ new: 0, updated: 2, unchanged: 3, invalid: 0 });
     expect(report.rows.filter((r) => r.outcome === 'updated').map((r) => [r.row, r.fullName, r.changes])).toEqual([
-      [3, 'Lò Văn Bình', ['vai trò: deputy → member']],
-      [4, 'Quàng Thị Hoà', ['điện thoại: +84987654321 → +84977000111', 'vai trò: member → deputy']],
+      [3, 'Lò Văn Bình', ['vai trò: Tổ phó → Thành viên']],
+      [4, 'Quàng Thị Hoà', ['điện thoại: 0987 654 321 → 0977 000 111', 'vai trò: Thành viên → Tổ phó']],
     ]);
     const snapshot = await registrySnapshot(database.db);
     expect(snapshot.find((r) => r.fullName === 'Quàng Thị Hoà')).toMatchObject({ phone: '+84977000111', role: 'deputy' });
@@ -76,6 +76,63 @@ describe('roster import (CSV)', () => {
     expect(report.counts).toEqual({ new: 1, updated: 0, unchanged: 0, invalid: 0 });
     expect(await countRows(database.db, 'members')).toBe(5);
     expect(await countRows(database.db, 'team_members')).toBe(6);
+  });
+});
+
+describe('conflicts and hostile cells', () => {
+  it('never lets a phone number move to another name: the row is refused', async () => {
+    const report = await run('trung-so.csv', csv([
+      HEADER,
+      ['Sơn La', 'Tà Xùa', '', '', 'Nguyễn Thị Khác', 'Nữ', 1970, '0912 345 678', '', ''],
+      ['Sơn La', 'Tà Xùa', '', '', 'Mùa A Lử', 'Nam', 1980, '0388 111 222', '', ''],
+      ['Sơn La', 'Tà Xùa', '', '', 'Giàng A Chứ', 'Nam', 1981, '0388 111 222', '', ''],
+    ]), true);
+    expect(report.counts).toEqual({ new: 1, updated: 0, unchanged: 0, invalid: 2 });
+    expect(report.problems.map((p) => [p.row, p.column, p.message])).toEqual([
+      [2, 'Số điện thoại', 'Số điện thoại 0912 345 678 đã là của "Hà Thị Hiền" trong sổ'],
+      [4, 'Số điện thoại', 'Số điện thoại 0388 111 222 đã là của "Mùa A Lử" ở dòng 3 của tệp'],
+    ]);
+    expect((await registrySnapshot(database.db)).find((r) => r.phone === '+84912345678')).toMatchObject({ fullName: 'Hà Thị Hiền', birthYear: 1995 });
+  });
+
+  it('refuses markup, formulas, overlong names and typo years instead of storing them', async () => {
+    const report = await run('doc-hai.csv', csv([
+      HEADER,
+      ['Sơn La', 'Tà Xùa', '', '', '<b>Lò Văn Đậm</b>', 'Nam', 1990, '', '', ''],
+      ['Sơn La', 'Tà Xùa', '', '', '+Lò Văn Cộng', 'Nam', 1990, '', '', ''],
+      ['Sơn La', 'Tà Xùa', '', '=Bản Bằng', 'Lò Văn Ba', 'Nam', 1990, '', '', ''],
+      ['Sơn La', 'Tà Xùa', '', '', 'Lò ' + 'A'.repeat(120), 'Nam', 1990, '', '', ''],
+      ['Sơn La', 'Tà Xùa', '', '', 'Lò Văn Năm', 'Nam', '19900', '', '', ''],
+      ['Sơn La', 'Tà Xùa', '', '', "H'Hen Niê", 'Nữ', 1990, '', '', ''],
+    ]), false);
+    expect(report.problems.map((p) => [p.row, p.column])).toEqual([
+      [2, 'Họ và tên'],
+      [3, 'Họ và tên'],
+      [4, 'Thôn/bản'],
+      [5, 'Họ và tên'],
+      [6, 'Năm sinh'],
+    ]);
+    expect(report.problems[3].message).toBe('Họ tên dài 123 ký tự (tối đa 100)');
+    expect(report.problems[4].message).toBe('Năm sinh "19900" không đọc được');
+    expect(report.rows.filter((r) => r.outcome !== 'invalid').map((r) => r.fullName)).toEqual(["H'Hen Niê"]);
+  });
+});
+
+describe('CSV dialects', () => {
+  it('reads semicolon-separated CSV with a title line, and UTF-16 CSV', async () => {
+    const rows = [['DANH SÁCH TỔ CÔNG NGHỆ SỐ'], ['Họ và tên', 'Xã/phường', 'Tỉnh'], ['Lò Thị Xuân', 'Tà Xùa', 'Sơn La']];
+    const semi = await run('cham-phay.csv', csv(rows, { delimiter: ';' }), false);
+    expect([semi.sheets[0].headerRow, semi.counts.new]).toEqual([2, 1]);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Họ và tên\tXã/phường\tTỉnh\r\nLò Thị Xuân\tTà Xùa\tSơn La\r\n', 'utf16le')]);
+    const wide = await run('unicode.txt', utf16, false);
+    expect(wide.rows.map((r) => [r.fullName, r.outcome])).toEqual([['Lò Thị Xuân', 'new']]);
+  });
+
+  it('refuses text in the legacy TCVN3 font encoding', async () => {
+    const tcvn = Buffer.from('Hä vµ tªn,X· ph­êng,TØnh\nNguyÔn ThÞ Hµ,Tµ Xïa,S¬n La\nLß V¨n B×nh,Tµ Xïa,S¬n La\n', 'utf8');
+    const err = await run('tcvn3.csv', tcvn, false).catch((e: AppError) => e);
+    expect((err as AppError).code).toBe('IMPORT_FILE_UNREADABLE');
+    expect((err as AppError).message).toMatch(/TCVN3/);
   });
 });
 
@@ -159,7 +216,7 @@ describe('POST /api/imports', () => {
     big.append('file', new Blob([new Uint8Array(Buffer.alloc(5000, 97))]), 'big.csv');
     const tooBig = await officer.request({ method: 'POST', url: '/api/imports', payload: big });
     expect(tooBig.statusCode).toBe(413);
-    expect(tooBig.json().error).toEqual({ code: 'IMPORT_FILE_TOO_LARGE', message: 'Tệp "big.csv" vượt giới hạn 0 MB. Hãy tách tệp theo xã hoặc theo thôn.' });
+    expect(tooBig.json().error).toEqual({ code: 'IMPORT_FILE_TOO_LARGE', message: 'Tệp "big.csv" vượt giới hạn 0 MB. Hãy tách tệp theo xã hoặc theo thôn. Chưa ghi tệp nào.' });
     expect((await officer.get('/api/imports/limits')).json()).toEqual({ maxUploadBytes: 1049 });
 
     const pdf = new FormData();
@@ -171,11 +228,25 @@ describe('POST /api/imports', () => {
     const log = (await officer.get('/api/imports')).json().imports;
     expect(log.map((l: { fileName: string; counts: unknown; fileHash: string }) => [l.fileName, l.counts, l.fileHash.length])).toEqual([
       ['ta-xua.xlsx', { new: 1, updated: 0, unchanged: 0, invalid: 0 }, 64],
+      ['trung-so.csv', { new: 1, updated: 0, unchanged: 0, invalid: 2 }, 64],
       ['kiem-nhiem.csv', { new: 1, updated: 0, unchanged: 0, invalid: 0 }, 64],
       ['to-cnscd-v2.csv', { new: 0, updated: 2, unchanged: 3, invalid: 0 }, 64],
       ['to-cnscd.csv', { new: 0, updated: 0, unchanged: 5, invalid: 1 }, 64],
       ['to-cnscd.csv', { new: 5, updated: 0, unchanged: 0, invalid: 1 }, 64],
     ]);
+
+    const two = new FormData();
+    two.append('file', new Blob([new Uint8Array(csv([HEADER, ['Sơn La', 'Tà Xùa', '', '', 'Sùng A Páo', 'Nam', 1992, '0399 888 777', '', '']]))]), 'small.csv');
+    two.append('file', new Blob([new Uint8Array(Buffer.alloc(5000, 97))]), 'big.csv');
+    const before = await countRows(database.db, 'members');
+    const partial = await officer.request({ method: 'POST', url: '/api/imports?commit=true&province=14', payload: two });
+    expect([partial.statusCode, partial.json().error.code]).toEqual([413, 'IMPORT_FILE_TOO_LARGE']);
+    expect(await countRows(database.db, 'members')).toBe(before);
+
+    const cut = await officer.request({ method: 'POST', url: '/api/imports', headers: { 'content-type': 'multipart/form-data; boundary=XYZ' }, payload: '--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc' });
+    expect([cut.statusCode, cut.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const noBoundary = await officer.request({ method: 'POST', url: '/api/imports', headers: { 'content-type': 'multipart/form-data' }, payload: 'abc' });
+    expect(noBoundary.statusCode).toBeLessThan(500);
 
     const none = await officer.post('/api/imports', { a: 1 });
     expect(none.statusCode).toBe(400);

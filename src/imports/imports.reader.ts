@@ -62,7 +62,7 @@ async function readXlsx(buf: Buffer, fileName: string): Promise<{ sheets: Sheet[
   } catch (err) {
     throw unreadable(fileName, `tệp .xlsx bị hỏng hoặc không trọn vẹn (${(err as Error).message.slice(0, 120)})`, 'Hãy mở tệp trong Excel/LibreOffice, lưu lại rồi tải lên lại.');
   }
-  if (workbook.worksheets.length === 0) throw unreadable(fileName, 'tệp không có trang tính nào', 'Hãy kiểm tra lại tệp.');
+  if (workbook.worksheets.length === 0) throw unreadable(fileName, 'tệp nén không phải bảng tính Excel (không có trang tính nào)', 'Hãy tải lên tệp .xlsx hoặc CSV của danh sách.');
   const hiddenSheets = workbook.worksheets.filter((ws) => ws.state !== 'visible').map((ws) => ws.name);
   const sheets = workbook.worksheets
     .filter((ws) => ws.state === 'visible')
@@ -99,16 +99,21 @@ export function cellText(value: ExcelJS.CellValue): string {
 }
 
 function readCsv(buf: Buffer, fileName: string): Sheet {
-  let text = buf.toString('utf8');
+  // Excel's "Unicode Text" / UTF-16 CSV carries a byte-order mark
+  let text = buf[0] === 0xff && buf[1] === 0xfe ? new TextDecoder('utf-16le').decode(buf) : buf[0] === 0xfe && buf[1] === 0xff ? new TextDecoder('utf-16be').decode(buf) : buf.toString('utf8');
   if (text.includes('\ufffd')) {
-    throw unreadable(fileName, 'tệp không phải văn bản UTF-8 (có thể là tệp nhị phân, hoặc CSV lưu bằng bảng mã cũ)', 'Hãy lưu lại dạng "CSV UTF-8" hoặc .xlsx rồi tải lên lại.');
+    throw unreadable(fileName, 'tệp không phải văn bản UTF-8 (có thể là tệp nhị phân, hoặc CSV lưu bằng bảng mã cũ như Windows-1258)', 'Hãy lưu lại dạng "CSV UTF-8" hoặc .xlsx rồi tải lên lại.');
+  }
+  if (looksLikeTcvn3(text)) {
+    throw unreadable(fileName, 'chữ trong tệp dùng bảng mã cũ TCVN3 (ABC, phông .Vn…) hoặc VNI, nên tên người sẽ bị sai', 'Hãy chuyển sang Unicode (ví dụ bằng Unikey: Công cụ chuyển mã, từ TCVN3/VNI sang Unicode) rồi lưu lại dạng "CSV UTF-8" hoặc .xlsx.');
   }
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 4096))) {
     throw unreadable(fileName, 'tệp không phải bảng tính (có ký tự nhị phân)', 'Hãy tải lên tệp Excel (.xlsx) hoặc CSV.');
   }
   text = text.replace(/^\ufeff/, '');
-  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
-  const delimiter = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
+  // the separator is the one used most over the first lines (a title line above the table has none)
+  const head = text.split('\n', 30).join('\n');
+  const delimiter = [',', ';', '\t'].map((d) => [d, head.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
   let records: string[][];
   try {
     records = parseCsv(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true }) as string[][];
@@ -124,4 +129,21 @@ function readCsv(buf: Buffer, fileName: string): Sheet {
     }
   });
   return { name: fileName, rows, rowNumbers };
+}
+
+/**
+ * Text typed in the legacy TCVN3 (ABC) or VNI fonts, read as Unicode, shows characteristic
+ * letters that Vietnamese Unicode text never combines this way ("NguyÔn ThÞ Hµ", "Nguyeãn").
+ * Flag it when such characters appear in a good share of the words.
+ */
+export function looksLikeTcvn3(text: string): boolean {
+  const sample = text.slice(0, 20_000);
+  const words = sample.split(/[\s,;]+/).filter((w) => /\p{L}/u.test(w));
+  if (words.length === 0) return false;
+  // characters that never occur in Vietnamese Unicode text, but are TCVN3 letters read as Latin-1
+  const tcvn = /[¸µ¶·¹¨¾»¼½Æ©ÇËÎÏÐÑÖ×ØÞß®¬§¡¢£¤¥¦äåæçëîïñöøûüþ]/;
+  // VNI writes marks as separate bytes after the vowel: "Nguyeãn", "Hoaø"
+  const vni = /[aeiouyAEIOUY][øùûõï]/;
+  const hits = words.filter((w) => tcvn.test(w) || vni.test(w)).length;
+  return hits >= 3 && hits / words.length > 0.15;
 }

@@ -5,6 +5,9 @@ import type { RouteModule } from '../http/types.js';
 import { importLogEntries } from './imports.repo.js';
 import { importRoster, type FileReport } from './imports.service.js';
 
+/** Most files in one upload. */
+export const MAX_FILES = 100;
+
 /** Routes of the roster import. */
 export const importRoutes: RouteModule = (api, { database, config }) => {
   /**
@@ -30,20 +33,30 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
     },
     async (req) => {
       if (!req.isMultipart()) throw new AppError('IMPORT_FILE_MISSING', 'Hãy gửi tệp dạng multipart/form-data (trường "file").');
-      const results: (FileReport | { fileName: string; error: { code: string; message: string; details?: unknown } })[] = [];
-      for await (const part of req.files()) {
-        let data: Buffer;
-        try {
-          data = await part.toBuffer();
-        } catch (err) {
-          if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
-          throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${part.filename}" vượt giới hạn ${Math.round(config.maxUploadBytes / 1048576)} MB. Hãy tách tệp theo xã hoặc theo thôn.`);
+      // every file is received (within the limits) before any is imported, so a refused upload writes nothing
+      const files: { name: string; data: Buffer }[] = [];
+      try {
+        for await (const part of req.files()) {
+          try {
+            files.push({ name: part.filename || 'tệp', data: await part.toBuffer() });
+          } catch (err) {
+            if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
+            throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${part.filename}" vượt giới hạn ${Math.round(config.maxUploadBytes / 1048576)} MB. Hãy tách tệp theo xã hoặc theo thôn. Chưa ghi tệp nào.`);
+          }
         }
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        const code = (err as { code?: string }).code;
+        if (code === 'FST_FILES_LIMIT') throw new AppError('IMPORT_TOO_MANY_FILES', `Mỗi lần gửi tối đa ${MAX_FILES} tệp; chưa ghi tệp nào. Hãy gửi làm nhiều lần hoặc gộp thành ít tệp hơn.`);
+        throw new AppError('VALIDATION_FAILED', `Dữ liệu tải lên bị hỏng hoặc không trọn vẹn (${(err as Error).message}); chưa ghi tệp nào. Hãy tải lên lại.`);
+      }
+      const results: (FileReport | { fileName: string; error: { code: string; message: string; details?: unknown } })[] = [];
+      for (const file of files) {
         try {
-          results.push(await importRoster(database.db, { name: part.filename || 'tệp', data }, { ...req.query, maxBytes: config.maxUploadBytes, scope: req.actor!.scope, actor: req.actor! }));
+          results.push(await importRoster(database.db, file, { ...req.query, maxBytes: config.maxUploadBytes, scope: req.actor!.scope, actor: req.actor! }));
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
-          results.push({ fileName: part.filename, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+          results.push({ fileName: file.name, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
         }
       }
       if (results.length === 0) throw new AppError('IMPORT_FILE_MISSING', 'Không có tệp nào được gửi lên.');

@@ -9,7 +9,8 @@ import { chunks } from '../db/batch.js';
 import { AppError } from '../http/errors.js';
 import * as registry from '../registry/registry.repo.js';
 import type { teamMembers, teams as teamsTable } from '../registry/registry.schema.js';
-import { villageKind } from '../registry/registry.vocabulary.js';
+import { AFFILIATIONS, GENDERS, ROLES, villageKind } from '../registry/registry.vocabulary.js';
+import { formatPhone } from '../text/phone.js';
 import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
 import { FIELDS, findHeader, type Field } from './imports.columns.js';
 import { readSpreadsheet } from './imports.reader.js';
@@ -144,7 +145,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
           entityId: log.id,
           provinceCode,
           communeId,
-          after: { file: file.name, sha256: report.fileHash, new: rows.filter((r) => r.outcome === 'new').length, updated: rows.filter((r) => r.outcome === 'updated').map((r) => ({ row: r.row, fullName: r.fullName, changes: r.changes?.map((c) => c.replace(/\+84\d{8,10}/g, maskPhone)) })) },
+          after: { file: file.name, sha256: report.fileHash, new: rows.filter((r) => r.outcome === 'new').length, updated: rows.filter((r) => r.outcome === 'updated').map((r) => ({ row: r.row, fullName: r.fullName, changes: r.changes?.map((c) => c.replace(/0\d{3} \d{3} \d{3}/g, (p) => maskPhone('+84' + p.replace(/\D/g, '').slice(1)))) })) },
         });
       }
     });
@@ -266,6 +267,15 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
   for (const r of planned) {
     const team = teams.get(r.teamKey)!;
     const nameYear = `${team.id}|${nameKey(r.fullName)}|${r.birthYear ?? ''}`;
+    // a phone number identifies a person only together with the name: the same number under
+    // another name is a conflict for the officer to resolve, never a silent overwrite
+    const phoneOwner = r.phone ? personByPhone.get(r.phone) ?? (byPhone.get(r.phone) ? { existing: byPhone.get(r.phone), row: r } : undefined) : undefined;
+    const ownerName = phoneOwner ? phoneOwner.existing?.fullName ?? phoneOwner.row.fullName : null;
+    if (phoneOwner && ownerName && nameKey(ownerName) !== nameKey(r.fullName)) {
+      const where = phoneOwner.existing ? 'trong sổ' : `ở dòng ${phoneOwner.row.row} của tệp`;
+      invalid(r, 'phone', `Số điện thoại ${formatPhone(r.phone!)} đã là của "${ownerName}" ${where}`, 'Kiểm tra lại số; nếu là cùng một người đã đổi tên, hãy sửa họ tên cho khớp');
+      continue;
+    }
     let person = (r.phone && personByPhone.get(r.phone)) || personByTeamName.get(nameYear);
     if (!person) {
       const existing = (r.phone && byPhone.get(r.phone)) || byTeamName.get(nameYear);
@@ -281,10 +291,6 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
       continue;
     }
     seenInTeam.set(dupKey, r.row);
-    const sameName = person.existing ? person.existing.nameKey === nameKey(r.fullName) : nameKey(person.row.fullName) === nameKey(r.fullName);
-    if (!sameName) {
-      report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS.phone, severity: 'warning', message: `Số điện thoại này đã gắn với "${person.existing?.fullName ?? person.row.fullName}"`, suggestion: 'Kiểm tra xem có phải cùng một người; nếu không, sửa số điện thoại' });
-    }
     links.push({ person, row: r, teamId: team.id });
   }
 
@@ -305,9 +311,9 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
     const patch: Record<string, unknown> = {};
     const changes: string[] = [];
     if (r.fullName !== p.existing.fullName) (patch.fullName = r.fullName), (patch.nameKey = nameKey(r.fullName)), (patch.searchKey = searchKey(r.fullName)), changes.push(`họ tên: ${p.existing.fullName} → ${r.fullName}`);
-    if (r.gender && r.gender !== p.existing.gender) (patch.gender = r.gender), changes.push(`giới tính: ${p.existing.gender ?? '—'} → ${r.gender}`);
+    if (r.gender && r.gender !== p.existing.gender) (patch.gender = r.gender), changes.push(`giới tính: ${p.existing.gender ? GENDERS[p.existing.gender] : '—'} → ${GENDERS[r.gender]}`);
     if (r.birthYear && r.birthYear !== p.existing.birthYear) (patch.birthYear = r.birthYear), changes.push(`năm sinh: ${p.existing.birthYear ?? '—'} → ${r.birthYear}`);
-    if (r.phone && r.phone !== p.existing.phone) (patch.phone = r.phone), changes.push(`điện thoại: ${p.existing.phone ?? '—'} → ${r.phone}`);
+    if (r.phone && r.phone !== p.existing.phone) (patch.phone = r.phone), changes.push(`điện thoại: ${p.existing.phone ? formatPhone(p.existing.phone) : '—'} → ${formatPhone(r.phone)}`);
     if (changes.length) {
       await registry.updateMember(tx, p.existing.id, patch);
       memberChanges.set(p.existing.id, changes);
@@ -329,11 +335,15 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
       continue;
     }
     const changes = [...personChanges];
-    if (current.role !== r.role) changes.push(`vai trò: ${current.role} → ${r.role}`);
-    if (current.affiliations.join(',') !== r.affiliations.join(',')) changes.push(`đoàn thể: ${current.affiliations.join(', ') || '—'} → ${r.affiliations.join(', ') || '—'}`);
+    if (current.role !== r.role) changes.push(`vai trò: ${ROLES[current.role]} → ${ROLES[r.role]}`);
+    if (current.affiliations.join(',') !== r.affiliations.join(',')) changes.push(`đoàn thể: ${affiliationLabels(current.affiliations)} → ${affiliationLabels(r.affiliations)}`);
     if ((current.position ?? null) !== (r.position ?? null)) changes.push(`chức vụ: ${current.position ?? '—'} → ${r.position ?? '—'}`);
     if (changes.length) upserts.push({ teamId, memberId, role: r.role, affiliations: r.affiliations, position: r.position });
     report.rows.push({ ...base, outcome: changes.length ? 'updated' : 'unchanged', ...(changes.length ? { changes } : {}) });
   }
   for (const chunk of chunks(upserts, 5000)) await registry.upsertMemberships(tx, chunk);
+}
+
+function affiliationLabels(codes: string[]): string {
+  return codes.map((c) => AFFILIATIONS[c as keyof typeof AFFILIATIONS] ?? c).join(', ') || '—';
 }

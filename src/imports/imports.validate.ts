@@ -38,11 +38,18 @@ export interface RosterRow {
   position: string | null;
 }
 
+/** Longest accepted name of a person or village. */
+export const MAX_NAME = 100;
+/** A person's name: letters (with their marks), spaces, hyphens, apostrophes and dots; no markup or formula characters. */
+const NAME_PATTERN = /^[\p{L}\p{M}][\p{L}\p{M} '’.-]*$/u;
+/** A village or team name: letters, digits, spaces and common punctuation; it must start with a letter or digit. */
+const PLACE_PATTERN = /^[\p{L}\p{M}\d][\p{L}\p{M}\d '’.,()/-]*$/u;
+
 /** Members are at least 15 and born after 1920; the rule keeps typos such as "2085" or "185" out. */
 const MIN_AGE = 15;
 const MIN_BIRTH_YEAR = 1920;
 
-/** Reads a birth year from a year, a full date (dd/mm/yyyy, yyyy-mm-dd) or an Excel date serial. */
+/** Reads a birth year from a year or a full date (dd/mm/yyyy, yyyy-mm-dd); null otherwise. */
 export function parseBirthYear(text: string): number | null {
   const t = text.trim();
   if (/^\d{4}$/.test(t)) return Number(t);
@@ -51,12 +58,8 @@ export function parseBirthYear(text: string): number | null {
   if (m) return Number(m[3]);
   m = t.match(/^(\d{4})-(\d{2})-(\d{2})/);
   if (m) return Number(m[1]);
-  if (/^\d{4,5}(\.\d+)?$/.test(t)) {
-    // Excel serial day (1900 date system): day 1 = 1900-01-01, with Excel's phantom 29/02/1900
-    const serial = Math.floor(Number(t));
-    const date = new Date(Date.UTC(1899, 11, 30) + serial * 86400000);
-    return date.getUTCFullYear();
-  }
+  // a bare 5-digit number is not read as an Excel date serial: "19900" is far more likely a typo
+  // than day 19,900 (date-formatted cells arrive as dates from the reader)
   return null;
 }
 
@@ -82,8 +85,9 @@ export function validateRow(
   const rawName = get('fullName');
   const fullName = properName(rawName);
   if (!fullName) problem('fullName', 'error', 'Thiếu họ và tên', 'Ghi đầy đủ họ và tên thành viên, hoặc xoá dòng này');
+  else if (fullName.length > MAX_NAME) problem('fullName', 'error', `Họ tên dài ${fullName.length} ký tự (tối đa ${MAX_NAME})`, 'Kiểm tra lại: có thể nhiều ô bị dồn vào một');
   else if (/\d/.test(fullName)) problem('fullName', 'error', `Họ tên "${fullName}" có chữ số`, 'Kiểm tra lại: có thể cột bị lệch');
-  else if (!/\p{L}/u.test(fullName)) problem('fullName', 'error', `Họ tên "${fullName}" không có chữ cái`, 'Ghi đúng họ và tên');
+  else if (!NAME_PATTERN.test(fullName)) problem('fullName', 'error', `Họ tên "${fullName}" có ký tự không dùng trong tên người`, 'Chỉ ghi chữ cái, dấu cách, dấu gạch nối hoặc dấu nháy (ví dụ: Lò Văn Bình, H\'Hen Niê)');
 
   const genderText = get('gender');
   const gender = genderText ? parseGender(genderText) : null;
@@ -128,6 +132,13 @@ export function validateRow(
   if (!commune) problem('commune', 'error', 'Thiếu xã/phường', 'Thêm cột "Xã/phường" hoặc chọn xã khi tải tệp lên');
   const province = get('province') || defaults.province || null;
   if (!province) problem('province', 'error', 'Thiếu tỉnh', 'Thêm cột "Tỉnh" hoặc chọn tỉnh khi tải tệp lên');
+
+  for (const f of ['village', 'team'] as const) {
+    const v = get(f);
+    if (v && (v.length > MAX_NAME || !PLACE_PATTERN.test(v))) {
+      problem(f, 'error', v.length > MAX_NAME ? `Tên dài ${v.length} ký tự (tối đa ${MAX_NAME})` : `Tên "${v.slice(0, 40)}" có ký tự không hợp lệ (bắt đầu bằng = + - @ hoặc có < > …)`, 'Chỉ ghi chữ, số, dấu cách và dấu câu thông thường');
+    }
+  }
 
   if (problems.some((p) => p.severity === 'error')) return { row: null, problems };
   return {
