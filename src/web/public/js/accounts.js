@@ -109,7 +109,7 @@ function showCode(box, r, user) {
 /** "Tạo tài khoản": the roles the officer may create, tied to a unit or a team inside their scope. */
 async function createSection(me, self, reload) {
   const s = session.scope;
-  const el = (tag, id, attrs = {}) => h(tag, { id, name: id, ...attrs });
+  const el = (tag, id, attrs = {}, ...children) => h(tag, { id, name: id, ...attrs }, ...children);
   const fullName = el('input', 'acc-name', { type: 'text', autocomplete: 'off', minlength: '2', maxlength: '100', required: true });
   const username = el('input', 'acc-username', { type: 'text', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', maxlength: '40', placeholder: 'ví dụ: mai.chiengan' });
   const phone = el('input', 'acc-phone', { type: 'tel', autocomplete: 'off', maxlength: '20', placeholder: 'ví dụ: 0912 345 678' });
