@@ -57,7 +57,7 @@ program
   .command('import')
   .description('nhập danh sách tổ và thành viên từ tệp CSV hoặc .xlsx (mặc định: chạy thử, không ghi)')
   .argument('<files...>', 'tệp CSV hoặc .xlsx')
-  .option('--commit', 'ghi vào sổ (mỗi tệp một giao dịch: ghi hết hoặc không ghi gì)')
+  .option('--commit', 'ghi vào sổ: mỗi tệp trong một giao dịch; dòng hợp lệ được ghi, dòng lỗi được liệt kê và bỏ qua; tệp hỏng không ghi gì')
   .option('--province <tỉnh>', 'tỉnh (mã hoặc tên) cho tệp không có cột "Tỉnh"')
   .option('--commune <xã>', 'xã/phường cho tệp không có cột "Xã/phường"')
   .option('--json', 'in báo cáo dạng JSON')
@@ -77,6 +77,8 @@ program
             console.error(`✗ ${file}: ${err.message}`);
             if (err.details && typeof err.details === 'object' && 'problems' in err.details) printReport(err.details as FileReport);
           } else if ((err as NodeJS.ErrnoException).code === 'ENOENT') console.error(`✗ ${file}: không có tệp này`);
+          else if ((err as NodeJS.ErrnoException).code === 'EISDIR') console.error(`✗ ${file}: đây là thư mục; hãy ghi tên từng tệp (ví dụ ${file}/*.xlsx)`);
+          else if ((err as NodeJS.ErrnoException).code === 'EACCES') console.error(`✗ ${file}: không có quyền đọc tệp`);
           else throw err;
         }
       }
@@ -185,8 +187,12 @@ program
   );
 
 program.parseAsync().catch((err) => {
+  const fsCode = (err as NodeJS.ErrnoException).code;
   if (err instanceof AppError) {
     console.error(`Lỗi: ${err.message}`);
+    process.exitCode = 1;
+  } else if (fsCode === 'ENOENT' || fsCode === 'EACCES' || fsCode === 'EISDIR') {
+    console.error(`Lỗi: không ghi/đọc được "${(err as NodeJS.ErrnoException).path}" (${fsCode === 'ENOENT' ? 'thư mục không tồn tại' : fsCode === 'EACCES' ? 'không có quyền' : 'đây là thư mục'}).`);
     process.exitCode = 1;
   } else {
     console.error(err);

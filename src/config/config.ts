@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   /** largest accepted upload, in bytes (default 20 MB) */
   maxUploadBytes: number;
+  /** most rows in one uploaded roster file (default 30,000: a district's file) */
+  maxImportRows: number;
   /** file holding cookie secret and data keys (default <dataDir>/secrets.json) */
   secretsFile: string;
   /** mark cookies Secure (set NGOSO_SECURE_COOKIES=1 when served over HTTPS) */
@@ -30,6 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
     maxUploadBytes: Math.round(maxMb * 1024 * 1024),
+    maxImportRows: Number(env.NGOSO_MAX_IMPORT_ROWS ?? 30000),
     secretsFile: path.resolve(env.NGOSO_SECRETS_FILE ?? path.join(dataDir, 'secrets.json')),
     secureCookies: env.NGOSO_SECURE_COOKIES === '1' || env.NGOSO_SECURE_COOKIES === 'true',
   };

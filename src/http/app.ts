@@ -4,6 +4,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { auditRefusal, registerAccess, type RouteRule } from '../access/access.plugin.js';
 import { authRoutes } from '../access/auth.routes.js';
@@ -17,6 +18,9 @@ import { registryRoutes } from '../registry/registry.routes.js';
 import { reportRoutes } from '../reports/reports.routes.js';
 import { AppError } from './errors.js';
 import type { AppContext } from './types.js';
+
+// validation messages in Vietnamese (zod's own locale)
+z.config(z.locales.vi());
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../web/public');
 
@@ -55,6 +59,12 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
     if (e.statusCode === 413) {
       return reply.status(413).send({ error: { code: 'BODY_TOO_LARGE', message: 'Dữ liệu gửi lên quá lớn.' } });
     }
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.status(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Kiểu dữ liệu gửi lên không được hỗ trợ: hãy gửi JSON (application/json) hoặc tệp (multipart/form-data).' } });
+    }
+    if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message: 'Dữ liệu JSON gửi lên bị lỗi cú pháp hoặc rỗng.' } });
+    }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.status(e.statusCode).send({ error: { code: e.code ?? 'BAD_REQUEST', message: e.message } });
     }
@@ -62,7 +72,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Lỗi hệ thống; đã ghi nhận. Vui lòng thử lại sau.' } });
   });
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Không có đường dẫn ${request.method} ${request.url.split('?')[0]}` } });
+    if (request.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Không có đường dẫn ${request.method} ${request.url.split('?')[0].slice(0, 80)}` } });
     return reply.status(404).type('text/html').sendFile('index.html');
   });
 

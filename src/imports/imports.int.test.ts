@@ -196,6 +196,16 @@ describe('bad files write nothing and say what to do', () => {
   it('refuses to commit a file whose rows are all invalid', async () => {
     await expectRefused('sai.csv', csv([HEADER, ['Sơn La', 'Không Có', '', '', 'Lò Văn A', 'Nam', 1990, '', '', ''], ['Sơn La', 'Tà Xùa', '', '', '', 'Nam', 1990, '', '', '']]), 'IMPORT_NO_VALID_ROWS', /không có dòng hợp lệ/);
   });
+  it('refuses a file over the row limit, and explains a file with a header but no rows', async () => {
+    const rows = [HEADER, ...Array.from({ length: 12 }, (_, i) => ['Sơn La', 'Tà Xùa', '', '', `Lò Văn Số ${i}`, 'Nam', 1990, '', '', ''])];
+    const err = await importRoster(database.db, { name: 'dai.csv', data: csv(rows) }, { commit: false, maxBytes: 20 * MB, maxRows: 10 }).catch((e: AppError) => e);
+    expect((err as AppError).message).toBe('Tệp "dai.csv" có 13 dòng, vượt giới hạn 10 dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.');
+    const headerOnly = await run('chi-tieu-de.csv', csv([HEADER]), false);
+    expect(headerOnly.problems.map((p) => p.message)).toEqual(['Tệp có hàng tiêu đề nhưng không có dòng dữ liệu nào']);
+    const badProvince = await run('tinh.csv', csv([['Họ tên', 'Xã'], ['Lò Văn A', 'Tà Xùa']]), false, { province: '99' });
+    expect(badProvince.problems.map((p) => p.message)).toContain('Không có tỉnh/thành phố "99" trong 34 tỉnh, thành phố hiện hành');
+  });
+
   it('reports a sheet without a header row', async () => {
     const report = await run('khong-tieu-de.csv', csv([['a', 'b'], ['1', '2']]), false);
     expect(report.problems).toEqual([{ sheet: 'khong-tieu-de.csv', row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: 'Thêm hàng tiêu đề với các cột: Tỉnh, Huyện (cũ), Xã/phường, Thôn/bản/tổ dân phố, Tổ, Họ và tên, Giới tính, Năm sinh, Số điện thoại, Vai trò, Đoàn thể' }]);
@@ -217,7 +227,7 @@ describe('POST /api/imports', () => {
     const tooBig = await officer.request({ method: 'POST', url: '/api/imports', payload: big });
     expect(tooBig.statusCode).toBe(413);
     expect(tooBig.json().error).toEqual({ code: 'IMPORT_FILE_TOO_LARGE', message: 'Tệp "big.csv" vượt giới hạn 0 MB. Hãy tách tệp theo xã hoặc theo thôn. Chưa ghi tệp nào.' });
-    expect((await officer.get('/api/imports/limits')).json()).toEqual({ maxUploadBytes: 1049 });
+    expect((await officer.get('/api/imports/limits')).json()).toEqual({ maxUploadBytes: 1049, maxRows: 30000, maxFiles: 100 });
 
     const pdf = new FormData();
     pdf.append('file', new Blob(['%PDF-1.4 x']), 'x.xlsx');

@@ -53,7 +53,7 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
       const results: (FileReport | { fileName: string; error: { code: string; message: string; details?: unknown } })[] = [];
       for (const file of files) {
         try {
-          results.push(await importRoster(database.db, file, { ...req.query, maxBytes: config.maxUploadBytes, scope: req.actor!.scope, actor: req.actor! }));
+          results.push(await importRoster(database.db, file, { ...req.query, maxBytes: config.maxUploadBytes, maxRows: config.maxImportRows, scope: req.actor!.scope, actor: req.actor! }));
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           results.push({ fileName: file.name, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
@@ -71,8 +71,8 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
     },
   );
 
-  /** GET /api/imports/limits → {maxUploadBytes}: the largest file accepted, so a client can refuse a file before uploading it. */
-  api.get('/api/imports/limits', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Upload limits of the roster import' } }, async () => ({ maxUploadBytes: config.maxUploadBytes }));
+  /** GET /api/imports/limits → {maxUploadBytes, maxRows, maxFiles}: the largest file accepted, so a client can refuse a file before uploading it. */
+  api.get('/api/imports/limits', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Upload limits of the roster import' } }, async () => ({ maxUploadBytes: config.maxUploadBytes, maxRows: config.maxImportRows, maxFiles: MAX_FILES }));
 
   /** GET /api/imports → the committed imports, newest first: file name, sha-256, format, rows, counts, time (ISO, UTC). */
   api.get('/api/imports', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Log of committed roster imports', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } }, async (req) => ({

@@ -30,6 +30,8 @@ export interface ImportOptions {
   commune?: string | null;
   commit: boolean;
   maxBytes: number;
+  /** most data rows accepted in one file (the web upload caps it; the CLI does not) */
+  maxRows?: number;
   /** rows whose commune lies outside this scope are refused (default: everything, for the CLI) */
   scope?: Scope;
   /** who imports, for the audit log (null = the CLI, run by the server's operator) */
@@ -87,6 +89,10 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     rows: [],
     problems: [],
   };
+  const totalRows = read.sheets.reduce((n, sh) => n + sh.rows.length, 0);
+  if (opts.maxRows && totalRows > opts.maxRows) {
+    throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${file.name}" có ${totalRows.toLocaleString('vi-VN')} dòng, vượt giới hạn ${opts.maxRows.toLocaleString('vi-VN')} dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`);
+  }
   const valid: RosterRow[] = [];
   for (const name of read.hiddenSheets) {
     report.problems.push({ sheet: name, row: 0, column: '', severity: 'warning', message: `Trang tính "${name}" đang ẩn nên không được nhập`, suggestion: 'Nếu cần nhập, hãy bỏ ẩn trang tính (Unhide) rồi tải lên lại' });
@@ -115,6 +121,15 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     }
   }
 
+  if (read.sheets.some((sh) => sh.rows.length > 0) && valid.length === 0 && report.rows.length === 0 && !report.problems.some((p) => p.severity === 'error')) {
+    report.problems.push({ sheet: read.sheets[0].name, row: 0, column: '', severity: 'error', message: 'Tệp có hàng tiêu đề nhưng không có dòng dữ liệu nào', suggestion: 'Điền danh sách thành viên dưới hàng tiêu đề rồi tải lên lại' });
+  }
+  if (read.sheets.every((sh) => sh.rows.length === 0)) {
+    report.problems.push({ sheet: read.sheets[0]?.name ?? file.name, row: 0, column: '', severity: 'error', message: 'Tệp trống: không có dòng nào', suggestion: 'Hãy chọn đúng tệp danh sách' });
+  }
+  if (opts.province && !(await UnitResolver.forProvince(db, opts.province))) {
+    report.problems.push({ sheet: '', row: 0, column: FIELDS.province, severity: 'error', message: `Không có tỉnh/thành phố "${opts.province}" trong 34 tỉnh, thành phố hiện hành`, suggestion: 'Chọn tỉnh trong danh sách' });
+  }
   try {
     await db.transaction(async (tx) => {
       await planAndWrite(tx, valid, report, opts.scope ?? { kind: 'all' });

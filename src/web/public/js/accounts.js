@@ -61,13 +61,14 @@ function usersTable(users, me, codeBox) {
     });
     const locked = u.lockedUntil && Date.parse(u.lockedUntil) > Date.now();
     return h('tr', { 'data-user-id': u.id, 'data-key': fold(`${u.fullName} ${u.username ?? ''} ${u.unitName ?? ''}`) },
-      h('td', { class: 'name' }, u.fullName, u.id === me.id ? h('span', { class: 'badge' }, 'bạn') : null),
+      // one element per cell: on phones each cell is a two-column grid (label, value)
+      h('td', { class: 'name' }, h('span', {}, u.fullName, u.id === me.id ? h('span', { class: 'badge' }, 'bạn') : null)),
       h('td', {}, [u.username, u.phone].filter(Boolean).join(' · ') || '—'),
       h('td', {}, u.roleLabel ?? ROLE_LABELS[u.role] ?? u.role),
       h('td', {}, u.role === 'admin' ? 'Toàn hệ thống' : [u.teamId ? `Tổ số ${u.teamId}` : null, u.unitName].filter(Boolean).join(' · ') || '—'),
-      h('td', {}, u.disabled
+      h('td', {}, h('span', {}, u.disabled
         ? h('span', { class: 'badge badge-error' }, 'Ngừng sử dụng')
-        : locked ? h('span', { class: 'badge badge-warning' }, `Tạm khoá đến ${nowInVietnam(u.lockedUntil).slice(11)}`) : h('span', { class: 'badge badge-ok' }, 'Đang dùng')),
+        : locked ? h('span', { class: 'badge badge-warning' }, `Tạm khoá đến ${nowInVietnam(u.lockedUntil).slice(11)}`) : h('span', { class: 'badge badge-ok' }, 'Đang dùng'))),
       h('td', { class: 'row-actions' }, button),
     );
   });
@@ -130,9 +131,9 @@ async function createSection(me, self, reload) {
     h('div', { class: 'form-grid' },
       field('Họ và tên', fullName),
       field('Vai trò', role),
-      field('Tên đăng nhập', username, 'Chữ thường không dấu, chữ số, dấu chấm; có thể để trống nếu nhập số điện thoại.'),
-      field('Số điện thoại (không bắt buộc)', phone, 'Dùng để đăng nhập thay tên đăng nhập.'),
       provinceField, communeField, teamField,
+      field('Tên đăng nhập', username, 'Chữ thường không dấu, chữ số, dấu chấm. Bỏ trống được nếu có số điện thoại.'),
+      field('Số điện thoại (không bắt buộc)', phone, 'Đăng nhập được bằng số này thay cho tên đăng nhập.'),
     ),
     h('div', { class: 'field' },
       h('label', { for: password.id }, 'Mật khẩu tạm'),

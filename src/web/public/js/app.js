@@ -60,6 +60,7 @@ async function route() {
     return;
   }
   if (run !== seq) return; // another navigation started meanwhile
+  renderHeader(); // the sign-in button carries the current page to come back to
 
   if (session.setupNeeded && path !== 'khoi-tao') return redirect(`#/khoi-tao${raw ? `?tiep=${encodeURIComponent(raw)}` : ''}`);
   const found = routeOf(path);
@@ -119,15 +120,14 @@ function renderHeader() {
   const box = document.getElementById('user-box');
   const user = session.user;
   if (user) {
+    // the name opens "Đổi mật khẩu", the only self-service page
     box.replaceChildren(
-      h('span', { class: 'user-who' }, h('span', { class: 'user-name' }, user.fullName), h('span', { class: 'user-role' }, user.roleLabel)),
-      h('span', { class: 'user-actions' },
-        h('a', { href: '#/doi-mat-khau', class: 'user-link' }, 'Đổi mật khẩu'),
-        h('button', { type: 'button', id: 'sign-out', class: 'btn-light' }, 'Đăng xuất'),
-      ),
+      h('a', { class: 'user-who', href: '#/doi-mat-khau', title: 'Đổi mật khẩu' }, h('span', { class: 'user-name' }, user.fullName), h('span', { class: 'user-role' }, user.roleLabel)),
+      h('button', { type: 'button', id: 'sign-out', class: 'btn-light' }, 'Đăng xuất'),
     );
   } else if (session.setupNeeded) box.replaceChildren();
-  else box.replaceChildren(h('a', { class: 'btn btn-light', href: signInFor(here().path === 'dang-nhap' ? '' : here().raw) }, 'Đăng nhập'));
+  else if (here().path === 'dang-nhap') box.replaceChildren();
+  else box.replaceChildren(h('a', { class: 'btn btn-light', href: signInFor(here().raw) }, 'Đăng nhập'));
   for (const a of document.querySelectorAll('.nav a[data-nav]')) {
     const roles = NAV_ROLES[a.dataset.nav];
     a.hidden = roles ? !(user && roles.includes(user.role)) : false;

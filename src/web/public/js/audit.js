@@ -24,6 +24,8 @@ const REFUSAL = {
   CSRF_INVALID: 'Thiếu mã chống giả mạo (CSRF)',
 };
 const SEVERITY = { 'access.denied': 'error', 'auth.locked': 'error', 'auth.failed': 'warning' };
+/** Failed sign-ins carry the account tried as their user: whoever typed was not signed in. */
+const UNAUTHENTICATED = new Set(['auth.failed', 'auth.locked']);
 const LIMIT = 500;
 
 export async function auditPage(view, _params, query) {
@@ -75,12 +77,13 @@ export async function auditPage(view, _params, query) {
 
 function entryRow(e, names) {
   const who = (id) => (id === null || id === undefined ? null : names.get(Number(id)));
+  const anonymous = e.userId === null || UNAUTHENTICATED.has(e.action);
   const actor = who(e.userId);
   const target = e.entity === 'user' ? who(e.entityId) : null;
   return h('tr', { class: SEVERITY[e.action] ? `sev-${SEVERITY[e.action]}` : null, 'data-action': e.action },
     h('td', { class: 'nowrap' }, nowInVietnam(e.at, true)),
     h('td', { class: 'action' }, ACTIONS[e.action] ?? e.action),
-    h('td', {}, e.userId === null ? h('span', { class: 'muted' }, 'Chưa đăng nhập') : actor ? actor.fullName : `Tài khoản số ${e.userId}`),
+    h('td', {}, anonymous ? h('span', { class: 'muted' }, 'Chưa đăng nhập') : actor ? actor.fullName : `Tài khoản số ${e.userId}`),
     h('td', {}, entityText(e, target)),
     h('td', {}, detailText(e)),
     h('td', { class: 'nowrap muted' }, e.ip ?? ''),

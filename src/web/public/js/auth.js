@@ -152,7 +152,7 @@ export async function signInPage(view, _params, query) {
   view.append(
     h('h2', { tabindex: '-1' }, 'Đăng nhập'),
     h('p', { class: 'lead' }, 'Dành cho cán bộ và thành viên Tổ công nghệ số cộng đồng. Tài khoản do cán bộ xã, phường hoặc tỉnh cấp.'),
-    query?.get('tiep') ? notice('info', 'Hãy đăng nhập để mở trang này; xong sẽ quay lại đúng trang.') : null,
+    query?.get('tiep') ? notice('info', 'Hãy đăng nhập để mở trang này; xong sẽ quay lại đúng trang.') : '',
     form,
     reset,
   );
