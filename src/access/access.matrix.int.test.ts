@@ -167,6 +167,12 @@ describe('authorization matrix', () => {
     expect(leader.teams.map((t: { id: number }) => t.id)).toEqual([teams.home]);
   });
 
+  it('read-only inspectors see members’ phones masked', async () => {
+    const viewer = (await clients.get('viewer')!.get(`/api/teams/${teams.home}`)).json();
+    const officer = (await clients.get('commune_officer')!.get(`/api/teams/${teams.home}`)).json();
+    expect([viewer.members[0].phone, officer.members[0].phone]).toEqual(['09•••••001', '0912 000 001']);
+  });
+
   it('refusals are written to the audit log', async () => {
     const officer = clients.get('commune_officer')!;
     expect((await officer.get('/api/reports/network?unit=04105')).statusCode).toBe(403);

@@ -18,7 +18,7 @@ export const registryRoutes: RouteModule = (api, { database }) => {
   api.get(
     '/api/teams/:id',
     { config: { access: { roles: EVERYONE } }, schema: { summary: 'One team with its members (404 outside the user’s scope)', params: z.object({ id: z.coerce.number().int().positive().max(2147483647) }) } },
-    async (req) => getTeam(db, req.params.id, req.actor!.scope),
+    async (req) => getTeam(db, req.params.id, req.actor!.scope, { revealPhones: req.actor!.user.role !== 'viewer' }),
   );
 
   /** GET /api/search?q=&province= → teams and members whose names contain q, diacritics ignored. */

@@ -3,6 +3,7 @@ import { presentUnit } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
 import { requireScope, type Scope, teamInScope, unitInScope } from '../access/access.policy.js';
 import { AppError } from '../http/errors.js';
+import { maskPhone } from '../privacy/protector.js';
 import { formatPhone } from '../text/phone.js';
 import { compareVietnameseNames, searchKey } from '../text/vietnamese.js';
 import * as repo from './registry.repo.js';
@@ -31,10 +32,11 @@ export async function listTeams(db: Db, unitCode: string, scope: Scope) {
 
 /**
  * One team with its unit, its commune and its members: leader first, then deputies, then members, each group sorted by
- * given name (Vietnamese order). Phones are shown national-style ("0912 345 678").
+ * given name (Vietnamese order). Phones are shown national-style ("0912 345 678"), or masked
+ * ("09•••••678") when `revealPhones` is false (read-only inspectors: data minimisation).
  * Errors: TEAM_NOT_FOUND (also for a team outside `scope`).
  */
-export async function getTeam(db: Db, id: number, scope: Scope) {
+export async function getTeam(db: Db, id: number, scope: Scope, opts: { revealPhones: boolean } = { revealPhones: true }) {
   const team = await repo.teamById(db, id);
   // outside the scope a team is "not found": whether it exists is not disclosed
   if (!team || !teamInScope(scope, team)) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${id}.`);
@@ -49,7 +51,7 @@ export async function getTeam(db: Db, id: number, scope: Scope) {
     establishedOn: team.establishedOn,
     unit: byId.get(team.unitId)!,
     commune: byId.get(team.communeId)!,
-    members: people.map((p) => ({ ...p, phone: p.phone ? formatPhone(p.phone) : null })),
+    members: people.map((p) => ({ ...p, phone: p.phone ? (opts.revealPhones ? formatPhone(p.phone) : maskPhone(p.phone)) : null })),
   };
 }
 

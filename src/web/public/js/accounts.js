@@ -126,7 +126,7 @@ async function createSection(me, self, reload) {
   const out = h('div', { class: 'form-out', 'aria-live': 'polite' });
   const provinceField = field('Tỉnh, thành phố', province);
   const communeField = field('Xã, phường, đặc khu', commune);
-  const teamField = field('Tổ', team, 'Tổ trưởng và thành viên chỉ xem được tổ của mình.');
+  const teamField = field('Tổ', team, 'Tổ trưởng và thành viên chỉ xem được tổ của mình. Tổ có trong sổ sau khi nhập danh sách tổ.');
   const form = h('form', { class: 'card form', id: 'create-user-form', novalidate: true },
     h('div', { class: 'form-grid' },
       field('Họ và tên', fullName),
@@ -165,7 +165,7 @@ async function createSection(me, self, reload) {
     if (!NEEDS[role.value]?.team || !commune.value) return;
     const { teams } = await api(url('/api/teams', { unit: commune.value })).catch(() => ({ teams: [] }));
     team.append(
-      teams.length ? h('option', { value: '' }, '— Chọn tổ —') : h('option', { value: '' }, '— Xã này chưa có tổ; hãy nhập danh sách tổ trước —'),
+      h('option', { value: '' }, teams.length ? '— Chọn tổ —' : '— Xã này chưa có tổ nào —'),
       ...teams.map((t) => h('option', { value: t.id }, t.unitCode !== commune.value ? `${t.name} (${t.unitName})` : t.name)),
     );
   };

@@ -14,7 +14,7 @@ import { flash, h, notice, takeFlash } from './dom.js';
 import { importPage } from './import.js';
 import { reportPage } from './report.js';
 import { searchPage } from './search.js';
-import { EVERYONE, OFFICERS, READERS, TEAM_ROLES, clear, loadSession, myUnit, session, signOut } from './session.js';
+import { EVERYONE, OFFICERS, READERS, TEAM_ROLES, clear, loadSession, myUnit, probeSession, session, signOut } from './session.js';
 
 const routes = [
   { re: /^$/, page: homePage, nav: 'units' },
@@ -53,7 +53,7 @@ async function route() {
   const view = h('div', { class: 'view' });
   main.replaceChildren(view);
   try {
-    await (ready ??= loadSession());
+    await (ready ??= loadSession(!!routeOf(path)?.[1].roles));
   } catch (err) {
     ready = null;
     view.append(h('h2', { tabindex: '-1' }, 'Không tải được trang'), notice('error', err.message));
@@ -73,6 +73,10 @@ async function route() {
     return;
   }
   const [m, { page, roles }] = found;
+  if (roles && !session.user && !session.probed) {
+    await probeSession().catch(() => {});
+    if (run !== seq) return;
+  }
   if (roles && !session.user) return redirect(signInFor(raw));
   if (session.user?.mustChangePassword && path !== 'doi-mat-khau' && path !== 'dang-nhap') {
     return redirect(`#/doi-mat-khau${raw ? `?tiep=${encodeURIComponent(raw)}` : ''}`);
@@ -130,7 +134,8 @@ function renderHeader() {
   else box.replaceChildren(h('a', { class: 'btn btn-light', href: signInFor(here().raw) }, 'Đăng nhập'));
   for (const a of document.querySelectorAll('.nav a[data-nav]')) {
     const roles = NAV_ROLES[a.dataset.nav];
-    a.hidden = roles ? !(user && roles.includes(user.role)) : false;
+    // until an issued password is changed, nothing else opens: no menu either
+    a.hidden = roles ? !(user && !user.mustChangePassword && roles.includes(user.role)) : false;
   }
 }
 

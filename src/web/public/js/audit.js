@@ -18,6 +18,7 @@ export const ACTIONS = {
 };
 const REFUSAL = {
   OUT_OF_SCOPE: 'Ngoài phạm vi được giao',
+  AUTH_FAILED: 'Sai mật khẩu',
   FORBIDDEN: 'Vai trò không được phép',
   AUTH_REQUIRED: 'Chưa đăng nhập',
   PASSWORD_CHANGE_REQUIRED: 'Chưa đổi mật khẩu được cấp',
@@ -83,7 +84,9 @@ function entryRow(e, names) {
   return h('tr', { class: SEVERITY[e.action] ? `sev-${SEVERITY[e.action]}` : null, 'data-action': e.action },
     h('td', { class: 'nowrap' }, nowInVietnam(e.at, true)),
     h('td', { class: 'action' }, ACTIONS[e.action] ?? e.action),
-    h('td', {}, anonymous ? h('span', { class: 'muted' }, 'Chưa đăng nhập') : actor ? actor.fullName : `Tài khoản số ${e.userId}`),
+    h('td', { class: 'who' }, e.userId === null && e.action === 'user.created'
+      ? h('span', { class: 'muted' }, 'Khởi tạo hệ thống')
+      : anonymous ? h('span', { class: 'muted' }, 'Chưa đăng nhập') : actor ? actor.fullName : `Tài khoản số ${e.userId}`),
     h('td', {}, entityText(e, target)),
     h('td', {}, detailText(e)),
     h('td', { class: 'nowrap muted' }, e.ip ?? ''),

@@ -21,7 +21,7 @@ export function passwordProblem(pw, logins = []) {
   if (logins.some((l) => l && pw.toLowerCase().includes(l.toLowerCase()))) return 'Mật khẩu không được chứa tên đăng nhập hoặc số điện thoại.';
   return null;
 }
-export const PASSWORD_RULE = 'Từ 8 đến 128 ký tự, không chỉ gồm chữ số, không chứa tên đăng nhập hay số điện thoại. Nên dùng một câu ngắn dễ nhớ, ví dụ "Ban-Hum-mua-xuan-2026".';
+export const PASSWORD_RULE = 'Từ 8 đến 128 ký tự, không chỉ gồm chữ số, không chứa tên đăng nhập hay số điện thoại. Nên ghép vài từ dễ nhớ bằng dấu gạch ngang; đừng dùng ngày sinh.';
 
 const input = (id, attrs = {}) => h('input', { id, name: id, type: 'text', autocapitalize: 'none', spellcheck: 'false', ...attrs });
 const passwordInput = (id, autocomplete) => input(id, { type: 'password', autocomplete, maxlength: '128', required: true });

@@ -53,7 +53,7 @@ export async function unitPage(view, [code]) {
         h('h2', { tabindex: '-1' }, unit.name),
         h('p', { class: 'meta' }, `${LEVEL[unit.level] ?? unit.level} · mã ${unit.code}`),
       ),
-      unit.status === 'current' ? h('a', { class: 'btn', href: `#/bao-cao/${unit.code}` }, 'Báo cáo mạng lưới') : null,
+      unit.status === 'current' && can(READERS) && teams.error?.code !== 'OUT_OF_SCOPE' ? h('a', { class: 'btn', href: `#/bao-cao/${unit.code}` }, 'Báo cáo mạng lưới') : null,
     ),
   );
   if (unit.status === 'dissolved') {

@@ -26,13 +26,29 @@ export const MANAGEABLE = {
 };
 
 /** {user, scope} of the signed-in user, or null; `setupNeeded` while no admin exists. */
-export const session = { user: null, scope: null, setupNeeded: false };
+export const session = { user: null, scope: null, setupNeeded: false, probed: false };
 let unitPromise;
 
-/** Asks the server whether setup is needed and who is signed in (a 401 means: nobody). */
-export async function loadSession() {
+// The session cookie is HttpOnly, so the page cannot see it. A flag in localStorage remembers that
+// this browser signed in, so visitors who never did are not sent to GET /api/auth/me on every
+// public page (each 401 there is also written to the audit log).
+const HINT = 'ngoso.signedIn';
+const hint = () => { try { return localStorage.getItem(HINT) === '1'; } catch { return true; } };
+const setHint = (on) => { try { if (on) localStorage.setItem(HINT, '1'); else localStorage.removeItem(HINT); } catch { /* storage disabled */ } };
+
+/**
+ * Asks the server whether setup is needed and, when this browser may be signed in (or `probe`:
+ * the page needs a user), who is signed in.
+ */
+export async function loadSession(probe = false) {
   session.setupNeeded = (await api('/api/setup')).needed;
   if (session.setupNeeded) return clear();
+  if (probe || hint()) await probeSession();
+}
+
+/** GET /api/auth/me: the signed-in user, or nobody (401). */
+export async function probeSession() {
+  session.probed = true;
   try {
     const me = await api('/api/auth/me');
     set(me.user, me.scope);
@@ -63,6 +79,7 @@ export function clear() {
 }
 
 function set(user, scope) {
+  setHint(!!user);
   session.user = user;
   session.scope = scope;
   unitPromise = undefined;
