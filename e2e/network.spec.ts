@@ -1,20 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/config.js';
-import type { Database } from '../src/db/client.js';
-import { openConfiguredDatabase } from '../src/db/open.js';
-import { buildApp } from '../src/http/app.js';
+import { type Harness, openPage, startHarness } from './harness.js';
 
 /**
  * The whole path a provincial officer takes in the web UI, on a fresh database:
- * import a Sơn La roster (dry run, then commit) → read the province's network report →
- * search without diacritics → open a team's members.
+ * first run ("Khởi tạo hệ thống": create the admin, who is then signed in) → import a Sơn La
+ * roster (dry run, then commit) → read the province's network report → search without
+ * diacritics → open a team's members.
  *
  * The fixture (e2e/fixtures/to-cnscd-son-la.csv) has 8 data rows:
  * - "Chiềng Xôm" + old district "Thành phố Sơn La" → Phường Chiềng An (03664):
@@ -27,39 +21,19 @@ import { buildApp } from '../src/http/app.js';
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'to-cnscd-son-la.csv');
 const SCREENSHOT = '/tmp/e2e-report.png';
 
-let dataDir: string;
-let database: Database;
-let app: FastifyInstance;
-let browser: Browser;
+let harness: Harness;
 let page: Page;
 let base: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'ngoso-e2e-'));
-  const config = loadConfig({ ...process.env, NGOSO_DATA_DIR: path.join(dataDir, 'db'), DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1' });
-  database = await openConfiguredDatabase(config);
-  app = await buildApp({ database, config });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: true });
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
+  harness = await startHarness();
+  base = harness.base;
+  ({ page, errors: pageErrors } = await openPage(harness.browser));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await database?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 /** The numbers shown in the import result's count boxes, by outcome. */
@@ -69,12 +43,32 @@ async function shownCounts(scope: string) {
   return { new: await value('new'), updated: await value('updated'), unchanged: await value('unchanged'), invalid: await value('invalid') };
 }
 
+/** GET through the browser context, so the signed-in session cookie goes along. */
 async function apiJson(p: string) {
-  const res = await fetch(base + p);
+  const res = await page.request.get(base + p);
+  expect(res.status()).toBe(200);
   return res.json();
 }
 
-describe('web UI: import → report → search', () => {
+describe('web UI: first run → import → report → search', () => {
+  it('opens on the first-run page, creates the admin, signs in and returns to the page asked for', async () => {
+    await page.goto(`${base}/#/nhap`);
+    await page.getByRole('heading', { name: 'Khởi tạo hệ thống' }).waitFor();
+    expect(page.url()).toBe(`${base}/#/khoi-tao?tiep=nhap`);
+    await page.fill('#setup-name', 'Quàng Văn Quản');
+    await page.fill('#setup-username', 'quantri');
+    await page.fill('#setup-password', 'Son-La-2026-khoi-tao');
+    await page.fill('#setup-password2', 'Son-La-2026-khoi-tao');
+    await page.getByRole('button', { name: 'Tạo tài khoản quản trị' }).click();
+    await page.getByRole('heading', { name: 'Nhập danh sách tổ' }).waitFor();
+    expect(await page.locator('.user-name').innerText()).toBe('Quàng Văn Quản');
+    expect(await page.locator('.user-role').innerText()).toBe('Quản trị hệ thống');
+    expect(await page.locator('main .notice-ok').first().innerText()).toContain('Đã khởi tạo hệ thống');
+    // an admin sees every menu item except the team members' own-team page
+    expect(await page.locator('.nav a[data-nav]:visible').allInnerTexts()).toEqual(['Đơn vị và tổ', 'Nhập danh sách', 'Báo cáo', 'Tài khoản', 'Nhật ký']);
+    expect(await apiJson('/api/setup')).toEqual({ needed: false });
+  });
+
   it('dry-runs the roster, shows counts, mapping, new units and problems, and writes nothing', async () => {
     await page.goto(`${base}/#/nhap`);
     await expect.poll(() => page.locator('#imp-province option[value="14"]').count()).toBe(1);
@@ -138,7 +132,7 @@ describe('web UI: import → report → search', () => {
 
     expect(await page.getByRole('link', { name: 'Tải CSV' }).getAttribute('href')).toBe('/api/reports/network?unit=14&format=csv');
     expect(await page.getByRole('link', { name: 'Tải Excel (.xlsx)' }).getAttribute('href')).toBe('/api/reports/network?unit=14&format=xlsx');
-    const csv = await (await fetch(base + '/api/reports/network?unit=14&format=csv')).text();
+    const csv = await (await page.request.get(base + '/api/reports/network?unit=14&format=csv')).text();
     expect(csv).toContain('Phường Chiềng An');
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

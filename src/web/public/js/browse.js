@@ -175,7 +175,8 @@ export function membersTable(members) {
         h('td', {}, ROLE[m.role] ?? m.role),
         h('td', {}, GENDER[m.gender] ?? '—'),
         h('td', { class: 'num' }, m.birthYear ?? '—'),
-        h('td', { class: 'nowrap' }, m.phone ? h('a', { href: `tel:${m.phone.replace(/\s/g, '')}` }, m.phone) : '—'),
+        // a masked number ("09•••••678", for read-only inspectors) is shown, not dialled
+        h('td', { class: 'nowrap' }, !m.phone ? '—' : /^[\d\s+]+$/.test(m.phone) ? h('a', { href: `tel:${m.phone.replace(/\s/g, '')}` }, m.phone) : m.phone),
         h('td', {}, (m.affiliations ?? []).map((a) => AFFILIATION[a] ?? a).join(', ') || '—'),
         h('td', {}, m.position ?? ''),
       ),
