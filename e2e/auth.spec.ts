@@ -278,7 +278,7 @@ describe('web UI: accounts, sign-in, scope and audit', () => {
     has('Cấp mã đặt lại', ADMIN.name, OFFICER.name);
     has('Đặt lại mật khẩu', OFFICER.name, OFFICER.name);
     has('Từ chối truy cập', OFFICER.name, 'GET /api/reports/network', 'Ngoài phạm vi được giao');
-    has('Từ chối truy cập', 'Chưa đăng nhập', 'POST /api/users/:id/reset', 'Thiếu mã chống giả mạo (CSRF)');
+    has('Từ chối truy cập', ADMIN.name, 'POST /api/users/:id/reset', 'Thiếu mã chống giả mạo (CSRF)');
     expect(cells[0][5]).toBe('127.0.0.1');
 
     // only the refusals

@@ -80,18 +80,16 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
 
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
+    // who is calling first, so that a refused CSRF check is audited with the user
+    const raw = req.cookies[SESSION_COOKIE];
+    const unsigned = raw ? req.unsignCookie(raw) : null;
+    const user = unsigned?.valid && unsigned.value ? await sessionUser(db, unsigned.value) : null;
+    if (user) req.actor = { user, userId: user.id, ip: req.ip, scope: await scopeOf(db, user) };
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
       await new Promise<void>((resolve, reject) =>
         app.csrfProtection(req, reply, (err?: Error) => (err ? reject(new AppError('CSRF_INVALID', 'Phiên làm việc hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang rồi thử lại.')) : resolve())),
       );
     }
-    const raw = req.cookies[SESSION_COOKIE];
-    if (!raw) return;
-    const unsigned = req.unsignCookie(raw);
-    if (!unsigned.valid || !unsigned.value) return;
-    const user = await sessionUser(db, unsigned.value);
-    if (!user) return;
-    req.actor = { user, userId: user.id, ip: req.ip, scope: await scopeOf(db, user) };
   });
 
   app.addHook('preHandler', async (req) => {

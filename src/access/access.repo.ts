@@ -59,10 +59,11 @@ export function usersInScope(db: Db, filter: { provinceCode?: string; communeId?
     : filter.provinceCode
       ? sql`u.province_code = ${filter.provinceCode}`
       : sql`true`;
-  return queryRows<{ id: number; username: string | null; phone: string | null; fullName: string; role: string; unitCode: string | null; unitName: string | null; teamId: number | null; disabled: boolean; lockedUntil: string | null }>(
+  return queryRows<{ id: number; username: string | null; phone: string | null; fullName: string; role: string; unitCode: string | null; unitName: string | null; teamId: number | null; teamName: string | null; mustChangePassword: boolean; disabled: boolean; lockedUntil: string | null }>(
     db,
-    sql`select x.id, x.username, x.phone, x.full_name as "fullName", x.role, u.code as "unitCode", u.name as "unitName", x.scope_team_id as "teamId", x.disabled, x.locked_until as "lockedUntil"
-          from users x left join admin_units u on u.id = x.scope_unit_id where ${where} order by x.full_name`,
+    sql`select x.id, x.username, x.phone, x.full_name as "fullName", x.role, u.code as "unitCode", u.name as "unitName", x.scope_team_id as "teamId", t.name as "teamName",
+               x.must_change_password as "mustChangePassword", x.disabled, x.locked_until as "lockedUntil"
+          from users x left join admin_units u on u.id = x.scope_unit_id left join teams t on t.id = x.scope_team_id where ${where} order by x.full_name`,
   );
 }
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { AppError } from '../http/errors.js';
 import type { RouteModule } from '../http/types.js';
-import { EVERYONE, OFFICERS, ROLE_LABELS, ROLES } from './access.policy.js';
+import { EVERYONE, MANAGEABLE, OFFICERS, ROLE_LABELS, ROLES } from './access.policy.js';
 import { SESSION_COOKIE, setSessionCookie } from './access.plugin.js';
 import { changePassword, SESSION_DAYS, signIn, signOut, resetWithCode } from './auth.service.js';
-import { createUser, listUsers, needsSetup, resetUserPassword, setupFirstAdmin } from './users.service.js';
+import { createUser, listUsers, needsSetup, resetUserPassword, setupFirstAdmin, userPlace } from './users.service.js';
 import { maskPhone } from '../privacy/protector.js';
 
 const PUBLIC = { access: { public: true } } as const;
@@ -39,8 +39,12 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
     return { ok: true };
   });
 
-  /** GET /api/auth/me → {user} of the session; 401 when signed out. */
-  api.get('/api/auth/me', { config: { access: { roles: EVERYONE } }, schema: { summary: 'The signed-in user' } }, async (req) => ({ user: presentSelf(req.actor!.user), scope: req.actor!.scope }));
+  /** GET /api/auth/me → {user, scope, unit, team} of the session, or all null when signed out (not an error: the UI asks on every load). */
+  api.get('/api/auth/me', { config: PUBLIC, schema: { summary: 'The signed-in user, or null' } }, async (req) => {
+    if (!req.actor) return { user: null, scope: null, unit: null, team: null };
+    const place = await userPlace(db, req.actor.user);
+    return { user: presentSelf(req.actor.user), scope: req.actor.scope, ...place };
+  });
 
   /** POST /api/auth/password {currentPassword, newPassword} → changes one's own password. */
   api.post(
@@ -70,16 +74,17 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
     '/api/setup',
     { config: { ...PUBLIC, ...SIGN_IN_LIMIT }, schema: { summary: 'Create the first admin (only while none exists)', body: z.object({ fullName: z.string().min(2).max(100), username: z.string().min(3).max(40), password }) } },
     async (req, reply) => {
-      const user = await setupFirstAdmin(db, req.body);
+      const user = await setupFirstAdmin(db, req.body, { ip: req.ip });
       const { token } = await signIn(db, { login: user.username!, password: req.body.password }, { userId: null, ip: req.ip });
       setSessionCookie(reply, token, secure, SESSION_DAYS * 86400);
       return { user: presentSelf(user) };
     },
   );
 
-  /** GET /api/users → accounts in the officer's scope (phones masked). */
+  /** GET /api/users → {users, manageableRoles}: accounts in the officer's scope (phones masked) and the roles the officer may create, with labels. */
   api.get('/api/users', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Accounts in scope' } }, async (req) => ({
     users: (await listUsers(db, req.actor!)).map((u) => ({ ...u, phone: u.phone ? maskPhone(u.phone) : null, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] })),
+    manageableRoles: MANAGEABLE[req.actor!.user.role].map((role) => ({ role, label: ROLE_LABELS[role] })),
   }));
 
   /** POST /api/users {fullName, username?|phone?, password, role, unit?|teamId?} → creates an account below the officer's role, in scope. The user must change the password at first sign-in. */

@@ -7,6 +7,7 @@ import { AppError } from '../http/errors.js';
 import { normalizePhone } from '../text/phone.js';
 import * as repo from './access.repo.js';
 import type { UserRow } from './access.repo.js';
+import { userPlace } from './place.js';
 
 /**
  * Sign-in, sessions, lockout and one-time codes. Passwords are argon2id (the `argon2` package,
@@ -67,13 +68,15 @@ export async function signIn(db: Db, input: { login: string; password: string },
     const failed = user.failedLogins + 1;
     const lock = failed >= MAX_FAILED_LOGINS;
     await repo.updateUser(db, user.id, { failedLogins: lock ? 0 : failed, lockedUntil: lock ? new Date(Date.now() + LOCK_MINUTES * 60000) : user.lockedUntil });
-    await recordAudit(db, { ...actor, userId: user.id, action: lock ? 'auth.locked' : 'auth.failed', entity: 'user', entityId: user.id });
+    const place = await userPlace(db, user);
+    await recordAudit(db, { ...actor, userId: user.id, action: lock ? 'auth.locked' : 'auth.failed', entity: 'user', entityId: user.id, provinceCode: place.provinceCode, communeId: place.communeId });
     if (lock) throw new AppError('AUTH_LOCKED', `Nhập sai mật khẩu ${MAX_FAILED_LOGINS} lần: tài khoản tạm khoá ${LOCK_MINUTES} phút.`);
     throw new AppError('AUTH_FAILED', 'Sai tên đăng nhập hoặc mật khẩu.');
   }
   if (user.failedLogins || user.lockedUntil) await repo.updateUser(db, user.id, { failedLogins: 0, lockedUntil: null });
   const token = await openSession(db, user.id, actor.ip);
-  await recordAudit(db, { ...actor, userId: user.id, action: 'auth.signed_in', entity: 'user', entityId: user.id });
+  const place = await userPlace(db, user);
+  await recordAudit(db, { ...actor, userId: user.id, action: 'auth.signed_in', entity: 'user', entityId: user.id, provinceCode: place.provinceCode, communeId: place.communeId });
   return { token, user };
 }
 
@@ -109,7 +112,7 @@ export async function resetWithCode(db: Db, input: { login: string; code: string
   const user = await repo.userByLogin(db, parseLogin(input.login));
   const live = user ? await repo.liveCode(db, user.id, 'reset') : undefined;
   if (!user || !live || live.attempts >= CODE_ATTEMPTS) throw new AppError('CODE_INVALID', 'Mã đặt lại không đúng hoặc đã hết hạn; hãy nhờ cán bộ cấp mã mới.');
-  if (live.codeHash !== sha256(input.code.trim())) {
+  if (live.codeHash !== sha256(input.code.replace(/[\s.-]/g, ''))) {
     await repo.updateCode(db, live.id, { attempts: live.attempts + 1 });
     throw new AppError('CODE_INVALID', 'Mã đặt lại không đúng hoặc đã hết hạn; hãy nhờ cán bộ cấp mã mới.');
   }
@@ -118,7 +121,8 @@ export async function resetWithCode(db: Db, input: { login: string; code: string
     await repo.updateCode(tx, live.id, { usedAt: new Date() });
     await repo.updateUser(tx, user.id, { passwordHash: await hashPassword(input.newPassword), failedLogins: 0, lockedUntil: null, mustChangePassword: false });
     await repo.deleteSessionsOf(tx, user.id);
-    await recordAudit(tx, { ...actor, userId: user.id, action: 'auth.password_reset', entity: 'user', entityId: user.id });
+    const place = await userPlace(tx, user);
+    await recordAudit(tx, { ...actor, userId: user.id, action: 'auth.password_reset', entity: 'user', entityId: user.id, provinceCode: place.provinceCode, communeId: place.communeId });
   });
 }
 
@@ -128,6 +132,7 @@ export async function changePassword(db: Db, user: UserRow, input: { currentPass
   checkPassword(input.newPassword, [user.username ?? '', user.phone ?? '']);
   await db.transaction(async (tx) => {
     await repo.updateUser(tx, user.id, { passwordHash: await hashPassword(input.newPassword), mustChangePassword: false });
-    await recordAudit(tx, { ...actor, userId: user.id, action: 'auth.password_changed', entity: 'user', entityId: user.id });
+    const place = await userPlace(tx, user);
+    await recordAudit(tx, { ...actor, userId: user.id, action: 'auth.password_changed', entity: 'user', entityId: user.id, provinceCode: place.provinceCode, communeId: place.communeId });
   });
 }

@@ -9,6 +9,9 @@ import { MANAGEABLE, type Role, type Scope, requireScope, teamInScope, unitInSco
 import * as repo from './access.repo.js';
 import type { UserRow } from './access.repo.js';
 import { checkPassword, hashPassword, issueResetCode } from './auth.service.js';
+import { userPlace } from './place.js';
+
+export { userPlace };
 
 /** The signed-in user as the request sees it. */
 export interface Actor extends AuditActor {
@@ -49,7 +52,7 @@ export interface NewUser {
  * need a unit; leaders and members need a team. Errors: FORBIDDEN, OUT_OF_SCOPE, USER_EXISTS,
  * PASSWORD_WEAK, VALIDATION_FAILED, UNIT_NOT_FOUND, TEAM_NOT_FOUND.
  */
-export async function createUser(db: Db, input: NewUser, actor: Actor | null): Promise<UserRow> {
+export async function createUser(db: Db, input: NewUser, actor: Actor | null, origin: { ip: string | null } = { ip: null }): Promise<UserRow> {
   if (actor && !MANAGEABLE[actor.user.role].includes(input.role)) {
     throw new AppError('FORBIDDEN', `Tài khoản của bạn không được tạo tài khoản vai trò "${input.role}".`);
   }
@@ -103,7 +106,7 @@ export async function createUser(db: Db, input: NewUser, actor: Actor | null): P
     });
     await recordAudit(tx, {
       userId: actor?.userId ?? null,
-      ip: actor?.ip ?? null,
+      ip: actor?.ip ?? origin.ip,
       action: 'user.created',
       entity: 'user',
       entityId: user.id,
@@ -142,7 +145,8 @@ export async function resetUserPassword(db: Db, userId: number, actor: Actor) {
   if (!MANAGEABLE[actor.user.role].includes(target.role)) throw new AppError('FORBIDDEN', 'Bạn không được đặt lại mật khẩu cho tài khoản có vai trò này.');
   return db.transaction(async (tx) => {
     const code = await issueResetCode(tx, target.id);
-    await recordAudit(tx, { userId: actor.userId, ip: actor.ip, action: 'user.password_reset_issued', entity: 'user', entityId: target.id, provinceCode: anchors.provinceCode });
+    const place = await userPlace(tx, target);
+    await recordAudit(tx, { userId: actor.userId, ip: actor.ip, action: 'user.password_reset_issued', entity: 'user', entityId: target.id, provinceCode: place.provinceCode, communeId: place.communeId });
     return { userId: target.id, fullName: target.fullName, ...code };
   });
 }
@@ -153,7 +157,8 @@ export async function needsSetup(db: Db): Promise<boolean> {
 }
 
 /** First-run: creates the first admin, only while there is none (SETUP_DONE otherwise). */
-export async function setupFirstAdmin(db: Db, input: Omit<NewUser, 'role' | 'unit' | 'teamId'>): Promise<UserRow> {
+export async function setupFirstAdmin(db: Db, input: Omit<NewUser, 'role' | 'unit' | 'teamId'>, origin: { ip: string | null }): Promise<UserRow> {
   if (!(await needsSetup(db))) throw new AppError('SETUP_DONE', 'Hệ thống đã có quản trị viên; trang khởi tạo không còn dùng được.');
-  return createUser(db, { ...input, role: 'admin', mustChangePassword: false }, null);
+  return createUser(db, { ...input, role: 'admin', mustChangePassword: false }, null, origin);
 }
+

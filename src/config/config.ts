@@ -15,6 +15,8 @@ export interface Config {
   maxImportRows: number;
   /** file holding cookie secret and data keys (default <dataDir>/secrets.json) */
   secretsFile: string;
+  /** trust X-Forwarded-For from a reverse proxy (NGOSO_TRUST_PROXY: true, a hop count, or addresses/CIDRs as Fastify's trustProxy) */
+  trustProxy: boolean | number | string;
   /** mark cookies Secure (set NGOSO_SECURE_COOKIES=1 when served over HTTPS) */
   secureCookies: boolean;
 }
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: Math.round(maxMb * 1024 * 1024),
     maxImportRows: Number(env.NGOSO_MAX_IMPORT_ROWS ?? 30000),
     secretsFile: path.resolve(env.NGOSO_SECRETS_FILE ?? path.join(dataDir, 'secrets.json')),
+    trustProxy: !env.NGOSO_TRUST_PROXY ? false : env.NGOSO_TRUST_PROXY === 'true' ? true : /^\d+$/.test(env.NGOSO_TRUST_PROXY) ? Number(env.NGOSO_TRUST_PROXY) : env.NGOSO_TRUST_PROXY,
     secureCookies: env.NGOSO_SECURE_COOKIES === '1' || env.NGOSO_SECURE_COOKIES === 'true',
   };
 }

@@ -19,6 +19,9 @@ import { reportRoutes } from '../reports/reports.routes.js';
 import { AppError } from './errors.js';
 import type { AppContext } from './types.js';
 
+/** Errors that mean "you may not": written to the audit log. */
+const REFUSALS = new Set(['AUTH_REQUIRED', 'FORBIDDEN', 'OUT_OF_SCOPE', 'PASSWORD_CHANGE_REQUIRED', 'CSRF_INVALID']);
+
 // validation messages in Vietnamese (zod's own locale)
 z.config(z.locales.vi());
 
@@ -31,13 +34,14 @@ const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../we
  * → 4xx; anything else → logged, generic 500.
  */
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeRules?: RouteRule[] } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: false });
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: ctx.config.trustProxy as boolean /* Fastify accepts true, a hop count or addresses */ });
   const secrets = loadSecrets(ctx.config.secretsFile);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof AppError) {
-      if (err.status === 401 || err.status === 403) void auditRefusal(ctx.database.db, request, err.code);
+      // wrong passwords and lockouts are audited by the sign-in service itself
+      if (REFUSALS.has(err.code)) void auditRefusal(ctx.database.db, request, err.code);
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
