@@ -71,16 +71,18 @@ export function searchUnits(db: Db, q: string, limit: number): Promise<UnitRow[]
     .limit(limit);
 }
 
-/** Creates a village under a commune; its code is the commune code + "." + a 3-digit sequence. */
-export async function insertVillage(db: Db, commune: UnitRow, v: { name: string; shortName: string; kind: string; nameKey: string; searchKey: string; source: 'user' | 'import' | 'demo' }): Promise<UnitRow> {
-  const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from admin_units where parent_id = ${commune.id} and level = 'village'`);
-  const [row] = await db
-    .insert(adminUnits)
-    .values({ ...v, code: `${commune.code}.${String(n + 1).padStart(3, '0')}`, level: 'village', parentId: commune.id, provinceCode: commune.provinceCode, validFrom: null, validTo: null })
-    .returning();
-  return row;
-}
-
 export function listIssues(db: Db) {
   return db.select().from(catalogueIssues).orderBy(asc(catalogueIssues.repaired), asc(catalogueIssues.kind), asc(catalogueIssues.id));
+}
+
+/** Villages of the given communes. */
+export function villagesOfCommunes(db: Db, communeIds: number[]): Promise<UnitRow[]> {
+  if (communeIds.length === 0) return Promise.resolve([]);
+  return db.select().from(adminUnits).where(and(eq(adminUnits.level, 'village'), inArray(adminUnits.parentId, communeIds)));
+}
+
+/** Inserts villages (codes already assigned by the caller), returning them in input order. */
+export function insertVillages(db: Db, rows: (typeof adminUnits.$inferInsert)[]): Promise<UnitRow[]> {
+  if (rows.length === 0) return Promise.resolve([]);
+  return db.insert(adminUnits).values(rows).returning();
 }

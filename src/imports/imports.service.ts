@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { type Scope, unitInScope } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
-import { insertVillage, type UnitRow } from '../catalogue/catalogue.repo.js';
-import { maskPhone } from '../privacy/protector.js';
+import { insertVillages, type UnitRow, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
+import type { adminUnits } from '../catalogue/catalogue.schema.js';
 import { UnitResolver } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
+import { maskPhone } from '../privacy/protector.js';
 import { chunks } from '../db/batch.js';
 import { AppError } from '../http/errors.js';
 import * as registry from '../registry/registry.repo.js';
@@ -193,19 +194,31 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
     report.rows.push({ sheet: r.sheet, row: r.row, outcome: 'invalid', fullName: r.fullName });
   };
 
+  // every key computed once per distinct text: commune, village and team names repeat on most rows
+  const memo = (f: (text: string) => string) => {
+    const cache = new Map<string, string>();
+    return (text: string) => {
+      let key = cache.get(text);
+      if (key === undefined) cache.set(text, (key = f(text)));
+      return key;
+    };
+  };
+  const nameKeyOf = memo(nameKey);
+  const searchKeyOf = memo(searchKey);
+
   // 1. units, each distinct name resolved once
   const resolvers = new Map<string, UnitResolver | null>();
   const resolved = new Map<string, ReturnType<UnitResolver['resolveCommune']>>();
   const planned: PlannedRow[] = [];
   for (const r of rows) {
-    const pKey = searchKey(r.province!);
+    const pKey = searchKeyOf(r.province!);
     if (!resolvers.has(pKey)) resolvers.set(pKey, await UnitResolver.forProvince(tx, r.province!));
     const resolver = resolvers.get(pKey);
     if (!resolver) {
       invalid(r, 'province', `Không có tỉnh/thành phố "${r.province}" trong 34 tỉnh, thành phố hiện hành`, 'Ghi tên tỉnh hiện hành, ví dụ "Sơn La", hoặc mã tỉnh 2 chữ số');
       continue;
     }
-    const uKey = `${pKey}|${nameKey(r.commune!)}|${nameKey(r.district ?? '')}`;
+    const uKey = `${pKey}|${nameKeyOf(r.commune!)}|${nameKeyOf(r.district ?? '')}`;
     if (!resolved.has(uKey)) resolved.set(uKey, resolver.resolveCommune(r.commune!, r.district));
     const res = resolved.get(uKey)!;
     if (!res.ok) {
@@ -222,21 +235,35 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
 
   // 2. villages (created under their commune when new) and teams
   const villageIds = new Map<string, UnitRow>();
+  // existing villages from one query, the missing ones created with one statement
+  const communeIds = [...new Set(planned.filter((r) => r.village).map((r) => r.communeUnit.id))];
+  const existingVillages = await villagesOfCommunes(tx, communeIds);
+  const villageCount = new Map<number, number>();
+  for (const v of existingVillages) {
+    villageIds.set(`${v.parentId}|${v.nameKey}`, v);
+    villageCount.set(v.parentId!, (villageCount.get(v.parentId!) ?? 0) + 1);
+  }
+  const missing = new Map<string, typeof adminUnits.$inferInsert>();
+  const missingCommune = new Map<string, UnitRow>();
   for (const r of planned) {
     if (!r.village) continue;
-    const vKey = `${r.communeUnit.id}|${nameKey(r.village)}`;
-    if (villageIds.has(vKey)) continue;
-    const resolver = resolvers.get(searchKey(r.province!))!;
-    let village = resolver.findVillage(r.communeUnit.id, r.village);
-    if (!village) {
-      const name = cleanText(r.village);
-      village = await insertVillage(tx, r.communeUnit, { name, shortName: name, kind: villageKind(name), nameKey: nameKey(name), searchKey: searchKey(name), source: 'import' });
-      resolver.add(village);
-      report.created.villages.push(`${name} (${r.communeUnit.name})`);
-    }
-    villageIds.set(vKey, village);
+    const vKey = `${r.communeUnit.id}|${nameKeyOf(r.village)}`;
+    if (villageIds.has(vKey) || missing.has(vKey)) continue;
+    const name = cleanText(r.village);
+    const n = (villageCount.get(r.communeUnit.id) ?? 0) + 1;
+    villageCount.set(r.communeUnit.id, n);
+    missing.set(vKey, { name, shortName: name, kind: villageKind(name), nameKey: nameKeyOf(name), searchKey: searchKeyOf(name), source: 'import', code: `${r.communeUnit.code}.${String(n).padStart(3, '0')}`, level: 'village', parentId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode, validFrom: null, validTo: null });
+    missingCommune.set(vKey, r.communeUnit);
   }
-  const unitOf = (r: PlannedRow) => (r.village ? villageIds.get(`${r.communeUnit.id}|${nameKey(r.village)}`)! : r.communeUnit);
+  const missingKeys = [...missing.keys()];
+  for (const keys of chunks(missingKeys, 2000)) {
+    const rows = await insertVillages(tx, keys.map((k) => missing.get(k)!));
+    rows.forEach((village, i) => {
+      villageIds.set(keys[i], village);
+      report.created.villages.push(`${village.name} (${missingCommune.get(keys[i])!.name})`);
+    });
+  }
+  const unitOf = (r: PlannedRow) => (r.village ? villageIds.get(`${r.communeUnit.id}|${nameKeyOf(r.village)}`)! : r.communeUnit);
   const teamName = (r: PlannedRow) => {
     if (r.team) return r.team;
     const unit = unitOf(r);
@@ -250,9 +277,9 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
   for (const r of planned) {
     const unit = unitOf(r);
     const name = teamName(r);
-    r.teamKey = `${unit.id}|${nameKey(name)}`;
+    r.teamKey = `${unit.id}|${nameKeyOf(name)}`;
     if (!teams.has(r.teamKey) && !newTeams.has(r.teamKey)) {
-      newTeams.set(r.teamKey, { level: unit.level === 'village' ? 'village' : 'commune', unitId: unit.id, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode!, name, nameKey: nameKey(name), searchKey: searchKey(name) });
+      newTeams.set(r.teamKey, { level: unit.level === 'village' ? 'village' : 'commune', unitId: unit.id, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode!, name, nameKey: nameKeyOf(name), searchKey: searchKeyOf(name) });
     }
   }
   for (const t of await registry.insertTeams(tx, [...newTeams.values()])) {
@@ -275,31 +302,35 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
 
   type Person = { existing?: registry.MemberRow; row: PlannedRow; id?: number };
   const people: Person[] = [];
+  // each new person's position, for duplicate detection without scanning the list per row
+  const personIndex = new Map<Person, number>();
   const personByPhone = new Map<string, Person>();
   const personByTeamName = new Map<string, Person>();
   const seenInTeam = new Map<string, number>();
   const links: { person: Person; row: PlannedRow; teamId: number }[] = [];
   for (const r of planned) {
     const team = teams.get(r.teamKey)!;
-    const nameYear = `${team.id}|${nameKey(r.fullName)}|${r.birthYear ?? ''}`;
+    const nameYear = `${team.id}|${nameKeyOf(r.fullName)}|${r.birthYear ?? ''}`;
     // a phone number identifies a person only together with the name: the same number under
     // another name is a conflict for the officer to resolve, never a silent overwrite
     const phoneOwner = r.phone ? personByPhone.get(r.phone) ?? (byPhone.get(r.phone) ? { existing: byPhone.get(r.phone), row: r } : undefined) : undefined;
     const ownerName = phoneOwner ? phoneOwner.existing?.fullName ?? phoneOwner.row.fullName : null;
-    if (phoneOwner && ownerName && nameKey(ownerName) !== nameKey(r.fullName)) {
+    if (phoneOwner && ownerName && nameKeyOf(ownerName) !== nameKeyOf(r.fullName)) {
       const where = phoneOwner.existing ? 'trong sổ' : `ở dòng ${phoneOwner.row.row} của tệp`;
       invalid(r, 'phone', `Số điện thoại ${formatPhone(r.phone!)} đã là của "${ownerName}" ${where}`, 'Kiểm tra lại số; nếu là cùng một người đã đổi tên, hãy sửa họ tên cho khớp');
       continue;
     }
+    // same name and birth year in the same team is the same person: a new phone there is a phone change
     let person = (r.phone && personByPhone.get(r.phone)) || personByTeamName.get(nameYear);
     if (!person) {
       const existing = (r.phone && byPhone.get(r.phone)) || byTeamName.get(nameYear);
       person = { existing, row: r };
+      personIndex.set(person, people.length);
       people.push(person);
     }
     if (r.phone) personByPhone.set(r.phone, person);
     personByTeamName.set(nameYear, person);
-    const who = person.existing?.id ?? `new${people.indexOf(person)}`;
+    const who = person.existing?.id ?? `new${personIndex.get(person)}`;
     const dupKey = `${team.id}|${who}`;
     if (seenInTeam.has(dupKey)) {
       invalid(r, 'fullName', `"${r.fullName}" đã có ở dòng ${seenInTeam.get(dupKey)} trong cùng tổ`, 'Xoá dòng trùng');
@@ -311,12 +342,12 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
 
   // 4. write: new people, changed people, memberships
   const fresh = people.filter((p) => !p.existing);
-  for (const chunk of chunks(fresh, 5000)) {
-    const ids = await registry.insertMembers(
+  for (const chunk of chunks(fresh, 20000)) {
+    const ids = await registry.insertMembersBulk(
       tx,
-      chunk.map(({ row: r }) => ({ fullName: r.fullName, nameKey: nameKey(r.fullName), searchKey: searchKey(r.fullName), gender: r.gender, birthYear: r.birthYear, phone: r.phone })),
+      chunk.map(({ row: r }) => ({ fullName: r.fullName, nameKey: nameKeyOf(r.fullName), searchKey: searchKeyOf(r.fullName), gender: r.gender, birthYear: r.birthYear, phone: r.phone })),
     );
-    ids.forEach((x, i) => (chunk[i].id = x.id));
+    chunk.forEach((p, i) => (p.id = ids[i]));
   }
   const memberChanges = new Map<number, string[]>();
   for (const p of people) {
@@ -325,7 +356,7 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
     const r = p.row;
     const patch: Record<string, unknown> = {};
     const changes: string[] = [];
-    if (r.fullName !== p.existing.fullName) (patch.fullName = r.fullName), (patch.nameKey = nameKey(r.fullName)), (patch.searchKey = searchKey(r.fullName)), changes.push(`họ tên: ${p.existing.fullName} → ${r.fullName}`);
+    if (r.fullName !== p.existing.fullName) (patch.fullName = r.fullName), (patch.nameKey = nameKeyOf(r.fullName)), (patch.searchKey = searchKeyOf(r.fullName)), changes.push(`họ tên: ${p.existing.fullName} → ${r.fullName}`);
     if (r.gender && r.gender !== p.existing.gender) (patch.gender = r.gender), changes.push(`giới tính: ${p.existing.gender ? GENDERS[p.existing.gender] : '—'} → ${GENDERS[r.gender]}`);
     if (r.birthYear && r.birthYear !== p.existing.birthYear) (patch.birthYear = r.birthYear), changes.push(`năm sinh: ${p.existing.birthYear ?? '—'} → ${r.birthYear}`);
     if (r.phone && r.phone !== p.existing.phone) (patch.phone = r.phone), changes.push(`điện thoại: ${p.existing.phone ? formatPhone(p.existing.phone) : '—'} → ${formatPhone(r.phone)}`);
@@ -356,7 +387,7 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
     if (changes.length) upserts.push({ teamId, memberId, role: r.role, affiliations: r.affiliations, position: r.position });
     report.rows.push({ ...base, outcome: changes.length ? 'updated' : 'unchanged', ...(changes.length ? { changes } : {}) });
   }
-  for (const chunk of chunks(upserts, 5000)) await registry.upsertMemberships(tx, chunk);
+  for (const chunk of chunks(upserts, 20000)) await registry.upsertMembershipsBulk(tx, chunk);
 }
 
 function affiliationLabels(codes: string[]): string {

@@ -136,23 +136,30 @@ export function insertTeams(db: Db, rows: (typeof teams.$inferInsert)[]): Promis
   return db.insert(teams).values(rows).returning();
 }
 
-export function insertMembers(db: Db, rows: (typeof members.$inferInsert)[]): Promise<{ id: number }[]> {
-  if (rows.length === 0) return Promise.resolve([]);
-  return db.insert(members).values(rows).returning({ id: members.id });
-}
-
 export async function updateMember(db: Db, id: number, patch: Partial<typeof members.$inferInsert>): Promise<void> {
   await db.update(members).set(patch).where(eq(members.id, id));
 }
 
-/** Inserts memberships, or updates role/affiliations/position of existing ones. */
-export async function upsertMemberships(db: Db, rows: (typeof teamMembers.$inferInsert)[]): Promise<void> {
+/**
+ * Inserts many members as arrays (`unnest`): one statement per call, whatever the count, without
+ * the per-row cost of building a multi-row VALUES list. Ids are drawn from the sequence first, so
+ * the returned ids are in input order.
+ */
+export async function insertMembersBulk(db: Db, rows: { fullName: string; nameKey: string; searchKey: string; gender: 'male' | 'female' | null; birthYear: number | null; phone: string | null }[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const ids = (await queryRows<{ id: number }>(db, sql`select nextval(pg_get_serial_sequence('members', 'id'))::int as id from generate_series(1, ${rows.length})`)).map((r) => r.id);
+  await db.execute(sql`insert into members (id, full_name, name_key, search_key, gender, birth_year, phone)
+    select * from unnest(${sql.param(ids)}::int[], ${sql.param(rows.map((r) => r.fullName))}::text[], ${sql.param(rows.map((r) => r.nameKey))}::text[],
+                         ${sql.param(rows.map((r) => r.searchKey))}::text[], ${sql.param(rows.map((r) => r.gender))}::text[], ${sql.param(rows.map((r) => r.birthYear))}::smallint[],
+                         ${sql.param(rows.map((r) => r.phone))}::text[])`);
+  return ids;
+}
+
+/** Inserts memberships as arrays, or updates role/affiliations/position of existing ones. Affiliation codes are plain identifiers. */
+export async function upsertMembershipsBulk(db: Db, rows: (typeof teamMembers.$inferInsert)[]): Promise<void> {
   if (rows.length === 0) return;
-  await db
-    .insert(teamMembers)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [teamMembers.teamId, teamMembers.memberId],
-      set: { role: sql`excluded.role`, affiliations: sql`excluded.affiliations`, position: sql`excluded.position` },
-    });
+  await db.execute(sql`insert into team_members (team_id, member_id, role, affiliations, position)
+    select t, m, r, a::text[], p from unnest(${sql.param(rows.map((u) => u.teamId))}::int[], ${sql.param(rows.map((u) => u.memberId))}::int[], ${sql.param(rows.map((u) => u.role ?? 'member'))}::text[],
+                                            ${sql.param(rows.map((u) => `{${(u.affiliations ?? []).join(',')}}`))}::text[], ${sql.param(rows.map((u) => u.position ?? null))}::text[]) as x(t, m, r, a, p)
+    on conflict (team_id, member_id) do update set role = excluded.role, affiliations = excluded.affiliations, position = excluded.position`);
 }

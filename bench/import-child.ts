@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
+import { openDatabase, queryRows } from '../src/db/client.js';
+import { importRoster as realImportRoster, type FileReport } from '../src/imports/imports.service.js';
+import { startRssSampler } from './rss.js';
+
+/**
+ * One roster import measured in its own process (forked by bench/run.ts), so that its peak RSS
+ * is its own and not what earlier measurements left on the heap or in PGlite's WASM memory.
+ * Opens the fresh database it is given, runs the dry run then the commit of the same file, and
+ * sends back times, counts, what was written, and peak RSS for each phase.
+ */
+export interface ImportJob {
+  engine: 'pglite' | 'postgres';
+  /** PGlite: a dump (dumpDataDir) of a database holding the catalogue */
+  dumpFile?: string;
+  /** PostgreSQL: a fresh database copied from the catalogue template */
+  databaseUrl?: string;
+  file: string;
+  fileName: string;
+  maxBytes: number;
+  /** use the stage-timed copy bench/profile/imports.instrumented.ts (generated for --profile) instead of src */
+  instrumented: boolean;
+}
+
+export interface PhaseResult {
+  ms: number;
+  /** CPU time (user + system, all threads) of this process during the phase: less sensitive than wall time to other load on the machine; excludes the PostgreSQL server's own CPU */
+  cpuMs: number;
+  counts: FileReport['counts'];
+  problems: number;
+  createdVillages: number;
+  createdTeams: number;
+  peakRss: number;
+  stages?: { name: string; ms: number }[];
+  firstProblems: string[];
+}
+
+export interface ImportResult {
+  rssBefore: number;
+  dry: PhaseResult;
+  commit: PhaseResult;
+  written: { members: number; memberships: number; teams: number; villages: number };
+  maxRss: number;
+}
+
+async function main(job: ImportJob): Promise<ImportResult> {
+  const sampler = startRssSampler();
+  const database =
+    job.engine === 'pglite'
+      ? await openDatabase({ loadDataDir: new Blob([await readFile(job.dumpFile!)]), migrate: false })
+      : await openDatabase({ databaseUrl: job.databaseUrl!, migrate: false });
+  // the stage-timed copy exists only during a --profile run (bench/profile/instrument.ts writes it)
+  const profiled: { importRoster: typeof realImportRoster; stages: { name: string; ms: number }[] } | null = job.instrumented
+    ? await import(new URL('./profile/imports.instrumented.ts', import.meta.url).href)
+    : null;
+  const importRoster = profiled?.importRoster ?? realImportRoster;
+  const data = await readFile(job.file);
+  // warm the connection (PostgreSQL pool / PGlite) so the first phase does not pay for it
+  await queryRows(database.db, sql`select count(*) from admin_units`);
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssBefore = process.memoryUsage.rss();
+
+  const phase = async (commit: boolean): Promise<PhaseResult> => {
+    (globalThis as { gc?: () => void }).gc?.();
+    sampler.reset();
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const report = await importRoster(database.db, { name: job.fileName, data }, { commit, maxBytes: job.maxBytes });
+    const ms = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    return {
+      ms,
+      cpuMs: (used.user + used.system) / 1000,
+      counts: report.counts,
+      problems: report.problems.length,
+      createdVillages: report.created.villages.length,
+      createdTeams: report.created.teams.length,
+      peakRss: sampler.peak(),
+      stages: profiled ? profiled.stages.map((s) => ({ ...s })) : undefined,
+      firstProblems: report.problems.slice(0, 3).map((p) => `dòng ${p.row}, ${p.column}: ${p.message}`),
+    };
+  };
+  const dry = await phase(false);
+  const commit = await phase(true);
+  const [written] = await queryRows<ImportResult['written']>(
+    database.db,
+    sql`select (select count(*)::int from members) as members, (select count(*)::int from team_members) as memberships,
+               (select count(*)::int from teams) as teams, (select count(*)::int from admin_units where level = 'village') as villages`,
+  );
+  await database.close();
+  await sampler.stop();
+  return { rssBefore, dry, commit, written, maxRss: process.resourceUsage().maxRSS * 1024 };
+}
+
+process.once('message', (job: ImportJob) => {
+  main(job).then(
+    (result) => process.send!({ ok: true, result }, () => process.exit(0)),
+    (err: Error) => process.send!({ ok: false, error: err.stack ?? String(err) }, () => process.exit(1)),
+  );
+});

@@ -1,0 +1,343 @@
+/**
+ * Benchmark of Ngõ Số: `npm run bench [-- options]`.
+ *
+ *  1. Roster import of a generated 100,000-member roster of Sơn La (province 14), as CSV and as
+ *     .xlsx, each into a fresh database: dry run then commit, each timed (file generation
+ *     excluded), rows/s, peak RSS of the importing process (each import runs in its own child
+ *     process, bench/import-child.ts, so its peak is its own). Target on PostgreSQL: ≥ 10,000 rows/s.
+ *  2. Network report of a province with 10,000 teams and 60,000 members (bulk-loaded), warm:
+ *     5 warm-up runs, then 30 timed runs, p50/p95. Target ≤ 100 ms. Also a commune's report.
+ *
+ * Databases: PGlite in memory, and PostgreSQL at NGOSO_BENCH_PG_URL (default
+ * postgres://postgres@127.0.0.1:5432), where the bench creates databases named
+ * ngoso_bench_<pid>_… (connecting through the `postgres` database) and drops them at the end.
+ *
+ * Options:
+ *   --pglite-only        skip PostgreSQL
+ *   --postgres-only      skip PGlite
+ *   --rows=N             roster size (default 100000)
+ *   --format=csv|xlsx    import only that format (default both)
+ *   --pg-url=URL         PostgreSQL server (default as above)
+ *   --no-import          skip the import measurements
+ *   --no-report          skip the network report measurements
+ *   --profile            import with a stage-timed copy of src/imports/imports.service.ts
+ *                        (made by bench/profile/instrument.ts, deleted afterwards) and print
+ *                        where the time goes, stage by stage
+ *   --import-source=FILE with --profile: profile FILE instead of src/imports/imports.service.ts
+ *                        (a proposed version, written with the same relative imports)
+ */
+import { execFileSync, fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../src/db/client.js';
+import { type DatabaseFactory, pgliteFactory, postgresFactory } from './databases.js';
+import type { ImportJob, ImportResult, PhaseResult } from './import-child.js';
+import { buildNetworkDataset, type Latency, measureReport } from './network.js';
+import { removeInstrumentedCopy, writeInstrumentedCopy } from './profile/instrument.js';
+import { buildRoster, rosterCsv, rosterXlsx } from './roster.js';
+
+const IMPORT_TARGET_ROWS_PER_S = 10_000;
+const REPORT_TARGET_MS = 100;
+const PROVINCE = '14';
+const PROVINCE_NAME = 'Sơn La';
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024; // the server's default NGOSO_MAX_UPLOAD_MB
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
+const ROWS = Number(option('rows') ?? 100_000);
+const PG_URL = option('pg-url') ?? process.env.NGOSO_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benchStarted = performance.now();
+
+// ---------- printing ----------
+const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+const fmtMb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+const verdict = (ok: boolean) => (ok ? 'đạt (OK)' : 'chưa đạt (MISS)');
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+function table(header: string[], rows: string[][], right: boolean[] = []): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (right[i] ? lpad(c, widths[i]) : pad(c, widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+const log = (s = '') => console.log(s);
+
+const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+
+/** The commit measured, and whether src/ has changes not yet committed. */
+function codeVersion(): string {
+  try {
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: path.join(here, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + ${dirty} uncommitted change(s) in src/` : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  let distro = '';
+  try {
+    distro = /PRETTY_NAME="?([^"\n]+)/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? '';
+  } catch {
+    /* not Linux */
+  }
+  const pglite = JSON.parse(readFileSync(path.join(here, '..', 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version;
+  return [
+    `CPU:     ${cpus[0]?.model.trim() ?? '?'} × ${cpus.length}`,
+    `Memory:  ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    `OS:      ${distro ? `${distro}, ` : ''}${os.type()} ${os.release()} ${os.arch()}`,
+    `Node:    ${process.version}, PGlite ${pglite}`,
+    `Code:    ${codeVersion()}`,
+    `Load:    ${loadavg()} (load average 1/5/15 min; other work on the machine skews timings)`,
+    `Date:    ${new Date().toISOString()} (${new Date().toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })} giờ Việt Nam)`,
+  ].join('\n');
+}
+
+// ---------- import ----------
+interface ImportRow {
+  engine: string;
+  kind: DatabaseFactory['kind'];
+  format: 'CSV' | 'xlsx';
+  bytes: number;
+  result?: ImportResult;
+  error?: string;
+}
+
+function runChild(job: ImportJob): Promise<ImportResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(here, 'import-child.ts'), [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let settled = false;
+    child.on('message', (msg: { ok: boolean; result?: ImportResult; error?: string }) => {
+      settled = true;
+      if (msg.ok) resolve(msg.result!);
+      else reject(new Error(msg.error));
+    });
+    child.on('exit', (code, signal) => {
+      if (!settled) reject(new Error(`import process ended (code ${code}, signal ${signal}) without a result`));
+    });
+    child.send(job);
+  });
+}
+
+function phaseLine(label: string, rows: number, p: PhaseResult, isPg: boolean): string {
+  const rate = rows / (p.ms / 1000);
+  const target = isPg ? `  mục tiêu ≥ ${fmtInt(IMPORT_TARGET_ROWS_PER_S)} dòng/s: ${verdict(rate >= IMPORT_TARGET_ROWS_PER_S)}` : '';
+  return `    ${pad(label, 8)} ${lpad(fmtMs(p.ms), 8)}  ${lpad(fmtInt(rate), 7)} dòng/s  (CPU Node ${lpad(fmtMs(p.cpuMs), 7)})  RSS đỉnh ${lpad(fmtMb(p.peakRss), 7)}${target}`;
+}
+
+function printStages(p: PhaseResult, label: string) {
+  if (!p.stages) return;
+  const total = p.stages.reduce((s, x) => s + x.ms, 0);
+  log(`      stages (${label}, instrumented copy):`);
+  for (const s of p.stages) if (s.ms >= 0.5) log(`        ${lpad(fmtMs(s.ms), 9)} ${lpad(((s.ms / total) * 100).toFixed(1), 5)} %  ${s.name}`);
+}
+
+// ---------- main ----------
+const factories: DatabaseFactory[] = [];
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'ngoso-bench-'));
+let cleaned = false;
+async function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  for (const f of factories) await f.dispose().catch((e) => console.error(`  ! cleanup: ${(e as Error).message}`));
+  rmSync(tmp, { recursive: true, force: true });
+  if (flag('profile')) removeInstrumentedCopy();
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    console.error(`\n${sig}: dropping the benchmark databases…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+const importRows: ImportRow[] = [];
+const reportRows: { engine: string; kind: string; what: string; lat: Latency; noStats?: Latency }[] = [];
+
+try {
+  log('Ngõ Số — benchmark');
+  log('==================');
+  log(machine());
+  log(`Options: rows=${fmtInt(ROWS)}${flag('pglite-only') ? ', --pglite-only' : ''}${flag('postgres-only') ? ', --postgres-only' : ''}${flag('profile') ? ', --profile' : ''}${option('format') ? `, --format=${option('format')}` : ''}`);
+  log();
+
+  // databases with the catalogue, as templates
+  log('Chuẩn bị cơ sở dữ liệu (migrations + danh mục hành chính, một lần làm khuôn mẫu)…');
+  let dumpFile: string | undefined;
+  if (!flag('postgres-only')) {
+    const t = performance.now();
+    const f = await pgliteFactory();
+    factories.push(f);
+    dumpFile = path.join(tmp, 'catalogue.pglite.tar');
+    writeFileSync(dumpFile, Buffer.from(await f.dump!.arrayBuffer()));
+    log(`  ${f.label}: sẵn sàng sau ${fmtMs(performance.now() - t)}`);
+  }
+  if (!flag('pglite-only')) {
+    const t = performance.now();
+    const f = await postgresFactory(PG_URL);
+    if (f) {
+      factories.push(f);
+      log(`  ${f.label} tại ${PG_URL.replace(/\/\/([^:@/]+):[^@]*@/, '//$1:***@')}: sẵn sàng sau ${fmtMs(performance.now() - t)}`);
+    } else {
+      log(`  PostgreSQL: không kết nối được ${PG_URL} — bỏ qua PostgreSQL (chạy với --pglite-only để bỏ qua ghi chú này).`);
+    }
+  } else {
+    log('  PostgreSQL: bỏ qua (--pglite-only).');
+  }
+  if (factories.length === 0) throw new Error('Không có cơ sở dữ liệu nào để đo.');
+  log();
+
+  // ---------- 1. import ----------
+  if (!flag('no-import')) {
+    log(`1. NHẬP DANH SÁCH ${fmtInt(ROWS)} THÀNH VIÊN (${PROVINCE_NAME}, mã ${PROVINCE})`);
+    const t = performance.now();
+    const probe = await factories[0].fresh('communes');
+    const communes = (
+      await queryRows<{ name: string }>(probe.db, sql`select name from admin_units where province_code = ${PROVINCE} and level = 'commune' and valid_to is null order by code`)
+    ).map((r) => r.name);
+    await probe.close();
+    const roster = buildRoster(PROVINCE_NAME, communes, ROWS);
+    const csv = rosterCsv(roster);
+    const csvFile = path.join(tmp, 'roster-100k.csv');
+    writeFileSync(csvFile, csv);
+    const xlsx = await rosterXlsx(roster, path.join(tmp, 'roster-100k.xlsx'));
+    log(
+      `  Tệp sinh ra (không tính vào thời gian đo, ${fmtMs(performance.now() - t)}): ${fmtInt(roster.rows.length)} dòng trên ${roster.communes} xã/phường, ` +
+        `${fmtInt(roster.villages)} thôn/bản/tiểu khu (tổ cấp thôn) + ${roster.communes} tổ cấp xã (${fmtInt(roster.communeTeamRows)} thành viên); ` +
+        `CSV ${(csv.length / 1048576).toFixed(1)} MB, xlsx ${(xlsx.length / 1048576).toFixed(1)} MB (giới hạn tải lên ${MAX_UPLOAD_BYTES / 1048576} MB)`,
+    );
+    const maxBytes = Math.max(MAX_UPLOAD_BYTES, csv.length, xlsx.length);
+    if (maxBytes > MAX_UPLOAD_BYTES) log(`  ! Tệp vượt giới hạn tải lên mặc định; đo với giới hạn ${(maxBytes / 1048576).toFixed(0)} MB.`);
+    log('  Mỗi lần nhập: cơ sở dữ liệu mới, tiến trình riêng; chạy thử (dry run) rồi ghi (commit) cùng tệp.');
+    if (flag('profile')) {
+      const source = option('import-source') ? path.resolve(option('import-source')!) : undefined;
+      writeInstrumentedCopy(source);
+      log(`  --profile: nhập bằng bản sao có đồng hồ từng giai đoạn của ${source ? path.relative(process.cwd(), source) : 'src/imports/imports.service.ts'} (không chạy trực tiếp src).`);
+    }
+    for (const f of factories) {
+      log(`  ${f.label}`);
+      const formats = ([['CSV', csvFile, csv.length], ['xlsx', path.join(tmp, 'roster-100k.xlsx'), xlsx.length]] as const).filter(
+        ([format]) => !option('format') || option('format')!.toLowerCase() === format.toLowerCase(),
+      );
+      for (const [format, file, bytes] of formats) {
+        const row: ImportRow = { engine: f.label, kind: f.kind, format, bytes };
+        importRows.push(row);
+        try {
+          const databaseUrl = f.freshUrl ? await f.freshUrl(`import_${format}`) : undefined;
+          const result = await runChild({ engine: f.kind, dumpFile, databaseUrl, file, fileName: path.basename(file), maxBytes, instrumented: flag('profile') });
+          row.result = result;
+          const r = result;
+          log(`   ${format}: RSS trước khi nhập ${fmtMb(r.rssBefore)}`);
+          log(phaseLine('dry run', ROWS, r.dry, f.kind === 'postgres'));
+          printStages(r.dry, 'dry run');
+          log(phaseLine('commit', ROWS, r.commit, f.kind === 'postgres'));
+          printStages(r.commit, 'commit');
+          const c = r.commit.counts;
+          log(
+            `    kết quả: mới ${fmtInt(c.new)}, cập nhật ${c.updated}, không đổi ${c.unchanged}, lỗi ${c.invalid}; tạo ${fmtInt(r.commit.createdVillages)} thôn/bản, ${fmtInt(r.commit.createdTeams)} tổ; ` +
+              `trong CSDL: ${fmtInt(r.written.members)} người, ${fmtInt(r.written.memberships)} tư cách thành viên, ${fmtInt(r.written.teams)} tổ`,
+          );
+          if (r.commit.firstProblems.length) log(`    vấn đề (${r.commit.problems}): ${r.commit.firstProblems.join(' | ')}`);
+        } catch (err) {
+          row.error = (err as Error).message.split('\n')[0];
+          log(`   ${format}: LỖI ${row.error}`);
+        }
+      }
+    }
+    log();
+  }
+
+  // ---------- 2. network report ----------
+  if (!flag('no-report')) {
+    log(`2. BÁO CÁO MẠNG LƯỚI: tỉnh ${PROVINCE_NAME} với 10.000 tổ, 60.000 thành viên`);
+    for (const f of factories) {
+      const d = await f.fresh('report');
+      try {
+        const ds = await buildNetworkDataset(d.db, { province: PROVINCE, teams: 10_000, members: 60_000 });
+        log(`  ${f.label}: dữ liệu ${fmtInt(ds.teams)} tổ (${ds.communes.length} cấp xã, ${fmtInt(ds.villages)} cấp thôn), ${fmtInt(ds.members)} người, ${fmtInt(ds.memberships)} tư cách thành viên — nạp trong ${fmtMs(ds.setupMs)}`);
+        // before statistics exist: PGlite has no autovacuum, so this is how it stays unless someone runs ANALYZE
+        const noStats = await measureReport(d.db, PROVINCE, 1, 5);
+        log(`    chưa ANALYZE (1 khởi động + 5 lần đo): tỉnh p50 ${fmtMs(noStats.p50)}, p95 ${fmtMs(noStats.p95)}`);
+        const t = performance.now();
+        await d.db.execute(sql`analyze`);
+        log(`    ANALYZE: ${fmtMs(performance.now() - t)}${f.kind === 'postgres' ? ' (autovacuum làm việc này sau khi nạp hàng loạt)' : ' (PGlite không có autovacuum)'}`);
+        const province = await measureReport(d.db, PROVINCE);
+        const r = province.report;
+        const ok = r.teams.total === ds.teams && r.members.total === ds.memberships && r.people === ds.members;
+        log(
+          `    tỉnh (5 khởi động + 30 lần đo): p50 ${fmtMs(province.p50)}, p95 ${fmtMs(province.p95)} (min ${fmtMs(province.min)}, max ${fmtMs(province.max)})  mục tiêu ≤ ${REPORT_TARGET_MS} ms: p50 ${verdict(province.p50 <= REPORT_TARGET_MS)}, p95 ${verdict(province.p95 <= REPORT_TARGET_MS)}` +
+            `\n      kiểm tra: ${fmtInt(r.teams.total)} tổ, ${fmtInt(r.members.total)} tư cách thành viên, ${fmtInt(r.people)} người, ${r.children.length} xã/phường ${ok ? '✓' : '✗ KHÔNG KHỚP dữ liệu nạp'}`,
+        );
+        reportRows.push({ engine: f.label, kind: f.kind, what: `tỉnh ${PROVINCE}`, lat: province, noStats });
+        const commune = ds.communes[0];
+        const cl = await measureReport(d.db, commune.code);
+        log(
+          `    xã ${commune.name} (${commune.code}, ${cl.report.teams.total} tổ, ${cl.report.people} người): p50 ${fmtMs(cl.p50)}, p95 ${fmtMs(cl.p95)}  mục tiêu ≤ ${REPORT_TARGET_MS} ms: p50 ${verdict(cl.p50 <= REPORT_TARGET_MS)}, p95 ${verdict(cl.p95 <= REPORT_TARGET_MS)}`,
+        );
+        reportRows.push({ engine: f.label, kind: f.kind, what: `xã ${commune.code}`, lat: cl });
+      } finally {
+        await d.close();
+      }
+    }
+    log();
+  }
+
+  // ---------- summary ----------
+  log('TÓM TẮT');
+  if (importRows.length) {
+    const rows: string[][] = [];
+    for (const r of importRows) {
+      if (!r.result) {
+        rows.push([r.engine, r.format, 'LỖI', '', '', '', '', '', '']);
+        continue;
+      }
+      const dry = ROWS / (r.result.dry.ms / 1000);
+      const commit = ROWS / (r.result.commit.ms / 1000);
+      const isPg = r.kind === 'postgres';
+      rows.push([
+        r.engine,
+        r.format,
+        fmtMs(r.result.dry.ms),
+        fmtInt(dry),
+        fmtMs(r.result.commit.ms),
+        fmtInt(commit),
+        fmtMb(Math.max(r.result.dry.peakRss, r.result.commit.peakRss)),
+        isPg ? `≥ ${fmtInt(IMPORT_TARGET_ROWS_PER_S)}/s` : '—',
+        isPg ? `dry ${dry >= IMPORT_TARGET_ROWS_PER_S ? 'OK' : 'MISS'}, commit ${commit >= IMPORT_TARGET_ROWS_PER_S ? 'OK' : 'MISS'}` : '(không có mục tiêu)',
+      ]);
+    }
+    log(`Nhập ${fmtInt(ROWS)} dòng:`);
+    log(table(['CSDL', 'tệp', 'dry run', 'dòng/s', 'commit', 'dòng/s', 'RSS đỉnh', 'mục tiêu', 'kết quả'], rows, [false, false, true, true, true, true, true, false, false]));
+    log('(RSS đỉnh: tiến trình Node đang nhập; với PGlite gồm cả bộ nhớ WASM của CSDL, với PostgreSQL không gồm máy chủ.)');
+    log();
+  }
+  if (reportRows.length) {
+    log('Báo cáo mạng lưới (ấm, sau ANALYZE; 5 khởi động + 30 lần đo):');
+    log(
+      table(
+        ['CSDL', 'đơn vị', 'p50', 'p95', 'chưa ANALYZE p50', 'mục tiêu', 'kết quả'],
+        reportRows.map((r) => [
+          r.engine,
+          r.what,
+          fmtMs(r.lat.p50),
+          fmtMs(r.lat.p95),
+          r.noStats ? fmtMs(r.noStats.p50) : '',
+          `≤ ${REPORT_TARGET_MS} ms`,
+          `p50 ${r.lat.p50 <= REPORT_TARGET_MS ? 'OK' : 'MISS'}, p95 ${r.lat.p95 <= REPORT_TARGET_MS ? 'OK' : 'MISS'}`,
+        ]),
+        [false, false, true, true, true, false, false],
+      ),
+    );
+    log();
+  }
+} finally {
+  await cleanup();
+  log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}; load average lúc kết thúc ${loadavg()}`);
+}
+
