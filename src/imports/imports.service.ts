@@ -16,7 +16,7 @@ import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
 import { FIELDS, findHeader, type Field } from './imports.columns.js';
 import { readSpreadsheet } from './imports.reader.js';
 import { importLog } from './imports.schema.js';
-import { type Problem, type RosterRow, validateRow } from './imports.validate.js';
+import { type Problem, RowParsers, type RosterRow, validateRow } from './imports.validate.js';
 
 /**
  * Roster import: read (imports.reader) → map columns (imports.columns) → validate rows
@@ -95,6 +95,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${file.name}" có ${totalRows.toLocaleString('vi-VN')} dòng, vượt giới hạn ${opts.maxRows.toLocaleString('vi-VN')} dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`);
   }
   const valid: RosterRow[] = [];
+  const parsers = new RowParsers();
   for (const name of read.hiddenSheets) {
     report.problems.push({ sheet: name, row: 0, column: '', severity: 'warning', message: `Trang tính "${name}" đang ẩn nên không được nhập`, suggestion: 'Nếu cần nhập, hãy bỏ ẩn trang tính (Unhide) rồi tải lên lại' });
   }
@@ -115,7 +116,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
       ignored: mapping.ignored,
     });
     for (let i = mapping.headerIndex + 1; i < sheet.rows.length; i++) {
-      const { row, problems } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: opts.commune });
+      const { row, problems } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: opts.commune }, parsers);
       report.problems.push(...problems);
       if (row) valid.push(row);
       else report.rows.push({ sheet: sheet.name, row: sheet.rowNumbers[i], outcome: 'invalid', fullName: cleanText(sheet.rows[i][mapping.columns.fullName!] ?? '') });

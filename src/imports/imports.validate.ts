@@ -1,4 +1,4 @@
-import { parseAffiliations, parseGender, parseRole, type Affiliation, type Gender, type Role } from '../registry/registry.vocabulary.js';
+import { parseAffiliations as parseAffiliationsText, parseGender as parseGenderText, parseRole as parseRoleText, type Affiliation, type Gender, type Role } from '../registry/registry.vocabulary.js';
 import { yearInVietnam } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
 import { cleanText, properName } from '../text/vietnamese.js';
@@ -63,6 +63,35 @@ export function parseBirthYear(text: string): number | null {
   return null;
 }
 
+/**
+ * Per-import memo of the free-text parsers: role, affiliation and gender cells repeat on most rows
+ * of a roster, so each distinct text is parsed once. Create one per file.
+ */
+export class RowParsers {
+  readonly maxBirthYear = yearInVietnam() - MIN_AGE;
+  private readonly roles = new Map<string, Role | null>();
+  private readonly affiliations = new Map<string, Affiliation[]>();
+  private readonly genders = new Map<string, Gender | null>();
+
+  role(text: string): Role | null {
+    let v = this.roles.get(text);
+    if (v === undefined && !this.roles.has(text)) this.roles.set(text, (v = parseRoleText(text)));
+    return v ?? null;
+  }
+
+  affiliation(text: string): Affiliation[] {
+    let v = this.affiliations.get(text);
+    if (!v) this.affiliations.set(text, (v = parseAffiliationsText(text)));
+    return v;
+  }
+
+  gender(text: string): Gender | null {
+    let v = this.genders.get(text);
+    if (v === undefined && !this.genders.has(text)) this.genders.set(text, (v = parseGenderText(text)));
+    return v ?? null;
+  }
+}
+
 /** Validates one data row. `defaults` fill the unit columns a file leaves out (e.g. one commune's file). */
 export function validateRow(
   sheet: Sheet,
@@ -70,7 +99,11 @@ export function validateRow(
   mapping: ColumnMapping,
   headers: string[],
   defaults: { province?: string | null; commune?: string | null; village?: string | null; team?: string | null },
+  parsers: RowParsers = new RowParsers(),
 ): { row: RosterRow | null; problems: Problem[] } {
+  const parseRole = (t: string) => parsers.role(t);
+  const parseGender = (t: string) => parsers.gender(t);
+  const parseAffiliations = (t: string) => parsers.affiliation(t);
   const cells = sheet.rows[index];
   const rowNo = sheet.rowNumbers[index];
   const problems: Problem[] = [];
@@ -97,7 +130,7 @@ export function validateRow(
   let birthYear: number | null = null;
   if (yearText) {
     const year = parseBirthYear(yearText);
-    const maxYear = yearInVietnam() - MIN_AGE;
+    const maxYear = parsers.maxBirthYear;
     if (year === null) problem('birthYear', 'error', `Năm sinh "${yearText}" không đọc được`, 'Ghi năm sinh 4 chữ số, ví dụ 1990, hoặc ngày sinh dd/mm/yyyy');
     else if (year < MIN_BIRTH_YEAR || year > maxYear) problem('birthYear', 'error', `Năm sinh ${year} không hợp lý (phải từ ${MIN_BIRTH_YEAR} đến ${maxYear})`, 'Kiểm tra lại năm sinh');
     else birthYear = year;
