@@ -271,10 +271,13 @@ try {
         const r = province.report;
         const ok = r.teams.total === ds.teams && r.members.total === ds.memberships && r.people === ds.members;
         log(
-          `    tỉnh (5 khởi động + 30 lần đo): p50 ${fmtMs(province.p50)}, p95 ${fmtMs(province.p95)} (min ${fmtMs(province.min)}, max ${fmtMs(province.max)})  mục tiêu ≤ ${REPORT_TARGET_MS} ms: p50 ${verdict(province.p50 <= REPORT_TARGET_MS)}, p95 ${verdict(province.p95 <= REPORT_TARGET_MS)}` +
+          `    tỉnh, tính lại sau mỗi thay đổi (5 khởi động + 30 lần đo): p50 ${fmtMs(province.p50)}, p95 ${fmtMs(province.p95)} (min ${fmtMs(province.min)}, max ${fmtMs(province.max)})  mục tiêu ≤ ${REPORT_TARGET_MS} ms: p50 ${verdict(province.p50 <= REPORT_TARGET_MS)}, p95 ${verdict(province.p95 <= REPORT_TARGET_MS)}` +
             `\n      kiểm tra: ${fmtInt(r.teams.total)} tổ, ${fmtInt(r.members.total)} tư cách thành viên, ${fmtInt(r.people)} người, ${r.children.length} xã/phường ${ok ? '✓' : '✗ KHÔNG KHỚP dữ liệu nạp'}`,
         );
-        reportRows.push({ engine: f.label, kind: f.kind, what: `tỉnh ${PROVINCE}`, lat: province, noStats });
+        reportRows.push({ engine: f.label, kind: f.kind, what: `tỉnh ${PROVINCE} (tính lại)`, lat: province, noStats });
+        const cachedProvince = await measureReport(d.db, PROVINCE, 1, 30, false);
+        log(`    tỉnh, ấm (không đổi dữ liệu giữa các lần: bộ nhớ đệm theo phiên bản sổ): p50 ${fmtMs(cachedProvince.p50)}, p95 ${fmtMs(cachedProvince.p95)}  mục tiêu ≤ ${REPORT_TARGET_MS} ms: p95 ${verdict(cachedProvince.p95 <= REPORT_TARGET_MS)}`);
+        reportRows.push({ engine: f.label, kind: f.kind, what: `tỉnh ${PROVINCE} (ấm)`, lat: cachedProvince });
         const commune = ds.communes[0];
         const cl = await measureReport(d.db, commune.code);
         log(

@@ -3,6 +3,7 @@ import { adminUnits, adminUnitSuccessors } from '../catalogue/catalogue.schema.j
 import { type Db, queryRows } from '../db/client.js';
 import { chunks } from '../db/batch.js';
 import { AppError } from '../http/errors.js';
+import { analyzeRegistry, bumpRevision } from '../registry/registry.repo.js';
 import { members, teamMembers, teams } from '../registry/registry.schema.js';
 import { villageKind, type Affiliation } from '../registry/registry.vocabulary.js';
 import { compareVietnamese, nameKey, searchKey } from '../text/vietnamese.js';
@@ -62,7 +63,7 @@ export async function generateDemo(db: Db): Promise<{ teams: number; members: nu
   for (const p of predecessors) oldOf.get(p.successorId)?.push(p.name);
   for (const list of oldOf.values()) list.sort(compareVietnamese);
 
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     // commune-level teams: one per former commune, at least one per current commune
     const weights = communes.map((c) => Math.max(1, oldOf.get(c.id)!.length));
     const communeTeamCounts = apportion(SON_LA.communeTeams, weights, 1);
@@ -140,6 +141,9 @@ export async function generateDemo(db: Db): Promise<{ teams: number; members: nu
     for (const chunk of chunks(links.map((l, i) => ({ teamId: l.team, memberId: memberIds[i], role: l.role, affiliations: l.affiliations })), 5000)) {
       await tx.insert(teamMembers).values(chunk);
     }
+    await bumpRevision(tx);
     return { teams: teamIds.length, members: memberIds.length, villages: villageIds.length };
   });
+  await analyzeRegistry(db);
+  return result;
 }

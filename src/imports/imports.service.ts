@@ -67,6 +67,9 @@ export interface FileReport {
   problems: Problem[];
 }
 
+/** Committed imports that add at least this many memberships refresh the planner statistics. */
+const ANALYZE_AFTER_ROWS = 1000;
+
 /** Rolled back on purpose to end a dry run. */
 class DryRunRollback extends Error {}
 
@@ -145,6 +148,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
         .returning({ id: importLog.id });
       report.importId = log.id;
       report.committed = true;
+      if (report.counts.new + report.counts.updated > 0) await registry.bumpRevision(tx);
       // one audit entry per commune touched: counts, and before → after of every updated member
       const byCommune = new Map<number, { provinceCode: string; rows: RowOutcome[] }>();
       for (const r of report.rows) {
@@ -169,6 +173,8 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   } catch (err) {
     if (!(err instanceof DryRunRollback)) throw err;
   }
+  // a large load changes the row counts the planner relies on; PGlite never re-analyses by itself
+  if (report.committed && report.counts.new >= ANALYZE_AFTER_ROWS) await registry.analyzeRegistry(db);
   report.rows = report.rows
     .sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row)
     .map(({ communeId: _c, provinceCode: _p, ...row }) => row);

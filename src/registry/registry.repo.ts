@@ -1,7 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Scope } from '../access/access.policy.js';
 import { type Db, queryRows } from '../db/client.js';
-import { members, teamMembers, teams } from './registry.schema.js';
+import { members, registryState, teamMembers, teams } from './registry.schema.js';
 
 /** All SQL of the registry module. */
 export type TeamRow = typeof teams.$inferSelect;
@@ -162,4 +162,20 @@ export async function upsertMembershipsBulk(db: Db, rows: (typeof teamMembers.$i
     select t, m, r, a::text[], p from unnest(${sql.param(rows.map((u) => u.teamId))}::int[], ${sql.param(rows.map((u) => u.memberId))}::int[], ${sql.param(rows.map((u) => u.role ?? 'member'))}::text[],
                                             ${sql.param(rows.map((u) => `{${(u.affiliations ?? []).join(',')}}`))}::text[], ${sql.param(rows.map((u) => u.position ?? null))}::text[]) as x(t, m, r, a, p)
     on conflict (team_id, member_id) do update set role = excluded.role, affiliations = excluded.affiliations, position = excluded.position`);
+}
+
+/** Bumps the registry revision inside the writing transaction (see registryState). */
+export async function bumpRevision(db: Db): Promise<void> {
+  await db.update(registryState).set({ revision: sql`${registryState.revision} + 1` }).where(eq(registryState.id, 1));
+}
+
+/** The registry revision as of now. */
+export async function currentRevision(db: Db): Promise<number> {
+  const [row] = await db.select({ revision: registryState.revision }).from(registryState).where(eq(registryState.id, 1));
+  return row?.revision ?? 0;
+}
+
+/** Refreshes the planner's statistics after a bulk load (PGlite has no autovacuum to do it). */
+export async function analyzeRegistry(db: Db): Promise<void> {
+  await db.execute(sql`analyze teams, members, team_members`);
 }

@@ -59,3 +59,12 @@ export const teamMembers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.teamId, t.memberId] }), index('team_members_member_idx').on(t.memberId)],
 );
+
+/**
+ * One row holding the registry's revision: every committed change to teams or memberships bumps
+ * it in the same transaction, so cached reports (reports/network.service.ts) know when they are stale.
+ */
+export const registryState = pgTable('registry_state', {
+  id: smallint('id').primaryKey().default(1),
+  revision: integer('revision').notNull().default(0),
+});

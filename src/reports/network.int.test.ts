@@ -97,6 +97,18 @@ describe('network report', () => {
   });
 });
 
+describe('report cache', () => {
+  it('serves the same report until the registry changes, then the new one', async () => {
+    const before = await networkReport(database.db, '04105', ALL);
+    expect(before.members.total).toBe(1);
+    const again = await networkReport(database.db, '04105', ALL);
+    expect(again).toEqual(before);
+    const r = await importRoster(database.db, { name: 'them.csv', data: csv([HEADER, ['Sơn La', 'Mai Sơn', '', '', 'Lò Văn Thêm', 'Nam', 1990, '0912345699', '', '']]) }, { commit: true, maxBytes: 1e7 });
+    expect(r.counts.new).toBe(1);
+    expect((await networkReport(database.db, '04105', ALL)).members.total).toBe(2);
+  });
+});
+
 describe('the Sơn La demo', () => {
   it('reproduces the article’s figures, and every total is the sum of its children', async () => {
     const db = await testDatabase();

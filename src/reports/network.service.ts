@@ -6,6 +6,8 @@ import { AFFILIATION_CODES } from '../registry/registry.vocabulary.js';
 import { yearInVietnam } from '../text/dates.js';
 import { compareVietnamese } from '../text/vietnamese.js';
 import { networkAggregates } from './network.repo.js';
+import { LRUCache } from 'lru-cache';
+import { currentRevision } from '../registry/registry.repo.js';
 
 /**
  * The network report (teams and members of a unit), as served by GET /api/reports/network
@@ -62,6 +64,25 @@ export async function networkReport(db: Db, code: string, scope: Scope): Promise
     throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hành chính mã "${code}".`);
   }
   requireScope(unitInScope(scope, unit), `báo cáo của "${unit.name}"`);
+  // the report only changes when the registry does: reuse it until the revision moves
+  const revision = await currentRevision(db);
+  const key = `${unit.id}|${revision}|${yearInVietnam()}`;
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new LRUCache<string, NetworkReport>({ max: 2000 })));
+  const cached = cache.get(key);
+  if (cached) return structuredClone(cached);
+  const report = await computeReport(db, unit);
+  cache.set(key, report);
+  return structuredClone(report);
+}
+
+/**
+ * Reports computed at a registry revision, per database and unit. In-process and bounded; a change
+ * committed by any process bumps the revision in the database, so no server serves a stale report.
+ */
+const caches = new WeakMap<Db, LRUCache<string, NetworkReport>>();
+
+async function computeReport(db: Db, unit: UnitRow): Promise<NetworkReport> {
   const childUnits = unit.level === 'village' ? [] : await currentChildren(db, unit.id);
   childUnits.sort((a, b) => compareVietnamese(a.name, b.name));
   const ordered = unit.level === 'commune' ? [unit, ...childUnits] : childUnits;
