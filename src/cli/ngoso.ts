@@ -128,7 +128,8 @@ program
       const started = Date.now();
       const r = await generateDemo(db);
       console.log(`Đã tạo dữ liệu mẫu Sơn La: ${r.teams} tổ, ${r.members} thành viên, ${r.villages} thôn/bản (${Date.now() - started} ms).`);
-      console.log('Chạy "npm start" rồi mở http://localhost:3000/#/bao-cao/14');
+      const { port } = loadConfig();
+      console.log(`Chạy "npm start" (cùng NGOSO_DATA_DIR), tạo tài khoản quản trị ở lần mở đầu, rồi mở http://localhost:${port}/#/bao-cao/14`);
     }),
   );
 
