@@ -167,6 +167,16 @@ describe('authorization matrix', () => {
     expect(leader.teams.map((t: { id: number }) => t.id)).toEqual([teams.home]);
   });
 
+  it('the import log shows each officer only imports into their units', async () => {
+    const commit = (name: string, row: (string | number)[]) => importRoster(database.db, { name, data: csv([HEADER, row]) }, { commit: true, maxBytes: 1e7 });
+    await commit('mai-son.csv', ['Sơn La', 'Mai Sơn', '', '', 'Lò Văn Nhật', 'Nam', 1990, '', '', '']);
+    await commit('ba-dinh.csv', ['Hà Nội', 'Ba Đình', '', '', 'Trần Văn Ký', 'Nam', 1990, '', '', '']);
+    const names = async (role: Role) => (await clients.get(role)!.get('/api/imports')).json().imports.map((l: { fileName: string }) => l.fileName);
+    expect(await names('admin')).toEqual(['ba-dinh.csv', 'mai-son.csv', 'r.csv']);
+    expect(await names('province_officer')).toEqual(['mai-son.csv', 'r.csv']);
+    expect(await names('commune_officer')).toEqual(['r.csv']);
+  });
+
   it('read-only inspectors see members’ phones masked', async () => {
     const viewer = (await clients.get('viewer')!.get(`/api/teams/${teams.home}`)).json();
     const officer = (await clients.get('commune_officer')!.get(`/api/teams/${teams.home}`)).json();

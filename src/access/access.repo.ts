@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 import { oneTimeCodes, sessions, users } from './access.schema.js';
 
@@ -84,8 +84,23 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
-export async function deleteSessionsOf(db: Db, userId: number): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.userId, userId));
+/** Ends a user's sessions, except the one whose hash is `keepTokenHash`. */
+export async function deleteSessionsOf(db: Db, userId: number, keepTokenHash?: string): Promise<void> {
+  await db.delete(sessions).where(keepTokenHash ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, keepTokenHash)) : eq(sessions.userId, userId));
+}
+
+/**
+ * Counts one failed sign-in atomically; at `max` failures the account is locked until `lockUntil`
+ * and the count restarts. Returns whether this failure locked it.
+ */
+export async function recordFailedLogin(db: Db, userId: number, max: number, lockUntil: Date): Promise<boolean> {
+  const [row] = await queryRows<{ locked: boolean }>(
+    db,
+    sql`update users set failed_logins = case when failed_logins + 1 >= ${max} then 0 else failed_logins + 1 end,
+                         locked_until = case when failed_logins + 1 >= ${max} then ${lockUntil.toISOString()}::timestamptz else locked_until end
+         where id = ${userId} returning (failed_logins = 0) as locked`,
+  );
+  return row?.locked ?? false;
 }
 
 export async function insertCode(db: Db, row: typeof oneTimeCodes.$inferInsert): Promise<void> {

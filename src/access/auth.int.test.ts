@@ -68,6 +68,13 @@ describe('sign-in', () => {
     expect(right.json().error.message).toMatch(/tạm khoá do nhập sai mật khẩu nhiều lần; thử lại sau 15 phút/);
   });
 
+  it('locks after five failures even when the guesses arrive in parallel', async () => {
+    await createUser(database.db, { fullName: 'Song Song', username: 'songsong', password: TEST_PASSWORD, role: 'viewer', unit: '14', mustChangePassword: false }, null);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => new TestClient(app).signIn('songsong', `sai-song-song-${i}`)));
+    expect(results.map((r) => r.json().error.code).filter((c) => c === 'AUTH_LOCKED').length).toBeGreaterThanOrEqual(1);
+    expect((await new TestClient(app).signIn('songsong', TEST_PASSWORD)).statusCode).toBe(423);
+  });
+
   it('an officer’s one-time code resets the password, unlocks the account and is single-use', async () => {
     const [{ id }] = await queryRows<{ id: number }>(database.db, sql`select id from users where username = 'lvbinh'`);
     const issued = await admin.post(`/api/users/${id}/reset`);
@@ -89,8 +96,12 @@ describe('sign-in', () => {
     await user.signIn('qthoa', 'mat-khau-tam-thoi');
     expect((await user.get('/api/reports/network?unit=14')).json().error.code).toBe('PASSWORD_CHANGE_REQUIRED');
     expect((await user.post('/api/auth/password', { currentPassword: 'mat-khau-tam-thoi', newPassword: 'qthoa-123456' })).json().error.code).toBe('PASSWORD_WEAK');
+    expect((await user.post('/api/auth/password', { currentPassword: 'mat-khau-tam-thoi', newPassword: 'mat-khau-tam-thoi' })).json().error.message).toBe('Mật khẩu mới phải khác mật khẩu hiện tại.');
+    const otherDevice = new TestClient(app);
+    await otherDevice.signIn('qthoa', 'mat-khau-tam-thoi');
     expect((await user.post('/api/auth/password', { currentPassword: 'mat-khau-tam-thoi', newPassword: 'mat-khau-rieng-cua-toi' })).statusCode).toBe(200);
     expect((await user.get('/api/reports/network?unit=14')).statusCode).toBe(200);
+    expect((await otherDevice.get('/api/auth/me')).json().user).toBeNull();
   });
 });
 
@@ -138,6 +149,8 @@ describe('hostile input', () => {
     expect(malformed.statusCode).toBe(400);
     const wrongType = await admin.post('/api/users', { fullName: 42, password: [] });
     expect([wrongType.statusCode, wrongType.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const hugeId = await admin.post('/api/users', { fullName: 'Số Lớn', username: 'solon', password: 'mot-mat-khau-dai', role: 'member', teamId: 99999999999 });
+    expect([hugeId.statusCode, hugeId.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
     const otherUnit = await admin.get('/api/teams/..%2F..%2Fetc');
     expect(otherUnit.statusCode).toBe(400);
   });

@@ -8,7 +8,13 @@ import { createUser, listUsers, needsSetup, resetUserPassword, setupFirstAdmin, 
 import { maskPhone } from '../privacy/protector.js';
 
 const PUBLIC = { access: { public: true } } as const;
-const SIGN_IN_LIMIT = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+/**
+ * Sign-in attempts per minute, counted per address and login together: an office behind one
+ * shared address is not blocked by one user's mistakes. (Per-account lockout is in auth.service.)
+ */
+const SIGN_IN_LIMIT = {
+  rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler' as const, keyGenerator: (req: { ip: string; body?: unknown }) => `${req.ip}|${String((req.body as { login?: unknown } | undefined)?.login ?? '').toLowerCase()}` },
+};
 const password = z.string().min(1).max(128);
 
 /** Routes of sign-in, first-run setup and account management. */
@@ -51,7 +57,9 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
     '/api/auth/password',
     { config: { access: { roles: EVERYONE } }, schema: { summary: 'Change own password', body: z.object({ currentPassword: password, newPassword: password }) } },
     async (req) => {
-      await changePassword(db, req.actor!.user, req.body, req.actor!);
+      const raw = req.cookies[SESSION_COOKIE];
+      const unsigned = raw ? req.unsignCookie(raw) : null;
+      await changePassword(db, req.actor!.user, { ...req.body, keepSessionToken: unsigned?.valid ? unsigned.value ?? undefined : undefined }, req.actor!);
       return { ok: true };
     },
   );
@@ -101,7 +109,7 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
           password,
           role: z.enum(ROLES),
           unit: z.string().max(20).optional(),
-          teamId: z.number().int().positive().optional(),
+          teamId: z.number().int().positive().max(2147483647).optional(),
         }),
       },
     },

@@ -65,9 +65,8 @@ export async function signIn(db: Db, input: { login: string; password: string },
     throw new AppError('AUTH_LOCKED', `Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần; thử lại sau ${minutes} phút hoặc nhờ cán bộ cấp mã đặt lại mật khẩu.`);
   }
   if (!(await argon2.verify(user.passwordHash, input.password))) {
-    const failed = user.failedLogins + 1;
-    const lock = failed >= MAX_FAILED_LOGINS;
-    await repo.updateUser(db, user.id, { failedLogins: lock ? 0 : failed, lockedUntil: lock ? new Date(Date.now() + LOCK_MINUTES * 60000) : user.lockedUntil });
+    // counted atomically in the database: parallel guesses cannot overwrite each other's count
+    const lock = await repo.recordFailedLogin(db, user.id, MAX_FAILED_LOGINS, new Date(Date.now() + LOCK_MINUTES * 60000));
     const place = await userPlace(db, user);
     await recordAudit(db, { ...actor, userId: user.id, action: lock ? 'auth.locked' : 'auth.failed', entity: 'user', entityId: user.id, provinceCode: place.provinceCode, communeId: place.communeId });
     if (lock) throw new AppError('AUTH_LOCKED', `Nhập sai mật khẩu ${MAX_FAILED_LOGINS} lần: tài khoản tạm khoá ${LOCK_MINUTES} phút.`);
@@ -127,11 +126,15 @@ export async function resetWithCode(db: Db, input: { login: string; code: string
 }
 
 /** Changes the signed-in user's own password. Errors: AUTH_FAILED (wrong current password), PASSWORD_WEAK. */
-export async function changePassword(db: Db, user: UserRow, input: { currentPassword: string; newPassword: string }, actor: AuditActor): Promise<void> {
+export async function changePassword(db: Db, user: UserRow, input: { currentPassword: string; newPassword: string; keepSessionToken?: string }, actor: AuditActor): Promise<void> {
   if (!(await argon2.verify(user.passwordHash, input.currentPassword))) throw new AppError('AUTH_FAILED', 'Mật khẩu hiện tại không đúng.');
   checkPassword(input.newPassword, [user.username ?? '', user.phone ?? '']);
+  // a password handed over by an officer must really be replaced
+  if (input.newPassword === input.currentPassword) throw new AppError('PASSWORD_WEAK', 'Mật khẩu mới phải khác mật khẩu hiện tại.');
   await db.transaction(async (tx) => {
     await repo.updateUser(tx, user.id, { passwordHash: await hashPassword(input.newPassword), mustChangePassword: false });
+    // other sessions (a stolen cookie, a shared phone) end with the old password
+    await repo.deleteSessionsOf(tx, user.id, input.keepSessionToken ? sha256(input.keepSessionToken) : undefined);
     const place = await userPlace(tx, user);
     await recordAudit(tx, { ...actor, userId: user.id, action: 'auth.password_changed', entity: 'user', entityId: user.id, provinceCode: place.provinceCode, communeId: place.communeId });
   });

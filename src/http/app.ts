@@ -34,7 +34,9 @@ const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../we
  * → 4xx; anything else → logged, generic 500.
  */
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeRules?: RouteRule[] } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: ctx.config.trustProxy as boolean /* Fastify accepts true, a hop count or addresses */ });
+  // request logs carry the path only: query strings may hold names searched for or a stated purpose
+  const logger = opts.logger ? { serializers: { req: (req: { method: string; url: string; ip: string }) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip }) } } : false;
+  const app = Fastify({ logger, bodyLimit: 1024 * 1024, trustProxy: ctx.config.trustProxy as boolean /* Fastify accepts true, a hop count or addresses */ });
   const secrets = loadSecrets(ctx.config.secretsFile);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

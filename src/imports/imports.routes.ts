@@ -74,8 +74,8 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
   /** GET /api/imports/limits → {maxUploadBytes, maxRows, maxFiles}: the largest file accepted, so a client can refuse a file before uploading it. */
   api.get('/api/imports/limits', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Upload limits of the roster import' } }, async () => ({ maxUploadBytes: config.maxUploadBytes, maxRows: config.maxImportRows, maxFiles: MAX_FILES }));
 
-  /** GET /api/imports → the committed imports, newest first: file name, sha-256, format, rows, counts, time (ISO, UTC). */
+  /** GET /api/imports → the committed imports that touched the caller's scope, newest first: file name, sha-256, format, rows, counts, time (ISO, UTC). */
   api.get('/api/imports', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Log of committed roster imports', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } }, async (req) => ({
-    imports: await importLogEntries(database.db, req.query.limit),
+    imports: await importLogEntries(database.db, req.actor!.scope, req.query.limit),
   }));
 };

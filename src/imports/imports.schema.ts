@@ -9,4 +9,8 @@ export const importLog = pgTable('import_log', {
   rows: integer('rows').notNull(),
   counts: jsonb('counts').notNull(),
   importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+  /** who imported (null = the CLI) and where the rows landed, so each officer sees their units' imports */
+  userId: integer('user_id'),
+  provinceCodes: text('province_codes').array().notNull().default([]),
+  communeIds: integer('commune_ids').array().notNull().default([]),
 });

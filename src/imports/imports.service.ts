@@ -142,9 +142,19 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
       const writable = report.counts.new + report.counts.updated + report.counts.unchanged;
       if (!opts.commit) throw new DryRunRollback();
       if (writable === 0) throw new AppError('IMPORT_NO_VALID_ROWS', `Tệp "${file.name}" không có dòng hợp lệ nào; không ghi gì. Sửa các lỗi được liệt kê rồi nhập lại.`, report);
+      const landed = report.rows.filter((r) => r.communeId !== undefined);
       const [log] = await tx
         .insert(importLog)
-        .values({ fileName: file.name, fileHash: report.fileHash, format: report.format, rows: report.rows.length, counts: report.counts })
+        .values({
+          fileName: file.name,
+          fileHash: report.fileHash,
+          format: report.format,
+          rows: report.rows.length,
+          counts: report.counts,
+          userId: opts.actor?.userId ?? null,
+          provinceCodes: [...new Set(landed.map((r) => r.provinceCode!))],
+          communeIds: [...new Set(landed.map((r) => r.communeId!))],
+        })
         .returning({ id: importLog.id });
       report.importId = log.id;
       report.committed = true;

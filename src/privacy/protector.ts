@@ -39,12 +39,13 @@ export class DataProtector {
   }
 }
 
-/** "+84912345678" → "09•••••678"; ID "001203004567" → "0012••••4567". For lists and exports without the right to see. */
+/** "+84912345678" → "09•••••678"; ID "001203004567" → "•••••••••567". For lists and exports without the right to see. */
 export function maskPhone(e164: string): string {
   const national = '0' + e164.replace(/^\+84/, '');
   return national.slice(0, 2) + '•'.repeat(Math.max(0, national.length - 5)) + national.slice(-3);
 }
 
 export function maskNationalId(id: string): string {
-  return id.slice(0, 4) + '•'.repeat(Math.max(0, id.length - 8)) + id.slice(-4);
+  // only the last 3 digits: the first 6 encode birth province, sex, century and year
+  return '•'.repeat(Math.max(0, id.length - 3)) + id.slice(-3);
 }

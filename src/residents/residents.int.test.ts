@@ -44,7 +44,7 @@ describe('residents’ personal data', () => {
 
   it('shows numbers masked, and in full only with a purpose that is logged', async () => {
     const masked = (await officer.get('/api/residents?commune=03664')).json().residents;
-    expect(masked).toEqual([{ id: 1, fullName: 'Nguyễn Thị Hà', gender: 'female', birthYear: 1958, phone: '09•••••678', nationalId: '0141••••1234', consent: { purpose: 'Hỗ trợ kích hoạt VNeID mức 2', at: expect.any(String) }, erased: false }]);
+    expect(masked).toEqual([{ id: 1, fullName: 'Nguyễn Thị Hà', gender: 'female', birthYear: 1958, phone: '09•••••678', nationalId: '•••••••••234', consent: { purpose: 'Hỗ trợ kích hoạt VNeID mức 2', at: expect.any(String) }, erased: false }]);
     expect((await officer.get('/api/residents?commune=03664&purpose=ng%E1%BA%AFn')).json().error.code).toBe('PURPOSE_REQUIRED');
     const purpose = 'Gọi lại để hẹn hướng dẫn VNeID';
     const full = (await officer.get(`/api/residents?commune=03664&purpose=${encodeURIComponent(purpose)}`)).json().residents;

@@ -1,4 +1,4 @@
-import { and, eq, isNull, or } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import { unitById } from '../catalogue/catalogue.repo.js';
@@ -148,6 +148,8 @@ export async function eraseResidents(db: Db, protector: DataProtector, key: { id
       await recordAudit(tx, { ...actor, action: 'resident.erased', entity: 'resident', entityId: r.id, communeId: r.communeId });
     }
   });
+  // erased values must not linger in old row versions on disk
+  await db.execute(sql`vacuum residents`);
   return rows.map((r) => r.id);
 }
 
