@@ -52,6 +52,7 @@ describe('residents’ personal data', () => {
     const log = (await officer.get('/api/audit?unit=03664')).json().entries;
     expect(log.find((e: { action: string }) => e.action === 'resident.revealed')).toMatchObject({ after: { purpose, count: 1 } });
     expect((await officer.get('/api/residents?commune=04105')).json().error.code).toBe('OUT_OF_SCOPE');
+    expect((await officer.get('/api/residents?commune=14')).json().error.code).toBe('VALIDATION_FAILED');
   });
 
   it('rotates the data key: values are re-encrypted and still readable', async () => {

@@ -107,7 +107,9 @@ function present(r: ResidentRow, protector: DataProtector, reveal: boolean) {
  * shown in full and the purpose is written to the audit log with who and when.
  */
 export async function listResidents(db: Db, protector: DataProtector, communeCode: string, actor: AuditActor & { scope: Scope }, purpose?: string) {
-  const commune = await currentUnit(db, communeCode);
+  const unit = await currentUnit(db, communeCode);
+  if (unit.level !== 'commune') throw new AppError('VALIDATION_FAILED', `Danh sách cư dân theo xã/phường: "${unit.name}" là ${unit.level === 'village' ? 'thôn/bản; hãy chọn xã của thôn' : 'tỉnh; hãy chọn một xã'}.`);
+  const commune = unit;
   requireScope(unitInScope(actor.scope, commune), `đơn vị "${commune.name}"`);
   const reveal = !!purpose;
   if (purpose !== undefined && cleanText(purpose).length < 10) throw new AppError('PURPOSE_REQUIRED', 'Hãy ghi rõ mục đích xem số điện thoại/căn cước (ít nhất 10 ký tự).');

@@ -25,8 +25,12 @@ export const MANAGEABLE = {
   viewer: [],
 };
 
-/** {user, scope} of the signed-in user, or null; `setupNeeded` while no admin exists. */
-export const session = { user: null, scope: null, setupNeeded: false, probed: false };
+/**
+ * {user, scope, unit, team} of the signed-in user (all null when signed out); `unit` is
+ * {code, name, level} of the unit the user works in (null for an admin), `team` {id, name} for
+ * team roles; `setupNeeded` while no admin exists.
+ */
+export const session = { user: null, scope: null, unit: null, team: null, setupNeeded: false, probed: false };
 let unitPromise;
 
 // The session cookie is HttpOnly, so the page cannot see it. A flag in localStorage remembers that
@@ -46,12 +50,12 @@ export async function loadSession(probe = false) {
   if (probe || hint()) await probeSession();
 }
 
-/** GET /api/auth/me: the signed-in user, or nobody (401). */
+/** GET /api/auth/me: the signed-in user, or nobody (all null; older servers answered 401). */
 export async function probeSession() {
   session.probed = true;
   try {
     const me = await api('/api/auth/me');
-    set(me.user, me.scope);
+    set(me.user, me.scope, me);
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 401) throw err;
     clear();
@@ -63,7 +67,7 @@ export async function signedIn(user) {
   session.setupNeeded = false;
   set(user, null);
   const me = await api('/api/auth/me').catch(() => null);
-  if (me) set(me.user, me.scope);
+  if (me?.user) set(me.user, me.scope, me);
 }
 
 export async function signOut() {
@@ -78,10 +82,12 @@ export function clear() {
   set(null, null);
 }
 
-function set(user, scope) {
+function set(user, scope, place = {}) {
   setHint(!!user);
-  session.user = user;
-  session.scope = scope;
+  session.user = user ?? null;
+  session.scope = user ? scope : null;
+  session.unit = user ? place.unit ?? null : null;
+  session.team = user ? place.team ?? null : null;
   unitPromise = undefined;
   window.dispatchEvent(new CustomEvent('ngoso:session'));
 }
@@ -89,10 +95,7 @@ function set(user, scope) {
 /** Whether the signed-in user has one of `roles`. */
 export const can = (roles) => !!session.user && roles.includes(session.user.role);
 
-/**
- * The unit the user works in, {code, name, level}, or null for an admin (everything) or when it
- * cannot be told (a viewer of a commune: /api/auth/me gives the commune's id, not its code).
- */
+/** The unit the user works in, {code, name, level} (a team's: its commune), or null for an admin (everything). */
 export function myUnit() {
   unitPromise ??= findMyUnit().catch(() => null);
   return unitPromise;
@@ -101,6 +104,8 @@ export function myUnit() {
 async function findMyUnit() {
   const s = session.scope;
   if (!s || s.kind === 'all') return null;
+  // GET /api/auth/me names the unit (a team member's unit is the team's village or commune)
+  if (session.unit?.code && s.kind !== 'team') return session.unit;
   if (s.kind === 'province') {
     const p = (await provinces()).find((x) => x.code === s.provinceCode);
     return p ? { code: p.code, name: p.name, level: 'province' } : null;
