@@ -14,6 +14,8 @@ export const FIELDS = {
   fullName: 'Họ và tên',
   gender: 'Giới tính',
   birthYear: 'Năm sinh',
+  birthYearMale: 'Năm sinh (Nam)',
+  birthYearFemale: 'Năm sinh (Nữ)',
   phone: 'Số điện thoại',
   role: 'Vai trò',
   affiliation: 'Đoàn thể',
@@ -30,9 +32,12 @@ const SYNONYMS: Record<Field, string[]> = {
   fullName: ['ho va ten', 'ho ten', 'ten', 'full name', 'name', 'ho va ten thanh vien'],
   gender: ['gioi tinh', 'gioi', 'gender', 'sex'],
   birthYear: ['nam sinh', 'ngay sinh', 'ngay thang nam sinh', 'birth year', 'year of birth', 'dob'],
+  // official forms put the birth year under a "Nam" or a "Nữ" column (second header row); see findHeader
+  birthYearMale: ['nam sinh nam'],
+  birthYearFemale: ['nam sinh nu'],
   phone: ['so dien thoai', 'dien thoai', 'sdt', 'so dt', 'dt', 'dt lien he', 'phone', 'mobile'],
   role: ['vai tro', 'vai tro trong to', 'chuc vu trong to', 'role'],
-  affiliation: ['doan the', 'to chuc', 'doan the to chuc', 'thanh phan', 'luc luong', 'affiliation', 'chuc vu', 'chuc danh', 'chuc vu chuc danh'],
+  affiliation: ['doan the', 'to chuc', 'doan the to chuc', 'thanh phan', 'luc luong', 'affiliation', 'chuc vu', 'chuc danh', 'chuc vu chuc danh', 'don vi cong tac', 'noi cong tac', 'co quan cong tac'],
 };
 
 const LOOKUP = new Map<string, Field>();
@@ -45,8 +50,10 @@ export function fieldOfHeader(cell: string): Field | null {
 }
 
 export interface ColumnMapping {
-  /** index (0-based) of the header row in `sheet.rows` */
+  /** index (0-based) of the (first) header row in `sheet.rows` */
   headerIndex: number;
+  /** 1, or 2 when a second header row splits a column (the official form's Nam/Nữ birth-year columns) */
+  headerRows: number;
   /** field → column index (0-based) */
   columns: Partial<Record<Field, number>>;
   /** header cells that mapped to nothing (shown so the user sees what was ignored) */
@@ -68,7 +75,20 @@ export function findHeader(sheet: Sheet): ColumnMapping | null {
       if (field && columns[field] === undefined) columns[field] = col;
       else ignored.push(cell.trim());
     });
-    if (columns.fullName !== undefined && Object.keys(columns).length >= 2) return { headerIndex: i, columns, ignored };
+    if (columns.fullName !== undefined && Object.keys(columns).length >= 2) {
+      // a second header row of "Nam" / "Nữ" cells (under a merged "Năm sinh") gives the gender by column
+      const next = sheet.rows[i + 1] ?? [];
+      const male = next.findIndex((c) => searchKey(c) === 'nam');
+      const female = next.findIndex((c) => searchKey(c) === 'nu');
+      if (male >= 0 && female >= 0) {
+        delete columns.birthYear;
+        delete columns.gender;
+        columns.birthYearMale = male;
+        columns.birthYearFemale = female;
+        return { headerIndex: i, headerRows: 2, columns, ignored };
+      }
+      return { headerIndex: i, headerRows: 1, columns, ignored };
+    }
   }
   return null;
 }

@@ -172,6 +172,34 @@ describe('xlsx', () => {
   });
 });
 
+describe('the official form', () => {
+  it('reads the motto block, the title, a two-row header with Nam/Nữ birth-year columns and the signature block', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Tổ CNSCĐ');
+    ws.addRow(['UBND XÃ TÀ XÙA', '', '', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM']);
+    ws.addRow(['', '', '', 'Độc lập - Tự do - Hạnh phúc']);
+    ws.addRow(['DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG XÃ TÀ XÙA']);
+    ws.addRow(['STT', 'Họ và tên', 'Năm sinh', '', 'Đơn vị công tác', 'Chức vụ trong tổ', 'Số điện thoại', 'Tỉnh', 'Xã/phường']);
+    ws.addRow(['', '', 'Nam', 'Nữ', '', '', '', '', '']);
+    ws.mergeCells('C4:D4');
+    ws.addRow([1, 'Mùa A Dính', 1988, '', 'Công an xã', 'Tổ trưởng', '0388 222 333', 'Sơn La', 'Tà Xùa']);
+    ws.addRow([2, 'Cầm Thị Phó', '', 1996, 'Đoàn Thanh niên', 'Thành viên', '0388 222 444', 'Sơn La', 'Tà Xùa']);
+    ws.addRow([]);
+    ws.addRow(['', '', '', '', '', 'TM. UBND XÃ', '', '', '']);
+    ws.addRow(['', '', '', '', '', 'CHỦ TỊCH', '', '', '']);
+    const report = await run('mau-chinh-thuc.xlsx', Buffer.from(await wb.xlsx.writeBuffer()), true);
+    expect(report.sheets[0]).toMatchObject({ headerRow: 4, mapping: { fullName: 'Họ và tên', birthYearMale: 'Năm sinh (Nam)', birthYearFemale: 'Năm sinh (Nữ)', affiliation: 'Đơn vị công tác', phone: 'Số điện thoại' } });
+    expect(report.problems).toEqual([]);
+    expect(report.counts).toEqual({ new: 2, updated: 0, unchanged: 0, invalid: 0 });
+    const snapshot = await registrySnapshot(database.db);
+    expect(snapshot.filter((r) => ['Mùa A Dính', 'Cầm Thị Phó'].includes(r.fullName)).map((r) => [r.fullName, r.gender, r.birthYear, r.role, r.affiliations])).toEqual([
+      ['Cầm Thị Phó', 'female', 1996, 'member', ['youth_union']],
+      ['Mùa A Dính', 'male', 1988, 'leader', ['police']],
+    ]);
+  });
+});
+
 describe('bad files write nothing and say what to do', () => {
   const expectRefused = async (name: string, data: Buffer, code: string, message: RegExp, maxBytes = 20 * MB) => {
     const before = await countRows(database.db, 'members');
@@ -237,6 +265,7 @@ describe('POST /api/imports', () => {
 
     const log = (await officer.get('/api/imports')).json().imports;
     expect(log.map((l: { fileName: string; counts: unknown; fileHash: string }) => [l.fileName, l.counts, l.fileHash.length])).toEqual([
+      ['mau-chinh-thuc.xlsx', { new: 2, updated: 0, unchanged: 0, invalid: 0 }, 64],
       ['ta-xua.xlsx', { new: 1, updated: 0, unchanged: 0, invalid: 0 }, 64],
       ['trung-so.csv', { new: 1, updated: 0, unchanged: 0, invalid: 2 }, 64],
       ['kiem-nhiem.csv', { new: 1, updated: 0, unchanged: 0, invalid: 0 }, 64],

@@ -106,20 +106,24 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     const mapping = findHeader(sheet);
     if (!mapping) {
       if (sheet.rows.length > 0) {
-        report.problems.push({ sheet: sheet.name, row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: `Thêm hàng tiêu đề với các cột: ${Object.values(FIELDS).join(', ')}` });
+        report.problems.push({ sheet: sheet.name, row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: `Thêm hàng tiêu đề với các cột: ${Object.entries(FIELDS).filter(([f]) => !f.startsWith('birthYear') || f === 'birthYear').map(([, label]) => label).join(', ')}` });
       }
       report.sheets.push({ name: sheet.name, headerRow: null, mapping: {}, ignored: [] });
       continue;
     }
-    const headers = sheet.rows[mapping.headerIndex].map((h) => cleanText(h));
+    const headers = sheet.rows[mapping.headerIndex].map((h, c) => {
+      const sub = mapping.headerRows === 2 ? cleanText(sheet.rows[mapping.headerIndex + 1][c] ?? '') : '';
+      return cleanText(h) + (sub && sub !== cleanText(h) ? ` (${sub})` : '');
+    });
     report.sheets.push({
       name: sheet.name,
       headerRow: sheet.rowNumbers[mapping.headerIndex],
       mapping: Object.fromEntries(Object.entries(mapping.columns).map(([f, c]) => [f, headers[c!]])),
       ignored: mapping.ignored,
     });
-    for (let i = mapping.headerIndex + 1; i < sheet.rows.length; i++) {
-      const { row, problems } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: opts.commune }, parsers);
+    for (let i = mapping.headerIndex + mapping.headerRows; i < sheet.rows.length; i++) {
+      const { row, problems, skipped } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: opts.commune }, parsers);
+      if (skipped) continue;
       report.problems.push(...problems);
       if (row) valid.push(row);
       else report.rows.push({ sheet: sheet.name, row: sheet.rowNumbers[i], outcome: 'invalid', fullName: cleanText(sheet.rows[i][mapping.columns.fullName!] ?? '') });

@@ -100,7 +100,7 @@ export function validateRow(
   headers: string[],
   defaults: { province?: string | null; commune?: string | null; village?: string | null; team?: string | null },
   parsers: RowParsers = new RowParsers(),
-): { row: RosterRow | null; problems: Problem[] } {
+): { row: RosterRow | null; problems: Problem[]; skipped?: boolean } {
   const parseRole = (t: string) => parsers.role(t);
   const parseGender = (t: string) => parsers.gender(t);
   const parseAffiliations = (t: string) => parsers.affiliation(t);
@@ -116,6 +116,8 @@ export function validateRow(
     problems.push({ sheet: sheet.name, row: rowNo, column: column(f), severity, message, ...(suggestion ? { suggestion } : {}) });
 
   const rawName = get('fullName');
+  // notes, totals and the signature block below a table carry no name, year or phone: not a member row
+  if (!rawName && !get('phone') && !get('birthYear') && !get('birthYearMale') && !get('birthYearFemale')) return { row: null, problems: [], skipped: true };
   const fullName = properName(rawName);
   if (!fullName) problem('fullName', 'error', 'Thiếu họ và tên', 'Ghi đầy đủ họ và tên thành viên, hoặc xoá dòng này');
   else if (fullName.length > MAX_NAME) problem('fullName', 'error', `Họ tên dài ${fullName.length} ký tự (tối đa ${MAX_NAME})`, 'Kiểm tra lại: có thể nhiều ô bị dồn vào một');
@@ -123,16 +125,27 @@ export function validateRow(
   else if (!NAME_PATTERN.test(fullName)) problem('fullName', 'error', `Họ tên "${fullName}" có ký tự không dùng trong tên người`, 'Chỉ ghi chữ cái, dấu cách, dấu gạch nối hoặc dấu nháy (ví dụ: Lò Văn Bình, H\'Hen Niê)');
 
   const genderText = get('gender');
-  const gender = genderText ? parseGender(genderText) : null;
+  let gender = genderText ? parseGender(genderText) : null;
   if (genderText && !gender) problem('gender', 'warning', `Giới tính "${genderText}" không rõ, để trống`, 'Ghi "Nam" hoặc "Nữ"');
 
-  const yearText = get('birthYear');
+  // official form: the year sits under "Nam" or under "Nữ", and the column is the gender
+  let yearField: Field = 'birthYear';
+  let yearText = get('birthYear');
+  const maleYear = get('birthYearMale');
+  const femaleYear = get('birthYearFemale');
+  if (maleYear && femaleYear) problem('birthYearFemale', 'error', 'Năm sinh ghi ở cả cột Nam và cột Nữ', 'Chỉ ghi năm sinh vào một cột, đúng giới tính');
+  else if (maleYear || femaleYear) {
+    yearField = maleYear ? 'birthYearMale' : 'birthYearFemale';
+    yearText = maleYear || femaleYear;
+    gender = maleYear ? 'male' : 'female';
+  }
+
   let birthYear: number | null = null;
   if (yearText) {
     const year = parseBirthYear(yearText);
     const maxYear = parsers.maxBirthYear;
-    if (year === null) problem('birthYear', 'error', `Năm sinh "${yearText}" không đọc được`, 'Ghi năm sinh 4 chữ số, ví dụ 1990, hoặc ngày sinh dd/mm/yyyy');
-    else if (year < MIN_BIRTH_YEAR || year > maxYear) problem('birthYear', 'error', `Năm sinh ${year} không hợp lý (phải từ ${MIN_BIRTH_YEAR} đến ${maxYear})`, 'Kiểm tra lại năm sinh');
+    if (year === null) problem(yearField, 'error', `Năm sinh "${yearText}" không đọc được`, 'Ghi năm sinh 4 chữ số, ví dụ 1990, hoặc ngày sinh dd/mm/yyyy');
+    else if (year < MIN_BIRTH_YEAR || year > maxYear) problem(yearField, 'error', `Năm sinh ${year} không hợp lý (phải từ ${MIN_BIRTH_YEAR} đến ${maxYear})`, 'Kiểm tra lại năm sinh');
     else birthYear = year;
   }
 

@@ -31,24 +31,36 @@ export async function accountsPage(view) {
   );
 
   let users = [];
+  // the roles this officer may create and reset, with labels, as the server decides them
+  let roles = (MANAGEABLE[me.role] ?? []).map((role) => ({ role, label: ROLE_LABELS[role] ?? role }));
   const reload = async () => {
-    users = (await api('/api/users')).users;
-    fill(listBox, usersTable(users, me, codeBox));
+    const r = await api('/api/users');
+    users = r.users;
+    if (Array.isArray(r.manageableRoles)) roles = r.manageableRoles;
+    fill(listBox, usersTable(users, me, codeBox, new Set(roles.map((x) => x.role))));
   };
   await reload();
   const self = users.find((u) => u.id === me.id);
+  const unitName = session.unit?.name ?? self?.unitName;
   lead.textContent = session.scope?.kind === 'all'
     ? 'Bạn quản lý tài khoản của toàn hệ thống.'
-    : `Tài khoản thuộc ${self?.unitName ?? 'đơn vị của bạn'} và các đơn vị trực thuộc. Người dùng quên mật khẩu: bấm "Cấp mã đặt lại mật khẩu" rồi trao mã cho họ.`;
-  if (MANAGEABLE[me.role]?.length) view.append(await createSection(me, self, reload));
+    : `Tài khoản thuộc ${unitName ?? 'đơn vị của bạn'} và các đơn vị trực thuộc. Người dùng quên mật khẩu: bấm "Cấp mã đặt lại mật khẩu" rồi trao mã cho họ.`;
+  if (roles.length) view.append(await createSection(me, self, roles, reload));
 }
 
-/** The accounts as a table (cards on phones), each with a "Cấp mã đặt lại mật khẩu" button when the officer may reset it. */
-function usersTable(users, me, codeBox) {
+/**
+ * The accounts as a table (cards on phones), each with a "Cấp mã đặt lại mật khẩu" button when the
+ * officer may reset it (its role is in `manageable`), otherwise a short note saying why not.
+ */
+function usersTable(users, me, codeBox, manageableRoles) {
   if (!users.length) return h('p', { class: 'muted' }, 'Chưa có tài khoản nào.');
   const rows = users.map((u) => {
-    const manageable = u.id !== me.id && MANAGEABLE[me.role].includes(u.role) && !u.disabled;
+    const manageable = u.id !== me.id && manageableRoles.has(u.role) && !u.disabled;
     const button = manageable ? h('button', { type: 'button', class: 'btn-secondary btn-small' }, 'Cấp mã đặt lại mật khẩu') : null;
+    const why = manageable ? null
+      : u.id === me.id ? h('a', { href: '#/doi-mat-khau', class: 'note' }, 'Đổi mật khẩu của bạn')
+      : u.disabled ? h('span', { class: 'muted note' }, 'đã ngừng sử dụng')
+      : h('span', { class: 'muted note' }, 'không thuộc quyền quản lý');
     button?.addEventListener('click', async () => {
       button.disabled = true;
       try {
@@ -63,13 +75,15 @@ function usersTable(users, me, codeBox) {
     return h('tr', { 'data-user-id': u.id, 'data-key': fold(`${u.fullName} ${u.username ?? ''} ${u.unitName ?? ''}`) },
       // one element per cell: on phones each cell is a two-column grid (label, value)
       h('td', { class: 'name' }, h('span', {}, u.fullName, u.id === me.id ? h('span', { class: 'badge' }, 'bạn') : null)),
-      h('td', {}, [u.username, u.phone].filter(Boolean).join(' · ') || '—'),
-      h('td', {}, u.roleLabel ?? ROLE_LABELS[u.role] ?? u.role),
-      h('td', {}, u.role === 'admin' ? 'Toàn hệ thống' : [u.teamId ? `Tổ số ${u.teamId}` : null, u.unitName].filter(Boolean).join(' · ') || '—'),
-      h('td', {}, h('span', {}, u.disabled
+      h('td', { class: 'login' }, [u.username, u.phone].filter(Boolean).join(' · ') || '—'),
+      h('td', { class: 'role' }, u.roleLabel ?? ROLE_LABELS[u.role] ?? u.role),
+      h('td', { class: 'unit' }, u.role === 'admin' ? 'Toàn hệ thống' : [u.teamId ? u.teamName ?? `Tổ số ${u.teamId}` : null, u.unitName].filter(Boolean).join(' · ') || '—'),
+      h('td', { class: 'status' }, h('span', {}, u.disabled
         ? h('span', { class: 'badge badge-error' }, 'Ngừng sử dụng')
-        : locked ? h('span', { class: 'badge badge-warning' }, `Tạm khoá đến ${nowInVietnam(u.lockedUntil).slice(11)}`) : h('span', { class: 'badge badge-ok' }, 'Đang dùng'))),
-      h('td', { class: 'row-actions' }, button),
+        : locked ? h('span', { class: 'badge badge-warning' }, `Tạm khoá đến ${nowInVietnam(u.lockedUntil).slice(11)}`)
+        : u.mustChangePassword ? h('span', { class: 'badge badge-warning', title: 'Người dùng chưa đăng nhập lần đầu để đổi mật khẩu tạm' }, 'Chờ đổi mật khẩu')
+        : h('span', { class: 'badge badge-ok' }, 'Đang dùng'))),
+      h('td', { class: 'row-actions' }, button ?? why),
     );
   });
   const tbl = table(null, ['Họ và tên', 'Đăng nhập', 'Vai trò', 'Đơn vị', 'Trạng thái', 'Thao tác'], rows, { class: 'users stack' });
@@ -108,7 +122,7 @@ function showCode(box, r, user) {
 }
 
 /** "Tạo tài khoản": the roles the officer may create, tied to a unit or a team inside their scope. */
-async function createSection(me, self, reload) {
+async function createSection(me, self, roles, reload) {
   const s = session.scope;
   const el = (tag, id, attrs = {}, ...children) => h(tag, { id, name: id, ...attrs }, ...children);
   const fullName = el('input', 'acc-name', { type: 'text', autocomplete: 'off', minlength: '2', maxlength: '100', required: true });
@@ -116,7 +130,7 @@ async function createSection(me, self, reload) {
   const phone = el('input', 'acc-phone', { type: 'tel', autocomplete: 'off', maxlength: '20', placeholder: 'ví dụ: 0912 345 678' });
   const role = el('select', 'acc-role', { required: true },
     h('option', { value: '' }, '— Chọn vai trò —'),
-    MANAGEABLE[me.role].map((r) => h('option', { value: r }, ROLE_LABELS[r])));
+    roles.map((r) => h('option', { value: r.role }, r.label ?? ROLE_LABELS[r.role] ?? r.role)));
   const province = el('select', 'acc-province');
   const commune = el('select', 'acc-commune');
   const team = el('select', 'acc-team');
@@ -148,7 +162,9 @@ async function createSection(me, self, reload) {
   // units the officer may choose from: only their own province / commune when scoped
   const provs = s.kind === 'all' ? await provinces() : (await provinces()).filter((p) => p.code === s.provinceCode);
   province.append(...(provs.length > 1 ? [h('option', { value: '' }, '— Chọn tỉnh, thành phố —')] : []), ...provs.map((p) => h('option', { value: p.code }, p.name)));
-  const fixedCommune = s.kind === 'commune' && self?.unitCode ? { code: self.unitCode, name: self.unitName } : null;
+  // a commune officer creates accounts in their own commune only (GET /api/auth/me names it)
+  const own = session.unit?.code ? session.unit : self?.unitCode ? { code: self.unitCode, name: self.unitName } : null;
+  const fixedCommune = s.kind === 'commune' && own ? { code: own.code, name: own.name } : null;
 
   const loadCommunes = async () => {
     const need = NEEDS[role.value] ?? {};
@@ -226,7 +242,7 @@ async function createSection(me, self, reload) {
   });
   return h('section', { 'aria-labelledby': 'create-h', class: 'create-section' },
     h('h3', { id: 'create-h' }, 'Tạo tài khoản mới'),
-    h('p', { class: 'muted' }, `Bạn tạo được: ${MANAGEABLE[me.role].map((r) => ROLE_LABELS[r]).join(', ')}.`),
+    h('p', { class: 'muted' }, `Bạn tạo được: ${roles.map((r) => r.label ?? ROLE_LABELS[r.role] ?? r.role).join(', ')}.`),
     form,
   );
 }

@@ -15,6 +15,10 @@ export const ACTIONS = {
   'user.password_reset_issued': 'Cấp mã đặt lại',
   'import.committed': 'Nhập danh sách',
   'access.denied': 'Từ chối truy cập',
+  'resident.created': 'Ghi nhận cư dân',
+  'resident.revealed': 'Xem đầy đủ số ĐT/căn cước',
+  'resident.exported': 'Xuất dữ liệu cư dân',
+  'resident.erased': 'Xoá dữ liệu cư dân',
 };
 const REFUSAL = {
   OUT_OF_SCOPE: 'Ngoài phạm vi được giao',
@@ -24,10 +28,13 @@ const REFUSAL = {
   PASSWORD_CHANGE_REQUIRED: 'Chưa đổi mật khẩu được cấp',
   CSRF_INVALID: 'Thiếu mã chống giả mạo (CSRF)',
 };
-const SEVERITY = { 'access.denied': 'error', 'auth.locked': 'error', 'auth.failed': 'warning' };
+const SEVERITY = { 'access.denied': 'error', 'auth.locked': 'error', 'auth.failed': 'warning', 'resident.revealed': 'warning', 'resident.erased': 'warning' };
 /** Failed sign-ins carry the account tried as their user: whoever typed was not signed in. */
 const UNAUTHENTICATED = new Set(['auth.failed', 'auth.locked']);
-const LIMIT = 500;
+/** Entries fetched per request, and shown per "Xem thêm". */
+const BATCH = 500;
+const PAGE = 100;
+const HEADERS = ['Thời điểm', 'Hoạt động', 'Người thực hiện', 'Đối tượng', 'Chi tiết', 'Địa chỉ IP'];
 
 export async function auditPage(view, _params, query) {
   document.title = 'Ngõ Số — Nhật ký';
@@ -46,23 +53,74 @@ export async function auditPage(view, _params, query) {
     fill(box, picker, notice('info', 'Hãy chọn xã, phường của bạn để xem nhật ký.'));
     return;
   }
-  const [{ entries }, names] = await Promise.all([
-    api(url('/api/audit', { unit: code, limit: LIMIT })),
+  const [first, names] = await Promise.all([
+    api(url('/api/audit', { unit: code, limit: BATCH })),
     // officers can name the users in their scope; others see account numbers
     can(OFFICERS) ? api('/api/users').then((r) => new Map(r.users.map((u) => [u.id, u]))).catch(() => new Map()) : new Map(),
   ]);
 
-  const kinds = [...new Set(entries.map((e) => e.action))];
-  const filter = h('select', { id: 'audit-action' }, h('option', { value: '' }, 'Tất cả hoạt động'), kinds.map((k) => h('option', { value: k }, ACTIONS[k] ?? k)));
-  const count = h('p', { class: 'meta', 'aria-live': 'polite' });
-  const rows = entries.map((e) => entryRow(e, names));
-  const apply = () => {
-    let shown = 0;
-    rows.forEach((tr, i) => (shown += (tr.hidden = !!filter.value && entries[i].action !== filter.value) ? 0 : 1));
-    count.textContent = `${num(shown)} mục, mới nhất trước${entries.length >= LIMIT ? ` (chỉ hiện ${num(LIMIT)} mục gần nhất; tải CSV để xem đủ)` : ''}.`;
+  // entries loaded so far (newest first); older ones come BATCH at a time, PAGE rows are shown at a time
+  const entries = [...first.entries];
+  const seen = new Set(entries.map((e) => e.id));
+  let exhausted = first.entries.length < BATCH;
+  let limit = PAGE;
+  const rows = new Map(); // entry id → its <tr>, built when first shown
+  const rowOf = (e) => {
+    if (!rows.has(e.id)) rows.set(e.id, entryRow(e, names));
+    return rows.get(e.id);
   };
-  filter.addEventListener('change', apply);
-  apply();
+
+  const filter = h('select', { id: 'audit-action' }, h('option', { value: '' }, 'Tất cả hoạt động'));
+  const syncKinds = () => {
+    const have = new Set([...filter.options].map((o) => o.value));
+    for (const k of new Set(entries.map((e) => e.action))) if (!have.has(k)) filter.append(h('option', { value: k }, ACTIONS[k] ?? k));
+  };
+  syncKinds();
+  const count = h('p', { class: 'meta', 'aria-live': 'polite' });
+  const more = h('button', { type: 'button', class: 'btn-secondary', id: 'audit-more' });
+  const tableBox = table(null, HEADERS, [], { class: 'audit stack' });
+  const tbody = tableBox.querySelector('tbody');
+  const empty = h('p', { class: 'muted' });
+
+  const render = () => {
+    const matching = filter.value ? entries.filter((e) => e.action === filter.value) : entries;
+    const shown = matching.slice(0, limit);
+    tbody.replaceChildren(...shown.map(rowOf));
+    tableBox.hidden = !shown.length;
+    empty.hidden = !!shown.length;
+    empty.textContent = filter.value ? 'Không có mục nào của hoạt động này trong các mục đã tải.' : 'Chưa có mục nào.';
+    const left = matching.length - shown.length;
+    more.hidden = left === 0 && exhausted;
+    more.textContent = left > 0 ? `Xem thêm ${num(Math.min(PAGE, left))} mục` : 'Tải thêm các mục cũ hơn';
+    count.textContent = `Đang hiện ${num(shown.length)} trên ${num(matching.length)}${exhausted ? '' : '+'} mục, mới nhất trước.`;
+  };
+  const loadOlder = async () => {
+    const last = entries[entries.length - 1];
+    // `to` is exclusive and to the millisecond: ask up to 1 ms later and drop the entries already here
+    const older = await api(url('/api/audit', { unit: code, limit: BATCH, to: new Date(Date.parse(last.at) + 1).toISOString() }));
+    const fresh = older.entries.filter((e) => !seen.has(e.id));
+    for (const e of fresh) (seen.add(e.id), entries.push(e));
+    if (older.entries.length < BATCH || !fresh.length) exhausted = true;
+    syncKinds();
+  };
+  more.addEventListener('click', async () => {
+    const matching = filter.value ? entries.filter((e) => e.action === filter.value) : entries;
+    more.disabled = true;
+    try {
+      if (matching.length <= limit && !exhausted && entries.length) await loadOlder();
+      limit += PAGE;
+      render();
+    } catch (err) {
+      count.textContent = `Không tải thêm được: ${err.message}`;
+    } finally {
+      more.disabled = false;
+    }
+  });
+  filter.addEventListener('change', () => {
+    limit = PAGE;
+    render();
+  });
+  render();
   fill(box,
     h('div', { class: 'toolbar' },
       picker,
@@ -70,9 +128,9 @@ export async function auditPage(view, _params, query) {
       h('a', { class: 'btn btn-secondary', id: 'audit-csv', href: url('/api/audit', { unit: code, format: 'csv', limit: 10000 }), download: `nhat-ky-${code || 'toan-he-thong'}.csv` }, 'Tải CSV'),
     ),
     count,
-    entries.length
-      ? table(null, ['Thời điểm', 'Hoạt động', 'Người thực hiện', 'Đối tượng', 'Chi tiết', 'Địa chỉ IP'], rows, { class: 'audit stack' })
-      : h('p', { class: 'muted' }, 'Chưa có mục nào.'),
+    tableBox,
+    empty,
+    h('div', { class: 'actions more' }, more),
   );
 }
 
@@ -81,7 +139,7 @@ function entryRow(e, names) {
   const anonymous = e.userId === null || UNAUTHENTICATED.has(e.action);
   const actor = who(e.userId);
   const target = e.entity === 'user' ? who(e.entityId) : null;
-  return h('tr', { class: SEVERITY[e.action] ? `sev-${SEVERITY[e.action]}` : null, 'data-action': e.action },
+  const tr = h('tr', { class: SEVERITY[e.action] ? `sev-${SEVERITY[e.action]}` : null, 'data-action': e.action },
     h('td', { class: 'nowrap' }, nowInVietnam(e.at, true)),
     h('td', { class: 'action' }, ACTIONS[e.action] ?? e.action),
     h('td', { class: 'who' }, e.userId === null && e.action === 'user.created'
@@ -91,12 +149,18 @@ function entryRow(e, names) {
     h('td', {}, detailText(e)),
     h('td', { class: 'nowrap muted' }, e.ip ?? ''),
   );
+  // each cell carries its column name: on phones rows are labelled cards (CSS .stack)
+  [...tr.children].forEach((td, i) => td.setAttribute('data-label', HEADERS[i]));
+  return tr;
 }
 
 function entityText(e, target) {
   if (e.entity === 'user') return e.entityId ? (target ? target.fullName : `Tài khoản số ${e.entityId}`) : '—';
   if (e.entity === 'route') return h('code', {}, e.entityId ?? '');
   if (e.entity === 'import') return `Lần nhập số ${e.entityId}`;
+  if (e.entity === 'resident') return `Cư dân số ${e.entityId}`;
+  if (e.entity === 'commune') return `Xã/phường ${e.entityId}`;
+  if (e.entity === 'province') return `Tỉnh ${e.entityId}`;
   return [e.entity, e.entityId].filter(Boolean).join(' ');
 }
 
@@ -111,6 +175,10 @@ function detailText(e) {
       return 'Sai mật khẩu 5 lần: tạm khoá 15 phút';
     case 'user.created':
       return [ROLE_LABELS[a.role] ?? a.role, a.username].filter(Boolean).join(' · ');
+    case 'resident.revealed':
+      return [a.purpose ? `Mục đích: “${a.purpose}”` : 'Không ghi mục đích', a.count !== undefined ? `${num(a.count)} cư dân` : null].filter(Boolean).join(' · ');
+    case 'resident.created':
+      return [a.phone ? `SĐT ${a.phone}` : null, a.nationalId ? `Căn cước ${a.nationalId}` : null, a.consent ? `Đồng ý cho: ${a.consent}` : null].filter(Boolean).join(' · ');
     case 'import.committed':
       return `Tệp "${a.file ?? ''}": ${num(a.new ?? 0)} mới, ${num(a.updated?.length ?? 0)} cập nhật`;
     default:

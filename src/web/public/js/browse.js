@@ -5,6 +5,8 @@ import { READERS, can, myUnit, session } from './session.js';
 
 const CHILD_TITLE = { province: 'Xã, phường, đặc khu', commune: 'Thôn, bản, tổ dân phố' };
 const PAGE = 100;
+/** Natural order of Vietnamese names: "Tổ dân phố 2" before "Tổ dân phố 10". */
+const NATURAL = new Intl.Collator('vi', { numeric: true, sensitivity: 'base' });
 
 /** #/ — the 34 provinces. */
 export async function homePage(view) {
@@ -109,6 +111,9 @@ function teamSection(teams, unit) {
     section.append(h('p', { class: 'muted' }, 'Chưa có tổ nào trong sổ. ', h('a', { href: '#/nhap' }, 'Nhập danh sách tổ'), '.'));
     return section;
   }
+  // commune-level teams first, then by village and name in natural order (Tổ dân phố 2 before Tổ dân phố 10)
+  const rank = (t) => (t.level === 'commune' ? 0 : 1);
+  teams = [...teams].sort((a, b) => rank(a) - rank(b) || NATURAL.compare(a.unitName ?? '', b.unitName ?? '') || NATURAL.compare(a.name, b.name));
   const list = section.appendChild(h('ul', { class: 'team-list' }));
   const more = h('button', { type: 'button', class: 'btn-secondary' });
   let shown = 0;
@@ -195,19 +200,31 @@ export async function myTeamPage(view) {
   return teamPage(view, [String(id)]);
 }
 
-/** #/to/ID — one team. */
+/** #/to/ID — one team: where it is (province › commune › village), its facts and its members. */
 export async function teamPage(view, [id]) {
   view.append(loading());
-  const team = await api(`/api/teams/${id}`);
+  const [team, provs] = await Promise.all([api(`/api/teams/${id}`), provinces().catch(() => [])]);
   document.title = `Ngõ Số — ${team.name}`;
+  const commune = team.commune?.code ? team.commune : null;
+  const village = team.unit?.code && team.unit.code !== commune?.code ? team.unit : null;
+  const provinceCode = team.commune?.provinceCode ?? team.unit?.provinceCode;
+  const province = provs.find((p) => p.code === provinceCode);
+  const link = (u) => h('a', { href: `#/don-vi/${u.code}` }, u.name);
   fill(
     view,
     h('nav', { class: 'crumbs', 'aria-label': 'Vị trí' }, h('ol', {},
       h('li', {}, h('a', { href: '#/' }, 'Tỉnh, thành phố')),
-      [team.commune, team.unit?.code !== team.commune?.code ? team.unit : null].filter((u) => u?.code).map((u) => h('li', {}, h('a', { href: `#/don-vi/${u.code}` }, u.name))),
+      province ? h('li', {}, link(province)) : null,
+      commune ? h('li', {}, link(commune)) : null,
+      village ? h('li', {}, link(village)) : null,
       h('li', {}, h('span', { 'aria-current': 'page' }, team.name)),
     )),
     h('h2', { tabindex: '-1' }, team.name),
+    h('p', { class: 'team-where' },
+      village ? ['Tổ của ', link(village), commune ? [', ', link(commune)] : null] : commune ? ['Tổ của ', link(commune)] : null,
+      province ? `, ${province.name}` : null,
+      village || commune ? '.' : null,
+    ),
     teamFacts(team),
     h('h3', {}, `Thành viên (${num(team.members.length)})`),
     membersTable(team.members),

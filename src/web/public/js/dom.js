@@ -39,8 +39,9 @@ const numberFormat = new Intl.NumberFormat('vi-VN');
 /** 1459 → "1.459" */
 export const num = (n) => numberFormat.format(n ?? 0);
 
-/** Percent with one decimal, vi-VN ("45,5 %"); "—" when the whole is 0. */
-export const pct = (part, whole) => (whole ? `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format((100 * part) / whole)} %` : '—');
+const percentFormat = new Intl.NumberFormat('vi-VN', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+/** Percent, always with one decimal, vi-VN ("45,5%", "50,0%"); "—" when the whole is 0. */
+export const pct = (part, whole) => (whole ? percentFormat.format(part / whole) : '—');
 
 /** "2025-07-01" → "01/07/2025"; empty for null. */
 export function date(iso) {

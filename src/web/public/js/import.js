@@ -19,6 +19,8 @@ export async function importPage(view) {
   const checkBtn = h('button', { type: 'submit', id: 'imp-check' }, 'Kiểm tra (chạy thử)');
   const commitBtn = h('button', { type: 'button', id: 'imp-commit', class: 'btn-commit', disabled: true }, 'Ghi vào sổ');
   const status = h('p', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
+  // after a dry run with invalid rows: what "Ghi vào sổ" will do with them, next to the button
+  const skipNote = h('p', { class: 'commit-note', id: 'imp-commit-note', hidden: true });
   const results = h('div', { id: 'imp-results' });
   const history = h('section', { id: 'imp-history', 'aria-labelledby': 'imp-history-h', hidden: true });
   const form = h(
@@ -35,7 +37,7 @@ export async function importPage(view) {
       fileInput,
       h('p', { class: 'hint' }, 'Cột nên có: Tỉnh, Xã/phường, Huyện cũ (nếu ghi tên xã cũ), Thôn/bản, Họ và tên, Giới tính, Năm sinh, Số điện thoại, Vai trò, Đoàn thể.'),
     ),
-    h('div', { class: 'actions' }, checkBtn, commitBtn),
+    h('div', { class: 'actions commit-row' }, checkBtn, commitBtn, skipNote),
     status,
   );
   view.append(
@@ -53,6 +55,8 @@ export async function importPage(view) {
     if (checked) status.textContent = 'Bạn đã đổi lựa chọn: hãy chạy thử lại trước khi ghi.';
     checked = null;
     commitBtn.disabled = true;
+    commitBtn.removeAttribute('aria-describedby');
+    skipNote.hidden = true;
   };
 
   provinceSel.addEventListener('change', async () => {
@@ -86,6 +90,11 @@ export async function importPage(view) {
       if (writable > 0) {
         checked = req;
         commitBtn.disabled = false;
+        if (res.summary.invalid > 0) {
+          skipNote.textContent = `${num(res.summary.invalid)} dòng lỗi sẽ bị bỏ qua; các dòng hợp lệ (${num(writable)}) sẽ được ghi.`;
+          skipNote.hidden = false;
+          commitBtn.setAttribute('aria-describedby', skipNote.id);
+        }
         status.textContent = `Chạy thử xong: ${num(writable)} dòng hợp lệ, ${num(res.summary.invalid)} dòng lỗi. Chưa ghi gì — bấm "Ghi vào sổ" để ghi.`;
       } else status.textContent = 'Chạy thử xong: không có dòng hợp lệ nào để ghi. Sửa tệp theo bảng vấn đề rồi thử lại.';
     } catch (err) {

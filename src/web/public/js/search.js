@@ -40,27 +40,70 @@ export async function searchPage(view, _params, query) {
   } else if (registry.error) teamSection.append(h('h3', { id: 'hits-teams' }, 'Tổ và thành viên'), notice('error', registry.error.message));
   else {
     const { teams, members } = registry;
+    const where = places(provName);
     teamSection.append(
       h('h3', { id: 'hits-teams' }, `Tổ (${num(teams.length)})`),
       teams.length
         ? h('ul', { class: 'hit-list' }, teams.map((t) =>
             h('li', { class: 'hit hit-team' },
               h('a', { href: `#/to/${t.id}` }, t.name),
-              h('span', { class: 'meta' }, ' · ', t.unitCode ? h('a', { href: `#/don-vi/${t.unitCode}` }, t.unitName) : t.unitName),
+              h('span', { class: 'meta where' }, ' · ', where.ofUnit(t.unitCode, t.unitName)),
             )))
         : h('p', { class: 'muted' }, 'Không thấy tổ nào.'),
       h('h3', {}, `Thành viên (${num(members.length)})`),
       members.length
-        ? h('ul', { class: 'hit-list' }, members.map((m) =>
-            h('li', { class: 'hit hit-member' },
+        ? h('ul', { class: 'hit-list' }, members.map((m) => {
+            // the member's team is named; where it is comes from the team hits or the team itself
+            const hit = teams.find((t) => t.id === m.teamId);
+            return h('li', { class: 'hit hit-member' },
               h('strong', {}, m.fullName),
               h('span', { class: 'meta' }, m.birthYear ? ` (${m.birthYear})` : '', ` · ${ROLE[m.role] ?? m.role} · `),
               h('a', { href: `#/to/${m.teamId}` }, m.teamName),
-            )))
+              h('span', { class: 'meta where' }, hit ? [' · ', where.ofUnit(hit.unitCode, hit.unitName)] : where.ofTeam(m.teamId)),
+            );
+          }))
         : h('p', { class: 'muted' }, 'Không thấy thành viên nào.'),
     );
   }
   fill(box, h('div', { class: 'hits-grid' }, teamSection, unitSection));
+}
+
+/**
+ * Where a hit is, so teams with the same name can be told apart: "Bản Hụm, Phường Chiềng An" for
+ * a village (its commune looked up once per commune), "Phường Chiềng An, Sơn La" for a commune.
+ * Until the lookup answers (or if it fails) the unit's code is shown.
+ */
+const LOOKUPS = 20;
+function places(provName) {
+  const units = new Map();
+  const teams = new Map();
+  const unit = (code) => {
+    if (!units.has(code)) units.set(code, api(`/api/units/${encodeURIComponent(code)}`).catch(() => null));
+    return units.get(code);
+  };
+  const ofUnit = (code, name) => {
+    if (!code) return name ?? '';
+    const out = h('span', {}, h('a', { href: `#/don-vi/${code}` }, name ?? code), h('span', { class: 'code' }, ` (mã ${code})`));
+    const communeCode = code.includes('.') ? code.split('.')[0] : null;
+    if (communeCode) {
+      unit(communeCode).then((c) => c && fill(out, h('a', { href: `#/don-vi/${code}` }, name ?? code), ', ', h('a', { href: `#/don-vi/${c.code}` }, c.name)));
+    } else {
+      unit(code).then((u) => u && provName.has(u.provinceCode) && fill(out, h('a', { href: `#/don-vi/${code}` }, name ?? code), `, ${provName.get(u.provinceCode)}`));
+    }
+    return out;
+  };
+  const ofTeam = (id) => {
+    const out = h('span', { class: 'muted' }, ' · …');
+    // at most LOOKUPS teams are asked for; members of further teams show the team name only
+    if (!teams.has(id)) teams.set(id, teams.size < LOOKUPS ? api(`/api/teams/${id}`).catch(() => null) : Promise.resolve(null));
+    teams.get(id).then((t) => {
+      if (!t) return fill(out, '');
+      const village = t.unit?.code && t.unit.code !== t.commune?.code ? t.unit : null;
+      fill(out, [village, t.commune].filter((u) => u?.code).map((u, i) => [i ? ', ' : ' · ', h('a', { href: `#/don-vi/${u.code}` }, u.name)]));
+    });
+    return out;
+  };
+  return { ofUnit, ofTeam };
 }
 
 function unitHit(u, provName) {
