@@ -1,4 +1,4 @@
-import { searchKey } from '../text/vietnamese.js';
+import { cleanText, searchKey } from '../text/vietnamese.js';
 import type { Sheet } from './imports.reader.js';
 
 /**
@@ -91,4 +91,25 @@ export function findHeader(sheet: Sheet): ColumnMapping | null {
     }
   }
   return null;
+}
+
+/**
+ * A group-header row inside the table ("I. Tổ CNSCĐ xã", "II. Tổ CNSCĐ bản Hụm"): one text cell,
+ * naming a team. Returns the village the following rows belong to (null for the commune-level
+ * team), or undefined when the row is not a group header.
+ */
+export function groupRowVillage(cells: string[]): string | null | undefined {
+  const filled = cells.map((c) => c.trim()).filter(Boolean);
+  if (filled.length !== 1 && !(filled.length === 2 && /^[\dIVXLC]+\.?$/i.test(filled[0]))) return undefined;
+  const text = cleanText(filled[filled.length - 1]).replace(/^(?:[IVXLC]+|[A-Za-z]|\d+)\s*[.)]\s*/u, '');
+  const team = text.match(/^tổ\s+(?:cnscđ|cnsc đ|công nghệ số cộng đồng|công nghệ số|chuyển đổi số cộng đồng|chuyển đổi số)\s*(?:cấp\s+)?/iu);
+  if (!team) return undefined;
+  const rest = text.slice(team[0].length).replace(/^[,:–-]\s*/u, '').trim();
+  if (!rest || /^(?:xã|phường|đặc khu|thị trấn)(?:\s|$)/iu.test(rest)) return null;
+  return rest.charAt(0).toLocaleUpperCase('vi') + rest.slice(1);
+}
+
+/** A totals row ("Tổng cộng", "Cộng: 12 người"): skipped, never a member. */
+export function isTotalsRow(name: string): boolean {
+  return /^(?:tong cong|tong so|cong|tong)(?:\s|$)/.test(searchKey(name));
 }

@@ -200,6 +200,24 @@ describe('the official form', () => {
   });
 });
 
+describe('group rows and totals', () => {
+  it('takes the village from group-header rows and skips totals rows', async () => {
+    const report = await run('nhom.csv', csv([
+      ['STT', 'Họ và tên', 'Giới tính', 'Năm sinh', 'Tỉnh', 'Xã/phường'],
+      ['I', 'Tổ CNSCĐ xã Tà Xùa', '', '', '', ''],
+      [1, 'Thào A Chứ', 'Nam', 1985, 'Sơn La', 'Tà Xùa'],
+      ['II', 'Tổ CNSCĐ bản Bẹ', '', '', '', ''],
+      [1, 'Thào Thị Mỷ', 'Nữ', 1999, 'Sơn La', 'Tà Xùa'],
+      ['', 'Tổng cộng', '', '', '', ''],
+    ]), false);
+    expect(report.problems).toEqual([]);
+    expect(report.rows.map((r) => [r.row, r.fullName, r.team])).toEqual([
+      [3, 'Thào A Chứ', 'Tổ công nghệ số cộng đồng xã Tà Xùa'],
+      [5, 'Thào Thị Mỷ', 'Tổ công nghệ số cộng đồng Bản Bẹ'],
+    ]);
+  });
+});
+
 describe('bad files write nothing and say what to do', () => {
   const expectRefused = async (name: string, data: Buffer, code: string, message: RegExp, maxBytes = 20 * MB) => {
     const before = await countRows(database.db, 'members');

@@ -91,7 +91,7 @@ export async function importPage(view) {
         checked = req;
         commitBtn.disabled = false;
         if (res.summary.invalid > 0) {
-          skipNote.textContent = `${num(res.summary.invalid)} dòng lỗi sẽ bị bỏ qua; các dòng hợp lệ (${num(writable)}) sẽ được ghi.`;
+          skipNote.textContent = `${num(res.summary.invalid)} dòng lỗi sẽ bị bỏ qua; các dòng hợp lệ sẽ được ghi.`;
           skipNote.hidden = false;
           commitBtn.setAttribute('aria-describedby', skipNote.id);
         }
