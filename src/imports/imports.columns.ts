@@ -113,3 +113,34 @@ export function groupRowVillage(cells: string[]): string | null | undefined {
 export function isTotalsRow(name: string): boolean {
   return /^(?:tong cong|tong so|cong|tong)(?:\s|$)/.test(searchKey(name));
 }
+
+const VILLAGE_WORDS = /^(?:thôn|bản|xóm|làng|ấp|buôn|plei|tiểu khu|tổ dân phố|khu phố|khóm|tdp)\s+\S/iu;
+
+/**
+ * Context given once above the table: the issuing body ("UBND XÃ TÀ XÙA") names the commune, a
+ * title ("DANH SÁCH … TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG BẢN HỤM, XÃ MƯỜNG BÚ") names the village and/or
+ * commune. Also a sheet named after a village ("Bản Hụm": one sheet per village).
+ */
+export function tableContext(sheet: Sheet, headerIndex: number): { commune?: string; village?: string | null } {
+  const context: { commune?: string; village?: string | null } = {};
+  const proper = (t: string) => t.toLocaleLowerCase('vi').replace(/(^|\s)(\p{L})/gu, (_, s: string, c: string) => s + c.toLocaleUpperCase('vi'));
+  for (const cells of sheet.rows.slice(0, headerIndex)) {
+    for (const raw of cells) {
+      const text = cleanText(raw);
+      const body = text.match(/^(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+(XÃ|PHƯỜNG|ĐẶC KHU)\s+(.+)$/iu);
+      if (body) context.commune ??= `${proper(body[1])} ${proper(body[2])}`;
+      const title = text.match(/TỔ\s+(?:CÔNG NGHỆ SỐ CỘNG ĐỒNG|CNSCĐ|CHUYỂN ĐỔI SỐ CỘNG ĐỒNG)\s+(.+)$/iu);
+      if (title) {
+        const parts = title[1].split(/\s*[,–-]\s*/u);
+        for (const part of parts) {
+          const commune = part.match(/^(XÃ|PHƯỜNG|ĐẶC KHU)\s+(.+)$/iu);
+          if (commune) context.commune = `${proper(commune[1])} ${proper(commune[2])}`;
+          else if (VILLAGE_WORDS.test(part)) context.village = proper(part);
+        }
+        if (context.village === undefined && parts.length && /^(XÃ|PHƯỜNG|ĐẶC KHU)\s/iu.test(parts[0])) context.village = null;
+      }
+    }
+  }
+  if (context.village === undefined && VILLAGE_WORDS.test(cleanText(sheet.name))) context.village = cleanText(sheet.name);
+  return context;
+}

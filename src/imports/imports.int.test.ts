@@ -218,6 +218,21 @@ describe('group rows and totals', () => {
   });
 });
 
+describe('context above the table and per sheet', () => {
+  it('takes the commune from the issuing body and the village from the title or the sheet name', async () => {
+    const file = await xlsx([
+      { name: 'DS', rows: [['UBND XÃ TÀ XÙA'], ['DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG BẢN TÀ XÙA A, XÃ TÀ XÙA'], ['Họ và tên', 'Năm sinh', 'SĐT'], ['Mùa A Thào', 1991, '0388 000 111']] },
+      { name: 'Bản Háng Đồng', rows: [['UBND XÃ TÀ XÙA'], ['Họ và tên', 'Năm sinh', 'SĐT'], ['Giàng A Dê', 1992, '0388 000 222']] },
+    ]);
+    const report = await run('theo-ban.xlsx', file, false, { province: 'Sơn La' });
+    expect(report.problems).toEqual([]);
+    expect(report.rows.map((r) => [r.sheet, r.fullName, r.team, r.unit])).toEqual([
+      ['Bản Háng Đồng', 'Giàng A Dê', 'Tổ công nghệ số cộng đồng Bản Háng Đồng', 'Xã Tà Xùa'],
+      ['DS', 'Mùa A Thào', 'Tổ công nghệ số cộng đồng Bản Tà Xùa A', 'Xã Tà Xùa'],
+    ]);
+  });
+});
+
 describe('bad files write nothing and say what to do', () => {
   const expectRefused = async (name: string, data: Buffer, code: string, message: RegExp, maxBytes = 20 * MB) => {
     const before = await countRows(database.db, 'members');

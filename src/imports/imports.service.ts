@@ -13,7 +13,7 @@ import type { teamMembers, teams as teamsTable } from '../registry/registry.sche
 import { AFFILIATIONS, GENDERS, ROLES, villageKind } from '../registry/registry.vocabulary.js';
 import { formatPhone } from '../text/phone.js';
 import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
-import { FIELDS, findHeader, type Field, groupRowVillage, isTotalsRow } from './imports.columns.js';
+import { FIELDS, findHeader, type Field, groupRowVillage, isTotalsRow, tableContext } from './imports.columns.js';
 import { readSpreadsheet } from './imports.reader.js';
 import { importLog } from './imports.schema.js';
 import { type Problem, RowParsers, type RosterRow, validateRow } from './imports.validate.js';
@@ -122,7 +122,8 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
       ignored: mapping.ignored,
     });
     // a group-header row ("II. Tổ CNSCĐ bản Hụm") gives the village of the rows below it
-    let groupVillage: string | null = null;
+    const context = tableContext(sheet, mapping.headerIndex);
+    let groupVillage: string | null = context.village ?? null;
     for (let i = mapping.headerIndex + mapping.headerRows; i < sheet.rows.length; i++) {
       const group = groupRowVillage(sheet.rows[i]);
       if (group !== undefined) {
@@ -130,7 +131,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
         continue;
       }
       if (isTotalsRow(sheet.rows[i][mapping.columns.fullName!] ?? '')) continue;
-      const { row, problems, skipped } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: opts.commune, village: groupVillage }, parsers);
+      const { row, problems, skipped } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: context.commune ?? opts.commune, village: groupVillage }, parsers);
       if (skipped) continue;
       report.problems.push(...problems);
       if (row) valid.push(row);
