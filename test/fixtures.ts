@@ -9,11 +9,12 @@ export function csv(rows: (string | number)[][], opts: { bom?: boolean; delimite
   return Buffer.from((opts.bom === false ? '' : '\ufeff') + text, 'utf8');
 }
 
-export async function xlsx(sheets: { name: string; rows: (string | number | null)[][]; hidden?: boolean }[]): Promise<Buffer> {
+export async function xlsx(sheets: { name: string; rows: (string | number | null)[][]; hidden?: boolean; hiddenRows?: number[] }[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name, s.hidden ? { state: 'hidden' } : {});
     for (const r of s.rows) ws.addRow(r);
+    for (const n of s.hiddenRows ?? []) ws.getRow(n).hidden = true;
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -219,13 +219,13 @@ describe('group rows and totals', () => {
 });
 
 describe('context above the table and per sheet', () => {
-  it('takes the commune from the issuing body and the village from the title or the sheet name', async () => {
+  it('takes the commune from the issuing body and the village from the title or the sheet name; reports hidden rows', async () => {
     const file = await xlsx([
       { name: 'DS', rows: [['UBND XÃ TÀ XÙA'], ['DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG BẢN TÀ XÙA A, XÃ TÀ XÙA'], ['Họ và tên', 'Năm sinh', 'SĐT'], ['Mùa A Thào', 1991, '0388 000 111']] },
-      { name: 'Bản Háng Đồng', rows: [['UBND XÃ TÀ XÙA'], ['Họ và tên', 'Năm sinh', 'SĐT'], ['Giàng A Dê', 1992, '0388 000 222']] },
+      { name: 'Bản Háng Đồng', rows: [['UBND XÃ TÀ XÙA'], ['Họ và tên', 'Năm sinh', 'SĐT'], ['Giàng A Dê', 1992, '0388 000 222'], ['Người Bị Ẩn', 1993, '0388 000 333']], hiddenRows: [4] },
     ]);
     const report = await run('theo-ban.xlsx', file, false, { province: 'Sơn La' });
-    expect(report.problems).toEqual([]);
+    expect(report.problems).toEqual([{ sheet: 'Bản Háng Đồng', row: 4, column: '', severity: 'warning', message: 'Dòng đang ẩn nên không được nhập', suggestion: 'Nếu cần nhập, hãy bỏ ẩn dòng (Unhide) rồi tải lên lại' }]);
     expect(report.rows.map((r) => [r.sheet, r.fullName, r.team, r.unit])).toEqual([
       ['Bản Háng Đồng', 'Giàng A Dê', 'Tổ công nghệ số cộng đồng Bản Háng Đồng', 'Xã Tà Xùa'],
       ['DS', 'Mùa A Thào', 'Tổ công nghệ số cộng đồng Bản Tà Xùa A', 'Xã Tà Xùa'],

@@ -15,6 +15,8 @@ export interface Sheet {
   /** rows of cells as text, 1-based row numbers kept in `rowNumbers` */
   rows: string[][];
   rowNumbers: number[];
+  /** row numbers hidden in the workbook: reported, never imported silently */
+  hiddenRows?: Set<number>;
 }
 
 export interface ReadFile {
@@ -69,7 +71,9 @@ async function readXlsx(buf: Buffer, fileName: string): Promise<{ sheets: Sheet[
     .map((ws) => {
       const rows: string[][] = [];
       const rowNumbers: number[] = [];
+      const hiddenRows = new Set<number>();
       ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+        if (row.hidden) hiddenRows.add(rowNumber);
         const cells: string[] = [];
         row.eachCell({ includeEmpty: true }, (cell, col) => {
           cells[col - 1] = cellText(cell.value);
@@ -78,7 +82,7 @@ async function readXlsx(buf: Buffer, fileName: string): Promise<{ sheets: Sheet[
         rows.push(cells);
         rowNumbers.push(rowNumber);
       });
-      return { name: ws.name, rows, rowNumbers };
+      return { name: ws.name, rows, rowNumbers, hiddenRows };
     });
   return { sheets, hiddenSheets };
 }

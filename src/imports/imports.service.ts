@@ -125,6 +125,10 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     const context = tableContext(sheet, mapping.headerIndex);
     let groupVillage: string | null = context.village ?? null;
     for (let i = mapping.headerIndex + mapping.headerRows; i < sheet.rows.length; i++) {
+      if (sheet.hiddenRows?.has(sheet.rowNumbers[i])) {
+        report.problems.push({ sheet: sheet.name, row: sheet.rowNumbers[i], column: '', severity: 'warning', message: 'Dòng đang ẩn nên không được nhập', suggestion: 'Nếu cần nhập, hãy bỏ ẩn dòng (Unhide) rồi tải lên lại' });
+        continue;
+      }
       const group = groupRowVillage(sheet.rows[i]);
       if (group !== undefined) {
         groupVillage = group;
