@@ -129,7 +129,7 @@ describe('web UI: accounts, sign-in, scope and audit', () => {
     const row = admin.locator('table.users tbody tr', { hasText: OFFICER.name });
     await row.waitFor();
     // Họ và tên | Đăng nhập | Vai trò | Đơn vị | Trạng thái | Thao tác
-    expect((await row.locator('td').allInnerTexts()).slice(0, 5)).toEqual([OFFICER.name, OFFICER.login, 'Cán bộ xã', 'Phường Chiềng An', 'Đang dùng']);
+    expect((await row.locator('td').allInnerTexts()).slice(0, 5)).toEqual([OFFICER.name, OFFICER.login, 'Cán bộ xã', 'Phường Chiềng An', 'Chờ đổi mật khẩu']);
   });
 
   it('a user created by an officer must change the password at first sign-in, then comes back to the page asked for', async () => {

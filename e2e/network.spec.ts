@@ -95,6 +95,8 @@ describe('web UI: first run → import → report → search', () => {
     expect(cells[4]).toContain('Kiểm tra lại năm sinh');
 
     expect(await page.getByRole('button', { name: 'Ghi vào sổ' }).isEnabled()).toBe(true);
+    // the invalid row is not a reason to hold back the valid ones: the button says so
+    expect(await page.locator('#imp-commit-note').innerText()).toBe('1 dòng lỗi sẽ bị bỏ qua; các dòng hợp lệ sẽ được ghi.');
     // a dry run writes nothing
     const before = await apiJson('/api/reports/network?unit=14');
     expect(before.teams.total).toBe(0);
@@ -108,6 +110,7 @@ describe('web UI: first run → import → report → search', () => {
     expect(await page.locator('.form-status').innerText()).toContain('Đã ghi vào sổ: 7 mới');
     // committing twice is not offered: the button waits for a new dry run
     expect(await page.getByRole('button', { name: 'Ghi vào sổ' }).isDisabled()).toBe(true);
+    expect(await page.locator('#imp-commit-note').isHidden()).toBe(true);
   });
 
   it('shows the province report with the totals the fixture implies', async () => {

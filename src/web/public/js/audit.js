@@ -145,8 +145,8 @@ function entryRow(e, names) {
     h('td', { class: 'who' }, e.userId === null && e.action === 'user.created'
       ? h('span', { class: 'muted' }, 'Khởi tạo hệ thống')
       : anonymous ? h('span', { class: 'muted' }, 'Chưa đăng nhập') : actor ? actor.fullName : `Tài khoản số ${e.userId}`),
-    h('td', {}, entityText(e, target)),
-    h('td', {}, detailText(e)),
+    h('td', { class: 'entity' }, entityText(e, target)),
+    h('td', { class: 'detail' }, detailText(e)),
     h('td', { class: 'nowrap muted' }, e.ip ?? ''),
   );
   // each cell carries its column name: on phones rows are labelled cards (CSS .stack)
@@ -199,7 +199,11 @@ async function unitPicker(code) {
     sel.addEventListener('change', () => sel.value && go(sel.value));
     return h('div', { class: 'field' }, h('label', { for: sel.id }, 'Xã, phường'), sel);
   }
-  const provinceCode = s.kind === 'province' ? s.provinceCode : code?.slice(0, 2) ?? '';
+  // commune codes do not start with their province's code: ask which province a commune is in
+  const provinceCode = s.kind === 'province' ? s.provinceCode
+    : !code ? ''
+    : code.length <= 2 ? code
+    : (await api(`/api/units/${encodeURIComponent(code)}`).catch(() => null))?.provinceCode ?? '';
   const provs = s.kind === 'all' ? await provinces() : (await provinces()).filter((p) => p.code === s.provinceCode);
   const province = h('select', { id: 'audit-province' },
     s.kind === 'all' ? h('option', { value: '' }, 'Toàn hệ thống') : null,

@@ -39,7 +39,10 @@ export async function searchPage(view, _params, query) {
       notice('info', h('a', { href: `#/dang-nhap?tiep=${encodeURIComponent(`tim?q=${encodeURIComponent(q)}`)}` }, 'Đăng nhập'), ' để tìm tổ và thành viên.'));
   } else if (registry.error) teamSection.append(h('h3', { id: 'hits-teams' }, 'Tổ và thành viên'), notice('error', registry.error.message));
   else {
-    const { teams, members } = registry;
+    const { members } = registry;
+    // natural order: "Tổ dân phố 2" before "Tổ dân phố 10"
+    const natural = new Intl.Collator('vi', { numeric: true, sensitivity: 'base' });
+    const teams = [...registry.teams].sort((a, b) => natural.compare(a.name, b.name) || natural.compare(a.unitName ?? '', b.unitName ?? ''));
     const where = places(provName);
     teamSection.append(
       h('h3', { id: 'hits-teams' }, `Tổ (${num(teams.length)})`),
