@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { type Database, openDatabase } from '../src/db/client.js';
 import type { RouteRule } from '../src/access/access.plugin.js';
@@ -52,4 +52,23 @@ export async function testApp(database: Database, env: NodeJS.ProcessEnv = {}, r
     if (previous === undefined) delete process.env.NGOSO_SECRETS;
     else process.env.NGOSO_SECRETS = previous;
   }
+}
+
+export type TestAppInstance = Awaited<ReturnType<typeof testApp>>;
+
+/**
+ * Registers the usual per-file set-up: a fresh database and the app on it before the tests, both
+ * closed after. `ready` receives them (and may add fixtures) before any test runs.
+ */
+export function withTestApp(ready: (t: { database: Database; app: TestAppInstance }) => void | Promise<void>, env: NodeJS.ProcessEnv = {}) {
+  let t: { database: Database; app: TestAppInstance } | undefined;
+  beforeAll(async () => {
+    const database = await testDatabase();
+    t = { database, app: await testApp(database, env) };
+    await ready(t);
+  });
+  afterAll(async () => {
+    await t?.app.close();
+    await t?.database.close();
+  });
 }

@@ -1,21 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signedInClient, TEST_PASSWORD, TestClient } from '../../test/auth.js';
-import { testApp, testDatabase } from '../../test/db.js';
+import { type TestAppInstance, withTestApp } from '../../test/db.js';
 import { type Database, queryRows } from '../db/client.js';
 import { SESSION_COOKIE } from './access.plugin.js';
 import { createUser } from './users.service.js';
 
 let database: Database;
-let app: Awaited<ReturnType<typeof testApp>>;
+let app: TestAppInstance;
 let admin: TestClient;
-beforeAll(async () => {
-  database = await testDatabase();
-  app = await testApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
+withTestApp(async (t) => {
+  ({ database, app } = t);
 });
 
 describe('first run', () => {

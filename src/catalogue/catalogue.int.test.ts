@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
 import { TestClient } from '../../test/auth.js';
-import { testApp, testDatabase } from '../../test/db.js';
+import { type TestAppInstance, withTestApp } from '../../test/db.js';
 import { ensureCatalogue } from './catalogue.load.js';
 
 let database: Database;
-let app: Awaited<ReturnType<typeof testApp>>;
-beforeAll(async () => {
-  database = await testDatabase();
-  app = await testApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
+let app: TestAppInstance;
+withTestApp(async (t) => {
+  ({ database, app } = t);
 });
 const get = (url: string) => app.inject({ method: 'GET', url });
 

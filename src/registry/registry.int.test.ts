@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
 import { importRoster } from '../imports/imports.service.js';
 import { signedInClient, type TestClient } from '../../test/auth.js';
-import { testApp, testDatabase } from '../../test/db.js';
+import { type TestAppInstance, withTestApp } from '../../test/db.js';
 import { csv, HEADER } from '../../test/fixtures.js';
 
 let database: Database;
-let app: Awaited<ReturnType<typeof testApp>>;
+let app: TestAppInstance;
 let admin: TestClient;
-beforeAll(async () => {
-  database = await testDatabase();
-  app = await testApp(database);
+withTestApp(async (t) => {
+  ({ database, app } = t);
   admin = await signedInClient(app, database.db, { username: 'quantri', role: 'admin' });
   const roster = csv([
     HEADER,
@@ -21,10 +20,6 @@ beforeAll(async () => {
     ['Sơn La', 'Chiềng Xôm', 'Thành phố Sơn La', 'Bản Xôm', 'Đặng Văn Bình', 'Nam', 1980, '0912000005', 'Thành viên', ''],
   ]);
   await importRoster(database.db, { name: 'r.csv', data: roster }, { commit: true, maxBytes: 1e7 });
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
 });
 const get = (url: string) => admin.get(url);
 

@@ -1,26 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signedInClient, type TestClient } from '../../test/auth.js';
-import { TEST_SECRETS, testApp, testDatabase } from '../../test/db.js';
+import { TEST_SECRETS, type TestAppInstance, withTestApp } from '../../test/db.js';
 import { type Database, queryRows } from '../db/client.js';
 import { DataProtector } from '../privacy/protector.js';
 import { retireKeys, withNewDataKey } from '../privacy/secrets.js';
 import { eraseResidents, exportResidents, reencryptResidents } from './residents.service.js';
 
 let database: Database;
-let app: Awaited<ReturnType<typeof testApp>>;
+let app: TestAppInstance;
 let officer: TestClient;
 const protector = new DataProtector(TEST_SECRETS);
 const CONSOLE = { userId: null, ip: 'cli' };
 
-beforeAll(async () => {
-  database = await testDatabase();
-  app = await testApp(database);
+withTestApp(async (t) => {
+  ({ database, app } = t);
   officer = await signedInClient(app, database.db, { username: 'canbo.xa', role: 'commune_officer', unit: '03664' });
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe('residents’ personal data', () => {
