@@ -86,6 +86,7 @@ const SAMPLES: Record<string, Sample> = {
     away: (c, r) => c.post('/api/residents', { unit: far(r) ? '00004' : HOME[r].away.length === 2 ? '00004' : HOME[r].away, birthYear: 1960 }),
   },
   'GET /api/residents': { home: (c, r) => c.get(`/api/residents?commune=${HOME[r].unit.length === 2 ? '03664' : HOME[r].unit}`), away: (c, r) => c.get(`/api/residents?commune=${far(r) ? '00004' : HOME[r].away}`) },
+  'GET /api/reports/roster': { home: (c, r) => c.get(`/api/reports/roster?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/reports/roster?unit=${HOME[r].away}`) },
   'GET /api/audit': { home: (c, r) => c.get(`/api/audit?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/audit?unit=${HOME[r].away}`) },
 };
 

@@ -144,3 +144,11 @@ export function tableContext(sheet: Sheet, headerIndex: number): { commune?: str
   if (context.village === undefined && VILLAGE_WORDS.test(cleanText(sheet.name))) context.village = cleanText(sheet.name);
   return context;
 }
+
+/** Words that open the signature block under an official table ("NGƯỜI LẬP BIỂU", "TM. UBND XÃ", "(Ký, ghi rõ họ tên)"). */
+const SIGNATURE = /^(?:người lập(?: biểu)?|người lập danh sách|tm\.?\s|t\/m\s|kt\.?\s|chủ tịch|phó chủ tịch|xác nhận|thủ trưởng|\(ký|ký tên|ký, ghi rõ)/iu;
+
+/** A row of the signature block: skipped, never a member. */
+export function isSignatureRow(cells: string[]): boolean {
+  return cells.some((c) => SIGNATURE.test(cleanText(c)));
+}

@@ -13,7 +13,7 @@ import type { teamMembers, teams as teamsTable } from '../registry/registry.sche
 import { AFFILIATIONS, GENDERS, ROLES, villageKind } from '../registry/registry.vocabulary.js';
 import { formatPhone } from '../text/phone.js';
 import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
-import { FIELDS, findHeader, type Field, groupRowVillage, isTotalsRow, tableContext } from './imports.columns.js';
+import { FIELDS, findHeader, type Field, groupRowVillage, isSignatureRow, isTotalsRow, tableContext } from './imports.columns.js';
 import { readSpreadsheet } from './imports.reader.js';
 import { importLog } from './imports.schema.js';
 import { type Problem, RowParsers, type RosterRow, validateRow } from './imports.validate.js';
@@ -134,7 +134,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
         groupVillage = group;
         continue;
       }
-      if (isTotalsRow(sheet.rows[i][mapping.columns.fullName!] ?? '')) continue;
+      if (isTotalsRow(sheet.rows[i][mapping.columns.fullName!] ?? '') || isSignatureRow(sheet.rows[i])) continue;
       const { row, problems, skipped } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: context.commune ?? opts.commune, village: groupVillage }, parsers);
       if (skipped) continue;
       report.problems.push(...problems);

@@ -1,4 +1,4 @@
-import { parseAffiliations as parseAffiliationsText, parseGender as parseGenderText, parseRole as parseRoleText, type Affiliation, type Gender, type Role } from '../registry/registry.vocabulary.js';
+import { AFFILIATIONS, parseAffiliations as parseAffiliationsText, parseGender as parseGenderText, parseRole as parseRoleText, type Affiliation, type Gender, type Role } from '../registry/registry.vocabulary.js';
 import { yearInVietnam } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
 import { cleanText, properName } from '../text/vietnamese.js';
@@ -202,8 +202,14 @@ export function validateRow(
       phone,
       role: role ?? 'member',
       affiliations,
-      position: affText || (roleText && parseRole(roleText) === null ? roleText : null) || null,
+      // the text is kept as the position unless it only lists the affiliations (as the official export writes them)
+      position: (affText && affText !== affiliationLabels(affiliations) ? affText : null) || (roleText && parseRole(roleText) === null ? roleText : null) || null,
     },
     problems,
   };
+}
+
+/** Affiliations as the official export writes them: Vietnamese labels joined by "; ". */
+export function affiliationLabels(codes: Affiliation[]): string {
+  return codes.map((c) => AFFILIATIONS[c]).join('; ');
 }

@@ -3,6 +3,7 @@ import { READERS } from '../access/access.policy.js';
 import type { RouteModule } from '../http/types.js';
 import { reportToCsv, reportToXlsx } from './network.export.js';
 import { networkReport } from './network.service.js';
+import { rosterToXlsx } from './roster.export.js';
 
 /** Routes of the reports module. */
 export const reportRoutes: RouteModule = (api, { database }) => {
@@ -30,6 +31,19 @@ export const reportRoutes: RouteModule = (api, { database }) => {
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="${file}.xlsx"`)
         .send(await reportToXlsx(report));
+    },
+  );
+
+  /** GET /api/reports/roster?unit=CODE → the unit's roster as .xlsx in the official form (motto block, two-row header, signature block). */
+  api.get(
+    '/api/reports/roster',
+    {
+      config: { access: { roles: READERS } },
+      schema: { summary: 'Roster of a unit in the official form (.xlsx), importable back', querystring: z.object({ unit: z.string().min(2).max(20) }) },
+    },
+    async (req, reply) => {
+      const { file, name } = await rosterToXlsx(database.db, req.query.unit, req.actor!.scope);
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${name}"`).send(file);
     },
   );
 };

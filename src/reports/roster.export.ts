@@ -1,0 +1,75 @@
+import ExcelJS from 'exceljs';
+import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
+import { unitById } from '../catalogue/catalogue.repo.js';
+import type { Db } from '../db/client.js';
+import { membersOfTeam, teamsUnder } from '../registry/registry.repo.js';
+import { currentUnit } from '../registry/registry.service.js';
+import { affiliationLabels } from '../imports/imports.validate.js';
+import { type Affiliation, ROLES } from '../registry/registry.vocabulary.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
+import { formatPhone } from '../text/phone.js';
+import { compareVietnameseNames } from '../text/vietnamese.js';
+import { escapeCell } from './network.export.js';
+
+/**
+ * The roster of a unit in the official form (Excel), to print and sign: the issuing body and the
+ * national motto block, a title, a two-row header with the birth year under "Nam" or "Nữ", one
+ * row per membership (leader, deputies, members; by given name), and a signature block. The
+ * import reads this form back unchanged (round trip, tested).
+ * Errors: UNIT_NOT_FOUND, OUT_OF_SCOPE.
+ */
+export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope): Promise<{ file: Buffer; name: string }> {
+  const unit = await currentUnit(db, unitCode);
+  requireScope(unitInScope(scope, unit), `danh sách của "${unit.name}"`);
+  const commune = unit.level === 'village' ? await unitById(db, unit.parentId!) : unit.level === 'commune' ? unit : null;
+  const province = unit.level === 'province' ? unit : await currentUnit(db, unit.provinceCode!);
+  const teams = (await teamsUnder(db, unit)).filter((t) => t.status === 'active');
+  const order = { leader: 0, deputy: 1, member: 2 } as const;
+
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Ngõ Số';
+  const ws = wb.addWorksheet('Danh sách', { pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 } });
+  const issuer = commune ? `UBND ${commune.name.toLocaleUpperCase('vi')}` : `UBND ${province?.kind === 'thanh_pho' ? 'THÀNH PHỐ' : 'TỈNH'} ${unit.name.toLocaleUpperCase('vi')}`;
+  ws.addRow([issuer, '', '', '', '', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM']).font = { bold: true };
+  ws.addRow(['', '', '', '', '', 'Độc lập - Tự do - Hạnh phúc']).font = { bold: true };
+  ws.addRow(['', '', '', '', '', `Ngày ${formatDateVi(todayInVietnam())}`]).font = { italic: true };
+  ws.addRow([`DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG ${unit.name.toLocaleUpperCase('vi')}`]).font = { bold: true, size: 13 };
+  ws.addRow([]);
+  const header = ws.addRow(['STT', 'Họ và tên', 'Năm sinh', '', 'Vai trò', 'Đoàn thể', 'Số điện thoại', 'Tỉnh', 'Xã/phường', 'Thôn/bản', 'Tổ']);
+  const sub = ws.addRow(['', '', 'Nam', 'Nữ', '', '', '', '', '', '', '']);
+  ws.mergeCells(header.number, 3, header.number, 4);
+  for (const col of [1, 2, 5, 6, 7, 8, 9, 10, 11]) ws.mergeCells(header.number, col, sub.number, col);
+  for (const row of [header, sub]) {
+    row.font = { bold: true };
+    row.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  }
+
+  let n = 0;
+  for (const team of teams) {
+    const teamUnit = team.level === 'village' ? await currentUnit(db, team.unitCode!) : null;
+    const teamCommune = teamUnit ? await unitById(db, teamUnit.parentId!) : await currentUnit(db, team.unitCode!);
+    const people = await membersOfTeam(db, team.id);
+    people.sort((a, b) => order[a.role] - order[b.role] || compareVietnameseNames(a.fullName, b.fullName));
+    for (const p of people) {
+      const duty = p.position ?? affiliationLabels(p.affiliations as Affiliation[]);
+      ws.addRow([
+        ++n,
+        escapeCell(p.fullName),
+        p.gender === 'male' ? p.birthYear ?? '' : '',
+        p.gender === 'female' ? p.birthYear ?? '' : '',
+        ROLES[p.role],
+        escapeCell(duty),
+        p.phone ? formatPhone(p.phone) : '',
+        province?.name ?? '',
+        escapeCell(teamCommune?.name ?? ''),
+        escapeCell(teamUnit?.name ?? ''),
+        escapeCell(team.name),
+      ]);
+    }
+  }
+  ws.addRow([]);
+  ws.addRow(['', 'NGƯỜI LẬP BIỂU', '', '', '', '', '', commune ? `TM. UBND ${commune.name.toLocaleUpperCase('vi')}` : 'TM. SỞ KHOA HỌC VÀ CÔNG NGHỆ']).font = { bold: true };
+  ws.addRow(['', '(Ký, ghi rõ họ tên)', '', '', '', '', '', '(Ký tên, đóng dấu)']).font = { italic: true };
+  [6, 28, 8, 8, 12, 30, 15, 12, 22, 20, 40].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  return { file: Buffer.from(await wb.xlsx.writeBuffer()), name: `danh-sach-to-cnscd-${unit.code}.xlsx` };
+}
