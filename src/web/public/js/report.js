@@ -32,7 +32,7 @@ export async function reportPage(view, [code]) {
         h('h2', { tabindex: '-1' }, 'Báo cáo mạng lưới: ', u.name),
         h('p', { class: 'meta' }, `${LEVEL[u.level] ?? u.level} · mã ${u.code} · số liệu lúc ${nowInVietnam()}`),
       ),
-      h('div', { class: 'actions' }, download('csv', 'Tải CSV'), download('xlsx', 'Tải Excel (.xlsx)'), h('a', { class: 'btn btn-secondary', href: `#/don-vi/${u.code}` }, 'Xem tổ và thành viên')),
+      h('div', { class: 'actions' }, download('csv', 'Tải CSV'), download('xlsx', 'Tải Excel (.xlsx)'), h('a', { class: 'btn btn-secondary', href: url('/api/reports/roster', { unit: u.code }), download: `danh-sach-to-cnscd-${u.code}.xlsx`, title: 'Danh sách thành viên theo mẫu, để in và ký' }, 'Danh sách mẫu in (.xlsx)'), h('a', { class: 'btn btn-secondary', href: `#/don-vi/${u.code}` }, 'Xem tổ và thành viên')),
     ),
     h('div', { class: 'cards' },
       card('teams', 'Số tổ', r.teams.total, `${num(r.teams.commune)} cấp xã · ${num(r.teams.village)} cấp thôn, bản`),
