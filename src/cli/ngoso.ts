@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ALL } from '../access/access.policy.js';
@@ -12,6 +12,7 @@ import type { Database } from '../db/client.js';
 import { openConfiguredDatabase } from '../db/open.js';
 import { generateDemo } from '../demo/demo.service.js';
 import { AppError } from '../http/errors.js';
+import { expandArchives } from '../imports/imports.archive.js';
 import { importRoster, type FileReport } from '../imports/imports.service.js';
 import { reportToCsv, reportToXlsx } from '../reports/network.export.js';
 import { networkReport } from '../reports/network.service.js';
@@ -56,7 +57,7 @@ program
 program
   .command('import')
   .description('nhập danh sách tổ và thành viên từ tệp CSV hoặc .xlsx (mặc định: chạy thử, không ghi)')
-  .argument('<files...>', 'tệp CSV hoặc .xlsx')
+  .argument('<files...>', 'tệp CSV, .xlsx, .zip chứa các tệp đó, hoặc thư mục')
   .option('--commit', 'ghi vào sổ: mỗi tệp trong một giao dịch; dòng hợp lệ được ghi, dòng lỗi được liệt kê và bỏ qua; tệp hỏng không ghi gì')
   .option('--province <tỉnh>', 'tỉnh (mã hoặc tên) cho tệp không có cột "Tỉnh"')
   .option('--commune <xã>', 'xã/phường cho tệp không có cột "Xã/phường"')
@@ -66,11 +67,16 @@ program
       const config = loadConfig();
       let failed = 0;
       const reports: FileReport[] = [];
-      for (const file of files) {
+      // a folder stands for the roster files in it; a .zip for the files inside it
+      const paths = files.flatMap((f) => (existsSync(f) && statSync(f).isDirectory() ? readdirSync(f).filter((n) => /\.(csv|xlsx|zip)$/i.test(n)).sort().map((n) => path.join(f, n)) : [f]));
+      for (const file of paths) {
         try {
-          const report = await importRoster(db, { name: path.basename(file), data: readFileSync(file) }, { commit: !!opts.commit, province: opts.province, commune: opts.commune, maxBytes: config.maxUploadBytes });
+          const inner = await expandArchives([{ name: path.basename(file), data: readFileSync(file) }], config.maxUploadBytes);
+          for (const one of inner) {
+          const report = await importRoster(db, one, { commit: !!opts.commit, province: opts.province, commune: opts.commune, maxBytes: config.maxUploadBytes });
           reports.push(report);
           if (!opts.json) printReport(report);
+          }
         } catch (err) {
           failed++;
           if (err instanceof AppError) {
@@ -83,6 +89,10 @@ program
         }
       }
       if (opts.json) console.log(JSON.stringify(reports, null, 2));
+      if (reports.length > 1 && !opts.json) {
+        const sum = reports.reduce((a, r) => ({ new: a.new + r.counts.new, updated: a.updated + r.counts.updated, unchanged: a.unchanged + r.counts.unchanged, invalid: a.invalid + r.counts.invalid }), { new: 0, updated: 0, unchanged: 0, invalid: 0 });
+        console.log(`\nTổng ${reports.length} tệp${failed ? ` (${failed} tệp không đọc được)` : ''}: mới ${sum.new}, cập nhật ${sum.updated}, không đổi ${sum.unchanged}, lỗi ${sum.invalid}`);
+      }
       if (!opts.commit && !opts.json) console.log('\nĐây là chạy thử: chưa ghi gì. Thêm --commit để ghi vào sổ.');
       process.exitCode = failed ? 1 : 0;
     }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../http/errors.js';
 import { OFFICERS } from '../access/access.policy.js';
 import type { RouteModule } from '../http/types.js';
+import { expandArchives } from './imports.archive.js';
 import { importLogEntries } from './imports.repo.js';
 import { importRoster, type FileReport } from './imports.service.js';
 
@@ -12,7 +13,7 @@ export const MAX_FILES = 100;
 export const importRoutes: RouteModule = (api, { database, config }) => {
   /**
    * POST /api/imports?commit=false|true[&province=][&commune=] with multipart/form-data, one or
-   * more files in any field. Dry run by default. Answers {files:[FileReport], summary}; each file
+   * more files in any field (.csv, .xlsx, or a .zip of them, opened with zip-bomb limits). Dry run by default. Answers {files:[FileReport], summary}; each file
    * is its own transaction. A dry run of a file without valid rows is a normal report (all counts
    * 0 but `invalid`); committing it is an IMPORT_NO_VALID_ROWS error. With several files, a file's
    * error is reported in its entry ({fileName, error}); with one file the error is the answer
@@ -51,7 +52,7 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
         throw new AppError('VALIDATION_FAILED', `Dữ liệu tải lên bị hỏng hoặc không trọn vẹn (${(err as Error).message}); chưa ghi tệp nào. Hãy tải lên lại.`);
       }
       const results: (FileReport | { fileName: string; error: { code: string; message: string; details?: unknown } })[] = [];
-      for (const file of files) {
+      for (const file of await expandArchives(files, config.maxUploadBytes)) {
         try {
           results.push(await importRoster(database.db, file, { ...req.query, maxBytes: config.maxUploadBytes, maxRows: config.maxImportRows, scope: req.actor!.scope, actor: req.actor! }));
         } catch (err) {
