@@ -267,6 +267,22 @@ describe('bad files write nothing and say what to do', () => {
     expect(badProvince.problems.map((p) => p.message)).toContain('Không có tỉnh/thành phố "99" trong 34 tỉnh, thành phố hiện hành');
   });
 
+  it('refuses a 16,384-column sheet and a sheet over the row limit before parsing them', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const wide = new ExcelJS.Workbook();
+    const ws = wide.addWorksheet('Rộng');
+    ws.addRow(HEADER);
+    ws.getCell(2, 16384).value = 'x';
+    const wideErr = await run('rong.xlsx', Buffer.from(await wide.xlsx.writeBuffer()), false).catch((e: AppError) => e);
+    expect((wideErr as AppError).message).toMatch(/rộng 16\.384 cột \(tối đa 200\)/);
+    const long = new ExcelJS.Workbook();
+    const ls = long.addWorksheet('Dài');
+    ls.addRow(HEADER);
+    ls.getCell(5000, 1).value = 'x';
+    const longErr = await importRoster(database.db, { name: 'dai.xlsx', data: Buffer.from(await long.xlsx.writeBuffer()) }, { commit: false, maxBytes: 20 * MB, maxRows: 1000 }).catch((e: AppError) => e);
+    expect([(longErr as AppError).code, (longErr as AppError).message]).toEqual(['IMPORT_FILE_TOO_LARGE', 'Tệp "dai.xlsx" có khoảng 5.000 dòng, vượt giới hạn 1.000 dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.']);
+  });
+
   it('reports a sheet without a header row', async () => {
     const report = await run('khong-tieu-de.csv', csv([['a', 'b'], ['1', '2']]), false);
     expect(report.problems).toEqual([{ sheet: 'khong-tieu-de.csv', row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: 'Thêm hàng tiêu đề với các cột: Tỉnh, Huyện (cũ), Xã/phường, Thôn/bản/tổ dân phố, Tổ, Họ và tên, Giới tính, Năm sinh, Số điện thoại, Vai trò, Đoàn thể' }]);

@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { AppError } from '../http/errors.js';
 
 /**
@@ -31,7 +32,7 @@ const CFB = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const startsWith = (buf: Buffer, sig: number[]) => sig.every((b, i) => buf[i] === b);
 
 /** Detects the file type from its bytes (never from the name alone) and reads it. */
-export async function readSpreadsheet(buf: Buffer, fileName: string, maxBytes: number): Promise<ReadFile> {
+export async function readSpreadsheet(buf: Buffer, fileName: string, maxBytes: number, maxRows?: number): Promise<ReadFile> {
   if (buf.length > maxBytes) {
     throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${fileName}" nặng ${(buf.length / 1048576).toFixed(1)} MB, vượt giới hạn ${(maxBytes / 1048576).toFixed(0)} MB. Hãy tách tệp theo xã hoặc theo thôn.`);
   }
@@ -46,7 +47,10 @@ export async function readSpreadsheet(buf: Buffer, fileName: string, maxBytes: n
   if (buf.subarray(0, 5).toString('latin1') === '%PDF-') {
     throw unreadable(fileName, 'đây là tệp PDF, không phải bảng tính', 'Hãy tải lên tệp Excel (.xlsx) hoặc CSV của danh sách.');
   }
-  if (startsWith(buf, ZIP)) return { format: 'xlsx', ...(await readXlsx(buf, fileName)) };
+  if (startsWith(buf, ZIP)) {
+    await checkWorkbookSize(buf, fileName, maxRows);
+    return { format: 'xlsx', ...(await readXlsx(buf, fileName)) };
+  }
   if (/\.xls[xm]?$/i.test(fileName)) {
     throw unreadable(fileName, 'tệp có đuôi Excel nhưng nội dung không phải bảng tính Excel', 'Hãy mở tệp gốc trong Excel/LibreOffice và "Lưu thành" .xlsx, hoặc xuất ra CSV UTF-8.');
   }
@@ -150,4 +154,55 @@ export function looksLikeTcvn3(text: string): boolean {
   const vni = /[aeiouyAEIOUY][øùûõï]/;
   const hits = words.filter((w) => tcvn.test(w) || vni.test(w)).length;
   return hits >= 3 && hits / words.length > 0.15;
+}
+
+/** Widest sheet a roster can sensibly have; a 16,384-column sheet is refused before it is parsed. */
+export const MAX_COLUMNS = 200;
+/** Most uncompressed sheet XML read from one workbook (a zip bomb inside an .xlsx stops here). */
+const MAX_SHEET_XML_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Cheap checks before ExcelJS parses a workbook in memory: each sheet's declared size
+ * (`<dimension ref="A1:J100000"/>`) against the row and column limits, and the sheets'
+ * uncompressed XML, inflated as a stream and stopped at MAX_SHEET_XML_BYTES.
+ */
+async function checkWorkbookSize(buf: Buffer, fileName: string, maxRows?: number): Promise<void> {
+  let zip: JSZip;
+  try {
+    zip = await JSZip.loadAsync(buf);
+  } catch {
+    return; // ExcelJS reports the broken file with its own message
+  }
+  let total = 0;
+  for (const entry of Object.values(zip.files).filter((f) => /^xl\/worksheets\/[^/]+\.xml$/.test(f.name))) {
+    let head = '';
+    let checked = false;
+    await new Promise<void>((resolve, reject) => {
+      const stream = entry.nodeStream('nodebuffer');
+      const stop = (err?: AppError) => {
+        (stream as unknown as { destroy?: () => void }).destroy?.();
+        if (err) reject(err);
+        else resolve();
+      };
+      stream.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > MAX_SHEET_XML_BYTES) return stop(unreadable(fileName, `bảng tính giải nén ra hơn ${MAX_SHEET_XML_BYTES / 1048576} MB`, 'Hãy tách tệp theo xã hoặc theo thôn.'));
+        if (!checked) {
+          head += chunk.toString('utf8', 0, Math.min(chunk.length, 65536));
+          const m = head.match(/<(?:\w+:)?dimension ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"/);
+          if (m || head.length > 65536 || head.includes('<sheetData')) {
+            checked = true;
+            if (m?.[1]) {
+              const cols = [...m[1]].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0);
+              const rows = Number(m[2]);
+              if (cols > MAX_COLUMNS) return stop(unreadable(fileName, `trang tính rộng ${cols.toLocaleString('vi-VN')} cột (tối đa ${MAX_COLUMNS})`, 'Hãy xoá các cột thừa hoặc chép bảng danh sách sang tệp mới.'));
+              if (maxRows && rows > maxRows + 100) return stop(new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${fileName}" có khoảng ${rows.toLocaleString('vi-VN')} dòng, vượt giới hạn ${maxRows.toLocaleString('vi-VN')} dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`));
+            }
+          }
+        }
+      });
+      stream.on('end', () => resolve());
+      stream.on('error', () => resolve()); // a broken entry is ExcelJS's to report
+    });
+  }
 }

@@ -80,7 +80,7 @@ class DryRunRollback extends Error {}
  * `details` is the report).
  */
 export async function importRoster(db: Db, file: { name: string; data: Buffer }, opts: ImportOptions): Promise<FileReport> {
-  const read = await readSpreadsheet(file.data, file.name, opts.maxBytes);
+  const read = await readSpreadsheet(file.data, file.name, opts.maxBytes, opts.maxRows);
   const report: FileReport = {
     fileName: file.name,
     fileHash: createHash('sha256').update(file.data).digest('hex'),
