@@ -184,9 +184,17 @@ async function checkWorkbookSize(buf: Buffer, fileName: string, maxRows?: number
         if (err) reject(err);
         else resolve();
       };
+      let rowsSeen = 0;
       stream.on('data', (chunk: Buffer) => {
         total += chunk.length;
         if (total > MAX_SHEET_XML_BYTES) return stop(unreadable(fileName, `bảng tính giải nén ra hơn ${MAX_SHEET_XML_BYTES / 1048576} MB`, 'Hãy tách tệp theo xã hoặc theo thôn.'));
+        // the declared dimension may be wrong (streaming writers), so rows are also counted as they come
+        if (maxRows) {
+          rowsSeen += chunk.toString('latin1').split('<row').length - 1;
+          if (rowsSeen > maxRows + 100) {
+            return stop(new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${fileName}" có hơn ${maxRows.toLocaleString('vi-VN')} dòng, vượt giới hạn mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`));
+          }
+        }
         if (!checked) {
           head += chunk.toString('utf8', 0, Math.min(chunk.length, 65536));
           const m = head.match(/<(?:\w+:)?dimension ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"/);
