@@ -283,6 +283,22 @@ describe('bad files write nothing and say what to do', () => {
     expect([(longErr as AppError).code, (longErr as AppError).message]).toEqual(['IMPORT_FILE_TOO_LARGE', 'Tệp "dai.xlsx" có khoảng 5.000 dòng, vượt giới hạn 1.000 dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.']);
   });
 
+  it('counts rows while inflating, so a workbook whose declared size lies is refused too', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const { PassThrough } = await import('node:stream');
+    const sink = new PassThrough();
+    const parts: Buffer[] = [];
+    sink.on('data', (c: Buffer) => parts.push(c));
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink });
+    const ws = writer.addWorksheet('DS');
+    ws.addRow(HEADER).commit();
+    for (let i = 0; i < 3000; i++) ws.addRow(['Sơn La', 'Tà Xùa', '', '', `Lò Văn Số`, 'Nam', 1990, '', '', '']).commit();
+    await writer.commit();
+    const err = await importRoster(database.db, { name: 'luong.xlsx', data: Buffer.concat(parts) }, { commit: false, maxBytes: 20 * MB, maxRows: 1000 }).catch((e: AppError) => e);
+    expect((err as AppError).code).toBe('IMPORT_FILE_TOO_LARGE');
+    expect((err as AppError).message).toMatch(/dòng, vượt giới hạn/);
+  });
+
   it('reports a sheet without a header row', async () => {
     const report = await run('khong-tieu-de.csv', csv([['a', 'b'], ['1', '2']]), false);
     expect(report.problems).toEqual([{ sheet: 'khong-tieu-de.csv', row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: 'Thêm hàng tiêu đề với các cột: Tỉnh, Huyện (cũ), Xã/phường, Thôn/bản/tổ dân phố, Tổ, Họ và tên, Giới tính, Năm sinh, Số điện thoại, Vai trò, Đoàn thể' }]);
