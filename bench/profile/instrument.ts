@@ -57,7 +57,7 @@ const RULES: Rule[] = [
   { name: 'units', at: /^\s*\/\/ 2\. villages/, where: 'before', code: "mark('1. resolve provinces/communes');" },
   { name: 'findVillage', at: /^\s*let village = resolver\.findVillage\(/, where: 'before', code: 'counters.findVillageScans++;', optional: true },
   { name: 'insertVillage', at: /^\s*village = await insertVillage\(/, where: 'before', code: 'counters.insertVillage++;', optional: true },
-  { name: 'villages', at: /^\s*const unitOf = \(r: PlannedRow\)/, where: 'before', code: "mark('2a. villages: findVillage + insertVillage one by one');" },
+  { name: 'villages', at: /^\s*const unitOf = \(r: PlannedRow\)/, where: 'before', code: "mark('2a. villages: one lookup, one insert');" },
   { name: 'teamsOfUnits', at: /^\s*for \(const t of await registry\.teamsOfUnits\(/, where: 'after', code: "mark('2b. unit ids of rows + teamsOfUnits query');" },
   { name: 'planTeams', at: /^\s*for \(const t of await registry\.insertTeams\(/, where: 'before', code: "mark('2c. plan teams (team name/key per row)');" },
   { name: 'insertTeams', at: /^\s*\/\/ 3\. members/, where: 'before', code: "mark('2d. insertTeams (one statement)');" },

@@ -108,8 +108,7 @@ export class UnitResolver {
 
   /** Loads the index for a province given by code ("14") or name ("Sơn La", "Tỉnh Sơn La"). Null when unknown. */
   static async forProvince(db: Db, province: string): Promise<UnitResolver | null> {
-    const [all, oldNames] = await Promise.all([repo.provinces(db), repo.oldProvinceNames(db)]);
-    const p = findProvince(all, province, oldNames);
+    const p = await lookupProvince(db, province);
     if (!p) return null;
     const [units, links] = await Promise.all([repo.unitsOfProvince(db, p.code!), repo.successionInProvince(db, p.code!)]);
     const successors = new Map<number, number[]>();
@@ -119,12 +118,6 @@ export class UnitResolver {
 
   unit(id: number): UnitRow | undefined {
     return this.byId.get(id);
-  }
-
-  /** Adds a unit created after the index was built (a new village). */
-  add(u: UnitRow): void {
-    this.units.push(u);
-    this.byId.set(u.id, u);
   }
 
   /**
@@ -181,12 +174,6 @@ export class UnitResolver {
     };
   }
 
-  /** A village of a commune by name (tone-placement blind); kind words ("thôn", "bản", …) are part of the name. */
-  findVillage(communeId: number, name: string): UnitRow | undefined {
-    const key = nameKey(name);
-    return this.units.find((u) => u.level === 'village' && u.parentId === communeId && u.nameKey === key);
-  }
-
   /** Up to 3 closest unit names to `name` (edit distance on the search key), current units first. */
   closest(name: string, filter: (u: UnitRow) => boolean): Suggestion[] {
     const q = searchKey(name);
@@ -206,6 +193,12 @@ export class UnitResolver {
     const district = u.validTo && u.parentId ? this.byId.get(u.parentId)?.name : undefined;
     return { code: u.code, name: u.name, status: u.validTo ? 'dissolved' : 'current', ...(district ? { district } : {}) };
   }
+}
+
+/** The current province named by `province` (code, current name or a pre-2025 name), or undefined. */
+export async function lookupProvince(db: Db, province: string): Promise<UnitRow | undefined> {
+  const [all, oldNames] = await Promise.all([repo.provinces(db), repo.oldProvinceNames(db)]);
+  return findProvince(all, province, oldNames);
 }
 
 /**

@@ -3,7 +3,7 @@ import { type Scope, unitInScope } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import { insertVillages, type UnitRow, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
 import type { adminUnits } from '../catalogue/catalogue.schema.js';
-import { UnitResolver } from '../catalogue/catalogue.service.js';
+import { lookupProvince, UnitResolver } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
 import { maskPhone } from '../privacy/protector.js';
 import { chunks } from '../db/batch.js';
@@ -149,7 +149,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   if (read.sheets.every((sh) => sh.rows.length === 0)) {
     report.problems.push({ sheet: read.sheets[0]?.name ?? file.name, row: 0, column: '', severity: 'error', message: 'Tệp trống: không có dòng nào', suggestion: 'Hãy chọn đúng tệp danh sách' });
   }
-  if (opts.province && !(await UnitResolver.forProvince(db, opts.province))) {
+  if (opts.province && !(await lookupProvince(db, opts.province))) {
     report.problems.push({ sheet: '', row: 0, column: FIELDS.province, severity: 'error', message: `Không có tỉnh/thành phố "${opts.province}" trong 34 tỉnh, thành phố hiện hành`, suggestion: 'Chọn tỉnh trong danh sách' });
   }
   try {

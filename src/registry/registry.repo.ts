@@ -16,6 +16,7 @@ export interface TeamSummary {
   establishedOn: string | null;
   unitCode: string | null;
   unitName: string;
+  communeName: string;
   members: number;
 }
 
@@ -25,9 +26,9 @@ export function teamsUnder(db: Db, unit: { id: number; level: string; code: stri
     unit.level === 'province' ? sql`t.province_code = ${unit.code}` : unit.level === 'commune' ? sql`t.commune_id = ${unit.id}` : sql`t.unit_id = ${unit.id}`;
   return queryRows<TeamSummary>(
     db,
-    sql`select t.id, t.name, t.level, t.status, t.established_on as "establishedOn", u.code as "unitCode", u.name as "unitName",
+    sql`select t.id, t.name, t.level, t.status, t.established_on as "establishedOn", u.code as "unitCode", u.name as "unitName", c.name as "communeName",
                (select count(*)::int from team_members tm where tm.team_id = t.id) as members
-          from teams t join admin_units u on u.id = t.unit_id
+          from teams t join admin_units u on u.id = t.unit_id join admin_units c on c.id = t.commune_id
          where ${filter}
          order by t.level, u.name, t.name`,
   );

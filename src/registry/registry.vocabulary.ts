@@ -25,7 +25,6 @@ export type Role = keyof typeof ROLES;
 export const GENDERS = { male: 'Nam', female: 'Nữ' } as const;
 export type Gender = keyof typeof GENDERS;
 
-export const TEAM_LEVELS = { commune: 'Cấp xã', village: 'Cấp thôn, bản, tổ dân phố' } as const;
 
 /** Village kinds, by the word that starts the name ("Bản Hụm" → ban). */
 const VILLAGE_KINDS: [string, string][] = [

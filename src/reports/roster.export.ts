@@ -46,8 +46,6 @@ export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope): Prom
 
   let n = 0;
   for (const team of teams) {
-    const teamUnit = team.level === 'village' ? await currentUnit(db, team.unitCode!) : null;
-    const teamCommune = teamUnit ? await unitById(db, teamUnit.parentId!) : await currentUnit(db, team.unitCode!);
     const people = await membersOfTeam(db, team.id);
     people.sort((a, b) => order[a.role] - order[b.role] || compareVietnameseNames(a.fullName, b.fullName));
     for (const p of people) {
@@ -61,8 +59,8 @@ export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope): Prom
         escapeCell(duty),
         p.phone ? formatPhone(p.phone) : '',
         province?.name ?? '',
-        escapeCell(teamCommune?.name ?? ''),
-        escapeCell(teamUnit?.name ?? ''),
+        escapeCell(team.communeName),
+        escapeCell(team.level === 'village' ? team.unitName : ''),
         escapeCell(team.name),
       ]);
     }

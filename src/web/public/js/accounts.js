@@ -4,7 +4,7 @@
 import { api, post, provinces, url } from './api.js';
 import { PASSWORD_RULE, passwordProblem } from './auth.js';
 import { field, fill, fold, h, loading, notice, nowInVietnam, num, table } from './dom.js';
-import { MANAGEABLE, ROLE_LABELS, session } from './session.js';
+import { ROLE_LABELS, session } from './session.js';
 
 const TEAM_ROLES = ['team_leader', 'member'];
 /** What each role is tied to: nothing (admin), a province, a commune, a province or commune, a team. */
@@ -32,11 +32,11 @@ export async function accountsPage(view) {
 
   let users = [];
   // the roles this officer may create and reset, with labels, as the server decides them
-  let roles = (MANAGEABLE[me.role] ?? []).map((role) => ({ role, label: ROLE_LABELS[role] ?? role }));
+  let roles = [];
   const reload = async () => {
     const r = await api('/api/users');
     users = r.users;
-    if (Array.isArray(r.manageableRoles)) roles = r.manageableRoles;
+    roles = r.manageableRoles;
     fill(listBox, usersTable(users, me, codeBox, new Set(roles.map((x) => x.role))));
   };
   await reload();

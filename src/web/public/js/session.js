@@ -1,6 +1,6 @@
 // Who is signed in, what their role may open, and where their own unit is.
-// The server decides every permission; these tables only choose which links and forms to show
-// (they mirror src/access/access.policy.ts).
+// The server decides every permission (and says which roles an officer may create, in
+// GET /api/users); these tables only choose which links to show and label roles.
 import { ApiError, api, post, provinces } from './api.js';
 
 export const ROLE_LABELS = {
@@ -15,15 +15,6 @@ export const OFFICERS = ['admin', 'province_officer', 'commune_officer'];
 export const READERS = [...OFFICERS, 'viewer'];
 export const TEAM_ROLES = ['team_leader', 'member'];
 export const EVERYONE = Object.keys(ROLE_LABELS);
-/** Roles each role may create and reset (MANAGEABLE in access.policy.ts). */
-export const MANAGEABLE = {
-  admin: EVERYONE,
-  province_officer: ['commune_officer', 'team_leader', 'member', 'viewer'],
-  commune_officer: ['team_leader', 'member'],
-  team_leader: [],
-  member: [],
-  viewer: [],
-};
 
 /**
  * {user, scope, unit, team} of the signed-in user (all null when signed out); `unit` is
@@ -35,7 +26,7 @@ let unitPromise;
 
 // The session cookie is HttpOnly, so the page cannot see it. A flag in localStorage remembers that
 // this browser signed in, so visitors who never did are not sent to GET /api/auth/me on every
-// public page (each 401 there is also written to the audit log).
+// public page.
 const HINT = 'ngoso.signedIn';
 const hint = () => { try { return localStorage.getItem(HINT) === '1'; } catch { return true; } };
 const setHint = (on) => { try { if (on) localStorage.setItem(HINT, '1'); else localStorage.removeItem(HINT); } catch { /* storage disabled */ } };
