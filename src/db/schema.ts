@@ -5,3 +5,4 @@ export * from '../imports/imports.schema.js';
 export * from '../access/access.schema.js';
 export * from '../audit/audit.schema.js';
 export * from '../residents/residents.schema.js';
+export * from '../sessions/sessions.schema.js';

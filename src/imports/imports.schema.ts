@@ -14,3 +14,16 @@ export const importLog = pgTable('import_log', {
   provinceCodes: text('province_codes').array().notNull().default([]),
   communeIds: integer('commune_ids').array().notNull().default([]),
 });
+
+/**
+ * Column mappings an officer corrected in the web UI, remembered per file shape: `shapeKey` is a
+ * hash of the normalised header cells, so the next file with the same header gets the same mapping.
+ * `mapping` is { [columnIndex]: fieldName | null } over the header row found.
+ */
+export const importMappings = pgTable('import_mappings', {
+  shapeKey: text('shape_key').primaryKey(),
+  headers: jsonb('headers').notNull(),
+  mapping: jsonb('mapping').notNull(),
+  userId: integer('user_id'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

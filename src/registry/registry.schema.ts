@@ -56,6 +56,8 @@ export const teamMembers = pgTable(
     affiliations: text('affiliations').array().notNull().default([]),
     /** free-text position as written in the roster ("Bí thư Đoàn xã") */
     position: text('position'),
+    /** when the person joined this team (the import or creation date unless given); sessions long before it are refused */
+    joinedOn: date('joined_on').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.memberId] }), index('team_members_member_idx').on(t.memberId)],
 );
