@@ -9,6 +9,7 @@ import type { RouteRule } from './access.plugin.js';
 import { createUser } from './users.service.js';
 import { importRoster } from '../imports/imports.service.js';
 import { listTeams } from '../registry/registry.service.js';
+import { membersOfTeam } from '../registry/registry.repo.js';
 
 /**
  * The authorization matrix: every registered API route, called by every role (and anonymously),
@@ -21,6 +22,11 @@ const rules: RouteRule[] = [];
 const clients = new Map<Role, TestClient>();
 let teams: { home: number; other: number; far: number };
 let users: { home: number; other: number; far: number };
+/** the first member of each sample team, for support-session samples */
+let teamMember: { home: number; other: number; far: number };
+const session = (teamId: number, memberId: number) => ({
+  records: [{ id: crypto.randomUUID(), teamId, memberIds: [memberId], occurredAt: new Date().toISOString(), kind: 'home', services: [{ code: 'vneid', outcome: 'installed' }] }],
+});
 /** province-level roles' "away" is another province */
 const far = (r: Role) => r === 'province_officer' || r === 'viewer';
 
@@ -87,6 +93,17 @@ const SAMPLES: Record<string, Sample> = {
   },
   'GET /api/residents': { home: (c, r) => c.get(`/api/residents?commune=${HOME[r].unit.length === 2 ? '03664' : HOME[r].unit}`), away: (c, r) => c.get(`/api/residents?commune=${far(r) ? '00004' : HOME[r].away}`) },
   'GET /api/reports/roster': { home: (c, r) => c.get(`/api/reports/roster?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/reports/roster?unit=${HOME[r].away}`) },
+  'POST /api/support-sessions/sync': {
+    home: (c) => c.post('/api/support-sessions/sync', session(teams.home, teamMember.home)),
+    away: (c, r) => c.post('/api/support-sessions/sync', far(r) ? session(teams.far, teamMember.far) : session(teams.other, teamMember.other)),
+  },
+  'GET /api/field/context': { home: (c) => c.get('/api/field/context') },
+  'GET /api/support-services': { home: (c) => c.get('/api/support-services?province=14') },
+  'POST /api/population': {
+    home: (c) => c.post('/api/population', { rows: [{ unit: '03664', year: 2026, population: 5000 }] }),
+    away: (c, r) => c.post('/api/population', { rows: [{ unit: far(r) ? '00004' : '04105', year: 2026, population: 5000 }] }),
+  },
+  'GET /api/reports/support': { home: (c, r) => c.get(`/api/reports/support?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/reports/support?unit=${HOME[r].away}`) },
   'GET /api/audit': { home: (c, r) => c.get(`/api/audit?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/audit?unit=${HOME[r].away}`) },
 };
 
@@ -104,6 +121,8 @@ beforeAll(async () => {
   const [other] = await listTeams(database.db, '04105', ALL);
   const [farTeam] = await listTeams(database.db, '00004', ALL);
   teams = { home: home.id, other: other.id, far: farTeam.id };
+  const firstMember = async (id: number) => (await membersOfTeam(database.db, id))[0].memberId;
+  teamMember = { home: await firstMember(teams.home), other: await firstMember(teams.other), far: await firstMember(teams.far) };
   const mk = (username: string, teamId: number) => createUser(database.db, { fullName: username, username, password: 'mot-mat-khau-dai', role: 'member', teamId, mustChangePassword: false }, null);
   users = { home: (await mk('tv.nha', teams.home)).id, other: (await mk('tv.xa', teams.other)).id, far: (await mk('tv.hanoi', teams.far)).id };
   for (const role of ROLES) {
@@ -144,7 +163,12 @@ describe('authorization matrix', () => {
         outcome.push(`${rule.method} ${rule.url} home ${allowed ? (refusal(home) === null ? 'ok' : `WRONGLY ${refusal(home)}`) : refusal(home) === 'FORBIDDEN' ? 'ok' : `NOT REFUSED ${home.statusCode}`}`);
         if (allowed && sample.away && !(role === 'admin')) {
           const away = await sample.away(client, role);
-          const refused = rule.url === '/api/imports' ? away.json().files?.[0]?.problems?.some((p: { message: string }) => p.message.includes('ngoài phạm vi')) : refusal(away) !== null;
+          const refused =
+            rule.url === '/api/imports'
+              ? away.json().files?.[0]?.problems?.some((p: { message: string }) => p.message.includes('ngoài phạm vi'))
+              : rule.url === '/api/support-sessions/sync'
+                ? away.json().results?.[0]?.reason?.includes('ngoài phạm vi')
+                : refusal(away) !== null;
           outcome.push(`${rule.method} ${rule.url} away ${refused ? 'ok' : `NOT REFUSED ${away.statusCode}`}`);
         }
       }

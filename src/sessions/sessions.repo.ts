@@ -1,0 +1,174 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../db/client.js';
+
+/** All SQL that writes support sessions and their daily rollups. */
+
+export interface TeamForSync {
+  id: number;
+  unitId: number;
+  communeId: number;
+  provinceCode: string;
+  level: 'commune' | 'village';
+  provinceUnitId: number;
+}
+
+/** Teams by id with the id of their province's unit (for the province rollup row). */
+export function teamsForSync(db: Db, ids: number[]): Promise<TeamForSync[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return queryRows<TeamForSync>(
+    db,
+    sql`select t.id, t.unit_id as "unitId", t.commune_id as "communeId", t.province_code as "provinceCode", t.level,
+               p.id as "provinceUnitId"
+          from teams t join admin_units p on p.level = 'province' and p.code = t.province_code and p.valid_to is null
+         where t.id = any(${sql.param(ids)}::int[])`,
+  );
+}
+
+/** Memberships (team, member, joined day) for the given teams. */
+export function membershipsForSync(db: Db, teamIds: number[]) {
+  if (teamIds.length === 0) return Promise.resolve([] as { teamId: number; memberId: number; joinedOn: string }[]);
+  return queryRows<{ teamId: number; memberId: number; joinedOn: string }>(
+    db,
+    sql`select team_id as "teamId", member_id as "memberId", joined_on::text as "joinedOn" from team_members where team_id = any(${sql.param(teamIds)}::int[])`,
+  );
+}
+
+/** Current villages by code (code, id, commune id). */
+export function villagesByCodes(db: Db, codes: string[]) {
+  if (codes.length === 0) return Promise.resolve([] as { id: number; code: string; parentId: number }[]);
+  return queryRows<{ id: number; code: string; parentId: number }>(
+    db,
+    sql`select id, code, parent_id as "parentId" from admin_units where level = 'village' and valid_to is null and code = any(${sql.param(codes)}::text[])`,
+  );
+}
+
+export interface ServiceRow {
+  id: number;
+  code: string;
+  provinceCode: string | null;
+  name: string;
+  icon: string;
+  sortOrder: number;
+  active: boolean;
+}
+
+/** The service catalogue: national services and, when given, a province's own (all when `provinceCode` is undefined). */
+export function servicesFor(db: Db, provinceCode?: string | null): Promise<ServiceRow[]> {
+  const where = provinceCode === undefined ? sql`true` : provinceCode === null ? sql`province_code is null` : sql`(province_code is null or province_code = ${provinceCode})`;
+  return queryRows<ServiceRow>(
+    db,
+    sql`select id, code, province_code as "provinceCode", name, icon, sort_order as "sortOrder", active from support_services where ${where} order by sort_order, name`,
+  );
+}
+
+/** Session ids already stored, of those given. */
+export async function existingSessionIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await queryRows<{ id: string }>(db, sql`select id from support_sessions where id = any(${sql.param(ids)}::uuid[])`);
+  return new Set(rows.map((r) => r.id));
+}
+
+export interface SessionInsert {
+  id: string;
+  provinceCode: string;
+  communeId: number;
+  villageId: number | null;
+  teamId: number;
+  occurredAt: string;
+  day: string;
+  deviceSavedAt: string | null;
+  recordedBy: number | null;
+  kind: string;
+  atServiceCentre: boolean;
+  residentsCount: number;
+  residentGender: string | null;
+  residentBirthYear: number | null;
+  residentEthnicity: string | null;
+  residentId: number | null;
+  residentKey: string | null;
+  note: string | null;
+}
+
+/**
+ * Inserts sessions in one statement (arrays unnested); rows whose id is already stored are skipped
+ * (`on conflict do nothing`). Returns the ids actually inserted: only those count in the rollups.
+ */
+export async function insertSessions(db: Db, rows: SessionInsert[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const col = <K extends keyof SessionInsert>(k: K) => sql.param(rows.map((r) => r[k]));
+  const inserted = await queryRows<{ id: string }>(
+    db,
+    sql`insert into support_sessions (id, province_code, commune_id, village_id, team_id, occurred_at, day, device_saved_at, recorded_by, kind,
+                                      at_service_centre, residents_count, resident_gender, resident_birth_year, resident_ethnicity, resident_id, resident_key, note)
+        select * from unnest(${col('id')}::uuid[], ${col('provinceCode')}::text[], ${col('communeId')}::int[], ${col('villageId')}::int[], ${col('teamId')}::int[],
+                             ${col('occurredAt')}::timestamptz[], ${col('day')}::date[], ${col('deviceSavedAt')}::timestamptz[], ${col('recordedBy')}::int[], ${col('kind')}::text[],
+                             ${col('atServiceCentre')}::boolean[], ${col('residentsCount')}::int[], ${col('residentGender')}::text[], ${col('residentBirthYear')}::smallint[],
+                             ${col('residentEthnicity')}::text[], ${col('residentId')}::int[], ${col('residentKey')}::text[], ${col('note')}::text[])
+        on conflict (id) do nothing
+        returning id`,
+  );
+  return new Set(inserted.map((r) => r.id));
+}
+
+/** Inserts the (session, member, day) and (session, service, outcome) rows. */
+export async function insertSessionParts(db: Db, people: { sessionId: string; memberId: number; day: string }[], services: { sessionId: string; serviceId: number; outcome: string }[]) {
+  if (people.length) {
+    await db.execute(
+      sql`insert into support_session_members (session_id, member_id, day)
+          select * from unnest(${sql.param(people.map((p) => p.sessionId))}::uuid[], ${sql.param(people.map((p) => p.memberId))}::int[], ${sql.param(people.map((p) => p.day))}::date[])`,
+    );
+  }
+  if (services.length) {
+    await db.execute(
+      sql`insert into support_session_services (session_id, service_id, outcome)
+          select * from unnest(${sql.param(services.map((s) => s.sessionId))}::uuid[], ${sql.param(services.map((s) => s.serviceId))}::int[], ${sql.param(services.map((s) => s.outcome))}::text[])`,
+    );
+  }
+}
+
+export interface RollupDelta {
+  unitId: number;
+  day: string;
+  serviceId: number;
+  outcome: string;
+  sessions: number;
+  residents: number;
+}
+
+/**
+ * Adds deltas to the daily rollup. Rows are sorted by key first so that concurrent syncs lock
+ * them in the same order (no deadlocks between two phones of one commune).
+ */
+export async function addToRollup(db: Db, deltas: RollupDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const rows = [...deltas].sort((a, b) => a.unitId - b.unitId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0) || a.serviceId - b.serviceId || (a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0));
+  const col = <K extends keyof RollupDelta>(k: K) => sql.param(rows.map((r) => r[k]));
+  await db.execute(
+    sql`insert into support_daily (unit_id, day, service_id, outcome, sessions, residents)
+        select * from unnest(${col('unitId')}::int[], ${col('day')}::date[], ${col('serviceId')}::int[], ${col('outcome')}::text[], ${col('sessions')}::bigint[], ${col('residents')}::bigint[])
+        on conflict (unit_id, day, service_id, outcome)
+        do update set sessions = support_daily.sessions + excluded.sessions, residents = support_daily.residents + excluded.residents`,
+  );
+}
+
+/** Records that recognised residents were helped on a day in a unit (idempotent). */
+export async function addResidentDays(db: Db, rows: { unitId: number; day: string; residentKey: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const sorted = [...rows].sort((a, b) => a.unitId - b.unitId || (a.day < b.day ? -1 : 1));
+  await db.execute(
+    sql`insert into support_resident_days (unit_id, day, resident_key)
+        select * from unnest(${sql.param(sorted.map((r) => r.unitId))}::int[], ${sql.param(sorted.map((r) => r.day))}::date[], ${sql.param(sorted.map((r) => r.residentKey))}::text[])
+        on conflict do nothing`,
+  );
+}
+
+/** Residents (with consent) already recorded in a commune, by phone or ID hash. */
+export function residentsByHashes(db: Db, communeIds: number[], hashes: string[]) {
+  if (hashes.length === 0) return Promise.resolve([] as { id: number; communeId: number; phoneHash: string | null; nationalIdHash: string | null }[]);
+  return queryRows<{ id: number; communeId: number; phoneHash: string | null; nationalIdHash: string | null }>(
+    db,
+    sql`select id, commune_id as "communeId", phone_hash as "phoneHash", national_id_hash as "nationalIdHash" from residents
+         where commune_id = any(${sql.param(communeIds)}::int[]) and erased_at is null
+           and (phone_hash = any(${sql.param(hashes)}::text[]) or national_id_hash = any(${sql.param(hashes)}::text[]))`,
+  );
+}

@@ -1,0 +1,166 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../db/client.js';
+import { ROLLUP_ALL } from './sessions.vocabulary.js';
+
+/** The SQL behind the support report: from the daily rollup (province, commune) or from the sessions themselves. */
+
+export type Bucket = 'day' | 'week' | 'month';
+export interface Period { from: string; to: string }
+export interface Cell { serviceId: number; outcome: string; sessions: number; residents: number }
+export interface TrendPoint { start: string; sessions: number; residents: number }
+
+/** Rollup cells of a unit (commune or province unit id) over the period: session-level rows (service 0) and service × outcome rows. */
+export function rollupCells(db: Db, unitId: number, p: Period): Promise<Cell[]> {
+  return queryRows<Cell>(
+    db,
+    sql`select service_id as "serviceId", outcome, sum(sessions)::int as sessions, sum(residents)::int as residents
+          from support_daily where unit_id = ${unitId} and day between ${p.from} and ${p.to}
+         group by service_id, outcome`,
+  );
+}
+
+/** Sessions and heads per bucket (day, ISO week from Monday, month) from the rollup. */
+export function rollupTrend(db: Db, unitId: number, p: Period, bucket: Bucket): Promise<TrendPoint[]> {
+  return queryRows<TrendPoint>(
+    db,
+    sql`select to_char(date_trunc(${bucket}, day), 'YYYY-MM-DD') as start, sum(sessions)::int as sessions, sum(residents)::int as residents
+          from support_daily where unit_id = ${unitId} and day between ${p.from} and ${p.to} and service_id = 0 and outcome = ${ROLLUP_ALL}
+         group by 1 order by 1`,
+  );
+}
+
+/** Sessions and heads per child unit (communes of a province) from the rollup. */
+export function rollupByUnit(db: Db, unitIds: number[], p: Period) {
+  if (unitIds.length === 0) return Promise.resolve([] as { unitId: number; sessions: number; residents: number }[]);
+  return queryRows<{ unitId: number; sessions: number; residents: number }>(
+    db,
+    sql`select unit_id as "unitId", sum(sessions)::int as sessions, sum(residents)::int as residents
+          from support_daily where unit_id = any(${sql.param(unitIds)}::int[]) and day between ${p.from} and ${p.to} and service_id = 0 and outcome = ${ROLLUP_ALL}
+         group by unit_id`,
+  );
+}
+
+/** Distinct recognised residents helped in a unit over the period. */
+export async function rollupDistinctResidents(db: Db, unitId: number, p: Period): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(distinct resident_key)::int as n from support_resident_days where unit_id = ${unitId} and day between ${p.from} and ${p.to}`,
+  );
+  return row.n;
+}
+
+/** A filter on support_sessions `s`: everything of a province, a commune, a village, a team or a member. */
+export type RawTarget =
+  | { kind: 'province'; provinceCode: string }
+  | { kind: 'commune'; communeId: number }
+  | { kind: 'village'; villageId: number }
+  | { kind: 'team'; teamId: number }
+  | { kind: 'member'; memberId: number };
+
+function rawFilter(t: RawTarget, p: Period): SQL {
+  const days = sql`s.day between ${p.from} and ${p.to}`;
+  switch (t.kind) {
+    case 'province':
+      return sql`s.province_code = ${t.provinceCode} and ${days}`;
+    case 'commune':
+      return sql`s.commune_id = ${t.communeId} and ${days}`;
+    case 'village':
+      return sql`s.village_id = ${t.villageId} and ${days}`;
+    case 'team':
+      return sql`s.team_id = ${t.teamId} and ${days}`;
+    case 'member':
+      return sql`s.id in (select session_id from support_session_members where member_id = ${t.memberId} and day between ${p.from} and ${p.to}) and ${days}`;
+  }
+}
+
+/**
+ * The same cells as `rollupCells`, computed by a plain GROUP BY over the sessions (used for
+ * villages, teams and members, and to check the rollup).
+ */
+export async function rawCells(db: Db, t: RawTarget, p: Period): Promise<Cell[]> {
+  const f = rawFilter(t, p);
+  const [sessionRows, serviceRows] = await Promise.all([
+    queryRows<{ kind: string; centre: boolean; identified: boolean; sessions: number; residents: number }>(
+      db,
+      sql`select s.kind, s.at_service_centre as centre, s.resident_key is not null as identified, count(*)::int as sessions, sum(s.residents_count)::int as residents
+            from support_sessions s where ${f} group by 1, 2, 3`,
+    ),
+    queryRows<Cell>(
+      db,
+      sql`select ss.service_id as "serviceId", ss.outcome, count(*)::int as sessions, sum(s.residents_count)::int as residents
+            from support_sessions s join support_session_services ss on ss.session_id = s.id where ${f} group by 1, 2`,
+    ),
+  ]);
+  const acc = new Map<string, Cell>();
+  const add = (outcome: string, sessions: number, residents: number) => {
+    const c = acc.get(outcome) ?? { serviceId: 0, outcome, sessions: 0, residents: 0 };
+    c.sessions += sessions;
+    c.residents += residents;
+    acc.set(outcome, c);
+  };
+  for (const r of sessionRows) {
+    add(ROLLUP_ALL, r.sessions, r.residents);
+    add(`kind:${r.kind}`, r.sessions, r.residents);
+    if (r.identified) add('identified', r.sessions, r.sessions);
+    if (r.centre) add('centre', r.sessions, r.residents);
+  }
+  return [...acc.values(), ...serviceRows];
+}
+
+export function rawTrend(db: Db, t: RawTarget, p: Period, bucket: Bucket): Promise<TrendPoint[]> {
+  return queryRows<TrendPoint>(
+    db,
+    sql`select to_char(date_trunc(${bucket}, s.day), 'YYYY-MM-DD') as start, count(*)::int as sessions, sum(s.residents_count)::int as residents
+          from support_sessions s where ${rawFilter(t, p)} group by 1 order by 1`,
+  );
+}
+
+export async function rawDistinctResidents(db: Db, t: RawTarget, p: Period): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(distinct s.resident_key)::int as n from support_sessions s where ${rawFilter(t, p)}`);
+  return row.n;
+}
+
+/** Sessions and heads per team among the target's sessions. */
+export function rawByTeam(db: Db, t: RawTarget, p: Period) {
+  return queryRows<{ id: number; name: string; sessions: number; residents: number }>(
+    db,
+    sql`select t.id, t.name, count(*)::int as sessions, sum(s.residents_count)::int as residents
+          from support_sessions s join teams t on t.id = s.team_id where ${rawFilter(t, p)} group by t.id, t.name`,
+  );
+}
+
+/** Sessions and heads per member (each member of a shared session counts it). */
+export function rawByMember(db: Db, t: RawTarget, p: Period) {
+  return queryRows<{ id: number; name: string; sessions: number; residents: number }>(
+    db,
+    sql`select m.id, m.full_name as name, count(*)::int as sessions, sum(s.residents_count)::int as residents
+          from support_sessions s join support_session_members sm on sm.session_id = s.id join members m on m.id = sm.member_id
+         where ${rawFilter(t, p)} group by m.id, m.full_name`,
+  );
+}
+
+/**
+ * Population of communes for coverage: per commune the latest figure of a year ≤ `year`.
+ */
+export function populationOf(db: Db, communeIds: number[], year: number) {
+  if (communeIds.length === 0) return Promise.resolve([] as { unitId: number; year: number; population: number }[]);
+  return queryRows<{ unitId: number; year: number; population: number }>(
+    db,
+    sql`select distinct on (unit_id) unit_id as "unitId", year, population from unit_population
+         where unit_id = any(${sql.param(communeIds)}::int[]) and year <= ${year} order by unit_id, year desc`,
+  );
+}
+
+/** Sessions and heads per commune of a province, from the sessions (reference for the rollup). */
+export function rawByCommune(db: Db, provinceCode: string, p: Period) {
+  return queryRows<{ unitId: number; sessions: number; residents: number }>(
+    db,
+    sql`select commune_id as "unitId", count(*)::int as sessions, sum(residents_count)::int as residents from support_sessions
+         where province_code = ${provinceCode} and day between ${p.from} and ${p.to} group by commune_id`,
+  );
+}
+
+export async function memberName(db: Db, id: number): Promise<string> {
+  const [row] = await queryRows<{ name: string }>(db, sql`select full_name as name from members where id = ${id}`);
+  return row?.name ?? `#${id}`;
+}

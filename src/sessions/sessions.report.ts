@@ -1,0 +1,208 @@
+import { currentChildren, unitsByCode, type UnitRow } from '../catalogue/catalogue.repo.js';
+import { requireScope, type Scope, teamInScope, unitInScope } from '../access/access.policy.js';
+import type { Db } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { membershipsOfMembers, teamById } from '../registry/registry.repo.js';
+import { isIsoDay, todayInVietnam } from '../text/dates.js';
+import { compareVietnamese, compareVietnameseNames } from '../text/vietnamese.js';
+import * as q from './sessions.report.repo.js';
+import { servicesFor } from './sessions.repo.js';
+import { OUTCOME_CODES, type Outcome, ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED, SESSION_KINDS, type SessionKind } from './sessions.vocabulary.js';
+
+/**
+ * The support report (GET /api/reports/support, the dashboards): what teams did for a unit, a
+ * team or a member over a period of Vietnamese days.
+ * - `sessions`: sessions held; `headcount`: residents reached, summed over sessions;
+ * - `residents`: people helped, counting once each resident recognised by a keyed hash of their
+ *   phone or ID (never the number itself), so `residents ≤ headcount`;
+ * - `services`: per service, sessions and people reached per outcome;
+ * - `children`: communes of a province, teams of a commune or village, members of a team.
+ *   Sessions and headcount of the children add up to the total (members of a shared session each
+ *   count it, so a team's members may add up to more); distinct `residents` do not add up.
+ * Provinces and communes read the daily rollup; villages, teams and members the sessions.
+ */
+export interface SupportReport {
+  target: { kind: 'province' | 'commune' | 'village' | 'team' | 'member'; code: string | null; id: number; name: string };
+  period: { from: string; to: string; bucket: q.Bucket };
+  sessions: number;
+  headcount: number;
+  residents: number;
+  recognised: number;
+  byKind: Record<SessionKind, number>;
+  atServiceCentre: number;
+  services: { code: string; name: string; icon: string; sessions: number; headcount: number; outcomes: Record<Outcome, number> }[];
+  trend: q.TrendPoint[];
+  children: { kind: 'commune' | 'team' | 'member'; id: number; code: string | null; name: string; sessions: number; headcount: number }[];
+  coverage: { population: number; year: number; communesWithFigures: number; communes: number; ratio: number } | null;
+  sentence: string;
+}
+
+export type ReportTarget = { unit: string } | { teamId: number } | { memberId: number };
+export interface PeriodQuery { from?: string; to?: string; period?: 'day' | 'week' | 'month' | 'quarter' | 'year'; date?: string }
+
+/**
+ * Resolves a period to inclusive Vietnamese days. Either `from`/`to` (YYYY-MM-DD), or `period`
+ * with an anchor `date` (default today in Vietnam): the day, ISO week (Monday–Sunday), month,
+ * quarter or year containing it. Default: the current month. Errors: VALIDATION_FAILED.
+ */
+export function resolvePeriod(p: PeriodQuery, now: Date = new Date()): q.Period & { bucket: q.Bucket } {
+  let from: string;
+  let to: string;
+  if (p.from || p.to) {
+    if (!p.from || !p.to || !isIsoDay(p.from) || !isIsoDay(p.to)) throw new AppError('VALIDATION_FAILED', 'Khoảng thời gian cần cả "from" và "to" dạng YYYY-MM-DD (ví dụ from=2026-01-01&to=2026-03-31).');
+    from = p.from;
+    to = p.to;
+  } else {
+    const anchor = p.date ?? todayInVietnam(now);
+    if (!isIsoDay(anchor)) throw new AppError('VALIDATION_FAILED', `Ngày "${anchor}" không hợp lệ; hãy viết YYYY-MM-DD.`);
+    const [y, m] = anchor.split('-').map(Number);
+    const iso = (d: Date) => d.toISOString().slice(0, 10);
+    const at = new Date(anchor + 'T00:00:00Z');
+    switch (p.period ?? 'month') {
+      case 'day':
+        from = to = anchor;
+        break;
+      case 'week': {
+        const monday = new Date(at.getTime() - ((at.getUTCDay() + 6) % 7) * 86_400_000);
+        from = iso(monday);
+        to = iso(new Date(monday.getTime() + 6 * 86_400_000));
+        break;
+      }
+      case 'month':
+        from = iso(new Date(Date.UTC(y, m - 1, 1)));
+        to = iso(new Date(Date.UTC(y, m, 0)));
+        break;
+      case 'quarter': {
+        const q0 = Math.floor((m - 1) / 3) * 3;
+        from = iso(new Date(Date.UTC(y, q0, 1)));
+        to = iso(new Date(Date.UTC(y, q0 + 3, 0)));
+        break;
+      }
+      case 'year':
+        from = `${y}-01-01`;
+        to = `${y}-12-31`;
+        break;
+    }
+  }
+  if (from > to) throw new AppError('VALIDATION_FAILED', `Ngày bắt đầu ${from} sau ngày kết thúc ${to}.`);
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (days > 3 * 366) throw new AppError('VALIDATION_FAILED', 'Khoảng thời gian tối đa 3 năm; hãy chia nhỏ.');
+  return { from, to, bucket: days <= 62 ? 'day' : days <= 200 ? 'week' : 'month' };
+}
+
+/**
+ * Builds the support report of a target over a period, within the caller's scope.
+ * Errors: UNIT_NOT_FOUND, TEAM_NOT_FOUND, NOT_FOUND (member), UNIT_LEVEL_UNSUPPORTED (a dissolved
+ * unit), OUT_OF_SCOPE, VALIDATION_FAILED (period). `source: 'raw'` computes provinces and
+ * communes from the sessions instead of the rollup (the benchmark's and tests' reference).
+ */
+export async function supportReport(db: Db, target: ReportTarget, periodQuery: PeriodQuery, scope: Scope, opts: { source?: 'rollup' | 'raw' } = {}): Promise<SupportReport> {
+  const period = resolvePeriod(periodQuery);
+  const raw = opts.source === 'raw';
+  let head: SupportReport['target'];
+  let cells: q.Cell[];
+  let trend: q.TrendPoint[];
+  let distinct: number;
+  let children: SupportReport['children'] = [];
+  let coverage: SupportReport['coverage'] = null;
+  let provinceCode: string | null;
+
+  if ('unit' in target) {
+    const unit = await currentUnitOrThrow(db, target.unit);
+    requireScope(unitInScope(scope, unit) || (scope.kind === 'team' && unit.id === scope.unitId), `đơn vị "${unit.name}"`);
+    provinceCode = unit.provinceCode;
+    head = { kind: unit.level as 'province' | 'commune' | 'village', code: unit.code, id: unit.id, name: unit.name };
+    const rt: q.RawTarget = unit.level === 'province' ? { kind: 'province', provinceCode: unit.code! } : unit.level === 'commune' ? { kind: 'commune', communeId: unit.id } : { kind: 'village', villageId: unit.id };
+    if (unit.level === 'village' || raw) {
+      [cells, trend, distinct] = await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
+    } else {
+      [cells, trend, distinct] = await Promise.all([q.rollupCells(db, unit.id, period), q.rollupTrend(db, unit.id, period, period.bucket), q.rollupDistinctResidents(db, unit.id, period)]);
+    }
+    if (unit.level === 'province') {
+      const communes = (await currentChildren(db, unit.id)).filter((c) => c.level === 'commune');
+      const byUnit = raw ? await q.rawByCommune(db, unit.code!, period) : await q.rollupByUnit(db, communes.map((c) => c.id), period);
+      const counts = new Map(byUnit.map((r) => [r.unitId, r]));
+      children = communes.map((c) => ({ kind: 'commune' as const, id: c.id, code: c.code, name: c.name, sessions: counts.get(c.id)?.sessions ?? 0, headcount: counts.get(c.id)?.residents ?? 0 }));
+      coverage = await coverageOf(db, communes.map((c) => c.id), period.to);
+    } else {
+      children = (await q.rawByTeam(db, rt, period)).map((t) => ({ kind: 'team' as const, id: t.id, code: null, name: t.name, sessions: t.sessions, headcount: t.residents }));
+      if (unit.level === 'commune') coverage = await coverageOf(db, [unit.id], period.to);
+    }
+  } else if ('teamId' in target) {
+    const team = await teamById(db, target.teamId);
+    if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã ${target.teamId}.`);
+    requireScope(teamInScope(scope, team), `tổ "${team.name}"`);
+    provinceCode = team.provinceCode;
+    head = { kind: 'team', code: null, id: team.id, name: team.name };
+    const rt: q.RawTarget = { kind: 'team', teamId: team.id };
+    [cells, trend, distinct] = await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
+    children = (await q.rawByMember(db, rt, period)).map((m) => ({ kind: 'member' as const, id: m.id, code: null, name: m.name, sessions: m.sessions, headcount: m.residents }));
+  } else {
+    const memberships = await membershipsOfMembers(db, [target.memberId]);
+    if (memberships.length === 0) throw new AppError('NOT_FOUND', `Không có thành viên mã ${target.memberId} trong tổ nào.`);
+    const teams = await Promise.all(memberships.map((m) => teamById(db, m.teamId)));
+    const visible = teams.find((t) => t && teamInScope(scope, t));
+    requireScope(!!visible, 'thành viên này');
+    provinceCode = visible!.provinceCode;
+    const rt: q.RawTarget = { kind: 'member', memberId: target.memberId };
+    const [[me]] = await Promise.all([q.rawByMember(db, rt, { from: '1900-01-01', to: '2999-12-31' })]);
+    head = { kind: 'member', code: null, id: target.memberId, name: me?.name ?? (await q.memberName(db, target.memberId)) };
+    [cells, trend, distinct] = await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
+  }
+
+  const services = await servicesFor(db, provinceCode);
+  const cell = (outcome: string) => cells.find((c) => c.serviceId === 0 && c.outcome === outcome);
+  const all = cell(ROLLUP_ALL);
+  const identifiedSessions = cell(ROLLUP_IDENTIFIED)?.sessions ?? 0;
+  const headcount = all?.residents ?? 0;
+  const perService = services
+    .map((s) => {
+      const mine = cells.filter((c) => c.serviceId === s.id);
+      const outcomes = Object.fromEntries(OUTCOME_CODES.map((o) => [o, mine.find((c) => c.outcome === o)?.residents ?? 0])) as Record<Outcome, number>;
+      return { code: s.code, name: s.name, icon: s.icon, sessions: mine.reduce((n, c) => n + c.sessions, 0), headcount: mine.reduce((n, c) => n + c.residents, 0), outcomes };
+    })
+    .filter((s) => s.sessions > 0)
+    .sort((a, b) => b.headcount - a.headcount || compareVietnamese(a.name, b.name));
+  const residents = headcount - identifiedSessions + distinct;
+  children.sort((a, b) => (a.kind === 'member' ? compareVietnameseNames(a.name, b.name) : compareVietnamese(a.name, b.name)));
+  if (coverage) coverage.ratio = coverage.population ? Math.round((residents / coverage.population) * 10_000) / 10_000 : 0;
+  return {
+    target: head,
+    period,
+    sessions: all?.sessions ?? 0,
+    headcount,
+    residents,
+    recognised: distinct,
+    byKind: Object.fromEntries(Object.keys(SESSION_KINDS).map((k) => [k, cell(`kind:${k}`)?.sessions ?? 0])) as Record<SessionKind, number>,
+    atServiceCentre: cell(ROLLUP_CENTRE)?.sessions ?? 0,
+    services: perService,
+    trend,
+    children,
+    coverage,
+    sentence: sentenceFor(head, residents, perService),
+  };
+}
+
+/** "Tổ CNSCĐ bản Hụm đã hướng dẫn 1.154 người dân cài đặt và sử dụng: VNeID, Zalo, …" (the source article's wording). */
+export function sentenceFor(target: { kind: string; name: string }, residents: number, services: { name: string }[]): string {
+  const who = target.kind === 'province' ? `Các tổ công nghệ số cộng đồng của ${target.name}` : target.kind === 'commune' || target.kind === 'village' ? `Các tổ công nghệ số cộng đồng ở ${target.name}` : target.name;
+  if (residents === 0) return `${who} chưa ghi nhận buổi hướng dẫn nào trong thời gian này.`;
+  const n = residents.toLocaleString('vi-VN');
+  return `${who} đã hướng dẫn ${n} người dân cài đặt và sử dụng: ${services.map((s) => s.name).join(', ')}.`;
+}
+
+async function currentUnitOrThrow(db: Db, code: string): Promise<UnitRow> {
+  const units = await unitsByCode(db, code);
+  const unit = units.find((u) => !u.validTo);
+  if (!unit) {
+    if (units.length) throw new AppError('UNIT_LEVEL_UNSUPPORTED', `Đơn vị ${code} đã giải thể từ 01/07/2025; hãy xem báo cáo của đơn vị kế thừa.`);
+    throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hành chính mã ${code}.`);
+  }
+  return unit;
+}
+
+async function coverageOf(db: Db, communeIds: number[], to: string): Promise<SupportReport['coverage']> {
+  const rows = await q.populationOf(db, communeIds, Number(to.slice(0, 4)));
+  if (rows.length === 0) return null;
+  return { population: rows.reduce((n, r) => n + r.population, 0), year: Math.max(...rows.map((r) => r.year)), communesWithFigures: rows.length, communes: communeIds.length, ratio: 0 };
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { EVERYONE, OFFICERS, type Role } from '../access/access.policy.js';
+import { AppError } from '../http/errors.js';
+import type { RouteModule } from '../http/types.js';
+import { fieldContext } from './sessions.field.js';
+import { savePopulation } from './sessions.population.js';
+import { servicesFor } from './sessions.repo.js';
+import { supportReport } from './sessions.report.js';
+import { syncSessions } from './sessions.sync.js';
+import { MAX_SYNC_BATCH } from './sessions.vocabulary.js';
+
+/** Roles that record support sessions (read-only inspectors do not). */
+export const RECORDERS = ['admin', 'province_officer', 'commune_officer', 'team_leader', 'member'] as const satisfies readonly Role[];
+
+const periodQuery = {
+  from: z.string().max(10).optional(),
+  to: z.string().max(10).optional(),
+  period: z.enum(['day', 'week', 'month', 'quarter', 'year']).optional(),
+  date: z.string().max(10).optional(),
+};
+
+/** Routes of support sessions: sync from the field app, the service catalogue, population, the support report. */
+export const sessionRoutes: RouteModule = (api, { database, protector }) => {
+  const { db } = database;
+
+  /**
+   * POST /api/support-sessions/sync {records: [...]} (at most 500; record shape in
+   * sessions.sync.ts) → 200 {results: [{id, status: accepted|duplicate|rejected, day?, field?, reason?}],
+   * accepted, duplicates, rejected}, one result per record in order. The valid records are stored in
+   * one transaction before the answer. 413 SYNC_BATCH_TOO_LARGE over 500 records; 400 for a body
+   * that is not {records: array}.
+   */
+  api.post(
+    '/api/support-sessions/sync',
+    {
+      bodyLimit: 4 * 1024 * 1024,
+      config: { access: { roles: RECORDERS } },
+      schema: { summary: 'Store a batch of support sessions recorded offline; answers per record', body: z.object({ records: z.array(z.unknown()) }) },
+    },
+    async (req) => {
+      const { records } = req.body;
+      if (records.length > MAX_SYNC_BATCH) throw new AppError('SYNC_BATCH_TOO_LARGE', `Một lần đồng bộ tối đa ${MAX_SYNC_BATCH} buổi; lần này có ${records.length}. Hãy chia nhỏ.`);
+      const results = await syncSessions(db, protector, records, { userId: req.actor!.userId, scope: req.actor!.scope });
+      const count = (s: string) => results.filter((r) => r.status === s).length;
+      return { results, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected') };
+    },
+  );
+
+  /** GET /api/field/context[?commune=CODE] → teams, rosters, villages, services and lists the field app caches for offline use. */
+  api.get(
+    '/api/field/context',
+    { config: { access: { roles: RECORDERS } }, schema: { summary: 'What the field app needs offline, for the signed-in user', querystring: z.object({ commune: z.string().regex(/^\d{5}$/).optional() }) } },
+    async (req) => fieldContext(db, req.actor!.user, req.actor!.scope, req.query.commune),
+  );
+
+  /** GET /api/support-services?province=NN → the national services and the province's own, with icons. */
+  api.get(
+    '/api/support-services',
+    { config: { access: { roles: EVERYONE } }, schema: { summary: 'Service catalogue (national and a province’s own)', querystring: z.object({ province: z.string().regex(/^\d{2}$/).optional() }) } },
+    async (req) => {
+      const province = req.query.province ?? (req.actor!.scope.kind === 'all' ? null : req.actor!.scope.provinceCode);
+      return { services: await servicesFor(db, province) };
+    },
+  );
+
+  /** POST /api/population {rows: [{unit: commune code, year, population, households?}]} → {saved}; all rows or none. */
+  api.post(
+    '/api/population',
+    {
+      config: { access: { roles: OFFICERS } },
+      schema: {
+        summary: 'Population per commune and year, for coverage',
+        body: z.object({
+          rows: z
+            .array(z.object({ unit: z.string().regex(/^\d{5}$/, 'mã xã gồm 5 chữ số'), year: z.number().int().min(2000).max(2100), population: z.number().int().min(0).max(5_000_000), households: z.number().int().min(0).max(2_000_000).nullish() }))
+            .min(1)
+            .max(5000),
+        }),
+      },
+    },
+    async (req) => savePopulation(db, req.body.rows, req.actor!),
+  );
+
+  /**
+   * GET /api/reports/support?unit=CODE | team=ID | member=ID, and from=&to= (YYYY-MM-DD, Vietnamese
+   * days, inclusive) or period=day|week|month|quarter|year[&date=YYYY-MM-DD] (default: this month)
+   * → the support report (shape in sessions.report.ts). 403 outside the caller's scope.
+   */
+  api.get(
+    '/api/reports/support',
+    {
+      config: { access: { roles: EVERYONE } },
+      schema: {
+        summary: 'What teams did for a unit, team or member over a period: sessions, residents (counted once where recognised), services and outcomes, children, trend, coverage',
+        querystring: z
+          .object({ unit: z.string().min(2).max(20).optional(), team: z.coerce.number().int().positive().max(2147483647).optional(), member: z.coerce.number().int().positive().max(2147483647).optional(), ...periodQuery })
+          .refine((v) => [v.unit, v.team, v.member].filter((x) => x !== undefined).length === 1, 'cần đúng một trong unit, team, member'),
+      },
+    },
+    async (req) => {
+      const { unit, team, member, ...period } = req.query;
+      const target = unit ? { unit } : team ? { teamId: team } : { memberId: member! };
+      return supportReport(db, target, period, req.actor!.scope);
+    },
+  );
+};

@@ -1,0 +1,335 @@
+import { z } from 'zod';
+import { type Scope, teamInScope } from '../access/access.policy.js';
+import type { Db } from '../db/client.js';
+import type { DataProtector } from '../privacy/protector.js';
+import { residents } from '../residents/residents.schema.js';
+import { normalizeNationalId } from '../residents/residents.service.js';
+import { todayInVietnam } from '../text/dates.js';
+import { normalizePhone } from '../text/phone.js';
+import { cleanText } from '../text/vietnamese.js';
+import * as repo from './sessions.repo.js';
+import {
+  BACKDATE_GRACE_DAYS,
+  ETHNIC_CODES,
+  FUTURE_TOLERANCE_MS,
+  MAX_GROUP_SIZE,
+  OUTCOME_CODES,
+  ROLLUP_ALL,
+  ROLLUP_CENTRE,
+  ROLLUP_IDENTIFIED,
+  rollupKind,
+  SESSION_KINDS,
+  type SessionKind,
+} from './sessions.vocabulary.js';
+
+/**
+ * One support session as the field app sends it. Times are ISO 8601 with an offset
+ * ("2026-11-29T08:30:00+07:00"); `occurredAt` is when it happened by the phone's clock,
+ * `deviceSavedAt` when the phone stored it.
+ */
+export const syncRecordSchema = z
+  .object({
+    id: z.uuid(),
+    teamId: z.number().int().positive(),
+    memberIds: z.array(z.number().int().positive()).min(1).max(20),
+    occurredAt: z.iso.datetime({ offset: true }),
+    deviceSavedAt: z.iso.datetime({ offset: true }).optional(),
+    villageCode: z.string().max(20).optional(),
+    atServiceCentre: z.boolean().optional(),
+    kind: z.enum(Object.keys(SESSION_KINDS) as [SessionKind, ...SessionKind[]]),
+    residentsCount: z.number().int().min(1).max(MAX_GROUP_SIZE).optional(),
+    resident: z
+      .object({
+        fullName: z.string().max(120).optional(),
+        birthYear: z.number().int().min(1900).max(2100).optional(),
+        gender: z.enum(['male', 'female']).optional(),
+        ethnicity: z.string().max(2).optional(),
+        phone: z.string().max(30).optional(),
+        nationalId: z.string().max(20).optional(),
+        /** the resident agreed that their name and numbers be kept (Decree 13/2023/ND-CP) */
+        consent: z.boolean().optional(),
+      })
+      .optional(),
+    services: z
+      .array(z.object({ code: z.string().min(1).max(40), outcome: z.enum(OUTCOME_CODES as [string, ...string[]]) }))
+      .min(1)
+      .max(20),
+    note: z.string().max(500).optional(),
+  })
+  .strict();
+export type SyncRecord = z.infer<typeof syncRecordSchema>;
+
+export type SyncResult =
+  | { id: string; status: 'accepted'; day: string }
+  | { id: string; status: 'duplicate' }
+  | { id: string | null; status: 'rejected'; field: string; reason: string };
+
+export interface SyncActor {
+  userId: number | null;
+  scope: Scope;
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * Stores a batch of support sessions from a phone, all valid ones in one transaction, and answers
+ * per record in input order: `accepted` (with the Vietnamese day it counts in), `duplicate` (the id
+ * is already stored: a resend), or `rejected` with the field and a Vietnamese reason. Rollups
+ * (support_daily, support_resident_days) are updated in the same transaction, so an answered
+ * record is never lost and never counted twice. Rules: the team must be in the actor's scope and
+ * the members on it; `occurredAt` may not be later than the server's clock plus 10 minutes nor
+ * more than 30 days before the earliest listed member joined the team; services must be national
+ * or the team's province's; a resident's name, phone or ID are kept only with `consent`.
+ */
+export async function syncSessions(db: Db, protector: DataProtector, input: unknown[], actor: SyncActor, now: Date = new Date()): Promise<SyncResult[]> {
+  const results: SyncResult[] = new Array(input.length);
+  const parsed: { index: number; rec: SyncRecord }[] = [];
+  const seen = new Set<string>();
+  input.forEach((raw, index) => {
+    const r = syncRecordSchema.safeParse(raw);
+    const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id) : null;
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      results[index] = { id, status: 'rejected', field: issue.path.join('.') || 'record', reason: `Dữ liệu không hợp lệ: ${issue.message}` };
+      return;
+    }
+    const key = r.data.id.toLowerCase();
+    if (seen.has(key)) {
+      results[index] = { id: r.data.id, status: 'duplicate' };
+      return;
+    }
+    seen.add(key);
+    parsed.push({ index, rec: { ...r.data, id: key } });
+  });
+
+  const reject = (index: number, id: string, field: string, reason: string) => (results[index] = { id, status: 'rejected', field, reason });
+  const teamIds = [...new Set(parsed.map((p) => p.rec.teamId))];
+  const [teams, memberships, villages, existing] = await Promise.all([
+    repo.teamsForSync(db, teamIds),
+    repo.membershipsForSync(db, teamIds),
+    repo.villagesByCodes(db, [...new Set(parsed.flatMap((p) => (p.rec.villageCode ? [p.rec.villageCode] : [])))]),
+    repo.existingSessionIds(db, parsed.map((p) => p.rec.id)),
+  ]);
+  const provinces = [...new Set(teams.map((t) => t.provinceCode))];
+  const services = (await repo.servicesFor(db, undefined)).filter((s) => s.active && (s.provinceCode === null || provinces.includes(s.provinceCode)));
+  const teamById = new Map(teams.map((t) => [t.id, t]));
+  const joined = new Map(memberships.map((m) => [`${m.teamId}:${m.memberId}`, m.joinedOn]));
+  const villageByCode = new Map(villages.map((v) => [v.code, v]));
+  const serviceByCode = new Map(services.map((s) => [s.code, s]));
+
+  interface Ready {
+    index: number;
+    rec: SyncRecord;
+    row: repo.SessionInsert;
+    team: repo.TeamForSync;
+    serviceIds: { serviceId: number; outcome: string }[];
+    identity: { phone: string | null; nationalId: string | null; fullName: string | null } | null;
+  }
+  const ready: Ready[] = [];
+  for (const { index, rec } of parsed) {
+    if (existing.has(rec.id)) {
+      results[index] = { id: rec.id, status: 'duplicate' };
+      continue;
+    }
+    const team = teamById.get(rec.teamId);
+    if (!team) {
+      reject(index, rec.id, 'teamId', `Không có tổ mã ${rec.teamId}; hãy tải lại danh sách tổ trên ứng dụng.`);
+      continue;
+    }
+    if (!teamInScope(actor.scope, team)) {
+      reject(index, rec.id, 'teamId', 'Tổ này ngoài phạm vi tài khoản của bạn: chỉ ghi được hoạt động của tổ mình.');
+      continue;
+    }
+    const unknownMember = rec.memberIds.find((m) => !joined.has(`${team.id}:${m}`));
+    if (unknownMember !== undefined) {
+      reject(index, rec.id, 'memberIds', `Thành viên mã ${unknownMember} không thuộc tổ này; hãy chọn lại người thực hiện.`);
+      continue;
+    }
+    const occurred = new Date(rec.occurredAt);
+    if (occurred.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+      reject(index, rec.id, 'occurredAt', `Thời điểm ${fmt(occurred)} ở tương lai: hãy kiểm tra ngày giờ của điện thoại rồi sửa lại buổi hỗ trợ.`);
+      continue;
+    }
+    const earliestJoin = rec.memberIds.map((m) => joined.get(`${team.id}:${m}`)!).sort()[0];
+    if (occurred.getTime() < Date.parse(earliestJoin + 'T00:00:00+07:00') - BACKDATE_GRACE_DAYS * dayMs) {
+      reject(index, rec.id, 'occurredAt', `Ngày ${fmt(occurred)} quá xa trước khi thành viên vào tổ (${earliestJoin.split('-').reverse().join('/')}): hãy kiểm tra ngày của điện thoại.`);
+      continue;
+    }
+    let villageId: number | null = team.level === 'village' ? team.unitId : null;
+    if (rec.villageCode) {
+      const v = villageByCode.get(rec.villageCode);
+      if (!v || v.parentId !== team.communeId) {
+        reject(index, rec.id, 'villageCode', `Thôn/bản mã ${rec.villageCode} không thuộc xã của tổ; hãy chọn lại nơi hỗ trợ.`);
+        continue;
+      }
+      villageId = v.id;
+    }
+    const serviceIds: Ready['serviceIds'] = [];
+    const badService = rec.services.find((s) => !serviceByCode.has(s.code));
+    if (badService) {
+      reject(index, rec.id, 'services', `Không có dịch vụ "${badService.code}" trong danh mục của tỉnh; hãy cập nhật ứng dụng.`);
+      continue;
+    }
+    if (new Set(rec.services.map((s) => s.code)).size !== rec.services.length) {
+      reject(index, rec.id, 'services', 'Mỗi dịch vụ chỉ ghi một lần trong một buổi (chọn kết quả cao nhất đạt được).');
+      continue;
+    }
+    for (const s of rec.services) serviceIds.push({ serviceId: serviceByCode.get(s.code)!.id, outcome: s.outcome });
+    if (rec.kind === 'group' && !rec.residentsCount) {
+      reject(index, rec.id, 'residentsCount', 'Buổi hướng dẫn nhóm cần số người dân tham dự.');
+      continue;
+    }
+    const res = rec.kind === 'group' ? undefined : rec.resident;
+    if (res?.ethnicity && !ETHNIC_CODES.has(res.ethnicity)) {
+      reject(index, rec.id, 'resident.ethnicity', `Mã dân tộc "${res.ethnicity}" không có trong danh mục 54 dân tộc (01–54).`);
+      continue;
+    }
+    let identity: Ready['identity'] = null;
+    if (res && (res.phone || res.nationalId || res.fullName?.trim())) {
+      if (!res.consent) {
+        reject(index, rec.id, 'resident.consent', 'Chỉ ghi họ tên, số điện thoại hoặc số căn cước của người dân khi họ đồng ý: hãy hỏi và đánh dấu "Người dân đồng ý", hoặc bỏ các thông tin đó.');
+        continue;
+      }
+      let phone: string | null = null;
+      if (res.phone) {
+        const p = normalizePhone(res.phone);
+        if (!p.ok) {
+          reject(index, rec.id, 'resident.phone', `Số điện thoại người dân: ${p.reason}.`);
+          continue;
+        }
+        phone = p.e164;
+      }
+      let nationalId: string | null = null;
+      if (res.nationalId) {
+        try {
+          nationalId = normalizeNationalId(res.nationalId);
+        } catch (err) {
+          reject(index, rec.id, 'resident.nationalId', (err as Error).message);
+          continue;
+        }
+      }
+      identity = { phone, nationalId, fullName: res.fullName?.trim() ? cleanText(res.fullName) : null };
+    }
+    const day = todayInVietnam(occurred);
+    ready.push({
+      index,
+      rec,
+      team,
+      serviceIds,
+      identity,
+      row: {
+        id: rec.id,
+        provinceCode: team.provinceCode,
+        communeId: team.communeId,
+        villageId,
+        teamId: team.id,
+        occurredAt: occurred.toISOString(),
+        day,
+        deviceSavedAt: rec.deviceSavedAt ? new Date(rec.deviceSavedAt).toISOString() : null,
+        recordedBy: actor.userId,
+        kind: rec.kind,
+        atServiceCentre: rec.atServiceCentre ?? false,
+        residentsCount: rec.kind === 'group' ? rec.residentsCount! : 1,
+        residentGender: res?.gender ?? null,
+        residentBirthYear: res?.birthYear ?? null,
+        residentEthnicity: res?.ethnicity ?? null,
+        residentId: null,
+        residentKey: identity?.phone ? protector.hash(identity.phone) : identity?.nationalId ? protector.hash(identity.nationalId) : null,
+        note: rec.note?.trim() ? cleanText(rec.note) : null,
+      },
+    });
+  }
+
+  if (ready.length) {
+    await db.transaction(async (tx) => {
+      await linkResidents(tx, protector, ready, actor.userId);
+      const inserted = await repo.insertSessions(tx, ready.map((r) => r.row));
+      const stored = ready.filter((r) => inserted.has(r.row.id));
+      await repo.insertSessionParts(
+        tx,
+        stored.flatMap((r) => [...new Set(r.rec.memberIds)].map((memberId) => ({ sessionId: r.row.id, memberId, day: r.row.day }))),
+        stored.flatMap((r) => r.serviceIds.map((s) => ({ sessionId: r.row.id, ...s }))),
+      );
+      await repo.addToRollup(tx, rollupDeltas(stored));
+      await repo.addResidentDays(
+        tx,
+        stored.flatMap((r) => (r.row.residentKey ? [r.team.communeId, r.team.provinceUnitId].map((unitId) => ({ unitId, day: r.row.day, residentKey: r.row.residentKey! })) : [])),
+      );
+      for (const r of ready) results[r.index] = inserted.has(r.row.id) ? { id: r.row.id, status: 'accepted', day: r.row.day } : { id: r.row.id, status: 'duplicate' };
+    });
+  }
+  return results;
+}
+
+/** Sums stored sessions into rollup deltas, for the commune and the province of each. */
+function rollupDeltas(stored: { row: repo.SessionInsert; team: repo.TeamForSync; serviceIds: { serviceId: number; outcome: string }[] }[]): repo.RollupDelta[] {
+  const acc = new Map<string, repo.RollupDelta>();
+  const add = (unitId: number, day: string, serviceId: number, outcome: string, residents: number) => {
+    const key = `${unitId}|${day}|${serviceId}|${outcome}`;
+    const d = acc.get(key);
+    if (d) {
+      d.sessions += 1;
+      d.residents += residents;
+    } else acc.set(key, { unitId, day, serviceId, outcome, sessions: 1, residents });
+  };
+  for (const { row, team, serviceIds } of stored) {
+    for (const unitId of [team.communeId, team.provinceUnitId]) {
+      add(unitId, row.day, 0, ROLLUP_ALL, row.residentsCount);
+      add(unitId, row.day, 0, rollupKind(row.kind as SessionKind), row.residentsCount);
+      if (row.residentKey) add(unitId, row.day, 0, ROLLUP_IDENTIFIED, 1);
+      if (row.atServiceCentre) add(unitId, row.day, 0, ROLLUP_CENTRE, row.residentsCount);
+      for (const s of serviceIds) add(unitId, row.day, s.serviceId, s.outcome, row.residentsCount);
+    }
+  }
+  return [...acc.values()];
+}
+
+/**
+ * Finds or records the residents named with consent (by keyed hash of phone or ID within the
+ * commune) and sets `residentId` on their sessions. Name-only residents are recorded each time.
+ */
+async function linkResidents(db: Db, protector: DataProtector, ready: { row: repo.SessionInsert; identity: { phone: string | null; nationalId: string | null; fullName: string | null } | null }[], userId: number | null) {
+  const wanted = ready.filter((r) => r.identity);
+  if (wanted.length === 0) return;
+  const hashOf = (i: { phone: string | null; nationalId: string | null }) => (i.phone ? protector.hash(i.phone) : i.nationalId ? protector.hash(i.nationalId) : null);
+  const known = await repo.residentsByHashes(
+    db,
+    [...new Set(wanted.map((r) => r.row.communeId))],
+    wanted.flatMap((r) => hashOf(r.identity!) ?? []),
+  );
+  const byKey = new Map<string, number>();
+  for (const k of known) for (const h of [k.phoneHash, k.nationalIdHash]) if (h) byKey.set(`${k.communeId}|${h}`, k.id);
+  for (const r of wanted) {
+    const id = r.identity!;
+    const h = hashOf(id);
+    const key = h ? `${r.row.communeId}|${h}` : null;
+    let residentId = key ? byKey.get(key) : undefined;
+    if (residentId === undefined) {
+      const [row] = await db
+        .insert(residents)
+        .values({
+          communeId: r.row.communeId,
+          fullName: id.fullName,
+          gender: (r.row.residentGender as 'male' | 'female' | null) ?? null,
+          birthYear: r.row.residentBirthYear,
+          phoneEnc: id.phone ? protector.encrypt(id.phone) : null,
+          phoneHash: id.phone ? protector.hash(id.phone) : null,
+          nationalIdEnc: id.nationalId ? protector.encrypt(id.nationalId) : null,
+          nationalIdHash: id.nationalId ? protector.hash(id.nationalId) : null,
+          consentPurpose: 'Ghi nhận buổi hướng dẫn, hỗ trợ của Tổ công nghệ số cộng đồng',
+          consentAt: new Date(),
+          createdBy: userId,
+        })
+        .returning({ id: residents.id });
+      residentId = row.id;
+      if (key) byKey.set(key, residentId);
+    }
+    r.row.residentId = residentId;
+  }
+}
+
+function fmt(d: Date): string {
+  const day = todayInVietnam(d).split('-').reverse().join('/');
+  const time = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+  return `${time} ${day}`;
+}
