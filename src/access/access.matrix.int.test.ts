@@ -54,6 +54,12 @@ const rosterForm = (commune: string, province = 'Sơn La') => {
   return form;
 };
 
+const populationForm = (code: string) => {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(csv([['Mã xã', 'Năm', 'Dân số'], [code, 2026, 5000]]))]), 'dan-so.csv');
+  return form;
+};
+
 /** One request per route: `home` must be allowed for permitted roles; `away` must be refused (or, for imports, the rows refused). */
 type Sample = { home: (c: TestClient, role: Role) => Promise<LightMyRequestResponse>; away?: (c: TestClient, role: Role) => Promise<LightMyRequestResponse> };
 const SAMPLES: Record<string, Sample> = {
@@ -86,6 +92,7 @@ const SAMPLES: Record<string, Sample> = {
   },
   'GET /api/imports': { home: (c) => c.get('/api/imports') },
   'GET /api/imports/limits': { home: (c) => c.get('/api/imports/limits') },
+  'POST /api/imports/mappings': { home: (c) => c.post('/api/imports/mappings', { headers: ['Họ và tên', 'Điện thoại liên lạc'], mapping: { 0: 'fullName', 1: 'phone' } }) },
   'GET /api/reports/network': { home: (c, r) => c.get(`/api/reports/network?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/reports/network?unit=${HOME[r].away}`) },
   'POST /api/residents': {
     home: (c, r) => c.post('/api/residents', { unit: HOME[r].unit.length === 2 ? '03664' : HOME[r].unit, birthYear: 1960 }),
@@ -98,10 +105,18 @@ const SAMPLES: Record<string, Sample> = {
     away: (c, r) => c.post('/api/support-sessions/sync', far(r) ? session(teams.far, teamMember.far) : session(teams.other, teamMember.other)),
   },
   'GET /api/field/context': { home: (c) => c.get('/api/field/context') },
+  'POST /api/support-services': {
+    home: (c) => c.post('/api/support-services', { code: `dv_tinh_${++seq}`, name: 'Dịch vụ của tỉnh', icon: '⭐', province: '14' }),
+    away: (c) => c.post('/api/support-services', { code: `dv_xa_${++seq}`, name: 'Dịch vụ tỉnh khác', icon: '⭐', province: '01' }),
+  },
   'GET /api/support-services': { home: (c) => c.get('/api/support-services?province=14') },
   'POST /api/population': {
     home: (c) => c.post('/api/population', { rows: [{ unit: '03664', year: 2026, population: 5000 }] }),
     away: (c, r) => c.post('/api/population', { rows: [{ unit: far(r) ? '00004' : '04105', year: 2026, population: 5000 }] }),
+  },
+  'POST /api/population/import': {
+    home: (c) => c.request({ method: 'POST', url: '/api/population/import', payload: populationForm('03664') }),
+    away: (c, r) => c.request({ method: 'POST', url: '/api/population/import', payload: populationForm(far(r) ? '00004' : '04105') }),
   },
   'GET /api/reports/support': { home: (c, r) => c.get(`/api/reports/support?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/reports/support?unit=${HOME[r].away}`) },
   'GET /api/audit': { home: (c, r) => c.get(`/api/audit?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/audit?unit=${HOME[r].away}`) },

@@ -242,3 +242,21 @@ describe('HTTP', () => {
     expect([ctx.ethnicGroups.length, ctx.ethnicGroups[2], ctx.ethnicGroups[53]]).toEqual([54, { code: '03', name: 'Thái' }, { code: '54', name: 'Rơ-măm' }]);
   });
 });
+
+describe('the service catalogue is data', () => {
+  it('a province officer adds the province’s own service; it reaches the field app; codes keep their province', async () => {
+    const officer = await signedInClient(app, database.db, { username: 'cb.tinh.sonla', role: 'province_officer', unit: '14' });
+    const res = await officer.post('/api/support-services', { code: 'son_la_dien_tu', name: 'Cổng  dịch vụ  Sơn La', icon: '🏔️', province: '14', sortOrder: 16 });
+    expect(res.json()).toMatchObject({ code: 'son_la_dien_tu', provinceCode: '14', name: 'Cổng dịch vụ Sơn La', active: true });
+    const national = await officer.post('/api/support-services', { code: 'vneid', name: 'VNeID', icon: '🪪', province: null });
+    expect([national.statusCode, national.json().error.code]).toEqual([403, 'OUT_OF_SCOPE']);
+    const list = (await officer.get('/api/support-services')).json().services.map((s: { code: string }) => s.code);
+    expect(list.slice(0, 4)).toEqual(['vneid', 'son_la_smart', 'son_la_dien_tu', 'vssid']);
+    const [r] = await sync([rec({ services: [{ code: 'son_la_dien_tu', outcome: 'submitted_online' }] })]);
+    expect(r.status).toBe('accepted');
+    const off = await officer.post('/api/support-services', { code: 'son_la_dien_tu', name: 'Cổng dịch vụ Sơn La', icon: '🏔️', province: '14', active: false });
+    expect(off.json().active).toBe(false);
+    const [late] = await sync([rec({ services: [{ code: 'son_la_dien_tu', outcome: 'submitted_online' }] })]);
+    expect(late).toMatchObject({ status: 'rejected', field: 'services' });
+  });
+});

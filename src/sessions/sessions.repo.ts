@@ -172,3 +172,19 @@ export function residentsByHashes(db: Db, communeIds: number[], hashes: string[]
            and (phone_hash = any(${sql.param(hashes)}::text[]) or national_id_hash = any(${sql.param(hashes)}::text[]))`,
   );
 }
+
+/** Adds a service or updates one with the same code (name, icon, order, active). Returns the row. */
+export async function upsertService(db: Db, s: { code: string; provinceCode: string | null; name: string; icon: string; sortOrder: number; active: boolean }): Promise<ServiceRow> {
+  const [row] = await queryRows<ServiceRow>(
+    db,
+    sql`insert into support_services (code, province_code, name, icon, sort_order, active) values (${s.code}, ${s.provinceCode}, ${s.name}, ${s.icon}, ${s.sortOrder}, ${s.active})
+        on conflict (code) do update set name = excluded.name, icon = excluded.icon, sort_order = excluded.sort_order, active = excluded.active
+        returning id, code, province_code as "provinceCode", name, icon, sort_order as "sortOrder", active`,
+  );
+  return row;
+}
+
+export async function serviceByCode(db: Db, code: string): Promise<ServiceRow | undefined> {
+  const [row] = await queryRows<ServiceRow>(db, sql`select id, code, province_code as "provinceCode", name, icon, sort_order as "sortOrder", active from support_services where code = ${code}`);
+  return row;
+}

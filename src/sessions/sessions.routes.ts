@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { EVERYONE, OFFICERS, type Role } from '../access/access.policy.js';
 import { AppError } from '../http/errors.js';
 import type { RouteModule } from '../http/types.js';
+import { saveService } from './sessions.catalogue.js';
 import { fieldContext } from './sessions.field.js';
+import { SUPPORT_TABLES, supportFileName, supportReportToXlsx, supportTableToCsv } from './sessions.export.js';
 import { savePopulation } from './sessions.population.js';
+import { importPopulation } from './sessions.population.import.js';
 import { servicesFor } from './sessions.repo.js';
 import { supportReport } from './sessions.report.js';
 import { syncSessions } from './sessions.sync.js';
@@ -20,7 +23,7 @@ const periodQuery = {
 };
 
 /** Routes of support sessions: sync from the field app, the service catalogue, population, the support report. */
-export const sessionRoutes: RouteModule = (api, { database, protector }) => {
+export const sessionRoutes: RouteModule = (api, { database, protector, config }) => {
   const { db } = database;
 
   /**
@@ -63,6 +66,32 @@ export const sessionRoutes: RouteModule = (api, { database, protector }) => {
     },
   );
 
+  /**
+   * POST /api/support-services {code, name, icon, province: NN | null, sortOrder?, active?} → the
+   * saved service. Adds or changes a catalogue entry (national: admin; a province's: its officer).
+   */
+  api.post(
+    '/api/support-services',
+    {
+      config: { access: { roles: ['admin', 'province_officer'] } },
+      schema: {
+        summary: 'Add or change a service of the catalogue (a province’s own, or national by an admin)',
+        body: z.object({
+          code: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'mã gồm chữ thường không dấu, số và "_", 2–40 ký tự'),
+          name: z.string().trim().min(2).max(80),
+          icon: z.string().min(1).max(8),
+          province: z.string().regex(/^\d{2}$/).nullable(),
+          sortOrder: z.number().int().min(0).max(1000).optional(),
+          active: z.boolean().optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const { province, ...rest } = req.body;
+      return saveService(db, { ...rest, provinceCode: province }, req.actor!);
+    },
+  );
+
   /** POST /api/population {rows: [{unit: commune code, year, population, households?}]} → {saved}; all rows or none. */
   api.post(
     '/api/population',
@@ -82,9 +111,41 @@ export const sessionRoutes: RouteModule = (api, { database, protector }) => {
   );
 
   /**
+   * POST /api/population/import[?year=YYYY] with multipart/form-data, one file (CSV, .xlsx, or
+   * pasted rows sent as a tab-separated file) whose header names "Mã xã", "Dân số" and optionally
+   * "Tên xã", "Năm" (else `year`), "Số hộ" → {saved, fileName, rows: [{line, unit, name, year,
+   * population, households}]}; all rows or none. Errors: IMPORT_FILE_MISSING (400),
+   * IMPORT_FILE_TOO_LARGE (413), IMPORT_FILE_UNREADABLE (422), IMPORT_HAS_ERRORS (422, every bad
+   * row in `details.problems`), OUT_OF_SCOPE (403). Nothing is written on any error.
+   */
+  api.post(
+    '/api/population/import',
+    {
+      config: { access: { roles: OFFICERS } },
+      schema: { summary: 'Population per commune and year from a CSV or .xlsx file (all rows or none)', querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }) },
+    },
+    async (req) => {
+      if (!req.isMultipart()) throw new AppError('IMPORT_FILE_MISSING', 'Hãy gửi tệp dân số dạng multipart/form-data (trường "file").');
+      let file: { name: string; data: Buffer } | undefined;
+      try {
+        const part = await req.file();
+        if (part) file = { name: part.filename || 'tệp', data: await part.toBuffer() };
+      } catch (err) {
+        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp vượt giới hạn ${Math.round(config.maxUploadBytes / 1048576)} MB; chưa ghi gì. Hãy tách tệp theo tỉnh.`);
+        throw new AppError('VALIDATION_FAILED', `Dữ liệu tải lên bị hỏng hoặc không trọn vẹn (${(err as Error).message}); chưa ghi gì. Hãy tải lên lại.`);
+      }
+      if (!file) throw new AppError('IMPORT_FILE_MISSING', 'Chưa có tệp dân số nào được gửi lên. Hãy chọn tệp CSV hoặc Excel (.xlsx).');
+      return importPopulation(db, file, { maxBytes: config.maxUploadBytes, defaultYear: req.query.year, actor: req.actor! });
+    },
+  );
+
+  /**
    * GET /api/reports/support?unit=CODE | team=ID | member=ID, and from=&to= (YYYY-MM-DD, Vietnamese
    * days, inclusive) or period=day|week|month|quarter|year[&date=YYYY-MM-DD] (default: this month)
    * → the support report (shape in sessions.report.ts). 403 outside the caller's scope.
+   * `format=csv&table=services|children|trend` downloads one dashboard table as CSV (UTF-8 with
+   * BOM); `format=xlsx` the whole dashboard as .xlsx (summary sheet, then one sheet per table);
+   * see sessions.export.ts.
    */
   api.get(
     '/api/reports/support',
@@ -93,14 +154,20 @@ export const sessionRoutes: RouteModule = (api, { database, protector }) => {
       schema: {
         summary: 'What teams did for a unit, team or member over a period: sessions, residents (counted once where recognised), services and outcomes, children, trend, coverage',
         querystring: z
-          .object({ unit: z.string().min(2).max(20).optional(), team: z.coerce.number().int().positive().max(2147483647).optional(), member: z.coerce.number().int().positive().max(2147483647).optional(), ...periodQuery })
+          .object({ unit: z.string().min(2).max(20).optional(), team: z.coerce.number().int().positive().max(2147483647).optional(), member: z.coerce.number().int().positive().max(2147483647).optional(), ...periodQuery, format: z.enum(['json', 'csv', 'xlsx']).default('json'), table: z.enum(SUPPORT_TABLES as [string, ...string[]]).default('services') })
           .refine((v) => [v.unit, v.team, v.member].filter((x) => x !== undefined).length === 1, 'cần đúng một trong unit, team, member'),
       },
     },
-    async (req) => {
-      const { unit, team, member, ...period } = req.query;
+    async (req, reply) => {
+      const { unit, team, member, format, table, ...period } = req.query;
       const target = unit ? { unit } : team ? { teamId: team } : { memberId: member! };
-      return supportReport(db, target, period, req.actor!.scope);
+      const report = await supportReport(db, target, period, req.actor!.scope);
+      if (format === 'json') return report;
+      const file = supportFileName(report);
+      if (format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}-${table}.csv"`).send(supportTableToCsv(report, table as (typeof SUPPORT_TABLES)[number]));
+      }
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${file}.xlsx"`).send(await supportReportToXlsx(report));
     },
   );
 };
