@@ -1,0 +1,158 @@
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import { escapeCell } from '../reports/network.export.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
+import type { SupportReport } from './sessions.report.js';
+import { OUTCOME_CODES, OUTCOMES, SESSION_KINDS, type SessionKind } from './sessions.vocabulary.js';
+
+/**
+ * The support report's dashboard tables as files: CSV (one table, UTF-8 with BOM so Excel opens
+ * Vietnamese correctly) or .xlsx (a summary sheet, then one sheet per table). Text cells that
+ * start with = + - @ are neutralised (see `escapeCell`), as in the network report's export.
+ */
+export type SupportTable = 'services' | 'children' | 'trend';
+export const SUPPORT_TABLES: readonly SupportTable[] = ['services', 'children', 'trend'];
+
+type Cell = string | number;
+
+/** What a report is of, in words: "Xã/phường", "Tổ công nghệ số cộng đồng", … */
+export const TARGET_KIND_LABEL: Record<SupportReport['target']['kind'], string> = {
+  province: 'Tỉnh/thành phố',
+  commune: 'Xã/phường',
+  village: 'Thôn/bản/tổ dân phố',
+  team: 'Tổ công nghệ số cộng đồng',
+  member: 'Thành viên',
+};
+const CHILD_LABEL = { commune: 'Xã/phường', team: 'Tổ', member: 'Thành viên' } as const;
+const CHILD_SHEET = { province: 'Theo xã, phường', commune: 'Theo tổ', village: 'Theo tổ', team: 'Theo thành viên', member: 'Theo thành viên' } as const;
+
+/** The YYYY-MM-DD day `days` after `iso`. */
+function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(iso + 'T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** First day of the bucket (day, ISO week from Monday, month) that contains `iso`. */
+function bucketStart(iso: string, bucket: SupportReport['period']['bucket']): string {
+  if (bucket === 'day') return iso;
+  if (bucket === 'month') return iso.slice(0, 8) + '01';
+  const weekday = (new Date(iso + 'T00:00:00Z').getUTCDay() + 6) % 7;
+  return addDays(iso, -weekday);
+}
+
+function nextBucket(start: string, bucket: SupportReport['period']['bucket']): string {
+  if (bucket === 'day') return addDays(start, 1);
+  if (bucket === 'week') return addDays(start, 7);
+  const [y, m] = start.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * Every bucket of the report's period, empty ones included (the report lists only buckets with
+ * sessions), each with the days it covers clipped to the period: [{from, to, sessions, residents}].
+ */
+export function trendRows(report: Pick<SupportReport, 'period' | 'trend'>): { from: string; to: string; sessions: number; residents: number }[] {
+  const { from, to, bucket } = report.period;
+  const byStart = new Map(report.trend.map((t) => [t.start, t]));
+  const rows = [];
+  for (let start = bucketStart(from, bucket); start <= to; start = nextBucket(start, bucket)) {
+    const end = addDays(nextBucket(start, bucket), -1);
+    const point = byStart.get(start);
+    rows.push({ from: start < from ? from : start, to: end > to ? to : end, sessions: point?.sessions ?? 0, residents: point?.residents ?? 0 });
+  }
+  return rows;
+}
+
+/** Header and rows of one dashboard table (the CSV and the .xlsx sheets share them). */
+export function supportTable(report: SupportReport, which: SupportTable): { header: string[]; rows: Cell[][] } {
+  switch (which) {
+    case 'services':
+      return {
+        header: ['Dịch vụ', 'Số buổi', 'Lượt người dân', ...OUTCOME_CODES.map((o) => OUTCOMES[o])],
+        rows: report.services.map((s) => [escapeCell(s.name), s.sessions, s.headcount, ...OUTCOME_CODES.map((o) => s.outcomes[o])]),
+      };
+    case 'children': {
+      const kind = report.children[0]?.kind ?? (report.target.kind === 'province' ? 'commune' : report.target.kind === 'team' || report.target.kind === 'member' ? 'member' : 'team');
+      const rows: Cell[][] = report.children.map((c) => [escapeCell(c.code ?? String(c.id)), escapeCell(c.name), c.sessions, c.headcount]);
+      rows.push(['', escapeCell(`Tổng cộng: ${report.target.name}`), report.sessions, report.headcount]);
+      return { header: ['Mã', CHILD_LABEL[kind], 'Số buổi', 'Lượt người dân'], rows };
+    }
+    case 'trend':
+      return {
+        header: ['Từ ngày', 'Đến ngày', 'Số buổi', 'Lượt người dân'],
+        rows: trendRows(report).map((t) => [formatDateVi(t.from), formatDateVi(t.to), t.sessions, t.residents]),
+      };
+  }
+}
+
+/** One dashboard table as CSV: UTF-8 with BOM, a header row, comma separated. */
+export function supportTableToCsv(report: SupportReport, which: SupportTable): Buffer {
+  const { header, rows } = supportTable(report, which);
+  return Buffer.from('\ufeff' + stringify([header, ...rows]), 'utf8');
+}
+
+/** The summary sheet's label/value rows (after its title row). */
+export function summaryRows(report: SupportReport, today: string = todayInVietnam()): [string, Cell][] {
+  const t = report.target;
+  const rows: [string, Cell][] = [
+    ['Đơn vị', escapeCell(t.name)],
+    ['Cấp', TARGET_KIND_LABEL[t.kind]],
+    ['Mã', escapeCell(t.code ?? String(t.id))],
+    ['Từ ngày', formatDateVi(report.period.from)],
+    ['Đến ngày', formatDateVi(report.period.to)],
+    ['Số buổi hướng dẫn', report.sessions],
+    ['Lượt người dân được hướng dẫn', report.headcount],
+    ['Số người dân (mỗi người tính một lần)', report.residents],
+    ['Trong đó nhận diện qua số điện thoại/CCCD', report.recognised],
+    ...(Object.keys(SESSION_KINDS) as SessionKind[]).map((k): [string, Cell] => [`Số buổi: ${SESSION_KINDS[k]}`, report.byKind[k]]),
+    ['Số buổi tại Trung tâm phục vụ hành chính công', report.atServiceCentre],
+  ];
+  if (report.coverage) {
+    rows.push([`Dân số (năm ${report.coverage.year}; ${report.coverage.communesWithFigures}/${report.coverage.communes} xã có số liệu)`, report.coverage.population]);
+    rows.push(['Tỷ lệ người dân được hướng dẫn trên dân số', report.coverage.ratio]);
+  }
+  rows.push(['Tóm tắt', escapeCell(report.sentence)], ['Ngày lập', formatDateVi(today)]);
+  return rows;
+}
+
+/**
+ * The whole dashboard as .xlsx: sheet "Tổng hợp" (title, then label/value rows: the unit, the
+ * period dd/mm/yyyy, the headline numbers, coverage when known, the sentence, the date made), then
+ * "Theo dịch vụ", the children ("Theo xã, phường" / "Theo tổ" / "Theo thành viên"; none for a
+ * member) and "Theo thời gian", each a bold frozen header row and its rows.
+ */
+export async function supportReportToXlsx(report: SupportReport, today: string = todayInVietnam()): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Ngõ Số';
+  const summary = wb.addWorksheet('Tổng hợp');
+  summary.addRow([escapeCell(`BÁO CÁO HOẠT ĐỘNG HƯỚNG DẪN NGƯỜI DÂN — ${report.target.name.toLocaleUpperCase('vi')}`)]).font = { bold: true, size: 13 };
+  for (const [label, value] of summaryRows(report, today)) {
+    const row = summary.addRow([label, value]);
+    row.getCell(1).font = { bold: true };
+    if (label.startsWith('Tỷ lệ')) row.getCell(2).numFmt = '0.00%';
+    if (label === 'Tóm tắt') row.getCell(2).alignment = { wrapText: true, vertical: 'top' };
+  }
+  summary.getColumn(1).width = 46;
+  summary.getColumn(2).width = 70;
+
+  const sheets: [string, SupportTable][] = [['Theo dịch vụ', 'services'], ...(report.target.kind === 'member' ? [] : [[CHILD_SHEET[report.target.kind], 'children'] as [string, SupportTable]]), ['Theo thời gian', 'trend']];
+  for (const [name, which] of sheets) {
+    const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    const { header, rows } = supportTable(report, which);
+    const head = ws.addRow(header);
+    head.font = { bold: true };
+    head.alignment = { wrapText: true, vertical: 'middle' };
+    rows.forEach((r, i) => {
+      const row = ws.addRow(r);
+      if (which === 'children' && i === rows.length - 1) row.font = { bold: true };
+    });
+    ws.columns.forEach((col, i) => (col.width = which === 'services' ? (i === 0 ? 34 : 14) : which === 'children' ? (i === 1 ? 40 : 14) : 14));
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The download's file name without extension: "hoat-dong-03664-2026-11-01-2026-11-30", "hoat-dong-to-12-…". */
+export function supportFileName(report: SupportReport): string {
+  const t = report.target;
+  const who = t.kind === 'team' ? `to-${t.id}` : t.kind === 'member' ? `thanh-vien-${t.id}` : t.code;
+  return `hoat-dong-${who}-${report.period.from}-${report.period.to}`;
+}
