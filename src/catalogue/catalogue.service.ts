@@ -120,6 +120,26 @@ export class UnitResolver {
     return this.byId.get(id);
   }
 
+  /** The current commune of this province with `code`, or undefined. */
+  currentCommune(code: string): UnitRow | undefined {
+    return this.units.find((u) => u.level === 'commune' && !u.validTo && u.code === code);
+  }
+
+  /**
+   * The current communes a suggestion of `resolveCommune` stands for: itself when it is current,
+   * its successors when it is a dissolved commune (so a "which unit did you mean" question offers
+   * only units rows can be written to).
+   */
+  currentUnitsOf(s: Suggestion): UnitRow[] {
+    if (!s.code) return [];
+    if (s.status === 'current') {
+      const unit = this.currentCommune(s.code);
+      return unit ? [unit] : [];
+    }
+    const old = this.units.filter((u) => u.level === 'commune' && u.validTo && u.code === s.code && (!s.district || (u.parentId !== null && this.byId.get(u.parentId)?.name === s.district)));
+    return [...new Set(old.flatMap((u) => this.successors.get(u.id) ?? []))].map((id) => this.byId.get(id)!).filter((u) => u && !u.validTo);
+  }
+
   /**
    * Resolves a commune: first among current communes, then among dissolved ones (optionally
    * narrowed by old district) through the 2025 mapping. Ambiguity (two old communes of the same

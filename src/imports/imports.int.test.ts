@@ -6,6 +6,7 @@ import { testApp, testDatabase } from '../../test/db.js';
 import { csv, HEADER, SON_LA_ROSTER, xlsx } from '../../test/fixtures.js';
 import { countRows, registrySnapshot } from '../../test/registry-snapshot.js';
 import { importRoster } from './imports.service.js';
+import { shapeKeyOf } from './imports.mapping.js';
 
 let database: Database;
 beforeAll(async () => {
@@ -166,7 +167,11 @@ describe('xlsx', () => {
     const file = await xlsx([{ name: 'Nháp', hidden: true, rows: [HEADER, ['Sơn La', 'Tà Xùa', '', '', 'Người Nháp', 'Nam', 1990, '', '', '']] }, { name: 'Danh sách', rows: [['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'], ['DANH SÁCH TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG'], [], ['STT', ...HEADER], [1, 'Sơn La', 'Tà Xùa', '', 'Bản Tà Xùa', 'Mùa Thị Mai', 'Nữ', 2000, '0382 111 222', 'Tổ trưởng', 'Chi đoàn']] }]);
     const report = await run('ta-xua.xlsx', file, true);
     expect(report.format).toBe('xlsx');
-    expect(report.sheets).toEqual([{ name: 'Danh sách', headerRow: 4, mapping: { province: 'Tỉnh', commune: 'Xã/phường', district: 'Huyện cũ', village: 'Thôn/bản', fullName: 'Họ và tên', gender: 'Giới tính', birthYear: 'Năm sinh', phone: 'Số điện thoại', role: 'Vai trò', affiliation: 'Đoàn thể' }, ignored: ['STT'] }]);
+    const fields = [null, 'province', 'commune', 'district', 'village', 'fullName', 'gender', 'birthYear', 'phone', 'role', 'affiliation'];
+    expect(report.sheets).toEqual([{
+      name: 'Danh sách', headerRow: 4, mapping: { province: 'Tỉnh', commune: 'Xã/phường', district: 'Huyện cũ', village: 'Thôn/bản', fullName: 'Họ và tên', gender: 'Giới tính', birthYear: 'Năm sinh', phone: 'Số điện thoại', role: 'Vai trò', affiliation: 'Đoàn thể' }, ignored: ['STT'],
+      shapeKey: shapeKeyOf(['STT', ...HEADER]), columns: ['STT', ...HEADER].map((header, index) => ({ index, header, field: fields[index] })), mappingSource: 'auto',
+    }]);
     expect(report.rows).toEqual([{ sheet: 'Danh sách', row: 5, outcome: 'new', fullName: 'Mùa Thị Mai', team: 'Tổ công nghệ số cộng đồng Bản Tà Xùa', unit: 'Xã Tà Xùa' }]);
     expect(report.problems).toEqual([{ sheet: 'Nháp', row: 0, column: '', severity: 'warning', message: 'Trang tính "Nháp" đang ẩn nên không được nhập', suggestion: 'Nếu cần nhập, hãy bỏ ẩn trang tính (Unhide) rồi tải lên lại' }]);
   });

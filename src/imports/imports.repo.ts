@@ -1,7 +1,7 @@
-import { desc, sql } from 'drizzle-orm';
+import { desc, inArray, sql } from 'drizzle-orm';
 import type { Scope } from '../access/access.policy.js';
 import type { Db } from '../db/client.js';
-import { importLog } from './imports.schema.js';
+import { importLog, importMappings } from './imports.schema.js';
 
 /** The newest `limit` committed imports that touched the scope (by province or commune). */
 export function importLogEntries(db: Db, scope: Scope, limit: number) {
@@ -13,4 +13,27 @@ export function importLogEntries(db: Db, scope: Scope, limit: number) {
     .where(where)
     .orderBy(desc(importLog.id))
     .limit(limit);
+}
+
+/** A remembered column mapping: the header cells it was made for, column index → field (or null), who saved it and when. */
+export interface SavedMapping {
+  shapeKey: string;
+  headers: string[];
+  mapping: Record<string, string | null>;
+  userId: number | null;
+  updatedAt: Date;
+}
+
+/** The remembered mappings of the given header shapes (missing shapes are simply absent). */
+export async function savedMappings(db: Db, shapeKeys: string[]): Promise<SavedMapping[]> {
+  if (shapeKeys.length === 0) return [];
+  return (await db.select().from(importMappings).where(inArray(importMappings.shapeKey, [...new Set(shapeKeys)]))) as SavedMapping[];
+}
+
+/** Stores (or replaces) the mapping remembered for a header shape. */
+export async function upsertMapping(db: Db, row: { shapeKey: string; headers: string[]; mapping: Record<number, string | null>; userId: number | null }): Promise<void> {
+  await db
+    .insert(importMappings)
+    .values({ ...row, updatedAt: new Date() })
+    .onConflictDoUpdate({ target: importMappings.shapeKey, set: { headers: row.headers, mapping: row.mapping, userId: row.userId, updatedAt: new Date() } });
 }

@@ -3,8 +3,11 @@ import { AppError } from '../http/errors.js';
 import { OFFICERS } from '../access/access.policy.js';
 import type { RouteModule } from '../http/types.js';
 import { expandArchives } from './imports.archive.js';
+import { FIELDS } from './imports.columns.js';
+import { type MappingOverride, parseMappingOverride, parseUnitChoices, sheetMappingSchema, type UnitChoices } from './imports.mapping.js';
 import { importLogEntries } from './imports.repo.js';
-import { importRoster, type FileReport } from './imports.service.js';
+import { checkUnitChoices, importRoster, saveMapping, splitMappingOverride, type FileReport } from './imports.service.js';
+import { MAX_COLUMNS } from './imports.reader.js';
 
 /** Most files in one upload. */
 export const MAX_FILES = 100;
@@ -18,6 +21,14 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
    * 0 but `invalid`); committing it is an IMPORT_NO_VALID_ROWS error. With several files, a file's
    * error is reported in its entry ({fileName, error}); with one file the error is the answer
    * (413 too large, 422 unreadable or no valid rows, with the report in `details`).
+   *
+   * Optional text fields (JSON): `mapping` corrects the column mapping, {"<sheet name>": {"<column
+   * index, 0 = first>": "<field>" | null}} (a CSV's sheet is named after the file); committed
+   * corrections are remembered for files with the same header. `unitChoices` answers "which unit
+   * did you mean" for names listed in a report's `unitQuestions`: {"<name as written>": "<commune
+   * code>"}. A bad field is a 400 IMPORT_MAPPING_INVALID, a chosen unit outside the caller's scope
+   * a 403 OUT_OF_SCOPE, both before any file is imported. The answer also lists `fields`: every
+   * field name with its Vietnamese label.
    */
   api.post(
     '/api/imports',
@@ -36,8 +47,18 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
       if (!req.isMultipart()) throw new AppError('IMPORT_FILE_MISSING', 'Hãy gửi tệp dạng multipart/form-data (trường "file").');
       // every file is received (within the limits) before any is imported, so a refused upload writes nothing
       const files: { name: string; data: Buffer }[] = [];
+      let mapping: MappingOverride | undefined;
+      let unitChoices: UnitChoices | undefined;
       try {
-        for await (const part of req.files()) {
+        for await (const part of req.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname !== 'mapping' && part.fieldname !== 'unitChoices') continue;
+            if (part.valueTruncated || typeof part.value !== 'string') throw new AppError('IMPORT_MAPPING_INVALID', `Trường "${part.fieldname}" quá dài hoặc không phải văn bản. Chưa ghi gì.`);
+            if ((part.fieldname === 'mapping' ? mapping : unitChoices) !== undefined) throw new AppError('IMPORT_MAPPING_INVALID', `Trường "${part.fieldname}" được gửi hai lần; chỉ gửi một lần. Chưa ghi gì.`);
+            if (part.fieldname === 'mapping') mapping = parseMappingOverride(part.value);
+            else unitChoices = parseUnitChoices(part.value);
+            continue;
+          }
           try {
             files.push({ name: part.filename || 'tệp', data: await part.toBuffer() });
           } catch (err) {
@@ -52,9 +73,13 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
         throw new AppError('VALIDATION_FAILED', `Dữ liệu tải lên bị hỏng hoặc không trọn vẹn (${(err as Error).message}); chưa ghi tệp nào. Hãy tải lên lại.`);
       }
       const results: (FileReport | { fileName: string; error: { code: string; message: string; details?: unknown } })[] = [];
-      for (const file of await expandArchives(files, config.maxUploadBytes)) {
+      const expanded = await expandArchives(files, config.maxUploadBytes);
+      // corrections and choices are checked against the whole upload before any file is imported
+      if (unitChoices) await checkUnitChoices(database.db, unitChoices, req.actor!.scope);
+      const mappings = mapping ? await splitMappingOverride(database.db, expanded, mapping, { maxBytes: config.maxUploadBytes, maxRows: config.maxImportRows }) : [];
+      for (const [i, file] of expanded.entries()) {
         try {
-          results.push(await importRoster(database.db, file, { ...req.query, maxBytes: config.maxUploadBytes, maxRows: config.maxImportRows, scope: req.actor!.scope, actor: req.actor! }));
+          results.push(await importRoster(database.db, file, { ...req.query, maxBytes: config.maxUploadBytes, maxRows: config.maxImportRows, scope: req.actor!.scope, actor: req.actor!, mapping: mappings[i], unitChoices }));
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           results.push({ fileName: file.name, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
@@ -68,8 +93,28 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
       }
       const summary = { files: results.length, failed: failed.length, new: 0, updated: 0, unchanged: 0, invalid: 0 };
       for (const r of results) if (!('error' in r)) for (const k of ['new', 'updated', 'unchanged', 'invalid'] as const) summary[k] += r.counts[k];
-      return { files: results, summary };
+      return { files: results, summary, fields: Object.entries(FIELDS).map(([field, label]) => ({ field, label })) };
     },
+  );
+
+  /**
+   * POST /api/imports/mappings {headers: [header cell text, …], mapping: {"<column index>": field | null}}
+   * → {shapeKey, headers, mapping}: remembers a corrected column mapping without importing, for
+   * every later file whose header reads the same (`headers` as a dry run's `sheets[].columns`).
+   * Remembered mappings are shared by all officers (they hold header texts only, no personal data).
+   * Errors: 400 VALIDATION_FAILED (unknown field, not a column index), 400 IMPORT_MAPPING_INVALID
+   * (a column beyond `headers`, one field on two columns, no "Họ và tên").
+   */
+  api.post(
+    '/api/imports/mappings',
+    {
+      config: { access: { roles: OFFICERS } },
+      schema: {
+        summary: 'Remember a corrected column mapping for files with the same header',
+        body: z.object({ headers: z.array(z.string().max(500)).min(1).max(MAX_COLUMNS), mapping: sheetMappingSchema }),
+      },
+    },
+    async (req) => saveMapping(database.db, req.body.headers, req.body.mapping, req.actor!),
   );
 
   /** GET /api/imports/limits → {maxUploadBytes, maxRows, maxFiles}: the largest file accepted, so a client can refuse a file before uploading it. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type Scope, unitInScope } from '../access/access.policy.js';
+import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
-import { insertVillages, type UnitRow, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
+import { insertVillages, type UnitRow, unitsByCode, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
 import type { adminUnits } from '../catalogue/catalogue.schema.js';
 import { lookupProvince, UnitResolver } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
@@ -13,8 +13,10 @@ import type { teamMembers, teams as teamsTable } from '../registry/registry.sche
 import { AFFILIATIONS, GENDERS, ROLES, villageKind } from '../registry/registry.vocabulary.js';
 import { formatPhone } from '../text/phone.js';
 import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
-import { FIELDS, findHeader, type Field, groupRowVillage, isSignatureRow, isTotalsRow, tableContext } from './imports.columns.js';
-import { readSpreadsheet } from './imports.reader.js';
+import { type ColumnMapping, FIELDS, findHeader, type Field, groupRowVillage, isSignatureRow, isTotalsRow, tableContext } from './imports.columns.js';
+import { applyMapping, fullMapping, type MappingOverride, type MappingSource, shapeKeyOf, sheetMapping, type SheetMapping, type UnitChoices } from './imports.mapping.js';
+import { readSpreadsheet, type Sheet } from './imports.reader.js';
+import { savedMappings, upsertMapping } from './imports.repo.js';
 import { importLog } from './imports.schema.js';
 import { type Problem, RowParsers, type RosterRow, validateRow } from './imports.validate.js';
 
@@ -37,6 +39,13 @@ export interface ImportOptions {
   scope?: Scope;
   /** who imports, for the audit log (null = the CLI, run by the server's operator) */
   actor?: AuditActor | null;
+  /**
+   * the officer's corrections of the column mapping, by sheet name (see imports.mapping.ts); every
+   * sheet named must exist in the file. Committed corrections are remembered for the header shape.
+   */
+  mapping?: MappingOverride;
+  /** the unit meant by each commune name that did not resolve ("which unit did you mean"): name as written → current commune code */
+  unitChoices?: UnitChoices;
 }
 
 export type Outcome = 'new' | 'updated' | 'unchanged' | 'invalid';
@@ -54,17 +63,211 @@ export interface RowOutcome {
   provinceCode?: string;
 }
 
+/** One sheet of a file report: the header row found and how its columns map to fields. */
+export interface SheetReport {
+  name: string;
+  headerRow: number | null;
+  /** field → header cell */
+  mapping: Partial<Record<Field, string>>;
+  /** header cells mapped to nothing */
+  ignored: string[];
+  /** the header's shape (see shapeKeyOf): a correction sent or saved for it applies to every file with this header */
+  shapeKey?: string;
+  /** every header column: index (0 = first column; the key of a correction), header text, field or null */
+  columns?: { index: number; header: string; field: Field | null }[];
+  /** where the mapping came from: found by header names, remembered, or corrected with this upload */
+  mappingSource?: MappingSource;
+  /** says so when the mapping was remembered or corrected */
+  mappingNote?: string;
+}
+
+/**
+ * A commune name that did not resolve to one unit ("which unit did you mean"): send the chosen
+ * candidate's code back as `unitChoices[name]` with the next dry run or the commit.
+ */
+export interface UnitQuestion {
+  /** the name as written in the file: the key of `unitChoices` */
+  name: string;
+  province: string;
+  reason: 'ambiguous' | 'not_found';
+  message: string;
+  /** how many rows wrote it, and the first of them */
+  rowCount: number;
+  rows: { sheet: string; row: number }[];
+  /** current communes within the caller's scope */
+  candidates: { code: string; name: string; note?: string }[];
+  /** the code chosen with this upload, if any */
+  chosen?: string;
+}
+
 export interface FileReport {
   fileName: string;
   fileHash: string;
   format: 'csv' | 'xlsx';
   committed: boolean;
   importId: number | null;
-  sheets: { name: string; headerRow: number | null; mapping: Partial<Record<Field, string>>; ignored: string[] }[];
+  sheets: SheetReport[];
+  unitQuestions: UnitQuestion[];
   counts: Record<Outcome, number>;
   created: { villages: string[]; teams: string[] };
   rows: RowOutcome[];
   problems: Problem[];
+}
+
+/** A sheet's header as found, and the mapping the import uses for it. */
+export interface MappedSheet {
+  sheet: Sheet;
+  /** the header found by names (null: no header row, the sheet cannot be imported) */
+  found: ColumnMapping | null;
+  /** the mapping used: `found`, the remembered one, or the officer's correction */
+  mapping: ColumnMapping | null;
+  /** text of every header column (with the second header row's cell in brackets) */
+  headers: string[];
+  shapeKey: string | null;
+  source: MappingSource;
+  savedAt?: Date;
+}
+
+const vietnamDay = (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(d);
+
+/**
+ * Finds each sheet's header and decides its mapping: the officer's correction for the sheet (over
+ * the remembered or found mapping), else the mapping remembered for the header's shape, else the
+ * one found by header names. Errors: IMPORT_MAPPING_INVALID (400) when a correction names a sheet
+ * the file lacks or a sheet without a header row, a column beyond the header, or leaves no
+ * "Họ và tên" column.
+ */
+export async function mapSheets(db: Db, fileName: string, sheets: Sheet[], override: MappingOverride = {}): Promise<MappedSheet[]> {
+  const names = sheets.map((sh) => `"${sh.name}"`).join(', ') || 'không có trang tính nào';
+  for (const name of Object.keys(override)) {
+    if (!sheets.some((sh) => sh.name === name)) throw new AppError('IMPORT_MAPPING_INVALID', `Cách ghép cột gửi kèm nói tới trang tính "${name}" nhưng tệp "${fileName}" không có trang tính đó (tệp có: ${names}). Sửa tên trang tính cho đúng. Chưa ghi gì.`);
+  }
+  const headerTexts = (sheet: Sheet, at: number, rows: number) => {
+    const top = sheet.rows[at];
+    const sub = rows === 2 ? sheet.rows[at + 1] ?? [] : [];
+    return Array.from({ length: Math.max(top.length, sub.length) }, (_, c) => {
+      const head = cleanText(top[c] ?? '');
+      const below = rows === 2 ? cleanText(sub[c] ?? '') : '';
+      return head + (below && below !== head ? ` (${below})` : '');
+    });
+  };
+  // a sheet whose header is not recognised by names may still have a remembered one: any of its
+  // first 30 rows with two or more cells is a candidate, looked up with the recognised headers
+  const guesses = new Map<Sheet, { index: number; headers: string[]; shapeKey: string }[]>();
+  const out: MappedSheet[] = sheets.map((sheet) => {
+    const found = findHeader(sheet);
+    if (!found) {
+      guesses.set(sheet, sheet.rows.slice(0, 30).flatMap((cells, index) => (cells.filter((c) => c.trim()).length >= 2 ? [{ index, headers: headerTexts(sheet, index, 1), shapeKey: '' }] : [])).map((g) => ({ ...g, shapeKey: shapeKeyOf(g.headers) })));
+      return { sheet, found: null, mapping: null, headers: [], shapeKey: null, source: 'auto' };
+    }
+    const headers = headerTexts(sheet, found.headerIndex, found.headerRows);
+    return { sheet, found, mapping: found, headers, shapeKey: shapeKeyOf(headers), source: 'auto' };
+  });
+  const keys = [...out.map((m) => m.shapeKey), ...[...guesses.values()].flat().map((g) => g.shapeKey)].filter((k): k is string => !!k);
+  const saved = new Map((await savedMappings(db, keys)).map((m) => [m.shapeKey, m]));
+  for (const m of out) {
+    const guess = m.found ? undefined : guesses.get(m.sheet)?.find((g) => saved.has(g.shapeKey));
+    if (guess) {
+      m.found = { headerIndex: guess.index, headerRows: 1, columns: {}, ignored: [] };
+      m.headers = guess.headers;
+      m.shapeKey = guess.shapeKey;
+    }
+    if (!m.found) {
+      if (override[m.sheet.name]) throw new AppError('IMPORT_MAPPING_INVALID', `Trang tính "${m.sheet.name}" của tệp "${fileName}" không có hàng tiêu đề nhận ra được (cần cột "Họ và tên" trong 30 dòng đầu), nên chưa ghép cột được. Hãy sửa hàng tiêu đề trong tệp rồi tải lên lại. Chưa ghi gì.`);
+      continue;
+    }
+    const where = `trang tính "${m.sheet.name}" (tệp "${fileName}")`;
+    const remembered = saved.get(m.shapeKey!);
+    if (remembered) {
+      // a remembered mapping that no longer fits (edited by hand, fields renamed) is ignored, not an error
+      try {
+        m.mapping = applyMapping(m.found, m.headers.length, { kind: 'saved', mapping: remembered.mapping as SheetMapping }, where);
+        m.source = 'saved';
+        m.savedAt = remembered.updatedAt;
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+      }
+    }
+    const correction = override[m.sheet.name];
+    if (correction) {
+      m.mapping = applyMapping(m.mapping ?? m.found, m.headers.length, { kind: 'override', mapping: correction }, where);
+      m.source = 'override';
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks an upload's mapping correction against every file before any is imported, so a bad
+ * correction writes nothing: each sheet name must be a sheet of at least one file, and the
+ * correction must fit every sheet of that name. Returns each file's part of the correction (same
+ * order as `files`; unreadable files get none and fail later with their own error). Errors:
+ * IMPORT_MAPPING_INVALID (400).
+ */
+export async function splitMappingOverride(db: Db, files: { name: string; data: Buffer }[], override: MappingOverride, limits: { maxBytes: number; maxRows?: number }): Promise<MappingOverride[]> {
+  const used = new Set<string>();
+  const perFile: MappingOverride[] = [];
+  for (const file of files) {
+    let sheets: Sheet[];
+    try {
+      sheets = (await readSpreadsheet(file.data, file.name, limits.maxBytes, limits.maxRows)).sheets;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      perFile.push({});
+      continue;
+    }
+    const mine = Object.fromEntries(Object.entries(override).filter(([name]) => sheets.some((sh) => sh.name === name)));
+    await mapSheets(db, file.name, sheets, mine);
+    for (const name of Object.keys(mine)) used.add(name);
+    perFile.push(mine);
+  }
+  const unused = Object.keys(override).filter((name) => !used.has(name));
+  if (unused.length) {
+    throw new AppError('IMPORT_MAPPING_INVALID', `Cách ghép cột gửi kèm nói tới trang tính ${unused.map((n) => `"${n}"`).join(', ')} nhưng không tệp nào đã gửi có trang tính đó. Với tệp .csv, tên trang tính là tên tệp. Sửa tên trang tính cho đúng. Chưa ghi gì.`);
+  }
+  return perFile;
+}
+
+/**
+ * Checks the units chosen for names that did not resolve: each code must be a current commune
+ * within the caller's scope. Returns name key (as `nameKey` of the written name) → code. Errors:
+ * IMPORT_MAPPING_INVALID (400) for a code that is no current commune, OUT_OF_SCOPE (403) for a
+ * commune outside the scope.
+ */
+export async function checkUnitChoices(db: Db, choices: UnitChoices, scope: Scope): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [name, code] of Object.entries(choices)) {
+    const unit = (await unitsByCode(db, code)).find((u) => u.level === 'commune' && !u.validTo);
+    if (!unit) throw new AppError('IMPORT_MAPPING_INVALID', `Mã "${code}" chọn cho "${name}" không phải xã/phường hiện hành. Hãy chọn lại trong danh sách gợi ý. Chưa ghi gì.`);
+    requireScope(inScope(scope, unit), `${unit.name} (mã ${code}), đơn vị chọn cho "${name}"`);
+    out.set(nameKey(name), code);
+  }
+  return out;
+}
+
+/**
+ * Remembers a corrected column mapping for the header `headers` (cell texts as a dry run lists them)
+ * without importing anything. Returns {shapeKey, headers, mapping} with every column. Errors:
+ * IMPORT_MAPPING_INVALID (400) for a column beyond the header, one field on two columns, or no
+ * "Họ và tên" column.
+ */
+export async function saveMapping(db: Db, headers: string[], columns: Record<string, Field | null>, actor: AuditActor | null) {
+  const cells = headers.map((h) => cleanText(h));
+  const where = 'hàng tiêu đề đã gửi';
+  const empty: ColumnMapping = { headerIndex: 0, headerRows: 1, columns: {}, ignored: [] };
+  const applied = applyMapping(empty, cells.length, { kind: 'saved', mapping: sheetMapping(columns, where) }, where);
+  const shapeKey = shapeKeyOf(cells);
+  const mapping = fullMapping(applied.columns, cells.length);
+  await db.transaction(async (tx) => {
+    await upsertMapping(tx, { shapeKey, headers: cells, mapping, userId: actor?.userId ?? null });
+    await recordAudit(tx, { userId: actor?.userId ?? null, ip: actor?.ip ?? null, action: 'import.mapping_saved', entity: 'import_mapping', entityId: shapeKey, after: { headers: cells, mapping } });
+  });
+  return { shapeKey, headers: cells, mapping };
+}
+
+/** Whether rows may be written to the current commune `unit`: in scope, or the commune of a village-scoped account. */
+function inScope(scope: Scope, unit: UnitRow): boolean {
+  return unitInScope(scope, unit) || (scope.kind === 'village' && unit.id === scope.communeId);
 }
 
 /** Committed imports that add at least this many memberships refresh the planner statistics. */
@@ -92,6 +295,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     created: { villages: [], teams: [] },
     rows: [],
     problems: [],
+    unitQuestions: [],
   };
   const totalRows = read.sheets.reduce((n, sh) => n + sh.rows.length, 0);
   if (opts.maxRows && totalRows > opts.maxRows) {
@@ -102,24 +306,27 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   for (const name of read.hiddenSheets) {
     report.problems.push({ sheet: name, row: 0, column: '', severity: 'warning', message: `Trang tính "${name}" đang ẩn nên không được nhập`, suggestion: 'Nếu cần nhập, hãy bỏ ẩn trang tính (Unhide) rồi tải lên lại' });
   }
-  for (const sheet of read.sheets) {
-    const mapping = findHeader(sheet);
-    if (!mapping) {
+  const choices = opts.unitChoices ? await checkUnitChoices(db, opts.unitChoices, opts.scope ?? { kind: 'all' }) : new Map<string, string>();
+  const mapped = await mapSheets(db, file.name, read.sheets, opts.mapping);
+  for (const { sheet, mapping, found, headers, shapeKey, source, savedAt } of mapped) {
+    if (!mapping || !found) {
       if (sheet.rows.length > 0) {
         report.problems.push({ sheet: sheet.name, row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: `Thêm hàng tiêu đề với các cột: ${Object.entries(FIELDS).filter(([f]) => !f.startsWith('birthYear') || f === 'birthYear').map(([, label]) => label).join(', ')}` });
       }
       report.sheets.push({ name: sheet.name, headerRow: null, mapping: {}, ignored: [] });
       continue;
     }
-    const headers = sheet.rows[mapping.headerIndex].map((h, c) => {
-      const sub = mapping.headerRows === 2 ? cleanText(sheet.rows[mapping.headerIndex + 1][c] ?? '') : '';
-      return cleanText(h) + (sub && sub !== cleanText(h) ? ` (${sub})` : '');
-    });
+    const fieldAt = new Map((Object.entries(mapping.columns) as [Field, number][]).map(([f, c]) => [c, f]));
     report.sheets.push({
       name: sheet.name,
       headerRow: sheet.rowNumbers[mapping.headerIndex],
       mapping: Object.fromEntries(Object.entries(mapping.columns).map(([f, c]) => [f, headers[c!]])),
-      ignored: mapping.ignored,
+      ignored: source === 'auto' ? found.ignored : headers.filter((h, i) => h && !fieldAt.has(i)),
+      shapeKey: shapeKey!,
+      columns: headers.map((header, index) => ({ index, header, field: fieldAt.get(index) ?? null })),
+      mappingSource: source,
+      ...(source === 'saved' ? { mappingNote: `Đã áp dụng cách ghép cột đã lưu (lưu ngày ${vietnamDay(savedAt!)}) cho hàng tiêu đề này. Nếu chưa đúng, hãy chỉnh lại rồi chạy thử lại.` } : {}),
+      ...(source === 'override' ? { mappingNote: opts.commit ? 'Đã lưu cách ghép cột bạn chỉnh: các tệp sau có cùng hàng tiêu đề sẽ tự dùng cách này.' : 'Cách ghép cột do bạn chỉnh; sẽ được lưu cho các tệp sau có cùng hàng tiêu đề khi bấm "Ghi vào sổ".' } : {}),
     });
     // a group-header row ("II. Tổ CNSCĐ bản Hụm") gives the village of the rows below it
     const context = tableContext(sheet, mapping.headerIndex);
@@ -154,7 +361,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   }
   try {
     await db.transaction(async (tx) => {
-      await planAndWrite(tx, valid, report, opts.scope ?? { kind: 'all' });
+      await planAndWrite(tx, valid, report, opts.scope ?? { kind: 'all' }, choices);
       report.counts = countOutcomes(report.rows);
       const writable = report.counts.new + report.counts.updated + report.counts.unchanged;
       if (!opts.commit) throw new DryRunRollback();
@@ -175,6 +382,13 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
         .returning({ id: importLog.id });
       report.importId = log.id;
       report.committed = true;
+      // the officer's corrections are remembered for the header shape, in the same transaction as the rows they mapped
+      const corrected = new Map(mapped.filter((m) => m.source === 'override' && m.mapping).map((m) => [m.shapeKey!, m]));
+      for (const [shapeKey, m] of corrected) {
+        const mapping = fullMapping(m.mapping!.columns, m.headers.length);
+        await upsertMapping(tx, { shapeKey, headers: m.headers, mapping, userId: opts.actor?.userId ?? null });
+        await recordAudit(tx, { userId: opts.actor?.userId ?? null, ip: opts.actor?.ip ?? null, action: 'import.mapping_saved', entity: 'import_mapping', entityId: shapeKey, after: { file: file.name, sheet: m.sheet.name, headers: m.headers, mapping } });
+      }
       if (report.counts.new + report.counts.updated > 0) await registry.bumpRevision(tx);
       // one audit entry per commune touched: counts, and before → after of every updated member
       const byCommune = new Map<number, { provinceCode: string; rows: RowOutcome[] }>();
@@ -222,7 +436,7 @@ interface PlannedRow extends RosterRow {
 }
 
 /** Resolves units, creates missing villages and teams, matches members and writes them (inside `tx`). */
-async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope: Scope): Promise<void> {
+async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope: Scope, choices: Map<string, string>): Promise<void> {
   const invalid = (r: RosterRow, column: Field, message: string, suggestion?: string) => {
     report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS[column], severity: 'error', message, ...(suggestion ? { suggestion } : {}) });
     report.rows.push({ sheet: r.sheet, row: r.row, outcome: 'invalid', fullName: r.fullName });
@@ -244,6 +458,25 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
   const resolvers = new Map<string, UnitResolver | null>();
   const resolved = new Map<string, ReturnType<UnitResolver['resolveCommune']>>();
   const planned: PlannedRow[] = [];
+  // names that did not resolve, asked back as "which unit did you mean", by name key
+  const questions = new Map<string, UnitQuestion>();
+  const ask = (r: RosterRow, res: Extract<ReturnType<UnitResolver['resolveCommune']>, { ok: false }>, resolver: UnitResolver, chosen?: string) => {
+    const qKey = nameKeyOf(r.commune!);
+    let q = questions.get(qKey);
+    if (!q) {
+      const candidates = new Map<string, UnitQuestion['candidates'][number]>();
+      for (const s of res.suggestions) {
+        for (const u of resolver.currentUnitsOf(s)) {
+          if (!u.code || candidates.has(u.code) || !inScope(scope, u)) continue;
+          candidates.set(u.code, { code: u.code, name: u.name, ...(s.status === 'dissolved' ? { note: `từ ${s.name}${s.district ? ` (${s.district}, cũ)` : ' (cũ)'}` } : {}) });
+        }
+      }
+      q = { name: cleanText(r.commune!), province: resolver.province.name, reason: res.reason === 'ambiguous' ? 'ambiguous' : 'not_found', message: res.message, rowCount: 0, rows: [], candidates: [...candidates.values()], ...(chosen ? { chosen } : {}) };
+      questions.set(qKey, q);
+    }
+    q.rowCount++;
+    if (q.rows.length < 20) q.rows.push({ sheet: r.sheet, row: r.row });
+  };
   for (const r of rows) {
     const pKey = searchKeyOf(r.province!);
     if (!resolvers.has(pKey)) resolvers.set(pKey, await UnitResolver.forProvince(tx, r.province!));
@@ -255,17 +488,31 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
     const uKey = `${pKey}|${nameKeyOf(r.commune!)}|${nameKeyOf(r.district ?? '')}`;
     if (!resolved.has(uKey)) resolved.set(uKey, resolver.resolveCommune(r.commune!, r.district));
     const res = resolved.get(uKey)!;
+    let unit: UnitRow;
     if (!res.ok) {
-      const hint = res.suggestions.map((s) => `${s.name}${s.district ? ` (${s.district}, cũ)` : ''}${s.code ? ` [${s.code}]` : ''}`).join('; ');
-      invalid(r, 'commune', res.message, hint ? `Có phải: ${hint}?` : 'Kiểm tra lại tên xã/phường và tỉnh');
+      // the officer may have answered "which unit did you mean" for this name
+      const chosen = res.reason !== 'province_not_found' ? choices.get(nameKeyOf(r.commune!)) : undefined;
+      if (res.reason !== 'province_not_found') ask(r, res, resolver, chosen);
+      const chosenUnit = chosen ? resolver.currentCommune(chosen) : undefined;
+      if (chosen && !chosenUnit) {
+        invalid(r, 'commune', `Đơn vị chọn cho "${cleanText(r.commune!)}" (mã ${chosen}) không thuộc ${resolver.province.name}`, 'Chọn lại trong danh sách gợi ý, hoặc sửa tên tỉnh của dòng này');
+        continue;
+      }
+      if (!chosenUnit) {
+        const hint = res.suggestions.map((s) => `${s.name}${s.district ? ` (${s.district}, cũ)` : ''}${s.code ? ` [${s.code}]` : ''}`).join('; ');
+        invalid(r, 'commune', res.message, hint ? `Có phải: ${hint}?` : 'Kiểm tra lại tên xã/phường và tỉnh');
+        continue;
+      }
+      unit = chosenUnit;
+    } else unit = res.unit;
+    if (!inScope(scope, unit)) {
+      invalid(r, 'commune', `${unit.name} nằm ngoài phạm vi tài khoản của bạn`, 'Chỉ nhập danh sách của đơn vị bạn phụ trách');
       continue;
     }
-    if (!unitInScope(scope, res.unit) && !(scope.kind === 'village' && res.unit.id === scope.communeId)) {
-      invalid(r, 'commune', `${res.unit.name} nằm ngoài phạm vi tài khoản của bạn`, 'Chỉ nhập danh sách của đơn vị bạn phụ trách');
-      continue;
-    }
-    planned.push({ ...r, commune: r.commune!, communeUnit: res.unit, teamKey: '' });
+    planned.push({ ...r, commune: r.commune!, communeUnit: unit, teamKey: '' });
   }
+
+  report.unitQuestions = [...questions.values()].filter((q) => q.candidates.length > 0 || q.chosen);
 
   // 2. villages (created under their commune when new) and teams
   const villageIds = new Map<string, UnitRow>();
