@@ -25,6 +25,12 @@
  *                        where the time goes, stage by stage
  *   --import-source=FILE with --profile: profile FILE instead of src/imports/imports.service.ts
  *                        (a proposed version, written with the same relative imports)
+ *   --sessions           only the support-session benchmark (bench/sessions.ts; skips 1 and 2)
+ *   --no-sessions        skip the support-session benchmark
+ *   --sessions-rows=N    sessions behind the province dashboard (default 1000000)
+ *   --sessions-seconds=N sustained sync ingestion, seconds (default 60); --sessions-http-seconds=N
+ *                        the same through HTTP (default 20, 0 skips); --sessions-senders=N (default 4)
+ *   --no-sessions-ingest / --no-sessions-dashboard   skip one half of it
  */
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +44,7 @@ import type { ImportJob, ImportResult, PhaseResult } from './import-child.js';
 import { buildNetworkDataset, type Latency, measureReport } from './network.js';
 import { removeInstrumentedCopy, writeInstrumentedCopy } from './profile/instrument.js';
 import { buildRoster, rosterCsv, rosterXlsx } from './roster.js';
+import { runSessionsBench, type SessionsSummaryRow } from './sessions.js';
 
 const IMPORT_TARGET_ROWS_PER_S = 10_000;
 const REPORT_TARGET_MS = 100;
@@ -159,6 +166,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 const importRows: ImportRow[] = [];
 const reportRows: { engine: string; kind: string; what: string; lat: Latency; noStats?: Latency }[] = [];
+let sessionRows: SessionsSummaryRow[] = [];
 
 try {
   log('Ngõ Số — benchmark');
@@ -194,7 +202,7 @@ try {
   log();
 
   // ---------- 1. import ----------
-  if (!flag('no-import')) {
+  if (!flag('no-import') && !flag('sessions')) {
     log(`1. NHẬP DANH SÁCH ${fmtInt(ROWS)} THÀNH VIÊN (${PROVINCE_NAME}, mã ${PROVINCE})`);
     const t = performance.now();
     const probe = await factories[0].fresh('communes');
@@ -254,7 +262,7 @@ try {
   }
 
   // ---------- 2. network report ----------
-  if (!flag('no-report')) {
+  if (!flag('no-report') && !flag('sessions')) {
     log(`2. BÁO CÁO MẠNG LƯỚI: tỉnh ${PROVINCE_NAME} với 10.000 tổ, 60.000 thành viên`);
     for (const f of factories) {
       const d = await f.fresh('report');
@@ -289,6 +297,23 @@ try {
       }
     }
     log();
+  }
+
+  // ---------- 3. support sessions ----------
+  if (!flag('no-sessions')) {
+    sessionRows = await runSessionsBench(
+      factories,
+      {
+        rows: Number(option('sessions-rows') ?? 1_000_000),
+        ingestSeconds: Number(option('sessions-seconds') ?? 60),
+        httpSeconds: Number(option('sessions-http-seconds') ?? 20),
+        senders: Number(option('sessions-senders') ?? 4),
+        ingest: !flag('no-sessions-ingest'),
+        dashboard: !flag('no-sessions-dashboard'),
+      },
+      log,
+      tmp,
+    );
   }
 
   // ---------- summary ----------
@@ -337,6 +362,11 @@ try {
         [false, false, true, true, true, false, false],
       ),
     );
+    log();
+  }
+  if (sessionRows.length) {
+    log('Buổi hỗ trợ:');
+    log(table(['CSDL', 'phép đo', 'kết quả đo', 'mục tiêu', 'kết quả'], sessionRows.map((r) => [r.engine, r.what, r.value, r.target, r.result])));
     log();
   }
 } finally {

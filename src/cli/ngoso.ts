@@ -11,11 +11,13 @@ import { loadConfig } from '../config/config.js';
 import type { Database } from '../db/client.js';
 import { openConfiguredDatabase } from '../db/open.js';
 import { generateDemo } from '../demo/demo.service.js';
+import { seedDemoSessions } from '../demo/demo.sessions.js';
 import { AppError } from '../http/errors.js';
 import { expandArchives } from '../imports/imports.archive.js';
 import { importRoster, type FileReport } from '../imports/imports.service.js';
 import { reportToCsv, reportToXlsx } from '../reports/network.export.js';
 import { networkReport } from '../reports/network.service.js';
+import { formatDateVi } from '../text/dates.js';
 
 /**
  * `ngoso` command line: catalogue check, roster import, network report, demo data.
@@ -132,12 +134,27 @@ program
 
 program
   .command('demo')
-  .description('tạo mạng lưới mẫu tỉnh Sơn La (1.459 tổ, 8.966 thành viên) trong cơ sở dữ liệu trống')
-  .action(() =>
+  .description('tạo mạng lưới mẫu tỉnh Sơn La (1.459 tổ, 8.966 thành viên) và các buổi hỗ trợ gần đây trong cơ sở dữ liệu trống')
+  .option('--sessions <số>', 'số buổi hỗ trợ sinh ra (qua đường đồng bộ của ứng dụng hiện trường)', '20000')
+  .option('--days <số>', 'trải trên bao nhiêu ngày gần nhất (không tính hôm nay)', '90')
+  .action((opts: { sessions: string; days: string }) =>
     withDb(async ({ db }) => {
+      const count = Number(opts.sessions);
+      const days = Number(opts.days);
+      if (!Number.isInteger(count) || count < 0 || !Number.isInteger(days) || days < 1 || days > 3 * 366) {
+        console.error('--sessions cần số nguyên ≥ 0, --days số nguyên 1–1098.');
+        process.exitCode = 2;
+        return;
+      }
       const started = Date.now();
       const r = await generateDemo(db);
       console.log(`Đã tạo dữ liệu mẫu Sơn La: ${r.teams} tổ, ${r.members} thành viên, ${r.villages} thôn/bản (${Date.now() - started} ms).`);
+      if (count > 0) {
+        const t = Date.now();
+        const protector = new DataProtector(loadSecrets(loadConfig().secretsFile));
+        const s = await seedDemoSessions(db, protector, { count, days });
+        console.log(`Đã ghi ${s.accepted.toLocaleString('vi-VN')} buổi hỗ trợ từ ${formatDateVi(s.from)} đến ${formatDateVi(s.to)} (${Date.now() - t} ms)${s.rejected ? `; ${s.rejected} bị từ chối: ${s.problems.join(' | ')}` : ''}.`);
+      }
       const { port } = loadConfig();
       console.log(`Chạy "npm start" (cùng NGOSO_DATA_DIR), tạo tài khoản quản trị ở lần mở đầu, rồi mở http://localhost:${port}/#/bao-cao/14`);
     }),

@@ -110,7 +110,7 @@ export async function generateDemo(db: Db): Promise<{ teams: number; members: nu
     const villageSizes = apportion(SON_LA.villageMembers, Array(SON_LA.villageTeams).fill(1));
     const sizes = [...communeSizes, ...villageSizes];
     const people: (typeof members.$inferInsert)[] = [];
-    const links: { team: number; role: 'leader' | 'deputy' | 'member'; affiliations: Affiliation[] }[] = [];
+    const links: { team: number; role: 'leader' | 'deputy' | 'member'; affiliations: Affiliation[]; joinedOn: string }[] = [];
     let phone = 0;
     sizes.forEach((size, t) => {
       const communeLevel = t < SON_LA.communeTeams;
@@ -133,12 +133,13 @@ export async function generateDemo(db: Db): Promise<{ teams: number; members: nu
         phone++;
         const prefix = ['091', '098', '097', '086', '036', '038', '081', '088'][phone % 8];
         people.push({ fullName, nameKey: nameKey(fullName), searchKey: searchKey(fullName), gender: female ? 'female' : 'male', birthYear, phone: `+84${prefix.slice(1)}${String(1000000 + phone * 37).slice(-7)}` });
-        links.push({ team: teamIds[t], role, affiliations: [...new Set(affiliations)] });
+        // members joined when their team was founded, so years of session history are valid
+        links.push({ team: teamIds[t], role, affiliations: [...new Set(affiliations)], joinedOn: teamRows[t].establishedOn! });
       }
     });
     const memberIds: number[] = [];
     for (const chunk of chunks(people, 5000)) memberIds.push(...(await tx.insert(members).values(chunk).returning({ id: members.id })).map((r) => r.id));
-    for (const chunk of chunks(links.map((l, i) => ({ teamId: l.team, memberId: memberIds[i], role: l.role, affiliations: l.affiliations })), 5000)) {
+    for (const chunk of chunks(links.map((l, i) => ({ teamId: l.team, memberId: memberIds[i], role: l.role, affiliations: l.affiliations, joinedOn: l.joinedOn })), 5000)) {
       await tx.insert(teamMembers).values(chunk);
     }
     await bumpRevision(tx);

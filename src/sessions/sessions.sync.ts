@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Scope, teamInScope } from '../access/access.policy.js';
+import { chunks } from '../db/batch.js';
 import type { Db } from '../db/client.js';
 import type { DataProtector } from '../privacy/protector.js';
 import { residents } from '../residents/residents.schema.js';
@@ -299,32 +300,48 @@ async function linkResidents(db: Db, protector: DataProtector, ready: { row: rep
   );
   const byKey = new Map<string, number>();
   for (const k of known) for (const h of [k.phoneHash, k.nationalIdHash]) if (h) byKey.set(`${k.communeId}|${h}`, k.id);
+  // residents not yet recorded: one row per key (or per name-only mention), all inserted in one statement per chunk
+  const fresh: { values: typeof residents.$inferInsert; rows: { row: repo.SessionInsert }[] }[] = [];
+  const freshByKey = new Map<string, (typeof fresh)[number]>();
   for (const r of wanted) {
     const id = r.identity!;
     const h = hashOf(id);
     const key = h ? `${r.row.communeId}|${h}` : null;
-    let residentId = key ? byKey.get(key) : undefined;
-    if (residentId === undefined) {
-      const [row] = await db
-        .insert(residents)
-        .values({
-          communeId: r.row.communeId,
-          fullName: id.fullName,
-          gender: (r.row.residentGender as 'male' | 'female' | null) ?? null,
-          birthYear: r.row.residentBirthYear,
-          phoneEnc: id.phone ? protector.encrypt(id.phone) : null,
-          phoneHash: id.phone ? protector.hash(id.phone) : null,
-          nationalIdEnc: id.nationalId ? protector.encrypt(id.nationalId) : null,
-          nationalIdHash: id.nationalId ? protector.hash(id.nationalId) : null,
-          consentPurpose: 'Ghi nhận buổi hướng dẫn, hỗ trợ của Tổ công nghệ số cộng đồng',
-          consentAt: new Date(),
-          createdBy: userId,
-        })
-        .returning({ id: residents.id });
-      residentId = row.id;
-      if (key) byKey.set(key, residentId);
+    const residentId = key ? byKey.get(key) : undefined;
+    if (residentId !== undefined) {
+      r.row.residentId = residentId;
+      continue;
     }
-    r.row.residentId = residentId;
+    const pending = key ? freshByKey.get(key) : undefined;
+    if (pending) {
+      pending.rows.push(r);
+      continue;
+    }
+    const entry = {
+      values: {
+        communeId: r.row.communeId,
+        fullName: id.fullName,
+        gender: (r.row.residentGender as 'male' | 'female' | null) ?? null,
+        birthYear: r.row.residentBirthYear,
+        phoneEnc: id.phone ? protector.encrypt(id.phone) : null,
+        phoneHash: id.phone ? protector.hash(id.phone) : null,
+        nationalIdEnc: id.nationalId ? protector.encrypt(id.nationalId) : null,
+        nationalIdHash: id.nationalId ? protector.hash(id.nationalId) : null,
+        consentPurpose: 'Ghi nhận buổi hướng dẫn, hỗ trợ của Tổ công nghệ số cộng đồng',
+        consentAt: new Date(),
+        createdBy: userId,
+      },
+      rows: [r],
+    };
+    fresh.push(entry);
+    if (key) freshByKey.set(key, entry);
+  }
+  for (const part of chunks(fresh, 1000)) {
+    // rows of a multi-row INSERT … RETURNING come back in the order given
+    const ids = await db.insert(residents).values(part.map((e) => e.values)).returning({ id: residents.id });
+    part.forEach((e, i) => {
+      for (const r of e.rows) r.row.residentId = ids[i].id;
+    });
   }
 }
 
