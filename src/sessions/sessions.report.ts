@@ -145,8 +145,8 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
     requireScope(!!visible, 'thành viên này');
     provinceCode = visible!.provinceCode;
     const rt: q.RawTarget = { kind: 'member', memberId: target.memberId };
-    const [[me]] = await Promise.all([q.rawByMember(db, rt, { from: '1900-01-01', to: '2999-12-31' })]);
-    head = { kind: 'member', code: null, id: target.memberId, name: me?.name ?? (await q.memberName(db, target.memberId)) };
+    // the member's own name (rawByMember also lists those who shared a session with them)
+    head = { kind: 'member', code: null, id: target.memberId, name: await q.memberName(db, target.memberId) };
     [cells, trend, distinct] = await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
   }
 
