@@ -142,7 +142,7 @@ export async function supportReportToXlsx(report: SupportReport, today: string =
     head.font = { bold: true };
     head.alignment = { wrapText: true, vertical: 'middle' };
     rows.forEach((r, i) => {
-      const row = ws.addRow(r);
+      const row = ws.addRow(r.map((v) => (v === '' ? null : v)));
       if (which === 'children' && i === rows.length - 1) row.font = { bold: true };
     });
     ws.columns.forEach((col, i) => (col.width = which === 'services' ? (i === 0 ? 34 : 14) : which === 'children' ? (i === 1 ? 40 : 14) : 14));
