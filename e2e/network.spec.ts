@@ -80,7 +80,7 @@ describe('web UI: first run → import → report → search', () => {
     expect(await shownCounts('.file-report')).toEqual({ new: '7', updated: '0', unchanged: '0', invalid: '1' });
     const report = page.locator('.file-report');
     await expect.poll(() => report.locator('.mapping').innerText()).toContain('Họ và tên');
-    expect(await report.locator('.mapping li').count()).toBe(10);
+    expect(await report.locator('.mapping tr.mapped').count()).toBe(10);
     const created = await report.locator('.created').innerText();
     expect(created).toContain('Bản Hụm (Phường Chiềng An)');
     expect(created).toContain('Tiểu khu 1 (Xã Mai Sơn)');

@@ -51,6 +51,30 @@ export async function importPage(view) {
 
   // state: the exact request that passed the dry run, so "Ghi vào sổ" sends the same files
   let checked = null;
+  // the officer's edits after a dry run: column mapping per sheet name {sheet: {column: field|null}},
+  // and the unit meant by each unresolved name {name: code}; sent with the next dry run and the commit
+  let corrections = {};
+  let choices = {};
+  const edits = {
+    corrections: () => corrections,
+    choices: () => choices,
+    setColumns(sheet, columns) {
+      corrections = { ...corrections, [sheet]: columns };
+      edited('Bạn đã chỉnh cách ghép cột: bấm "Chạy thử lại" để xem kết quả mới trước khi ghi.');
+    },
+    setChoice(name, code) {
+      choices = { ...choices };
+      if (code) choices[name] = code;
+      else delete choices[name];
+      edited('Bạn đã chọn đơn vị: bấm "Chạy thử lại" để xem kết quả mới trước khi ghi.');
+    },
+    rerun: () => form.requestSubmit(),
+  };
+  const edited = (text) => {
+    invalidate();
+    status.textContent = text;
+    for (const b of results.querySelectorAll('.rerun')) b.hidden = false;
+  };
   const invalidate = () => {
     if (checked) status.textContent = 'Bạn đã đổi lựa chọn: hãy chạy thử lại trước khi ghi.';
     checked = null;
@@ -68,10 +92,17 @@ export async function importPage(view) {
     communeList.replaceChildren(...units.map((u) => h('option', { value: u.name })));
   });
   communeInput.addEventListener('input', invalidate);
-  fileInput.addEventListener('change', invalidate);
+  fileInput.addEventListener('change', () => {
+    // new files: earlier corrections and choices were made for other columns and names
+    corrections = {};
+    choices = {};
+    invalidate();
+  });
 
   const send = async (commit, req) => {
     const body = new FormData();
+    if (Object.keys(req.mapping ?? {}).length) body.append('mapping', JSON.stringify(req.mapping));
+    if (Object.keys(req.unitChoices ?? {}).length) body.append('unitChoices', JSON.stringify(req.unitChoices));
     for (const f of req.files) body.append('file', f, f.name);
     return api(url('/api/imports', { commit: String(commit), province: req.province, commune: req.commune }), { method: 'POST', body });
   };
@@ -79,13 +110,13 @@ export async function importPage(view) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     invalidate();
-    const req = { province: provinceSel.value, commune: communeInput.value.trim(), files: [...fileInput.files] };
+    const req = { province: provinceSel.value, commune: communeInput.value.trim(), files: [...fileInput.files], mapping: corrections, unitChoices: choices };
     if (!req.province) return fail(status, provinceSel, 'Hãy chọn tỉnh, thành phố.');
     if (!req.files.length) return fail(status, fileInput, 'Hãy chọn ít nhất một tệp .csv hoặc .xlsx.');
     busy(true, 'Đang kiểm tra tệp…');
     try {
       const res = await send(false, req);
-      fill(results, resultView(res, false));
+      fill(results, resultView(res, false, null, edits));
       const writable = res.summary.new + res.summary.updated + res.summary.unchanged;
       if (writable > 0) {
         checked = req;
@@ -98,7 +129,12 @@ export async function importPage(view) {
         status.textContent = `Chạy thử xong: ${num(writable)} dòng hợp lệ, ${num(res.summary.invalid)} dòng lỗi. Chưa ghi gì — bấm "Ghi vào sổ" để ghi.`;
       } else status.textContent = 'Chạy thử xong: không có dòng hợp lệ nào để ghi. Sửa tệp theo bảng vấn đề rồi thử lại.';
     } catch (err) {
-      fill(results, errorView(err));
+      // a refused correction or choice keeps the tables on screen, so the officer can fix them
+      if (err?.code === 'IMPORT_MAPPING_INVALID' && results.querySelector('.mapping-table, .unit-questions')) {
+        results.querySelector('.edit-error')?.remove();
+        results.prepend(h('div', { class: 'edit-error' }, errorView(err)));
+        results.querySelector('.edit-error').scrollIntoView({ block: 'nearest' });
+      } else fill(results, errorView(err));
       status.textContent = 'Kiểm tra không thành công.';
     } finally {
       busy(false);
@@ -113,6 +149,9 @@ export async function importPage(view) {
     try {
       const res = await send(true, req);
       fill(results, resultView(res, true, req.province));
+      // the corrections are remembered by the server for files with the same header
+      corrections = {};
+      choices = {};
       showHistory(history);
       status.textContent = `Đã ghi vào sổ: ${num(res.summary.new)} mới, ${num(res.summary.updated)} cập nhật, ${num(res.summary.unchanged)} không đổi.`;
     } catch (err) {
@@ -170,7 +209,7 @@ function errorView(err) {
   return h('div', {}, out);
 }
 
-function resultView(res, committed, province) {
+function resultView(res, committed, province, edits = null) {
   const { summary } = res;
   return h(
     'section',
@@ -180,29 +219,101 @@ function resultView(res, committed, province) {
       ? notice('ok', `Đã ghi ${num(summary.files - summary.failed)}/${num(summary.files)} tệp vào sổ. `, province ? h('a', { href: `#/bao-cao/${province}` }, 'Xem báo cáo của tỉnh') : null)
       : null,
     summary.files > 1 ? h('p', {}, `Tổng ${num(summary.files)} tệp: `, countsText(summary), summary.failed ? `; ${num(summary.failed)} tệp không đọc được` : '') : null,
-    res.files.map((f) => ('error' in f ? h('article', { class: 'file-report card' }, h('h4', {}, f.fileName), notice('error', f.error.message), f.error.details?.counts ? fileView(f.error.details, false, true) : null) : fileView(f, committed))),
+    res.files.map((f) => ('error' in f ? h('article', { class: 'file-report card' }, h('h4', {}, f.fileName), notice('error', f.error.message), f.error.details?.counts ? fileView(f.error.details, false, true) : null) : fileView(f, committed, false, edits, res.fields))),
+  );
+}
+
+/** "A" for column 0, "AB" for column 27: the letter Excel shows above the column. */
+function columnLetter(index) {
+  let s = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+let controlSeq = 0;
+
+/**
+ * One sheet's column mapping as a table: column letter, header cell, and the field it maps to —
+ * a <select> after a dry run (changing it records a correction for the next run), text after a commit.
+ */
+function mappingTable(s, fields, edits) {
+  const labels = Object.fromEntries((fields ?? Object.entries(FIELD).map(([field, label]) => ({ field, label }))).map((f) => [f.field, f.label]));
+  const selects = [];
+  const rows = s.columns.map((c) => {
+    let control;
+    if (edits) {
+      const id = `map-${++controlSeq}`;
+      control = h('select', { id, class: 'map-field', 'data-sheet': s.name, 'data-column': String(c.index), 'aria-label': `Cột ${columnLetter(c.index)} "${c.header || 'không có tiêu đề'}" ghép với` },
+        h('option', { value: '' }, '— Bỏ qua cột này —'),
+        Object.entries(labels).map(([field, label]) => h('option', { value: field }, label)),
+      );
+      control.value = c.field ?? '';
+      selects.push(control);
+      control.addEventListener('change', () => {
+        // one field per column: choosing a field another column had takes it from that column
+        if (control.value) for (const other of selects) if (other !== control && other.value === control.value) other.value = '';
+        edits.setColumns(s.name, Object.fromEntries(selects.map((x) => [x.dataset.column, x.value || null])));
+      });
+    } else control = c.field ? h('strong', {}, labels[c.field] ?? c.field) : h('span', { class: 'muted' }, 'Bỏ qua');
+    return h('tr', { class: c.field ? 'mapped' : 'unmapped' },
+      h('td', { class: 'col-letter' }, columnLetter(c.index)),
+      h('td', {}, c.header || h('span', { class: 'muted' }, '(trống)')),
+      h('td', {}, control),
+    );
+  });
+  return table(null, ['Cột', 'Tiêu đề trong tệp', 'Ghép với'], rows, { class: 'mapping mapping-table stack' });
+}
+
+/** Names of communes that did not resolve, each with a <select> of the units it may mean. */
+function unitQuestions(r, edits) {
+  return h('section', { class: 'unit-questions' },
+    h('h5', {}, `Tên xã/phường cần chọn đơn vị (${num(r.unitQuestions.length)})`),
+    h('p', { class: 'hint' }, 'Tên dưới đây ứng với nhiều đơn vị, hoặc không khớp đơn vị nào. Chọn đơn vị đúng rồi bấm "Chạy thử lại".'),
+    r.unitQuestions.map((q) => {
+      const id = `unit-${++controlSeq}`;
+      const select = h('select', { id, class: 'unit-choice', 'data-name': q.name, disabled: !edits },
+        h('option', { value: '' }, '— Chọn đơn vị —'),
+        q.candidates.map((c) => h('option', { value: c.code }, `${c.name} (mã ${c.code})${c.note ? ` — ${c.note}` : ''}`)),
+      );
+      select.value = edits?.choices()[q.name] ?? q.chosen ?? '';
+      select.addEventListener('change', () => edits?.setChoice(q.name, select.value));
+      return h('div', { class: 'field unit-question' },
+        h('label', { for: id }, `"${q.name}" (${num(q.rowCount)} dòng, ${q.province})`),
+        h('p', { class: 'hint' }, q.message),
+        select,
+      );
+    }),
   );
 }
 
 const countsText = (c) => Object.entries(OUTCOME).map(([k, label]) => `${label} ${num(c[k])}`).join(' · ');
 
-/** One file's report: counts, column mapping, what gets created, problems, row details. */
-function fileView(r, committed, bare = false) {
+/** One file's report: counts, column mapping (editable after a dry run), unit questions, what gets created, problems, row details. */
+function fileView(r, committed, bare = false, edits = null, fields = null) {
   const parts = [
     h('div', { class: 'stats', role: 'group', 'aria-label': 'Số dòng theo kết quả' },
       Object.entries(OUTCOME).map(([k, label]) => h('div', { class: `stat stat-${k}`, 'data-count': k }, h('span', { class: 'stat-value' }, num(r.counts[k])), h('span', { class: 'stat-label' }, label))),
     ),
   ];
+  const rerun = edits ? () => h('button', { type: 'button', class: 'rerun', hidden: true, onclick: edits.rerun }, 'Chạy thử lại với các chỉnh sửa') : () => null;
   for (const s of r.sheets) {
     const mapped = Object.entries(s.mapping);
     parts.push(
       h('h5', {}, r.sheets.length > 1 || r.format === 'xlsx' ? `Trang tính "${s.name}": ` : '', s.headerRow ? `Cột tìm thấy (hàng tiêu đề số ${s.headerRow})` : 'Không tìm thấy hàng tiêu đề'),
-      mapped.length
-        ? h('ul', { class: 'mapping' }, mapped.map(([f, col]) => h('li', {}, h('span', { class: 'col' }, `"${col}"`), ' → ', h('strong', {}, FIELD[f] ?? f))))
-        : null,
-      s.ignored?.length ? h('p', { class: 'hint' }, 'Cột bỏ qua: ', s.ignored.join(', ')) : null,
+      s.mappingNote ? notice('info', s.mappingNote) : null,
+      s.columns?.length
+        ? h('div', { class: 'mapping-edit', 'data-sheet': s.name },
+            edits ? h('p', { class: 'hint' }, 'Nếu cột nào ghép sai, chọn lại ở cột "Ghép với" rồi bấm "Chạy thử lại". Cách ghép đã chỉnh được lưu khi ghi vào sổ và tự dùng cho các tệp sau có cùng hàng tiêu đề.') : null,
+            mappingTable(s, fields, edits),
+            rerun(),
+          )
+        : mapped.length
+          ? h('ul', { class: 'mapping' }, mapped.map(([f, col]) => h('li', {}, h('span', { class: 'col' }, `"${col}"`), ' → ', h('strong', {}, FIELD[f] ?? f))))
+          : null,
+      !s.columns?.length && s.ignored?.length ? h('p', { class: 'hint' }, 'Cột bỏ qua: ', s.ignored.join(', ')) : null,
     );
   }
+  if (r.unitQuestions?.length) parts.push(unitQuestions(r, committed ? null : edits), rerun());
   const { villages, teams } = r.created;
   if (villages.length || teams.length) {
     parts.push(
