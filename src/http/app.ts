@@ -18,6 +18,7 @@ import { registryRoutes } from '../registry/registry.routes.js';
 import { reportRoutes } from '../reports/reports.routes.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
 import { AppError } from './errors.js';
+import { registerVendorScripts } from './vendor.js';
 import type { AppContext } from './types.js';
 
 /** Errors that mean "you may not": written to the audit log. */
@@ -92,6 +93,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   });
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: MAX_FILES, fields: 20, parts: MAX_FILES + 20 } });
   await app.register(fastifyStatic, { root: publicDir, prefix: '/' });
+  await registerVendorScripts(app);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   const PUBLIC = { access: { public: true } } as const;

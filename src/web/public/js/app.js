@@ -3,15 +3,18 @@
 //   #/to/ID            a team's members   #/to-cua-toi    the signed-in leader's or member's team
 //   #/tim?q=…          search             #/nhap          roster import
 //   #/bao-cao[/CODE]   network report     #/tai-khoan     accounts          #/nhat-ky?don-vi=CODE  audit log
+//   #/hoat-dong?unit=CODE|team=ID|member=ID[&period=…&date=…|&from=…&to=…]  support dashboards   #/dan-so  population import
 //   #/khoi-tao         first-run setup    #/dang-nhap     sign in           #/doi-mat-khau  change password
 // The catalogue is public; every other page needs a signed-in user of the right role. A page that
 // needs signing in sends the visitor to #/dang-nhap?tiep=PAGE and comes back after.
 import { changePasswordPage, setupPage, signInPage } from './auth.js';
 import { accountsPage } from './accounts.js';
 import { auditPage } from './audit.js';
+import { dashboardPage } from './dashboard.js';
 import { homePage, myTeamPage, teamPage, unitPage } from './browse.js';
 import { flash, h, notice, takeFlash } from './dom.js';
 import { importPage } from './import.js';
+import { populationPage } from './population.js';
 import { reportPage } from './report.js';
 import { searchPage } from './search.js';
 import { EVERYONE, OFFICERS, READERS, TEAM_ROLES, clear, loadSession, myUnit, probeSession, session, signOut } from './session.js';
@@ -24,6 +27,8 @@ const routes = [
   { re: /^tim$/, page: searchPage },
   { re: /^nhap$/, page: importPage, nav: 'import', roles: OFFICERS },
   { re: /^bao-cao(?:\/([\d.]+))?$/, page: reportPage, nav: 'report', roles: READERS },
+  { re: /^hoat-dong$/, page: dashboardPage, nav: 'activity', roles: EVERYONE },
+  { re: /^dan-so$/, page: populationPage, nav: 'activity', roles: OFFICERS },
   { re: /^tai-khoan$/, page: accountsPage, nav: 'accounts', roles: OFFICERS },
   { re: /^nhat-ky$/, page: auditPage, nav: 'audit', roles: READERS },
   { re: /^khoi-tao$/, page: setupPage },
@@ -31,7 +36,7 @@ const routes = [
   { re: /^doi-mat-khau$/, page: changePasswordPage, roles: EVERYONE },
 ];
 /** Who sees which menu item (the server refuses the others anyway). */
-const NAV_ROLES = { units: null, 'my-team': TEAM_ROLES, import: OFFICERS, report: READERS, accounts: OFFICERS, audit: READERS };
+const NAV_ROLES = { units: null, 'my-team': TEAM_ROLES, import: OFFICERS, report: READERS, activity: EVERYONE, accounts: OFFICERS, audit: READERS };
 
 const main = document.getElementById('main');
 let ready = null;
