@@ -17,6 +17,7 @@ import { importRoutes, MAX_FILES } from '../imports/imports.routes.js';
 import { registryRoutes } from '../registry/registry.routes.js';
 import { reportRoutes } from '../reports/reports.routes.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
+import { registerFieldApp } from '../field/field.plugin.js';
 import { AppError } from './errors.js';
 import { registerVendorScripts } from './vendor.js';
 import type { AppContext } from './types.js';
@@ -94,6 +95,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: MAX_FILES, fields: 20, parts: MAX_FILES + 20 } });
   await app.register(fastifyStatic, { root: publicDir, prefix: '/' });
   await registerVendorScripts(app);
+  await registerFieldApp(app);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   const PUBLIC = { access: { public: true } } as const;

@@ -1,0 +1,44 @@
+/**
+ * The field app's service worker (/field/sw.js, scope /field/), built by esbuild with Workbox:
+ * precaches the app shell (HTML, script, style, manifest, icons; list and revisions injected at
+ * build time as __FIELD_PRECACHE__) so the app opens with no network after the first visit, answers
+ * every navigation under /field/ with the cached page, and on a Background Sync event ("ngoso-sync")
+ * sends the queue from IndexedDB even when the app is closed. API calls are not cached here: the
+ * app keeps what it needs offline in IndexedDB.
+ */
+import { clientsClaim } from 'workbox-core';
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { queueStore } from './store.js';
+import { Syncer } from './sync.js';
+
+declare const __FIELD_PRECACHE__: { url: string; revision: string }[];
+
+interface WaitUntilEvent {
+  tag?: string;
+  waitUntil(p: Promise<unknown>): void;
+}
+const sw = self as unknown as {
+  skipWaiting(): Promise<void>;
+  addEventListener(type: 'install' | 'sync', listener: (e: WaitUntilEvent) => void): void;
+  clients: { matchAll(opts?: { includeUncontrolled?: boolean }): Promise<{ postMessage(message: unknown): void }[]> };
+  fetch: typeof fetch;
+};
+
+sw.addEventListener('install', () => void sw.skipWaiting());
+clientsClaim();
+cleanupOutdatedCaches();
+precacheAndRoute(__FIELD_PRECACHE__);
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/field/index.html'), { allowlist: [/^\/field\//] }));
+
+sw.addEventListener('sync', (e) => {
+  if (e.tag !== 'ngoso-sync') return;
+  const syncer = new Syncer({ store: queueStore, fetch: (url, init) => sw.fetch(url, init), setTimer: () => null, clearTimer: () => {} });
+  e.waitUntil(
+    syncer.run().then(async (outcome) => {
+      for (const c of await sw.clients.matchAll({ includeUncontrolled: true })) c.postMessage({ type: 'synced', ...outcome });
+      // a failed run makes the browser retry the sync event later
+      if (!outcome.ok && !syncer.state.authRequired) throw new Error(syncer.state.lastError ?? 'sync failed');
+    }),
+  );
+});

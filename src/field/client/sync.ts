@@ -1,0 +1,225 @@
+/**
+ * Sends the phone's queue to POST /api/support-sessions/sync: one run at a time, batches of at
+ * most 500, with the CSRF token; applies the per-record answers to the queue; after a network or
+ * server failure retries with backoff. Storage, fetch, timers and "online" are passed in, so the
+ * page and the service worker (Background Sync) share it and Node tests drive it (sync.test.ts).
+ */
+import type { SyncResult } from '../../sessions/sessions.sync.js';
+import { applyResults, backoffMs, chunk, counts, MAX_BATCH, type QueuedRecord, toSend } from './queue.js';
+
+/** Where the queue lives (IndexedDB on the phone, a Map in tests). */
+export interface QueueStore {
+  list(): Promise<QueuedRecord[]>;
+  put(record: QueuedRecord): Promise<void>;
+  remove(ids: string[]): Promise<void>;
+  /** the signed-in account whose records are sent, or null */
+  currentUserId(): Promise<number | null>;
+}
+
+export interface SyncState {
+  /** records of the current user not on the server (waiting + refused) */
+  total: number;
+  pending: number;
+  rejected: number;
+  running: boolean;
+  /** the server answered 401: sign in again to send */
+  authRequired: boolean;
+  /** Vietnamese reason of the last failed run, or null */
+  lastError: string | null;
+  lastSyncedAt: number | null;
+  nextRetryAt: number | null;
+}
+
+export interface SyncDeps {
+  store: QueueStore;
+  fetch: typeof fetch;
+  online?: () => boolean;
+  now?: () => number;
+  random?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  onChange?: (state: SyncState) => void;
+  batchSize?: number;
+}
+
+export interface RunOutcome {
+  sent: number;
+  done: number;
+  rejected: number;
+  ok: boolean;
+}
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The queue's sender. `run()` sends now; `kick()` sends soon unless a run is going; failures retry by themselves. */
+export class Syncer {
+  state: SyncState = { total: 0, pending: 0, rejected: 0, running: false, authRequired: false, lastError: null, lastSyncedAt: null, nextRetryAt: null };
+  private current: Promise<RunOutcome> | null = null;
+  private again = false;
+  private attempt = 0;
+  private timer: unknown = null;
+  private csrf: string | null = null;
+
+  constructor(private readonly deps: SyncDeps) {}
+
+  /** Recounts the queue and tells the listener (after the page saves, edits or deletes a record). */
+  async refresh(): Promise<SyncState> {
+    const userId = await this.deps.store.currentUserId();
+    const c = userId === null ? { pending: 0, rejected: 0, total: 0 } : counts(await this.deps.store.list(), userId);
+    this.update(c);
+    return this.state;
+  }
+
+  /** Sends every pending record of the current user. A call during a run waits for it and runs once more. */
+  run(): Promise<RunOutcome> {
+    if (this.current) {
+      this.again = true;
+      return this.current;
+    }
+    this.current = (async () => {
+      let outcome: RunOutcome;
+      do {
+        this.again = false;
+        outcome = await this.once();
+      } while (this.again && outcome.ok);
+      return outcome;
+    })().finally(() => {
+      this.current = null;
+    });
+    return this.current;
+  }
+
+  /** A run, ignoring its outcome (for event handlers). */
+  kick(): void {
+    void this.run().catch(() => {});
+  }
+
+  /** Forgets the retry count and any sign-in problem (after signing in again). */
+  reset(): void {
+    this.attempt = 0;
+    this.csrf = null;
+    this.update({ authRequired: false, lastError: null });
+  }
+
+  private async once(): Promise<RunOutcome> {
+    const { store } = this.deps;
+    const none: RunOutcome = { sent: 0, done: 0, rejected: 0, ok: true };
+    const userId = await store.currentUserId();
+    if (userId === null) {
+      this.update({ pending: 0, rejected: 0, total: 0 });
+      return none;
+    }
+    const queue = await store.list();
+    const pending = toSend(queue, userId);
+    this.update(counts(queue, userId));
+    if (pending.length === 0) {
+      this.attempt = 0;
+      this.cancelRetry();
+      return none;
+    }
+    if (this.deps.online && !this.deps.online()) {
+      this.update({ lastError: 'Chưa có mạng: sẽ tự gửi khi có kết nối.' });
+      return { ...none, ok: false };
+    }
+    this.cancelRetry();
+    this.update({ running: true });
+    const outcome: RunOutcome = { sent: 0, done: 0, rejected: 0, ok: true };
+    try {
+      for (const batch of chunk(pending, this.deps.batchSize ?? MAX_BATCH)) {
+        const results = await this.send(batch);
+        const applied = applyResults(batch, results);
+        await store.remove(applied.done);
+        const byId = new Map(batch.map((q) => [q.id, q]));
+        for (const r of applied.rejected) await store.put({ ...byId.get(r.id)!, status: 'rejected', field: r.field, reason: r.reason });
+        outcome.sent += batch.length;
+        outcome.done += applied.done.length;
+        outcome.rejected += applied.rejected.length;
+      }
+      this.attempt = 0;
+      this.update({ lastError: null, authRequired: false, lastSyncedAt: this.now() });
+    } catch (err) {
+      outcome.ok = false;
+      if (err instanceof HttpFailure && (err.status === 401 || err.code === 'PASSWORD_CHANGE_REQUIRED')) {
+        // nothing to retry until the member signs in again (the page asks)
+        this.update({ authRequired: true, lastError: err.message });
+      } else {
+        this.attempt += 1;
+        const wait = backoffMs(this.attempt, this.deps.random);
+        this.update({ lastError: (err as Error).message });
+        this.scheduleRetry(wait);
+      }
+    } finally {
+      this.update({ running: false, ...counts(await store.list(), userId) });
+    }
+    return outcome;
+  }
+
+  private async send(batch: QueuedRecord[]): Promise<SyncResult[]> {
+    const body = JSON.stringify({ records: batch.map((q) => q.record) });
+    for (let tries = 0; ; tries++) {
+      const token = await this.token();
+      const res = await this.request('/api/support-sessions/sync', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': token }, body });
+      if (res.ok) return (res.body as { results: SyncResult[] }).results;
+      if (res.code === 'CSRF_INVALID' && tries === 0) {
+        this.csrf = null;
+        continue;
+      }
+      throw new HttpFailure(res.status, res.code, res.message);
+    }
+  }
+
+  private async token(): Promise<string> {
+    if (this.csrf) return this.csrf;
+    const res = await this.request('/api/auth/csrf', { headers: { accept: 'application/json' } });
+    if (!res.ok) throw new HttpFailure(res.status, res.code, res.message);
+    this.csrf = (res.body as { token: string }).token;
+    return this.csrf;
+  }
+
+  private async request(url: string, init: RequestInit): Promise<{ ok: boolean; status: number; code: string; message: string; body: unknown }> {
+    let res: Response;
+    try {
+      res = await this.deps.fetch(url, { credentials: 'same-origin', cache: 'no-store', ...init });
+    } catch {
+      throw new HttpFailure(0, 'NETWORK', 'Mất kết nối khi gửi: sẽ thử lại.');
+    }
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    const code = res.ok ? '' : body?.error?.code ?? `HTTP_${res.status}`;
+    const message = res.ok ? '' : body?.error?.message ?? `Máy chủ trả lỗi ${res.status}: sẽ thử lại.`;
+    return { ok: res.ok, status: res.status, code, message, body };
+  }
+
+  private scheduleRetry(ms: number) {
+    this.cancelRetry();
+    const set = this.deps.setTimer ?? ((fn, wait) => setTimeout(fn, wait));
+    this.timer = set(() => {
+      this.timer = null;
+      this.update({ nextRetryAt: null });
+      this.kick();
+    }, ms);
+    this.update({ nextRetryAt: this.now() + ms });
+  }
+
+  private cancelRetry() {
+    if (this.timer !== null) (this.deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>)))(this.timer);
+    this.timer = null;
+    if (this.state.nextRetryAt !== null) this.update({ nextRetryAt: null });
+  }
+
+  private now() {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private update(patch: Partial<SyncState>) {
+    this.state = { ...this.state, ...patch };
+    this.deps.onChange?.(this.state);
+  }
+}
