@@ -1,15 +1,17 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
-import JSZip from 'jszip';
 import { AppError } from '../http/errors.js';
+import { readXlsx } from './imports.xlsx.js';
+
+export { MAX_COLUMNS } from './imports.xlsx.js';
 
 /**
  * Reading stage of the roster import: bytes → sheets of text cells. No knowledge of rosters
  * here (that is `imports.columns.ts` and `imports.validate.ts`).
  *
  * Accepts CSV (UTF-8, with or without BOM; comma, semicolon or tab separated) and .xlsx
- * (Office Open XML, read with ExcelJS). Everything else is refused with IMPORT_FILE_UNREADABLE
- * and a message saying what the file is and what to do.
+ * (Office Open XML, streamed by `imports.xlsx.ts`). Everything else is refused with
+ * IMPORT_FILE_UNREADABLE and a message saying what the file is and what to do; legacy .xls and
+ * password-protected .xlsx (both OLE2 compound files) are told apart by their streams.
  */
 export interface Sheet {
   name: string;
@@ -37,20 +39,11 @@ export async function readSpreadsheet(buf: Buffer, fileName: string, maxBytes: n
     throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${fileName}" nặng ${(buf.length / 1048576).toFixed(1)} MB, vượt giới hạn ${(maxBytes / 1048576).toFixed(0)} MB. Hãy tách tệp theo xã hoặc theo thôn.`);
   }
   if (buf.length === 0) throw unreadable(fileName, 'tệp rỗng (0 byte)', 'Hãy chọn lại đúng tệp danh sách.');
-  if (startsWith(buf, CFB)) {
-    throw unreadable(
-      fileName,
-      'đây là tệp Excel có đặt mật khẩu, hoặc tệp Excel 97–2003 (.xls)',
-      'Mở tệp trong Excel/LibreOffice, bỏ mật khẩu (nếu có) rồi "Lưu thành" dạng .xlsx và tải lên lại.',
-    );
-  }
+  if (startsWith(buf, CFB)) throw legacyFileError(buf, fileName);
   if (buf.subarray(0, 5).toString('latin1') === '%PDF-') {
     throw unreadable(fileName, 'đây là tệp PDF, không phải bảng tính', 'Hãy tải lên tệp Excel (.xlsx) hoặc CSV của danh sách.');
   }
-  if (startsWith(buf, ZIP)) {
-    await checkWorkbookSize(buf, fileName, maxRows);
-    return { format: 'xlsx', ...(await readXlsx(buf, fileName)) };
-  }
+  if (startsWith(buf, ZIP)) return { format: 'xlsx', ...(await readXlsx(buf, fileName, maxRows)) };
   if (/\.xls[xm]?$/i.test(fileName)) {
     throw unreadable(fileName, 'tệp có đuôi Excel nhưng nội dung không phải bảng tính Excel', 'Hãy mở tệp gốc trong Excel/LibreOffice và "Lưu thành" .xlsx, hoặc xuất ra CSV UTF-8.');
   }
@@ -59,51 +52,6 @@ export async function readSpreadsheet(buf: Buffer, fileName: string, maxBytes: n
 
 function unreadable(fileName: string, what: string, fix: string): AppError {
   return new AppError('IMPORT_FILE_UNREADABLE', `Không đọc được tệp "${fileName}": ${what}. ${fix}`);
-}
-
-async function readXlsx(buf: Buffer, fileName: string): Promise<{ sheets: Sheet[]; hiddenSheets: string[] }> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(buf as unknown as ArrayBuffer);
-  } catch (err) {
-    throw unreadable(fileName, `tệp .xlsx bị hỏng hoặc không trọn vẹn (${(err as Error).message.slice(0, 120)})`, 'Hãy mở tệp trong Excel/LibreOffice, lưu lại rồi tải lên lại.');
-  }
-  if (workbook.worksheets.length === 0) throw unreadable(fileName, 'tệp nén không phải bảng tính Excel (không có trang tính nào)', 'Hãy tải lên tệp .xlsx hoặc CSV của danh sách.');
-  const hiddenSheets = workbook.worksheets.filter((ws) => ws.state !== 'visible').map((ws) => ws.name);
-  const sheets = workbook.worksheets
-    .filter((ws) => ws.state === 'visible')
-    .map((ws) => {
-      const rows: string[][] = [];
-      const rowNumbers: number[] = [];
-      const hiddenRows = new Set<number>();
-      ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-        if (row.hidden) hiddenRows.add(rowNumber);
-        const cells: string[] = [];
-        row.eachCell({ includeEmpty: true }, (cell, col) => {
-          cells[col - 1] = cellText(cell.value);
-        });
-        for (let i = 0; i < cells.length; i++) cells[i] ??= '';
-        rows.push(cells);
-        rowNumbers.push(rowNumber);
-      });
-      return { name: ws.name, rows, rowNumbers, hiddenRows };
-    });
-  return { sheets, hiddenSheets };
-}
-
-/** Text of an ExcelJS cell value: formulas give their cached result, rich text its plain text, dates YYYY-MM-DD. */
-export function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText((value as { result?: ExcelJS.CellValue }).result ?? null);
-    if ('text' in value) return String((value as { text: unknown }).text);
-    if ('error' in value) return '';
-  }
-  return String(value);
 }
 
 function readCsv(buf: Buffer, fileName: string): Sheet {
@@ -156,61 +104,73 @@ export function looksLikeTcvn3(text: string): boolean {
   return hits >= 3 && hits / words.length > 0.15;
 }
 
-/** Widest sheet a roster can sensibly have; a 16,384-column sheet is refused before it is parsed. */
-export const MAX_COLUMNS = 200;
-/** Most uncompressed sheet XML read from one workbook (a zip bomb inside an .xlsx stops here). */
-const MAX_SHEET_XML_BYTES = 256 * 1024 * 1024;
-
 /**
- * Cheap checks before ExcelJS parses a workbook in memory: each sheet's declared size
- * (`<dimension ref="A1:J100000"/>`) against the row and column limits, and the sheets'
- * uncompressed XML, inflated as a stream and stopped at MAX_SHEET_XML_BYTES.
+ * Names of the streams and storages in an OLE2 compound file (MS-CFB §2.2 header, §2.3 FAT,
+ * §2.6 directory entries), read from the directory sector chain. Null when the structure is
+ * broken. Used only to tell a legacy .xls ("Workbook", or "Book" for Excel 5) from an .xlsx
+ * encrypted with a password ("EncryptionInfo" + "EncryptedPackage", MS-OFFCRYPTO §2.3.4) and a
+ * Word .doc ("WordDocument"); nothing in the streams is read.
  */
-async function checkWorkbookSize(buf: Buffer, fileName: string, maxRows?: number): Promise<void> {
-  let zip: JSZip;
-  try {
-    zip = await JSZip.loadAsync(buf);
-  } catch {
-    return; // ExcelJS reports the broken file with its own message
+export function cfbEntryNames(buf: Buffer): string[] | null {
+  if (buf.length < 512) return null;
+  const shift = buf.readUInt16LE(0x1e);
+  if (shift !== 9 && shift !== 12) return null;
+  const size = 1 << shift;
+  const sectorAt = (n: number) => (n + 1) * size;
+  // the FAT sectors: 109 listed in the header, the rest in the DIFAT chain
+  const fatSectors: number[] = [];
+  for (let i = 0; i < 109; i++) fatSectors.push(buf.readUInt32LE(0x4c + i * 4));
+  let difat = buf.readUInt32LE(0x44);
+  for (let guard = 0; difat < 0xfffffffa && guard < 1000 && sectorAt(difat) + size <= buf.length; guard++) {
+    const at = sectorAt(difat);
+    for (let i = 0; i < size / 4 - 1; i++) fatSectors.push(buf.readUInt32LE(at + i * 4));
+    difat = buf.readUInt32LE(at + size - 4);
   }
-  let total = 0;
-  for (const entry of Object.values(zip.files).filter((f) => /^xl\/worksheets\/[^/]+\.xml$/.test(f.name))) {
-    let head = '';
-    let checked = false;
-    await new Promise<void>((resolve, reject) => {
-      const stream = entry.nodeStream('nodebuffer');
-      const stop = (err?: AppError) => {
-        (stream as unknown as { destroy?: () => void }).destroy?.();
-        if (err) reject(err);
-        else resolve();
-      };
-      let rowsSeen = 0;
-      stream.on('data', (chunk: Buffer) => {
-        total += chunk.length;
-        if (total > MAX_SHEET_XML_BYTES) return stop(unreadable(fileName, `bảng tính giải nén ra hơn ${MAX_SHEET_XML_BYTES / 1048576} MB`, 'Hãy tách tệp theo xã hoặc theo thôn.'));
-        // the declared dimension may be wrong (streaming writers), so rows are also counted as they come
-        if (maxRows) {
-          rowsSeen += chunk.toString('latin1').split('<row').length - 1;
-          if (rowsSeen > maxRows + 100) {
-            return stop(new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${fileName}" có hơn ${maxRows.toLocaleString('vi-VN')} dòng, vượt giới hạn mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`));
-          }
-        }
-        if (!checked) {
-          head += chunk.toString('utf8', 0, Math.min(chunk.length, 65536));
-          const m = head.match(/<(?:\w+:)?dimension ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"/);
-          if (m || head.length > 65536 || head.includes('<sheetData')) {
-            checked = true;
-            if (m?.[1]) {
-              const cols = [...m[1]].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0);
-              const rows = Number(m[2]);
-              if (cols > MAX_COLUMNS) return stop(unreadable(fileName, `trang tính rộng ${cols.toLocaleString('vi-VN')} cột (tối đa ${MAX_COLUMNS})`, 'Hãy xoá các cột thừa hoặc chép bảng danh sách sang tệp mới.'));
-              if (maxRows && rows > maxRows + 100) return stop(new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${fileName}" có khoảng ${rows.toLocaleString('vi-VN')} dòng, vượt giới hạn ${maxRows.toLocaleString('vi-VN')} dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`));
-            }
-          }
-        }
-      });
-      stream.on('end', () => resolve());
-      stream.on('error', () => resolve()); // a broken entry is ExcelJS's to report
-    });
+  const next = (sector: number): number => {
+    const perSector = size / 4;
+    const fatSector = fatSectors[Math.floor(sector / perSector)];
+    if (fatSector === undefined || fatSector >= 0xfffffffa) return 0xfffffffe;
+    const at = sectorAt(fatSector) + (sector % perSector) * 4;
+    return at + 4 <= buf.length ? buf.readUInt32LE(at) : 0xfffffffe;
+  };
+  const names: string[] = [];
+  let sector = buf.readUInt32LE(0x30);
+  for (let guard = 0; sector < 0xfffffffa; guard++) {
+    if (guard > 10_000 || sectorAt(sector) + size > buf.length) return null;
+    for (let at = sectorAt(sector); at < sectorAt(sector) + size; at += 128) {
+      const type = buf[at + 0x42];
+      const length = buf.readUInt16LE(at + 0x40);
+      if (type === 0 || length < 2 || length > 64) continue;
+      names.push(buf.toString('utf16le', at, at + length - 2));
+    }
+    sector = next(sector);
   }
+  return names.length ? names : null;
+}
+
+/** The refusal for an OLE2 compound file: what it is (from its streams) and exactly what to do. */
+function legacyFileError(buf: Buffer, fileName: string): AppError {
+  const names = cfbEntryNames(buf) ?? [];
+  if (names.includes('EncryptedPackage') || names.includes('EncryptionInfo')) {
+    return unreadable(
+      fileName,
+      'tệp Excel đã đặt mật khẩu mở tệp, nên nội dung bị mã hoá',
+      'Mở tệp bằng Excel (nhập mật khẩu), vào Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hoá bằng mật khẩu, xoá mật khẩu rồi lưu lại (trong LibreOffice: Tệp → Lưu thành, bỏ chọn "Lưu với mật khẩu"); sau đó tải tệp lên lại.',
+    );
+  }
+  if (names.includes('Workbook') || names.includes('Book')) {
+    return unreadable(
+      fileName,
+      'đây là tệp Excel 97–2003 (.xls), định dạng cũ không còn thư viện nào được duy trì để đọc',
+      'Mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx (Excel Workbook): Tệp → Lưu thành → chọn kiểu "Excel Workbook (*.xlsx)"; rồi tải tệp .xlsx lên.',
+    );
+  }
+  if (names.includes('WordDocument')) {
+    return unreadable(fileName, 'đây là tệp Word (.doc), không phải bảng tính', 'Hãy chép bảng danh sách sang Excel, lưu dưới dạng .xlsx rồi tải lên.');
+  }
+  return unreadable(
+    fileName,
+    'đây là tệp Excel có đặt mật khẩu, hoặc tệp Excel 97–2003 (.xls)',
+    'Mở tệp trong Excel/LibreOffice, bỏ mật khẩu (nếu có) rồi "Lưu thành" dạng .xlsx và tải lên lại.',
+  );
 }

@@ -1,0 +1,500 @@
+import { Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { AppError } from '../http/errors.js';
+
+/**
+ * Streaming reader of .xlsx workbooks (Office Open XML, ECMA-376 part 1, SpreadsheetML): each
+ * part is inflated as a stream and parsed with a SAX parser, so memory holds the compressed file,
+ * the shared strings and the rows as text, never a workbook model. A 100,000-row roster reads in
+ * well under 500 MB (ExcelJS's in-memory reader needed ~980 MB).
+ *
+ * It gives exactly what ExcelJS's in-memory reader gave (`Workbook.xlsx.load`, then `eachRow` /
+ * `eachCell({ includeEmpty: true })` and `cellText`), which `imports.reader.test.ts` checks cell
+ * by cell: formulas give their cached result, numbers in a date format give YYYY-MM-DD, rich text
+ * its plain text, error cells '', each cell of a merged range the text of its top-left cell, rows
+ * without any value are left out, hidden rows and hidden sheets are reported.
+ *
+ * ExcelJS's own streaming reader (`stream.xlsx.WorkbookReader`) is not used: it decodes each
+ * inflated chunk separately, so a Vietnamese letter split across two chunks becomes two U+FFFD
+ * (17 garbled names in a 20,000-row roster), and it reads neither hidden rows nor merged cells.
+ *
+ * Limits, checked while inflating (sizes declared in the file may lie): at most MAX_COLUMNS
+ * columns, `maxRows` rows (+100 for title and signature rows), MAX_XML_BYTES of XML in all.
+ */
+export interface XlsxSheet {
+  name: string;
+  rows: string[][];
+  rowNumbers: number[];
+  hiddenRows: Set<number>;
+}
+
+/** Widest sheet a roster can sensibly have; a 16,384-column sheet is refused before its rows are kept. */
+export const MAX_COLUMNS = 200;
+/** Most uncompressed XML read from one workbook (a zip bomb inside an .xlsx stops here). */
+export const MAX_XML_BYTES = 256 * 1024 * 1024;
+/** Most shared strings kept from one workbook (each is held in memory until the sheets are read). */
+const MAX_SHARED_STRINGS = 3_000_000;
+
+/** Number formats built into Excel that ExcelJS reads as dates (ECMA-376 §18.8.30: 14–22, 45–47). */
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
+
+const unreadable = (fileName: string, what: string, fix: string) => new AppError('IMPORT_FILE_UNREADABLE', `Không đọc được tệp "${fileName}": ${what}. ${fix}`);
+const RESAVE = 'Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dưới dạng .xlsx (Excel Workbook) rồi tải lên lại.';
+const tooLarge = (fileName: string, maxRows: number, about?: number) =>
+  new AppError(
+    'IMPORT_FILE_TOO_LARGE',
+    about === undefined
+      ? `Tệp "${fileName}" có hơn ${maxRows.toLocaleString('vi-VN')} dòng, vượt giới hạn mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`
+      : `Tệp "${fileName}" có khoảng ${about.toLocaleString('vi-VN')} dòng, vượt giới hạn ${maxRows.toLocaleString('vi-VN')} dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`,
+  );
+const tooWide = (fileName: string, cols: number) => unreadable(fileName, `trang tính rộng ${cols.toLocaleString('vi-VN')} cột (tối đa ${MAX_COLUMNS})`, 'Hãy xoá các cột thừa hoặc chép bảng danh sách sang tệp mới.');
+
+/** Column number of a cell reference ("AB12" → 28); 0 when there are no letters. */
+function columnOf(ref: string): number {
+  let n = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c >= 65 && c <= 90) n = n * 26 + c - 64;
+    else if (c >= 97 && c <= 122) n = n * 26 + c - 96;
+    else break;
+  }
+  return n;
+}
+const rowOf = (ref: string) => Number(/\d+$/.exec(ref)?.[0] ?? NaN);
+const local = (name: string) => {
+  const i = name.indexOf(':');
+  return i < 0 ? name : name.slice(i + 1);
+};
+/** Excel escapes control characters in text as _xHHHH_ (ECMA-376 §22.4.2.4); ExcelJS decodes them. */
+const unescapeText = (s: string) => (s.includes('_x') ? s.replace(/_x([0-9A-F]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))) : s);
+/** ExcelJS's test for a date format: date letters outside quotes and brackets. */
+const isDateFormat = (code: string) => /[ymdhMsb]+/.test(code.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
+/** An Excel serial day as YYYY-MM-DD (1900 or 1904 date system), as ExcelJS converts it. */
+const serialToDate = (v: number, date1904: boolean) => {
+  const d = new Date(Math.round((v - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
+  return Number.isNaN(d.getTime()) ? String(v) : d.toISOString().slice(0, 10);
+};
+
+class Budget {
+  used = 0;
+  rows = 0;
+  constructor(
+    readonly fileName: string,
+    readonly maxRows: number | undefined,
+  ) {}
+  add(bytes: number) {
+    this.used += bytes;
+    if (this.used > MAX_XML_BYTES) throw unreadable(this.fileName, `bảng tính giải nén ra hơn ${MAX_XML_BYTES / 1048576} MB`, 'Hãy tách tệp theo xã hoặc theo thôn.');
+  }
+}
+
+/** Where a part failed, in words the user can act on. */
+type PartLabel = string;
+
+type Zip = { buf: Buffer; entries: Map<string, ZipEntry> };
+
+/** One member of the zip: where its data starts in the buffer, and how it is stored. */
+interface ZipEntry {
+  name: string;
+  method: number;
+  offset: number;
+  compressedSize: number;
+}
+
+/**
+ * The members of a zip from its central directory (PKWARE APPNOTE 6.3, §4.3.12 and §4.3.16), each
+ * located through its local header. Null when the directory is missing or inconsistent (a cut or
+ * damaged file). Zip64 and encrypted members count as damaged: a roster never needs them.
+ */
+function zipIndex(buf: Buffer): Map<string, ZipEntry> | null {
+  let end = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return null;
+  const count = buf.readUInt16LE(end + 10);
+  let at = buf.readUInt32LE(end + 16);
+  const entries = new Map<string, ZipEntry>();
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) return null;
+    const flags = buf.readUInt16LE(at + 8);
+    const method = buf.readUInt16LE(at + 10);
+    const compressedSize = buf.readUInt32LE(at + 20);
+    const nameLength = buf.readUInt16LE(at + 28);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.toString(flags & 0x800 ? 'utf8' : 'latin1', at + 46, at + 46 + nameLength);
+    at += 46 + nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+    if (flags & 1 || compressedSize === 0xffffffff || local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) return null;
+    const offset = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    if (offset + compressedSize > buf.length) return null;
+    entries.set(name, { name, method, offset, compressedSize });
+  }
+  return entries;
+}
+
+/**
+ * Inflates one zip entry as a stream and feeds it, decoded as UTF-8 across chunk boundaries, to a
+ * SAX parser set up by `setup`. Resolves when the part is read; rejects with the AppError a
+ * handler threw, or IMPORT_FILE_UNREADABLE naming the part when the XML or the deflate data is bad.
+ */
+function parsePart(buf: Buffer, entry: ZipEntry, budget: Budget, label: PartLabel, setup: (p: SaxesParser) => void): Promise<void> {
+  const parser = new SaxesParser({ position: false });
+  setup(parser);
+  const decoder = new TextDecoder('utf-8');
+  return new Promise<void>((resolve, reject) => {
+    const data = buf.subarray(entry.offset, entry.offset + entry.compressedSize);
+    if (entry.method !== 0 && entry.method !== 8) {
+      reject(unreadable(budget.fileName, `${label} nén theo cách không chuẩn (phương pháp ${entry.method})`, RESAVE));
+      return;
+    }
+    // inflated by zlib off the main thread, 64 KB at a time: other requests are served in between
+    const stream = entry.method === 8 ? createInflateRaw({ chunkSize: 65536 }) : Readable.from([data]);
+    if (entry.method === 8) (stream as ReturnType<typeof createInflateRaw>).end(data);
+    let done = false;
+    const fail = (err: unknown) => {
+      if (done) return;
+      done = true;
+      stream.destroy();
+      reject(
+        err instanceof AppError
+          ? err
+          : unreadable(budget.fileName, `${label} có XML hỏng (${String((err as Error).message ?? err).slice(0, 120)})`, RESAVE),
+      );
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (done) return;
+      try {
+        budget.add(chunk.length);
+        parser.write(decoder.decode(chunk, { stream: true }));
+      } catch (err) {
+        fail(err);
+      }
+    });
+    stream.on('end', () => {
+      if (done) return;
+      try {
+        parser.write(decoder.decode());
+        parser.close();
+        done = true;
+        resolve();
+      } catch (err) {
+        fail(err);
+      }
+    });
+    stream.on('error', (err: Error) => {
+      if (done) return;
+      done = true;
+      reject(unreadable(budget.fileName, `${label} bị hỏng (${err.message.slice(0, 120)})`, RESAVE));
+    });
+  });
+}
+
+interface WorkbookSheet {
+  name: string;
+  state: string;
+  path: string | null;
+}
+
+/** The workbook part: sheets in tab order with their state and part path, and the date system. */
+async function readWorkbook(zip: Zip, budget: Budget): Promise<{ sheets: WorkbookSheet[]; date1904: boolean } | null> {
+  const book = zip.entries.get('xl/workbook.xml');
+  if (!book) return null;
+  const listed: { name: string; state: string; rid: string }[] = [];
+  let date1904 = false;
+  await parsePart(zip.buf, book, budget, 'phần mô tả sổ làm việc (xl/workbook.xml)', (p) =>
+    p.on('opentag', (tag: SaxesTagPlain) => {
+      const name = local(tag.name);
+      if (name === 'sheet') {
+        const rid = Object.entries(tag.attributes).find(([k]) => local(k) === 'id' && k !== 'sheetId')?.[1] ?? '';
+        listed.push({ name: tag.attributes.name ?? '', state: tag.attributes.state ?? 'visible', rid });
+      } else if (name === 'workbookPr') {
+        const v = tag.attributes.date1904;
+        date1904 = v === '1' || v === 'true';
+      }
+    }),
+  );
+  const targets = new Map<string, string>();
+  const rels = zip.entries.get('xl/_rels/workbook.xml.rels');
+  if (rels) {
+    await parsePart(zip.buf, rels, budget, 'phần liên kết (xl/_rels/workbook.xml.rels)', (p) =>
+      p.on('opentag', (tag: SaxesTagPlain) => {
+        if (local(tag.name) === 'Relationship' && tag.attributes.Id && tag.attributes.Target) targets.set(tag.attributes.Id, tag.attributes.Target);
+      }),
+    );
+  }
+  const sheets = listed.map((s) => {
+    const target = targets.get(s.rid);
+    // targets are relative to xl/ ("worksheets/sheet1.xml") or absolute ("/xl/worksheets/sheet1.xml")
+    const path = target ? (target.startsWith('/') ? target.slice(1) : `xl/${target}`).replace(/\/\.\//g, '/') : null;
+    return { name: s.name, state: s.state, path: path && /^xl\/worksheets\/[^/]+\.xml$/.test(path) && zip.entries.has(path) ? path : null };
+  });
+  return { sheets, date1904 };
+}
+
+/** Which cell styles (the `s` index into cellXfs) show numbers as dates. */
+async function readDateStyles(zip: Zip, budget: Budget): Promise<boolean[]> {
+  const styles = zip.entries.get('xl/styles.xml');
+  if (!styles) return [];
+  const formats = new Map<number, string>();
+  const xfFormats: number[] = [];
+  let inNumFmts = false;
+  let inCellXfs = false;
+  await parsePart(zip.buf, styles, budget, 'phần định dạng (xl/styles.xml)', (p) => {
+    p.on('opentag', (tag: SaxesTagPlain) => {
+      const name = local(tag.name);
+      if (name === 'numFmts') inNumFmts = true;
+      else if (name === 'cellXfs') inCellXfs = true;
+      else if (name === 'numFmt' && inNumFmts) formats.set(Number(tag.attributes.numFmtId), tag.attributes.formatCode ?? '');
+      else if (name === 'xf' && inCellXfs) xfFormats.push(Number(tag.attributes.numFmtId ?? 0));
+    });
+    p.on('closetag', (tag) => {
+      const name = local(tag.name);
+      if (name === 'numFmts') inNumFmts = false;
+      else if (name === 'cellXfs') inCellXfs = false;
+    });
+  });
+  return xfFormats.map((id) => {
+    if (!id) return false;
+    const custom = formats.get(id);
+    return custom !== undefined ? isDateFormat(custom) : BUILTIN_DATE_FORMATS.has(id);
+  });
+}
+
+/** The shared string table: each <si> as its plain text (rich-text runs joined, phonetic runs left out). */
+async function readSharedStrings(zip: Zip, budget: Budget): Promise<string[]> {
+  const part = zip.entries.get('xl/sharedStrings.xml');
+  if (!part) return [];
+  const strings: string[] = [];
+  let text = '';
+  let inT = false;
+  let phonetic = 0;
+  await parsePart(zip.buf, part, budget, 'phần chữ dùng chung (xl/sharedStrings.xml)', (p) => {
+    p.on('opentag', (tag: SaxesTagPlain) => {
+      const name = local(tag.name);
+      if (name === 't') inT = phonetic === 0;
+      else if (name === 'si') text = '';
+      else if (name === 'rPh') phonetic++;
+    });
+    p.on('text', (t) => {
+      if (inT) text += t;
+    });
+    p.on('closetag', (tag) => {
+      const name = local(tag.name);
+      if (name === 't') inT = false;
+      else if (name === 'rPh') phonetic--;
+      else if (name === 'si') {
+        if (strings.length >= MAX_SHARED_STRINGS) throw unreadable(budget.fileName, `bảng tính có hơn ${MAX_SHARED_STRINGS.toLocaleString('vi-VN')} chuỗi chữ khác nhau`, 'Hãy tách tệp theo xã hoặc theo thôn.');
+        strings.push(unescapeText(text));
+      }
+    });
+  });
+  return strings;
+}
+
+interface RowRecord {
+  cells: string[];
+  /** some cell holds a value (ExcelJS `row.hasValues`), or a merged range covers it */
+  keep: boolean;
+  hidden: boolean;
+}
+
+/** One worksheet part, streamed: rows of cell text, merged ranges filled, limits checked as rows arrive. */
+async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, ctx: { budget: Budget; strings: string[]; dateStyles: boolean[]; date1904: boolean }): Promise<XlsxSheet> {
+  const { budget, strings, dateStyles, date1904 } = ctx;
+  const fileName = budget.fileName;
+  const rows = new Map<number, RowRecord>();
+  const order: number[] = [];
+  const merges: string[] = [];
+  let row: RowRecord | null = null;
+  let rowNumber = 0;
+  let nextCol = 1;
+  // the cell being read
+  let col = 0;
+  let type = 'n';
+  let style = 0;
+  let formula = false;
+  let value: string | null = null;
+  let inline: string | null = null;
+  let capture: 'v' | 'is' | null = null;
+  let phonetic = 0;
+
+  const cellText = (): string | null => {
+    if (type === 'inlineStr') return inline === null && value === null ? (formula ? '' : null) : unescapeText(inline ?? value ?? '');
+    if (value === null) return formula ? '' : null;
+    switch (type) {
+      case 's':
+        return strings[Number(value)] ?? '';
+      case 'str':
+        return unescapeText(value);
+      case 'b':
+        return String(Number(value) !== 0);
+      case 'e':
+        return '';
+      case 'd': {
+        const d = new Date(value);
+        return Number.isNaN(d.getTime()) ? value : d.toISOString().slice(0, 10);
+      }
+      default: {
+        const n = parseFloat(value);
+        return Number.isNaN(n) ? 'NaN' : dateStyles[style] ? serialToDate(n, date1904) : String(n);
+      }
+    }
+  };
+
+  await parsePart(zip.buf, entry, budget, `trang tính "${name}" (${path})`, (p) => {
+    p.on('opentag', (tag: SaxesTagPlain) => {
+      switch (local(tag.name)) {
+        case 'row': {
+          const r = tag.attributes.r;
+          rowNumber = r ? Number(r) : rowNumber + 1;
+          if (++budget.rows > (budget.maxRows ?? Infinity) + 100) throw tooLarge(fileName, budget.maxRows!);
+          const hidden = tag.attributes.hidden === '1' || tag.attributes.hidden === 'true';
+          row = rows.get(rowNumber) ?? null;
+          if (row) row.hidden ||= hidden;
+          else {
+            row = { cells: [], keep: false, hidden };
+            rows.set(rowNumber, row);
+            order.push(rowNumber);
+          }
+          nextCol = 1;
+          break;
+        }
+        case 'c': {
+          const ref = tag.attributes.r;
+          col = ref ? columnOf(ref) || nextCol : nextCol;
+          if (col > MAX_COLUMNS) throw tooWide(fileName, col);
+          nextCol = col + 1;
+          type = tag.attributes.t ?? 'n';
+          style = tag.attributes.s ? Number(tag.attributes.s) : 0;
+          formula = false;
+          value = null;
+          inline = null;
+          break;
+        }
+        case 'v':
+          capture = 'v';
+          value = '';
+          break;
+        case 'f':
+          formula = true;
+          break;
+        case 'is':
+          inline = '';
+          break;
+        case 't':
+          if (inline !== null && phonetic === 0) capture = 'is';
+          break;
+        case 'rPh':
+          phonetic++;
+          break;
+        case 'mergeCell':
+          if (tag.attributes.ref) merges.push(tag.attributes.ref);
+          break;
+        case 'dimension': {
+          const m = /^[A-Z]+\d+(?::([A-Z]+)(\d+))?$/i.exec(tag.attributes.ref ?? '');
+          if (m?.[1]) {
+            const cols = columnOf(m[1]);
+            const declared = Number(m[2]);
+            if (cols > MAX_COLUMNS) throw tooWide(fileName, cols);
+            if (budget.maxRows && declared > budget.maxRows + 100) throw tooLarge(fileName, budget.maxRows, declared);
+          }
+          break;
+        }
+      }
+    });
+    p.on('text', (t) => {
+      if (capture === 'v') value = (value ?? '') + t;
+      else if (capture === 'is') inline = (inline ?? '') + t;
+    });
+    p.on('closetag', (tag) => {
+      switch (local(tag.name)) {
+        case 'v':
+        case 't':
+          capture = null;
+          break;
+        case 'rPh':
+          phonetic--;
+          break;
+        case 'c': {
+          if (!row) break;
+          const text = cellText();
+          // an empty styled cell still widens the row (ExcelJS creates it), but holds no value
+          while (row.cells.length < col - 1) row.cells.push('');
+          row.cells[col - 1] = text ?? '';
+          if (text !== null) row.keep = true;
+          break;
+        }
+        case 'row':
+          row = null;
+          break;
+      }
+    });
+  });
+
+  // merged ranges: every cell shows the top-left cell's text, and makes its row count (as ExcelJS)
+  const lastRow = order.length ? Math.max(...order) : 0;
+  let added = false;
+  for (const ref of merges) {
+    const [from, to = from] = ref.split(':');
+    const [c1, r1, c2, r2] = [columnOf(from), rowOf(from), columnOf(to), rowOf(to)];
+    if (!(c1 && r1 && c2 && r2) || (c1 === c2 && r1 === r2)) continue;
+    if (c2 > MAX_COLUMNS) throw tooWide(fileName, c2);
+    const master = rows.get(r1)?.cells[c1 - 1] ?? '';
+    // rows below the last row of the sheet hold nothing but the merge: not a roster's rows
+    for (let r = r1; r <= Math.min(r2, lastRow); r++) {
+      let rec = rows.get(r);
+      if (!rec) {
+        if (budget.maxRows && ++budget.rows > budget.maxRows + 100) throw tooLarge(fileName, budget.maxRows);
+        rec = { cells: [], keep: false, hidden: false };
+        rows.set(r, rec);
+        order.push(r);
+        added = true;
+      }
+      for (let c = c1; c <= c2; c++) {
+        if (r === r1 && c === c1) continue;
+        while (rec.cells.length < c - 1) rec.cells.push('');
+        rec.cells[c - 1] = master;
+        rec.keep = true;
+      }
+    }
+  }
+  if (added || order.some((n, i) => i > 0 && n <= order[i - 1])) order.sort((a, b) => a - b);
+
+  const sheet: XlsxSheet = { name, rows: [], rowNumbers: [], hiddenRows: new Set() };
+  let previous = -1;
+  for (const n of order) {
+    if (n === previous) continue;
+    previous = n;
+    const rec = rows.get(n)!;
+    if (!rec.keep) continue;
+    sheet.rows.push(rec.cells);
+    sheet.rowNumbers.push(n);
+    if (rec.hidden) sheet.hiddenRows.add(n);
+  }
+  return sheet;
+}
+
+/**
+ * Reads an .xlsx (bytes of a zip) into its visible sheets of text and the names of its hidden
+ * sheets. Errors: IMPORT_FILE_UNREADABLE (broken zip or XML, naming the part; no worksheet; over
+ * MAX_COLUMNS columns or MAX_XML_BYTES of XML), IMPORT_FILE_TOO_LARGE (over `maxRows` + 100 rows).
+ */
+export async function readXlsx(buf: Buffer, fileName: string, maxRows?: number): Promise<{ sheets: XlsxSheet[]; hiddenSheets: string[] }> {
+  const entries = zipIndex(buf);
+  if (!entries) throw unreadable(fileName, 'tệp .xlsx bị hỏng hoặc không trọn vẹn (không đọc được danh mục tệp nén)', RESAVE);
+  const zip: Zip = { buf, entries };
+  const budget = new Budget(fileName, maxRows);
+  const book = await readWorkbook(zip, budget);
+  const listed = book?.sheets.filter((s) => s.path) ?? [];
+  if (!book || listed.length === 0) throw unreadable(fileName, 'tệp nén không phải bảng tính Excel (không có trang tính nào)', 'Hãy tải lên tệp .xlsx hoặc CSV của danh sách.');
+  const visible = listed.filter((s) => s.state === 'visible');
+  const dateStyles = await readDateStyles(zip, budget);
+  const strings = visible.length ? await readSharedStrings(zip, budget) : [];
+  const sheets: XlsxSheet[] = [];
+  for (const s of visible) sheets.push(await readSheet(zip, entries.get(s.path!)!, s.name, s.path!, { budget, strings, dateStyles, date1904: book.date1904 }));
+  return { sheets, hiddenSheets: listed.filter((s) => s.state !== 'visible').map((s) => s.name) };
+}
