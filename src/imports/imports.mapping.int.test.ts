@@ -154,15 +154,16 @@ describe('correcting the column mapping', () => {
     expect(await savedMappingRows()).toHaveLength(1);
   });
 
-  it('remembers a mapping saved explicitly, without importing', async () => {
-    const headers = ['Họ tên thành viên', 'ĐT di động', 'Bản'];
-    const res = await officer.post('/api/imports/mappings', { headers, mapping: { 0: 'fullName', 1: 'phone', 2: 'village' } });
+  it('remembers a mapping saved explicitly, without importing, and uses it for a header not recognised by names', async () => {
+    const headers = ['Họ tên thành viên', 'ĐT di động', 'Bản', 'Xã'];
+    const res = await officer.post('/api/imports/mappings', { headers, mapping: { 0: 'fullName', 1: 'phone', 2: 'village', 3: 'commune' } });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ shapeKey: shapeKeyOf(headers), headers, mapping: { 0: 'fullName', 1: 'phone', 2: 'village' } });
-    const dry = await upload(officer, [{ name: 'ban.csv', data: csv([headers, ['Vàng A Tủa', '0388 300 001', 'Bản Bẹ']]) }], { province: '14' });
+    expect(res.json()).toEqual({ shapeKey: shapeKeyOf(headers), headers, mapping: { 0: 'fullName', 1: 'phone', 2: 'village', 3: 'commune' } });
+    const dry = await upload(officer, [{ name: 'ban.csv', data: csv([headers, ['Vàng A Tủa', '0388 300 001', 'Bản Bẹ', 'Tà Xùa']]) }], { province: '14' });
     const [file] = dry.json().files;
-    expect(file.sheets[0].mappingSource).toBe('saved');
-    expect(file.sheets[0].mapping).toEqual({ fullName: 'Họ tên thành viên', phone: 'ĐT di động', village: 'Bản' });
+    // "Họ tên thành viên" names no field, so without the saved mapping the sheet would have no header
+    expect(file.sheets[0]).toMatchObject({ headerRow: 1, mappingSource: 'saved', mapping: { fullName: 'Họ tên thành viên', phone: 'ĐT di động', village: 'Bản', commune: 'Xã' } });
+    expect(file.rows).toEqual([{ sheet: 'ban.csv', row: 2, outcome: 'new', fullName: 'Vàng A Tủa', team: 'Tổ công nghệ số cộng đồng Bản Bẹ', unit: 'Xã Tà Xùa' }]);
     expect(await countRows(database.db, 'members')).toBe(4);
   });
 });

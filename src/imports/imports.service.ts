@@ -44,7 +44,10 @@ export interface ImportOptions {
    * sheet named must exist in the file. Committed corrections are remembered for the header shape.
    */
   mapping?: MappingOverride;
-  /** the unit meant by each commune name that did not resolve ("which unit did you mean"): name as written → current commune code */
+  /**
+   * the unit meant by each commune name that did not resolve ("which unit did you mean"): name as
+   * written → current commune code. A name that resolves on its own is not changed by a choice.
+   */
   unitChoices?: UnitChoices;
 }
 
