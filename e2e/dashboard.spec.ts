@@ -169,6 +169,8 @@ describe('web UI: support dashboards', () => {
     expect([await stat('sessions'), await stat('headcount'), await stat('residents')]).toEqual(['3', '14', '13']);
     expect(await page.locator('[data-sentence]').innerText()).toBe('Tổ công nghệ số cộng đồng phường Chiềng An đã hướng dẫn 13 người dân cài đặt và sử dụng: VNeID (định danh điện tử), Zalo.');
     expect(await page.locator('.crumbs li').allInnerTexts()).toEqual(['Hoạt động', 'Sơn La', 'Phường Chiềng An', 'Tổ công nghệ số cộng đồng phường Chiềng An']);
+    // the province is above a commune officer's scope: named, not linked
+    expect(await page.locator('.crumbs a').allInnerTexts()).toEqual(['Hoạt động', 'Phường Chiềng An']);
     // members by given name: Dũng before Hiền
     const members = page.locator('table.children tbody tr');
     expect(await cells(members.nth(0))).toEqual(['Lò Văn Dũng', '2', '13', '92,9%']);

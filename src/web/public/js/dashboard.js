@@ -170,10 +170,15 @@ async function placeOf(target, teamId) {
 }
 
 function crumbs(place, t, base) {
+  // levels above the user's scope are named but not linked (the server would refuse them)
+  const kind = session.scope?.kind ?? 'all';
+  const wide = kind === 'all' || kind === 'province';
+  const teamUnit = kind === 'team' ? (place.village ?? place.commune)?.code : null;
+  const step = (u, open) => (open ? h('a', { href: base({ unit: u.code }) }, u.name) : h('span', {}, u.name));
   const items = [h('a', { href: '#/hoat-dong' }, 'Hoạt động')];
-  if (place.province) items.push(h('a', { href: base({ unit: place.province.code }) }, place.province.name));
-  if (place.commune) items.push(h('a', { href: base({ unit: place.commune.code }) }, place.commune.name));
-  if (place.village) items.push(h('a', { href: base({ unit: place.village.code }) }, place.village.name));
+  if (place.province) items.push(step(place.province, wide));
+  if (place.commune) items.push(step(place.commune, wide || kind === 'commune' || teamUnit === place.commune.code));
+  if (place.village) items.push(step(place.village, wide || kind === 'commune' || kind === 'village' || teamUnit === place.village.code));
   if (place.team) items.push(h('a', { href: base({ team: place.team.id }) }, place.team.name));
   items.push(h('span', { 'aria-current': 'page' }, t.name));
   return h('nav', { class: 'crumbs', 'aria-label': 'Vị trí' }, h('ol', {}, items.map((c) => h('li', {}, c))));
