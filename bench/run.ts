@@ -8,6 +8,9 @@
  *  2. Network report of a province with 10,000 teams and 60,000 members (bulk-loaded), warm:
  *     5 warm-up runs, then 30 timed runs, p50/p95. Target ≤ 100 ms. Also a commune's report.
  *
+ *  4. Field app (/field/, bench/field.ts): its JavaScript gzipped (target ≤ 150 KB) and the first
+ *     load on an emulated 3G phone with a 4× slower CPU until the record form is usable (target ≤ 5 s).
+ *
  * Databases: PGlite in memory, and PostgreSQL at NGOSO_BENCH_PG_URL (default
  * postgres://postgres@127.0.0.1:5432), where the bench creates databases named
  * ngoso_bench_<pid>_… (connecting through the `postgres` database) and drops them at the end.
@@ -20,6 +23,8 @@
  *   --pg-url=URL         PostgreSQL server (default as above)
  *   --no-import          skip the import measurements
  *   --no-report          skip the network report measurements
+ *   --field-app          measure only the field app (no databases needed)
+ *   --no-field-app       skip the field app measurements
  *   --profile            import with a stage-timed copy of src/imports/imports.service.ts
  *                        (made by bench/profile/instrument.ts, deleted afterwards) and print
  *                        where the time goes, stage by stage
@@ -42,6 +47,7 @@ import { queryRows } from '../src/db/client.js';
 import { type DatabaseFactory, pgliteFactory, postgresFactory } from './databases.js';
 import type { ImportJob, ImportResult, PhaseResult } from './import-child.js';
 import { buildNetworkDataset, type Latency, measureReport } from './network.js';
+import { FIELD_JS_TARGET_BYTES, FIELD_LOAD_TARGET_MS, type FieldAppFigures, measureFieldApp } from './field.js';
 import { removeInstrumentedCopy, writeInstrumentedCopy } from './profile/instrument.js';
 import { buildRoster, rosterCsv, rosterXlsx } from './roster.js';
 import { runSessionsBench, type SessionsSummaryRow } from './sessions.js';
@@ -164,7 +170,22 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+if (flag('field-app')) {
+  log('Ngõ Số — benchmark: ứng dụng hiện trường (--field-app)');
+  log(machine());
+  log();
+  log('4. ỨNG DỤNG HIỆN TRƯỜNG (/field/)');
+  try {
+    await measureFieldApp(log);
+  } finally {
+    await cleanup();
+    log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
+  }
+  process.exit(0);
+}
+
 const importRows: ImportRow[] = [];
+let fieldFigures: FieldAppFigures | undefined;
 const reportRows: { engine: string; kind: string; what: string; lat: Latency; noStats?: Latency }[] = [];
 let sessionRows: SessionsSummaryRow[] = [];
 
@@ -316,6 +337,18 @@ try {
     );
   }
 
+  // ---------- 4. field app ----------
+  if (!flag('no-field-app')) {
+    log('4. ỨNG DỤNG HIỆN TRƯỜNG (/field/)');
+    const t = performance.now();
+    fieldFigures = await measureFieldApp(log).catch((err: Error) => {
+      log(`  LỖI: ${err.message.split('\n')[0]}`);
+      return undefined;
+    });
+    log(`  (đo trong ${fmtMs(performance.now() - t)})`);
+    log();
+  }
+
   // ---------- summary ----------
   log('TÓM TẮT');
   if (importRows.length) {
@@ -367,6 +400,21 @@ try {
   if (sessionRows.length) {
     log('Buổi hỗ trợ:');
     log(table(['CSDL', 'phép đo', 'kết quả đo', 'mục tiêu', 'kết quả'], sessionRows.map((r) => [r.engine, r.what, r.value, r.target, r.result])));
+    log();
+  }
+  if (fieldFigures) {
+    const load = [...fieldFigures.firstLoads].sort((a, b) => a - b)[Math.floor(fieldFigures.firstLoads.length / 2)];
+    log('Ứng dụng hiện trường:');
+    log(
+      table(
+        ['chỉ số', 'giá trị', 'mục tiêu', 'kết quả'],
+        [
+          ['JavaScript (gzip)', `${(fieldFigures.jsGzipTotal / 1024).toFixed(1)} KB`, `≤ ${FIELD_JS_TARGET_BYTES / 1024} KB`, fieldFigures.jsGzipTotal <= FIELD_JS_TARGET_BYTES ? 'OK' : 'MISS'],
+          ['lần đầu mở trên 3G, CPU 4× chậm', fmtMs(load), `≤ ${FIELD_LOAD_TARGET_MS / 1000} s`, load <= FIELD_LOAD_TARGET_MS ? 'OK' : 'MISS'],
+        ],
+        [false, true, false, false],
+      ),
+    );
     log();
   }
 } finally {
