@@ -151,15 +151,48 @@ export async function addToRollup(db: Db, deltas: RollupDelta[]): Promise<void> 
   );
 }
 
-/** Records that recognised residents were helped on a day in a unit (idempotent). */
-export async function addResidentDays(db: Db, rows: { unitId: number; day: string; residentKey: string }[]): Promise<void> {
+/**
+ * Records that recognised residents were helped in a unit on a day and in its month, quarter and
+ * year (idempotent), and adds the people new to a period to that period's count. Keys are the
+ * 64-bit resident keys as decimal strings. Rows are sorted so concurrent syncs lock in one order.
+ */
+export async function addResidentSightings(db: Db, rows: { unitId: number; day: string; residentKey: string }[]): Promise<void> {
   if (rows.length === 0) return;
-  const sorted = [...rows].sort((a, b) => a.unitId - b.unitId || (a.day < b.day ? -1 : 1));
+  const byKey = (a: { unitId: number; residentKey: string }, b: { unitId: number; residentKey: string }) => a.unitId - b.unitId || (a.residentKey < b.residentKey ? -1 : a.residentKey > b.residentKey ? 1 : 0);
+  const days = [...rows].sort((a, b) => byKey(a, b) || (a.day < b.day ? -1 : 1));
   await db.execute(
     sql`insert into support_resident_days (unit_id, day, resident_key)
-        select * from unnest(${sql.param(sorted.map((r) => r.unitId))}::int[], ${sql.param(sorted.map((r) => r.day))}::date[], ${sql.param(sorted.map((r) => r.residentKey))}::text[])
+        select * from unnest(${sql.param(days.map((r) => r.unitId))}::int[], ${sql.param(days.map((r) => r.day))}::date[], ${sql.param(days.map((r) => r.residentKey))}::bigint[])
         on conflict do nothing`,
   );
+  const periods = new Map<string, { unitId: number; period: string; residentKey: string }>();
+  for (const r of rows) {
+    for (const period of periodKeys(r.day)) periods.set(`${r.unitId}|${period}|${r.residentKey}`, { unitId: r.unitId, period, residentKey: r.residentKey });
+  }
+  const list = [...periods.values()].sort((a, b) => a.unitId - b.unitId || (a.period < b.period ? -1 : a.period > b.period ? 1 : 0) || (a.residentKey < b.residentKey ? -1 : 1));
+  await db.execute(
+    sql`with fresh as (
+          insert into support_resident_periods (unit_id, period, resident_key)
+          select * from unnest(${sql.param(list.map((r) => r.unitId))}::int[], ${sql.param(list.map((r) => r.period))}::text[], ${sql.param(list.map((r) => r.residentKey))}::bigint[])
+          on conflict do nothing
+          returning unit_id, period)
+        insert into support_resident_counts (unit_id, period, residents)
+        select unit_id, period, count(*)::int from fresh group by unit_id, period order by unit_id, period
+        on conflict (unit_id, period) do update set residents = support_resident_counts.residents + excluded.residents`,
+  );
+}
+
+/** The calendar periods a day belongs to, as stored in support_resident_periods: 'Y2026', 'Q2026-4', 'M2026-11'. */
+export function periodKeys(day: string): [string, string, string] {
+  const y = day.slice(0, 4);
+  const m = Number(day.slice(5, 7));
+  return [`Y${y}`, `Q${y}-${Math.ceil(m / 3)}`, `M${y}-${day.slice(5, 7)}`];
+}
+
+/** Distinct residents of a unit in a standard period ('Y2026', 'Q2026-4', 'M2026-11'). */
+export async function residentCount(db: Db, unitId: number, period: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select residents as n from support_resident_counts where unit_id = ${unitId} and period = ${period}`);
+  return row?.n ?? 0;
 }
 
 /** Residents (with consent) already recorded in a commune, by phone or ID hash. */

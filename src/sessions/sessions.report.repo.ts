@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
+import { residentCount } from './sessions.repo.js';
 import { ROLLUP_ALL } from './sessions.vocabulary.js';
 
 /** The SQL behind the support report: from the daily rollup (province, commune) or from the sessions themselves. */
@@ -40,13 +41,33 @@ export function rollupByUnit(db: Db, unitIds: number[], p: Period) {
   );
 }
 
-/** Distinct recognised residents helped in a unit over the period. */
+/**
+ * Distinct recognised residents helped in a unit over the period: one row of
+ * support_resident_counts for a whole calendar month, quarter or year, else a count over the
+ * 64-bit keys of support_resident_days.
+ */
 export async function rollupDistinctResidents(db: Db, unitId: number, p: Period): Promise<number> {
+  const standard = standardPeriodKey(p);
+  if (standard) return residentCount(db, unitId, standard);
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`select count(distinct resident_key)::int as n from support_resident_days where unit_id = ${unitId} and day between ${p.from} and ${p.to}`,
   );
   return row.n;
+}
+
+/** 'Y2026', 'Q2026-4' or 'M2026-11' when the period is exactly that calendar year, quarter or month; else null. */
+export function standardPeriodKey(p: Period): string | null {
+  const y = p.from.slice(0, 4);
+  if (p.to.slice(0, 4) !== y || p.from.slice(8) !== '01') return null;
+  const m1 = Number(p.from.slice(5, 7));
+  const m2 = Number(p.to.slice(5, 7));
+  const lastDay = new Date(Date.UTC(Number(y), m2, 0)).getUTCDate();
+  if (Number(p.to.slice(8)) !== lastDay) return null;
+  if (m1 === 1 && m2 === 12) return `Y${y}`;
+  if (m1 === m2) return `M${p.from.slice(0, 7)}`;
+  if (m1 % 3 === 1 && m2 === m1 + 2) return `Q${y}-${(m1 + 2) / 3}`;
+  return null;
 }
 
 /** A filter on support_sessions `s`: everything of a province, a commune, a village, a team or a member. */

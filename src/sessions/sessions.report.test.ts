@@ -31,3 +31,18 @@ describe('the sentence', () => {
     expect(sentenceFor({ kind: 'commune', name: 'Xã Mường Bú' }, 0, [])).toBe('Các tổ công nghệ số cộng đồng ở Xã Mường Bú chưa ghi nhận buổi hướng dẫn nào trong thời gian này.');
   });
 });
+
+describe('standard periods read from the resident counters', () => {
+  it('recognises whole calendar months, quarters and years only', async () => {
+    const { standardPeriodKey } = await import('./sessions.report.repo.js');
+    const { periodKeys } = await import('./sessions.repo.js');
+    expect(standardPeriodKey({ from: '2026-01-01', to: '2026-12-31' })).toBe('Y2026');
+    expect(standardPeriodKey({ from: '2026-10-01', to: '2026-12-31' })).toBe('Q2026-4');
+    expect(standardPeriodKey({ from: '2028-02-01', to: '2028-02-29' })).toBe('M2028-02');
+    expect(standardPeriodKey({ from: '2026-02-01', to: '2026-02-28' })).toBe('M2026-02');
+    expect([standardPeriodKey({ from: '2026-02-01', to: '2026-02-27' }), standardPeriodKey({ from: '2026-02-01', to: '2026-03-31' }), standardPeriodKey({ from: '2025-12-01', to: '2026-12-31' }), standardPeriodKey({ from: '2026-11-23', to: '2026-11-29' })]).toEqual([null, null, null, null]);
+    expect(periodKeys('2026-11-30')).toEqual(['Y2026', 'Q2026-4', 'M2026-11']);
+    const { residentKey64 } = await import('./sessions.sync.js');
+    expect([residentKey64('ffffffffffffffff00'), residentKey64('7fffffffffffffffab'), residentKey64('0000000000000001')]).toEqual(['-1', '9223372036854775807', '1']);
+  });
+});

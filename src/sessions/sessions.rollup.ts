@@ -24,18 +24,26 @@ const expectedDaily = sql`
     from cells c cross join lateral (values (c.commune_id), (c.province_unit_id)) as u(unit_id)
    group by 1, 2, 3, 4`;
 
-/** Expected support_resident_days rows: recognised residents per commune and province unit and day. */
+/** Expected support_resident_days rows: recognised residents (64-bit keys, see residentKey64) per commune and province unit and day. */
 const expectedResidentDays = sql`
-  select distinct u.unit_id, s.day, s.resident_key
+  select distinct u.unit_id, s.day, ('x' || substr(s.resident_key, 1, 16))::bit(64)::bigint as resident_key
     from support_sessions s join admin_units p on p.level = 'province' and p.code = s.province_code and p.valid_to is null
    cross join lateral (values (s.commune_id), (p.id)) as u(unit_id)
    where s.resident_key is not null`;
+
+/** Expected support_resident_periods rows: the same people per calendar year, quarter and month (keys as in periodKeys). */
+const expectedResidentPeriods = sql`
+  select distinct d.unit_id, p.period, d.resident_key
+    from (${expectedResidentDays}) d
+   cross join lateral (values ('Y' || to_char(d.day, 'YYYY')), ('Q' || to_char(d.day, 'YYYY-Q')), ('M' || to_char(d.day, 'YYYY-MM'))) as p(period)`;
 
 /** Replaces support_daily and support_resident_days by their recomputation from all sessions, in one transaction. */
 export async function rebuildSupportRollups(db: Db): Promise<{ dailyRows: number; residentDays: number }> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`delete from support_daily`);
     await tx.execute(sql`delete from support_resident_days`);
+    await tx.execute(sql`delete from support_resident_periods`);
+    await tx.execute(sql`delete from support_resident_counts`);
     const [daily] = await queryRows<{ n: number }>(
       tx,
       sql`with ins as (insert into support_daily (unit_id, day, service_id, outcome, sessions, residents) ${expectedDaily} returning 1) select count(*)::int as n from ins`,
@@ -44,6 +52,8 @@ export async function rebuildSupportRollups(db: Db): Promise<{ dailyRows: number
       tx,
       sql`with ins as (insert into support_resident_days (unit_id, day, resident_key) ${expectedResidentDays} returning 1) select count(*)::int as n from ins`,
     );
+    await tx.execute(sql`insert into support_resident_periods (unit_id, period, resident_key) ${expectedResidentPeriods}`);
+    await tx.execute(sql`insert into support_resident_counts (unit_id, period, residents) select unit_id, period, count(*)::int from support_resident_periods group by 1, 2`);
     return { dailyRows: daily.n, residentDays: days.n };
   });
 }
@@ -52,8 +62,8 @@ export async function rebuildSupportRollups(db: Db): Promise<{ dailyRows: number
  * Compares the stored rollups with their recomputation: the number of rows that differ (missing,
  * extra or with other counts) in each table. Both zero means the incremental rollup is exact.
  */
-export async function compareSupportRollups(db: Db): Promise<{ daily: number; residentDays: number; dailyRows: number }> {
-  const [r] = await queryRows<{ daily: number; residentDays: number; dailyRows: number }>(
+export async function compareSupportRollups(db: Db): Promise<{ daily: number; residentDays: number; residentCounts: number; dailyRows: number }> {
+  const [r] = await queryRows<{ daily: number; residentDays: number; residentCounts: number; dailyRows: number }>(
     db,
     sql`with e as (${expectedDaily}),
              a as (select unit_id, day, service_id, outcome, sessions, residents from support_daily),
@@ -61,6 +71,10 @@ export async function compareSupportRollups(db: Db): Promise<{ daily: number; re
              ra as (select unit_id, day, resident_key from support_resident_days)
         select (select count(*) from ((select * from e except all select * from a) union all (select * from a except all select * from e)) x)::int as daily,
                (select count(*) from ((select * from re except all select * from ra) union all (select * from ra except all select * from re)) y)::int as "residentDays",
+               (select count(*) from ((select unit_id, period, count(*)::int as n from (${expectedResidentPeriods}) p group by 1, 2
+                                       except all select unit_id, period, residents from support_resident_counts)
+                                      union all (select unit_id, period, residents from support_resident_counts
+                                       except all select unit_id, period, count(*)::int from (${expectedResidentPeriods}) p group by 1, 2)) z)::int as "residentCounts",
                (select count(*) from a)::int as "dailyRows"`,
   );
   return r;

@@ -98,15 +98,45 @@ export const supportDaily = pgTable(
   (t) => [primaryKey({ columns: [t.unitId, t.day, t.serviceId, t.outcome] })],
 );
 
-/** Recognised residents per unit and day (keyed hash only), so a period counts each person once. */
+/**
+ * Recognised residents per unit and day, so any period counts each person once. `residentKey` is
+ * the first 64 bits of the keyed hash (HMAC) of their phone or ID, as a signed bigint (see
+ * residentKey64 in sessions.sync.ts): small enough to count distinct quickly, collisions
+ * negligible at a country's population.
+ */
 export const supportResidentDays = pgTable(
   'support_resident_days',
   {
     unitId: integer('unit_id').notNull(),
     day: date('day').notNull(),
-    residentKey: text('resident_key').notNull(),
+    residentKey: bigint('resident_key', { mode: 'bigint' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.unitId, t.day, t.residentKey] })],
+);
+
+/**
+ * The same people per calendar month, quarter and year (`period` 'M2026-11', 'Q2026-4', 'Y2026'),
+ * and their counts, kept at sync time: the dashboard reads a standard period's distinct residents
+ * in one row instead of counting hundreds of thousands of keys.
+ */
+export const supportResidentPeriods = pgTable(
+  'support_resident_periods',
+  {
+    unitId: integer('unit_id').notNull(),
+    period: text('period').notNull(),
+    residentKey: bigint('resident_key', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.period, t.residentKey] })],
+);
+
+export const supportResidentCounts = pgTable(
+  'support_resident_counts',
+  {
+    unitId: integer('unit_id').notNull(),
+    period: text('period').notNull(),
+    residents: integer('residents').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.period] })],
 );
 
 /** Population per commune and year (importable), for coverage. */

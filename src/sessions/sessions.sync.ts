@@ -252,14 +252,22 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
         stored.flatMap((r) => r.serviceIds.map((s) => ({ sessionId: r.row.id, ...s }))),
       );
       await repo.addToRollup(tx, rollupDeltas(stored));
-      await repo.addResidentDays(
+      await repo.addResidentSightings(
         tx,
-        stored.flatMap((r) => (r.row.residentKey ? [r.team.communeId, r.team.provinceUnitId].map((unitId) => ({ unitId, day: r.row.day, residentKey: r.row.residentKey! })) : [])),
+        stored.flatMap((r) => (r.row.residentKey ? [r.team.communeId, r.team.provinceUnitId].map((unitId) => ({ unitId, day: r.row.day, residentKey: residentKey64(r.row.residentKey!) })) : [])),
       );
       for (const r of ready) results[r.index] = inserted.has(r.row.id) ? { id: r.row.id, status: 'accepted', day: r.row.day } : { id: r.row.id, status: 'duplicate' };
     });
   }
   return results;
+}
+
+/**
+ * The 64-bit resident key of the rollups: the first 16 hex digits of the keyed hash as a signed
+ * bigint (decimal string) — the same as SQL `('x' || substr(resident_key, 1, 16))::bit(64)::bigint`.
+ */
+export function residentKey64(hexHash: string): string {
+  return BigInt.asIntN(64, BigInt('0x' + hexHash.slice(0, 16))).toString();
 }
 
 /** Sums stored sessions into rollup deltas, for the commune and the province of each. */
