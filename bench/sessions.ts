@@ -348,7 +348,7 @@ async function ingestion(f: DatabaseFactory, opts: SessionsBenchOptions, log: (s
     const [{ n: stored }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from support_sessions`);
     log(
       `  Kiểm tra: ${fmtInt(stored)} buổi trong CSDL; bảng tổng hợp ngày cập nhật dần (${fmtInt(diff.dailyRows)} dòng) so với tính lại từ đầu (rebuildSupportRollups): ` +
-        `${diff.daily === 0 && diff.residentDays === 0 ? 'trùng khớp ✓' : `✗ KHÁC ${diff.daily} dòng support_daily, ${diff.residentDays} dòng support_resident_days`} (${fmtMs(performance.now() - t)})`,
+        `${diff.daily === 0 && diff.residentDays === 0 && diff.residentCounts === 0 ? 'trùng khớp ✓' : `✗ KHÁC ${diff.daily} dòng support_daily, ${diff.residentDays} dòng support_resident_days, ${diff.residentCounts} số người theo kỳ`} (${fmtMs(performance.now() - t)})`,
     );
 
     // the physical ceiling: the same session rows by COPY into the same tables, under new ids (the
