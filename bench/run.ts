@@ -7,6 +7,10 @@
  *     process, bench/import-child.ts, so its peak is its own). Target on PostgreSQL: ≥ 10,000 rows/s.
  *  2. Network report of a province with 10,000 teams and 60,000 members (bulk-loaded), warm:
  *     5 warm-up runs, then 30 timed runs, p50/p95. Target ≤ 100 ms. Also a commune's report.
+ *  3. District batch: one .zip of 50 rosters (one per commune of Sơn La, .xlsx in the official
+ *     shape and CSV alternately), 20,000 members in all, imported as `ngoso import huyen.zip`
+ *     does (bench/district.ts, own process): every file dry-run, then every file committed.
+ *     Target on PostgreSQL: dry run + commit ≤ 10 s.
  *
  *  4. Field app (/field/, bench/field.ts): its JavaScript gzipped (target ≤ 150 KB) and the first
  *     load on an emulated 3G phone with a 4× slower CPU until the record form is usable (target ≤ 5 s).
@@ -23,6 +27,7 @@
  *   --pg-url=URL         PostgreSQL server (default as above)
  *   --no-import          skip the import measurements
  *   --no-report          skip the network report measurements
+ *   --no-district        skip the district batch
  *   --field-app          measure only the field app (no databases needed)
  *   --no-field-app       skip the field app measurements
  *   --profile            import with a stage-timed copy of src/imports/imports.service.ts
@@ -46,6 +51,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/db/client.js';
 import { type DatabaseFactory, pgliteFactory, postgresFactory } from './databases.js';
 import type { ImportJob, ImportResult, PhaseResult } from './import-child.js';
+import { type DistrictJob, type DistrictResult, districtZip } from './district.js';
 import { buildNetworkDataset, type Latency, measureReport } from './network.js';
 import { FIELD_JS_TARGET_BYTES, FIELD_LOAD_TARGET_MS, type FieldAppFigures, measureFieldApp } from './field.js';
 import { removeInstrumentedCopy, writeInstrumentedCopy } from './profile/instrument.js';
@@ -53,6 +59,9 @@ import { buildRoster, rosterCsv, rosterXlsx } from './roster.js';
 import { runSessionsBench, type SessionsSummaryRow } from './sessions.js';
 
 const IMPORT_TARGET_ROWS_PER_S = 10_000;
+const DISTRICT_TARGET_MS = 10_000;
+const DISTRICT_FILES = 50;
+const DISTRICT_MEMBERS = 20_000;
 const REPORT_TARGET_MS = 100;
 const PROVINCE = '14';
 const PROVINCE_NAME = 'Sơn La';
@@ -187,6 +196,7 @@ if (flag('field-app')) {
 const importRows: ImportRow[] = [];
 let fieldFigures: FieldAppFigures | undefined;
 const reportRows: { engine: string; kind: string; what: string; lat: Latency; noStats?: Latency }[] = [];
+const districtRows: { engine: string; kind: string; result: DistrictResult }[] = [];
 let sessionRows: SessionsSummaryRow[] = [];
 
 try {
@@ -349,6 +359,39 @@ try {
     log();
   }
 
+  // ---------- 3. district batch ----------
+  if (!flag('no-district')) {
+    log(`3. LÔ TỆP CỦA MỘT HUYỆN: ${DISTRICT_FILES} tệp, ${fmtInt(DISTRICT_MEMBERS)} thành viên (${PROVINCE_NAME})`);
+    const probe = await factories[0].fresh('district_communes');
+    const communes = (
+      await queryRows<{ name: string }>(probe.db, sql`select name from admin_units where province_code = ${PROVINCE} and level = 'commune' and valid_to is null order by code`)
+    ).map((r) => r.name);
+    await probe.close();
+    const made = await districtZip(PROVINCE_NAME, communes, DISTRICT_FILES, DISTRICT_MEMBERS);
+    const zipFile = path.join(tmp, 'huyen.zip');
+    writeFileSync(zipFile, made.zip);
+    log(`  huyen.zip ${(made.zip.length / 1048576).toFixed(1)} MB: ${made.xlsx} tệp .xlsx (mẫu có quốc hiệu, tiêu đề) + ${made.csv} tệp CSV; nhập như \`ngoso import huyen.zip\`: chạy thử cả lô rồi ghi cả lô, mỗi tệp một giao dịch.`);
+    for (const f of factories) {
+      try {
+        const databaseUrl = f.freshUrl ? await f.freshUrl('district') : undefined;
+        const r = await new Promise<DistrictResult>((resolve, reject) => {
+          const child = fork(path.join(here, 'district.ts'), ['--district-child'], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          child.on('message', (msg: { ok: boolean; result?: DistrictResult; error?: string }) => (msg.ok ? resolve(msg.result!) : reject(new Error(msg.error))));
+          child.on('exit', (code) => reject(new Error(`district process ended (code ${code}) without a result`)));
+          child.send({ databaseUrl, dumpFile, zipFile, maxBytes: MAX_UPLOAD_BYTES } satisfies DistrictJob);
+        });
+        const total = r.dryMs + r.commitMs;
+        const target = f.kind === 'postgres' ? `  mục tiêu ≤ ${DISTRICT_TARGET_MS / 1000} s: ${verdict(total <= DISTRICT_TARGET_MS)}` : '';
+        log(`  ${f.label}: chạy thử ${fmtMs(r.dryMs)} + ghi ${fmtMs(r.commitMs)} = ${fmtMs(total)}, ${fmtInt((2 * DISTRICT_MEMBERS) / (total / 1000))} dòng/s (mỗi dòng đọc hai lần), CPU Node ${fmtMs(r.cpuMs)}, RSS đỉnh ${fmtMb(r.peakRss)}${target}`);
+        log(`    kết quả: ${r.files} tệp, mới ${fmtInt(r.counts.new)}, cập nhật ${r.counts.updated}, không đổi ${r.counts.unchanged}, lỗi ${r.counts.invalid}, ${r.problems} vấn đề; trong CSDL ${fmtInt(r.members)} người${r.failed.length ? `; tệp lỗi: ${r.failed.join(' | ')}` : ''}`);
+        districtRows.push({ engine: f.label, kind: f.kind, result: r });
+      } catch (err) {
+        log(`  ${f.label}: LỖI ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
+    log();
+  }
+
   // ---------- summary ----------
   log('TÓM TẮT');
   if (importRows.length) {
@@ -376,6 +419,20 @@ try {
     log(`Nhập ${fmtInt(ROWS)} dòng:`);
     log(table(['CSDL', 'tệp', 'dry run', 'dòng/s', 'commit', 'dòng/s', 'RSS đỉnh', 'mục tiêu', 'kết quả'], rows, [false, false, true, true, true, true, true, false, false]));
     log('(RSS đỉnh: tiến trình Node đang nhập; với PGlite gồm cả bộ nhớ WASM của CSDL, với PostgreSQL không gồm máy chủ.)');
+    log();
+  }
+  if (districtRows.length) {
+    log(`Lô ${DISTRICT_FILES} tệp, ${fmtInt(DISTRICT_MEMBERS)} thành viên (chạy thử + ghi):`);
+    log(
+      table(
+        ['CSDL', 'chạy thử', 'ghi', 'tổng', 'dòng/s', 'RSS đỉnh', 'mục tiêu', 'kết quả'],
+        districtRows.map(({ engine, kind, result: r }) => {
+          const total = r.dryMs + r.commitMs;
+          return [engine, fmtMs(r.dryMs), fmtMs(r.commitMs), fmtMs(total), fmtInt((2 * DISTRICT_MEMBERS) / (total / 1000)), fmtMb(r.peakRss), kind === 'postgres' ? `≤ ${DISTRICT_TARGET_MS / 1000} s` : '—', kind === 'postgres' ? (total <= DISTRICT_TARGET_MS ? 'OK' : 'MISS') : '(không có mục tiêu)'];
+        }),
+        [false, true, true, true, true, true, false, false],
+      ),
+    );
     log();
   }
   if (reportRows.length) {

@@ -111,7 +111,7 @@ describe('streaming .xlsx reader', () => {
       [15, '', '', '', '', '', ''],
       [16, '', '', '', '', '', ''],
     ]);
-    expect([...sheet.hiddenRows]).toEqual([8]);
+    expect([...(sheet.hiddenRows ?? [])]).toEqual([8]);
   });
 
   it('keeps Vietnamese letters whole where an inflated chunk ends (ExcelJS’s streaming reader garbles them)', async () => {
