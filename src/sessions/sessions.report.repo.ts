@@ -185,3 +185,24 @@ export async function memberName(db: Db, id: number): Promise<string> {
   const [row] = await queryRows<{ name: string }>(db, sql`select full_name as name from members where id = ${id}`);
   return row?.name ?? `#${id}`;
 }
+
+/** Teams of a commune (both levels), for the commune's children. */
+export function teamsOfCommune(db: Db, communeId: number) {
+  return queryRows<{ id: number; name: string }>(db, sql`select id, name from teams where commune_id = ${communeId}`);
+}
+
+/**
+ * The current members of a team with the sessions they ran for it in the period (0 for none):
+ * read through the (member, day) index, so a busy team costs its own sessions only.
+ */
+export function teamMembersActivity(db: Db, teamId: number, p: Period) {
+  return queryRows<{ id: number; name: string; sessions: number; residents: number }>(
+    db,
+    sql`select m.id, m.full_name as name, count(s.id)::int as sessions, coalesce(sum(s.residents_count), 0)::int as residents
+          from team_members tm join members m on m.id = tm.member_id
+          left join support_session_members sm on sm.member_id = tm.member_id and sm.day between ${p.from} and ${p.to}
+          left join support_sessions s on s.id = sm.session_id and s.team_id = tm.team_id
+         where tm.team_id = ${teamId}
+         group by m.id, m.full_name`,
+  );
+}

@@ -16,10 +16,11 @@ import { OUTCOME_CODES, type Outcome, ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFI
  * - `residents`: people helped, counting once each resident recognised by a keyed hash of their
  *   phone or ID (never the number itself), so `residents ≤ headcount`;
  * - `services`: per service, sessions and people reached per outcome;
- * - `children`: communes of a province, teams of a commune or village, members of a team.
+ * - `children`: communes of a province and teams of a commune (all, idle ones with 0), teams
+ *   that worked in a village, current members of a team.
  *   Sessions and headcount of the children add up to the total (members of a shared session each
  *   count it, so a team's members may add up to more); distinct `residents` do not add up.
- * Provinces and communes read the daily rollup; villages, teams and members the sessions.
+ * Provinces, communes and teams read the daily rollup; villages and members the sessions.
  */
 export interface SupportReport {
   target: { kind: 'province' | 'commune' | 'village' | 'team' | 'member'; code: string | null; id: number; name: string };
@@ -124,9 +125,17 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
       const counts = new Map(byUnit.map((r) => [r.unitId, r]));
       children = communes.map((c) => ({ kind: 'commune' as const, id: c.id, code: c.code, name: c.name, sessions: counts.get(c.id)?.sessions ?? 0, headcount: counts.get(c.id)?.residents ?? 0 }));
       coverage = await coverageOf(db, communes.map((c) => c.id), period.to);
+    } else if (unit.level === 'commune') {
+      // every team of the commune, idle ones too; from the team rollup rows (unit id = −team id)
+      const teams = await q.teamsOfCommune(db, unit.id);
+      const byTeam = raw
+        ? (await q.rawByTeam(db, rt, period)).map((t) => ({ unitId: -t.id, sessions: t.sessions, residents: t.residents }))
+        : await q.rollupByUnit(db, teams.map((t) => -t.id), period);
+      const counts = new Map(byTeam.map((r) => [-r.unitId, r]));
+      children = teams.map((t) => ({ kind: 'team' as const, id: t.id, code: null, name: t.name, sessions: counts.get(t.id)?.sessions ?? 0, headcount: counts.get(t.id)?.residents ?? 0 }));
+      coverage = await coverageOf(db, [unit.id], period.to);
     } else {
       children = (await q.rawByTeam(db, rt, period)).map((t) => ({ kind: 'team' as const, id: t.id, code: null, name: t.name, sessions: t.sessions, headcount: t.residents }));
-      if (unit.level === 'commune') coverage = await coverageOf(db, [unit.id], period.to);
     }
   } else if ('teamId' in target) {
     const team = await teamById(db, target.teamId);
@@ -135,8 +144,10 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
     provinceCode = team.provinceCode;
     head = { kind: 'team', code: null, id: team.id, name: team.name };
     const rt: q.RawTarget = { kind: 'team', teamId: team.id };
-    [cells, trend, distinct] = await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
-    children = (await q.rawByMember(db, rt, period)).map((m) => ({ kind: 'member' as const, id: m.id, code: null, name: m.name, sessions: m.sessions, headcount: m.residents }));
+    [cells, trend, distinct] = raw
+      ? await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)])
+      : await Promise.all([q.rollupCells(db, -team.id, period), q.rollupTrend(db, -team.id, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
+    children = (await q.teamMembersActivity(db, team.id, period)).map((m) => ({ kind: 'member' as const, id: m.id, code: null, name: m.name, sessions: m.sessions, headcount: m.residents }));
   } else {
     const memberships = await membershipsOfMembers(db, [target.memberId]);
     if (memberships.length === 0) throw new AppError('NOT_FOUND', `Không có thành viên mã ${target.memberId} trong tổ nào.`);

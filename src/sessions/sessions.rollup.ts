@@ -11,17 +11,17 @@ import { ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED } from './sessions.vocabul
 /** Expected support_daily rows: per commune and province unit, day, service (0: session level) and outcome. */
 const expectedDaily = sql`
   with s as (
-    select s.id, s.day, s.kind, s.at_service_centre, s.resident_key, s.residents_count, s.commune_id, p.id as province_unit_id
+    select s.id, s.day, s.kind, s.at_service_centre, s.resident_key, s.residents_count, s.commune_id, p.id as province_unit_id, -s.team_id as team_unit_id
       from support_sessions s join admin_units p on p.level = 'province' and p.code = s.province_code and p.valid_to is null
   ), cells as (
-    select commune_id, province_unit_id, day, 0 as service_id, ${ROLLUP_ALL}::text as outcome, residents_count as heads from s
-    union all select commune_id, province_unit_id, day, 0, 'kind:' || kind, residents_count from s
-    union all select commune_id, province_unit_id, day, 0, ${ROLLUP_IDENTIFIED}, 1 from s where resident_key is not null
-    union all select commune_id, province_unit_id, day, 0, ${ROLLUP_CENTRE}, residents_count from s where at_service_centre
-    union all select s.commune_id, s.province_unit_id, s.day, ss.service_id, ss.outcome, s.residents_count from s join support_session_services ss on ss.session_id = s.id
+    select commune_id, province_unit_id, team_unit_id, day, 0 as service_id, ${ROLLUP_ALL}::text as outcome, residents_count as heads from s
+    union all select commune_id, province_unit_id, team_unit_id, day, 0, 'kind:' || kind, residents_count from s
+    union all select commune_id, province_unit_id, team_unit_id, day, 0, ${ROLLUP_IDENTIFIED}, 1 from s where resident_key is not null
+    union all select commune_id, province_unit_id, team_unit_id, day, 0, ${ROLLUP_CENTRE}, residents_count from s where at_service_centre
+    union all select s.commune_id, s.province_unit_id, s.team_unit_id, s.day, ss.service_id, ss.outcome, s.residents_count from s join support_session_services ss on ss.session_id = s.id
   )
   select u.unit_id, c.day, c.service_id, c.outcome, count(*)::bigint as sessions, sum(c.heads)::bigint as residents
-    from cells c cross join lateral (values (c.commune_id), (c.province_unit_id)) as u(unit_id)
+    from cells c cross join lateral (values (c.commune_id), (c.province_unit_id), (c.team_unit_id)) as u(unit_id)
    group by 1, 2, 3, 4`;
 
 /** Expected support_resident_days rows: recognised residents (64-bit keys, see residentKey64) per commune and province unit and day. */

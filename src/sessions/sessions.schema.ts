@@ -81,8 +81,8 @@ export const supportSessionServices = pgTable(
 );
 
 /**
- * Daily rollup kept in the same transaction as the sessions, for a commune and for its province
- * (`unitId` is either). `serviceId` 0 and `outcome` '' is the session-level row (sessions, people);
+ * Daily rollup kept in the same transaction as the sessions, for a commune, its province and the
+ * team (`unitId` is the commune's or province's admin unit id, or minus the team id). `serviceId` 0 and `outcome` '' is the session-level row (sessions, people);
  * other rows count sessions per service and outcome. Totals of a period are sums over days.
  */
 export const supportDaily = pgTable(

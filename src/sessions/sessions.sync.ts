@@ -270,7 +270,7 @@ export function residentKey64(hexHash: string): string {
   return BigInt.asIntN(64, BigInt('0x' + hexHash.slice(0, 16))).toString();
 }
 
-/** Sums stored sessions into rollup deltas, for the commune and the province of each. */
+/** Sums stored sessions into rollup deltas, for the commune, the province and the team (unit id = −team id) of each. */
 function rollupDeltas(stored: { row: repo.SessionInsert; team: repo.TeamForSync; serviceIds: { serviceId: number; outcome: string }[] }[]): repo.RollupDelta[] {
   const acc = new Map<string, repo.RollupDelta>();
   const add = (unitId: number, day: string, serviceId: number, outcome: string, residents: number) => {
@@ -282,7 +282,7 @@ function rollupDeltas(stored: { row: repo.SessionInsert; team: repo.TeamForSync;
     } else acc.set(key, { unitId, day, serviceId, outcome, sessions: 1, residents });
   };
   for (const { row, team, serviceIds } of stored) {
-    for (const unitId of [team.communeId, team.provinceUnitId]) {
+    for (const unitId of [team.communeId, team.provinceUnitId, -team.id]) {
       add(unitId, row.day, 0, ROLLUP_ALL, row.residentsCount);
       add(unitId, row.day, 0, rollupKind(row.kind as SessionKind), row.residentsCount);
       if (row.residentKey) add(unitId, row.day, 0, ROLLUP_IDENTIFIED, 1);
