@@ -262,8 +262,9 @@ describe('field app: offline recording and sync', () => {
 
     await page.screenshot({ path: '/tmp/ui-field-rejected-390.png', fullPage: true });
     await page.locator('#queue-list [data-action="edit"]').click();
+    await page.locator('#editing').waitFor();
     expect(await page.locator('#date').inputValue()).toBe('2020-01-06');
-    expect(await page.locator('#editing').isVisible()).toBe(true);
+    expect(await page.locator('#form-msg').innerText()).toBe(reason);
     expect(await page.locator('.svc[data-code="vssid"] .svc-btn').getAttribute('aria-pressed')).toBe('true');
     await page.getByRole('button', { name: 'Bây giờ' }).click();
     await page.getByRole('button', { name: 'Lưu và gửi lại' }).click();
