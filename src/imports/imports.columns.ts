@@ -109,9 +109,16 @@ export function groupRowVillage(cells: string[]): string | null | undefined {
   return rest.charAt(0).toLocaleUpperCase('vi') + rest.slice(1);
 }
 
-/** A totals row ("Tổng cộng", "Cộng: 12 người"): skipped, never a member. */
+/**
+ * A totals row ("Tổng cộng", "Tổng số: 15", "Cộng: 12 người", "TONG CONG"): skipped, never a
+ * member. A lone "Tổng"/"Cộng" counts only when followed by nothing, a colon or a number, and
+ * accents must match when written, so people of the Tòng family ("Tòng Văn Xa") are members.
+ */
 export function isTotalsRow(name: string): boolean {
-  return /^(?:tong cong|tong so|cong|tong)(?:\s|$)/.test(searchKey(name));
+  const text = cleanText(name).toLocaleLowerCase('vi');
+  // written with accents: the accents must match ("Tòng Cộng Hoà" is a person); without: the letters
+  const key = /[^\x00-\x7f]/.test(text) ? text : searchKey(text);
+  return /^(?:tổng cộng|tổng số|tong cong|tong so)(?=$|[\s:.\d])/u.test(key) || /^(?:tổng|cộng|tong|cong)\s*(?:$|[:.]|\d)/u.test(key);
 }
 
 const VILLAGE_WORDS = /^(?:thôn|bản|xóm|làng|ấp|buôn|plei|tiểu khu|tổ dân phố|khu phố|khóm|tdp)\s+\S/iu;
@@ -148,7 +155,12 @@ export function tableContext(sheet: Sheet, headerIndex: number): { commune?: str
 /** Words that open the signature block under an official table ("NGƯỜI LẬP BIỂU", "TM. UBND XÃ", "(Ký, ghi rõ họ tên)"). */
 const SIGNATURE = /^(?:người lập(?: biểu)?|người lập danh sách|tm\.?\s|t\/m\s|kt\.?\s|chủ tịch|phó chủ tịch|xác nhận|thủ trưởng|\(ký|ký tên|ký, ghi rõ)/iu;
 
-/** A row of the signature block: skipped, never a member. */
-export function isSignatureRow(cells: string[]): boolean {
-  return cells.some((c) => SIGNATURE.test(cleanText(c)));
+/**
+ * A row opening the signature block: it and every row below it are skipped, never members (a
+ * signatory's name under "TM. UBND XÃ", merged across columns, is no member). Cells of `ignore`
+ * (the role and affiliation columns) are not looked at: "Chủ tịch Hội Phụ nữ" there is a member's
+ * position.
+ */
+export function isSignatureRow(cells: string[], ignore: readonly (number | undefined)[] = []): boolean {
+  return cells.some((c, i) => !ignore.includes(i) && SIGNATURE.test(cleanText(c)));
 }

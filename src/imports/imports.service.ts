@@ -344,7 +344,8 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
         groupVillage = group;
         continue;
       }
-      if (isTotalsRow(sheet.rows[i][mapping.columns.fullName!] ?? '') || isSignatureRow(sheet.rows[i])) continue;
+      if (isSignatureRow(sheet.rows[i], [mapping.columns.role, mapping.columns.affiliation])) break;
+      if (isTotalsRow(sheet.rows[i][mapping.columns.fullName!] ?? '')) continue;
       const { row, problems, skipped } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: context.commune ?? opts.commune, village: groupVillage }, parsers);
       if (skipped) continue;
       report.problems.push(...problems);
