@@ -301,6 +301,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     unitQuestions: [],
   };
   const totalRows = read.sheets.reduce((n, sh) => n + sh.rows.length, 0);
+  const allEmpty = totalRows === 0;
   if (opts.maxRows && totalRows > opts.maxRows) {
     throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${file.name}" có ${totalRows.toLocaleString('vi-VN')} dòng, vượt giới hạn ${opts.maxRows.toLocaleString('vi-VN')} dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`);
   }
@@ -352,12 +353,14 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
       if (row) valid.push(row);
       else report.rows.push({ sheet: sheet.name, row: sheet.rowNumbers[i], outcome: 'invalid', fullName: cleanText(sheet.rows[i][mapping.columns.fullName!] ?? '') });
     }
+    // the sheet's text is no longer needed once its rows are validated: let a 100,000-row file's cells go before the writes
+    sheet.rows.length = 0;
   }
 
-  if (read.sheets.some((sh) => sh.rows.length > 0) && valid.length === 0 && report.rows.length === 0 && !report.problems.some((p) => p.severity === 'error')) {
+  if (!allEmpty && valid.length === 0 && report.rows.length === 0 && !report.problems.some((p) => p.severity === 'error')) {
     report.problems.push({ sheet: read.sheets[0].name, row: 0, column: '', severity: 'error', message: 'Tệp có hàng tiêu đề nhưng không có dòng dữ liệu nào', suggestion: 'Điền danh sách thành viên dưới hàng tiêu đề rồi tải lên lại' });
   }
-  if (read.sheets.every((sh) => sh.rows.length === 0)) {
+  if (allEmpty) {
     report.problems.push({ sheet: read.sheets[0]?.name ?? file.name, row: 0, column: '', severity: 'error', message: 'Tệp trống: không có dòng nào', suggestion: 'Hãy chọn đúng tệp danh sách' });
   }
   if (opts.province && !(await lookupProvince(db, opts.province))) {
