@@ -114,6 +114,13 @@ describe('web UI: support dashboards', () => {
     await page.getByRole('button', { name: 'Xem', exact: true }).click();
     await expect.poll(() => page.url()).toBe(`${base}/#/hoat-dong?unit=03664&from=${FROM}&to=${TODAY}`);
     await expect.poll(() => page.locator('[data-period]').innerText()).toBe(`${vn(FROM)} – ${vn(TODAY)}`);
+
+    // an address with an impossible date falls back to this month instead of breaking the page
+    await page.goto(`${base}/#/hoat-dong?unit=03664&from=2026-13-01&to=2026-12-31`);
+    await heading('Hoạt động hướng dẫn người dân: Phường Chiềng An');
+    expect(await page.locator('#p-kind').inputValue()).toBe('month');
+    await page.goto(`${base}/#/hoat-dong?unit=03664&from=${FROM}&to=${TODAY}`);
+    await expect.poll(() => page.locator('[data-period]').innerText()).toBe(`${vn(FROM)} – ${vn(TODAY)}`);
   });
 
   it('shows the headline numbers, the sentence, the chart, services and teams', async () => {

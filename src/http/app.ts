@@ -19,6 +19,7 @@ import { reportRoutes } from '../reports/reports.routes.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
 import { registerFieldApp } from '../field/field.plugin.js';
 import { AppError } from './errors.js';
+import { nulPath } from '../text/nul.js';
 import { registerVendorScripts } from './vendor.js';
 import type { AppContext } from './types.js';
 
@@ -97,6 +98,14 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   await registerVendorScripts(app);
   await registerFieldApp(app);
 
+  // PostgreSQL text cannot hold U+0000: a NUL anywhere in a JSON body or the query is refused here
+  // with where it is, instead of failing in the database (the sync route refuses such records one by one)
+  app.addHook('preValidation', async (req) => {
+    if (!req.url.startsWith('/api/') || req.routeOptions.url === '/api/support-sessions/sync') return;
+    const where = nulPath(req.body, 'body') ?? nulPath(req.query, 'query');
+    if (where) throw new AppError('VALIDATION_FAILED', `Dữ liệu gửi lên có ký tự rỗng (NUL, \\u0000) ở ${where}; hãy xoá ký tự đó rồi gửi lại.`);
+  });
+
   const api = app.withTypeProvider<ZodTypeProvider>();
   const PUBLIC = { access: { public: true } } as const;
   api.get('/api/health', { config: PUBLIC, schema: { summary: 'Liveness and which database is in use' } }, async () => ({ status: 'ok', db: ctx.database.kind }));
@@ -105,3 +114,4 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   api.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
   return app;
 }
+

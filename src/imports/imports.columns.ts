@@ -18,7 +18,7 @@ export const FIELDS = {
   birthYearFemale: 'Năm sinh (Nữ)',
   phone: 'Số điện thoại',
   role: 'Vai trò',
-  affiliation: 'Đoàn thể',
+  affiliation: 'Chức vụ, đoàn thể',
 } as const;
 export type Field = keyof typeof FIELDS;
 

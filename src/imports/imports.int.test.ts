@@ -306,7 +306,7 @@ describe('bad files write nothing and say what to do', () => {
 
   it('reports a sheet without a header row', async () => {
     const report = await run('khong-tieu-de.csv', csv([['a', 'b'], ['1', '2']]), false);
-    expect(report.problems).toEqual([{ sheet: 'khong-tieu-de.csv', row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: 'Thêm hàng tiêu đề với các cột: Tỉnh, Huyện (cũ), Xã/phường, Thôn/bản/tổ dân phố, Tổ, Họ và tên, Giới tính, Năm sinh, Số điện thoại, Vai trò, Đoàn thể' }]);
+    expect(report.problems).toEqual([{ sheet: 'khong-tieu-de.csv', row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: 'Thêm hàng tiêu đề với các cột: Tỉnh, Huyện (cũ), Xã/phường, Thôn/bản/tổ dân phố, Tổ, Họ và tên, Giới tính, Năm sinh, Số điện thoại, Vai trò, Chức vụ, đoàn thể' }]);
   });
 });
 

@@ -228,6 +228,18 @@ describe('HTTP', () => {
     expect(both.statusCode).toBe(400);
     const away = await officer.get('/api/reports/support?unit=04105');
     expect([away.statusCode, away.json().error.code]).toEqual([403, 'OUT_OF_SCOPE']);
+    for (const q of ['period=day&date=0000-01-01', 'from=0000-01-01&to=0000-01-02', 'period=month&date=0099-01-01']) {
+      const bad = await officer.get(`/api/reports/support?unit=03664&${q}`);
+      expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
+    // U+0000 cannot be stored: refused with its place, never a 500
+    const nulLogin = await new TestClient(app).post('/api/auth/login', { login: 'a\u0000b', password: 'xxxxxxxxx' });
+    expect([nulLogin.statusCode, nulLogin.json().error.message]).toEqual([400, 'Dữ liệu gửi lên có ký tự rỗng (NUL, \\u0000) ở body.login; hãy xoá ký tự đó rồi gửi lại.']);
+    const nulService = await officer.get('/api/support-services?province=1\u0000');
+    expect(nulService.statusCode).toBe(400);
+    const good = rec({ occurredAt: '2026-11-26T08:00:00+07:00' });
+    const nulSync = await officer.post('/api/support-sessions/sync', { records: [rec({ note: 'ghi \u0000 chú' }), good] });
+    expect(nulSync.json()).toMatchObject({ accepted: 1, rejected: 1, results: [{ status: 'rejected', field: 'note' }, { id: good.id, status: 'accepted' }] });
     const population = await officer.post('/api/population', { rows: [{ unit: '99999', year: 2026, population: 10 }] });
     expect([population.statusCode, population.json().error.message]).toEqual([400, 'Dòng 1: không có xã/phường hiện hành mã "99999" (mã 5 chữ số của Tổng cục Thống kê, sau 01/07/2025).']);
   });

@@ -57,6 +57,7 @@ export function resolvePeriod(p: PeriodQuery, now: Date = new Date()): q.Period 
     const anchor = p.date ?? todayInVietnam(now);
     if (!isIsoDay(anchor)) throw new AppError('VALIDATION_FAILED', `Ngày "${anchor}" không hợp lệ; hãy viết YYYY-MM-DD.`);
     const [y, m] = anchor.split('-').map(Number);
+    if (y < 2000 || y > 2100) throw new AppError('VALIDATION_FAILED', `Ngày ${anchor} nằm ngoài khoảng 2000–2100 mà báo cáo hỗ trợ; hãy chọn lại thời gian.`);
     const iso = (d: Date) => d.toISOString().slice(0, 10);
     const at = new Date(anchor + 'T00:00:00Z');
     switch (p.period ?? 'month') {
@@ -84,6 +85,10 @@ export function resolvePeriod(p: PeriodQuery, now: Date = new Date()): q.Period 
         to = `${y}-12-31`;
         break;
     }
+  }
+  for (const d of [from, to]) {
+    const year = Number(d.slice(0, 4));
+    if (year < 2000 || year > 2100) throw new AppError('VALIDATION_FAILED', `Ngày ${d} nằm ngoài khoảng 2000–2100 mà báo cáo hỗ trợ; hãy chọn lại thời gian.`);
   }
   if (from > to) throw new AppError('VALIDATION_FAILED', `Ngày bắt đầu ${from} sau ngày kết thúc ${to}.`);
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;

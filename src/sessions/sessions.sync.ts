@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Scope, teamInScope } from '../access/access.policy.js';
 import { chunks } from '../db/batch.js';
 import type { Db } from '../db/client.js';
+import { nulPath } from '../text/nul.js';
 import type { DataProtector } from '../privacy/protector.js';
 import { residents } from '../residents/residents.schema.js';
 import { normalizeNationalId } from '../residents/residents.service.js';
@@ -87,8 +88,13 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
   const parsed: { index: number; rec: SyncRecord }[] = [];
   const seen = new Set<string>();
   input.forEach((raw, index) => {
-    const r = syncRecordSchema.safeParse(raw);
     const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id) : null;
+    const nul = nulPath(raw, 'record');
+    if (nul) {
+      results[index] = { id, status: 'rejected', field: nul.replace(/^record\.?/, '') || 'record', reason: 'Có ký tự rỗng (NUL) không hợp lệ trong dữ liệu; hãy sửa lại buổi hỗ trợ trên ứng dụng.' };
+      return;
+    }
+    const r = syncRecordSchema.safeParse(raw);
     if (!r.success) {
       const issue = r.error.issues[0];
       results[index] = { id, status: 'rejected', field: issue.path.join('.') || 'record', reason: `Dữ liệu không hợp lệ: ${issue.message}` };

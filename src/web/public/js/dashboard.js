@@ -43,9 +43,10 @@ export function parseVnDate(text) {
   const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(text ?? '');
   if (!m) return null;
   const day = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
-  return !Number.isNaN(utc(day).getTime()) && iso(utc(day)) === day ? day : null;
+  return isIso(day) ? day : null;
 }
-const isIso = (s) => /^\d{4}-\d{2}-\d{2}$/.test(s ?? '') && iso(utc(s)) === s;
+/** A real YYYY-MM-DD day in 2000–2100 (what the report accepts); anything else in the address falls back to this month. */
+const isIso = (s) => /^(20\d\d|2100)-\d{2}-\d{2}$/.test(s ?? '') && !Number.isNaN(utc(s).getTime()) && iso(utc(s)) === s;
 
 /** The period of the page: {kind, date} or {kind: 'range', from, to}, from the hash query. */
 function periodOf(query) {

@@ -4,7 +4,7 @@ import { fill, h, notice, nowInVietnam, num, table } from './dom.js';
 
 const FIELD = {
   province: 'Tỉnh', district: 'Huyện (cũ)', commune: 'Xã/phường', village: 'Thôn/bản/tổ dân phố', team: 'Tổ',
-  fullName: 'Họ và tên', gender: 'Giới tính', birthYear: 'Năm sinh', phone: 'Số điện thoại', role: 'Vai trò', affiliation: 'Đoàn thể',
+  fullName: 'Họ và tên', gender: 'Giới tính', birthYear: 'Năm sinh', phone: 'Số điện thoại', role: 'Vai trò', affiliation: 'Chức vụ, đoàn thể',
 };
 const OUTCOME = { new: 'Mới', updated: 'Cập nhật', unchanged: 'Không đổi', invalid: 'Lỗi' };
 const MAX_PROBLEMS = 300;
