@@ -289,13 +289,16 @@ describe('population import', () => {
     expect(res.statusCode).toBe(422);
     const { error } = res.json();
     expect(error.code).toBe('IMPORT_HAS_ERRORS');
+    // every problem at once: the rows that read well have their codes checked too
     expect(error.details.problems).toEqual([
+      { row: 3, column: 'Mã xã', message: 'Không có xã, phường hiện hành mã 99999. Hãy kiểm tra lại mã (5 chữ số, sau 01/07/2025).' },
       { row: 4, column: 'Dân số', message: 'Dân số "nhiều" không phải số người hợp lệ. Hãy ghi số nguyên, ví dụ 12.345.' },
+      { row: 5, column: 'Tên xã', message: 'Mã 04105 là "Xã Mai Sơn", nhưng tên ghi là "Xã Chiềng Mung". Hãy sửa mã hoặc tên cho khớp.' },
       { row: 6, column: 'Mã xã', message: 'Mã xã 03664 năm 2027 đã có ở dòng 2. Mỗi xã chỉ ghi một dòng cho mỗi năm; hãy xóa dòng thừa.' },
       { row: 7, column: 'Mã xã', message: 'Mã xã "CA-01" không đúng: mã xã gồm 5 chữ số (ví dụ 03664).' },
     ]);
     expect(error.message).toBe(
-      'Tệp "dan-so-loi.csv" có 3 lỗi nên chưa ghi dòng nào. dòng 4, cột "Dân số": Dân số "nhiều" không phải số người hợp lệ. Hãy ghi số nguyên, ví dụ 12.345. dòng 6, cột "Mã xã": Mã xã 03664 năm 2027 đã có ở dòng 2. Mỗi xã chỉ ghi một dòng cho mỗi năm; hãy xóa dòng thừa. dòng 7, cột "Mã xã": Mã xã "CA-01" không đúng: mã xã gồm 5 chữ số (ví dụ 03664). Hãy sửa rồi tải lên lại.',
+      'Tệp "dan-so-loi.csv" có 5 lỗi nên chưa ghi dòng nào. dòng 3, cột "Mã xã": Không có xã, phường hiện hành mã 99999. Hãy kiểm tra lại mã (5 chữ số, sau 01/07/2025). dòng 4, cột "Dân số": Dân số "nhiều" không phải số người hợp lệ. Hãy ghi số nguyên, ví dụ 12.345. dòng 5, cột "Tên xã": Mã 04105 là "Xã Mai Sơn", nhưng tên ghi là "Xã Chiềng Mung". Hãy sửa mã hoặc tên cho khớp. (và 2 lỗi khác) Hãy sửa rồi tải lên lại.',
     );
 
     // the rows read well, but the codes do not name the communes written beside them

@@ -55,7 +55,7 @@ function bareName(name: string): string {
  * Reads population rows from a sheet: finds the header (the first of the first 20 rows naming
  * "Mã xã" and "Dân số"), then one figure per commune and year. `defaultYear` is used when the file
  * has no "Năm" column. Blank rows and totals rows ("Tổng cộng", "Cộng") are skipped. Returns the
- * rows with their line numbers in the file, or the problems found (never both).
+ * rows that parsed, with their line numbers in the file, and the problems of the others.
  */
 export function parsePopulationSheet(sheet: Sheet, defaultYear?: number): { rows: (PopulationRow & { line: number; name: string | null })[]; headerFound: boolean; problems: PopulationProblem[] } {
   const limit = Math.min(sheet.rows.length, 20);
@@ -124,7 +124,8 @@ export function parsePopulationSheet(sheet: Sheet, defaultYear?: number): { rows
   }
   if (rows.length === 0 && problems.length === 0) problems.push({ row: sheet.rowNumbers[headerIndex], column: null, message: 'Tệp không có dòng số liệu nào dưới dòng tiêu đề.' });
   if (rows.length + problems.length > MAX_POPULATION_ROWS) return { headerFound: true, rows: [], problems: [{ row: 1, column: null, message: `Tệp có hơn ${MAX_POPULATION_ROWS} dòng. Hãy tách theo tỉnh.` }] };
-  return problems.length ? { headerFound: true, rows: [], problems } : { headerFound: true, rows, problems };
+  // the rows that parsed are returned with the problems, so the caller checks their codes too and lists every problem at once
+  return { headerFound: true, rows, problems };
 }
 
 /**
@@ -143,7 +144,7 @@ export async function importPopulation(db: Db, file: { name: string; data: Buffe
   const problems = parsed?.problems ?? [{ row: 1, column: null, message: 'Tệp không có trang tính nào.' }];
   const rows = parsed?.rows ?? [];
   const resolved: { line: number; unit: string; name: string; year: number; population: number; households: number | null }[] = [];
-  if (!problems.length) {
+  {
     const cache = new Map<string, Awaited<ReturnType<typeof unitsByCode>>>();
     for (const r of rows) {
       if (!cache.has(r.unit)) cache.set(r.unit, await unitsByCode(db, r.unit));
@@ -167,6 +168,7 @@ export async function importPopulation(db: Db, file: { name: string; data: Buffe
     }
   }
   if (problems.length) {
+    problems.sort((a, b) => a.row - b.row);
     const first = problems.slice(0, 3).map((p) => `dòng ${p.row}${p.column ? `, cột "${p.column}"` : ''}: ${p.message}`);
     const more = problems.length > 3 ? ` (và ${problems.length - 3} lỗi khác)` : '';
     throw new AppError('IMPORT_HAS_ERRORS', `Tệp "${file.name}" có ${problems.length} lỗi nên chưa ghi dòng nào. ${first.join(' ')}${more} Hãy sửa rồi tải lên lại.`, { fileName: file.name, problems });
