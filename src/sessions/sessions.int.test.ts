@@ -67,6 +67,7 @@ describe('sync', () => {
       { ...rec(), id: 'not-a-uuid' },
       { teamId: team.chiengAn },
       'garbage',
+      rec({ kind: 'home', residentsCount: 50 }),
       { ...good }, // the same id again in the batch
     ];
     const results = await sync(batch);
@@ -87,6 +88,7 @@ describe('sync', () => {
       ['rejected', 'id'],
       ['rejected', 'id'],
       ['rejected', 'record'],
+      ['rejected', 'residentsCount'],
       ['duplicate', ''],
     ]);
     expect(results[0]).toEqual({ id: good.id, status: 'accepted', day: '2026-11-20' });

@@ -186,6 +186,10 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
       reject(index, rec.id, 'residentsCount', 'Buổi hướng dẫn nhóm cần số người dân tham dự.');
       continue;
     }
+    if (rec.kind !== 'group' && rec.residentsCount !== undefined && rec.residentsCount !== 1) {
+      reject(index, rec.id, 'residentsCount', 'Buổi hướng dẫn một người (tại nhà, tại bàn hỗ trợ) tính 1 người dân; nếu hướng dẫn nhiều người cùng lúc, hãy chọn "Buổi hướng dẫn nhóm".');
+      continue;
+    }
     const res = rec.kind === 'group' ? undefined : rec.resident;
     if (res?.ethnicity && !ETHNIC_CODES.has(res.ethnicity)) {
       reject(index, rec.id, 'resident.ethnicity', `Mã dân tộc "${res.ethnicity}" không có trong danh mục 54 dân tộc (01–54).`);
