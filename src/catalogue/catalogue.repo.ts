@@ -10,6 +10,15 @@ export function unitsByCode(db: Db, code: string): Promise<UnitRow[]> {
   return db.select().from(adminUnits).where(eq(adminUnits.code, code)).orderBy(asc(adminUnits.validFrom));
 }
 
+/** Every unit carrying any of `codes`, grouped by code (old and new units alike, oldest first). */
+export async function unitsByCodes(db: Db, codes: string[]): Promise<Map<string, UnitRow[]>> {
+  const byCode = new Map<string, UnitRow[]>(codes.map((c) => [c, []]));
+  if (codes.length === 0) return byCode;
+  const rows = await db.select().from(adminUnits).where(inArray(adminUnits.code, [...byCode.keys()])).orderBy(asc(adminUnits.validFrom));
+  for (const row of rows) byCode.get(row.code!)?.push(row);
+  return byCode;
+}
+
 export async function unitById(db: Db, id: number): Promise<UnitRow | undefined> {
   const [row] = await db.select().from(adminUnits).where(eq(adminUnits.id, id));
   return row;

@@ -1,11 +1,11 @@
 import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
 import type { AuditActor } from '../audit/audit.service.js';
-import { unitsByCode } from '../catalogue/catalogue.repo.js';
+import { type UnitRow, unitsByCodes } from '../catalogue/catalogue.repo.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { readSpreadsheet, type Sheet } from '../imports/imports.reader.js';
 import { cleanText, searchKey } from '../text/vietnamese.js';
-import { type PopulationRow, savePopulation } from './sessions.population.js';
+import { type PopulationRow, writePopulation } from './sessions.population.js';
 
 /**
  * Population figures from a file an officer has (CSV or .xlsx, or rows pasted from a spreadsheet,
@@ -143,29 +143,26 @@ export async function importPopulation(db: Db, file: { name: string; data: Buffe
   const parsed = results.find((p) => p.headerFound) ?? results[0];
   const problems = parsed?.problems ?? [{ row: 1, column: null, message: 'Tệp không có trang tính nào.' }];
   const rows = parsed?.rows ?? [];
-  const resolved: { line: number; unit: string; name: string; year: number; population: number; households: number | null }[] = [];
-  {
-    const cache = new Map<string, Awaited<ReturnType<typeof unitsByCode>>>();
-    for (const r of rows) {
-      if (!cache.has(r.unit)) cache.set(r.unit, await unitsByCode(db, r.unit));
-      const units = cache.get(r.unit)!;
-      const unit = units.find((u) => !u.validTo);
-      const problem = (message: string) => problems.push({ row: r.line, column: COLUMN_LABEL.code, message });
-      if (!unit) {
-        problem(units.length ? `Mã ${r.unit} là "${units[0].name}", đã giải thể từ 01/07/2025. Hãy ghi mã của xã, phường mới.` : `Không có xã, phường hiện hành mã ${r.unit}. Hãy kiểm tra lại mã (5 chữ số, sau 01/07/2025).`);
-        continue;
-      }
-      if (unit.level !== 'commune') {
-        problem(`Mã ${r.unit} là "${unit.name}", không phải xã, phường. Dân số nhập theo từng xã, phường.`);
-        continue;
-      }
-      if (r.name && bareName(r.name) !== bareName(unit.name)) {
-        problems.push({ row: r.line, column: COLUMN_LABEL.name, message: `Mã ${r.unit} là "${unit.name}", nhưng tên ghi là "${r.name}". Hãy sửa mã hoặc tên cho khớp.` });
-        continue;
-      }
-      requireScope(unitInScope(opts.actor.scope, unit), `xã "${unit.name}" (dòng ${r.line} của tệp "${file.name}")`);
-      resolved.push({ line: r.line, unit: r.unit, name: unit.name, year: r.year, population: r.population, households: r.households ?? null });
+  const resolved: { line: number; unit: UnitRow; year: number; population: number; households: number | null }[] = [];
+  const units = await unitsByCodes(db, rows.map((r) => r.unit));
+  for (const r of rows) {
+    const all = units.get(r.unit)!;
+    const unit = all.find((u) => !u.validTo);
+    const problem = (message: string) => problems.push({ row: r.line, column: COLUMN_LABEL.code, message });
+    if (!unit) {
+      problem(all.length ? `Mã ${r.unit} là "${all[0].name}", đã giải thể từ 01/07/2025. Hãy ghi mã của xã, phường mới.` : `Không có xã, phường hiện hành mã ${r.unit}. Hãy kiểm tra lại mã (5 chữ số, sau 01/07/2025).`);
+      continue;
     }
+    if (unit.level !== 'commune') {
+      problem(`Mã ${r.unit} là "${unit.name}", không phải xã, phường. Dân số nhập theo từng xã, phường.`);
+      continue;
+    }
+    if (r.name && bareName(r.name) !== bareName(unit.name)) {
+      problems.push({ row: r.line, column: COLUMN_LABEL.name, message: `Mã ${r.unit} là "${unit.name}", nhưng tên ghi là "${r.name}". Hãy sửa mã hoặc tên cho khớp.` });
+      continue;
+    }
+    requireScope(unitInScope(opts.actor.scope, unit), `xã "${unit.name}" (dòng ${r.line} của tệp "${file.name}")`);
+    resolved.push({ line: r.line, unit, year: r.year, population: r.population, households: r.households ?? null });
   }
   if (problems.length) {
     problems.sort((a, b) => a.row - b.row);
@@ -173,6 +170,7 @@ export async function importPopulation(db: Db, file: { name: string; data: Buffe
     const more = problems.length > 3 ? ` (và ${problems.length - 3} lỗi khác)` : '';
     throw new AppError('IMPORT_HAS_ERRORS', `Tệp "${file.name}" có ${problems.length} lỗi nên chưa ghi dòng nào. ${first.join(' ')}${more} Hãy sửa rồi tải lên lại.`, { fileName: file.name, problems });
   }
-  const { saved } = await savePopulation(db, resolved.map(({ unit, year, population, households }) => ({ unit, year, population, households })), opts.actor);
-  return { saved, fileName: file.name, rows: resolved };
+  // the communes are checked above: written as they are, without resolving the codes again
+  const { saved } = await writePopulation(db, resolved, opts.actor);
+  return { saved, fileName: file.name, rows: resolved.map(({ unit, ...r }) => ({ ...r, unit: unit.code!, name: unit.name })) };
 }
