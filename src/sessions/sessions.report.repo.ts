@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 import { residentCount } from './sessions.repo.js';
-import { ROLLUP_ALL } from './sessions.vocabulary.js';
+import { ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED, rollupKind, type SessionKind } from './sessions.vocabulary.js';
 
 /** The SQL behind the support report: from the daily rollup (province, commune) or from the sessions themselves. */
 
@@ -121,9 +121,9 @@ export async function rawCells(db: Db, t: RawTarget, p: Period): Promise<Cell[]>
   };
   for (const r of sessionRows) {
     add(ROLLUP_ALL, r.sessions, r.residents);
-    add(`kind:${r.kind}`, r.sessions, r.residents);
-    if (r.identified) add('identified', r.sessions, r.sessions);
-    if (r.centre) add('centre', r.sessions, r.residents);
+    add(rollupKind(r.kind as SessionKind), r.sessions, r.residents);
+    if (r.identified) add(ROLLUP_IDENTIFIED, r.sessions, r.sessions);
+    if (r.centre) add(ROLLUP_CENTRE, r.sessions, r.residents);
   }
   return [...acc.values(), ...serviceRows];
 }
@@ -147,16 +147,6 @@ export function rawByTeam(db: Db, t: RawTarget, p: Period) {
     db,
     sql`select t.id, t.name, count(*)::int as sessions, sum(s.residents_count)::int as residents
           from support_sessions s join teams t on t.id = s.team_id where ${rawFilter(t, p)} group by t.id, t.name`,
-  );
-}
-
-/** Sessions and heads per member (each member of a shared session counts it). */
-export function rawByMember(db: Db, t: RawTarget, p: Period) {
-  return queryRows<{ id: number; name: string; sessions: number; residents: number }>(
-    db,
-    sql`select m.id, m.full_name as name, count(*)::int as sessions, sum(s.residents_count)::int as residents
-          from support_sessions s join support_session_members sm on sm.session_id = s.id join members m on m.id = sm.member_id
-         where ${rawFilter(t, p)} group by m.id, m.full_name`,
   );
 }
 

@@ -7,7 +7,7 @@ import { isIsoDay, todayInVietnam } from '../text/dates.js';
 import { compareVietnamese, compareVietnameseNames } from '../text/vietnamese.js';
 import * as q from './sessions.report.repo.js';
 import { servicesFor } from './sessions.repo.js';
-import { OUTCOME_CODES, type Outcome, ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED, SESSION_KINDS, type SessionKind } from './sessions.vocabulary.js';
+import { OUTCOME_CODES, type Outcome, ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED, rollupKind, SESSION_KINDS, type SessionKind } from './sessions.vocabulary.js';
 
 /**
  * The support report (GET /api/reports/support, the dashboards): what teams did for a unit, a
@@ -161,7 +161,6 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
     requireScope(!!visible, 'thành viên này');
     provinceCode = visible!.provinceCode;
     const rt: q.RawTarget = { kind: 'member', memberId: target.memberId };
-    // the member's own name (rawByMember also lists those who shared a session with them)
     head = { kind: 'member', code: null, id: target.memberId, name: await q.memberName(db, target.memberId) };
     [cells, trend, distinct] = await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
   }
@@ -189,7 +188,7 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
     headcount,
     residents,
     recognised: distinct,
-    byKind: Object.fromEntries(Object.keys(SESSION_KINDS).map((k) => [k, cell(`kind:${k}`)?.sessions ?? 0])) as Record<SessionKind, number>,
+    byKind: Object.fromEntries(Object.keys(SESSION_KINDS).map((k) => [k, cell(rollupKind(k as SessionKind))?.sessions ?? 0])) as Record<SessionKind, number>,
     atServiceCentre: cell(ROLLUP_CENTRE)?.sessions ?? 0,
     services: perService,
     trend,
