@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/client.js';
+import { type Database, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { signedInClient } from '../../test/auth.js';
 import { testApp, testDatabase } from '../../test/db.js';
@@ -60,17 +61,25 @@ describe('roster import (CSV)', () => {
     const rows = SON_LA_ROSTER.slice(0, 6).map((r) => [...r]);
     rows[3][7] = '0977 000 111'; // new phone: matched by name + birth year in the same team
     rows[3][8] = 'Tổ phó';
+    rows[2][7] = '0212 3852 123'; // a Sơn La landline
     rows[2][8] = 'Thành viên';
     const report = await run('to-cnscd-v2.csv', csv(rows, { delimiter: ';' }), true);
     expect(report.counts).toEqual({ new: 0, updated: 2, unchanged: 3, invalid: 0 });
     expect(report.rows.filter((r) => r.outcome === 'updated').map((r) => [r.row, r.fullName, r.changes])).toEqual([
-      [3, 'Lò Văn Bình', ['vai trò: Tổ phó → Thành viên']],
+      [3, 'Lò Văn Bình', ['điện thoại: 0362 345 678 → 02123852123', 'vai trò: Tổ phó → Thành viên']],
       [4, 'Quàng Thị Hoà', ['điện thoại: 0987 654 321 → 0977 000 111', 'vai trò: Thành viên → Tổ phó']],
+    ]);
+    // the audit log keeps the same changes with every phone number masked, mobile or landline
+    const [entry] = await queryRows<{ after: { updated: { fullName: string; changes: string[] }[] } }>(database.db, sql`select after from audit_log where action = 'import.committed' and after->>'file' = 'to-cnscd-v2.csv'`);
+    expect(entry.after.updated.map((u) => u.changes)).toEqual([
+      ['điện thoại: 03•••••678 → 02••••••123', 'vai trò: Tổ phó → Thành viên'],
+      ['điện thoại: 09•••••321 → 09•••••111', 'vai trò: Thành viên → Tổ phó'],
     ]);
     const snapshot = await registrySnapshot(database.db);
     expect(snapshot.find((r) => r.fullName === 'Quàng Thị Hoà')).toMatchObject({ phone: '+84977000111', role: 'deputy' });
     expect(snapshot).toHaveLength(5);
   });
+
 
   it('the same person on a commune team and a village team is one member with two memberships', async () => {
     const report = await run('kiem-nhiem.csv', csv([HEADER, ['Sơn La', 'Mai Sơn', '', '', 'Nguyễn Thị Hà', 'Nữ', 1975, '0915111222', 'Thành viên', 'Hội Phụ nữ']]), true);

@@ -276,6 +276,9 @@ function inScope(scope: Scope, unit: UnitRow): boolean {
 /** Committed imports that add at least this many memberships refresh the planner statistics. */
 const ANALYZE_AFTER_ROWS = 1000;
 
+/** The changes of a report row as the audit log keeps them (phone numbers masked), set where the row is planned. */
+const auditedChanges = new WeakMap<RowOutcome, string[]>();
+
 /** Rolled back on purpose to end a dry run. */
 class DryRunRollback extends Error {}
 
@@ -414,7 +417,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
           entityId: log.id,
           provinceCode,
           communeId,
-          after: { file: file.name, sha256: report.fileHash, new: rows.filter((r) => r.outcome === 'new').length, updated: rows.filter((r) => r.outcome === 'updated').map((r) => ({ row: r.row, fullName: r.fullName, changes: r.changes?.map((c) => c.replace(/0\d{3} \d{3} \d{3}/g, (p) => maskPhone('+84' + p.replace(/\D/g, '').slice(1)))) })) },
+          after: { file: file.name, sha256: report.fileHash, new: rows.filter((r) => r.outcome === 'new').length, updated: rows.filter((r) => r.outcome === 'updated').map((r) => ({ row: r.row, fullName: r.fullName, changes: auditedChanges.get(r) })) },
         });
       }
     });
@@ -637,20 +640,23 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
     );
     chunk.forEach((p, i) => (p.id = ids[i]));
   }
-  const memberChanges = new Map<number, string[]>();
+  // what changed per person, as the officer sees it and as the audit log keeps it (phones masked)
+  const memberChanges = new Map<number, { shown: string[]; audited: string[] }>();
   for (const p of people) {
     if (!p.existing) continue;
     p.id = p.existing.id;
     const r = p.row;
     const patch: Record<string, unknown> = {};
     const changes: string[] = [];
-    if (r.fullName !== p.existing.fullName) (patch.fullName = r.fullName), (patch.nameKey = nameKeyOf(r.fullName)), (patch.searchKey = searchKeyOf(r.fullName)), changes.push(`họ tên: ${p.existing.fullName} → ${r.fullName}`);
-    if (r.gender && r.gender !== p.existing.gender) (patch.gender = r.gender), changes.push(`giới tính: ${p.existing.gender ? GENDERS[p.existing.gender] : '—'} → ${GENDERS[r.gender]}`);
-    if (r.birthYear && r.birthYear !== p.existing.birthYear) (patch.birthYear = r.birthYear), changes.push(`năm sinh: ${p.existing.birthYear ?? '—'} → ${r.birthYear}`);
-    if (r.phone && r.phone !== p.existing.phone) (patch.phone = r.phone), changes.push(`điện thoại: ${p.existing.phone ? formatPhone(p.existing.phone) : '—'} → ${formatPhone(r.phone)}`);
+    const audited: string[] = [];
+    const change = (shown: string, forAudit = shown) => (changes.push(shown), audited.push(forAudit));
+    if (r.fullName !== p.existing.fullName) (patch.fullName = r.fullName), (patch.nameKey = nameKeyOf(r.fullName)), (patch.searchKey = searchKeyOf(r.fullName)), change(`họ tên: ${p.existing.fullName} → ${r.fullName}`);
+    if (r.gender && r.gender !== p.existing.gender) (patch.gender = r.gender), change(`giới tính: ${p.existing.gender ? GENDERS[p.existing.gender] : '—'} → ${GENDERS[r.gender]}`);
+    if (r.birthYear && r.birthYear !== p.existing.birthYear) (patch.birthYear = r.birthYear), change(`năm sinh: ${p.existing.birthYear ?? '—'} → ${r.birthYear}`);
+    if (r.phone && r.phone !== p.existing.phone) (patch.phone = r.phone), change(`điện thoại: ${p.existing.phone ? formatPhone(p.existing.phone) : '—'} → ${formatPhone(r.phone)}`, `điện thoại: ${p.existing.phone ? maskPhone(p.existing.phone) : '—'} → ${maskPhone(r.phone)}`);
     if (changes.length) {
       await registry.updateMember(tx, p.existing.id, patch);
-      memberChanges.set(p.existing.id, changes);
+      memberChanges.set(p.existing.id, { shown: changes, audited });
     }
   }
   const upserts: (typeof teamMembers.$inferInsert)[] = [];
@@ -661,19 +667,25 @@ async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope
     const current = memberships.get(`${teamId}|${memberId}`);
     const team = teamById.get(teamId)!;
     const base = { sheet: r.sheet, row: r.row, fullName: r.fullName, team: team.name, unit: r.communeUnit.name, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode! };
-    const personChanges = reported.has(memberId) ? [] : memberChanges.get(memberId) ?? [];
+    const personChange = reported.has(memberId) ? undefined : memberChanges.get(memberId);
+    const personChanges = personChange?.shown ?? [];
     reported.add(memberId);
     if (!current) {
       upserts.push({ teamId, memberId, role: r.role, affiliations: r.affiliations, position: r.position });
-      report.rows.push({ ...base, outcome: 'new', ...(personChanges.length ? { changes: personChanges } : {}) });
+      const row: RowOutcome = { ...base, outcome: 'new', ...(personChanges.length ? { changes: personChanges } : {}) };
+      if (personChange) auditedChanges.set(row, personChange.audited);
+      report.rows.push(row);
       continue;
     }
-    const changes = [...personChanges];
+    const changes: string[] = [];
     if (current.role !== r.role) changes.push(`vai trò: ${ROLES[current.role]} → ${ROLES[r.role]}`);
     if (current.affiliations.join(',') !== r.affiliations.join(',')) changes.push(`đoàn thể: ${affiliationLabels(current.affiliations)} → ${affiliationLabels(r.affiliations)}`);
     if ((current.position ?? null) !== (r.position ?? null)) changes.push(`chức vụ: ${current.position ?? '—'} → ${r.position ?? '—'}`);
     if (changes.length) upserts.push({ teamId, memberId, role: r.role, affiliations: r.affiliations, position: r.position });
-    report.rows.push({ ...base, outcome: changes.length ? 'updated' : 'unchanged', ...(changes.length ? { changes } : {}) });
+    const all = [...personChanges, ...changes];
+    const row: RowOutcome = { ...base, outcome: all.length ? 'updated' : 'unchanged', ...(all.length ? { changes: all } : {}) };
+    if (all.length) auditedChanges.set(row, [...(personChange?.audited ?? []), ...changes]);
+    report.rows.push(row);
   }
   for (const chunk of chunks(upserts, 20000)) await registry.upsertMembershipsBulk(tx, chunk);
 }
