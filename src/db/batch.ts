@@ -1,5 +1,6 @@
 /** Splits an array into slices of at most `size` (keeps statements under PostgreSQL's 65,535-parameter limit). */
-export function chunks<T>(items: T[], size: number): T[][] {
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  if (!(size >= 1)) throw new RangeError('size must be ≥ 1');
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

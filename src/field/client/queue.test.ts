@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyResults, backoffMs, chunk, counts, MAX_BATCH, type QueuedRecord, toSend } from './queue.js';
+import { chunks } from '../../db/batch.js';
+import { MAX_SYNC_BATCH } from '../../sessions/sessions.vocabulary.js';
+import { applyResults, backoffMs, counts, type QueuedRecord, toSend } from './queue.js';
+const chunk = <T>(items: readonly T[], size = MAX_SYNC_BATCH) => chunks(items, size);
 
 const rec = (id: string, over: Partial<QueuedRecord> = {}): QueuedRecord => ({
   id,
@@ -14,7 +17,6 @@ describe('chunk', () => {
   it('cuts 1,201 records into batches of 500, 500 and 201 in order', () => {
     const items = Array.from({ length: 1201 }, (_, i) => i);
     const batches = chunk(items);
-    expect(MAX_BATCH).toBe(500);
     expect(batches.map((b) => b.length)).toEqual([500, 500, 201]);
     expect(batches[1][0]).toBe(500);
     expect(batches.flat()).toEqual(items);

@@ -6,9 +6,6 @@
  */
 import type { SyncRecord, SyncResult } from '../../sessions/sessions.sync.js';
 
-/** Most records in one POST /api/support-sessions/sync (the server's limit). */
-export const MAX_BATCH = 500;
-
 /** A record waiting on the phone. */
 export interface QueuedRecord {
   /** the record's client-generated UUID (also the IndexedDB key) */
@@ -22,14 +19,6 @@ export interface QueuedRecord {
   status: 'pending' | 'rejected';
   field?: string;
   reason?: string;
-}
-
-/** `items` in consecutive slices of at most `size`. */
-export function chunk<T>(items: readonly T[], size = MAX_BATCH): T[][] {
-  if (!(size >= 1)) throw new RangeError('size must be ≥ 1');
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** The user's records to send, oldest first. */

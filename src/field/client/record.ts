@@ -5,6 +5,7 @@
  * choices, most recent first. Pure: tested in Node (record.test.ts).
  */
 import type { SyncRecord } from '../../sessions/sessions.sync.js';
+import { FUTURE_TOLERANCE_MS, MAX_GROUP_SIZE } from '../../sessions/sessions.vocabulary.js';
 import { fromVn, vnDateTime, vnIso } from './time.js';
 
 export type { SyncRecord };
@@ -12,9 +13,6 @@ export type Kind = SyncRecord['kind'];
 
 /** The place value meaning "at the commune public-service centre". */
 export const CENTRE = 'centre';
-/** A device clock may run this far ahead (the server allows the same). */
-const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
-const MAX_GROUP_SIZE = 2000;
 
 /** What the form holds, as typed (numbers still text). */
 export interface FormState {

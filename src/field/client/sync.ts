@@ -5,7 +5,9 @@
  * page and the service worker (Background Sync) share it and Node tests drive it (sync.test.ts).
  */
 import type { SyncResult } from '../../sessions/sessions.sync.js';
-import { applyResults, backoffMs, chunk, counts, MAX_BATCH, type QueuedRecord, toSend } from './queue.js';
+import { chunks } from '../../db/batch.js';
+import { MAX_SYNC_BATCH } from '../../sessions/sessions.vocabulary.js';
+import { applyResults, backoffMs, counts, type QueuedRecord, toSend } from './queue.js';
 
 /** Where the queue lives (IndexedDB on the phone, a Map in tests). */
 export interface QueueStore {
@@ -133,7 +135,7 @@ export class Syncer {
     this.update({ running: true });
     const outcome: RunOutcome = { sent: 0, done: 0, rejected: 0, ok: true };
     try {
-      for (const batch of chunk(pending, this.deps.batchSize ?? MAX_BATCH)) {
+      for (const batch of chunks(pending, this.deps.batchSize ?? MAX_SYNC_BATCH)) {
         const results = await this.send(batch);
         const applied = applyResults(batch, results);
         await store.remove(applied.done);
