@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { prng } from '../src/demo/demo.service.js';
 
 /**
  * Synthetic roster for the benchmark: members of community digital technology teams on the
@@ -13,17 +14,8 @@ import ExcelJS from 'exceljs';
 
 export const HEADER = ['Tỉnh', 'Xã/phường', 'Thôn/bản', 'Tổ', 'Họ và tên', 'Giới tính', 'Năm sinh', 'Số điện thoại', 'Vai trò', 'Đoàn thể'];
 
-/** mulberry32: small, fast, seeded. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** the demo's seeded PRNG (mulberry32) */
+export { prng };
 
 const FAMILY = [
   // Thái, Mông, Mường, Khơ Mú… names common in Sơn La, then Kinh names

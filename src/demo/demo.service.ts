@@ -18,7 +18,7 @@ import { compareVietnamese, nameKey, searchKey } from '../text/vietnamese.js';
 export const SON_LA = { code: '14', communeTeams: 204, communeMembers: 1220, villageTeams: 1255, villageMembers: 7746 } as const;
 
 /** mulberry32: a small seeded PRNG, so the demo is reproducible. */
-function rng(seed: number) {
+export function prng(seed: number): () => number {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
@@ -32,8 +32,8 @@ const MALE = ['Văn An', 'Văn Bình', 'Văn Cường', 'Văn Dũng', 'Văn Hùn
 const FEMALE = ['Thị Hiền', 'Thị Hà', 'Thị Bống', 'Thị Lan', 'Thị Mai', 'Thị Nga', 'Thị Oanh', 'Thị Phương', 'Thị Quỳnh', 'Thị Thảo', 'Thị Thủy', 'Thị Hòa', 'Thị Ánh', 'Thị Duyên', 'Thị Hương', 'Thị Linh', 'Thị Xuân', 'Thị Yến', 'Thu Trang', 'Ngọc Ánh'];
 const VILLAGE_WORDS = ['Hụm', 'Nà', 'Pá', 'Huổi', 'Co', 'Phiêng', 'Nậm', 'Bó', 'Lếch', 'Hin', 'Cang', 'Tòng', 'Ten', 'Cọ', 'Xôm', 'Muông', 'Lay', 'Sẳng', 'Mòn', 'Khoang', 'Bon', 'Púng', 'Có', 'Sàng', 'Lạn', 'Mé', 'Pàn', 'Chiềng', 'Ỏ', 'Nong'];
 
-/** Splits `total` over `weights` by largest remainder, each share at least `min`. */
-function apportion(total: number, weights: number[], min = 0): number[] {
+/** Splits `total` over `weights` by largest remainder (ties to the earlier weight), each share at least `min`. */
+export function apportion(total: number, weights: number[], min = 0): number[] {
   const rest = total - min * weights.length;
   const sum = weights.reduce((a, b) => a + b, 0);
   const raw = weights.map((w) => (rest * w) / sum);
@@ -46,7 +46,7 @@ function apportion(total: number, weights: number[], min = 0): number[] {
 export async function generateDemo(db: Db): Promise<{ teams: number; members: number; villages: number }> {
   const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from teams`);
   if (n > 0) throw new AppError('DEMO_DATABASE_NOT_EMPTY', `Cơ sở dữ liệu đã có ${n} tổ; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu trống (xoá thư mục data/ hoặc dùng NGOSO_DATA_DIR khác).`);
-  const random = rng(2025);
+  const random = prng(2025);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
 
   const communes = await queryRows<{ id: number; code: string; name: string; kind: string }>(

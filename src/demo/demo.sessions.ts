@@ -5,6 +5,7 @@ import type { DataProtector } from '../privacy/protector.js';
 import { type SyncRecord, type SyncResult, syncSessions } from '../sessions/sessions.sync.js';
 import { MAX_SYNC_BATCH, type Outcome, type SessionKind } from '../sessions/sessions.vocabulary.js';
 import { todayInVietnam } from '../text/dates.js';
+import { apportion, prng } from './demo.service.js';
 
 /**
  * Generated support sessions for a registry made by the demo (or the benchmark): a year of
@@ -61,16 +62,6 @@ export async function loadSessionRegistry(db: Db, provinceCode: string): Promise
     teams: teams.filter((t) => byTeam.has(t.id)).map((t) => ({ ...t, memberIds: byTeam.get(t.id)! })),
     villages: byCommune,
     services: services.map((s) => s.code),
-  };
-}
-
-/** mulberry32, as in demo.service.ts. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -134,17 +125,6 @@ export function dayWeight(day: string): number {
     if (off >= -6 && off <= 8) w *= 0.15;
   }
   return w;
-}
-
-/** Splits `total` over `weights` by largest remainder. */
-function apportion(total: number, weights: number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const raw = weights.map((w) => (total * w) / sum);
-  const out = raw.map(Math.floor);
-  let left = total - out.reduce((a, b) => a + b, 0);
-  const order = raw.map((r, i) => [r - Math.floor(r), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (let k = 0; left > 0; k++, left--) out[order[k][1]]++;
-  return out;
 }
 
 export interface GenerateOptions {
