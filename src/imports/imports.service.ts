@@ -6,6 +6,7 @@ import type { adminUnits } from '../catalogue/catalogue.schema.js';
 import { lookupProvince, UnitResolver } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
 import { maskPhone } from '../privacy/protector.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { chunks } from '../db/batch.js';
 import { AppError } from '../http/errors.js';
 import * as registry from '../registry/registry.repo.js';
@@ -131,7 +132,6 @@ export interface MappedSheet {
   savedAt?: Date;
 }
 
-const vietnamDay = (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(d);
 
 /**
  * Finds each sheet's header and decides its mapping: the officer's correction for the sheet (over
@@ -332,7 +332,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
       shapeKey: shapeKey!,
       columns: headers.map((header, index) => ({ index, header, field: fieldAt.get(index) ?? null })),
       mappingSource: source,
-      ...(source === 'saved' ? { mappingNote: `Đã áp dụng cách ghép cột đã lưu (lưu ngày ${vietnamDay(savedAt!)}) cho hàng tiêu đề này. Nếu chưa đúng, hãy chỉnh lại rồi chạy thử lại.` } : {}),
+      ...(source === 'saved' ? { mappingNote: `Đã áp dụng cách ghép cột đã lưu (lưu ngày ${formatDateVi(todayInVietnam(savedAt!))}) cho hàng tiêu đề này. Nếu chưa đúng, hãy chỉnh lại rồi chạy thử lại.` } : {}),
       ...(source === 'override' ? { mappingNote: opts.commit ? 'Đã lưu cách ghép cột bạn chỉnh: các tệp sau có cùng hàng tiêu đề sẽ tự dùng cách này.' : 'Cách ghép cột do bạn chỉnh; sẽ được lưu cho các tệp sau có cùng hàng tiêu đề khi bấm "Ghi vào sổ".' } : {}),
     });
     // a group-header row ("II. Tổ CNSCĐ bản Hụm") gives the village of the rows below it
