@@ -5,7 +5,7 @@
 // (province → commune → team → member), coverage against population, and CSV/.xlsx downloads.
 // Period in the hash: &period=day|week|month|quarter|year&date=YYYY-MM-DD, or &from=…&to=….
 import { api, provinces, url } from './api.js';
-import { fill, h, loading, notice, num, pct, table } from './dom.js';
+import { date, fill, h, loading, notice, num, pct, table, todayVn } from './dom.js';
 import { OFFICERS, TEAM_ROLES, can, myUnit, session } from './session.js';
 
 const PERIODS = { day: 'Ngày', week: 'Tuần', month: 'Tháng', quarter: 'Quý', year: 'Năm', range: 'Khoảng ngày tùy chọn' };
@@ -28,7 +28,6 @@ const ROMAN = ['I', 'II', 'III', 'IV'];
 // ---- dates: ISO days (YYYY-MM-DD) computed in UTC, shown dd/mm/yyyy -------------------------
 
 /** Today in Vietnam (Asia/Ho_Chi_Minh) as YYYY-MM-DD. */
-export const todayVn = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const utc = (iso) => new Date(iso + 'T00:00:00Z');
 const iso = (d) => d.toISOString().slice(0, 10);
 const addDays = (day, n) => iso(new Date(utc(day).getTime() + n * 86400000));
@@ -37,7 +36,7 @@ const addMonths = (day, n) => {
   return iso(new Date(Date.UTC(y, m - 1 + n, 1)));
 };
 /** "2026-11-29" → "29/11/2026" */
-export const vnDate = (day) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+const vnDate = date;
 /** "29/11/2026" (or 29-11-2026, 29.11.2026; 1/2/2026) → "2026-11-29"; null when not a real date. */
 export function parseVnDate(text) {
   const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(text ?? '');
@@ -240,7 +239,7 @@ function periodForm(p, r, target, teamId) {
 function trendSection(r, file) {
   const rows = trendRows(r);
   const canvas = h('canvas', { id: 'trend-chart', role: 'img', 'aria-label': `Biểu đồ số buổi và lượt người dân ${BUCKET[r.period.bucket]}` });
-  const label = (row) => (r.period.bucket === 'month' ? `${row.from.slice(5, 7)}/${row.from.slice(0, 4)}` : r.period.bucket === 'week' ? vnDate(row.from).slice(0, 5) : vnDate(row.from).slice(0, 5));
+  const label = (row) => (r.period.bucket === 'month' ? `${row.from.slice(5, 7)}/${row.from.slice(0, 4)}` : vnDate(row.from).slice(0, 5));
   const tbl = table(null, [r.period.bucket === 'day' ? 'Ngày' : 'Từ ngày', ...(r.period.bucket === 'day' ? [] : ['Đến ngày']), { text: 'Số buổi', class: 'num' }, { text: 'Lượt người dân', class: 'num' }],
     rows.map((row) => h('tr', {}, h('td', {}, vnDate(row.from)), r.period.bucket === 'day' ? null : h('td', {}, vnDate(row.to)), h('td', { class: 'num' }, num(row.sessions)), h('td', { class: 'num' }, num(row.residents)))),
     { class: 'trend' });

@@ -44,6 +44,9 @@ const percentFormat = new Intl.NumberFormat('vi-VN', { style: 'percent', minimum
 export const pct = (part, whole) => (whole ? percentFormat.format(part / whole) : '—');
 
 /** "2025-07-01" → "01/07/2025"; empty for null. */
+/** Today's date in Vietnam (Asia/Ho_Chi_Minh) as YYYY-MM-DD. */
+export const todayVn = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
 export function date(iso) {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
   return m ? `${m[3]}/${m[2]}/${m[1]}` : '';

@@ -3,9 +3,8 @@
 // from a spreadsheet (sent as a tab-separated file). POST /api/population/import saves every row
 // or none; the server's problems are shown row by row.
 import { api, url } from './api.js';
-import { field, fill, h, notice, num, table } from './dom.js';
+import { field, fill, h, notice, num, table, todayVn } from './dom.js';
 import { myUnit } from './session.js';
-import { todayVn } from './dashboard.js';
 
 export async function populationPage(view) {
   document.title = 'Ngõ Số — Nhập số dân';
