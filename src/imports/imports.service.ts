@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
-import { insertVillages, type UnitRow, unitsByCode, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
+import { insertVillages, type UnitRow, unitsByCodes, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
 import type { adminUnits } from '../catalogue/catalogue.schema.js';
 import { lookupProvince, UnitResolver } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
@@ -239,8 +239,9 @@ export async function splitMappingOverride(db: Db, files: { name: string; data: 
  */
 export async function checkUnitChoices(db: Db, choices: UnitChoices, scope: Scope): Promise<Map<string, string>> {
   const out = new Map<string, string>();
+  const units = await unitsByCodes(db, Object.values(choices));
   for (const [name, code] of Object.entries(choices)) {
-    const unit = (await unitsByCode(db, code)).find((u) => u.level === 'commune' && !u.validTo);
+    const unit = units.get(code)!.find((u) => u.level === 'commune' && !u.validTo);
     if (!unit) throw new AppError('IMPORT_MAPPING_INVALID', `Mã "${code}" chọn cho "${name}" không phải xã/phường hiện hành. Hãy chọn lại trong danh sách gợi ý. Chưa ghi gì.`);
     requireScope(inScope(scope, unit), `${unit.name} (mã ${code}), đơn vị chọn cho "${name}"`);
     out.set(nameKey(name), code);
