@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient, type TestClient } from '../../test/auth.js';
+import { sessionsRegistry } from '../../test/sessions.js';
 import { testApp, testDatabase, type TestAppInstance } from '../../test/db.js';
-import { csv, SON_LA_ROSTER, xlsx } from '../../test/fixtures.js';
+import { csv, xlsx } from '../../test/fixtures.js';
 import { type Database, queryRows } from '../db/client.js';
-import { importRoster } from '../imports/imports.service.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
 
 /**
@@ -34,13 +34,10 @@ const NOVEMBER = 'period=month&date=2026-11-15';
 beforeAll(async () => {
   database = await testDatabase();
   app = await testApp(database);
-  await importRoster(database.db, { name: 'son-la.csv', data: csv(SON_LA_ROSTER) }, { commit: true, maxBytes: 1e7 });
-  await database.db.execute(sql`update team_members set joined_on = '2026-01-01'`);
-  const teams = await queryRows<{ id: number; name: string }>(database.db, sql`select id, name from teams`);
-  teamId = teams.find((t) => t.name.includes('Chiềng An'))!.id;
-  const village = teams.find((t) => t.name.includes('Tiểu khu 6'))!.id;
-  const people = await queryRows<{ id: number; fullName: string }>(database.db, sql`select id, full_name as "fullName" from members`);
-  member = Object.fromEntries(people.map((p) => [p.fullName, p.id]));
+  const registry = await sessionsRegistry(database.db);
+  teamId = registry.team.chiengAn;
+  const village = registry.team.tieuKhu6;
+  member = registry.member;
   admin = await signedInClient(app, database.db, { username: 'quantri', role: 'admin' });
   officer = await signedInClient(app, database.db, { username: 'canbo.chiengan', role: 'commune_officer', unit: '03664' });
   const rec = (occurredAt: string, memberNames: string[], services: [string, string][], over: Record<string, unknown> = {}) => ({

@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient, TestClient } from '../../test/auth.js';
+import { sessionsRegistry } from '../../test/sessions.js';
 import { testApp, testDatabase, TEST_SECRETS, type TestAppInstance } from '../../test/db.js';
-import { csv, SON_LA_ROSTER } from '../../test/fixtures.js';
 import { ALL, type Scope } from '../access/access.policy.js';
 import { type Database, queryRows } from '../db/client.js';
-import { importRoster } from '../imports/imports.service.js';
 import { DataProtector } from '../privacy/protector.js';
 import { savePopulation } from './sessions.population.js';
 import { supportReport } from './sessions.report.js';
@@ -34,12 +33,7 @@ const report = (target: Parameters<typeof supportReport>[1], period: Parameters<
 beforeAll(async () => {
   database = await testDatabase();
   app = await testApp(database);
-  await importRoster(database.db, { name: 'son-la.csv', data: csv(SON_LA_ROSTER) }, { commit: true, maxBytes: 1e7 });
-  await database.db.execute(sql`update team_members set joined_on = '2026-01-01'`);
-  const teams = await queryRows<{ id: number; name: string }>(database.db, sql`select id, name from teams`);
-  team = { chiengAn: teams.find((t) => t.name.includes('Chiềng An'))!.id, tieuKhu6: teams.find((t) => t.name.includes('Tiểu khu 6'))!.id };
-  const people = await queryRows<{ id: number; fullName: string }>(database.db, sql`select id, full_name as "fullName" from members`);
-  member = Object.fromEntries(people.map((p) => [p.fullName, p.id]));
+  ({ team, member } = await sessionsRegistry(database.db));
 });
 afterAll(async () => {
   await app.close();
