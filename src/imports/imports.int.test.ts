@@ -16,8 +16,10 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 const MB = 1024 * 1024;
-const run = (name: string, data: Buffer, commit: boolean, extra: Record<string, string> = {}) =>
-  importRoster(database.db, { name, data }, { commit, maxBytes: 20 * MB, ...extra });
+/** the clock of these tests: 15/06/2026 in Vietnam, so the youngest allowed birth year is 2011 whatever today is */
+const NOW = new Date('2026-06-15T03:00:00Z');
+const run = (name: string, data: Buffer, commit: boolean, extra: Record<string, string | Date> = {}) =>
+  importRoster(database.db, { name, data }, { commit, maxBytes: 20 * MB, now: NOW, ...extra });
 
 const EXPECTED_REGISTRY = [
   { unit: '04105.001 Tiểu khu 6', level: 'village', team: 'Tổ công nghệ số cộng đồng Tiểu khu 6', fullName: 'Lê Văn An', gender: 'male', birthYear: 1999, phone: '+84912000111', role: 'member', affiliations: ['youth_union'] },
@@ -125,6 +127,33 @@ describe('conflicts and hostile cells', () => {
     expect(report.problems[3].message).toBe('Họ tên dài 123 ký tự (tối đa 100)');
     expect(report.problems[4].message).toBe('Năm sinh "19900" không đọc được');
     expect(report.rows.filter((r) => r.outcome !== 'invalid').map((r) => r.fullName)).toEqual(["H'Hen Niê"]);
+  });
+});
+
+describe('row rules at their edges', () => {
+  const one = (birthYear: number, name = 'Lò Văn Biên') => csv([HEADER, ['Sơn La', 'Tà Xùa', '', '', name, 'Nam', birthYear, '', '', '']]);
+  it('the youngest allowed birth year is the Vietnamese year of the clock minus 15, exactly', async () => {
+    expect((await run('bien-2011.csv', one(2011), false)).counts).toEqual({ new: 1, updated: 0, unchanged: 0, invalid: 0 });
+    const late = await run('bien-2012.csv', one(2012), false);
+    expect(late.problems.map((p) => p.message)).toEqual(['Năm sinh 2012 không hợp lý (phải từ 1920 đến 2011)']);
+    // 17:00 UTC on 31/12/2026 is already 01/01/2027 in Vietnam: 2012 becomes allowed
+    const newYear = await run('bien-2012.csv', one(2012), false, { now: new Date('2026-12-31T17:00:00Z') });
+    expect(newYear.counts).toEqual({ new: 1, updated: 0, unchanged: 0, invalid: 0 });
+    const stillOld = await run('bien-2012.csv', one(2012), false, { now: new Date('2026-12-31T16:59:59Z') });
+    expect(stillOld.counts.invalid).toBe(1);
+    expect((await run('bien-1920.csv', one(1920), false)).counts.new).toBe(1);
+    expect((await run('bien-1919.csv', one(1919), false)).problems.map((p) => p.message)).toEqual(['Năm sinh 1919 không hợp lý (phải từ 1920 đến 2011)']);
+  });
+
+  it('the same person twice in one team is refused on the second row, and only there', async () => {
+    const report = await run('hai-lan.csv', csv([
+      HEADER,
+      ['Sơn La', 'Tà Xùa', '', '', 'Sồng A Dế', 'Nam', 1985, '', '', ''],
+      ['Sơn La', 'Tà Xùa', '', '', 'Lò Văn Giữa', 'Nam', 1986, '', '', ''],
+      ['Sơn La', 'Tà Xùa', '', '', 'SỒNG A DẾ', 'Nam', 1985, '', '', ''],
+    ]), false);
+    expect(report.counts).toEqual({ new: 2, updated: 0, unchanged: 0, invalid: 1 });
+    expect(report.problems.map((p) => [p.row, p.column, p.message])).toEqual([[4, 'Họ và tên', '"Sồng A Dế" đã có ở dòng 2 trong cùng tổ']]);
   });
 });
 

@@ -50,6 +50,8 @@ export interface ImportOptions {
    * written → current commune code. A name that resolves on its own is not changed by a choice.
    */
   unitChoices?: UnitChoices;
+  /** the clock the rules read (the youngest allowed birth year); tests pass a fixed one */
+  now?: Date;
 }
 
 export type Outcome = 'new' | 'updated' | 'unchanged' | 'invalid';
@@ -310,7 +312,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${file.name}" có ${totalRows.toLocaleString('vi-VN')} dòng, vượt giới hạn ${opts.maxRows.toLocaleString('vi-VN')} dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`);
   }
   const valid: RosterRow[] = [];
-  const parsers = new RowParsers();
+  const parsers = new RowParsers(opts.now);
   for (const name of read.hiddenSheets) {
     report.problems.push({ sheet: name, row: 0, column: '', severity: 'warning', message: `Trang tính "${name}" đang ẩn nên không được nhập`, suggestion: 'Nếu cần nhập, hãy bỏ ẩn trang tính (Unhide) rồi tải lên lại' });
   }

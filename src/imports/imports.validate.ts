@@ -68,7 +68,11 @@ export function parseBirthYear(text: string): number | null {
  * of a roster, so each distinct text is parsed once. Create one per file.
  */
 export class RowParsers {
-  readonly maxBirthYear = yearInVietnam() - MIN_AGE;
+  /** the youngest allowed birth year: the Vietnamese year of `now` minus the minimum age */
+  readonly maxBirthYear: number;
+  constructor(now: Date = new Date()) {
+    this.maxBirthYear = yearInVietnam(now) - MIN_AGE;
+  }
   private readonly roles = new Map<string, Role | null>();
   private readonly affiliations = new Map<string, Affiliation[]>();
   private readonly genders = new Map<string, Gender | null>();
