@@ -1,3 +1,4 @@
+import { ALL } from '../src/access/access.policy.js';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { sql } from 'drizzle-orm';
@@ -83,7 +84,7 @@ async function child(job: DistrictJob): Promise<DistrictResult> {
     // as `ngoso import huyen.zip [--commit]`: the zip opened, each roster in its own transaction
     for (const file of await expandArchives([{ name: 'huyen.zip', data }], job.maxBytes)) {
       try {
-        const report = await importRoster(database.db, file, { commit, maxBytes: job.maxBytes });
+        const report = await importRoster(database.db, file, { scope: ALL, commit, maxBytes: job.maxBytes });
         if (commit) {
           files++;
           problems += report.problems.length;

@@ -1,3 +1,4 @@
+import { ALL } from '../src/access/access.policy.js';
 import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows } from '../src/db/client.js';
@@ -66,7 +67,7 @@ async function main(job: ImportJob): Promise<ImportResult> {
     sampler.reset();
     const started = performance.now();
     const cpu = process.cpuUsage();
-    const report = await importRoster(database.db, { name: job.fileName, data }, { commit, maxBytes: job.maxBytes });
+    const report = await importRoster(database.db, { name: job.fileName, data }, { scope: ALL, commit, maxBytes: job.maxBytes });
     const ms = performance.now() - started;
     const used = process.cpuUsage(cpu);
     return {

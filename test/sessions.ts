@@ -1,3 +1,4 @@
+import { ALL } from '../src/access/access.policy.js';
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../src/db/client.js';
 import { importRoster } from '../src/imports/imports.service.js';
@@ -9,7 +10,7 @@ import { csv, SON_LA_ROSTER } from './fixtures.js';
  * 01/01/2026. Returns the two team ids and member ids by full name.
  */
 export async function sessionsRegistry(db: Db): Promise<{ team: { chiengAn: number; tieuKhu6: number }; member: Record<string, number> }> {
-  await importRoster(db, { name: 'son-la.csv', data: csv(SON_LA_ROSTER) }, { commit: true, maxBytes: 1e7 });
+  await importRoster(db, { name: 'son-la.csv', data: csv(SON_LA_ROSTER) }, { scope: ALL, commit: true, maxBytes: 1e7 });
   await db.execute(sql`update team_members set joined_on = '2026-01-01'`);
   const teams = await queryRows<{ id: number; name: string }>(db, sql`select id, name from teams`);
   const people = await queryRows<{ id: number; fullName: string }>(db, sql`select id, full_name as "fullName" from members`);

@@ -3,145 +3,224 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient, TestClient } from '../../test/auth.js';
 import { testApp, testDatabase } from '../../test/db.js';
 import { csv, HEADER } from '../../test/fixtures.js';
+import { allPhones, bodyText, buildWorld, foreignStrings, INSIDE, type Place, PLACES, scopeOfLogin, type World } from '../../test/matrix-fixture.js';
+import { changedOutside, placesOf, scopeSnapshot } from '../../test/scope-snapshot.js';
 import type { Database } from '../db/client.js';
-import { ALL, ROLES, type Role } from './access.policy.js';
+import { PHONE_ELSEWHERE } from '../imports/imports.plan.js';
+import { ROLES, type Role } from './access.policy.js';
 import type { RouteRule } from './access.plugin.js';
-import { createUser } from './users.service.js';
-import { importRoster } from '../imports/imports.service.js';
-import { listTeams } from '../registry/registry.service.js';
-import { membersOfTeam } from '../registry/registry.repo.js';
 
 /**
  * The authorization matrix: every registered API route, called by every role (and anonymously),
  * in scope and out of scope. A route without a declared rule cannot even register; a route
  * without a sample request below fails this test, so a new route cannot slip through untested.
+ * For every role it also proves the scope by its effects: a snapshot of every row outside the
+ * caller's scope (a hash per table, province, commune and team) must be the same after all of
+ * the role's requests, and no response may hold a name or phone from outside the scope.
  */
 let database: Database;
 let app: Awaited<ReturnType<typeof testApp>>;
+let w: World;
 const rules: RouteRule[] = [];
 const clients = new Map<Role, TestClient>();
-let teams: { home: number; other: number; far: number };
-let users: { home: number; other: number; far: number };
-/** the first member of each sample team, for support-session samples */
-let teamMember: { home: number; other: number; far: number };
-const session = (teamId: number, memberId: number) => ({
-  records: [{ id: crypto.randomUUID(), teamId, memberIds: [memberId], occurredAt: new Date().toISOString(), kind: 'home', services: [{ code: 'vneid', outcome: 'installed' }] }],
-});
-/** province-level roles' "away" is another province */
-const far = (r: Role) => r === 'province_officer' || r === 'viewer';
+type Res = LightMyRequestResponse;
 
-/** What "home" (in scope) and "away" (out of scope) mean for each role. */
-const HOME: Record<Role, { unit: string; away: string }> = {
-  admin: { unit: '14', away: '14' },
-  province_officer: { unit: '14', away: '01' },
-  commune_officer: { unit: '03664', away: '04105' },
-  team_leader: { unit: '03664', away: '04105' },
-  member: { unit: '03664', away: '04105' },
-  viewer: { unit: '14', away: '01' },
-};
+/** The units each role's home and away stand for; "away" for team roles is the sibling team of the same commune. */
+const HOME_UNIT: Record<Role, string> = { admin: '14', province_officer: '14', viewer: '14', commune_officer: '03664', team_leader: '03664', member: '03664' };
+const AWAY_UNIT: Record<Role, string> = { admin: '01', province_officer: '01', viewer: '01', commune_officer: '04105', team_leader: '04105', member: '04105' };
+const awayPlace = (r: Role): Place => (r === 'province_officer' || r === 'viewer' || r === 'admin' ? 'far' : r === 'commune_officer' ? 'other' : 'sibling');
+const communeOf = (p: Place) => ({ 'Chiềng An': '03664', 'Mai Sơn': '04105', 'Ba Đình': '00004' })[PLACES[p].commune];
 
-const REFUSALS = ['AUTH_REQUIRED', 'FORBIDDEN', 'OUT_OF_SCOPE', 'PASSWORD_CHANGE_REQUIRED', 'CSRF_INVALID'];
-const refusal = (res: LightMyRequestResponse): string | null => {
+const REFUSALS = ['AUTH_REQUIRED', 'FORBIDDEN', 'OUT_OF_SCOPE', 'PASSWORD_CHANGE_REQUIRED', 'CSRF_INVALID', 'TEAM_NOT_FOUND', 'USER_NOT_FOUND', 'NOT_FOUND'];
+const refusal = (res: Res): string | null => {
   if (res.statusCode !== 401 && res.statusCode !== 403 && res.statusCode !== 404) return null;
   const code = res.json().error?.code as string;
-  return REFUSALS.includes(code) || ['TEAM_NOT_FOUND', 'USER_NOT_FOUND'].includes(code) ? code : null;
+  return REFUSALS.includes(code) ? code : null;
 };
 
 let seq = 0;
-const rosterForm = (commune: string, province = 'Sơn La') => {
+const rosterForm = (rows: (string | number)[][]) => {
   const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(csv([HEADER, [province, commune, '', '', 'Lò Văn Thử', 'Nam', 1990, '', '', '']]))]), 'r.csv');
+  form.append('file', new Blob([new Uint8Array(csv([HEADER, ...rows]))]), 'r.csv');
   return form;
 };
-
 const populationForm = (code: string) => {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(csv([['Mã xã', 'Năm', 'Dân số'], [code, 2026, 5000]]))]), 'dan-so.csv');
   return form;
 };
+const session = (p: Place) => ({
+  records: [{ id: crypto.randomUUID(), teamId: w.teams[p], memberIds: [w.members[p]], occurredAt: new Date().toISOString(), kind: 'home', services: [{ code: 'vneid', outcome: 'installed' }] }],
+});
 
-/** One request per route: `home` must be allowed for permitted roles; `away` must be refused (or, for imports, the rows refused). */
-type Sample = { home: (c: TestClient, role: Role) => Promise<LightMyRequestResponse>; away?: (c: TestClient, role: Role) => Promise<LightMyRequestResponse> };
+/** What an allowed, in-scope request must answer: the status, and a check of the body (returns what is wrong, or null). */
+type Expect = { status: number; body?: (json: any, role: Role) => string | null };
+const has = (cond: boolean, what: string) => (cond ? null : what);
+/**
+ * One request per route: `home` must be answered as `expect` says for permitted roles; each `away`
+ * (out of scope) must be refused, or for routes that answer per row or list, show it in `refused`.
+ */
+type Sample = {
+  home: (c: TestClient, role: Role) => Promise<Res>;
+  expect: Expect;
+  away?: ((c: TestClient, role: Role) => Promise<Res>)[];
+  refused?: (res: Res, role: Role) => boolean;
+  /** strings of other units that the away requests themselves carry (an answer may echo the caller's own input) */
+  echoes?: (role: Role) => string[];
+};
+const ok = (body?: Expect['body']): Expect => ({ status: 200, body });
 const SAMPLES: Record<string, Sample> = {
-  'GET /api/health': { home: (c) => c.get('/api/health') },
-  'GET /api/openapi.json': { home: (c) => c.get('/api/openapi.json') },
-  'GET /api/units': { home: (c) => c.get('/api/units?parent=14') },
-  'GET /api/units/resolve': { home: (c) => c.get('/api/units/resolve?name=Mai%20S%C6%A1n&province=14') },
-  'GET /api/units/:code': { home: (c) => c.get('/api/units/03664') },
-  'GET /api/catalogue/issues': { home: (c) => c.get('/api/catalogue/issues') },
-  'GET /api/setup': { home: (c) => c.get('/api/setup') },
-  'POST /api/setup': { home: (c) => c.post('/api/setup', { fullName: 'Ai Đó', username: 'aido', password: 'mot-mat-khau-dai' }) },
-  'GET /api/auth/csrf': { home: (c) => c.get('/api/auth/csrf') },
-  'POST /api/auth/login': { home: (c) => c.post('/api/auth/login', { login: 'khong-co', password: 'sai-mat-khau' }) },
-  'POST /api/auth/reset': { home: (c) => c.post('/api/auth/reset', { login: 'khong-co', code: '12345678', newPassword: 'mot-mat-khau-dai' }) },
-  'POST /api/auth/logout': { home: (c) => c.post('/api/auth/logout') },
-  'GET /api/auth/me': { home: (c) => c.get('/api/auth/me') },
-  'POST /api/auth/password': { home: (c) => c.post('/api/auth/password', { currentPassword: 'sai-mat-khau', newPassword: 'mot-mat-khau-dai' }) },
-  'GET /api/users': { home: (c) => c.get('/api/users') },
+  'GET /api/health': { home: (c) => c.get('/api/health'), expect: ok((j) => has(j.status === 'ok', 'status ok')) },
+  'GET /api/openapi.json': { home: (c) => c.get('/api/openapi.json'), expect: ok((j) => has(!!j.paths['/api/teams'], 'paths')) },
+  'GET /api/units': { home: (c) => c.get('/api/units?parent=14'), expect: ok((j) => has(JSON.stringify(j).includes('03664'), 'commune 03664 listed')) },
+  'GET /api/units/resolve': { home: (c) => c.get('/api/units/resolve?name=Mai%20S%C6%A1n&province=14'), expect: ok() },
+  'GET /api/units/:code': { home: (c) => c.get('/api/units/03664'), expect: ok((j) => has(JSON.stringify(j).includes('Chiềng An'), 'the unit')) },
+  'GET /api/catalogue/issues': { home: (c) => c.get('/api/catalogue/issues'), expect: ok((j) => has(j.issues.length > 1000, 'issues')) },
+  'GET /api/setup': { home: (c) => c.get('/api/setup'), expect: ok((j) => has(j.needed === false, 'setup done')) },
+  'POST /api/setup': { home: (c) => c.post('/api/setup', { fullName: 'Ai Đó', username: 'aido', password: 'mot-mat-khau-dai' }), expect: { status: 409 } },
+  'GET /api/auth/csrf': { home: (c) => c.get('/api/auth/csrf'), expect: ok((j) => has(typeof j.token === 'string', 'token')) },
+  'POST /api/auth/login': { home: (c) => c.post('/api/auth/login', { login: 'khong-co', password: 'sai-mat-khau' }), expect: { status: 401 } },
+  'POST /api/auth/reset': { home: (c) => c.post('/api/auth/reset', { login: 'khong-co', code: '12345678', newPassword: 'mot-mat-khau-dai' }), expect: { status: 400 } },
+  'POST /api/auth/logout': { home: (c) => c.post('/api/auth/logout'), expect: ok() },
+  'GET /api/auth/me': { home: (c) => c.get('/api/auth/me'), expect: ok((j, r) => has(j.user?.username === `u.${r}`, 'the caller')) },
+  'POST /api/auth/password': { home: (c) => c.post('/api/auth/password', { currentPassword: 'sai-mat-khau', newPassword: 'mot-mat-khau-dai' }), expect: { status: 401 } },
+  'GET /api/users': {
+    home: (c) => c.get('/api/users'),
+    expect: ok((j) => has(j.users.some((u: { fullName: string }) => u.fullName === 'Tài Khoản Nhà'), 'the home account listed')),
+    away: [(c) => c.get('/api/users')],
+    refused: () => true, // the list itself: checked for other units' names below
+  },
   'POST /api/users': {
-    home: (c) => c.post('/api/users', { fullName: 'Thành Viên Mới', username: `tv.moi.${++seq}`, password: 'mot-mat-khau-dai', role: 'member', teamId: teams.home }),
-    away: (c, r) => c.post('/api/users', { fullName: 'Thành Viên Xa', username: `tv.xa.${++seq}`, password: 'mot-mat-khau-dai', role: 'member', teamId: far(r) ? teams.far : teams.other }),
+    home: (c) => c.post('/api/users', { fullName: 'Thành Viên Mới', username: `tv.moi.${++seq}`, password: 'mot-mat-khau-dai', role: 'member', teamId: w.teams.home }),
+    expect: ok((j) => has(j.user?.fullName === 'Thành Viên Mới', 'the new account')),
+    away: [(c, r) => c.post('/api/users', { fullName: 'Thành Viên Xa', username: `tv.xa.${++seq}`, password: 'mot-mat-khau-dai', role: 'member', teamId: w.teams[awayPlace(r)] })],
   },
-  'POST /api/users/:id/reset': { home: (c) => c.post(`/api/users/${users.home}/reset`), away: (c, r) => c.post(`/api/users/${far(r) ? users.far : users.other}/reset`) },
-  'GET /api/teams': { home: (c, r) => c.get(`/api/teams?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/teams?unit=${HOME[r].away}`) },
-  'GET /api/teams/:id': { home: (c) => c.get(`/api/teams/${teams.home}`), away: (c, r) => c.get(`/api/teams/${far(r) ? teams.far : teams.other}`) },
-  'GET /api/search': { home: (c) => c.get('/api/search?q=thu') },
+  'POST /api/users/:id/reset': {
+    home: (c) => c.post(`/api/users/${w.users.home}/reset`),
+    expect: ok((j) => has(/^\d{8}$/.test(j.code), 'a code')),
+    away: [(c, r) => c.post(`/api/users/${w.users[awayPlace(r)]}/reset`)],
+  },
+  'GET /api/teams': {
+    home: (c, r) => c.get(`/api/teams?unit=${HOME_UNIT[r]}`),
+    expect: ok((j, r) => {
+      const ids = j.teams.map((t: { id: number }) => t.id).sort();
+      const want = (r === 'team_leader' || r === 'member' ? [w.teams.home] : r === 'commune_officer' ? [w.teams.home, w.teams.sibling] : [w.teams.home, w.teams.sibling, w.teams.other, w.teams.other2]).sort();
+      return has(JSON.stringify(ids) === JSON.stringify(want), `teams ${JSON.stringify(want)}, got ${JSON.stringify(ids)}`);
+    }),
+    away: [(c, r) => c.get(`/api/teams?unit=${AWAY_UNIT[r]}`)],
+  },
+  'GET /api/teams/:id': {
+    home: (c) => c.get(`/api/teams/${w.teams.home}`),
+    expect: ok((j) => has(j.id === w.teams.home && j.members.some((m: { fullName: string }) => m.fullName === 'Lò Văn Nhà'), 'the home team and its members')),
+    away: [(c, r) => c.get(`/api/teams/${w.teams[awayPlace(r)]}`)],
+  },
+  'GET /api/search': {
+    home: (c) => c.get('/api/search?q=nha'),
+    expect: ok((j) => has(j.members.some((m: { fullName: string }) => m.fullName === 'Lò Văn Nhà'), 'a home member found')),
+    away: [(c) => c.get('/api/search?q=xa'), (c) => c.get('/api/search?q=thu%20do'), (c) => c.get('/api/search?q=canh'), (c) => c.get('/api/search?q=van')],
+    refused: () => true,
+  },
   'POST /api/imports': {
-    home: (c) => c.request({ method: 'POST', url: '/api/imports?province=14', payload: rosterForm('Chiềng An') }),
-    away: (c, r) => c.request({ method: 'POST', url: '/api/imports', payload: far(r) ? rosterForm('Ba Đình', 'Hà Nội') : rosterForm('Mai Sơn') }),
+    home: (c) => c.request({ method: 'POST', url: '/api/imports?province=14', payload: rosterForm([['Sơn La', 'Chiềng An', '', '', 'Lò Văn Thử', 'Nam', 1990, '', '', '']]) }),
+    expect: ok((j) => has(j.files[0].counts.new === 1 && j.files[0].counts.invalid === 0, 'one new row')),
+    away: [
+      // rows of a unit outside the scope
+      (c, r) => c.request({ method: 'POST', url: '/api/imports?commit=true', payload: rosterForm([[PLACES[awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)].province, PLACES[awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)].commune, '', '', 'Lò Văn Lạc', 'Nam', 1990, '', '', '']]) }),
+      // a row on one's own team carrying another unit's member's name and phone, other gender and year
+      (c, r) => {
+        const [name, phone] = PLACES[awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)].members[0];
+        return c.request({ method: 'POST', url: '/api/imports?commit=true', payload: rosterForm([['Sơn La', 'Chiềng An', '', '', name, 'Nữ', 2001, phone, 'Thành viên', '']]) });
+      },
+      // a dry run probing who owns a phone: another name with another unit's member's phone
+      (c, r) => {
+        const [, phone] = PLACES[awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)].members[0];
+        return c.request({ method: 'POST', url: '/api/imports', payload: rosterForm([['Sơn La', 'Chiềng An', '', '', 'Lò Văn Dò', 'Nam', 1990, phone, '', '']]) });
+      },
+    ],
+    echoes: (r) => [PLACES[awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)].members[0][0]],
+    refused: (res) => {
+      const report = res.statusCode === 200 ? res.json().files[0] : res.json().error?.details;
+      return !!report?.problems?.some((p: { message: string }) => p.message.includes('ngoài phạm vi') || p.message === PHONE_ELSEWHERE);
+    },
   },
-  'GET /api/imports': { home: (c) => c.get('/api/imports') },
-  'GET /api/imports/limits': { home: (c) => c.get('/api/imports/limits') },
-  'POST /api/imports/mappings': { home: (c) => c.post('/api/imports/mappings', { headers: ['Họ và tên', 'Điện thoại liên lạc'], mapping: { 0: 'fullName', 1: 'phone' } }) },
-  'GET /api/reports/network': { home: (c, r) => c.get(`/api/reports/network?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/reports/network?unit=${HOME[r].away}`) },
+  'GET /api/imports': { home: (c) => c.get('/api/imports'), expect: ok((j) => has(Array.isArray(j.imports), 'the log')) },
+  'GET /api/imports/limits': { home: (c) => c.get('/api/imports/limits'), expect: ok((j) => has(j.maxFiles > 0, 'limits')) },
+  'POST /api/imports/mappings': { home: (c) => c.post('/api/imports/mappings', { headers: ['Họ và tên', 'Điện thoại liên lạc'], mapping: { 0: 'fullName', 1: 'phone' } }), expect: ok((j) => has(!!j.shapeKey, 'saved')) },
+  'GET /api/reports/network': {
+    home: (c, r) => c.get(`/api/reports/network?unit=${HOME_UNIT[r]}`),
+    expect: ok((j, r) => has(j.unit.code === HOME_UNIT[r] && j.teams.total > 0, 'the home report')),
+    away: [(c, r) => c.get(`/api/reports/network?unit=${AWAY_UNIT[r]}`), (c, r) => c.get(`/api/reports/network?unit=${AWAY_UNIT[r]}&format=xlsx`)],
+  },
   'POST /api/residents': {
-    home: (c, r) => c.post('/api/residents', { unit: HOME[r].unit.length === 2 ? '03664' : HOME[r].unit, birthYear: 1960 }),
-    away: (c, r) => c.post('/api/residents', { unit: far(r) ? '00004' : HOME[r].away.length === 2 ? '00004' : HOME[r].away, birthYear: 1960 }),
+    home: (c) => c.post('/api/residents', { unit: '03664', birthYear: 1960 }),
+    expect: ok((j) => has(typeof j.id === 'number', 'an id')),
+    away: [(c, r) => c.post('/api/residents', { unit: communeOf(awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)), birthYear: 1960 })],
   },
-  'GET /api/residents': { home: (c, r) => c.get(`/api/residents?commune=${HOME[r].unit.length === 2 ? '03664' : HOME[r].unit}`), away: (c, r) => c.get(`/api/residents?commune=${far(r) ? '00004' : HOME[r].away}`) },
-  'GET /api/reports/roster': { home: (c, r) => c.get(`/api/reports/roster?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/reports/roster?unit=${HOME[r].away}`) },
+  'GET /api/residents': {
+    home: (c) => c.get('/api/residents?commune=03664'),
+    expect: ok((j) => has(Array.isArray(j.residents), 'residents')),
+    away: [(c, r) => c.get(`/api/residents?commune=${communeOf(awayPlace(r))}`)],
+  },
+  'GET /api/reports/roster': {
+    home: (c, r) => c.get(`/api/reports/roster?unit=${HOME_UNIT[r]}`),
+    expect: { status: 200 },
+    away: [(c, r) => c.get(`/api/reports/roster?unit=${AWAY_UNIT[r]}`)],
+  },
   'POST /api/support-sessions/sync': {
-    home: (c) => c.post('/api/support-sessions/sync', session(teams.home, teamMember.home)),
-    away: (c, r) => c.post('/api/support-sessions/sync', far(r) ? session(teams.far, teamMember.far) : session(teams.other, teamMember.other)),
+    home: (c) => c.post('/api/support-sessions/sync', session('home')),
+    expect: ok((j) => has(j.results[0].status === 'accepted', 'accepted')),
+    away: [(c, r) => c.post('/api/support-sessions/sync', session(awayPlace(r)))],
+    refused: (res) => !!res.json().results?.[0]?.reason?.includes('ngoài phạm vi'),
   },
-  'GET /api/field/context': { home: (c) => c.get('/api/field/context') },
+  'GET /api/field/context': {
+    home: (c) => c.get('/api/field/context'),
+    expect: ok((j) => has(j.teams.some((t: { id: number }) => t.id === w.teams.home), 'the home team')),
+    away: [(c) => c.get('/api/field/context?commune=04105'), (c) => c.get('/api/field/context?commune=00004'), (c) => c.get('/api/field/context')],
+    refused: () => true,
+  },
   'POST /api/support-services': {
     home: (c) => c.post('/api/support-services', { code: `dv_tinh_${++seq}`, name: 'Dịch vụ của tỉnh', icon: '⭐', province: '14' }),
-    away: (c) => c.post('/api/support-services', { code: `dv_xa_${++seq}`, name: 'Dịch vụ tỉnh khác', icon: '⭐', province: '01' }),
+    expect: ok((j) => has(j.service?.name === 'Dịch vụ của tỉnh' || j.name === 'Dịch vụ của tỉnh', 'the service')),
+    away: [(c) => c.post('/api/support-services', { code: `dv_xa_${++seq}`, name: 'Dịch vụ tỉnh khác', icon: '⭐', province: '01' })],
   },
-  'GET /api/support-services': { home: (c) => c.get('/api/support-services?province=14') },
+  'GET /api/support-services': {
+    home: (c) => c.get('/api/support-services?province=14'),
+    expect: ok((j) => has(j.services.some((s: { code: string }) => s.code === 'vneid'), 'national services')),
+    away: [(c) => c.get('/api/support-services?province=01')],
+  },
   'POST /api/population': {
     home: (c) => c.post('/api/population', { rows: [{ unit: '03664', year: 2026, population: 5000 }] }),
-    away: (c, r) => c.post('/api/population', { rows: [{ unit: far(r) ? '00004' : '04105', year: 2026, population: 5000 }] }),
+    expect: ok((j) => has(j.saved === 1, 'saved')),
+    away: [(c, r) => c.post('/api/population', { rows: [{ unit: communeOf(awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)), year: 2026, population: 5000 }] })],
   },
   'POST /api/population/import': {
     home: (c) => c.request({ method: 'POST', url: '/api/population/import', payload: populationForm('03664') }),
-    away: (c, r) => c.request({ method: 'POST', url: '/api/population/import', payload: populationForm(far(r) ? '00004' : '04105') }),
+    expect: ok((j) => has(j.saved === 1, 'saved')),
+    away: [(c, r) => c.request({ method: 'POST', url: '/api/population/import', payload: populationForm(communeOf(awayPlace(r) === 'sibling' ? 'other' : awayPlace(r))) })],
   },
-  'GET /api/reports/support': { home: (c, r) => c.get(`/api/reports/support?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/reports/support?unit=${HOME[r].away}`) },
-  'GET /api/audit': { home: (c, r) => c.get(`/api/audit?unit=${HOME[r].unit}`), away: (c, r) => c.get(`/api/audit?unit=${HOME[r].away}`) },
+  'GET /api/reports/support': {
+    home: (c, r) => c.get(r === 'team_leader' || r === 'member' ? `/api/reports/support?team=${w.teams.home}` : `/api/reports/support?unit=${HOME_UNIT[r]}`),
+    expect: ok((j) => has(j.sessions >= 0 && !!j.target, 'a report')),
+    away: [
+      (c, r) => c.get(`/api/reports/support?unit=${AWAY_UNIT[r]}`),
+      (c, r) => c.get(`/api/reports/support?team=${w.teams[awayPlace(r)]}`),
+      (c, r) => c.get(`/api/reports/support?member=${w.members[awayPlace(r)]}`),
+      (c, r) => c.get(`/api/reports/support?team=${w.teams[awayPlace(r)]}&format=xlsx`),
+    ],
+  },
+  'GET /api/audit': {
+    home: (c, r) => c.get(`/api/audit?unit=${HOME_UNIT[r]}`),
+    expect: ok((j) => has(Array.isArray(j.entries), 'entries')),
+    away: [(c, r) => c.get(`/api/audit?unit=${AWAY_UNIT[r]}`)],
+  },
 };
 
 beforeAll(async () => {
   database = await testDatabase();
   app = await testApp(database, {}, rules);
-  const roster = csv([
-    HEADER,
-    ['Sơn La', 'Chiềng An', '', '', 'Lò Văn Thủ', 'Nam', 1990, '0912000001', 'Tổ trưởng', ''],
-    ['Sơn La', 'Mai Sơn', '', '', 'Cầm Văn Thú', 'Nam', 1991, '0912000002', 'Tổ trưởng', ''],
-    ['Hà Nội', 'Ba Đình', '', '', 'Nguyễn Văn Xa', 'Nam', 1992, '0912000003', 'Tổ trưởng', ''],
-  ]);
-  await importRoster(database.db, { name: 'r.csv', data: roster }, { commit: true, maxBytes: 1e7 });
-  const [home] = await listTeams(database.db, '03664', ALL);
-  const [other] = await listTeams(database.db, '04105', ALL);
-  const [farTeam] = await listTeams(database.db, '00004', ALL);
-  teams = { home: home.id, other: other.id, far: farTeam.id };
-  const firstMember = async (id: number) => (await membersOfTeam(database.db, id))[0].memberId;
-  teamMember = { home: await firstMember(teams.home), other: await firstMember(teams.other), far: await firstMember(teams.far) };
-  const mk = (username: string, teamId: number) => createUser(database.db, { fullName: username, username, password: 'mot-mat-khau-dai', role: 'member', teamId, mustChangePassword: false }, null);
-  users = { home: (await mk('tv.nha', teams.home)).id, other: (await mk('tv.xa', teams.other)).id, far: (await mk('tv.hanoi', teams.far)).id };
+  w = await buildWorld(database.db);
   for (const role of ROLES) {
-    clients.set(role, await signedInClient(app, database.db, { username: `u.${role}`, role, ...(role === 'team_leader' || role === 'member' ? { teamId: teams.home } : { unit: role === 'admin' ? undefined : HOME[role].unit }) }));
+    clients.set(role, await signedInClient(app, database.db, { username: `u.${role}`, role, ...(role === 'team_leader' || role === 'member' ? { teamId: w.teams.home } : { unit: role === 'admin' ? undefined : HOME_UNIT[role] }) }));
   }
 });
 afterAll(async () => {
@@ -167,27 +246,40 @@ describe('authorization matrix', () => {
   });
 
   for (const role of ROLES) {
-    it(`${role}: allowed routes work in scope, refused routes say so, out-of-scope is refused`, async () => {
+    it(`${role}: allowed routes answer as expected, refused routes say so, out of scope nothing is seen or changed`, async () => {
+      const client = clients.get(role)!;
+      const places = placesOf(await scopeOfLogin(database.db, `u.${role}`));
+      const foreign = foreignStrings(w, INSIDE[role]);
+      const before = await scopeSnapshot(database.db);
       const outcome: string[] = [];
+      const leaks = async (label: string, res: Res, echoes: string[] = []) => {
+        const text = await bodyText(res);
+        const seen = foreign.filter((f) => text.includes(f) && !echoes.includes(f));
+        if (seen.length) outcome.push(`${label} LEAKS ${seen.join(', ')}`);
+      };
       for (const rule of rules) {
         if (rule.url === '/api/auth/logout') continue; // would end the session the matrix uses; covered below
-        const sample = SAMPLES[`${rule.method} ${rule.url}`];
-        const client = clients.get(role)!;
+        const key = `${rule.method} ${rule.url}`;
+        const sample = SAMPLES[key];
         const allowed = 'public' in rule.access || rule.access.roles.includes(role);
         const home = await sample.home(client, role);
-        outcome.push(`${rule.method} ${rule.url} home ${allowed ? (refusal(home) === null ? 'ok' : `WRONGLY ${refusal(home)}`) : refusal(home) === 'FORBIDDEN' ? 'ok' : `NOT REFUSED ${home.statusCode}`}`);
-        if (allowed && sample.away && !(role === 'admin')) {
-          const away = await sample.away(client, role);
-          const refused =
-            rule.url === '/api/imports'
-              ? away.json().files?.[0]?.problems?.some((p: { message: string }) => p.message.includes('ngoài phạm vi'))
-              : rule.url === '/api/support-sessions/sync'
-                ? away.json().results?.[0]?.reason?.includes('ngoài phạm vi')
-                : refusal(away) !== null;
-          outcome.push(`${rule.method} ${rule.url} away ${refused ? 'ok' : `NOT REFUSED ${away.statusCode}`}`);
+        await leaks(`${key} home`, home);
+        if (!allowed) {
+          outcome.push(`${key} home ${refusal(home) === 'FORBIDDEN' ? 'ok' : `NOT REFUSED ${home.statusCode}`}`);
+          continue;
+        }
+        const wrong = home.statusCode !== sample.expect.status ? `status ${home.statusCode} ${home.body.slice(0, 200)}` : sample.expect.body?.(home.json(), role);
+        outcome.push(`${key} home ${wrong ? `WRONG: ${wrong}` : 'ok'}`);
+        if (role === 'admin') continue;
+        for (const [i, away] of (sample.away ?? []).entries()) {
+          const res = await away(client, role);
+          await leaks(`${key} away#${i}`, res, sample.echoes?.(role));
+          const refused = sample.refused ? sample.refused(res, role) : refusal(res) !== null;
+          outcome.push(`${key} away#${i} ${refused ? 'ok' : `NOT REFUSED ${res.statusCode} ${res.body.slice(0, 200)}`}`);
         }
       }
-      expect(outcome.filter((o) => !o.endsWith(' ok'))).toEqual([]);
+      const changed = changedOutside(before, await scopeSnapshot(database.db), places);
+      expect({ wrong: outcome.filter((o) => !o.endsWith(' ok')), changedOutsideScope: changed }).toEqual({ wrong: [], changedOutsideScope: [] });
     });
   }
 
@@ -195,38 +287,5 @@ describe('authorization matrix', () => {
     const client = await signedInClient(app, database.db, { username: 'u.logout', role: 'viewer', unit: '14' });
     expect((await client.post('/api/auth/logout')).statusCode).toBe(200);
     expect((await client.get('/api/auth/me')).json()).toEqual({ user: null, scope: null, unit: null, team: null });
-  });
-
-  it('lists are filtered to the scope', async () => {
-    const commune = clients.get('commune_officer')!;
-    const hits = (await commune.get('/api/search?q=lo%20van')).json();
-    expect(hits.members.map((m: { fullName: string }) => m.fullName)).toEqual(['Lò Văn Thủ']);
-    const province = (await clients.get('province_officer')!.get('/api/search?q=van%20thu')).json();
-    expect(province.members.map((m: { fullName: string }) => m.fullName).sort()).toEqual(['Cầm Văn Thú', 'Lò Văn Thủ']);
-    const leader = (await clients.get('team_leader')!.get('/api/teams?unit=14')).json();
-    expect(leader.teams.map((t: { id: number }) => t.id)).toEqual([teams.home]);
-  });
-
-  it('the import log shows each officer only imports into their units', async () => {
-    const commit = (name: string, row: (string | number)[]) => importRoster(database.db, { name, data: csv([HEADER, row]) }, { commit: true, maxBytes: 1e7 });
-    await commit('mai-son.csv', ['Sơn La', 'Mai Sơn', '', '', 'Lò Văn Nhật', 'Nam', 1990, '', '', '']);
-    await commit('ba-dinh.csv', ['Hà Nội', 'Ba Đình', '', '', 'Trần Văn Ký', 'Nam', 1990, '', '', '']);
-    const names = async (role: Role) => (await clients.get(role)!.get('/api/imports')).json().imports.map((l: { fileName: string }) => l.fileName);
-    expect(await names('admin')).toEqual(['ba-dinh.csv', 'mai-son.csv', 'r.csv']);
-    expect(await names('province_officer')).toEqual(['mai-son.csv', 'r.csv']);
-    expect(await names('commune_officer')).toEqual(['r.csv']);
-  });
-
-  it('read-only inspectors see members’ phones masked', async () => {
-    const viewer = (await clients.get('viewer')!.get(`/api/teams/${teams.home}`)).json();
-    const officer = (await clients.get('commune_officer')!.get(`/api/teams/${teams.home}`)).json();
-    expect([viewer.members[0].phone, officer.members[0].phone]).toEqual(['09•••••001', '0912 000 001']);
-  });
-
-  it('refusals are written to the audit log', async () => {
-    const officer = clients.get('commune_officer')!;
-    expect((await officer.get('/api/reports/network?unit=04105')).statusCode).toBe(403);
-    const log = (await clients.get('admin')!.get('/api/audit')).json().entries;
-    expect(log.find((e: { action: string; entityId: string }) => e.action === 'access.denied' && e.entityId === 'GET /api/reports/network')).toMatchObject({ after: { code: 'OUT_OF_SCOPE' } });
   });
 });

@@ -5,8 +5,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../db/client.js';
-import { AppError } from '../http/errors.js';
-import type { AccessRule } from './access.policy.js';
+import { unitById, unitsByCode } from '../catalogue/catalogue.repo.js';
+import { AppError, type RefusalTarget } from '../http/errors.js';
+import { membershipsOfMembers, teamById } from '../registry/registry.repo.js';
+import { userById } from './access.repo.js';
+import { userPlace } from './place.js';
+import { type AccessRule, ALL, type Scope, teamTarget, unitTarget } from './access.policy.js';
 import { sessionUser } from './auth.service.js';
 import { type Actor, scopeOf } from './users.service.js';
 
@@ -104,18 +108,107 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
   });
 }
 
-/** Writes a refused request to the audit log (never its query string or body: they may hold personal data). */
-export async function auditRefusal(db: Db, req: FastifyRequest, code: string): Promise<void> {
-  await recordAudit(db, {
-    userId: req.actor?.userId ?? null,
-    ip: req.ip,
-    action: 'access.denied',
-    entity: 'route',
-    entityId: `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`,
-    provinceCode: req.actor && req.actor.scope.kind !== 'all' ? req.actor.scope.provinceCode : null,
-    communeId: req.actor && 'communeId' in req.actor.scope ? req.actor.scope.communeId : null,
-    after: { code },
-  }).catch(() => {});
+/** Query and route parameters that name what a request is about (never free text: it may be personal data). */
+const ASKED_KEYS = ['unit', 'commune', 'province', 'team', 'teamId', 'member', 'memberId', 'id'] as const;
+
+/**
+ * Writes a refused request (401, 403, or the 404 that hides an out-of-scope object) to the audit
+ * log: the route, what was asked for (the object's entity and id or code, and the scope-naming
+ * query values), the requester and the requester's unit. The entry sits at the requester's unit
+ * and, when the target is known (`target`, or a unit/team named in the request), at the target's
+ * unit too, so the officers of the unit aimed at see the attempt. Never the body or free-text
+ * query values: they may hold personal data. Never throws.
+ */
+export async function auditRefusal(db: Db, req: FastifyRequest, code: string, target?: RefusalTarget): Promise<void> {
+  try {
+    const asked: Record<string, string> = {};
+    for (const source of [req.params, req.query] as unknown[]) {
+      if (!source || typeof source !== 'object') continue;
+      for (const key of ASKED_KEYS) {
+        const v = (source as Record<string, unknown>)[key];
+        if ((typeof v === 'string' || typeof v === 'number') && String(v).length <= 40) asked[key] = String(v);
+      }
+    }
+    const aimed = target ? await placed(db, target) : await targetOfRequest(db, asked);
+    // a 404 for an object that exists nowhere is a miss, not a refusal
+    if (target && !aimed) return;
+    const scope = req.actor?.scope;
+    await recordAudit(db, {
+      userId: req.actor?.userId ?? null,
+      ip: req.ip,
+      action: 'access.denied',
+      entity: 'route',
+      entityId: `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`,
+      provinceCode: scope && scope.kind !== 'all' ? scope.provinceCode : null,
+      communeId: scope && 'communeId' in scope ? scope.communeId : null,
+      targetProvinceCode: aimed?.provinceCode ?? null,
+      targetCommuneId: aimed?.communeId ?? null,
+      after: {
+        code,
+        ...(aimed ? { target: { entity: aimed.entity, id: aimed.id === undefined || aimed.id === null ? null : String(aimed.id) } } : {}),
+        ...(Object.keys(asked).length ? { asked } : {}),
+        requester: req.actor ? { userId: req.actor.userId, role: req.actor.user.role, unit: await scopeUnitCode(db, req.actor.scope) } : null,
+      },
+    });
+  } catch {
+    // an audit failure must not turn a refusal into a 500
+  }
+}
+
+/**
+ * A refusal target with its place filled in: a hidden 404 names only the object (a team, member or
+ * account id) so that the service need not read outside the caller's scope; the place is looked
+ * up here, on the operator's path, for the audit entry only. Undefined when the object does not exist.
+ */
+async function placed(db: Db, target: RefusalTarget): Promise<RefusalTarget | undefined> {
+  if (target.provinceCode !== undefined || target.communeId !== undefined) return target;
+  const id = Number(target.id);
+  if (!Number.isInteger(id) || id <= 0 || id >= 2 ** 31) return undefined;
+  if (target.entity === 'team') {
+    const team = await teamById(db, id, ALL);
+    return team ? teamTarget(team) : undefined;
+  }
+  if (target.entity === 'member') {
+    const [team] = await teamsOfMember(db, id);
+    return team ? { ...teamTarget(team), entity: 'member', id } : undefined;
+  }
+  if (target.entity === 'user') {
+    const user = await userById(db, id);
+    if (!user) return undefined;
+    const place = await userPlace(db, user);
+    return { entity: 'user', id, provinceCode: place.provinceCode, communeId: place.communeId };
+  }
+  return target;
+}
+
+/** The unit or team a refused request named in its query or route (a unit code, a team id), if it exists. */
+async function targetOfRequest(db: Db, asked: Record<string, string>): Promise<RefusalTarget | undefined> {
+  const code = asked.unit ?? asked.commune ?? asked.province;
+  if (code) {
+    const unit = (await unitsByCode(db, code)).find((u) => !u.validTo);
+    if (unit) return unitTarget(unit);
+  }
+  const teamId = Number(asked.team ?? asked.teamId);
+  if (Number.isInteger(teamId) && teamId > 0 && teamId < 2 ** 31) {
+    const team = await teamById(db, teamId, ALL);
+    if (team) return teamTarget(team);
+  }
+  return undefined;
+}
+
+/** The teams a member is on (operator's read, for placing a refusal). */
+async function teamsOfMember(db: Db, memberId: number) {
+  const memberships = await membershipsOfMembers(db, [memberId], ALL);
+  const teams = await Promise.all(memberships.map((m) => teamById(db, m.teamId, ALL)));
+  return teams.filter((t) => t !== undefined);
+}
+
+/** The code of the unit a scope is anchored at (a team scope: the team's unit), for audit entries. */
+async function scopeUnitCode(db: Db, scope: Scope): Promise<string | null> {
+  if (scope.kind === 'all') return null;
+  if (scope.kind === 'province') return scope.provinceCode;
+  const unit = await unitById(db, scope.kind === 'commune' ? scope.communeId : scope.unitId);
+  return unit?.code ?? null;
 }
 
 /** Sets the session cookie: signed, HttpOnly, SameSite=Strict, Secure behind HTTPS. */

@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { AppError, type RefusalTarget } from '../http/errors.js';
 
 /**
  * Who may do what. Every API route declares an `AccessRule` in its `config.access`; a route
@@ -83,7 +83,28 @@ export const MANAGEABLE: Record<Role, readonly Role[]> = {
   viewer: [],
 };
 
-/** Throws OUT_OF_SCOPE (403) unless `ok`; the caller's error handler audits it. */
-export function requireScope(ok: boolean, what: string): void {
-  if (!ok) throw new AppError('OUT_OF_SCOPE', `Bạn không có quyền với ${what} (ngoài phạm vi được giao).`);
+/**
+ * Throws OUT_OF_SCOPE (403) unless `ok`; the error handler audits it with `target` (what was asked
+ * for and the unit it lies in), so the targeted unit's officers see the attempt too.
+ */
+export function requireScope(ok: boolean, what: string, target?: RefusalTarget): void {
+  if (!ok) {
+    const err = new AppError('OUT_OF_SCOPE', `Bạn không có quyền với ${what} (ngoài phạm vi được giao).`);
+    throw target ? err.refusing(target) : err;
+  }
+}
+
+/** The audit target of a unit (a province, a commune or a village: placed in its commune). */
+export function unitTarget(unit: { id: number; code: string | null; level: string; parentId: number | null; provinceCode: string | null }): RefusalTarget {
+  return {
+    entity: 'unit',
+    id: unit.code ?? unit.id,
+    provinceCode: unit.provinceCode ?? (unit.level === 'province' ? unit.code : null),
+    communeId: unit.level === 'commune' ? unit.id : unit.level === 'village' ? unit.parentId : null,
+  };
+}
+
+/** The audit target of a team. */
+export function teamTarget(team: { id: number; communeId: number; provinceCode: string }): RefusalTarget {
+  return { entity: 'team', id: team.id, provinceCode: team.provinceCode, communeId: team.communeId };
 }

@@ -94,11 +94,13 @@ export async function deleteSessionsOf(db: Db, userId: number, keepTokenHash?: s
  * and the count restarts. Returns whether this failure locked it.
  */
 export async function recordFailedLogin(db: Db, userId: number, max: number, lockUntil: Date): Promise<boolean> {
+  // an account already locked (by a parallel guess) stays locked and its count is not restarted:
+  // however many guesses arrive at once, only max − 1 are answered "wrong password"
   const [row] = await queryRows<{ locked: boolean }>(
     db,
-    sql`update users set failed_logins = case when failed_logins + 1 >= ${max} then 0 else failed_logins + 1 end,
-                         locked_until = case when failed_logins + 1 >= ${max} then ${lockUntil.toISOString()}::timestamptz else locked_until end
-         where id = ${userId} returning (failed_logins = 0) as locked`,
+    sql`update users set failed_logins = case when locked_until > now() then failed_logins when failed_logins + 1 >= ${max} then 0 else failed_logins + 1 end,
+                         locked_until = case when locked_until > now() then locked_until when failed_logins + 1 >= ${max} then ${lockUntil.toISOString()}::timestamptz else locked_until end
+         where id = ${userId} returning coalesce(locked_until > now(), false) as locked`,
   );
   return row?.locked ?? false;
 }

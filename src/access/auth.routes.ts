@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { AppError } from '../http/errors.js';
 import type { RouteModule } from '../http/types.js';
-import { EVERYONE, MANAGEABLE, OFFICERS, ROLE_LABELS, ROLES } from './access.policy.js';
+import { EVERYONE, MANAGEABLE, OFFICERS, ROLE_LABELS, ROLES, type Role } from './access.policy.js';
 import { SESSION_COOKIE, setSessionCookie } from './access.plugin.js';
 import { changePassword, SESSION_DAYS, signIn, signOut, resetWithCode } from './auth.service.js';
 import { createUser, listUsers, needsSetup, resetUserPassword, setupFirstAdmin, userPlace } from './users.service.js';
-import { maskPhone } from '../privacy/protector.js';
+import { presenterFor } from './presenter.js';
 
 const PUBLIC = { access: { public: true } } as const;
 /**
@@ -91,7 +91,7 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
 
   /** GET /api/users → {users, manageableRoles}: accounts in the officer's scope (phones masked) and the roles the officer may create, with labels. */
   api.get('/api/users', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Accounts in scope' } }, async (req) => ({
-    users: (await listUsers(db, req.actor!)).map((u) => ({ ...u, phone: u.phone ? maskPhone(u.phone) : null, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] })),
+    users: (await listUsers(db, req.actor!)).map((u) => ({ ...u, phone: presenterFor(req.actor!.user.role).accountPhone(u.phone), roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] })),
     manageableRoles: MANAGEABLE[req.actor!.user.role].map((role) => ({ role, label: ROLE_LABELS[role] })),
   }));
 
@@ -132,5 +132,5 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
 
 function presentSelf(u: { id: number; fullName: string; username: string | null; phone: string | null; role: string; mustChangePassword: boolean }) {
   if (!u) throw new AppError('USER_NOT_FOUND', 'Không có tài khoản.');
-  return { id: u.id, fullName: u.fullName, username: u.username, phone: u.phone ? maskPhone(u.phone) : null, role: u.role, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS], mustChangePassword: u.mustChangePassword };
+  return { id: u.id, fullName: u.fullName, username: u.username, phone: presenterFor(u.role as Role).accountPhone(u.phone), role: u.role, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS], mustChangePassword: u.mustChangePassword };
 }

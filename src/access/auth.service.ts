@@ -72,6 +72,9 @@ export async function signIn(db: Db, input: { login: string; password: string },
     if (lock) throw new AppError('AUTH_LOCKED', `Nhập sai mật khẩu ${MAX_FAILED_LOGINS} lần: tài khoản tạm khoá ${LOCK_MINUTES} phút.`);
     throw new AppError('AUTH_FAILED', 'Sai tên đăng nhập hoặc mật khẩu.');
   }
+  // a parallel wrong guess may have locked the account while this password was being checked
+  const fresh = await repo.userById(db, user.id);
+  if (fresh?.lockedUntil && fresh.lockedUntil > new Date()) throw new AppError('AUTH_LOCKED', `Nhập sai mật khẩu ${MAX_FAILED_LOGINS} lần: tài khoản tạm khoá ${LOCK_MINUTES} phút.`);
   if (user.failedLogins || user.lockedUntil) await repo.updateUser(db, user.id, { failedLogins: 0, lockedUntil: null });
   const token = await openSession(db, user.id, actor.ip);
   const place = await userPlace(db, user);

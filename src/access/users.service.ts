@@ -5,7 +5,7 @@ import { AppError } from '../http/errors.js';
 import { teamById } from '../registry/registry.repo.js';
 import { normalizePhone } from '../text/phone.js';
 import { cleanText } from '../text/vietnamese.js';
-import { MANAGEABLE, type Role, type Scope, requireScope, teamInScope, unitInScope } from './access.policy.js';
+import { ALL, MANAGEABLE, type Role, type Scope, requireScope, unitInScope, unitTarget } from './access.policy.js';
 import * as repo from './access.repo.js';
 import type { UserRow } from './access.repo.js';
 import { checkPassword, hashPassword, issueResetCode } from './auth.service.js';
@@ -73,9 +73,9 @@ export async function createUser(db: Db, input: NewUser, actor: Actor | null, or
   let communeId: number | null = null;
   if (input.role === 'team_leader' || input.role === 'member') {
     if (!input.teamId) throw new AppError('VALIDATION_FAILED', 'Tổ trưởng và thành viên cần thuộc một tổ (teamId).');
-    const team = await teamById(db, input.teamId);
-    if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${input.teamId}.`);
-    if (actor) requireScope(teamInScope(actor.scope, team), `tổ "${team.name}"`);
+    // read within the actor's scope: a team outside it is "not found" (audited as a refusal)
+    const team = await teamById(db, input.teamId, actor ? actor.scope : ALL);
+    if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${input.teamId}.`).refusing({ entity: 'team', id: input.teamId });
     scopeTeamId = team.id;
     scopeUnitId = team.unitId;
     provinceCode = team.provinceCode;
@@ -86,7 +86,7 @@ export async function createUser(db: Db, input: NewUser, actor: Actor | null, or
     if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hiện hành mã "${input.unit}".`);
     if (input.role === 'province_officer' && unit.level !== 'province') throw new AppError('VALIDATION_FAILED', 'Cán bộ tỉnh phải gắn với một tỉnh.');
     if (input.role === 'commune_officer' && unit.level !== 'commune') throw new AppError('VALIDATION_FAILED', 'Cán bộ xã phải gắn với một xã/phường.');
-    if (actor) requireScope(unitInScope(actor.scope, unit), `đơn vị "${unit.name}"`);
+    if (actor) requireScope(unitInScope(actor.scope, unit), `đơn vị "${unit.name}"`, unitTarget(unit));
     scopeUnitId = unit.id;
     provinceCode = unit.provinceCode;
     communeId = unit.level === 'commune' ? unit.id : unit.level === 'village' ? unit.parentId : null;
@@ -141,7 +141,7 @@ export async function resetUserPassword(db: Db, userId: number, actor: Actor) {
     (actor.scope.kind === 'all' ||
       (actor.scope.kind === 'province' && anchors.provinceCode === actor.scope.provinceCode) ||
       (actor.scope.kind === 'commune' && (anchors.unitId === actor.scope.communeId || anchors.unitParentId === actor.scope.communeId)));
-  if (!target || !visible) throw new AppError('USER_NOT_FOUND', `Không có tài khoản mã số ${userId}.`);
+  if (!target || !visible) throw new AppError('USER_NOT_FOUND', `Không có tài khoản mã số ${userId}.`).refusing({ entity: 'user', id: userId });
   if (!MANAGEABLE[actor.user.role].includes(target.role)) throw new AppError('FORBIDDEN', 'Bạn không được đặt lại mật khẩu cho tài khoản có vai trò này.');
   return db.transaction(async (tx) => {
     const code = await issueResetCode(tx, target.id);

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditLog } from './audit.schema.js';
 
@@ -14,6 +14,9 @@ export interface AuditEntry {
   entityId?: string | number | null;
   provinceCode?: string | null;
   communeId?: number | null;
+  /** a refusal's target unit: the entry shows in that unit's log too */
+  targetProvinceCode?: string | null;
+  targetCommuneId?: number | null;
   before?: unknown;
   after?: unknown;
 }
@@ -33,18 +36,27 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     entityId: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
     provinceCode: entry.provinceCode ?? null,
     communeId: entry.communeId ?? null,
+    targetProvinceCode: entry.targetProvinceCode ?? null,
+    targetCommuneId: entry.targetCommuneId ?? null,
     before: entry.before ?? null,
     after: entry.after ?? null,
   });
 }
 
 /**
- * Audit entries of a unit's subtree (province → by province code; commune → by commune id),
- * newest first; `from`/`to` are instants (ISO strings). At most `limit` rows.
+ * Audit entries of a unit's subtree (province → by province code; commune → by commune id), with
+ * the refusals aimed at it (target columns), newest first; `from`/`to` are instants (ISO strings).
+ * At most `limit` rows.
  */
 export function auditEntries(db: Db, where: { provinceCode?: string; communeId?: number; all?: boolean }, opts: { from?: string; to?: string; limit: number }) {
   const conds = [
-    where.all ? undefined : where.communeId ? eq(auditLog.communeId, where.communeId) : where.provinceCode ? eq(auditLog.provinceCode, where.provinceCode) : sql`false`,
+    where.all
+      ? undefined
+      : where.communeId
+        ? or(eq(auditLog.communeId, where.communeId), eq(auditLog.targetCommuneId, where.communeId))
+        : where.provinceCode
+          ? or(eq(auditLog.provinceCode, where.provinceCode), eq(auditLog.targetProvinceCode, where.provinceCode))
+          : sql`false`,
     opts.from ? gte(auditLog.at, new Date(opts.from)) : undefined,
     opts.to ? lt(auditLog.at, new Date(opts.to)) : undefined,
   ].filter(Boolean);

@@ -1,4 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { requireScope, type Scope } from '../access/access.policy.js';
+import { unitInScopeSql } from '../access/scope.sql.js';
 import { type Db, queryRows } from '../db/client.js';
 import { adminUnits, adminUnitSuccessors, catalogueIssues } from './catalogue.schema.js';
 
@@ -84,14 +86,22 @@ export function listIssues(db: Db) {
   return db.select().from(catalogueIssues).orderBy(asc(catalogueIssues.repaired), asc(catalogueIssues.kind), asc(catalogueIssues.id));
 }
 
-/** Villages of the given communes. */
-export function villagesOfCommunes(db: Db, communeIds: number[]): Promise<UnitRow[]> {
+/** Villages of the given communes that lie in `scope`. */
+export function villagesOfCommunes(db: Db, communeIds: number[], scope: Scope): Promise<UnitRow[]> {
   if (communeIds.length === 0) return Promise.resolve([]);
-  return db.select().from(adminUnits).where(and(eq(adminUnits.level, 'village'), inArray(adminUnits.parentId, communeIds)));
+  return db.select().from(adminUnits).where(and(eq(adminUnits.level, 'village'), inArray(adminUnits.parentId, communeIds), unitInScopeSql(scope, 'admin_units')));
 }
 
-/** Inserts villages (codes already assigned by the caller), returning them in input order. */
-export function insertVillages(db: Db, rows: (typeof adminUnits.$inferInsert)[]): Promise<UnitRow[]> {
+/**
+ * Inserts villages (codes already assigned by the caller), returning them in input order. Each
+ * must sit under a commune of `scope` (a province's, or the commune officer's own): OUT_OF_SCOPE
+ * otherwise, nothing inserted.
+ */
+export function insertVillages(db: Db, rows: (typeof adminUnits.$inferInsert)[], scope: Scope): Promise<UnitRow[]> {
   if (rows.length === 0) return Promise.resolve([]);
+  for (const r of rows) {
+    const ok = scope.kind === 'all' || (scope.kind === 'province' && r.provinceCode === scope.provinceCode) || (scope.kind === 'commune' && r.parentId === scope.communeId);
+    requireScope(ok && r.level === 'village', `thôn "${r.name}"`, { entity: 'unit', id: r.code ?? null, provinceCode: r.provinceCode ?? null, communeId: r.parentId ?? null });
+  }
   return db.insert(adminUnits).values(rows).returning();
 }

@@ -75,7 +75,7 @@ program
         try {
           const inner = await expandArchives([{ name: path.basename(file), data: readFileSync(file) }], config.maxUploadBytes);
           for (const one of inner) {
-          const report = await importRoster(db, one, { commit: !!opts.commit, province: opts.province, commune: opts.commune, maxBytes: config.maxUploadBytes });
+          const report = await importRoster(db, one, { scope: ALL, commit: !!opts.commit, province: opts.province, commune: opts.commune, maxBytes: config.maxUploadBytes });
           reports.push(report);
           if (!opts.json) printReport(report);
           }

@@ -44,10 +44,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   const secrets = loadSecrets(ctx.config.secretsFile);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler((err, request, reply) => {
+  app.setErrorHandler(async (err, request, reply) => {
     if (err instanceof AppError) {
-      // wrong passwords and lockouts are audited by the sign-in service itself
-      if (REFUSALS.has(err.code)) void auditRefusal(ctx.database.db, request, err.code);
+      // wrong passwords and lockouts are audited by the sign-in service itself; a refusal is
+      // written before the answer, so the log never lags behind what the caller saw
+      if (REFUSALS.has(err.code) || err.refusal) await auditRefusal(ctx.database.db, request, err.code, err.refusal);
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -60,7 +61,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
       return reply.status(413).send({ error: { code: 'IMPORT_FILE_TOO_LARGE', message: `Tệp vượt giới hạn ${Math.round(ctx.config.maxUploadBytes / 1048576)} MB. Hãy tách tệp theo xã hoặc theo thôn.` } });
     }
     if (e.code?.startsWith('FST_CSRF_')) {
-      void auditRefusal(ctx.database.db, request, 'CSRF_INVALID');
+      await auditRefusal(ctx.database.db, request, 'CSRF_INVALID');
       return reply.status(403).send({ error: { code: 'CSRF_INVALID', message: 'Phiên làm việc hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang rồi thử lại.' } });
     }
     if (e.statusCode === 429) {

@@ -40,7 +40,22 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * What a refused request asked for, for the audit log only (never sent to the client): the object
+ * (entity and id or code) and the unit it lies in, so the refusal shows in the audit log of the
+ * targeted unit as well as the requester's.
+ */
+export interface RefusalTarget {
+  entity: string;
+  id?: string | number | null;
+  provinceCode?: string | null;
+  communeId?: number | null;
+}
+
 export class AppError extends Error {
+  /** set on refusals (403 OUT_OF_SCOPE, and the 404 that hides an out-of-scope object): audited with this target */
+  refusal?: RefusalTarget;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -48,6 +63,12 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+  }
+
+  /** Marks the error as a refusal of `target` (audited by the error handler, target never shown). */
+  refusing(target: RefusalTarget): this {
+    this.refusal = target;
+    return this;
   }
 
   get status(): number {

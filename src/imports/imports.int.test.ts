@@ -1,3 +1,4 @@
+import { ALL } from '../access/access.policy.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, queryRows } from '../db/client.js';
@@ -19,7 +20,7 @@ const MB = 1024 * 1024;
 /** the clock of these tests: 15/06/2026 in Vietnam, so the youngest allowed birth year is 2011 whatever today is */
 const NOW = new Date('2026-06-15T03:00:00Z');
 const run = (name: string, data: Buffer, commit: boolean, extra: Record<string, string | Date> = {}) =>
-  importRoster(database.db, { name, data }, { commit, maxBytes: 20 * MB, now: NOW, ...extra });
+  importRoster(database.db, { name, data }, { scope: ALL, commit, maxBytes: 20 * MB, now: NOW, ...extra });
 
 const EXPECTED_REGISTRY = [
   { unit: '04105.001 Tiểu khu 6', level: 'village', team: 'Tổ công nghệ số cộng đồng Tiểu khu 6', fullName: 'Lê Văn An', gender: 'male', birthYear: 1999, phone: '+84912000111', role: 'member', affiliations: ['youth_union'] },
@@ -279,7 +280,7 @@ describe('context above the table and per sheet', () => {
 describe('bad files write nothing and say what to do', () => {
   const expectRefused = async (name: string, data: Buffer, code: string, message: RegExp, maxBytes = 20 * MB) => {
     const before = await countRows(database.db, 'members');
-    const err = await importRoster(database.db, { name, data }, { commit: true, maxBytes }).catch((e: unknown) => e);
+    const err = await importRoster(database.db, { name, data }, { scope: ALL, commit: true, maxBytes }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe(code);
     expect((err as AppError).message).toMatch(message);
@@ -302,7 +303,7 @@ describe('bad files write nothing and say what to do', () => {
   });
   it('refuses a file over the row limit, and explains a file with a header but no rows', async () => {
     const rows = [HEADER, ...Array.from({ length: 12 }, (_, i) => ['Sơn La', 'Tà Xùa', '', '', `Lò Văn Số ${i}`, 'Nam', 1990, '', '', ''])];
-    const err = await importRoster(database.db, { name: 'dai.csv', data: csv(rows) }, { commit: false, maxBytes: 20 * MB, maxRows: 10 }).catch((e: AppError) => e);
+    const err = await importRoster(database.db, { name: 'dai.csv', data: csv(rows) }, { scope: ALL, commit: false, maxBytes: 20 * MB, maxRows: 10 }).catch((e: AppError) => e);
     expect((err as AppError).message).toBe('Tệp "dai.csv" có 13 dòng, vượt giới hạn 10 dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.');
     const headerOnly = await run('chi-tieu-de.csv', csv([HEADER]), false);
     expect(headerOnly.problems.map((p) => p.message)).toEqual(['Tệp có hàng tiêu đề nhưng không có dòng dữ liệu nào']);
@@ -322,7 +323,7 @@ describe('bad files write nothing and say what to do', () => {
     const ls = long.addWorksheet('Dài');
     ls.addRow(HEADER);
     ls.getCell(5000, 1).value = 'x';
-    const longErr = await importRoster(database.db, { name: 'dai.xlsx', data: Buffer.from(await long.xlsx.writeBuffer()) }, { commit: false, maxBytes: 20 * MB, maxRows: 1000 }).catch((e: AppError) => e);
+    const longErr = await importRoster(database.db, { name: 'dai.xlsx', data: Buffer.from(await long.xlsx.writeBuffer()) }, { scope: ALL, commit: false, maxBytes: 20 * MB, maxRows: 1000 }).catch((e: AppError) => e);
     expect([(longErr as AppError).code, (longErr as AppError).message]).toEqual(['IMPORT_FILE_TOO_LARGE', 'Tệp "dai.xlsx" có khoảng 5.000 dòng, vượt giới hạn 1.000 dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.']);
   });
 
@@ -337,7 +338,7 @@ describe('bad files write nothing and say what to do', () => {
     ws.addRow(HEADER).commit();
     for (let i = 0; i < 3000; i++) ws.addRow(['Sơn La', 'Tà Xùa', '', '', `Lò Văn Số`, 'Nam', 1990, '', '', '']).commit();
     await writer.commit();
-    const err = await importRoster(database.db, { name: 'luong.xlsx', data: Buffer.concat(parts) }, { commit: false, maxBytes: 20 * MB, maxRows: 1000 }).catch((e: AppError) => e);
+    const err = await importRoster(database.db, { name: 'luong.xlsx', data: Buffer.concat(parts) }, { scope: ALL, commit: false, maxBytes: 20 * MB, maxRows: 1000 }).catch((e: AppError) => e);
     expect((err as AppError).code).toBe('IMPORT_FILE_TOO_LARGE');
     expect((err as AppError).message).toMatch(/dòng, vượt giới hạn/);
   });

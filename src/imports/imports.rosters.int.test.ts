@@ -1,3 +1,4 @@
+import { ALL } from '../access/access.policy.js';
 import { readFileSync } from 'node:fs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ withTestApp(async (t) => {
 
 const MB = 1024 * 1024;
 const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/rosters/${name}`, import.meta.url));
-const run = (name: string, data: Buffer, commit: boolean) => importRoster(database.db, { name, data }, { commit, maxBytes: 20 * MB, province: '14' });
+const run = (name: string, data: Buffer, commit: boolean) => importRoster(database.db, { name, data }, { scope: ALL, commit, maxBytes: 20 * MB, province: '14' });
 
 const TEAM_COMMUNE = 'Tổ công nghệ số cộng đồng xã Tà Xùa';
 const TEAM_BE = 'Tổ công nghệ số cộng đồng Bản Bẹ';

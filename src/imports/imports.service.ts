@@ -1,24 +1,20 @@
 import { createHash } from 'node:crypto';
 import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
-import { insertVillages, type UnitRow, unitsByCodes, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
-import type { adminUnits } from '../catalogue/catalogue.schema.js';
-import { lookupProvince, UnitResolver } from '../catalogue/catalogue.service.js';
+import { unitsByCodes } from '../catalogue/catalogue.repo.js';
+import { lookupProvince } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
 import { maskPhone } from '../privacy/protector.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
-import { chunks } from '../db/batch.js';
 import { AppError } from '../http/errors.js';
 import * as registry from '../registry/registry.repo.js';
-import type { teamMembers, teams as teamsTable } from '../registry/registry.schema.js';
-import { AFFILIATIONS, GENDERS, ROLES, villageKind } from '../registry/registry.vocabulary.js';
-import { formatPhone } from '../text/phone.js';
-import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
+import { cleanText, nameKey } from '../text/vietnamese.js';
 import { type ColumnMapping, FIELDS, findHeader, type Field, groupRowVillage, isSignatureRow, isTotalsRow, tableContext } from './imports.columns.js';
 import { applyMapping, fullMapping, type MappingOverride, type MappingSource, shapeKeyOf, sheetMapping, type SheetMapping, type UnitChoices } from './imports.mapping.js';
 import { readSpreadsheet, type Sheet } from './imports.reader.js';
 import { savedMappings, upsertMapping } from './imports.repo.js';
 import { importLog } from './imports.schema.js';
+import { auditedChanges, inScope, planAndWrite, type ScopeConflict } from './imports.plan.js';
 import { type Problem, RowParsers, type RosterRow, validateRow } from './imports.validate.js';
 
 /**
@@ -36,8 +32,11 @@ export interface ImportOptions {
   maxBytes: number;
   /** most data rows accepted in one file (the web upload caps it; the CLI does not) */
   maxRows?: number;
-  /** rows whose commune lies outside this scope are refused (default: everything, for the CLI) */
-  scope?: Scope;
+  /**
+   * the importer's scope: rows whose commune lies outside it are refused, and people are matched
+   * and changed only within it (the CLI, demo and benchmarks pass the explicit `ALL`)
+   */
+  scope: Scope;
   /** who imports, for the audit log (null = the CLI, run by the server's operator) */
   actor?: AuditActor | null;
   /**
@@ -271,16 +270,8 @@ export async function saveMapping(db: Db, headers: string[], columns: Record<str
   return { shapeKey, headers: cells, mapping };
 }
 
-/** Whether rows may be written to the current commune `unit`: in scope, or the commune of a village-scoped account. */
-function inScope(scope: Scope, unit: UnitRow): boolean {
-  return unitInScope(scope, unit) || (scope.kind === 'village' && unit.id === scope.communeId);
-}
-
 /** Committed imports that add at least this many memberships refresh the planner statistics. */
 const ANALYZE_AFTER_ROWS = 1000;
-
-/** The changes of a report row as the audit log keeps them (phone numbers masked), set where the row is planned. */
-const auditedChanges = new WeakMap<RowOutcome, string[]>();
 
 /** Rolled back on purpose to end a dry run. */
 class DryRunRollback extends Error {}
@@ -316,7 +307,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   for (const name of read.hiddenSheets) {
     report.problems.push({ sheet: name, row: 0, column: '', severity: 'warning', message: `Trang tính "${name}" đang ẩn nên không được nhập`, suggestion: 'Nếu cần nhập, hãy bỏ ẩn trang tính (Unhide) rồi tải lên lại' });
   }
-  const choices = opts.unitChoices ? await checkUnitChoices(db, opts.unitChoices, opts.scope ?? { kind: 'all' }) : new Map<string, string>();
+  const choices = opts.unitChoices ? await checkUnitChoices(db, opts.unitChoices, opts.scope) : new Map<string, string>();
   const mapped = await mapSheets(db, file.name, read.sheets, opts.mapping);
   for (const { sheet, mapping, found, headers, shapeKey, source, savedAt } of mapped) {
     if (!mapping || !found) {
@@ -372,9 +363,10 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   if (opts.province && !(await lookupProvince(db, opts.province))) {
     report.problems.push({ sheet: '', row: 0, column: FIELDS.province, severity: 'error', message: `Không có tỉnh/thành phố "${opts.province}" trong 34 tỉnh, thành phố hiện hành`, suggestion: 'Chọn tỉnh trong danh sách' });
   }
+  let conflicts: ScopeConflict[] = [];
   try {
     await db.transaction(async (tx) => {
-      await planAndWrite(tx, valid, report, opts.scope ?? { kind: 'all' }, choices);
+      conflicts = await planAndWrite(tx, valid, report, opts.scope, choices);
       report.counts = countOutcomes(report.rows);
       const writable = report.counts.new + report.counts.updated + report.counts.unchanged;
       if (!opts.commit) throw new DryRunRollback();
@@ -427,6 +419,9 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   } catch (err) {
     if (!(err instanceof DryRunRollback)) throw err;
   }
+  // conflicts with people of other units are logged on a dry run too (a file of phone numbers is
+  // how one would probe), in both communes' logs, outside the rolled-back transaction
+  if (conflicts.length) await auditConflicts(db, file.name, conflicts, opts);
   // a large load changes the row counts the planner relies on; PGlite never re-analyses by itself
   if (report.committed && report.counts.new >= ANALYZE_AFTER_ROWS) await registry.analyzeRegistry(db);
   report.rows = report.rows
@@ -436,263 +431,39 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   return report;
 }
 
+/** One audit entry per (importer's commune, other commune): the rows, phones masked. */
+async function auditConflicts(db: Db, fileName: string, conflicts: ScopeConflict[], opts: ImportOptions): Promise<void> {
+  const groups = new Map<string, { c: ScopeConflict; target: { communeId: number | null; provinceCode: string | null }; rows: { sheet: string; row: number; phone: string | null }[] }>();
+  for (const c of conflicts) {
+    const targets = c.elsewhere.communeIds.length ? c.elsewhere.communeIds.map((id, i) => ({ communeId: id, provinceCode: c.elsewhere.provinceCodes[i] ?? c.elsewhere.provinceCodes[0] ?? null })) : [{ communeId: null, provinceCode: null }];
+    for (const target of targets) {
+      const key = `${c.communeId}|${target.communeId}`;
+      const g = groups.get(key) ?? { c, target, rows: [] };
+      g.rows.push({ sheet: c.sheet, row: c.row, phone: c.phone ? maskPhone(c.phone) : null });
+      groups.set(key, g);
+    }
+  }
+  await db.transaction(async (tx) => {
+    for (const { c, target, rows } of groups.values()) {
+      await recordAudit(tx, {
+        userId: opts.actor?.userId ?? null,
+        ip: opts.actor?.ip ?? null,
+        action: 'import.scope_conflict',
+        entity: 'import',
+        entityId: fileName,
+        provinceCode: c.provinceCode,
+        communeId: c.communeId,
+        targetProvinceCode: target.provinceCode,
+        targetCommuneId: target.communeId,
+        after: { file: fileName, committed: opts.commit, rows },
+      });
+    }
+  });
+}
+
 function countOutcomes(rows: RowOutcome[]): Record<Outcome, number> {
   const counts: Record<Outcome, number> = { new: 0, updated: 0, unchanged: 0, invalid: 0 };
   for (const r of rows) counts[r.outcome]++;
   return counts;
 }
 
-interface PlannedRow extends RosterRow {
-  commune: string;
-  communeUnit: UnitRow;
-  teamKey: string;
-}
-
-/** Resolves units, creates missing villages and teams, matches members and writes them (inside `tx`). */
-async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope: Scope, choices: Map<string, string>): Promise<void> {
-  const invalid = (r: RosterRow, column: Field, message: string, suggestion?: string) => {
-    report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS[column], severity: 'error', message, ...(suggestion ? { suggestion } : {}) });
-    report.rows.push({ sheet: r.sheet, row: r.row, outcome: 'invalid', fullName: r.fullName });
-  };
-
-  // every key computed once per distinct text: commune, village and team names repeat on most rows
-  const memo = (f: (text: string) => string) => {
-    const cache = new Map<string, string>();
-    return (text: string) => {
-      let key = cache.get(text);
-      if (key === undefined) cache.set(text, (key = f(text)));
-      return key;
-    };
-  };
-  const nameKeyOf = memo(nameKey);
-  const searchKeyOf = memo(searchKey);
-
-  // 1. units, each distinct name resolved once
-  const resolvers = new Map<string, UnitResolver | null>();
-  const resolved = new Map<string, ReturnType<UnitResolver['resolveCommune']>>();
-  const planned: PlannedRow[] = [];
-  // names that did not resolve, asked back as "which unit did you mean", by name key
-  const questions = new Map<string, UnitQuestion>();
-  const ask = (r: RosterRow, res: Extract<ReturnType<UnitResolver['resolveCommune']>, { ok: false }>, resolver: UnitResolver, chosen?: string) => {
-    const qKey = nameKeyOf(r.commune!);
-    let q = questions.get(qKey);
-    if (!q) {
-      const candidates = new Map<string, UnitQuestion['candidates'][number]>();
-      for (const s of res.suggestions) {
-        for (const u of resolver.currentUnitsOf(s)) {
-          if (!u.code || candidates.has(u.code) || !inScope(scope, u)) continue;
-          candidates.set(u.code, { code: u.code, name: u.name, ...(s.status === 'dissolved' ? { note: `từ ${s.name}${s.district ? ` (${s.district}, cũ)` : ' (cũ)'}` } : {}) });
-        }
-      }
-      q = { name: cleanText(r.commune!), province: resolver.province.name, reason: res.reason === 'ambiguous' ? 'ambiguous' : 'not_found', message: res.message, rowCount: 0, rows: [], candidates: [...candidates.values()], ...(chosen ? { chosen } : {}) };
-      questions.set(qKey, q);
-    }
-    q.rowCount++;
-    if (q.rows.length < 20) q.rows.push({ sheet: r.sheet, row: r.row });
-  };
-  for (const r of rows) {
-    const pKey = searchKeyOf(r.province!);
-    if (!resolvers.has(pKey)) resolvers.set(pKey, await UnitResolver.forProvince(tx, r.province!));
-    const resolver = resolvers.get(pKey);
-    if (!resolver) {
-      invalid(r, 'province', `Không có tỉnh/thành phố "${r.province}" trong 34 tỉnh, thành phố hiện hành`, 'Ghi tên tỉnh hiện hành, ví dụ "Sơn La", hoặc mã tỉnh 2 chữ số');
-      continue;
-    }
-    const uKey = `${pKey}|${nameKeyOf(r.commune!)}|${nameKeyOf(r.district ?? '')}`;
-    if (!resolved.has(uKey)) resolved.set(uKey, resolver.resolveCommune(r.commune!, r.district));
-    const res = resolved.get(uKey)!;
-    let unit: UnitRow;
-    if (!res.ok) {
-      // the officer may have answered "which unit did you mean" for this name
-      const chosen = res.reason !== 'province_not_found' ? choices.get(nameKeyOf(r.commune!)) : undefined;
-      if (res.reason !== 'province_not_found') ask(r, res, resolver, chosen);
-      const chosenUnit = chosen ? resolver.currentCommune(chosen) : undefined;
-      if (chosen && !chosenUnit) {
-        invalid(r, 'commune', `Đơn vị chọn cho "${cleanText(r.commune!)}" (mã ${chosen}) không thuộc ${resolver.province.name}`, 'Chọn lại trong danh sách gợi ý, hoặc sửa tên tỉnh của dòng này');
-        continue;
-      }
-      if (!chosenUnit) {
-        const hint = res.suggestions.map((s) => `${s.name}${s.district ? ` (${s.district}, cũ)` : ''}${s.code ? ` [${s.code}]` : ''}`).join('; ');
-        invalid(r, 'commune', res.message, hint ? `Có phải: ${hint}?` : 'Kiểm tra lại tên xã/phường và tỉnh');
-        continue;
-      }
-      unit = chosenUnit;
-    } else unit = res.unit;
-    if (!inScope(scope, unit)) {
-      invalid(r, 'commune', `${unit.name} nằm ngoài phạm vi tài khoản của bạn`, 'Chỉ nhập danh sách của đơn vị bạn phụ trách');
-      continue;
-    }
-    planned.push({ ...r, commune: r.commune!, communeUnit: unit, teamKey: '' });
-  }
-
-  report.unitQuestions = [...questions.values()].filter((q) => q.candidates.length > 0 || q.chosen);
-
-  // 2. villages (created under their commune when new) and teams
-  const villageIds = new Map<string, UnitRow>();
-  // existing villages from one query, the missing ones created with one statement
-  const communeIds = [...new Set(planned.filter((r) => r.village).map((r) => r.communeUnit.id))];
-  const existingVillages = await villagesOfCommunes(tx, communeIds);
-  const villageCount = new Map<number, number>();
-  for (const v of existingVillages) {
-    villageIds.set(`${v.parentId}|${v.nameKey}`, v);
-    villageCount.set(v.parentId!, (villageCount.get(v.parentId!) ?? 0) + 1);
-  }
-  const missing = new Map<string, typeof adminUnits.$inferInsert>();
-  const missingCommune = new Map<string, UnitRow>();
-  for (const r of planned) {
-    if (!r.village) continue;
-    const vKey = `${r.communeUnit.id}|${nameKeyOf(r.village)}`;
-    if (villageIds.has(vKey) || missing.has(vKey)) continue;
-    const name = cleanText(r.village);
-    const n = (villageCount.get(r.communeUnit.id) ?? 0) + 1;
-    villageCount.set(r.communeUnit.id, n);
-    missing.set(vKey, { name, shortName: name, kind: villageKind(name), nameKey: nameKeyOf(name), searchKey: searchKeyOf(name), source: 'import', code: `${r.communeUnit.code}.${String(n).padStart(3, '0')}`, level: 'village', parentId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode, validFrom: null, validTo: null });
-    missingCommune.set(vKey, r.communeUnit);
-  }
-  const missingKeys = [...missing.keys()];
-  for (const keys of chunks(missingKeys, 2000)) {
-    const rows = await insertVillages(tx, keys.map((k) => missing.get(k)!));
-    rows.forEach((village, i) => {
-      villageIds.set(keys[i], village);
-      report.created.villages.push(`${village.name} (${missingCommune.get(keys[i])!.name})`);
-    });
-  }
-  const unitOf = (r: PlannedRow) => (r.village ? villageIds.get(`${r.communeUnit.id}|${nameKeyOf(r.village)}`)! : r.communeUnit);
-  const teamName = (r: PlannedRow) => {
-    if (r.team) return r.team;
-    const unit = unitOf(r);
-    const unitName = unit.level === 'commune' ? unit.name.charAt(0).toLocaleLowerCase('vi') + unit.name.slice(1) : unit.name;
-    return `Tổ công nghệ số cộng đồng ${unitName}`;
-  };
-  const unitIds = [...new Set(planned.map((r) => unitOf(r).id))];
-  const teams = new Map<string, registry.TeamRow>();
-  for (const t of await registry.teamsOfUnits(tx, unitIds)) teams.set(`${t.unitId}|${t.nameKey}`, t);
-  const newTeams = new Map<string, typeof teamsTable.$inferInsert>();
-  for (const r of planned) {
-    const unit = unitOf(r);
-    const name = teamName(r);
-    r.teamKey = `${unit.id}|${nameKeyOf(name)}`;
-    if (!teams.has(r.teamKey) && !newTeams.has(r.teamKey)) {
-      newTeams.set(r.teamKey, { level: unit.level === 'village' ? 'village' : 'commune', unitId: unit.id, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode!, name, nameKey: nameKeyOf(name), searchKey: searchKeyOf(name) });
-    }
-  }
-  for (const t of await registry.insertTeams(tx, [...newTeams.values()])) {
-    teams.set(`${t.unitId}|${t.nameKey}`, t);
-    report.created.teams.push(t.name);
-  }
-
-  // 3. members: by phone, else by name + birth year within the team, else new
-  const phones = [...new Set(planned.map((r) => r.phone).filter((p): p is string => !!p))];
-  const byPhone = new Map<string, registry.MemberRow>();
-  for (const m of await registry.membersByPhones(tx, phones)) if (!byPhone.has(m.phone!)) byPhone.set(m.phone!, m);
-  const existingTeamIds = [...teams.values()].map((t) => t.id);
-  const memberships = new Map<string, registry.TeamMemberRow>();
-  const byTeamName = new Map<string, registry.MemberRow>();
-  for (const { member, membership } of await registry.membershipsOfTeams(tx, existingTeamIds)) {
-    memberships.set(`${membership.teamId}|${member.id}`, membership);
-    byTeamName.set(`${membership.teamId}|${member.nameKey}|${member.birthYear ?? ''}`, member);
-  }
-  for (const m of await registry.membershipsOfMembers(tx, [...byPhone.values()].map((m) => m.id))) memberships.set(`${m.teamId}|${m.memberId}`, m);
-
-  type Person = { existing?: registry.MemberRow; row: PlannedRow; id?: number };
-  const people: Person[] = [];
-  // each new person's position, for duplicate detection without scanning the list per row
-  const personIndex = new Map<Person, number>();
-  const personByPhone = new Map<string, Person>();
-  const personByTeamName = new Map<string, Person>();
-  const seenInTeam = new Map<string, number>();
-  const links: { person: Person; row: PlannedRow; teamId: number }[] = [];
-  for (const r of planned) {
-    const team = teams.get(r.teamKey)!;
-    const nameYear = `${team.id}|${nameKeyOf(r.fullName)}|${r.birthYear ?? ''}`;
-    // a phone number identifies a person only together with the name: the same number under
-    // another name is a conflict for the officer to resolve, never a silent overwrite
-    const phoneOwner = r.phone ? personByPhone.get(r.phone) ?? (byPhone.get(r.phone) ? { existing: byPhone.get(r.phone), row: r } : undefined) : undefined;
-    const ownerName = phoneOwner ? phoneOwner.existing?.fullName ?? phoneOwner.row.fullName : null;
-    if (phoneOwner && ownerName && nameKeyOf(ownerName) !== nameKeyOf(r.fullName)) {
-      const where = phoneOwner.existing ? 'trong sổ' : `ở dòng ${phoneOwner.row.row} của tệp`;
-      invalid(r, 'phone', `Số điện thoại ${formatPhone(r.phone!)} đã là của "${ownerName}" ${where}`, 'Kiểm tra lại số; nếu là cùng một người đã đổi tên, hãy sửa họ tên cho khớp');
-      continue;
-    }
-    // same name and birth year in the same team is the same person: a new phone there is a phone change
-    let person = (r.phone && personByPhone.get(r.phone)) || personByTeamName.get(nameYear);
-    if (!person) {
-      const existing = (r.phone && byPhone.get(r.phone)) || byTeamName.get(nameYear);
-      person = { existing, row: r };
-      personIndex.set(person, people.length);
-      people.push(person);
-    }
-    if (r.phone) personByPhone.set(r.phone, person);
-    personByTeamName.set(nameYear, person);
-    const who = person.existing?.id ?? `new${personIndex.get(person)}`;
-    const dupKey = `${team.id}|${who}`;
-    if (seenInTeam.has(dupKey)) {
-      invalid(r, 'fullName', `"${r.fullName}" đã có ở dòng ${seenInTeam.get(dupKey)} trong cùng tổ`, 'Xoá dòng trùng');
-      continue;
-    }
-    seenInTeam.set(dupKey, r.row);
-    links.push({ person, row: r, teamId: team.id });
-  }
-
-  // 4. write: new people, changed people, memberships
-  const fresh = people.filter((p) => !p.existing);
-  for (const chunk of chunks(fresh, 20000)) {
-    const ids = await registry.insertMembersBulk(
-      tx,
-      chunk.map(({ row: r }) => ({ fullName: r.fullName, nameKey: nameKeyOf(r.fullName), searchKey: searchKeyOf(r.fullName), gender: r.gender, birthYear: r.birthYear, phone: r.phone })),
-    );
-    chunk.forEach((p, i) => (p.id = ids[i]));
-  }
-  // what changed per person, as the officer sees it and as the audit log keeps it (phones masked)
-  const memberChanges = new Map<number, { shown: string[]; audited: string[] }>();
-  for (const p of people) {
-    if (!p.existing) continue;
-    p.id = p.existing.id;
-    const r = p.row;
-    const patch: Record<string, unknown> = {};
-    const changes: string[] = [];
-    const audited: string[] = [];
-    const change = (shown: string, forAudit = shown) => (changes.push(shown), audited.push(forAudit));
-    if (r.fullName !== p.existing.fullName) (patch.fullName = r.fullName), (patch.nameKey = nameKeyOf(r.fullName)), (patch.searchKey = searchKeyOf(r.fullName)), change(`họ tên: ${p.existing.fullName} → ${r.fullName}`);
-    if (r.gender && r.gender !== p.existing.gender) (patch.gender = r.gender), change(`giới tính: ${p.existing.gender ? GENDERS[p.existing.gender] : '—'} → ${GENDERS[r.gender]}`);
-    if (r.birthYear && r.birthYear !== p.existing.birthYear) (patch.birthYear = r.birthYear), change(`năm sinh: ${p.existing.birthYear ?? '—'} → ${r.birthYear}`);
-    if (r.phone && r.phone !== p.existing.phone) (patch.phone = r.phone), change(`điện thoại: ${p.existing.phone ? formatPhone(p.existing.phone) : '—'} → ${formatPhone(r.phone)}`, `điện thoại: ${p.existing.phone ? maskPhone(p.existing.phone) : '—'} → ${maskPhone(r.phone)}`);
-    if (changes.length) {
-      await registry.updateMember(tx, p.existing.id, patch);
-      memberChanges.set(p.existing.id, { shown: changes, audited });
-    }
-  }
-  const upserts: (typeof teamMembers.$inferInsert)[] = [];
-  const teamById = new Map([...teams.values()].map((t) => [t.id, t]));
-  const reported = new Set<number>();
-  for (const { person, row: r, teamId } of links) {
-    const memberId = person.id!;
-    const current = memberships.get(`${teamId}|${memberId}`);
-    const team = teamById.get(teamId)!;
-    const base = { sheet: r.sheet, row: r.row, fullName: r.fullName, team: team.name, unit: r.communeUnit.name, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode! };
-    const personChange = reported.has(memberId) ? undefined : memberChanges.get(memberId);
-    const personChanges = personChange?.shown ?? [];
-    reported.add(memberId);
-    if (!current) {
-      upserts.push({ teamId, memberId, role: r.role, affiliations: r.affiliations, position: r.position });
-      const row: RowOutcome = { ...base, outcome: 'new', ...(personChanges.length ? { changes: personChanges } : {}) };
-      if (personChange) auditedChanges.set(row, personChange.audited);
-      report.rows.push(row);
-      continue;
-    }
-    const changes: string[] = [];
-    if (current.role !== r.role) changes.push(`vai trò: ${ROLES[current.role]} → ${ROLES[r.role]}`);
-    if (current.affiliations.join(',') !== r.affiliations.join(',')) changes.push(`đoàn thể: ${affiliationLabels(current.affiliations)} → ${affiliationLabels(r.affiliations)}`);
-    if ((current.position ?? null) !== (r.position ?? null)) changes.push(`chức vụ: ${current.position ?? '—'} → ${r.position ?? '—'}`);
-    if (changes.length) upserts.push({ teamId, memberId, role: r.role, affiliations: r.affiliations, position: r.position });
-    const all = [...personChanges, ...changes];
-    const row: RowOutcome = { ...base, outcome: all.length ? 'updated' : 'unchanged', ...(all.length ? { changes: all } : {}) };
-    if (all.length) auditedChanges.set(row, [...(personChange?.audited ?? []), ...changes]);
-    report.rows.push(row);
-  }
-  for (const chunk of chunks(upserts, 20000)) await registry.upsertMembershipsBulk(tx, chunk);
-}
-
-function affiliationLabels(codes: string[]): string {
-  return codes.map((c) => AFFILIATIONS[c as keyof typeof AFFILIATIONS] ?? c).join(', ') || '—';
-}

@@ -1,3 +1,4 @@
+import { ALL } from '../access/access.policy.js';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
 import { importRoster } from '../imports/imports.service.js';
@@ -19,7 +20,7 @@ withTestApp(async (t) => {
     ['Sơn La', 'Chiềng Xôm', 'Thành phố Sơn La', '', 'Bùi Thị Hà', 'Nữ', 1992, '0912000004', 'Tổ phó', ''],
     ['Sơn La', 'Chiềng Xôm', 'Thành phố Sơn La', 'Bản Xôm', 'Đặng Văn Bình', 'Nam', 1980, '0912000005', 'Thành viên', ''],
   ]);
-  await importRoster(database.db, { name: 'r.csv', data: roster }, { commit: true, maxBytes: 1e7 });
+  await importRoster(database.db, { name: 'r.csv', data: roster }, { scope: ALL, commit: true, maxBytes: 1e7 });
 });
 const get = (url: string) => admin.get(url);
 

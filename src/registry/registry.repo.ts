@@ -1,5 +1,6 @@
-import { eq, inArray, sql } from 'drizzle-orm';
-import type { Scope } from '../access/access.policy.js';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { requireScope, type Scope, teamInScope } from '../access/access.policy.js';
+import { memberWhollyInScopeSql, teamInScopeSql } from '../access/scope.sql.js';
 import { type Db, queryRows } from '../db/client.js';
 import { members, registryState, teamMembers, teams } from './registry.schema.js';
 
@@ -20,8 +21,11 @@ export interface TeamSummary {
   members: number;
 }
 
-/** Teams whose unit is `unitId` or (for a commune/province) lies under it, with member counts. */
-export function teamsUnder(db: Db, unit: { id: number; level: string; code: string | null }): Promise<TeamSummary[]> {
+/**
+ * Teams whose unit is `unit` or (for a commune/province) lies under it, with member counts, limited
+ * to `scope` (a team scope: its own team only).
+ */
+export function teamsUnder(db: Db, unit: { id: number; level: string; code: string | null }, scope: Scope): Promise<TeamSummary[]> {
   const filter =
     unit.level === 'province' ? sql`t.province_code = ${unit.code}` : unit.level === 'commune' ? sql`t.commune_id = ${unit.id}` : sql`t.unit_id = ${unit.id}`;
   return queryRows<TeamSummary>(
@@ -29,13 +33,14 @@ export function teamsUnder(db: Db, unit: { id: number; level: string; code: stri
     sql`select t.id, t.name, t.level, t.status, t.established_on as "establishedOn", u.code as "unitCode", u.name as "unitName", c.name as "communeName",
                (select count(*)::int from team_members tm where tm.team_id = t.id) as members
           from teams t join admin_units u on u.id = t.unit_id join admin_units c on c.id = t.commune_id
-         where ${filter}
+         where ${filter} and ${teamInScopeSql(scope)}
          order by t.level, u.name, t.name`,
   );
 }
 
-export async function teamById(db: Db, id: number): Promise<TeamRow | undefined> {
-  const [row] = await db.select().from(teams).where(eq(teams.id, id));
+/** The team `id` if it lies in `scope`; undefined for a team outside it or none. */
+export async function teamById(db: Db, id: number, scope: Scope): Promise<TeamRow | undefined> {
+  const [row] = await db.select().from(teams).where(and(eq(teams.id, id), teamInScopeSql(scope, 'teams')));
   return row;
 }
 
@@ -50,8 +55,8 @@ export interface TeamMemberView {
   position: string | null;
 }
 
-/** Members of a team with their role there (unsorted: callers sort the Vietnamese way). */
-export function membersOfTeam(db: Db, teamId: number): Promise<TeamMemberView[]> {
+/** Members of a team with their role there, when the team lies in `scope` (none otherwise; unsorted: callers sort the Vietnamese way). */
+export function membersOfTeam(db: Db, teamId: number, scope: Scope): Promise<TeamMemberView[]> {
   return db
     .select({
       memberId: members.id,
@@ -65,29 +70,17 @@ export function membersOfTeam(db: Db, teamId: number): Promise<TeamMemberView[]>
     })
     .from(teamMembers)
     .innerJoin(members, eq(members.id, teamMembers.memberId))
-    .where(eq(teamMembers.teamId, teamId));
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(and(eq(teamMembers.teamId, teamId), teamInScopeSql(scope, 'teams')));
 }
 
-/** SQL condition on teams `t` for a scope. */
-export function teamScopeFilter(scope: Scope) {
-  switch (scope.kind) {
-    case 'all':
-      return sql`true`;
-    case 'province':
-      return sql`t.province_code = ${scope.provinceCode}`;
-    case 'commune':
-      return sql`t.commune_id = ${scope.communeId}`;
-    case 'village':
-      return sql`t.unit_id = ${scope.unitId}`;
-    case 'team':
-      return sql`t.id = ${scope.teamId}`;
-  }
-}
+/** SQL condition on teams `t` for a scope (see access/scope.sql.ts). */
+export const teamScopeFilter = (scope: Scope) => teamInScopeSql(scope);
 
 /** Teams and members whose search key contains `q` (a search key), within the scope and a province when given. */
 export async function searchRegistry(db: Db, q: string, where: { scope: Scope; provinceCode: string | null }, limit: number) {
   const like = '%' + q.replace(/[%_\\]/g, '\\$&') + '%';
-  const inProvince = sql`and ${teamScopeFilter(where.scope)} ${where.provinceCode ? sql`and t.province_code = ${where.provinceCode}` : sql``}`;
+  const inProvince = sql`and ${teamInScopeSql(where.scope)} ${where.provinceCode ? sql`and t.province_code = ${where.provinceCode}` : sql``}`;
   const [teamHits, memberHits] = await Promise.all([
     queryRows<{ id: number; name: string; level: string; unitName: string; unitCode: string }>(
       db,
@@ -104,47 +97,83 @@ export async function searchRegistry(db: Db, q: string, where: { scope: Scope; p
   return { teams: teamHits, members: memberHits };
 }
 
-/** Teams of the given units, for import matching. */
-export function teamsOfUnits(db: Db, unitIds: number[]): Promise<TeamRow[]> {
+/** Teams of the given units that lie in `scope`, for import matching. */
+export function teamsOfUnits(db: Db, unitIds: number[], scope: Scope): Promise<TeamRow[]> {
   if (unitIds.length === 0) return Promise.resolve([]);
-  return db.select().from(teams).where(inArray(teams.unitId, unitIds));
+  return db.select().from(teams).where(and(inArray(teams.unitId, unitIds), teamInScopeSql(scope, 'teams')));
 }
 
-/** Members holding any of the phones, for import matching. */
-export function membersByPhones(db: Db, phones: string[]): Promise<MemberRow[]> {
-  if (phones.length === 0) return Promise.resolve([]);
-  return db.select().from(members).where(sql`${members.phone} = any(${sql.param(phones)}::text[])`);
+/**
+ * Who holds each of the phones, for import matching, as far as `scope` may know: a person all of
+ * whose teams lie in the scope comes back whole (`member`); a person on a team outside it comes
+ * back only as `elsewhere` with the communes of their teams, for the conflict's audit entry, never
+ * their name or anything else. (Another commune's member is never matched, shown or changed.)
+ */
+export async function phoneOwners(db: Db, phones: string[], scope: Scope): Promise<{ phone: string; member?: MemberRow; elsewhere?: { communeIds: number[]; provinceCodes: string[] } }[]> {
+  if (phones.length === 0) return [];
+  const rows = await db
+    .select({
+      member: members,
+      wholly: sql<boolean>`${memberWhollyInScopeSql(scope, sql`${members.id}`)}`,
+      communeIds: sql<number[]>`array(select distinct ot.commune_id from team_members om join teams ot on ot.id = om.team_id where om.member_id = ${members.id} order by 1)`,
+      provinceCodes: sql<string[]>`array(select distinct ot.province_code from team_members om join teams ot on ot.id = om.team_id where om.member_id = ${members.id} order by 1)`,
+    })
+    .from(members)
+    .where(sql`${members.phone} = any(${sql.param(phones)}::text[])`)
+    .orderBy(members.id);
+  return rows.map((r) => (r.wholly ? { phone: r.member.phone!, member: r.member } : { phone: r.member.phone!, elsewhere: { communeIds: r.communeIds, provinceCodes: r.provinceCodes } }));
 }
 
-/** Memberships (with the person) of the given teams, for import matching. */
-export function membershipsOfTeams(db: Db, teamIds: number[]) {
+/**
+ * Memberships (with the person) of the given teams that lie in `scope`, for import matching;
+ * `shared` says the person is also on a team outside the scope (their own fields are then not the
+ * caller's to change).
+ */
+export function membershipsOfTeams(db: Db, teamIds: number[], scope: Scope) {
   if (teamIds.length === 0) return Promise.resolve([]);
   return db
-    .select({ member: members, membership: teamMembers })
+    .select({ member: members, membership: teamMembers, shared: sql<boolean>`not ${memberWhollyInScopeSql(scope, sql`${members.id}`)}` })
     .from(teamMembers)
     .innerJoin(members, eq(members.id, teamMembers.memberId))
-    .where(inArray(teamMembers.teamId, teamIds));
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(and(inArray(teamMembers.teamId, teamIds), teamInScopeSql(scope, 'teams')));
 }
 
-/** Memberships of the given members (any team), for import matching. */
-export function membershipsOfMembers(db: Db, memberIds: number[]) {
+/** Memberships of the given members on teams that lie in `scope`. */
+export function membershipsOfMembers(db: Db, memberIds: number[], scope: Scope) {
   if (memberIds.length === 0) return Promise.resolve([]);
-  return db.select().from(teamMembers).where(inArray(teamMembers.memberId, memberIds));
+  return db
+    .select({ teamId: teamMembers.teamId, memberId: teamMembers.memberId, role: teamMembers.role, affiliations: teamMembers.affiliations, position: teamMembers.position, joinedOn: teamMembers.joinedOn })
+    .from(teamMembers)
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(and(inArray(teamMembers.memberId, memberIds), teamInScopeSql(scope, 'teams')));
 }
 
-export function insertTeams(db: Db, rows: (typeof teams.$inferInsert)[]): Promise<TeamRow[]> {
+/** Inserts teams, each of which must lie in `scope` (OUT_OF_SCOPE otherwise, nothing inserted). */
+export function insertTeams(db: Db, rows: (typeof teams.$inferInsert)[], scope: Scope): Promise<TeamRow[]> {
   if (rows.length === 0) return Promise.resolve([]);
+  for (const r of rows) requireScope(teamInScope(scope, { id: 0, unitId: r.unitId, communeId: r.communeId, provinceCode: r.provinceCode }) && scope.kind !== 'team', `tổ "${r.name}"`, { entity: 'team', provinceCode: r.provinceCode, communeId: r.communeId });
   return db.insert(teams).values(rows).returning();
 }
 
-export async function updateMember(db: Db, id: number, patch: Partial<typeof members.$inferInsert>): Promise<void> {
-  await db.update(members).set(patch).where(eq(members.id, id));
+/**
+ * Changes a person's own fields, only when every team they are on lies in `scope`: another unit's
+ * member cannot be changed through this function. Errors: OUT_OF_SCOPE (nothing changed).
+ */
+export async function updateMember(db: Db, id: number, patch: Partial<typeof members.$inferInsert>, scope: Scope): Promise<void> {
+  const changed = await db
+    .update(members)
+    .set(patch)
+    .where(and(eq(members.id, id), memberWhollyInScopeSql(scope, sql`${members.id}`)))
+    .returning({ id: members.id });
+  requireScope(changed.length === 1, `thành viên mã ${id}`, { entity: 'member', id });
 }
 
 /**
  * Inserts many members as arrays (`unnest`): one statement per call, whatever the count, without
  * the per-row cost of building a multi-row VALUES list. Ids are drawn from the sequence first, so
- * the returned ids are in input order.
+ * the returned ids are in input order. New people belong to nobody until a membership (in scope,
+ * see upsertMembershipsBulk) links them.
  */
 export async function insertMembersBulk(db: Db, rows: { fullName: string; nameKey: string; searchKey: string; gender: 'male' | 'female' | null; birthYear: number | null; phone: string | null }[]): Promise<number[]> {
   if (rows.length === 0) return [];
@@ -156,9 +185,16 @@ export async function insertMembersBulk(db: Db, rows: { fullName: string; nameKe
   return ids;
 }
 
-/** Inserts memberships as arrays, or updates role/affiliations/position of existing ones. Affiliation codes are plain identifiers. */
-export async function upsertMembershipsBulk(db: Db, rows: (typeof teamMembers.$inferInsert)[]): Promise<void> {
+/**
+ * Inserts memberships as arrays, or updates role/affiliations/position of existing ones, on teams
+ * that lie in `scope` only: a row naming a team outside it makes the whole call fail with
+ * OUT_OF_SCOPE (the caller's transaction rolls back). Affiliation codes are plain identifiers.
+ */
+export async function upsertMembershipsBulk(db: Db, rows: (typeof teamMembers.$inferInsert)[], scope: Scope): Promise<void> {
   if (rows.length === 0) return;
+  const teamIds = [...new Set(rows.map((r) => r.teamId))];
+  const allowed = await queryRows<{ id: number }>(db, sql`select t.id from teams t where t.id = any(${sql.param(teamIds)}::int[]) and ${teamInScopeSql(scope)}`);
+  requireScope(allowed.length === teamIds.length, 'tổ ngoài phạm vi', { entity: 'team', id: teamIds.find((id) => !allowed.some((a) => a.id === id)) });
   await db.execute(sql`insert into team_members (team_id, member_id, role, affiliations, position)
     select t, m, r, a::text[], p from unnest(${sql.param(rows.map((u) => u.teamId))}::int[], ${sql.param(rows.map((u) => u.memberId))}::int[], ${sql.param(rows.map((u) => u.role ?? 'member'))}::text[],
                                             ${sql.param(rows.map((u) => `{${(u.affiliations ?? []).join(',')}}`))}::text[], ${sql.param(rows.map((u) => u.position ?? null))}::text[]) as x(t, m, r, a, p)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVERYONE } from '../access/access.policy.js';
+import { presenterFor } from '../access/presenter.js';
 import type { RouteModule } from '../http/types.js';
 import { getTeam, listTeams, searchRegistry } from './registry.service.js';
 
@@ -18,7 +19,7 @@ export const registryRoutes: RouteModule = (api, { database }) => {
   api.get(
     '/api/teams/:id',
     { config: { access: { roles: EVERYONE } }, schema: { summary: 'One team with its members (404 outside the user’s scope)', params: z.object({ id: z.coerce.number().int().positive().max(2147483647) }) } },
-    async (req) => getTeam(db, req.params.id, req.actor!.scope, { revealPhones: req.actor!.user.role !== 'viewer' }),
+    async (req) => getTeam(db, req.params.id, req.actor!.scope, presenterFor(req.actor!.user.role)),
   );
 
   /** GET /api/search?q=&province= → teams and members whose names contain q, diacritics ignored. */

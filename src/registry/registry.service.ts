@@ -1,10 +1,9 @@
 import { unitsByCode, unitsByIds } from '../catalogue/catalogue.repo.js';
 import { presentUnit } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/client.js';
-import { requireScope, type Scope, teamInScope, unitInScope } from '../access/access.policy.js';
+import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
+import type { PersonPresenter } from '../access/presenter.js';
 import { AppError } from '../http/errors.js';
-import { maskPhone } from '../privacy/protector.js';
-import { formatPhone } from '../text/phone.js';
 import { compareVietnameseNames, searchKey } from '../text/vietnamese.js';
 import * as repo from './registry.repo.js';
 
@@ -24,23 +23,22 @@ export async function currentUnit(db: Db, code: string) {
 export async function listTeams(db: Db, unitCode: string, scope: Scope) {
   const unit = await currentUnit(db, unitCode);
   if (scope.kind === 'team') {
-    requireScope(unit.id === scope.unitId || unit.id === scope.communeId || unit.code === scope.provinceCode, `đơn vị "${unit.name}"`);
-  } else requireScope(unitInScope(scope, unit), `đơn vị "${unit.name}"`);
-  const teams = await repo.teamsUnder(db, unit);
-  return scope.kind === 'team' ? teams.filter((t) => t.id === scope.teamId) : teams;
+    requireScope(unit.id === scope.unitId || unit.id === scope.communeId || unit.code === scope.provinceCode, `đơn vị "${unit.name}"`, unitTarget(unit));
+  } else requireScope(unitInScope(scope, unit), `đơn vị "${unit.name}"`, unitTarget(unit));
+  // the repository limits the list to the scope (a team scope: its own team)
+  return repo.teamsUnder(db, unit, scope);
 }
 
 /**
  * One team with its unit, its commune and its members: leader first, then deputies, then members, each group sorted by
- * given name (Vietnamese order). Phones are shown national-style ("0912 345 678"), or masked
- * ("09•••••678") when `revealPhones` is false (read-only inspectors: data minimisation).
- * Errors: TEAM_NOT_FOUND (also for a team outside `scope`).
+ * given name (Vietnamese order). Phones as the caller's role may see them (`presenter`: national-style
+ * "0912 345 678", or masked "09•••••678" for read-only inspectors).
+ * Errors: TEAM_NOT_FOUND (also for a team outside `scope`: audited as a refusal, existence not disclosed).
  */
-export async function getTeam(db: Db, id: number, scope: Scope, opts: { revealPhones: boolean } = { revealPhones: true }) {
-  const team = await repo.teamById(db, id);
-  // outside the scope a team is "not found": whether it exists is not disclosed
-  if (!team || !teamInScope(scope, team)) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${id}.`);
-  const [people, units] = await Promise.all([repo.membersOfTeam(db, id), unitsByIds(db, [team.unitId, team.communeId])]);
+export async function getTeam(db: Db, id: number, scope: Scope, presenter: PersonPresenter) {
+  const team = await repo.teamById(db, id, scope);
+  if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${id}.`).refusing({ entity: 'team', id });
+  const [people, units] = await Promise.all([repo.membersOfTeam(db, id, scope), unitsByIds(db, [team.unitId, team.communeId])]);
   const byId = new Map(units.map((u) => [u.id, presentUnit(u)]));
   people.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareVietnameseNames(a.fullName, b.fullName));
   return {
@@ -51,7 +49,7 @@ export async function getTeam(db: Db, id: number, scope: Scope, opts: { revealPh
     establishedOn: team.establishedOn,
     unit: byId.get(team.unitId)!,
     commune: byId.get(team.communeId)!,
-    members: people.map((p) => ({ ...p, phone: p.phone ? (opts.revealPhones ? formatPhone(p.phone) : maskPhone(p.phone)) : null })),
+    members: people.map((p) => ({ ...p, phone: presenter.memberPhone(p.phone) })),
   };
 }
 

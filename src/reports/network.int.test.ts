@@ -25,7 +25,7 @@ beforeAll(async () => {
     ['Sơn La', 'Chiềng An', '', 'Bản Mé', 'Lò Thị Mai', 'Nữ', y - 70, '0912345670', '', ''],
     ['Sơn La', 'Mai Sơn', '', '', 'Cầm Thị Oanh', 'Nữ', y - 50, '0912345671', 'Tổ trưởng', 'Hội Phụ nữ'],
   ]);
-  const r = await importRoster(database.db, { name: 'r.csv', data: roster }, { commit: true, maxBytes: 1e7 });
+  const r = await importRoster(database.db, { name: 'r.csv', data: roster }, { scope: ALL, commit: true, maxBytes: 1e7 });
   expect(r.counts).toEqual({ new: 6, updated: 0, unchanged: 0, invalid: 0 });
   // a unit name that a spreadsheet would run as a formula (imports refuse such names; older data may hold them)
   await database.db.execute(sql`update admin_units set name = '=HYPERLINK("http://x")' where name = 'Bản Mé'`);
@@ -103,7 +103,7 @@ describe('report cache', () => {
     expect(before.members.total).toBe(1);
     const again = await networkReport(database.db, '04105', ALL);
     expect(again).toEqual(before);
-    const r = await importRoster(database.db, { name: 'them.csv', data: csv([HEADER, ['Sơn La', 'Mai Sơn', '', '', 'Lò Văn Thêm', 'Nam', 1990, '0912345699', '', '']]) }, { commit: true, maxBytes: 1e7 });
+    const r = await importRoster(database.db, { name: 'them.csv', data: csv([HEADER, ['Sơn La', 'Mai Sơn', '', '', 'Lò Văn Thêm', 'Nam', 1990, '0912345699', '', '']]) }, { scope: ALL, commit: true, maxBytes: 1e7 });
     expect(r.counts.new).toBe(1);
     expect((await networkReport(database.db, '04105', ALL)).members.total).toBe(2);
   });

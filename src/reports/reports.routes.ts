@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { READERS } from '../access/access.policy.js';
+import { presenterFor } from '../access/presenter.js';
 import type { RouteModule } from '../http/types.js';
 import { reportToCsv, reportToXlsx } from './network.export.js';
 import { networkReport } from './network.service.js';
@@ -42,7 +43,7 @@ export const reportRoutes: RouteModule = (api, { database }) => {
       schema: { summary: 'Roster of a unit in the official form (.xlsx), importable back', querystring: z.object({ unit: z.string().min(2).max(20) }) },
     },
     async (req, reply) => {
-      const { file, name } = await rosterToXlsx(database.db, req.query.unit, req.actor!.scope);
+      const { file, name } = await rosterToXlsx(database.db, req.query.unit, req.actor!.scope, presenterFor(req.actor!.user.role));
       return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${name}"`).send(file);
     },
   );

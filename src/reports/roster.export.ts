@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
+import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
+import type { PersonPresenter } from '../access/presenter.js';
 import { unitById } from '../catalogue/catalogue.repo.js';
 import type { Db } from '../db/client.js';
 import { membersOfTeam, teamsUnder } from '../registry/registry.repo.js';
@@ -7,7 +8,6 @@ import { currentUnit } from '../registry/registry.service.js';
 import { affiliationLabels } from '../imports/imports.validate.js';
 import { type Affiliation, ROLES } from '../registry/registry.vocabulary.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
-import { formatPhone } from '../text/phone.js';
 import { compareVietnameseNames } from '../text/vietnamese.js';
 import { escapeCell } from './network.export.js';
 
@@ -15,15 +15,16 @@ import { escapeCell } from './network.export.js';
  * The roster of a unit in the official form (Excel), to print and sign: the issuing body and the
  * national motto block, a title, a two-row header with the birth year under "Nam" or "Nữ", one
  * row per membership (leader, deputies, members; by given name), and a signature block. The
- * import reads this form back unchanged (round trip, tested).
+ * import reads this form back unchanged (round trip, tested). Teams and people are read within
+ * `scope`; phones are written as `presenter` allows the caller's role (masked for inspectors).
  * Errors: UNIT_NOT_FOUND, OUT_OF_SCOPE.
  */
-export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope): Promise<{ file: Buffer; name: string }> {
+export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope, presenter: PersonPresenter): Promise<{ file: Buffer; name: string }> {
   const unit = await currentUnit(db, unitCode);
-  requireScope(unitInScope(scope, unit), `danh sách của "${unit.name}"`);
+  requireScope(unitInScope(scope, unit), `danh sách của "${unit.name}"`, unitTarget(unit));
   const commune = unit.level === 'village' ? await unitById(db, unit.parentId!) : unit.level === 'commune' ? unit : null;
   const province = unit.level === 'province' ? unit : await currentUnit(db, unit.provinceCode!);
-  const teams = (await teamsUnder(db, unit)).filter((t) => t.status === 'active');
+  const teams = (await teamsUnder(db, unit, scope)).filter((t) => t.status === 'active');
   const order = { leader: 0, deputy: 1, member: 2 } as const;
 
   const wb = new ExcelJS.Workbook();
@@ -46,7 +47,7 @@ export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope): Prom
 
   let n = 0;
   for (const team of teams) {
-    const people = await membersOfTeam(db, team.id);
+    const people = await membersOfTeam(db, team.id, scope);
     people.sort((a, b) => order[a.role] - order[b.role] || compareVietnameseNames(a.fullName, b.fullName));
     for (const p of people) {
       const duty = p.position ?? affiliationLabels(p.affiliations as Affiliation[]);
@@ -57,7 +58,7 @@ export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope): Prom
         p.gender === 'female' ? p.birthYear ?? '' : '',
         ROLES[p.role],
         escapeCell(duty),
-        p.phone ? formatPhone(p.phone) : '',
+        presenter.memberPhone(p.phone) ?? '',
         province?.name ?? '',
         escapeCell(team.communeName),
         escapeCell(team.level === 'village' ? team.unitName : ''),

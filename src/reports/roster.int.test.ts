@@ -1,3 +1,4 @@
+import { OPERATOR_PRESENTER } from '../access/presenter.js';
 import { describe, expect, it } from 'vitest';
 import { ALL } from '../access/access.policy.js';
 import { importRoster } from '../imports/imports.service.js';
@@ -20,18 +21,18 @@ describe('roster in the official form', () => {
     const source = await testDatabase();
     const target = await testDatabase();
     try {
-      await importRoster(source.db, { name: 'goc.csv', data: csv(ROSTER) }, { commit: true, maxBytes: 1e7 });
-      const { file, name } = await rosterToXlsx(source.db, '03664', ALL);
+      await importRoster(source.db, { name: 'goc.csv', data: csv(ROSTER) }, { scope: ALL, commit: true, maxBytes: 1e7 });
+      const { file, name } = await rosterToXlsx(source.db, '03664', ALL, OPERATOR_PRESENTER);
       expect(name).toBe('danh-sach-to-cnscd-03664.xlsx');
 
       // the same registry again: nothing changes
-      const again = await importRoster(source.db, { name, data: file }, { commit: true, maxBytes: 1e7 });
+      const again = await importRoster(source.db, { name, data: file }, { scope: ALL, commit: true, maxBytes: 1e7 });
       expect(again.problems).toEqual([]);
       expect(again.counts).toEqual({ new: 0, updated: 0, unchanged: 5, invalid: 0 });
       expect(again.sheets[0]).toMatchObject({ headerRow: 6, mapping: { birthYearMale: 'Năm sinh (Nam)', birthYearFemale: 'Năm sinh (Nữ)', team: 'Tổ', village: 'Thôn/bản' } });
 
       // an empty database: the export rebuilds the same registry
-      const rebuilt = await importRoster(target.db, { name, data: file }, { commit: true, maxBytes: 1e7 });
+      const rebuilt = await importRoster(target.db, { name, data: file }, { scope: ALL, commit: true, maxBytes: 1e7 });
       expect(rebuilt.counts).toEqual({ new: 5, updated: 0, unchanged: 0, invalid: 0 });
       const expected = await registrySnapshot(source.db);
       expect(expected).toHaveLength(5);

@@ -54,7 +54,10 @@ export async function fieldContext(db: Db, user: { id: number; fullName: string;
                where v.level = 'village' and v.valid_to is null and v.parent_id = any(${sql.param(communeIds)}::int[])`,
         )
       : [],
-    user.phone ? queryRows<{ id: number }>(db, sql`select id from members where phone = ${user.phone} order by id limit 1`) : [],
+    // the member with the user's phone, among the teams the user may record for
+    user.phone && teamIds.length
+      ? queryRows<{ id: number }>(db, sql`select m.id from members m where m.phone = ${user.phone} and exists (select 1 from team_members tm where tm.member_id = m.id and tm.team_id = any(${sql.param(teamIds)}::int[])) order by m.id limit 1`)
+      : [],
   ]);
   const provinceCode = teams[0]?.provinceCode ?? (scope.kind === 'all' ? null : scope.provinceCode);
   const services = (await servicesFor(db, provinceCode)).filter((s) => s.active);

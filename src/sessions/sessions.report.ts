@@ -1,5 +1,5 @@
 import { currentChildren, unitsByCode, type UnitRow } from '../catalogue/catalogue.repo.js';
-import { requireScope, type Scope, teamInScope, unitInScope } from '../access/access.policy.js';
+import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { membershipsOfMembers, teamById } from '../registry/registry.repo.js';
@@ -115,7 +115,8 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
 
   if ('unit' in target) {
     const unit = await currentUnitOrThrow(db, target.unit);
-    requireScope(unitInScope(scope, unit) || (scope.kind === 'team' && unit.id === scope.unitId), `đơn vị "${unit.name}"`);
+    // a team's members see their team's figures, not their unit's (which hold other teams' work)
+    requireScope(scope.kind !== 'team' && unitInScope(scope, unit), `đơn vị "${unit.name}"`, unitTarget(unit));
     provinceCode = unit.provinceCode;
     head = { kind: unit.level as 'province' | 'commune' | 'village', code: unit.code, id: unit.id, name: unit.name };
     const rt: q.RawTarget = unit.level === 'province' ? { kind: 'province', provinceCode: unit.code! } : unit.level === 'commune' ? { kind: 'commune', communeId: unit.id } : { kind: 'village', villageId: unit.id };
@@ -143,9 +144,9 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
       children = (await q.rawByTeam(db, rt, period)).map((t) => ({ kind: 'team' as const, id: t.id, code: null, name: t.name, sessions: t.sessions, headcount: t.residents }));
     }
   } else if ('teamId' in target) {
-    const team = await teamById(db, target.teamId);
-    if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã ${target.teamId}.`);
-    requireScope(teamInScope(scope, team), `tổ "${team.name}"`);
+    // read within the scope: another unit's team is refused without saying whether it exists
+    const team = await teamById(db, target.teamId, scope);
+    if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã ${target.teamId}.`).refusing({ entity: 'team', id: target.teamId });
     provinceCode = team.provinceCode;
     head = { kind: 'team', code: null, id: team.id, name: team.name };
     const rt: q.RawTarget = { kind: 'team', teamId: team.id };
@@ -154,12 +155,11 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
       : await Promise.all([q.rollupCells(db, -team.id, period), q.rollupTrend(db, -team.id, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
     children = (await q.teamMembersActivity(db, team.id, period)).map((m) => ({ kind: 'member' as const, id: m.id, code: null, name: m.name, sessions: m.sessions, headcount: m.residents }));
   } else {
-    const memberships = await membershipsOfMembers(db, [target.memberId]);
-    if (memberships.length === 0) throw new AppError('NOT_FOUND', `Không có thành viên mã ${target.memberId} trong tổ nào.`);
-    const teams = await Promise.all(memberships.map((m) => teamById(db, m.teamId)));
-    const visible = teams.find((t) => t && teamInScope(scope, t));
-    requireScope(!!visible, 'thành viên này');
-    provinceCode = visible!.provinceCode;
+    // the member's teams within the scope: none means another unit's member (or nobody), refused alike
+    const memberships = await membershipsOfMembers(db, [target.memberId], scope);
+    const visible = memberships.length ? await teamById(db, memberships[0].teamId, scope) : undefined;
+    if (!visible) throw new AppError('NOT_FOUND', `Không có thành viên mã ${target.memberId} trong tổ nào bạn được xem.`).refusing({ entity: 'member', id: target.memberId });
+    provinceCode = visible.provinceCode;
     const rt: q.RawTarget = { kind: 'member', memberId: target.memberId };
     head = { kind: 'member', code: null, id: target.memberId, name: await q.memberName(db, target.memberId) };
     [cells, trend, distinct] = await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);

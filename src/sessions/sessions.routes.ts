@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVERYONE, OFFICERS, type Role } from '../access/access.policy.js';
+import { EVERYONE, OFFICERS, requireScope, type Role } from '../access/access.policy.js';
 import { AppError } from '../http/errors.js';
 import type { RouteModule } from '../http/types.js';
 import { saveService } from './sessions.catalogue.js';
@@ -56,12 +56,19 @@ export const sessionRoutes: RouteModule = (api, { database, protector, config })
     async (req) => fieldContext(db, req.actor!.user, req.actor!.scope, req.query.commune),
   );
 
-  /** GET /api/support-services?province=NN → the national services and the province's own, with icons. */
+  /**
+   * GET /api/support-services?province=NN → the national services and the province's own, with
+   * icons. `province` defaults to the caller's; another province's list is for admins only (403).
+   */
   api.get(
     '/api/support-services',
     { config: { access: { roles: EVERYONE } }, schema: { summary: 'Service catalogue (national and a province’s own)', querystring: z.object({ province: z.string().regex(/^\d{2}$/).optional() }) } },
     async (req) => {
-      const province = req.query.province ?? (req.actor!.scope.kind === 'all' ? null : req.actor!.scope.provinceCode);
+      const scope = req.actor!.scope;
+      if (req.query.province && scope.kind !== 'all') {
+        requireScope(req.query.province === scope.provinceCode, `danh mục dịch vụ của tỉnh mã ${req.query.province}`, { entity: 'unit', id: req.query.province, provinceCode: req.query.province });
+      }
+      const province = req.query.province ?? (scope.kind === 'all' ? null : scope.provinceCode);
       return { services: await servicesFor(db, province) };
     },
   );
