@@ -197,16 +197,17 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
   // outside it is known only as "elsewhere"
   const byPhone = new Map<string, registry.MemberRow>();
   const phoneElsewhere = new Map<string, { communeIds: number[]; provinceCodes: string[] }>();
+  // people on an in-scope team who are also on a team outside the scope
+  const shared = new Set<number>();
   for (const o of await registry.phoneOwners(tx, phones, scope)) {
     if (o.member) {
       if (!byPhone.has(o.phone)) byPhone.set(o.phone, o.member);
+      if (o.shared) shared.add(o.member.id);
     } else if (!phoneElsewhere.has(o.phone)) phoneElsewhere.set(o.phone, o.elsewhere!);
   }
   const existingTeamIds = [...teams.values()].map((t) => t.id);
   const memberships = new Map<string, Pick<registry.TeamMemberRow, 'role' | 'affiliations' | 'position'>>();
   const byTeamName = new Map<string, registry.MemberRow>();
-  // people on an in-scope team who are also on a team outside the scope
-  const shared = new Set<number>();
   for (const { member, membership, shared: isShared } of await registry.membershipsOfTeams(tx, existingTeamIds, scope)) {
     memberships.set(`${membership.teamId}|${member.id}`, membership);
     byTeamName.set(`${membership.teamId}|${member.nameKey}|${member.birthYear ?? ''}`, member);

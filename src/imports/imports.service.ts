@@ -417,10 +417,12 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
       }
     });
   } catch (err) {
+    // conflicts with people of other units are logged on a dry run and a refused commit too (a
+    // file of phone numbers is how one would probe), in both communes' logs, outside the rolled-back transaction
+    if (conflicts.length) await auditConflicts(db, file.name, conflicts, opts);
     if (!(err instanceof DryRunRollback)) throw err;
+    conflicts = [];
   }
-  // conflicts with people of other units are logged on a dry run too (a file of phone numbers is
-  // how one would probe), in both communes' logs, outside the rolled-back transaction
   if (conflicts.length) await auditConflicts(db, file.name, conflicts, opts);
   // a large load changes the row counts the planner relies on; PGlite never re-analyses by itself
   if (report.committed && report.counts.new >= ANALYZE_AFTER_ROWS) await registry.analyzeRegistry(db);

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { requireScope, type Scope, teamInScope } from '../access/access.policy.js';
-import { memberWhollyInScopeSql, teamInScopeSql } from '../access/scope.sql.js';
+import { memberVisibleSql, memberWhollyInScopeSql, teamInScopeSql } from '../access/scope.sql.js';
 import { type Db, queryRows } from '../db/client.js';
 import { members, registryState, teamMembers, teams } from './registry.schema.js';
 
@@ -104,24 +104,27 @@ export function teamsOfUnits(db: Db, unitIds: number[], scope: Scope): Promise<T
 }
 
 /**
- * Who holds each of the phones, for import matching, as far as `scope` may know: a person all of
- * whose teams lie in the scope comes back whole (`member`); a person on a team outside it comes
- * back only as `elsewhere` with the communes of their teams, for the conflict's audit entry, never
- * their name or anything else. (Another commune's member is never matched, shown or changed.)
+ * Who holds each of the phones, for import matching, as far as `scope` may know: a person on a
+ * team in the scope comes back whole (`member`, with `shared` when they are also on a team outside
+ * it); a person with no team in the scope comes back only as `elsewhere` with the communes of their
+ * teams, for the conflict's audit entry, never their name or anything else.
  */
-export async function phoneOwners(db: Db, phones: string[], scope: Scope): Promise<{ phone: string; member?: MemberRow; elsewhere?: { communeIds: number[]; provinceCodes: string[] } }[]> {
+export async function phoneOwners(db: Db, phones: string[], scope: Scope): Promise<{ phone: string; member?: MemberRow; shared?: boolean; elsewhere?: { communeIds: number[]; provinceCodes: string[] } }[]> {
   if (phones.length === 0) return [];
   const rows = await db
     .select({
       member: members,
-      wholly: sql<boolean>`${memberWhollyInScopeSql(scope, sql`${members.id}`)}`,
-      communeIds: sql<number[]>`array(select distinct ot.commune_id from team_members om join teams ot on ot.id = om.team_id where om.member_id = ${members.id} order by 1)`,
-      provinceCodes: sql<string[]>`array(select distinct ot.province_code from team_members om join teams ot on ot.id = om.team_id where om.member_id = ${members.id} order by 1)`,
+      visible: sql<boolean>`${memberVisibleSql(scope, sql.raw('members.id'))}`,
+      wholly: sql<boolean>`${memberWhollyInScopeSql(scope, sql.raw('members.id'))}`,
+      communeIds: sql<number[]>`array(select distinct ot.commune_id from team_members om join teams ot on ot.id = om.team_id where om.member_id = members.id order by 1)`,
+      provinceCodes: sql<string[]>`array(select distinct ot.province_code from team_members om join teams ot on ot.id = om.team_id where om.member_id = members.id order by 1)`,
     })
     .from(members)
     .where(sql`${members.phone} = any(${sql.param(phones)}::text[])`)
     .orderBy(members.id);
-  return rows.map((r) => (r.wholly ? { phone: r.member.phone!, member: r.member } : { phone: r.member.phone!, elsewhere: { communeIds: r.communeIds, provinceCodes: r.provinceCodes } }));
+  return rows.map((r) =>
+    r.visible || r.wholly ? { phone: r.member.phone!, member: r.member, shared: !r.wholly } : { phone: r.member.phone!, elsewhere: { communeIds: r.communeIds, provinceCodes: r.provinceCodes } },
+  );
 }
 
 /**
@@ -132,7 +135,7 @@ export async function phoneOwners(db: Db, phones: string[], scope: Scope): Promi
 export function membershipsOfTeams(db: Db, teamIds: number[], scope: Scope) {
   if (teamIds.length === 0) return Promise.resolve([]);
   return db
-    .select({ member: members, membership: teamMembers, shared: sql<boolean>`not ${memberWhollyInScopeSql(scope, sql`${members.id}`)}` })
+    .select({ member: members, membership: teamMembers, shared: sql<boolean>`not ${memberWhollyInScopeSql(scope, sql.raw("members.id"))}` })
     .from(teamMembers)
     .innerJoin(members, eq(members.id, teamMembers.memberId))
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
@@ -164,7 +167,7 @@ export async function updateMember(db: Db, id: number, patch: Partial<typeof mem
   const changed = await db
     .update(members)
     .set(patch)
-    .where(and(eq(members.id, id), memberWhollyInScopeSql(scope, sql`${members.id}`)))
+    .where(and(eq(members.id, id), memberWhollyInScopeSql(scope, sql.raw("members.id"))))
     .returning({ id: members.id });
   requireScope(changed.length === 1, `thành viên mã ${id}`, { entity: 'member', id });
 }
