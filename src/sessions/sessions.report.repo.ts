@@ -1,4 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { Scope } from '../access/access.policy.js';
+import { memberVisibleSql, teamInScopeSql } from '../access/scope.sql.js';
 import { type Db, queryRows } from '../db/client.js';
 import { residentCount } from './sessions.repo.js';
 import { ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED, rollupKind, type SessionKind } from './sessions.vocabulary.js';
@@ -141,12 +143,12 @@ export async function rawDistinctResidents(db: Db, t: RawTarget, p: Period): Pro
   return row.n;
 }
 
-/** Sessions and heads per team among the target's sessions. */
-export function rawByTeam(db: Db, t: RawTarget, p: Period) {
+/** Sessions and heads per team among the target's sessions, teams within `scope` only. */
+export function rawByTeam(db: Db, t: RawTarget, p: Period, scope: Scope) {
   return queryRows<{ id: number; name: string; sessions: number; residents: number }>(
     db,
     sql`select t.id, t.name, count(*)::int as sessions, sum(s.residents_count)::int as residents
-          from support_sessions s join teams t on t.id = s.team_id where ${rawFilter(t, p)} group by t.id, t.name`,
+          from support_sessions s join teams t on t.id = s.team_id where ${rawFilter(t, p)} and ${teamInScopeSql(scope)} group by t.id, t.name`,
   );
 }
 
@@ -171,28 +173,30 @@ export function rawByCommune(db: Db, provinceCode: string, p: Period) {
   );
 }
 
-export async function memberName(db: Db, id: number): Promise<string> {
-  const [row] = await queryRows<{ name: string }>(db, sql`select full_name as name from members where id = ${id}`);
+/** A member's name, when they are on a team within `scope` (else "#id"). */
+export async function memberName(db: Db, id: number, scope: Scope): Promise<string> {
+  const [row] = await queryRows<{ name: string }>(db, sql`select m.full_name as name from members m where m.id = ${id} and ${memberVisibleSql(scope, sql.raw('m.id'))}`);
   return row?.name ?? `#${id}`;
 }
 
-/** Teams of a commune (both levels), for the commune's children. */
-export function teamsOfCommune(db: Db, communeId: number) {
-  return queryRows<{ id: number; name: string }>(db, sql`select id, name from teams where commune_id = ${communeId}`);
+/** Teams of a commune (both levels) within `scope`, for the commune's children. */
+export function teamsOfCommune(db: Db, communeId: number, scope: Scope) {
+  return queryRows<{ id: number; name: string }>(db, sql`select t.id, t.name from teams t where t.commune_id = ${communeId} and ${teamInScopeSql(scope)}`);
 }
 
 /**
  * The current members of a team with the sessions they ran for it in the period (0 for none):
  * read through the (member, day) index, so a busy team costs its own sessions only.
  */
-export function teamMembersActivity(db: Db, teamId: number, p: Period) {
+export function teamMembersActivity(db: Db, teamId: number, p: Period, scope: Scope) {
   return queryRows<{ id: number; name: string; sessions: number; residents: number }>(
     db,
     sql`select m.id, m.full_name as name, count(s.id)::int as sessions, coalesce(sum(s.residents_count), 0)::int as residents
           from team_members tm join members m on m.id = tm.member_id
           left join support_session_members sm on sm.member_id = tm.member_id and sm.day between ${p.from} and ${p.to}
           left join support_sessions s on s.id = sm.session_id and s.team_id = tm.team_id
-         where tm.team_id = ${teamId}
+          join teams t on t.id = tm.team_id
+         where tm.team_id = ${teamId} and ${teamInScopeSql(scope)}
          group by m.id, m.full_name`,
   );
 }

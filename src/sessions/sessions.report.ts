@@ -133,15 +133,15 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
       coverage = await coverageOf(db, communes.map((c) => c.id), period.to);
     } else if (unit.level === 'commune') {
       // every team of the commune, idle ones too; from the team rollup rows (unit id = −team id)
-      const teams = await q.teamsOfCommune(db, unit.id);
+      const teams = await q.teamsOfCommune(db, unit.id, scope);
       const byTeam = raw
-        ? (await q.rawByTeam(db, rt, period)).map((t) => ({ unitId: -t.id, sessions: t.sessions, residents: t.residents }))
+        ? (await q.rawByTeam(db, rt, period, scope)).map((t) => ({ unitId: -t.id, sessions: t.sessions, residents: t.residents }))
         : await q.rollupByUnit(db, teams.map((t) => -t.id), period);
       const counts = new Map(byTeam.map((r) => [-r.unitId, r]));
       children = teams.map((t) => ({ kind: 'team' as const, id: t.id, code: null, name: t.name, sessions: counts.get(t.id)?.sessions ?? 0, headcount: counts.get(t.id)?.residents ?? 0 }));
       coverage = await coverageOf(db, [unit.id], period.to);
     } else {
-      children = (await q.rawByTeam(db, rt, period)).map((t) => ({ kind: 'team' as const, id: t.id, code: null, name: t.name, sessions: t.sessions, headcount: t.residents }));
+      children = (await q.rawByTeam(db, rt, period, scope)).map((t) => ({ kind: 'team' as const, id: t.id, code: null, name: t.name, sessions: t.sessions, headcount: t.residents }));
     }
   } else if ('teamId' in target) {
     // read within the scope: another unit's team is refused without saying whether it exists
@@ -153,7 +153,7 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
     [cells, trend, distinct] = raw
       ? await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)])
       : await Promise.all([q.rollupCells(db, -team.id, period), q.rollupTrend(db, -team.id, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
-    children = (await q.teamMembersActivity(db, team.id, period)).map((m) => ({ kind: 'member' as const, id: m.id, code: null, name: m.name, sessions: m.sessions, headcount: m.residents }));
+    children = (await q.teamMembersActivity(db, team.id, period, scope)).map((m) => ({ kind: 'member' as const, id: m.id, code: null, name: m.name, sessions: m.sessions, headcount: m.residents }));
   } else {
     // the member's teams within the scope: none means another unit's member (or nobody), refused alike
     const memberships = await membershipsOfMembers(db, [target.memberId], scope);
@@ -161,7 +161,7 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
     if (!visible) throw new AppError('NOT_FOUND', `Không có thành viên mã ${target.memberId} trong tổ nào bạn được xem.`).refusing({ entity: 'member', id: target.memberId });
     provinceCode = visible.provinceCode;
     const rt: q.RawTarget = { kind: 'member', memberId: target.memberId };
-    head = { kind: 'member', code: null, id: target.memberId, name: await q.memberName(db, target.memberId) };
+    head = { kind: 'member', code: null, id: target.memberId, name: await q.memberName(db, target.memberId, scope) };
     [cells, trend, distinct] = await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
   }
 
