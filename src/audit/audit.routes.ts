@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { READERS, requireScope, unitInScope } from '../access/access.policy.js';
+import { READERS, requireScope, unitInScope, unitTarget } from '../access/access.policy.js';
 import { currentUnit } from '../registry/registry.service.js';
 import type { RouteModule } from '../http/types.js';
 import { escapeCell } from '../reports/network.export.js';
@@ -36,7 +36,7 @@ export const auditRoutes: RouteModule = (api, { database }) => {
         where = { all: true };
       } else {
         const unit = await currentUnit(database.db, q.unit);
-        requireScope(unitInScope(actor.scope, unit), `đơn vị "${unit.name}"`);
+        requireScope(unitInScope(actor.scope, unit), `đơn vị "${unit.name}"`, unitTarget(unit));
         where = unit.level === 'province' ? { provinceCode: unit.code! } : { communeId: unit.level === 'commune' ? unit.id : unit.parentId! };
       }
       const entries = await auditEntries(database.db, where, q);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
+import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import { unitsByCodes } from '../catalogue/catalogue.repo.js';
 import { lookupProvince } from '../catalogue/catalogue.service.js';
@@ -244,7 +244,7 @@ export async function checkUnitChoices(db: Db, choices: UnitChoices, scope: Scop
   for (const [name, code] of Object.entries(choices)) {
     const unit = units.get(code)!.find((u) => u.level === 'commune' && !u.validTo);
     if (!unit) throw new AppError('IMPORT_MAPPING_INVALID', `Mã "${code}" chọn cho "${name}" không phải xã/phường hiện hành. Hãy chọn lại trong danh sách gợi ý. Chưa ghi gì.`);
-    requireScope(inScope(scope, unit), `${unit.name} (mã ${code}), đơn vị chọn cho "${name}"`);
+    requireScope(inScope(scope, unit), `${unit.name} (mã ${code}), đơn vị chọn cho "${name}"`, unitTarget(unit));
     out.set(nameKey(name), code);
   }
   return out;

@@ -1,5 +1,5 @@
 import { currentChildren, successionOf, unitsByCode, unitsByIds, type UnitRow } from '../catalogue/catalogue.repo.js';
-import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
+import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { AFFILIATION_CODES } from '../registry/registry.vocabulary.js';
@@ -63,7 +63,7 @@ export async function networkReport(db: Db, code: string, scope: Scope): Promise
     }
     throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hành chính mã "${code}".`);
   }
-  requireScope(unitInScope(scope, unit), `báo cáo của "${unit.name}"`);
+  requireScope(unitInScope(scope, unit), `báo cáo của "${unit.name}"`, unitTarget(unit));
   // the report only changes when the registry does: reuse it until the revision moves
   const revision = await currentRevision(db);
   const key = `${unit.id}|${revision}|${yearInVietnam()}`;

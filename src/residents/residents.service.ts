@@ -1,5 +1,5 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
+import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import { unitById } from '../catalogue/catalogue.repo.js';
 import { currentUnit } from '../registry/registry.service.js';
@@ -44,7 +44,7 @@ export async function createResident(db: Db, protector: DataProtector, input: Ne
   const commune = unit.level === 'village' ? await unitById(db, unit.parentId!) : unit;
   if (!commune || commune.level !== 'commune') throw new AppError('VALIDATION_FAILED', 'Cư dân gắn với một xã/phường (hoặc thôn của xã).');
   const inScope = unitInScope(actor.scope, unit) || unitInScope(actor.scope, commune) || (actor.scope.kind === 'team' && actor.scope.communeId === commune.id);
-  requireScope(inScope, `đơn vị "${unit.name}"`);
+  requireScope(inScope, `đơn vị "${unit.name}"`, unitTarget(unit));
   let phone: string | null = null;
   if (input.phone) {
     const p = normalizePhone(input.phone);
@@ -110,7 +110,7 @@ export async function listResidents(db: Db, protector: DataProtector, communeCod
   const unit = await currentUnit(db, communeCode);
   if (unit.level !== 'commune') throw new AppError('VALIDATION_FAILED', `Danh sách cư dân theo xã/phường: "${unit.name}" là ${unit.level === 'village' ? 'thôn/bản; hãy chọn xã của thôn' : 'tỉnh; hãy chọn một xã'}.`);
   const commune = unit;
-  requireScope(unitInScope(actor.scope, commune), `đơn vị "${commune.name}"`);
+  requireScope(unitInScope(actor.scope, commune), `đơn vị "${commune.name}"`, unitTarget(commune));
   const reveal = !!purpose;
   if (purpose !== undefined && cleanText(purpose).length < 10) throw new AppError('PURPOSE_REQUIRED', 'Hãy ghi rõ mục đích xem số điện thoại/căn cước (ít nhất 10 ký tự).');
   const rows = await db.select().from(residents).where(and(eq(residents.communeId, commune.id), isNull(residents.erasedAt)));

@@ -17,7 +17,7 @@ export interface ServiceInput { code: string; name: string; icon: string; provin
  */
 export async function saveService(db: Db, input: ServiceInput, actor: AuditActor & { scope: Scope }): Promise<ServiceRow> {
   if (input.provinceCode === null) requireScope(actor.scope.kind === 'all', 'danh mục dịch vụ toàn quốc');
-  else requireScope(actor.scope.kind === 'all' || (actor.scope.kind === 'province' && actor.scope.provinceCode === input.provinceCode), `danh mục dịch vụ của tỉnh mã ${input.provinceCode}`);
+  else requireScope(actor.scope.kind === 'all' || (actor.scope.kind === 'province' && actor.scope.provinceCode === input.provinceCode), `danh mục dịch vụ của tỉnh mã ${input.provinceCode}`, { entity: 'unit', id: input.provinceCode, provinceCode: input.provinceCode });
   const before = await serviceByCode(db, input.code);
   if (before && before.provinceCode !== input.provinceCode) {
     throw new AppError('VALIDATION_FAILED', `Mã dịch vụ "${input.code}" đã thuộc ${before.provinceCode ? `tỉnh mã ${before.provinceCode}` : 'danh mục toàn quốc'}; hãy chọn mã khác.`);

@@ -1,4 +1,4 @@
-import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
+import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import type { AuditActor } from '../audit/audit.service.js';
 import { type UnitRow, unitsByCodes } from '../catalogue/catalogue.repo.js';
 import type { Db } from '../db/client.js';
@@ -161,7 +161,7 @@ export async function importPopulation(db: Db, file: { name: string; data: Buffe
       problems.push({ row: r.line, column: COLUMN_LABEL.name, message: `Mã ${r.unit} là "${unit.name}", nhưng tên ghi là "${r.name}". Hãy sửa mã hoặc tên cho khớp.` });
       continue;
     }
-    requireScope(unitInScope(opts.actor.scope, unit), `xã "${unit.name}" (dòng ${r.line} của tệp "${file.name}")`);
+    requireScope(unitInScope(opts.actor.scope, unit), `xã "${unit.name}" (dòng ${r.line} của tệp "${file.name}")`, unitTarget(unit));
     resolved.push({ line: r.line, unit, year: r.year, population: r.population, households: r.households ?? null });
   }
   if (problems.length) {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
+import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import { type UnitRow, unitsByCodes } from '../catalogue/catalogue.repo.js';
 import type { Db } from '../db/client.js';
@@ -19,7 +19,7 @@ export async function savePopulation(db: Db, rows: PopulationRow[], actor: Audit
     const unit = units.get(r.unit)!.find((u) => !u.validTo);
     if (!unit) throw new AppError('VALIDATION_FAILED', `Dòng ${i + 1}: không có xã/phường hiện hành mã "${r.unit}" (mã 5 chữ số của Tổng cục Thống kê, sau 01/07/2025).`);
     if (unit.level !== 'commune') throw new AppError('VALIDATION_FAILED', `Dòng ${i + 1}: "${unit.name}" không phải xã/phường; dân số nhập theo từng xã.`);
-    requireScope(unitInScope(actor.scope, unit), `xã "${unit.name}"`);
+    requireScope(unitInScope(actor.scope, unit), `xã "${unit.name}"`, unitTarget(unit));
     return { unit, year: r.year, population: r.population, households: r.households ?? null };
   });
   return writePopulation(db, resolved, actor);
