@@ -107,6 +107,16 @@ describe('masking follows the role in every export', () => {
         if (clear.length) seen[`${role} ${url.split('?')[0]}${url.includes('format=') ? ' ' + url.split('format=')[1].split('&')[0] : ''}`] = clear;
       }
     }
+    // team roles reach their own team's exports only: the team view shows team-mates' phones, the dashboard none
+    for (const role of ['team_leader', 'member'] as Role[]) {
+      for (const url of EXPORTS('', w.teams.home).filter((u) => u.includes(`team=${w.teams.home}`) || u.startsWith('/api/teams/'))) {
+        const res = await clients.get(role)!.get(url);
+        expect([role, url, res.statusCode]).toEqual([role, url, 200]);
+        const text = await bodyText(res);
+        const found = phones.filter((p) => text.includes(p));
+        if (found.length) seen[`${role} ${url.split('?')[0]}${url.includes('format=') ? ' ' + url.split('format=')[1].split('&')[0] : ''}`] = found;
+      }
+    }
     // only the roster and the team view carry phones, and only for the roles that may see them
     expect(Object.keys(seen).sort()).toEqual([
       'admin /api/reports/roster',
@@ -115,6 +125,8 @@ describe('masking follows the role in every export', () => {
       'commune_officer /api/teams/' + w.teams.home,
       'province_officer /api/reports/roster',
       'province_officer /api/teams/' + w.teams.home,
+      'team_leader /api/teams/' + w.teams.home,
+      'member /api/teams/' + w.teams.home,
     ].sort());
   });
 });
