@@ -129,3 +129,28 @@ describe('API basics', () => {
     expect(issues.filter((i: { repaired: boolean }) => !i.repaired)).toHaveLength(796);
   });
 });
+
+describe('pre-2025 provinces', () => {
+  /** Every province that merged into another on 01/07/2025 (Resolution 202/2025/QH15) → the current code. */
+  const MERGED: [string, string][] = [
+    ['Hà Giang', '08'], ['Bắc Kạn', '19'], ['Yên Bái', '15'], ['Hòa Bình', '25'], ['Vĩnh Phúc', '25'], ['Bắc Giang', '24'],
+    ['Hải Dương', '31'], ['Thái Bình', '33'], ['Hà Nam', '37'], ['Nam Định', '37'], ['Quảng Bình', '44'], ['Quảng Nam', '48'],
+    ['Kon Tum', '51'], ['Bình Định', '52'], ['Ninh Thuận', '56'], ['Phú Yên', '66'], ['Đắk Nông', '68'], ['Bình Thuận', '68'],
+    ['Bình Phước', '75'], ['Bình Dương', '79'], ['Bà Rịa - Vũng Tàu', '79'], ['Long An', '80'], ['Tiền Giang', '82'], ['Bến Tre', '86'],
+    ['Trà Vinh', '86'], ['Kiên Giang', '91'], ['Hậu Giang', '92'], ['Sóc Trăng', '92'], ['Bạc Liêu', '96'],
+  ];
+  it('every merged province is recognised by name, with or without "Tỉnh", diacritics or the old spelling of its tone marks', async () => {
+    const { lookupProvince } = await import('./catalogue.service.js');
+    const { searchKey } = await import('../text/vietnamese.js');
+    const got: string[] = [];
+    for (const [name, code] of MERGED) {
+      for (const written of [name, `Tỉnh ${name}`, searchKey(name), `tinh ${searchKey(name)}`, name.replace('òa', 'oà')]) {
+        const p = await lookupProvince(database.db, written);
+        if (p?.code !== code) got.push(`${written} → ${p?.code ?? 'none'} (want ${code})`);
+      }
+    }
+    expect(got).toEqual([]);
+    expect((await lookupProvince(database.db, 'TP. Hồ Chí Minh'))?.code).toBe('79');
+    expect((await lookupProvince(database.db, 'TP Hà Nội'))?.code).toBe('01');
+  });
+});

@@ -44,9 +44,17 @@ export function provinces(db: Db): Promise<UnitRow[]> {
   return db.select().from(adminUnits).where(eq(adminUnits.level, 'province')).orderBy(asc(adminUnits.code));
 }
 
-/** Names of the pre-2025 provinces and the current province each merged into. */
-export function oldProvinceNames(db: Db): Promise<{ name: string; provinceCode: string }[]> {
-  return queryRows(db, sql`select distinct old_province_name as name, province_code as "provinceCode" from admin_units where old_province_name is not null and province_code is not null`);
+/**
+ * Names of the pre-2025 provinces with the current provinces their units lie in, and how many
+ * units each (the package files some units under a wrong old province: the count tells the
+ * province a name really merged into from the stray rows).
+ */
+export function oldProvinceNames(db: Db): Promise<{ name: string; provinceCode: string; units: number }[]> {
+  return queryRows(
+    db,
+    sql`select old_province_name as name, province_code as "provinceCode", count(*)::int as units from admin_units
+         where old_province_name is not null and province_code is not null group by 1, 2`,
+  );
 }
 
 /** Units of one current province used to resolve names: current communes, their villages, and dissolved communes and districts. */

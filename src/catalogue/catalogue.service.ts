@@ -221,12 +221,18 @@ export async function lookupProvince(db: Db, province: string): Promise<UnitRow 
   return findProvince(all, province, oldNames);
 }
 
+/** Share of an old province's units that must lie in one current province for its name to resolve there. */
+const OLD_PROVINCE_MAJORITY = 0.9;
+
 /**
- * Finds a current province by code or by name, with or without "Tỉnh"/"Thành phố", or by the name
- * of a pre-2025 province that merged into it ("Tỉnh Hà Giang" → Tuyên Quang), from `oldNames`.
+ * Finds a current province by code or by name, with or without "Tỉnh"/"Thành phố"/"TP", with or
+ * without diacritics, or by the name of a pre-2025 province that merged into it on 01/07/2025
+ * ("Tỉnh Hải Dương" → Hải Phòng, "Nam Dinh" → Ninh Bình; Resolution 202/2025/QH15), from `oldNames`:
+ * the current province holding at least 90% of the old province's units (the package files a few
+ * units under a wrong old province; those strays do not make the name ambiguous).
  */
-export function findProvince(all: UnitRow[], province: string, oldNames: { name: string; provinceCode: string }[] = []): UnitRow | undefined {
-  const trimmed = cleanText(province);
+export function findProvince(all: UnitRow[], province: string, oldNames: { name: string; provinceCode: string; units?: number }[] = []): UnitRow | undefined {
+  const trimmed = cleanText(province).replace(/^(?:tp\.?|t\.)\s*/i, (m) => (/^tp/i.test(m) ? 'Thành phố ' : 'Tỉnh '));
   if (/^\d{1,2}$/.test(trimmed)) return all.find((p) => p.code === trimmed.padStart(2, '0'));
   const short = splitUnitName(trimmed).shortName;
   const exact = all.find((p) => p.nameKey === nameKey(short));
@@ -234,8 +240,15 @@ export function findProvince(all: UnitRow[], province: string, oldNames: { name:
   // typed without diacritics ("son la"): accept when exactly one province matches
   const plain = all.filter((p) => p.searchKey === searchKey(short));
   if (plain.length === 1) return plain[0];
-  const old = [...new Set(oldNames.filter((o) => nameKey(splitUnitName(o.name).shortName) === nameKey(short)).map((o) => o.provinceCode))];
-  return old.length === 1 ? all.find((p) => p.code === old[0]) : undefined;
+  const matches = (name: string) => {
+    const oldShort = splitUnitName(name).shortName;
+    return nameKey(oldShort) === nameKey(short) || searchKey(oldShort) === searchKey(short);
+  };
+  const counts = new Map<string, number>();
+  for (const o of oldNames) if (matches(o.name)) counts.set(o.provinceCode, (counts.get(o.provinceCode) ?? 0) + (o.units ?? 1));
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  return best && best[1] >= OLD_PROVINCE_MAJORITY * total ? all.find((p) => p.code === best[0]) : undefined;
 }
 
 /**
