@@ -170,7 +170,7 @@ const SAMPLES: Record<string, Sample> = {
     home: (c) => c.post('/api/support-sessions/sync', session('home')),
     expect: ok((j) => has(j.results[0].status === 'accepted', 'accepted')),
     away: [(c, r) => c.post('/api/support-sessions/sync', session(awayPlace(r)))],
-    refused: (res) => !!res.json().results?.[0]?.reason?.includes('ngoài phạm vi'),
+    refused: (res) => /^Không có tổ mã \d+ trong phạm vi/.test(res.json().results?.[0]?.reason ?? ''),
   },
   'GET /api/field/context': {
     home: (c) => c.get('/api/field/context'),

@@ -129,9 +129,9 @@ export async function auditRefusal(db: Db, req: FastifyRequest, code: string, ta
         if ((typeof v === 'string' || typeof v === 'number') && String(v).length <= 40) asked[key] = String(v);
       }
     }
-    const aimed = target ? await placed(db, target) : await targetOfRequest(db, asked);
-    // a 404 for an object that exists nowhere is a miss, not a refusal
-    if (target && !aimed) return;
+    // an object that exists nowhere is logged alike at the requester's unit (the log must not tell
+    // a hidden object from a missing one), with no target unit
+    const aimed = target ? ((await placed(db, target)) ?? { entity: target.entity, id: target.id }) : await targetOfRequest(db, asked);
     const scope = req.actor?.scope;
     await recordAudit(db, {
       userId: req.actor?.userId ?? null,

@@ -143,10 +143,13 @@ describe('refusals are logged where they matter', () => {
     const [there] = await denied(province, '04105');
     expect(there).toMatchObject({ entityId: 'GET /api/teams/:id', after: { code: 'TEAM_NOT_FOUND', target: { entity: 'team', id: String(w.teams.other) }, asked: { id: String(w.teams.other) }, requester: { role: 'commune_officer', unit: '03664' } } });
     const [here] = await denied(officer, '03664');
-    expect(here.id).toBe(there.id);
-    // a team that does not exist is a plain miss, not a refusal
+    expect([here.id, here.targetCommuneId]).toEqual([there.id, null]);
+    // a team that does not exist is logged alike at the requester's unit (no target unit), so the
+    // requester's own log cannot tell a hidden team from a missing one, nor where the hidden one lies
     expect((await officer.get('/api/teams/999999')).statusCode).toBe(404);
     expect((await denied(province, '04105')).length).toBe(1);
+    const mine = (await denied(officer, '03664')).slice(0, 2).map((e: { targetProvinceCode: string | null; targetCommuneId: number | null; after: { code: string } }) => [e.targetProvinceCode, e.targetCommuneId, e.after.code]);
+    expect(mine).toEqual([[null, null, 'TEAM_NOT_FOUND'], [null, null, 'TEAM_NOT_FOUND']]);
   });
 
   it('an account of another commune and a report of another province are logged at their targets too', async () => {

@@ -39,7 +39,12 @@ export const auditRoutes: RouteModule = (api, { database }) => {
         requireScope(unitInScope(actor.scope, unit), `đơn vị "${unit.name}"`, unitTarget(unit));
         where = unit.level === 'province' ? { provinceCode: unit.code! } : { communeId: unit.level === 'commune' ? unit.id : unit.parentId! };
       }
-      const entries = await auditEntries(database.db, where, q);
+      // a refusal's target unit is shown only to readers whose scope holds it: the requester's own
+      // log must not tell where a hidden object (or another unit's phone owner) lies
+      const scope = actor.scope;
+      const targetVisible = (e: { targetProvinceCode: string | null; targetCommuneId: number | null }) =>
+        scope.kind === 'all' || (scope.kind === 'province' ? e.targetProvinceCode === scope.provinceCode : 'communeId' in scope && e.targetCommuneId === scope.communeId);
+      const entries = (await auditEntries(database.db, where, q)).map((e) => (e.targetProvinceCode === null && e.targetCommuneId === null) || targetVisible(e) ? e : { ...e, targetProvinceCode: null, targetCommuneId: null });
       if (q.format === 'json') return { entries };
       const rows = entries.map((e) => [e.id, e.at.toISOString(), e.userId ?? '', e.ip ?? '', e.action, e.entity, e.entityId ?? '', JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null)].map((c) => (typeof c === 'string' ? escapeCell(c) : c)));
       return reply

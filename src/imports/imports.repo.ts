@@ -1,6 +1,6 @@
 import { desc, inArray, sql } from 'drizzle-orm';
 import type { Scope } from '../access/access.policy.js';
-import type { Db } from '../db/client.js';
+import { type Db, queryRows } from '../db/client.js';
 import { importLog, importMappings } from './imports.schema.js';
 
 /** The newest `limit` committed imports that touched the scope (by province or commune). */
@@ -24,10 +24,25 @@ export interface SavedMapping {
   updatedAt: Date;
 }
 
-/** The remembered mappings of the given header shapes (missing shapes are simply absent). */
-export async function savedMappings(db: Db, shapeKeys: string[]): Promise<SavedMapping[]> {
+/**
+ * The remembered mappings of the given header shapes that apply to an importer with `scope`:
+ * those saved by the operator (CLI, no user) or an admin, by an officer of the importer's province
+ * (for a province or commune importer there), or by an officer of the importer's own commune. A
+ * commune officer's correction never changes how another commune's files are read.
+ */
+export async function savedMappings(db: Db, shapeKeys: string[], scope: Scope): Promise<SavedMapping[]> {
   if (shapeKeys.length === 0) return [];
-  return (await db.select().from(importMappings).where(inArray(importMappings.shapeKey, [...new Set(shapeKeys)]))) as SavedMapping[];
+  const savedBy =
+    scope.kind === 'all'
+      ? sql`true`
+      : sql`(m.user_id is null or exists (select 1 from users x left join admin_units u on u.id = x.scope_unit_id where x.id = m.user_id and (x.role = 'admin'
+            or (u.level = 'province' and u.code = ${scope.provinceCode})
+            ${'communeId' in scope ? sql`or (u.level = 'commune' and u.id = ${scope.communeId})` : sql``})))`;
+  return queryRows<SavedMapping>(
+    db,
+    sql`select m.shape_key as "shapeKey", m.headers, m.mapping, m.user_id as "userId", m.updated_at as "updatedAt" from import_mappings m
+         where m.shape_key = any(${sql.param([...new Set(shapeKeys)])}::text[]) and ${savedBy}`,
+  ).then((rows) => rows.map((r) => ({ ...r, updatedAt: new Date(r.updatedAt) })));
 }
 
 /** Stores (or replaces) the mapping remembered for a header shape. */

@@ -76,7 +76,7 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
       const expanded = await expandArchives(files, config.maxUploadBytes);
       // corrections and choices are checked against the whole upload before any file is imported
       if (unitChoices) await checkUnitChoices(database.db, unitChoices, req.actor!.scope);
-      const mappings = mapping ? await splitMappingOverride(database.db, expanded, mapping, { maxBytes: config.maxUploadBytes, maxRows: config.maxImportRows }) : [];
+      const mappings = mapping ? await splitMappingOverride(database.db, expanded, mapping, { maxBytes: config.maxUploadBytes, maxRows: config.maxImportRows, scope: req.actor!.scope }) : [];
       for (const [i, file] of expanded.entries()) {
         try {
           results.push(await importRoster(database.db, file, { ...req.query, maxBytes: config.maxUploadBytes, maxRows: config.maxImportRows, scope: req.actor!.scope, actor: req.actor!, mapping: mappings[i], unitChoices }));

@@ -141,7 +141,7 @@ export interface MappedSheet {
  * the file lacks or a sheet without a header row, a column beyond the header, or leaves no
  * "Họ và tên" column.
  */
-export async function mapSheets(db: Db, fileName: string, sheets: Sheet[], override: MappingOverride = {}): Promise<MappedSheet[]> {
+export async function mapSheets(db: Db, fileName: string, sheets: Sheet[], override: MappingOverride, scope: Scope): Promise<MappedSheet[]> {
   const names = sheets.map((sh) => `"${sh.name}"`).join(', ') || 'không có trang tính nào';
   for (const name of Object.keys(override)) {
     if (!sheets.some((sh) => sh.name === name)) throw new AppError('IMPORT_MAPPING_INVALID', `Cách ghép cột gửi kèm nói tới trang tính "${name}" nhưng tệp "${fileName}" không có trang tính đó (tệp có: ${names}). Sửa tên trang tính cho đúng. Chưa ghi gì.`);
@@ -168,7 +168,7 @@ export async function mapSheets(db: Db, fileName: string, sheets: Sheet[], overr
     return { sheet, found, mapping: found, headers, shapeKey: shapeKeyOf(headers), source: 'auto' };
   });
   const keys = [...out.map((m) => m.shapeKey), ...[...guesses.values()].flat().map((g) => g.shapeKey)].filter((k): k is string => !!k);
-  const saved = new Map((await savedMappings(db, keys)).map((m) => [m.shapeKey, m]));
+  const saved = new Map((await savedMappings(db, keys, scope)).map((m) => [m.shapeKey, m]));
   for (const m of out) {
     const guess = m.found ? undefined : guesses.get(m.sheet)?.find((g) => saved.has(g.shapeKey));
     if (guess) {
@@ -208,7 +208,7 @@ export async function mapSheets(db: Db, fileName: string, sheets: Sheet[], overr
  * order as `files`; unreadable files get none and fail later with their own error). Errors:
  * IMPORT_MAPPING_INVALID (400).
  */
-export async function splitMappingOverride(db: Db, files: { name: string; data: Buffer }[], override: MappingOverride, limits: { maxBytes: number; maxRows?: number }): Promise<MappingOverride[]> {
+export async function splitMappingOverride(db: Db, files: { name: string; data: Buffer }[], override: MappingOverride, limits: { maxBytes: number; maxRows?: number; scope: Scope }): Promise<MappingOverride[]> {
   const used = new Set<string>();
   const perFile: MappingOverride[] = [];
   for (const file of files) {
@@ -221,7 +221,7 @@ export async function splitMappingOverride(db: Db, files: { name: string; data: 
       continue;
     }
     const mine = Object.fromEntries(Object.entries(override).filter(([name]) => sheets.some((sh) => sh.name === name)));
-    await mapSheets(db, file.name, sheets, mine);
+    await mapSheets(db, file.name, sheets, mine, limits.scope);
     for (const name of Object.keys(mine)) used.add(name);
     perFile.push(mine);
   }
@@ -308,7 +308,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     report.problems.push({ sheet: name, row: 0, column: '', severity: 'warning', message: `Trang tính "${name}" đang ẩn nên không được nhập`, suggestion: 'Nếu cần nhập, hãy bỏ ẩn trang tính (Unhide) rồi tải lên lại' });
   }
   const choices = opts.unitChoices ? await checkUnitChoices(db, opts.unitChoices, opts.scope) : new Map<string, string>();
-  const mapped = await mapSheets(db, file.name, read.sheets, opts.mapping);
+  const mapped = await mapSheets(db, file.name, read.sheets, opts.mapping ?? {}, opts.scope);
   for (const { sheet, mapping, found, headers, shapeKey, source, savedAt } of mapped) {
     if (!mapping || !found) {
       if (sheet.rows.length > 0) {

@@ -101,7 +101,12 @@ describe('sync', () => {
   it('refuses a team outside the recorder’s scope', async () => {
     const scope: Scope = { kind: 'team', teamId: team.tieuKhu6, unitId: 0, communeId: 0, provinceCode: '14' };
     const [r] = await sync([rec()], scope);
-    expect(r).toMatchObject({ status: 'rejected', field: 'teamId', reason: 'Tổ này ngoài phạm vi tài khoản của bạn: chỉ ghi được hoạt động của tổ mình.' });
+    expect(r).toMatchObject({ status: 'rejected', field: 'teamId' });
+    // the same answer as for a team that does not exist: whether it exists is not disclosed
+    const [none] = await sync([{ ...rec(), id: crypto.randomUUID(), teamId: 999999 }], scope);
+    const reason = (x: unknown) => (x as { reason: string }).reason.replace(/mã \d+/, "mã N");
+    expect(reason(r)).toBe(reason(none));
+    expect((r as { reason: string }).reason).toMatch(/^Không có tổ mã \d+ trong phạm vi tài khoản của bạn/);
   });
 });
 

@@ -78,7 +78,7 @@ export type RawTarget =
   | { kind: 'commune'; communeId: number }
   | { kind: 'village'; villageId: number }
   | { kind: 'team'; teamId: number }
-  | { kind: 'member'; memberId: number };
+  | { kind: 'member'; memberId: number; scope: Scope };
 
 function rawFilter(t: RawTarget, p: Period): SQL {
   const days = sql`s.day between ${p.from} and ${p.to}`;
@@ -92,7 +92,9 @@ function rawFilter(t: RawTarget, p: Period): SQL {
     case 'team':
       return sql`s.team_id = ${t.teamId} and ${days}`;
     case 'member':
-      return sql`s.id in (select session_id from support_session_members where member_id = ${t.memberId} and day between ${p.from} and ${p.to}) and ${days}`;
+      // only the member's sessions for teams in the reader's scope (a member may also serve another unit's team)
+      return sql`s.id in (select session_id from support_session_members where member_id = ${t.memberId} and day between ${p.from} and ${p.to}) and ${days}
+                 and s.team_id in (select t.id from teams t where ${teamInScopeSql(t.scope)})`;
   }
 }
 

@@ -160,7 +160,7 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
     const visible = memberships.length ? await teamById(db, memberships[0].teamId, scope) : undefined;
     if (!visible) throw new AppError('NOT_FOUND', `Không có thành viên mã ${target.memberId} trong tổ nào bạn được xem.`).refusing({ entity: 'member', id: target.memberId });
     provinceCode = visible.provinceCode;
-    const rt: q.RawTarget = { kind: 'member', memberId: target.memberId };
+    const rt: q.RawTarget = { kind: 'member', memberId: target.memberId, scope };
     head = { kind: 'member', code: null, id: target.memberId, name: await q.memberName(db, target.memberId, scope) };
     [cells, trend, distinct] = await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
   }

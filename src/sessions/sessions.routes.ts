@@ -43,7 +43,7 @@ export const sessionRoutes: RouteModule = (api, { database, protector, config })
     async (req) => {
       const { records } = req.body;
       if (records.length > MAX_SYNC_BATCH) throw new AppError('SYNC_BATCH_TOO_LARGE', `Một lần đồng bộ tối đa ${MAX_SYNC_BATCH} buổi; lần này có ${records.length}. Hãy chia nhỏ.`);
-      const results = await syncSessions(db, protector, records, { userId: req.actor!.userId, scope: req.actor!.scope });
+      const results = await syncSessions(db, protector, records, { userId: req.actor!.userId, ip: req.ip, scope: req.actor!.scope });
       const count = (s: string) => results.filter((r) => r.status === s).length;
       return { results, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected') };
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Scope, teamInScope } from '../access/access.policy.js';
 import { chunks } from '../db/batch.js';
+import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../db/client.js';
 import { nulPath } from '../text/nul.js';
 import type { DataProtector } from '../privacy/protector.js';
@@ -68,6 +69,7 @@ export type SyncResult =
 
 export interface SyncActor {
   userId: number | null;
+  ip?: string | null;
   scope: Scope;
 }
 
@@ -133,18 +135,18 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
     identity: { phone: string | null; nationalId: string | null; fullName: string | null } | null;
   }
   const ready: Ready[] = [];
+  const refusedTeams = new Map<number, repo.TeamForSync>();
   for (const { index, rec } of parsed) {
     if (existing.has(rec.id)) {
       results[index] = { id: rec.id, status: 'duplicate' };
       continue;
     }
     const team = teamById.get(rec.teamId);
-    if (!team) {
-      reject(index, rec.id, 'teamId', `Không có tổ mã ${rec.teamId}; hãy tải lại danh sách tổ trên ứng dụng.`);
-      continue;
-    }
-    if (!teamInScope(actor.scope, team)) {
-      reject(index, rec.id, 'teamId', 'Tổ này ngoài phạm vi tài khoản của bạn: chỉ ghi được hoạt động của tổ mình.');
+    // a team outside the scope is answered as one that does not exist (whether it does is not
+    // disclosed), and the attempt is audited at both units below
+    if (!team || !teamInScope(actor.scope, team)) {
+      if (team) refusedTeams.set(team.id, team);
+      reject(index, rec.id, 'teamId', `Không có tổ mã ${rec.teamId} trong phạm vi tài khoản của bạn (chỉ ghi được hoạt động của tổ mình); hãy tải lại danh sách tổ trên ứng dụng.`);
       continue;
     }
     const unknownMember = rec.memberIds.find((m) => !joined.has(`${team.id}:${m}`));
@@ -267,6 +269,21 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
         stored.flatMap((r) => (r.row.residentKey ? [r.team.communeId, r.team.provinceUnitId].map((unitId) => ({ unitId, day: r.row.day, residentKey: residentKey64(r.row.residentKey!) })) : [])),
       );
       for (const r of ready) results[r.index] = inserted.has(r.row.id) ? { id: r.row.id, status: 'accepted', day: r.row.day } : { id: r.row.id, status: 'duplicate' };
+    });
+  }
+  for (const team of refusedTeams.values()) {
+    const scope = actor.scope;
+    await recordAudit(db, {
+      userId: actor.userId,
+      ip: actor.ip ?? null,
+      action: 'access.denied',
+      entity: 'route',
+      entityId: 'POST /api/support-sessions/sync',
+      provinceCode: scope.kind === 'all' ? null : scope.provinceCode,
+      communeId: 'communeId' in scope ? scope.communeId : null,
+      targetProvinceCode: team.provinceCode,
+      targetCommuneId: team.communeId,
+      after: { code: 'OUT_OF_SCOPE', target: { entity: 'team', id: String(team.id) } },
     });
   }
   return results;
