@@ -84,6 +84,20 @@ describe('imports see and change only people in the importer’s scope', () => {
   });
 });
 
+describe('a commune officer’s column mapping stays in their commune', () => {
+  it('a remembered correction applies to that commune’s later files, never to another unit’s', async () => {
+    const officer = clients.get('commune_officer')!;
+    // a hostile "correction" of the standard header: names read from the affiliation column
+    const saved = await officer.post('/api/imports/mappings', { headers: HEADER, mapping: { 4: null, 7: null, 9: 'fullName' } });
+    expect(saved.statusCode).toBe(200);
+    const row = ['Sơn La', 'Mai Sơn', '', '', 'Lò Thị Mới', 'Nữ', 1990, '', '', 'Đoàn viên'];
+    const province = await upload(clients.get('province_officer')!, [row], false);
+    expect([province.json().files[0].sheets[0].mappingSource, province.json().files[0].rows[0].fullName]).toEqual(['auto', 'Lò Thị Mới']);
+    const own = await upload(officer, [['Sơn La', 'Chiềng An', '', '', 'Lò Thị Mới', 'Nữ', 1990, '', '', 'Đoàn viên']], false);
+    expect(own.json().files[0].sheets[0].mappingSource).toBe('saved');
+  });
+});
+
 describe('masking follows the role in every export', () => {
   const EXPORTS = (unit: string, teamId: number) => [
     `/api/reports/roster?unit=${unit}`,
