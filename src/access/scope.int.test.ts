@@ -84,6 +84,21 @@ describe('imports see and change only people in the importer’s scope', () => {
   });
 });
 
+describe('reports of a person on teams of two communes', () => {
+  it('count only the sessions of teams the reader may see', async () => {
+    // Lò Văn Nhà is on the home team and (since the test above) on a Mai Sơn team: the operator records one session for each
+    const { syncSessions } = await import('../sessions/sessions.sync.js');
+    const { DataProtector } = await import('../privacy/protector.js');
+    const { TEST_SECRETS } = await import('../../test/db.js');
+    const mai = (await queryRows<{ id: number }>(database.db, sql`select t.id from teams t join team_members tm on tm.team_id = t.id where tm.member_id = ${w.members.home} and t.id <> ${w.teams.home}`))[0].id;
+    const rec = (teamId: number) => ({ id: crypto.randomUUID(), teamId, memberIds: [w.members.home], occurredAt: new Date().toISOString(), kind: 'home', services: [{ code: 'vneid', outcome: 'installed' }] });
+    const answers = await syncSessions(database.db, new DataProtector(TEST_SECRETS), [rec(w.teams.home), rec(mai), rec(mai)], { userId: null, scope: ALL });
+    expect(answers.map((a) => a.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    const sessions = async (role: Role) => (await clients.get(role)!.get(`/api/reports/support?member=${w.members.home}`)).json().sessions;
+    expect([await sessions('commune_officer'), await sessions('member'), await sessions('province_officer'), await sessions('admin')]).toEqual([1, 1, 3, 3]);
+  });
+});
+
 describe('a commune officer’s column mapping stays in their commune', () => {
   it('a remembered correction applies to that commune’s later files, never to another unit’s', async () => {
     const officer = clients.get('commune_officer')!;
