@@ -14,6 +14,11 @@ export const ACTIONS = {
   'user.created': 'Tạo tài khoản',
   'user.password_reset_issued': 'Cấp mã đặt lại',
   'import.committed': 'Nhập danh sách',
+  'import.mapping_saved': 'Lưu cách ghép cột',
+  'import.scope_conflict': 'Nhập trùng người của đơn vị khác',
+  'population.saved': 'Cập nhật dân số',
+  'service.created': 'Thêm dịch vụ',
+  'service.updated': 'Sửa dịch vụ',
   'access.denied': 'Từ chối truy cập',
   'resident.created': 'Ghi nhận cư dân',
   'resident.revealed': 'Xem đầy đủ số ĐT/căn cước',
@@ -27,8 +32,13 @@ const REFUSAL = {
   AUTH_REQUIRED: 'Chưa đăng nhập',
   PASSWORD_CHANGE_REQUIRED: 'Chưa đổi mật khẩu được cấp',
   CSRF_INVALID: 'Thiếu mã chống giả mạo (CSRF)',
+  TEAM_NOT_FOUND: 'Tổ ngoài phạm vi hoặc không có',
+  USER_NOT_FOUND: 'Tài khoản ngoài phạm vi hoặc không có',
+  NOT_FOUND: 'Thành viên ngoài phạm vi hoặc không có',
 };
-const SEVERITY = { 'access.denied': 'error', 'auth.locked': 'error', 'auth.failed': 'warning', 'resident.revealed': 'warning', 'resident.erased': 'warning' };
+/** What a refused request aimed at, in words. */
+const TARGET = { team: 'tổ', user: 'tài khoản', member: 'thành viên', unit: 'đơn vị' };
+const SEVERITY = { 'access.denied': 'error', 'import.scope_conflict': 'warning', 'auth.locked': 'error', 'auth.failed': 'warning', 'resident.revealed': 'warning', 'resident.erased': 'warning' };
 /** Failed sign-ins carry the account tried as their user: whoever typed was not signed in. */
 const UNAUTHENTICATED = new Set(['auth.failed', 'auth.locked']);
 /** Entries fetched per request, and shown per "Xem thêm". */
@@ -157,7 +167,10 @@ function entryRow(e, names) {
 function entityText(e, target) {
   if (e.entity === 'user') return e.entityId ? (target ? target.fullName : `Tài khoản số ${e.entityId}`) : '—';
   if (e.entity === 'route') return h('code', {}, e.entityId ?? '');
-  if (e.entity === 'import') return `Lần nhập số ${e.entityId}`;
+  if (e.entity === 'import') return /^\d+$/.test(e.entityId ?? '') ? `Lần nhập số ${e.entityId}` : `Tệp ${e.entityId ?? ''}`;
+  if (e.entity === 'unit_population') return 'Dân số xã/phường';
+  if (e.entity === 'support_service') return `Dịch vụ số ${e.entityId ?? ''}`;
+  if (e.entity === 'import_mapping') return 'Cách ghép cột';
   if (e.entity === 'resident') return `Cư dân số ${e.entityId}`;
   if (e.entity === 'commune') return `Xã/phường ${e.entityId}`;
   if (e.entity === 'province') return `Tỉnh ${e.entityId}`;
@@ -168,7 +181,15 @@ function detailText(e) {
   const a = e.after ?? {};
   switch (e.action) {
     case 'access.denied':
-      return REFUSAL[a.code] ?? a.code ?? '';
+      return [
+        REFUSAL[a.code] ?? a.code ?? '',
+        a.target ? `${TARGET[a.target.entity] ?? a.target.entity}${a.target.id ? ` ${a.target.id}` : ''}` : null,
+        a.requester?.unit ? `người yêu cầu thuộc đơn vị ${a.requester.unit}` : null,
+      ].filter(Boolean).join(' · ');
+    case 'import.scope_conflict':
+      return `Tệp "${a.file ?? ''}"${a.committed ? '' : ' (chạy thử)'}: ${(a.rows ?? []).map((r) => `dòng ${r.row}${r.phone ? ` (SĐT ${r.phone})` : ''}`).join(', ')} trùng người đang thuộc đơn vị khác`;
+    case 'import.mapping_saved':
+      return `${(a.headers ?? []).length} cột${a.file ? ` · tệp "${a.file}"` : ''}`;
     case 'auth.failed':
       return a.reason === 'unknown_login' ? 'Tên đăng nhập không tồn tại' : 'Sai mật khẩu';
     case 'auth.locked':
