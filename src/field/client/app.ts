@@ -230,7 +230,7 @@ function renderForm() {
     prefs.places,
   );
   select('place').replaceChildren(
-    el('option', { value: '' }, `Trong xã ${t?.communeName ?? ''} (không ghi thôn, bản)`),
+    el('option', { value: '' }, `Trong ${t?.communeName ?? 'xã'} (không ghi thôn, bản)`),
     el('option', { value: CENTRE }, 'Tại Trung tâm phục vụ hành chính công xã'),
     ...villages.map((v) => el('option', { value: v.code }, v.name)),
   );
