@@ -102,14 +102,21 @@ describe('reports of a person on teams of two communes', () => {
 describe('a commune officer’s column mapping stays in their commune', () => {
   it('a remembered correction applies to that commune’s later files, never to another unit’s', async () => {
     const officer = clients.get('commune_officer')!;
+    // the province remembers the standard reading of this header first
+    const standard = { 0: 'province', 1: 'commune', 2: 'district', 3: 'village', 4: 'fullName', 5: 'gender', 6: 'birthYear', 7: 'phone', 8: 'role', 9: 'affiliation' };
+    expect((await clients.get('province_officer')!.post('/api/imports/mappings', { headers: HEADER, mapping: standard })).statusCode).toBe(200);
     // a hostile "correction" of the standard header: names read from the affiliation column
     const saved = await officer.post('/api/imports/mappings', { headers: HEADER, mapping: { 4: null, 7: null, 9: 'fullName' } });
     expect(saved.statusCode).toBe(200);
     const row = ['Sơn La', 'Mai Sơn', '', '', 'Lò Thị Mới', 'Nữ', 1990, '', '', 'Đoàn viên'];
     const province = await upload(clients.get('province_officer')!, [row], false);
-    expect([province.json().files[0].sheets[0].mappingSource, province.json().files[0].rows[0].fullName]).toEqual(['auto', 'Lò Thị Mới']);
+    // the province's own remembered mapping still reads the file (the commune's save replaced nothing of it)
+    expect([province.json().files[0].sheets[0].mappingSource, province.json().files[0].rows[0].fullName]).toEqual(['saved', 'Lò Thị Mới']);
     const own = await upload(officer, [['Sơn La', 'Chiềng An', '', '', 'Lò Thị Mới', 'Nữ', 1990, '', '', 'Đoàn viên']], false);
-    expect(own.json().files[0].sheets[0].mappingSource).toBe('saved');
+    expect([own.json().files[0].sheets[0].mappingSource, own.json().files[0].rows[0]?.fullName]).toEqual(['saved', 'Đoàn viên']);
+    // the saves are in the savers' own units' logs
+    const saves = (await clients.get('admin')!.get('/api/audit?unit=03664')).json().entries.filter((e: { action: string }) => e.action === 'import.mapping_saved');
+    expect(saves).toHaveLength(1);
   });
 });
 

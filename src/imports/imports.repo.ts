@@ -24,31 +24,35 @@ export interface SavedMapping {
   updatedAt: Date;
 }
 
+/** The owner key of a scope's remembered mappings: '' national, 'p:<province>', 'c:<commune id>'. */
+export function mappingOwner(scope: Scope): string {
+  if (scope.kind === 'all') return '';
+  if (scope.kind === 'province') return `p:${scope.provinceCode}`;
+  return `c:${scope.communeId}`;
+}
+
 /**
- * The remembered mappings of the given header shapes that apply to an importer with `scope`:
- * those saved by the operator (CLI, no user) or an admin, by an officer of the importer's province
- * (for a province or commune importer there), or by an officer of the importer's own commune. A
- * commune officer's correction never changes how another commune's files are read.
+ * The remembered mappings of the given header shapes that apply to an importer with `scope`: the
+ * importer's commune's own, else its province's, else the national one (most specific first, one
+ * per shape). A commune officer's correction never changes how another unit's files are read.
  */
 export async function savedMappings(db: Db, shapeKeys: string[], scope: Scope): Promise<SavedMapping[]> {
   if (shapeKeys.length === 0) return [];
-  const savedBy =
-    scope.kind === 'all'
-      ? sql`true`
-      : sql`(m.user_id is null or exists (select 1 from users x left join admin_units u on u.id = x.scope_unit_id where x.id = m.user_id and (x.role = 'admin'
-            or (u.level = 'province' and u.code = ${scope.provinceCode})
-            ${'communeId' in scope ? sql`or (u.level = 'commune' and u.id = ${scope.communeId})` : sql``})))`;
-  return queryRows<SavedMapping>(
+  const owners = scope.kind === 'all' ? [''] : ['', `p:${scope.provinceCode}`, ...('communeId' in scope ? [`c:${scope.communeId}`] : [])];
+  const rows = await queryRows<SavedMapping & { ownerKey: string }>(
     db,
-    sql`select m.shape_key as "shapeKey", m.headers, m.mapping, m.user_id as "userId", m.updated_at as "updatedAt" from import_mappings m
-         where m.shape_key = any(${sql.param([...new Set(shapeKeys)])}::text[]) and ${savedBy}`,
-  ).then((rows) => rows.map((r) => ({ ...r, updatedAt: new Date(r.updatedAt) })));
+    sql`select m.shape_key as "shapeKey", m.owner_key as "ownerKey", m.headers, m.mapping, m.user_id as "userId", m.updated_at as "updatedAt" from import_mappings m
+         where m.shape_key = any(${sql.param([...new Set(shapeKeys)])}::text[]) and m.owner_key = any(${sql.param(owners)}::text[])`,
+  );
+  const best = new Map<string, SavedMapping & { ownerKey: string }>();
+  for (const r of rows.sort((a, b) => owners.indexOf(a.ownerKey) - owners.indexOf(b.ownerKey))) best.set(r.shapeKey, { ...r, updatedAt: new Date(r.updatedAt) });
+  return [...best.values()];
 }
 
-/** Stores (or replaces) the mapping remembered for a header shape. */
-export async function upsertMapping(db: Db, row: { shapeKey: string; headers: string[]; mapping: Record<number, string | null>; userId: number | null }): Promise<void> {
+/** Stores (or replaces) the mapping a unit (`ownerKey`, see mappingOwner) remembers for a header shape. */
+export async function upsertMapping(db: Db, row: { shapeKey: string; ownerKey: string; headers: string[]; mapping: Record<number, string | null>; userId: number | null }): Promise<void> {
   await db
     .insert(importMappings)
     .values({ ...row, updatedAt: new Date() })
-    .onConflictDoUpdate({ target: importMappings.shapeKey, set: { headers: row.headers, mapping: row.mapping, userId: row.userId, updatedAt: new Date() } });
+    .onConflictDoUpdate({ target: [importMappings.shapeKey, importMappings.ownerKey], set: { headers: row.headers, mapping: row.mapping, userId: row.userId, updatedAt: new Date() } });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
+import { ALL, requireScope, type Scope, unitTarget } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import { unitsByCodes } from '../catalogue/catalogue.repo.js';
 import { lookupProvince } from '../catalogue/catalogue.service.js';
@@ -12,7 +12,7 @@ import { cleanText, nameKey } from '../text/vietnamese.js';
 import { type ColumnMapping, FIELDS, findHeader, type Field, groupRowVillage, isSignatureRow, isTotalsRow, tableContext } from './imports.columns.js';
 import { applyMapping, fullMapping, type MappingOverride, type MappingSource, shapeKeyOf, sheetMapping, type SheetMapping, type UnitChoices } from './imports.mapping.js';
 import { readSpreadsheet, type Sheet } from './imports.reader.js';
-import { savedMappings, upsertMapping } from './imports.repo.js';
+import { mappingOwner, savedMappings, upsertMapping } from './imports.repo.js';
 import { importLog } from './imports.schema.js';
 import { auditedChanges, inScope, planAndWrite, type ScopeConflict } from './imports.plan.js';
 import { type Problem, RowParsers, type RosterRow, validateRow } from './imports.validate.js';
@@ -256,7 +256,7 @@ export async function checkUnitChoices(db: Db, choices: UnitChoices, scope: Scop
  * IMPORT_MAPPING_INVALID (400) for a column beyond the header, one field on two columns, or no
  * "Họ và tên" column.
  */
-export async function saveMapping(db: Db, headers: string[], columns: Record<string, Field | null>, actor: AuditActor | null) {
+export async function saveMapping(db: Db, headers: string[], columns: Record<string, Field | null>, actor: (AuditActor & { scope: Scope }) | null) {
   const cells = headers.map((h) => cleanText(h));
   const where = 'hàng tiêu đề đã gửi';
   const empty: ColumnMapping = { headerIndex: 0, headerRows: 1, columns: {}, ignored: [] };
@@ -264,8 +264,9 @@ export async function saveMapping(db: Db, headers: string[], columns: Record<str
   const shapeKey = shapeKeyOf(cells);
   const mapping = fullMapping(applied.columns, cells.length);
   await db.transaction(async (tx) => {
-    await upsertMapping(tx, { shapeKey, headers: cells, mapping, userId: actor?.userId ?? null });
-    await recordAudit(tx, { userId: actor?.userId ?? null, ip: actor?.ip ?? null, action: 'import.mapping_saved', entity: 'import_mapping', entityId: shapeKey, after: { headers: cells, mapping } });
+    const scope = actor?.scope ?? ALL;
+    await upsertMapping(tx, { shapeKey, ownerKey: mappingOwner(scope), headers: cells, mapping, userId: actor?.userId ?? null });
+    await recordAudit(tx, { userId: actor?.userId ?? null, ip: actor?.ip ?? null, action: 'import.mapping_saved', entity: 'import_mapping', entityId: shapeKey, ...scopePlace(scope), after: { headers: cells, mapping } });
   });
   return { shapeKey, headers: cells, mapping };
 }
@@ -391,8 +392,8 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
       const corrected = new Map(mapped.filter((m) => m.source === 'override' && m.mapping).map((m) => [m.shapeKey!, m]));
       for (const [shapeKey, m] of corrected) {
         const mapping = fullMapping(m.mapping!.columns, m.headers.length);
-        await upsertMapping(tx, { shapeKey, headers: m.headers, mapping, userId: opts.actor?.userId ?? null });
-        await recordAudit(tx, { userId: opts.actor?.userId ?? null, ip: opts.actor?.ip ?? null, action: 'import.mapping_saved', entity: 'import_mapping', entityId: shapeKey, after: { file: file.name, sheet: m.sheet.name, headers: m.headers, mapping } });
+        await upsertMapping(tx, { shapeKey, ownerKey: mappingOwner(opts.scope), headers: m.headers, mapping, userId: opts.actor?.userId ?? null });
+        await recordAudit(tx, { userId: opts.actor?.userId ?? null, ip: opts.actor?.ip ?? null, action: 'import.mapping_saved', entity: 'import_mapping', entityId: shapeKey, ...scopePlace(opts.scope), after: { file: file.name, sheet: m.sheet.name, headers: m.headers, mapping } });
       }
       if (report.counts.new + report.counts.updated > 0) await registry.bumpRevision(tx);
       // one audit entry per commune touched: counts, and before → after of every updated member
@@ -461,6 +462,11 @@ async function auditConflicts(db: Db, fileName: string, conflicts: ScopeConflict
       });
     }
   });
+}
+
+/** Where an entry made within `scope` sits in the audit log. */
+function scopePlace(scope: Scope): { provinceCode: string | null; communeId: number | null } {
+  return { provinceCode: scope.kind === 'all' ? null : scope.provinceCode, communeId: 'communeId' in scope ? scope.communeId : null };
 }
 
 function countOutcomes(rows: RowOutcome[]): Record<Outcome, number> {
