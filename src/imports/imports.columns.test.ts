@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSignatureRow, isTotalsRow } from './imports.columns.js';
+import { isNumberingRow, isSignatureRow, isTotalsRow } from './imports.columns.js';
 
 describe('rows that are not members', () => {
   it('knows totals rows, and that the Tòng family are people', () => {
@@ -15,5 +15,21 @@ describe('rows that are not members', () => {
     expect(isSignatureRow(['', '', 'TM. ỦY BAN NHÂN DÂN', '', ''], [roleColumn])).toBe(true);
     expect(isSignatureRow(['', 'Người lập biểu', '', '', ''], [roleColumn])).toBe(true);
     expect(isSignatureRow(['', '', '', 'CHỦ TỊCH', ''], [roleColumn])).toBe(true);
+  });
+});
+
+describe('the column-numbering row under the header', () => {
+  it('is recognised written (1) (2) …, 1 2 3 …, [1] [2] … or starting later, with empty cells between', () => {
+    expect(isNumberingRow(['(1)', '(2)', '(3)', '(4)', '(5)', '(6)'])).toBe(true);
+    expect(isNumberingRow(['1', '2', '3', '4', '5', '6', '7'])).toBe(true);
+    expect(isNumberingRow(['[1]', '[2]', '[3]'])).toBe(true);
+    expect(isNumberingRow(['', '(2)', '', '(3)', '(4)'])).toBe(true);
+    expect(isNumberingRow(['1.', '2.', '3.'])).toBe(true);
+  });
+  it('is not a member row, a short row or numbers that do not count up', () => {
+    expect(isNumberingRow(['1', 'Lò Văn Bình', 'Nam', '1990'])).toBe(false);
+    expect(isNumberingRow(['1', '2'])).toBe(false);
+    expect(isNumberingRow(['1', '1990', '2'])).toBe(false);
+    expect(isNumberingRow(['3', '2', '1'])).toBe(false);
   });
 });

@@ -121,6 +121,18 @@ export function isTotalsRow(name: string): boolean {
   return /^(?:tổng cộng|tổng số|tong cong|tong so)(?=$|[\s:.\d])/u.test(key) || /^(?:tổng|cộng|tong|cong)\s*(?:$|[:.]|\d)/u.test(key);
 }
 
+/**
+ * The column-numbering row official forms print under the header ("(1) (2) (3) …", "1 2 3 4 5 6",
+ * "[1] [2] …"): at least three cells, every written cell a column number, counting up by one.
+ * Skipped, never validated as a member.
+ */
+export function isNumberingRow(cells: string[]): boolean {
+  const written = cells.map((c) => cleanText(c ?? '')).filter((c) => c !== '');
+  if (written.length < 3) return false;
+  const numbers = written.map((c) => /^[([]?(\d{1,2})[)\].]?$/.exec(c)?.[1]);
+  return numbers.every((n, i) => n !== undefined && Number(n) === Number(numbers[0]) + i);
+}
+
 const VILLAGE_WORDS = /^(?:thôn|bản|xóm|làng|ấp|buôn|plei|tiểu khu|tổ dân phố|khu phố|khóm|tdp)\s+\S/iu;
 
 /**

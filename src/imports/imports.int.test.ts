@@ -158,6 +158,13 @@ describe('row rules at their edges', () => {
   });
 });
 
+describe('the numbering row of official forms', () => {
+  it('is skipped, not refused as a member with a number for a name', async () => {
+    const report = await run('danh-so-cot.csv', csv([HEADER, HEADER.map((_, i) => `(${i + 1})`), ['Sơn La', 'Tà Xùa', '', '', 'Vàng A Sử', 'Nam', 1990, '', '', ''], ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']]), false);
+    expect([report.counts, report.problems]).toEqual([{ new: 1, updated: 0, unchanged: 0, invalid: 0 }, []]);
+  });
+});
+
 describe('CSV dialects', () => {
   it('reads semicolon-separated CSV with a title line, and UTF-16 CSV', async () => {
     const rows = [['DANH SÁCH TỔ CÔNG NGHỆ SỐ'], ['Họ và tên', 'Xã/phường', 'Tỉnh'], ['Lò Thị Xuân', 'Tà Xùa', 'Sơn La']];

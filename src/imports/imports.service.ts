@@ -9,7 +9,7 @@ import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { AppError } from '../http/errors.js';
 import * as registry from '../registry/registry.repo.js';
 import { cleanText, nameKey } from '../text/vietnamese.js';
-import { type ColumnMapping, FIELDS, findHeader, type Field, groupRowVillage, isSignatureRow, isTotalsRow, tableContext } from './imports.columns.js';
+import { type ColumnMapping, FIELDS, findHeader, type Field, groupRowVillage, isNumberingRow, isSignatureRow, isTotalsRow, tableContext } from './imports.columns.js';
 import { applyMapping, fullMapping, type MappingOverride, type MappingSource, shapeKeyOf, sheetMapping, type SheetMapping, type UnitChoices } from './imports.mapping.js';
 import { readSpreadsheet, type Sheet } from './imports.reader.js';
 import { mappingOwner, savedMappings, upsertMapping } from './imports.repo.js';
@@ -344,6 +344,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
         continue;
       }
       if (isSignatureRow(sheet.rows[i], [mapping.columns.role, mapping.columns.affiliation])) break;
+      if (isNumberingRow(sheet.rows[i])) continue;
       if (isTotalsRow(sheet.rows[i][mapping.columns.fullName!] ?? '')) continue;
       const { row, problems, skipped } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: context.commune ?? opts.commune, village: groupVillage }, parsers);
       if (skipped) continue;
