@@ -29,6 +29,8 @@ type Res = LightMyRequestResponse;
 const HOME_UNIT: Record<Role, string> = { admin: '14', province_officer: '14', viewer: '14', commune_officer: '03664', team_leader: '03664', member: '03664' };
 const AWAY_UNIT: Record<Role, string> = { admin: '01', province_officer: '01', viewer: '01', commune_officer: '04105', team_leader: '04105', member: '04105' };
 const awayPlace = (r: Role): Place => (r === 'province_officer' || r === 'viewer' || r === 'admin' ? 'far' : r === 'commune_officer' ? 'other' : 'sibling');
+/** Another commune for commune-level samples (team roles' sibling team shares their commune). */
+const awayCommunePlace = (r: Role): Place => (awayPlace(r) === 'sibling' ? 'other' : awayPlace(r));
 const communeOf = (p: Place) => ({ 'Chiềng An': '03664', 'Mai Sơn': '04105', 'Ba Đình': '00004' })[PLACES[p].commune];
 
 const REFUSALS = ['AUTH_REQUIRED', 'FORBIDDEN', 'OUT_OF_SCOPE', 'PASSWORD_CHANGE_REQUIRED', 'CSRF_INVALID', 'TEAM_NOT_FOUND', 'USER_NOT_FOUND', 'NOT_FOUND'];
@@ -125,19 +127,19 @@ const SAMPLES: Record<string, Sample> = {
     expect: ok((j) => has(j.files[0].counts.new === 1 && j.files[0].counts.invalid === 0, 'one new row')),
     away: [
       // rows of a unit outside the scope
-      (c, r) => c.request({ method: 'POST', url: '/api/imports?commit=true', payload: rosterForm([[PLACES[awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)].province, PLACES[awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)].commune, '', '', 'Lò Văn Lạc', 'Nam', 1990, '', '', '']]) }),
+      (c, r) => c.request({ method: 'POST', url: '/api/imports?commit=true', payload: rosterForm([[PLACES[awayCommunePlace(r)].province, PLACES[awayCommunePlace(r)].commune, '', '', 'Lò Văn Lạc', 'Nam', 1990, '', '', '']]) }),
       // a row on one's own team carrying another unit's member's name and phone, other gender and year
       (c, r) => {
-        const [name, phone] = PLACES[awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)].members[0];
+        const [name, phone] = PLACES[awayCommunePlace(r)].members[0];
         return c.request({ method: 'POST', url: '/api/imports?commit=true', payload: rosterForm([['Sơn La', 'Chiềng An', '', '', name, 'Nữ', 2001, phone, 'Thành viên', '']]) });
       },
       // a dry run probing who owns a phone: another name with another unit's member's phone
       (c, r) => {
-        const [, phone] = PLACES[awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)].members[0];
+        const [, phone] = PLACES[awayCommunePlace(r)].members[0];
         return c.request({ method: 'POST', url: '/api/imports', payload: rosterForm([['Sơn La', 'Chiềng An', '', '', 'Lò Văn Dò', 'Nam', 1990, phone, '', '']]) });
       },
     ],
-    echoes: (r) => [PLACES[awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)].members[0][0]],
+    echoes: (r) => [PLACES[awayCommunePlace(r)].members[0][0]],
     refused: (res) => {
       const report = res.statusCode === 200 ? res.json().files[0] : res.json().error?.details;
       return !!report?.problems?.some((p: { message: string }) => p.message.includes('ngoài phạm vi') || p.message === PHONE_ELSEWHERE);
@@ -154,7 +156,7 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/residents': {
     home: (c) => c.post('/api/residents', { unit: '03664', birthYear: 1960 }),
     expect: ok((j) => has(typeof j.id === 'number', 'an id')),
-    away: [(c, r) => c.post('/api/residents', { unit: communeOf(awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)), birthYear: 1960 })],
+    away: [(c, r) => c.post('/api/residents', { unit: communeOf(awayCommunePlace(r)), birthYear: 1960 })],
   },
   'GET /api/residents': {
     home: (c) => c.get('/api/residents?commune=03664'),
@@ -180,7 +182,7 @@ const SAMPLES: Record<string, Sample> = {
   },
   'POST /api/support-services': {
     home: (c) => c.post('/api/support-services', { code: `dv_tinh_${++seq}`, name: 'Dịch vụ của tỉnh', icon: '⭐', province: '14' }),
-    expect: ok((j) => has(j.service?.name === 'Dịch vụ của tỉnh' || j.name === 'Dịch vụ của tỉnh', 'the service')),
+    expect: ok((j) => has(j.name === 'Dịch vụ của tỉnh' && j.provinceCode === '14', 'the service')),
     away: [(c) => c.post('/api/support-services', { code: `dv_xa_${++seq}`, name: 'Dịch vụ tỉnh khác', icon: '⭐', province: '01' })],
   },
   'GET /api/support-services': {
@@ -191,12 +193,12 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/population': {
     home: (c) => c.post('/api/population', { rows: [{ unit: '03664', year: 2026, population: 5000 }] }),
     expect: ok((j) => has(j.saved === 1, 'saved')),
-    away: [(c, r) => c.post('/api/population', { rows: [{ unit: communeOf(awayPlace(r) === 'sibling' ? 'other' : awayPlace(r)), year: 2026, population: 5000 }] })],
+    away: [(c, r) => c.post('/api/population', { rows: [{ unit: communeOf(awayCommunePlace(r)), year: 2026, population: 5000 }] })],
   },
   'POST /api/population/import': {
     home: (c) => c.request({ method: 'POST', url: '/api/population/import', payload: populationForm('03664') }),
     expect: ok((j) => has(j.saved === 1, 'saved')),
-    away: [(c, r) => c.request({ method: 'POST', url: '/api/population/import', payload: populationForm(communeOf(awayPlace(r) === 'sibling' ? 'other' : awayPlace(r))) })],
+    away: [(c, r) => c.request({ method: 'POST', url: '/api/population/import', payload: populationForm(communeOf(awayCommunePlace(r))) })],
   },
   'GET /api/reports/support': {
     home: (c, r) => c.get(r === 'team_leader' || r === 'member' ? `/api/reports/support?team=${w.teams.home}` : `/api/reports/support?unit=${HOME_UNIT[r]}`),

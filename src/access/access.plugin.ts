@@ -169,7 +169,8 @@ async function placed(db: Db, target: RefusalTarget): Promise<RefusalTarget | un
     return team ? teamTarget(team) : undefined;
   }
   if (target.entity === 'member') {
-    const [team] = await teamsOfMember(db, id);
+    const [membership] = await membershipsOfMembers(db, [id], ALL);
+    const team = membership && (await teamById(db, membership.teamId, ALL));
     return team ? { ...teamTarget(team), entity: 'member', id } : undefined;
   }
   if (target.entity === 'user') {
@@ -188,19 +189,8 @@ async function targetOfRequest(db: Db, asked: Record<string, string>): Promise<R
     const unit = (await unitsByCode(db, code)).find((u) => !u.validTo);
     if (unit) return unitTarget(unit);
   }
-  const teamId = Number(asked.team ?? asked.teamId);
-  if (Number.isInteger(teamId) && teamId > 0 && teamId < 2 ** 31) {
-    const team = await teamById(db, teamId, ALL);
-    if (team) return teamTarget(team);
-  }
-  return undefined;
-}
-
-/** The teams a member is on (operator's read, for placing a refusal). */
-async function teamsOfMember(db: Db, memberId: number) {
-  const memberships = await membershipsOfMembers(db, [memberId], ALL);
-  const teams = await Promise.all(memberships.map((m) => teamById(db, m.teamId, ALL)));
-  return teams.filter((t) => t !== undefined);
+  const teamId = asked.team ?? asked.teamId;
+  return teamId ? placed(db, { entity: 'team', id: teamId }) : undefined;
 }
 
 /** The code of the unit a scope is anchored at (a team scope: the team's unit), for audit entries. */

@@ -1,5 +1,8 @@
 import { and, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { adminUnits } from '../catalogue/catalogue.schema.js';
 import { type Db, queryRows } from '../db/client.js';
+import type { Scope } from './access.policy.js';
+import { unitInScopeSql } from './scope.sql.js';
 import { oneTimeCodes, sessions, users } from './access.schema.js';
 
 /** All SQL of the access module. */
@@ -10,6 +13,16 @@ export async function userByLogin(db: Db, login: { username?: string; phone?: st
   if (conds.length === 0) return undefined;
   const [row] = await db.select().from(users).where(or(...conds));
   return row;
+}
+
+/** The user `id` if their unit (a team account: its team's unit) lies in `scope`; undefined otherwise. */
+export async function userInScopeById(db: Db, id: number, scope: Scope): Promise<UserRow | undefined> {
+  const [row] = await db
+    .select({ user: users })
+    .from(users)
+    .leftJoin(adminUnits, eq(adminUnits.id, users.scopeUnitId))
+    .where(and(eq(users.id, id), unitInScopeSql(scope, 'admin_units')));
+  return row?.user;
 }
 
 export async function userById(db: Db, id: number): Promise<UserRow | undefined> {
@@ -52,13 +65,9 @@ export async function scopeAnchors(db: Db, userId: number) {
   return row;
 }
 
-/** Users whose scope unit lies in a province / commune subtree, or all. */
-export function usersInScope(db: Db, filter: { provinceCode?: string; communeId?: number }) {
-  const where = filter.communeId
-    ? sql`(u.id = ${filter.communeId} or u.parent_id = ${filter.communeId})`
-    : filter.provinceCode
-      ? sql`u.province_code = ${filter.provinceCode}`
-      : sql`true`;
+/** Users whose unit (a team account: its team's unit) lies in `scope`, all for the ALL scope. */
+export function usersInScope(db: Db, scope: Scope) {
+  const where = unitInScopeSql(scope, 'u');
   return queryRows<{ id: number; username: string | null; phone: string | null; fullName: string; role: string; unitCode: string | null; unitName: string | null; teamId: number | null; teamName: string | null; mustChangePassword: boolean; disabled: boolean; lockedUntil: string | null }>(
     db,
     sql`select x.id, x.username, x.phone, x.full_name as "fullName", x.role, u.code as "unitCode", u.name as "unitName", x.scope_team_id as "teamId", t.name as "teamName",

@@ -120,11 +120,9 @@ export async function createUser(db: Db, input: NewUser, actor: Actor | null, or
 
 /** Users the actor may see: those whose unit lies in the actor's scope. Phones are masked by the presenter. */
 export function listUsers(db: Db, actor: Actor) {
-  const s = actor.scope;
-  if (s.kind === 'all') return repo.usersInScope(db, {});
-  if (s.kind === 'province') return repo.usersInScope(db, { provinceCode: s.provinceCode });
-  if (s.kind === 'commune') return repo.usersInScope(db, { communeId: s.communeId });
-  throw new AppError('FORBIDDEN', 'Tài khoản của bạn không quản lý tài khoản khác.');
+  const kind = actor.scope.kind;
+  if (kind !== 'all' && kind !== 'province' && kind !== 'commune') throw new AppError('FORBIDDEN', 'Tài khoản của bạn không quản lý tài khoản khác.');
+  return repo.usersInScope(db, actor.scope);
 }
 
 /**
@@ -133,15 +131,9 @@ export function listUsers(db: Db, actor: Actor) {
  * scope is reported as not found (existence is not disclosed).
  */
 export async function resetUserPassword(db: Db, userId: number, actor: Actor) {
-  const target = await repo.userById(db, userId);
-  const anchors = target ? await repo.scopeAnchors(db, target.id) : undefined;
-  const visible =
-    target &&
-    anchors &&
-    (actor.scope.kind === 'all' ||
-      (actor.scope.kind === 'province' && anchors.provinceCode === actor.scope.provinceCode) ||
-      (actor.scope.kind === 'commune' && (anchors.unitId === actor.scope.communeId || anchors.unitParentId === actor.scope.communeId)));
-  if (!target || !visible) throw new AppError('USER_NOT_FOUND', `Không có tài khoản mã số ${userId}.`).refusing({ entity: 'user', id: userId });
+  // read within the actor's scope: an account outside it is "not found" (audited as a refusal)
+  const target = await repo.userInScopeById(db, userId, actor.scope);
+  if (!target) throw new AppError('USER_NOT_FOUND', `Không có tài khoản mã số ${userId}.`).refusing({ entity: 'user', id: userId });
   if (!MANAGEABLE[actor.user.role].includes(target.role)) throw new AppError('FORBIDDEN', 'Bạn không được đặt lại mật khẩu cho tài khoản có vai trò này.');
   return db.transaction(async (tx) => {
     const code = await issueResetCode(tx, target.id);

@@ -214,7 +214,6 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
     if (isShared) shared.add(member.id);
   }
   for (const m of await registry.membershipsOfMembers(tx, [...byPhone.values()].map((m) => m.id), scope)) memberships.set(`${m.teamId}|${m.memberId}`, m);
-  const changesPerson = (r: PlannedRow, m: registry.MemberRow) => r.fullName !== m.fullName || (!!r.gender && r.gender !== m.gender) || (!!r.birthYear && r.birthYear !== m.birthYear) || (!!r.phone && r.phone !== m.phone);
 
   type Person = { existing?: registry.MemberRow; row: PlannedRow; id?: number };
   const people: Person[] = [];
@@ -246,7 +245,7 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
     let person = (r.phone && personByPhone.get(r.phone)) || personByTeamName.get(nameYear);
     if (!person) {
       const existing = (r.phone && byPhone.get(r.phone)) || byTeamName.get(nameYear);
-      if (existing && shared.has(existing.id) && changesPerson(r, existing)) {
+      if (existing && shared.has(existing.id) && personChanges(r, existing, nameKeyOf, searchKeyOf).shown.length) {
         invalid(r, 'fullName', PERSON_SHARED, 'Ghi họ tên, giới tính, năm sinh và số điện thoại như trong sổ; nhờ cán bộ tỉnh sửa nếu cần');
         conflicts.push({ sheet: r.sheet, row: r.row, phone: r.phone, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode!, elsewhere: { communeIds: [], provinceCodes: [] } });
         continue;
@@ -281,15 +280,7 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
   for (const p of people) {
     if (!p.existing) continue;
     p.id = p.existing.id;
-    const r = p.row;
-    const patch: Record<string, unknown> = {};
-    const changes: string[] = [];
-    const audited: string[] = [];
-    const change = (shown: string, forAudit = shown) => (changes.push(shown), audited.push(forAudit));
-    if (r.fullName !== p.existing.fullName) (patch.fullName = r.fullName), (patch.nameKey = nameKeyOf(r.fullName)), (patch.searchKey = searchKeyOf(r.fullName)), change(`họ tên: ${p.existing.fullName} → ${r.fullName}`);
-    if (r.gender && r.gender !== p.existing.gender) (patch.gender = r.gender), change(`giới tính: ${p.existing.gender ? GENDERS[p.existing.gender] : '—'} → ${GENDERS[r.gender]}`);
-    if (r.birthYear && r.birthYear !== p.existing.birthYear) (patch.birthYear = r.birthYear), change(`năm sinh: ${p.existing.birthYear ?? '—'} → ${r.birthYear}`);
-    if (r.phone && r.phone !== p.existing.phone) (patch.phone = r.phone), change(`điện thoại: ${p.existing.phone ? formatPhone(p.existing.phone) : '—'} → ${formatPhone(r.phone)}`, `điện thoại: ${p.existing.phone ? maskPhone(p.existing.phone) : '—'} → ${maskPhone(r.phone)}`);
+    const { patch, shown: changes, audited } = personChanges(p.row, p.existing, nameKeyOf, searchKeyOf);
     if (changes.length) {
       await registry.updateMember(tx, p.existing.id, patch, scope);
       memberChanges.set(p.existing.id, { shown: changes, audited });
@@ -325,6 +316,22 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
   }
   for (const chunk of chunks(upserts, 20000)) await registry.upsertMembershipsBulk(tx, chunk, scope);
   return conflicts;
+}
+
+/**
+ * What a roster row changes of an existing person's own fields: the patch to write, the changes as
+ * the officer sees them, and as the audit log keeps them (phones masked). Empty cells change nothing.
+ */
+function personChanges(r: RosterRow, existing: registry.MemberRow, nameKeyOf: (t: string) => string, searchKeyOf: (t: string) => string) {
+  const patch: Record<string, unknown> = {};
+  const shown: string[] = [];
+  const audited: string[] = [];
+  const change = (text: string, forAudit = text) => (shown.push(text), audited.push(forAudit));
+  if (r.fullName !== existing.fullName) (patch.fullName = r.fullName), (patch.nameKey = nameKeyOf(r.fullName)), (patch.searchKey = searchKeyOf(r.fullName)), change(`họ tên: ${existing.fullName} → ${r.fullName}`);
+  if (r.gender && r.gender !== existing.gender) (patch.gender = r.gender), change(`giới tính: ${existing.gender ? GENDERS[existing.gender] : '—'} → ${GENDERS[r.gender]}`);
+  if (r.birthYear && r.birthYear !== existing.birthYear) (patch.birthYear = r.birthYear), change(`năm sinh: ${existing.birthYear ?? '—'} → ${r.birthYear}`);
+  if (r.phone && r.phone !== existing.phone) (patch.phone = r.phone), change(`điện thoại: ${existing.phone ? formatPhone(existing.phone) : '—'} → ${formatPhone(r.phone)}`, `điện thoại: ${existing.phone ? maskPhone(existing.phone) : '—'} → ${maskPhone(r.phone)}`);
+  return { patch, shown, audited };
 }
 
 function affiliationLabels(codes: string[]): string {

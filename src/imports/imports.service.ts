@@ -366,6 +366,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     report.problems.push({ sheet: '', row: 0, column: FIELDS.province, severity: 'error', message: `Không có tỉnh/thành phố "${opts.province}" trong 34 tỉnh, thành phố hiện hành`, suggestion: 'Chọn tỉnh trong danh sách' });
   }
   let conflicts: ScopeConflict[] = [];
+  let failure: unknown;
   try {
     await db.transaction(async (tx) => {
       conflicts = await planAndWrite(tx, valid, report, opts.scope, choices);
@@ -419,13 +420,12 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
       }
     });
   } catch (err) {
-    // conflicts with people of other units are logged on a dry run and a refused commit too (a
-    // file of phone numbers is how one would probe), in both communes' logs, outside the rolled-back transaction
-    if (conflicts.length) await auditConflicts(db, file.name, conflicts, opts);
-    if (!(err instanceof DryRunRollback)) throw err;
-    conflicts = [];
+    if (!(err instanceof DryRunRollback)) failure = err;
   }
+  // conflicts with people of other units are logged on a dry run and a refused commit too (a file
+  // of phone numbers is how one would probe), in both communes' logs, outside the rolled-back transaction
   if (conflicts.length) await auditConflicts(db, file.name, conflicts, opts);
+  if (failure !== undefined) throw failure;
   // a large load changes the row counts the planner relies on; PGlite never re-analyses by itself
   if (report.committed && report.counts.new >= ANALYZE_AFTER_ROWS) await registry.analyzeRegistry(db);
   report.rows = report.rows

@@ -74,9 +74,6 @@ export function membersOfTeam(db: Db, teamId: number, scope: Scope): Promise<Tea
     .where(and(eq(teamMembers.teamId, teamId), teamInScopeSql(scope, 'teams')));
 }
 
-/** SQL condition on teams `t` for a scope (see access/scope.sql.ts). */
-export const teamScopeFilter = (scope: Scope) => teamInScopeSql(scope);
-
 /** Teams and members whose search key contains `q` (a search key), within the scope and a province when given. */
 export async function searchRegistry(db: Db, q: string, where: { scope: Scope; provinceCode: string | null }, limit: number) {
   const like = '%' + q.replace(/[%_\\]/g, '\\$&') + '%';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Scope } from '../access/access.policy.js';
-import { teamScopeFilter } from '../registry/registry.repo.js';
+import { teamInScopeSql } from '../access/scope.sql.js';
 import { type Db, queryRows } from '../db/client.js';
 import { compareVietnamese, compareVietnameseNames } from '../text/vietnamese.js';
 import { servicesFor } from './sessions.repo.js';
@@ -32,7 +32,7 @@ export async function fieldContext(db: Db, user: { id: number; fullName: string;
     sql`select t.id, t.name, t.level, t.commune_id as "communeId", c.code as "communeCode", c.name as "communeName",
                case when t.level = 'village' then u.code end as "villageCode", t.province_code as "provinceCode"
           from teams t join admin_units c on c.id = t.commune_id join admin_units u on u.id = t.unit_id
-         where ${teamScopeFilter(scope)} and t.status = 'active' ${communeCode ? sql`and c.code = ${communeCode}` : sql``}
+         where ${teamInScopeSql(scope)} and t.status = 'active' ${communeCode ? sql`and c.code = ${communeCode}` : sql``}
          order by c.name, t.level, t.name limit ${FIELD_MAX_TEAMS + 1}`,
   );
   const truncated = teams.length > FIELD_MAX_TEAMS;
