@@ -1,3 +1,4 @@
+import { VILLAGE_HEADER_WORDS } from '../catalogue/village-name.js';
 import { cleanText, searchKey } from '../text/vietnamese.js';
 import type { Sheet } from './imports.reader.js';
 
@@ -26,8 +27,9 @@ export type Field = keyof typeof FIELDS;
 const SYNONYMS: Record<Field, string[]> = {
   province: ['tinh', 'tinh thanh pho', 'tinh tp', 'province'],
   district: ['huyen', 'huyen cu', 'quan huyen', 'quan huyen cu', 'district', 'old district'],
-  commune: ['xa', 'xa phuong', 'xa phuong dac khu', 'phuong xa', 'xa phuong thi tran', 'don vi cap xa', 'commune', 'ward'],
-  village: ['thon', 'ban', 'thon ban', 'thon ban to dan pho', 'thon to dan pho', 'thon xom', 'tieu khu', 'to dan pho', 'xom', 'ap', 'village'],
+  commune: ['xa', 'xa phuong', 'xa phuong dac khu', 'phuong xa', 'xa phuong thi tran', 'xa thi tran', 'xa tt', 'don vi cap xa', 'commune', 'ward'],
+  // headers listing several village words ("Thôn/bản/tiểu khu", "Bản/TK") are found by villageHeader
+  village: ['thon', 'ban', 'thon ban', 'thon ban to dan pho', 'thon to dan pho', 'thon xom', 'tieu khu', 'to dan pho', 'xom', 'ap', 'dia ban', 'dia ban thon ban', 'village'],
   team: ['to', 'ten to', 'to cnscd', 'to cong nghe so', 'to cong nghe so cong dong', 'team'],
   fullName: ['ho va ten', 'ho ten', 'ten', 'full name', 'name', 'ho va ten thanh vien'],
   gender: ['gioi tinh', 'gioi', 'gender', 'sex'],
@@ -43,10 +45,28 @@ const SYNONYMS: Record<Field, string[]> = {
 const LOOKUP = new Map<string, Field>();
 for (const [field, words] of Object.entries(SYNONYMS) as [Field, string[]][]) for (const w of words) LOOKUP.set(w, field);
 
+/** Commune-level unit words a combined header may list ("Xã, thị trấn", "Xã/phường/TT"). */
+const COMMUNE_HEADER_WORDS = new Set(['xa', 'phuong', 'thi tran', 'tt', 'dac khu']);
+
+/** A header made only of unit words joined by "/", "," or ";" ("Thôn/bản/tiểu khu", "Thôn, bản, TDP", "Bản/TK"): its field. */
+function unitListHeader(cell: string): Field | null {
+  const parts = cell.split(/[/,;]|\s+và\s+|\s+hoặc\s+/u).map((p) => searchKey(p)).filter(Boolean);
+  if (parts.length < 2) return null;
+  if (parts.every((p) => VILLAGE_HEADER_WORDS.has(p))) return 'village';
+  if (parts.every((p) => COMMUNE_HEADER_WORDS.has(p))) return 'commune';
+  return null;
+}
+
 /** The field a header cell stands for, or null. */
 export function fieldOfHeader(cell: string): Field | null {
   const key = searchKey(cell.replace(/\(.*?\)/g, ' '));
-  return LOOKUP.get(key) ?? LOOKUP.get(searchKey(cell)) ?? null;
+  return LOOKUP.get(key) ?? LOOKUP.get(searchKey(cell)) ?? unitListHeader(cell.replace(/\(.*?\)/g, ' ')) ?? null;
+}
+
+/** "Nam" / "Nữ" / "Nu" / "NỮ" / "Nữ (năm sinh)" header cells: the gender they stand for, or null. */
+export function genderHeader(cell: string): 'male' | 'female' | null {
+  const key = searchKey(cell.replace(/\(.*?\)/g, ' '));
+  return key === 'nam' ? 'male' : key === 'nu' ? 'female' : null;
 }
 
 export interface ColumnMapping {
@@ -76,37 +96,24 @@ export function findHeader(sheet: Sheet): ColumnMapping | null {
       else ignored.push(cell.trim());
     });
     if (columns.fullName !== undefined && Object.keys(columns).length >= 2) {
-      // a second header row of "Nam" / "Nữ" cells (under a merged "Năm sinh") gives the gender by column
-      const next = sheet.rows[i + 1] ?? [];
-      const male = next.findIndex((c) => searchKey(c) === 'nam');
-      const female = next.findIndex((c) => searchKey(c) === 'nu');
-      if (male >= 0 && female >= 0) {
-        delete columns.birthYear;
-        delete columns.gender;
-        columns.birthYearMale = male;
-        columns.birthYearFemale = female;
-        return { headerIndex: i, headerRows: 2, columns, ignored };
+      // "Nam" / "Nữ" columns, in the header row ("Nam | Nữ (năm sinh)") or in a second header row
+      // under a merged "Năm sinh" (or "Giới tính"): the birth year, or a mark, written under the gender
+      const genderColumns = (cells: string[]) => ({ male: cells.findIndex((c) => genderHeader(c ?? '') === 'male'), female: cells.findIndex((c) => genderHeader(c ?? '') === 'female') });
+      const same = genderColumns(sheet.rows[i]);
+      const next = genderColumns(sheet.rows[i + 1] ?? []);
+      const split = next.male >= 0 && next.female >= 0 ? { ...next, rows: 2 } : same.male >= 0 && same.female >= 0 ? { ...same, rows: 1 } : null;
+      if (split) {
+        // the merged "Năm sinh" / "Giới tính" above the two columns is their title, not a column of its own
+        if (columns.birthYear === split.male || columns.birthYear === split.female) delete columns.birthYear;
+        if (columns.gender === split.male || columns.gender === split.female) delete columns.gender;
+        columns.birthYearMale = split.male;
+        columns.birthYearFemale = split.female;
+        return { headerIndex: i, headerRows: split.rows, columns, ignored: ignored.filter((h) => genderHeader(h) === null) };
       }
       return { headerIndex: i, headerRows: 1, columns, ignored };
     }
   }
   return null;
-}
-
-/**
- * A group-header row inside the table ("I. Tổ CNSCĐ xã", "II. Tổ CNSCĐ bản Hụm"): one text cell,
- * naming a team. Returns the village the following rows belong to (null for the commune-level
- * team), or undefined when the row is not a group header.
- */
-export function groupRowVillage(cells: string[]): string | null | undefined {
-  const filled = cells.map((c) => c.trim()).filter(Boolean);
-  if (filled.length !== 1 && !(filled.length === 2 && /^[\dIVXLC]+\.?$/i.test(filled[0]))) return undefined;
-  const text = cleanText(filled[filled.length - 1]).replace(/^(?:[IVXLC]+|[A-Za-z]|\d+)\s*[.)]\s*/u, '');
-  const team = text.match(/^tổ\s+(?:cnscđ|cnsc đ|công nghệ số cộng đồng|công nghệ số|chuyển đổi số cộng đồng|chuyển đổi số)\s*(?:cấp\s+)?/iu);
-  if (!team) return undefined;
-  const rest = text.slice(team[0].length).replace(/^[,:–-]\s*/u, '').trim();
-  if (!rest || /^(?:xã|phường|đặc khu|thị trấn)(?:\s|$)/iu.test(rest)) return null;
-  return rest.charAt(0).toLocaleUpperCase('vi') + rest.slice(1);
 }
 
 /**
@@ -131,37 +138,6 @@ export function isNumberingRow(cells: string[]): boolean {
   if (written.length < 3) return false;
   const numbers = written.map((c) => /^[([]?(\d{1,2})[)\].]?$/.exec(c)?.[1]);
   return numbers.every((n, i) => n !== undefined && Number(n) === Number(numbers[0]) + i);
-}
-
-const VILLAGE_WORDS = /^(?:thôn|bản|xóm|làng|ấp|buôn|plei|tiểu khu|tổ dân phố|khu phố|khóm|tdp)\s+\S/iu;
-
-/**
- * Context given once above the table: the issuing body ("UBND XÃ TÀ XÙA") names the commune, a
- * title ("DANH SÁCH … TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG BẢN HỤM, XÃ MƯỜNG BÚ") names the village and/or
- * commune. Also a sheet named after a village ("Bản Hụm": one sheet per village).
- */
-export function tableContext(sheet: Sheet, headerIndex: number): { commune?: string; village?: string | null } {
-  const context: { commune?: string; village?: string | null } = {};
-  const proper = (t: string) => t.toLocaleLowerCase('vi').replace(/(^|\s)(\p{L})/gu, (_, s: string, c: string) => s + c.toLocaleUpperCase('vi'));
-  for (const cells of sheet.rows.slice(0, headerIndex)) {
-    for (const raw of cells) {
-      const text = cleanText(raw);
-      const body = text.match(/^(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+(XÃ|PHƯỜNG|ĐẶC KHU)\s+(.+)$/iu);
-      if (body) context.commune ??= `${proper(body[1])} ${proper(body[2])}`;
-      const title = text.match(/TỔ\s+(?:CÔNG NGHỆ SỐ CỘNG ĐỒNG|CNSCĐ|CHUYỂN ĐỔI SỐ CỘNG ĐỒNG)\s+(.+)$/iu);
-      if (title) {
-        const parts = title[1].split(/\s*[,–-]\s*/u);
-        for (const part of parts) {
-          const commune = part.match(/^(XÃ|PHƯỜNG|ĐẶC KHU)\s+(.+)$/iu);
-          if (commune) context.commune = `${proper(commune[1])} ${proper(commune[2])}`;
-          else if (VILLAGE_WORDS.test(part)) context.village = proper(part);
-        }
-        if (context.village === undefined && parts.length && /^(XÃ|PHƯỜNG|ĐẶC KHU)\s/iu.test(parts[0])) context.village = null;
-      }
-    }
-  }
-  if (context.village === undefined && VILLAGE_WORDS.test(cleanText(sheet.name))) context.village = cleanText(sheet.name);
-  return context;
 }
 
 /** Words that open the signature block under an official table ("NGƯỜI LẬP BIỂU", "TM. UBND XÃ", "(Ký, ghi rõ họ tên)"). */

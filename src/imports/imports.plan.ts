@@ -1,7 +1,7 @@
 import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
 import { insertVillages, type UnitRow, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
 import type { adminUnits } from '../catalogue/catalogue.schema.js';
-import { UnitResolver } from '../catalogue/catalogue.service.js';
+import { canonicalVillage } from '../catalogue/village-name.js';
 import { chunks } from '../db/batch.js';
 import type { Db } from '../db/client.js';
 import { maskPhone } from '../privacy/protector.js';
@@ -9,9 +9,10 @@ import * as registry from '../registry/registry.repo.js';
 import type { teamMembers, teams as teamsTable } from '../registry/registry.schema.js';
 import { AFFILIATIONS, GENDERS, ROLES, villageKind } from '../registry/registry.vocabulary.js';
 import { formatPhone } from '../text/phone.js';
-import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
+import { cleanText, compareVietnamese, nameKey, searchKey } from '../text/vietnamese.js';
 import { FIELDS, type Field } from './imports.columns.js';
-import type { FileReport, RowOutcome, UnitQuestion } from './imports.service.js';
+import type { FileReport, RowOutcome, ShapeSheet, ShapeTeam } from './imports.report.js';
+import { type ResolvedRow, resolveRows } from './imports.units.js';
 import type { RosterRow } from './imports.validate.js';
 
 /**
@@ -48,22 +49,41 @@ export interface ScopeConflict {
 export const PHONE_ELSEWHERE = 'Số điện thoại này đã đăng ký cho một người ở đơn vị khác; liên hệ cán bộ tỉnh để chuyển';
 export const PERSON_SHARED = 'Người này còn là thành viên tổ của đơn vị khác nên không sửa được họ tên, giới tính, năm sinh hay số điện thoại từ đây';
 
-interface PlannedRow extends RosterRow {
-  commune: string;
-  communeUnit: UnitRow;
+interface PlannedRow extends ResolvedRow {
+  /** the village's key under its commune ("v<commune id>|<village key>") or "c<commune id>" for the commune itself */
+  unitKey: string;
+  /** the team's key: unitKey + team name key */
   teamKey: string;
 }
 
+/** A team the rows go to: existing (with its row) or to be created by the commit. */
+interface PlannedTeam {
+  key: string;
+  name: string;
+  level: 'commune' | 'village';
+  village: string | null;
+  commune: UnitRow;
+  existing?: registry.TeamRow;
+}
+
 /**
- * Resolves units, creates missing villages and teams, matches members and writes them (inside `tx`),
- * all within `scope`. Returns the rows refused because of someone outside the scope.
+ * Resolves units, matches members and decides every row before anything is written; then, on a
+ * commit only, creates the villages and teams that accepted rows land on (a refused row creates
+ * nothing), the new people, the changes and the memberships (inside `tx`), all within `scope`.
+ * A dry run reads and writes nothing. Returns the rows refused because of someone outside the scope.
  */
-export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope: Scope, choices: Map<string, string>): Promise<ScopeConflict[]> {
+export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope: Scope, choices: Map<string, string>, commit: boolean): Promise<ScopeConflict[]> {
   const conflicts: ScopeConflict[] = [];
+  const refusedInTeam = new Map<string, number>();
   const invalid = (r: RosterRow, column: Field, message: string, suggestion?: string) => {
     report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS[column], severity: 'error', message, ...(suggestion ? { suggestion } : {}) });
     report.rows.push({ sheet: r.sheet, row: r.row, outcome: 'invalid', fullName: r.fullName });
+    const key = (r as Partial<PlannedRow>).teamKey;
+    if (key) refusedInTeam.set(key, (refusedInTeam.get(key) ?? 0) + 1);
+    else unplaced.push(r);
   };
+  const unplaced: RosterRow[] = [];
+  const warn = (r: RosterRow, column: Field, message: string, suggestion?: string) => report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS[column], severity: 'warning', message, ...(suggestion ? { suggestion } : {}) });
 
   // every key computed once per distinct text: commune, village and team names repeat on most rows
   const memo = (f: (text: string) => string) => {
@@ -76,120 +96,41 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
   };
   const nameKeyOf = memo(nameKey);
   const searchKeyOf = memo(searchKey);
+  const villageKeyOf = memo((t) => canonicalVillage(t).key);
 
-  // 1. units, each distinct name resolved once
-  const resolvers = new Map<string, UnitResolver | null>();
-  const resolved = new Map<string, ReturnType<UnitResolver['resolveCommune']>>();
-  const planned: PlannedRow[] = [];
-  // names that did not resolve, asked back as "which unit did you mean", by name key
-  const questions = new Map<string, UnitQuestion>();
-  const ask = (r: RosterRow, res: Extract<ReturnType<UnitResolver['resolveCommune']>, { ok: false }>, resolver: UnitResolver, chosen?: string) => {
-    const qKey = nameKeyOf(r.commune!);
-    let q = questions.get(qKey);
-    if (!q) {
-      const candidates = new Map<string, UnitQuestion['candidates'][number]>();
-      for (const s of res.suggestions) {
-        for (const u of resolver.currentUnitsOf(s)) {
-          if (!u.code || candidates.has(u.code) || !inScope(scope, u)) continue;
-          candidates.set(u.code, { code: u.code, name: u.name, ...(s.status === 'dissolved' ? { note: `từ ${s.name}${s.district ? ` (${s.district}, cũ)` : ' (cũ)'}` } : {}) });
-        }
-      }
-      q = { name: cleanText(r.commune!), province: resolver.province.name, reason: res.reason === 'ambiguous' ? 'ambiguous' : 'not_found', message: res.message, rowCount: 0, rows: [], candidates: [...candidates.values()], ...(chosen ? { chosen } : {}) };
-      questions.set(qKey, q);
-    }
-    q.rowCount++;
-    if (q.rows.length < 20) q.rows.push({ sheet: r.sheet, row: r.row });
-  };
-  for (const r of rows) {
-    const pKey = searchKeyOf(r.province!);
-    if (!resolvers.has(pKey)) resolvers.set(pKey, await UnitResolver.forProvince(tx, r.province!));
-    const resolver = resolvers.get(pKey);
-    if (!resolver) {
-      invalid(r, 'province', `Không có tỉnh/thành phố "${r.province}" trong 34 tỉnh, thành phố hiện hành`, 'Ghi tên tỉnh hiện hành, ví dụ "Sơn La", hoặc mã tỉnh 2 chữ số');
-      continue;
-    }
-    const uKey = `${pKey}|${nameKeyOf(r.commune!)}|${nameKeyOf(r.district ?? '')}`;
-    if (!resolved.has(uKey)) resolved.set(uKey, resolver.resolveCommune(r.commune!, r.district));
-    const res = resolved.get(uKey)!;
-    let unit: UnitRow;
-    if (!res.ok) {
-      // the officer may have answered "which unit did you mean" for this name
-      const chosen = res.reason !== 'province_not_found' ? choices.get(nameKeyOf(r.commune!)) : undefined;
-      if (res.reason !== 'province_not_found') ask(r, res, resolver, chosen);
-      const chosenUnit = chosen ? resolver.currentCommune(chosen) : undefined;
-      if (chosen && !chosenUnit) {
-        invalid(r, 'commune', `Đơn vị chọn cho "${cleanText(r.commune!)}" (mã ${chosen}) không thuộc ${resolver.province.name}`, 'Chọn lại trong danh sách gợi ý, hoặc sửa tên tỉnh của dòng này');
-        continue;
-      }
-      if (!chosenUnit) {
-        const hint = res.suggestions.map((s) => `${s.name}${s.district ? ` (${s.district}, cũ)` : ''}${s.code ? ` [${s.code}]` : ''}`).join('; ');
-        invalid(r, 'commune', res.message, hint ? `Có phải: ${hint}?` : 'Kiểm tra lại tên xã/phường và tỉnh');
-        continue;
-      }
-      unit = chosenUnit;
-    } else unit = res.unit;
-    if (!inScope(scope, unit)) {
-      invalid(r, 'commune', `${unit.name} nằm ngoài phạm vi tài khoản của bạn`, 'Chỉ nhập danh sách của đơn vị bạn phụ trách');
-      continue;
-    }
-    planned.push({ ...r, commune: r.commune!, communeUnit: unit, teamKey: '' });
-  }
+  // 1. units
+  const resolvedRows = await resolveRows(tx, rows, report, scope, choices, invalid);
 
-  report.unitQuestions = [...questions.values()].filter((q) => q.candidates.length > 0 || q.chosen);
-
-  // 2. villages (created under their commune when new) and teams
-  const villageIds = new Map<string, UnitRow>();
-  // existing villages from one query, the missing ones created with one statement
-  const communeIds = [...new Set(planned.filter((r) => r.village).map((r) => r.communeUnit.id))];
-  const existingVillages = await villagesOfCommunes(tx, communeIds, scope);
+  // 2. villages and teams: existing ones read, missing ones only planned
+  const communeIds = [...new Set(resolvedRows.filter((r) => r.village).map((r) => r.communeUnit.id))];
+  const villageByKey = new Map<string, UnitRow>();
   const villageCount = new Map<number, number>();
-  for (const v of existingVillages) {
-    villageIds.set(`${v.parentId}|${v.nameKey}`, v);
+  const unitKeyById = new Map<number, string>();
+  for (const v of await villagesOfCommunes(tx, communeIds, scope)) {
+    const key = `v${v.parentId}|${villageKeyOf(v.name)}`;
+    if (!villageByKey.has(key)) villageByKey.set(key, v);
+    unitKeyById.set(v.id, key);
     villageCount.set(v.parentId!, (villageCount.get(v.parentId!) ?? 0) + 1);
   }
-  const missing = new Map<string, typeof adminUnits.$inferInsert>();
-  const missingCommune = new Map<string, UnitRow>();
-  for (const r of planned) {
-    if (!r.village) continue;
-    const vKey = `${r.communeUnit.id}|${nameKeyOf(r.village)}`;
-    if (villageIds.has(vKey) || missing.has(vKey)) continue;
-    const name = cleanText(r.village);
-    const n = (villageCount.get(r.communeUnit.id) ?? 0) + 1;
-    villageCount.set(r.communeUnit.id, n);
-    missing.set(vKey, { name, shortName: name, kind: villageKind(name), nameKey: nameKeyOf(name), searchKey: searchKeyOf(name), source: 'import', code: `${r.communeUnit.code}.${String(n).padStart(3, '0')}`, level: 'village', parentId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode, validFrom: null, validTo: null });
-    missingCommune.set(vKey, r.communeUnit);
+  for (const r of resolvedRows) unitKeyById.set(r.communeUnit.id, `c${r.communeUnit.id}`);
+  const existingTeams = new Map<string, registry.TeamRow>();
+  const teamsOfUnit = new Map<string, registry.TeamRow[]>();
+  for (const t of await registry.teamsOfUnits(tx, [...unitKeyById.keys()], scope)) {
+    const uk = unitKeyById.get(t.unitId)!;
+    existingTeams.set(`${uk}|${t.nameKey}`, t);
+    teamsOfUnit.set(uk, [...(teamsOfUnit.get(uk) ?? []), t]);
   }
-  const missingKeys = [...missing.keys()];
-  for (const keys of chunks(missingKeys, 2000)) {
-    const rows = await insertVillages(tx, keys.map((k) => missing.get(k)!), scope);
-    rows.forEach((village, i) => {
-      villageIds.set(keys[i], village);
-      report.created.villages.push(`${village.name} (${missingCommune.get(keys[i])!.name})`);
-    });
-  }
-  const unitOf = (r: PlannedRow) => (r.village ? villageIds.get(`${r.communeUnit.id}|${nameKeyOf(r.village)}`)! : r.communeUnit);
-  const teamName = (r: PlannedRow) => {
-    if (r.team) return r.team;
-    const unit = unitOf(r);
-    const unitName = unit.level === 'commune' ? unit.name.charAt(0).toLocaleLowerCase('vi') + unit.name.slice(1) : unit.name;
-    return `Tổ công nghệ số cộng đồng ${unitName}`;
-  };
-  const unitIds = [...new Set(planned.map((r) => unitOf(r).id))];
-  const teams = new Map<string, registry.TeamRow>();
-  for (const t of await registry.teamsOfUnits(tx, unitIds, scope)) teams.set(`${t.unitId}|${t.nameKey}`, t);
-  const newTeams = new Map<string, typeof teamsTable.$inferInsert>();
-  for (const r of planned) {
-    const unit = unitOf(r);
-    const name = teamName(r);
-    r.teamKey = `${unit.id}|${nameKeyOf(name)}`;
-    if (!teams.has(r.teamKey) && !newTeams.has(r.teamKey)) {
-      newTeams.set(r.teamKey, { level: unit.level === 'village' ? 'village' : 'commune', unitId: unit.id, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode!, name, nameKey: nameKeyOf(name), searchKey: searchKeyOf(name) });
-    }
-  }
-  for (const t of await registry.insertTeams(tx, [...newTeams.values()], scope)) {
-    teams.set(`${t.unitId}|${t.nameKey}`, t);
-    report.created.teams.push(t.name);
-  }
+  const plannedTeams = new Map<string, PlannedTeam>();
+  const planned: PlannedRow[] = resolvedRows.map((r) => {
+    const unitKey = r.village ? `v${r.communeUnit.id}|${villageKeyOf(r.village)}` : `c${r.communeUnit.id}`;
+    const village = r.village ? villageByKey.get(unitKey)?.name ?? canonicalVillage(r.village).name : null;
+    const own = teamsOfUnit.get(unitKey) ?? [];
+    // no team named in the file: the unit's one team when it has exactly one, else the standard name
+    const name = r.team ?? (own.length === 1 ? own[0].name : `Tổ công nghệ số cộng đồng ${village ?? r.communeUnit.name.charAt(0).toLocaleLowerCase('vi') + r.communeUnit.name.slice(1)}`);
+    const teamKey = `${unitKey}|${nameKeyOf(name)}`;
+    if (!plannedTeams.has(teamKey)) plannedTeams.set(teamKey, { key: teamKey, name: existingTeams.get(teamKey)?.name ?? name, level: r.village ? 'village' : 'commune', village, commune: r.communeUnit, existing: existingTeams.get(teamKey) });
+    return { ...r, unitKey, teamKey };
+  });
 
   // 3. members: by phone, else by name + birth year within the team, else new
   const phones = [...new Set(planned.map((r) => r.phone).filter((p): p is string => !!p))];
@@ -205,27 +146,29 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
       if (o.shared) shared.add(o.member.id);
     } else if (!phoneElsewhere.has(o.phone)) phoneElsewhere.set(o.phone, o.elsewhere!);
   }
-  const existingTeamIds = [...teams.values()].map((t) => t.id);
+  const teamKeyById = new Map([...plannedTeams.values()].filter((t) => t.existing).map((t) => [t.existing!.id, t.key]));
   const memberships = new Map<string, Pick<registry.TeamMemberRow, 'role' | 'affiliations' | 'position'>>();
   const byTeamName = new Map<string, registry.MemberRow>();
-  for (const { member, membership, shared: isShared } of await registry.membershipsOfTeams(tx, existingTeamIds, scope)) {
+  const leadersInRegistry = new Map<string, { id: number; fullName: string }[]>();
+  for (const { member, membership, shared: isShared } of await registry.membershipsOfTeams(tx, [...teamKeyById.keys()], scope)) {
+    const tk = teamKeyById.get(membership.teamId)!;
     memberships.set(`${membership.teamId}|${member.id}`, membership);
-    byTeamName.set(`${membership.teamId}|${member.nameKey}|${member.birthYear ?? ''}`, member);
+    byTeamName.set(`${tk}|${member.nameKey}|${member.birthYear ?? ''}`, member);
+    if (membership.role === 'leader') leadersInRegistry.set(tk, [...(leadersInRegistry.get(tk) ?? []), { id: member.id, fullName: member.fullName }]);
     if (isShared) shared.add(member.id);
   }
   for (const m of await registry.membershipsOfMembers(tx, [...byPhone.values()].map((m) => m.id), scope)) memberships.set(`${m.teamId}|${m.memberId}`, m);
 
   type Person = { existing?: registry.MemberRow; row: PlannedRow; id?: number };
   const people: Person[] = [];
-  // each new person's position, for duplicate detection without scanning the list per row
   const personIndex = new Map<Person, number>();
   const personByPhone = new Map<string, Person>();
   const personByTeamName = new Map<string, Person>();
   const seenInTeam = new Map<string, number>();
-  const links: { person: Person; row: PlannedRow; teamId: number }[] = [];
+  const links: { person: Person; row: PlannedRow; team: PlannedTeam }[] = [];
   for (const r of planned) {
-    const team = teams.get(r.teamKey)!;
-    const nameYear = `${team.id}|${nameKeyOf(r.fullName)}|${r.birthYear ?? ''}`;
+    const team = plannedTeams.get(r.teamKey)!;
+    const nameYear = `${r.teamKey}|${nameKeyOf(r.fullName)}|${r.birthYear ?? ''}`;
     const elsewhere = r.phone ? phoneElsewhere.get(r.phone) : undefined;
     if (elsewhere) {
       invalid(r, 'phone', PHONE_ELSEWHERE, 'Kiểm tra lại số; nếu đúng là người này đã chuyển về đơn vị bạn, cán bộ tỉnh sẽ chuyển họ sang tổ của bạn');
@@ -254,52 +197,82 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
       personIndex.set(person, people.length);
       people.push(person);
     }
-    if (r.phone) personByPhone.set(r.phone, person);
-    personByTeamName.set(nameYear, person);
     const who = person.existing?.id ?? `new${personIndex.get(person)}`;
-    const dupKey = `${team.id}|${who}`;
+    const dupKey = `${r.teamKey}|${who}`;
     if (seenInTeam.has(dupKey)) {
       invalid(r, 'fullName', `"${r.fullName}" đã có ở dòng ${seenInTeam.get(dupKey)} trong cùng tổ`, 'Xoá dòng trùng');
       continue;
     }
+    if (r.phone) personByPhone.set(r.phone, person);
+    personByTeamName.set(nameYear, person);
     seenInTeam.set(dupKey, r.row);
-    links.push({ person, row: r, teamId: team.id });
+    links.push({ person, row: r, team });
   }
+  // drop people whose every row was refused (a duplicate row creates no second person)
+  const linked = new Set(links.map((l) => l.person));
+  const kept = people.filter((p) => linked.has(p));
+  warnLeaders(links, leadersInRegistry, warn);
 
-  // 4. write: new people, changed people, memberships
-  const fresh = people.filter((p) => !p.existing);
-  for (const chunk of chunks(fresh, 20000)) {
-    const ids = await registry.insertMembersBulk(
-      tx,
-      chunk.map(({ row: r }) => ({ fullName: r.fullName, nameKey: nameKeyOf(r.fullName), searchKey: searchKeyOf(r.fullName), gender: r.gender, birthYear: r.birthYear, phone: r.phone })),
-    );
-    chunk.forEach((p, i) => (p.id = ids[i]));
+  // 4. what gets created: only villages and teams that accepted rows land on
+  const neededTeams = new Map<string, PlannedTeam>();
+  for (const { team } of links) if (!team.existing && !neededTeams.has(team.key)) neededTeams.set(team.key, team);
+  const neededVillages = new Map<string, { name: string; commune: UnitRow }>();
+  for (const t of neededTeams.values()) {
+    const uk = t.key.slice(0, t.key.lastIndexOf('|'));
+    if (t.village && !villageByKey.has(uk) && !neededVillages.has(uk)) neededVillages.set(uk, { name: t.village, commune: t.commune });
   }
-  // what changed per person, as the officer sees it and as the audit log keeps it (phones masked)
-  const memberChanges = new Map<number, { shown: string[]; audited: string[] }>();
-  for (const p of people) {
+  report.created.villages = [...neededVillages.values()].map((v) => `${v.name} (${v.commune.name})`);
+  report.created.teams = [...neededTeams.values()].map((t) => t.name);
+
+  // 5. write (a commit only): villages, teams, new people, changed people, memberships
+  const teamIds = new Map<string, number>([...plannedTeams.values()].filter((t) => t.existing).map((t) => [t.key, t.existing!.id]));
+  const memberChanges = new Map<Person, ReturnType<typeof personChanges>>();
+  for (const p of kept) {
     if (!p.existing) continue;
-    p.id = p.existing.id;
-    const { patch, shown: changes, audited } = personChanges(p.row, p.existing, nameKeyOf, searchKeyOf);
-    if (changes.length) {
-      await registry.updateMember(tx, p.existing.id, patch, scope);
-      memberChanges.set(p.existing.id, { shown: changes, audited });
-    }
+    const changed = personChanges(p.row, p.existing, nameKeyOf, searchKeyOf);
+    if (changed.shown.length) memberChanges.set(p, changed);
   }
+  if (commit) {
+    const villageRows = [...neededVillages.entries()].map(([uk, v]) => {
+      const n = (villageCount.get(v.commune.id) ?? 0) + 1;
+      villageCount.set(v.commune.id, n);
+      const row: typeof adminUnits.$inferInsert = { name: v.name, shortName: v.name, kind: villageKind(v.name), nameKey: nameKeyOf(v.name), searchKey: searchKeyOf(v.name), source: 'import', code: `${v.commune.code}.${String(n).padStart(3, '0')}`, level: 'village', parentId: v.commune.id, provinceCode: v.commune.provinceCode, validFrom: null, validTo: null };
+      return [uk, row] as const;
+    });
+    for (const part of chunks(villageRows, 2000)) {
+      const inserted = await insertVillages(tx, part.map(([, row]) => row), scope);
+      inserted.forEach((v, i) => villageByKey.set(part[i][0], v));
+    }
+    const teamRows = [...neededTeams.values()].map((t) => {
+      const unit = t.village ? villageByKey.get(t.key.slice(0, t.key.lastIndexOf('|')))! : t.commune;
+      return { level: t.level, unitId: unit.id, communeId: t.commune.id, provinceCode: t.commune.provinceCode!, name: t.name, nameKey: nameKeyOf(t.name), searchKey: searchKeyOf(t.name) };
+    });
+    const insertedTeams = await registry.insertTeams(tx, teamRows, scope);
+    [...neededTeams.keys()].forEach((key, i) => teamIds.set(key, insertedTeams[i].id));
+    const fresh = kept.filter((p) => !p.existing);
+    for (const chunk of chunks(fresh, 20000)) {
+      const ids = await registry.insertMembersBulk(
+        tx,
+        chunk.map(({ row: r }) => ({ fullName: r.fullName, nameKey: nameKeyOf(r.fullName), searchKey: searchKeyOf(r.fullName), gender: r.gender, birthYear: r.birthYear, phone: r.phone })),
+      );
+      chunk.forEach((p, i) => (p.id = ids[i]));
+    }
+    for (const [p, changed] of memberChanges) await registry.updateMember(tx, p.existing!.id, changed.patch, scope);
+  }
+  for (const p of kept) if (p.existing) p.id = p.existing.id;
+
   const upserts: (typeof teamMembers.$inferInsert)[] = [];
-  const teamById = new Map([...teams.values()].map((t) => [t.id, t]));
-  const reported = new Set<number>();
-  for (const { person, row: r, teamId } of links) {
-    const memberId = person.id!;
-    const current = memberships.get(`${teamId}|${memberId}`);
-    const team = teamById.get(teamId)!;
+  const reported = new Set<Person>();
+  for (const { person, row: r, team } of links) {
+    const teamId = teamIds.get(team.key);
+    const current = person.existing && team.existing ? memberships.get(`${team.existing.id}|${person.existing.id}`) : undefined;
     const base = { sheet: r.sheet, row: r.row, fullName: r.fullName, team: team.name, unit: r.communeUnit.name, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode! };
-    const personChange = reported.has(memberId) ? undefined : memberChanges.get(memberId);
-    const personChanges = personChange?.shown ?? [];
-    reported.add(memberId);
+    const personChange = reported.has(person) ? undefined : memberChanges.get(person);
+    const shownPerson = personChange?.shown ?? [];
+    reported.add(person);
     if (!current) {
-      upserts.push({ teamId, memberId, role: r.role, affiliations: r.affiliations, position: r.position });
-      const row: RowOutcome = { ...base, outcome: 'new', ...(personChanges.length ? { changes: personChanges } : {}) };
+      if (commit) upserts.push({ teamId: teamId!, memberId: person.id!, role: r.role, affiliations: r.affiliations, position: r.position });
+      const row: RowOutcome = { ...base, outcome: 'new', ...(shownPerson.length ? { changes: shownPerson } : {}) };
       if (personChange) auditedChanges.set(row, personChange.audited);
       report.rows.push(row);
       continue;
@@ -308,14 +281,64 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
     if (current.role !== r.role) changes.push(`vai trò: ${ROLES[current.role]} → ${ROLES[r.role]}`);
     if (current.affiliations.join(',') !== r.affiliations.join(',')) changes.push(`đoàn thể: ${affiliationLabels(current.affiliations)} → ${affiliationLabels(r.affiliations)}`);
     if ((current.position ?? null) !== (r.position ?? null)) changes.push(`chức vụ: ${current.position ?? '—'} → ${r.position ?? '—'}`);
-    if (changes.length) upserts.push({ teamId, memberId, role: r.role, affiliations: r.affiliations, position: r.position });
-    const all = [...personChanges, ...changes];
+    if (changes.length && commit) upserts.push({ teamId: teamId!, memberId: person.id!, role: r.role, affiliations: r.affiliations, position: r.position });
+    const all = [...shownPerson, ...changes];
     const row: RowOutcome = { ...base, outcome: all.length ? 'updated' : 'unchanged', ...(all.length ? { changes: all } : {}) };
     if (all.length) auditedChanges.set(row, [...(personChange?.audited ?? []), ...changes]);
     report.rows.push(row);
   }
   for (const chunk of chunks(upserts, 20000)) await registry.upsertMembershipsBulk(tx, chunk, scope);
+  report.shape = buildShape(links.map((l) => ({ sheet: l.row.sheet, team: l.team })), refusedInTeam, plannedTeams, planned, unplaced);
   return conflicts;
+}
+
+/**
+ * Warnings for a team that would have more than one leader: two "Tổ trưởng" rows in the file, or
+ * a leader in the file while the registry keeps another leader whom the file does not list.
+ */
+function warnLeaders(links: { person: { existing?: registry.MemberRow }; row: PlannedRow; team: PlannedTeam }[], inRegistry: Map<string, { id: number; fullName: string }[]>, warn: (r: RosterRow, column: Field, message: string, suggestion?: string) => void): void {
+  const byTeam = new Map<string, typeof links>();
+  for (const l of links) byTeam.set(l.team.key, [...(byTeam.get(l.team.key) ?? []), l]);
+  for (const [key, list] of byTeam) {
+    const leaders = list.filter((l) => l.row.role === 'leader');
+    const listed = new Set(list.map((l) => l.person.existing?.id).filter((id): id is number => id !== undefined));
+    const kept = (inRegistry.get(key) ?? []).filter((m) => !listed.has(m.id));
+    if (leaders.length > 1) {
+      for (const l of leaders.slice(1)) warn(l.row, 'role', `Tổ "${l.team.name}" có ${leaders.length} tổ trưởng trong tệp (dòng ${leaders.map((x) => x.row.row).join(', ')})`, 'Mỗi tổ có một tổ trưởng; ghi "Tổ phó" hoặc "Thành viên" cho người còn lại');
+    } else if (leaders.length === 1 && kept.length) {
+      warn(leaders[0].row, 'role', `Tổ "${leaders[0].team.name}" đã có tổ trưởng ${kept.map((m) => m.fullName).join(', ')} trong sổ; dòng này ghi thêm một tổ trưởng`, 'Nếu đổi tổ trưởng, hãy ghi cả người cũ trong tệp với vai trò mới (tổ phó hoặc thành viên)');
+    }
+  }
+}
+
+/** The shape of the file as understood: per sheet, communes → teams with the rows each receives. */
+function buildShape(accepted: { sheet: string; team: PlannedTeam }[], refused: Map<string, number>, teams: Map<string, PlannedTeam>, planned: PlannedRow[], unplaced: RosterRow[]): ShapeSheet[] {
+  const sheets = new Map<string, Map<string, { name: string; code: string | null; written?: string; teams: Map<string, ShapeTeam> }>>();
+  const entry = (sheet: string, communeKey: string, commune: { name: string; code: string | null; written?: string }, teamKey: string, team: Omit<ShapeTeam, 'members' | 'invalid'>) => {
+    const bySheet = sheets.get(sheet) ?? new Map();
+    sheets.set(sheet, bySheet);
+    const c = bySheet.get(communeKey) ?? { ...commune, teams: new Map<string, ShapeTeam>() };
+    bySheet.set(communeKey, c);
+    const t = c.teams.get(teamKey) ?? { ...team, members: 0, invalid: 0 };
+    c.teams.set(teamKey, t);
+    return t;
+  };
+  const teamView = (t: PlannedTeam) => ({ level: t.level, name: t.name, village: t.village, isNew: !t.existing });
+  const communeView = (t: PlannedTeam, written: string) => ({ name: t.commune.name, code: t.commune.code, ...(nameKey(written) !== nameKey(t.commune.name) ? { written } : {}) });
+  const writtenOf = new Map<string, string>(planned.map((r) => [r.teamKey, r.commune]));
+  for (const a of accepted) entry(a.sheet, a.team.commune.code ?? '', communeView(a.team, writtenOf.get(a.team.key) ?? a.team.commune.name), a.team.key, teamView(a.team)).members++;
+  const firstSheet = new Map<string, string>(planned.map((r) => [r.teamKey, r.sheet]));
+  for (const [key, n] of refused) {
+    const t = teams.get(key)!;
+    entry(firstSheet.get(key) ?? '', t.commune.code ?? '', communeView(t, writtenOf.get(key) ?? t.commune.name), key, teamView(t)).invalid += n;
+  }
+  for (const r of unplaced) {
+    const written = cleanText(r.commune ?? '—');
+    entry(r.sheet, `?${nameKey(written)}`, { name: written, code: null }, `?${r.village ?? ''}`, { level: r.village ? 'village' : 'commune', name: r.village ?? 'Tổ cấp xã', village: r.village, isNew: true }).invalid++;
+  }
+  return [...sheets.entries()]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([sheet, communes]) => ({ sheet, communes: [...communes.values()].map((c) => ({ name: c.name, code: c.code, ...(c.written ? { written: c.written } : {}), teams: [...c.teams.values()].sort((a, b) => (a.level === b.level ? compareVietnamese(a.name, b.name) : a.level === 'commune' ? -1 : 1)) })) }));
 }
 
 /**

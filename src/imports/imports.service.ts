@@ -9,12 +9,14 @@ import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { AppError } from '../http/errors.js';
 import * as registry from '../registry/registry.repo.js';
 import { cleanText, nameKey } from '../text/vietnamese.js';
-import { type ColumnMapping, FIELDS, findHeader, type Field, groupRowVillage, isNumberingRow, isSignatureRow, isTotalsRow, tableContext } from './imports.columns.js';
+import { type ColumnMapping, FIELDS, findHeader, type Field } from './imports.columns.js';
+import { readRows } from './imports.rows.js';
 import { applyMapping, fullMapping, type MappingOverride, type MappingSource, shapeKeyOf, sheetMapping, type SheetMapping, type UnitChoices } from './imports.mapping.js';
 import { readSpreadsheet, type Sheet } from './imports.reader.js';
 import { mappingOwner, savedMappings, upsertMapping } from './imports.repo.js';
 import { importLog } from './imports.schema.js';
 import { auditedChanges, inScope, planAndWrite, type ScopeConflict } from './imports.plan.js';
+import { choiceKey } from './imports.units.js';
 import { type Problem, RowParsers, type RosterRow, validateRow } from './imports.validate.js';
 
 /**
@@ -53,71 +55,8 @@ export interface ImportOptions {
   now?: Date;
 }
 
-export type Outcome = 'new' | 'updated' | 'unchanged' | 'invalid';
-
-export interface RowOutcome {
-  sheet: string;
-  row: number;
-  outcome: Outcome;
-  fullName: string;
-  team?: string;
-  unit?: string;
-  changes?: string[];
-  /** where the row landed (for the audit log; not part of the API answer) */
-  communeId?: number;
-  provinceCode?: string;
-}
-
-/** One sheet of a file report: the header row found and how its columns map to fields. */
-export interface SheetReport {
-  name: string;
-  headerRow: number | null;
-  /** field → header cell */
-  mapping: Partial<Record<Field, string>>;
-  /** header cells mapped to nothing */
-  ignored: string[];
-  /** the header's shape (see shapeKeyOf): a correction sent or saved for it applies to every file with this header */
-  shapeKey?: string;
-  /** every header column: index (0 = first column; the key of a correction), header text, field or null */
-  columns?: { index: number; header: string; field: Field | null }[];
-  /** where the mapping came from: found by header names, remembered, or corrected with this upload */
-  mappingSource?: MappingSource;
-  /** says so when the mapping was remembered or corrected */
-  mappingNote?: string;
-}
-
-/**
- * A commune name that did not resolve to one unit ("which unit did you mean"): send the chosen
- * candidate's code back as `unitChoices[name]` with the next dry run or the commit.
- */
-export interface UnitQuestion {
-  /** the name as written in the file: the key of `unitChoices` */
-  name: string;
-  province: string;
-  reason: 'ambiguous' | 'not_found';
-  message: string;
-  /** how many rows wrote it, and the first of them */
-  rowCount: number;
-  rows: { sheet: string; row: number }[];
-  /** current communes within the caller's scope */
-  candidates: { code: string; name: string; note?: string }[];
-  /** the code chosen with this upload, if any */
-  chosen?: string;
-}
-
-export interface FileReport {
-  fileName: string;
-  fileHash: string;
-  format: 'csv' | 'xlsx';
-  committed: boolean;
-  importId: number | null;
-  sheets: SheetReport[];
-  unitQuestions: UnitQuestion[];
-  counts: Record<Outcome, number>;
-  created: { villages: string[]; teams: string[] };
-  rows: RowOutcome[];
-  problems: Problem[];
-}
+import type { FileReport, Outcome, RowOutcome } from './imports.report.js';
+export type { FileReport, Outcome, RowOutcome, SheetReport, ShapeSheet, Skipped, UnitQuestion } from './imports.report.js';
 
 /** A sheet's header as found, and the mapping the import uses for it. */
 export interface MappedSheet {
@@ -245,7 +184,7 @@ export async function checkUnitChoices(db: Db, choices: UnitChoices, scope: Scop
     const unit = units.get(code)!.find((u) => u.level === 'commune' && !u.validTo);
     if (!unit) throw new AppError('IMPORT_MAPPING_INVALID', `Mã "${code}" chọn cho "${name}" không phải xã/phường hiện hành. Hãy chọn lại trong danh sách gợi ý. Chưa ghi gì.`);
     requireScope(inScope(scope, unit), `${unit.name} (mã ${code}), đơn vị chọn cho "${name}"`, unitTarget(unit));
-    out.set(nameKey(name), code);
+    out.set(choiceKey(name), code);
   }
   return out;
 }
@@ -297,7 +236,11 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     rows: [],
     problems: [],
     unitQuestions: [],
+    shape: [],
+    skipped: { groupRows: 0, numberingRows: 0, totalsRows: 0, signatureRows: 0, notes: 0, hiddenRows: 0 },
   };
+  // rows that name no province take the importer's own (a province or commune officer)
+  const scopeProvince = opts.scope.kind === 'all' ? null : opts.scope.provinceCode;
   const totalRows = read.sheets.reduce((n, sh) => n + sh.rows.length, 0);
   const allEmpty = totalRows === 0;
   if (opts.maxRows && totalRows > opts.maxRows) {
@@ -330,28 +273,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
       ...(source === 'saved' ? { mappingNote: `Đã áp dụng cách ghép cột đã lưu (lưu ngày ${formatDateVi(todayInVietnam(savedAt!))}) cho hàng tiêu đề này. Nếu chưa đúng, hãy chỉnh lại rồi chạy thử lại.` } : {}),
       ...(source === 'override' ? { mappingNote: opts.commit ? 'Đã lưu cách ghép cột bạn chỉnh: các tệp sau có cùng hàng tiêu đề sẽ tự dùng cách này.' : 'Cách ghép cột do bạn chỉnh; sẽ được lưu cho các tệp sau có cùng hàng tiêu đề khi bấm "Ghi vào sổ".' } : {}),
     });
-    // a group-header row ("II. Tổ CNSCĐ bản Hụm") gives the village of the rows below it
-    const context = tableContext(sheet, mapping.headerIndex);
-    let groupVillage: string | null = context.village ?? null;
-    for (let i = mapping.headerIndex + mapping.headerRows; i < sheet.rows.length; i++) {
-      if (sheet.hiddenRows?.has(sheet.rowNumbers[i])) {
-        report.problems.push({ sheet: sheet.name, row: sheet.rowNumbers[i], column: '', severity: 'warning', message: 'Dòng đang ẩn nên không được nhập', suggestion: 'Nếu cần nhập, hãy bỏ ẩn dòng (Unhide) rồi tải lên lại' });
-        continue;
-      }
-      const group = groupRowVillage(sheet.rows[i]);
-      if (group !== undefined) {
-        groupVillage = group;
-        continue;
-      }
-      if (isSignatureRow(sheet.rows[i], [mapping.columns.role, mapping.columns.affiliation])) break;
-      if (isNumberingRow(sheet.rows[i])) continue;
-      if (isTotalsRow(sheet.rows[i][mapping.columns.fullName!] ?? '')) continue;
-      const { row, problems, skipped } = validateRow(sheet, i, mapping, headers, { province: opts.province, commune: context.commune ?? opts.commune, village: groupVillage }, parsers);
-      if (skipped) continue;
-      report.problems.push(...problems);
-      if (row) valid.push(row);
-      else report.rows.push({ sheet: sheet.name, row: sheet.rowNumbers[i], outcome: 'invalid', fullName: cleanText(sheet.rows[i][mapping.columns.fullName!] ?? '') });
-    }
+    readRows(sheet, mapping, headers, file.name, opts, parsers, report, valid, scopeProvince);
     // the sheet's text is no longer needed once its rows are validated: let a 100,000-row file's cells go before the writes
     sheet.rows.length = 0;
   }
@@ -369,7 +291,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   let failure: unknown;
   try {
     await db.transaction(async (tx) => {
-      conflicts = await planAndWrite(tx, valid, report, opts.scope, choices);
+      conflicts = await planAndWrite(tx, valid, report, opts.scope, choices, opts.commit);
       report.counts = countOutcomes(report.rows);
       const writable = report.counts.new + report.counts.updated + report.counts.unchanged;
       if (!opts.commit) throw new DryRunRollback();

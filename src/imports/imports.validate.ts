@@ -3,6 +3,7 @@ import { yearInVietnam } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
 import { cleanText, properName } from '../text/vietnamese.js';
 import { FIELDS, type ColumnMapping, type Field } from './imports.columns.js';
+import { villageOfCell } from './imports.context.js';
 import type { Sheet } from './imports.reader.js';
 
 /**
@@ -102,7 +103,7 @@ export function validateRow(
   index: number,
   mapping: ColumnMapping,
   headers: string[],
-  defaults: { province?: string | null; commune?: string | null; village?: string | null; team?: string | null },
+  defaults: { province?: string | null; district?: string | null; commune?: string | null; village?: string | null; team?: string | null },
   parsers: RowParsers = new RowParsers(),
 ): { row: RosterRow | null; problems: Problem[]; skipped?: boolean } {
   const parseRole = (t: string) => parsers.role(t);
@@ -132,16 +133,30 @@ export function validateRow(
   let gender = genderText ? parseGender(genderText) : null;
   if (genderText && !gender) problem('gender', 'warning', `Giới tính "${genderText}" không rõ, để trống`, 'Ghi "Nam" hoặc "Nữ"');
 
-  // official form: the year sits under "Nam" or under "Nữ", and the column is the gender
+  // official form: the year sits under "Nam" or under "Nữ", and the column is the gender; some
+  // forms put a mark ("x") there instead, with the year in a column of its own
   let yearField: Field = 'birthYear';
   let yearText = get('birthYear');
-  const maleYear = get('birthYearMale');
-  const femaleYear = get('birthYearFemale');
-  if (maleYear && femaleYear) problem('birthYearFemale', 'error', 'Năm sinh ghi ở cả cột Nam và cột Nữ', 'Chỉ ghi năm sinh vào một cột, đúng giới tính');
-  else if (maleYear || femaleYear) {
-    yearField = maleYear ? 'birthYearMale' : 'birthYearFemale';
-    yearText = maleYear || femaleYear;
-    gender = maleYear ? 'male' : 'female';
+  const maleCell = get('birthYearMale');
+  const femaleCell = get('birthYearFemale');
+  const isMark = (t: string) => /^(?:x|✓|✔|v|1|có)$/iu.test(t);
+  if (maleCell && femaleCell) problem('birthYearFemale', 'error', `Ghi ở cả cột Nam ("${maleCell}") và cột Nữ ("${femaleCell}")`, 'Chỉ ghi vào một cột, đúng giới tính');
+  else if (maleCell || femaleCell) {
+    gender = maleCell ? 'male' : 'female';
+    const cell = maleCell || femaleCell;
+    if (!isMark(cell)) {
+      yearField = maleCell ? 'birthYearMale' : 'birthYearFemale';
+      yearText = cell;
+    }
+  }
+  const hasGenderColumn = mapping.columns.gender !== undefined || mapping.columns.birthYearMale !== undefined;
+  if (!gender && hasGenderColumn && !(genderText && !gender) && !(maleCell && femaleCell)) {
+    problem(
+      mapping.columns.gender !== undefined ? 'gender' : 'birthYearMale',
+      'warning',
+      mapping.columns.gender !== undefined ? 'Thiếu giới tính: ô để trống, ghi là chưa rõ' : 'Không rõ giới tính: không có gì ở cột Nam hay cột Nữ, ghi là chưa rõ',
+      mapping.columns.gender !== undefined ? 'Ghi "Nam" hoặc "Nữ"' : 'Ghi năm sinh vào cột Nam hoặc cột Nữ, đúng giới tính',
+    );
   }
 
   let birthYear: number | null = null;
@@ -163,8 +178,10 @@ export function validateRow(
       phone = first.e164;
       if (parts.length > 1) problem('phone', 'warning', `Ô có ${parts.length} số điện thoại; lấy số đầu hợp lệ ${first.e164}`, 'Mỗi ô nên chỉ ghi một số');
     } else {
+      // the member is still imported, without the phone: only the name, team and unit reject a row
       const r = results[0];
-      problem('phone', 'error', `Số điện thoại không hợp lệ: ${r && !r.ok ? r.reason : phoneText}`, 'Ghi số di động 10 chữ số, ví dụ 0912 345 678, hoặc để trống');
+      const reason = r && !r.ok ? r.reason : 'không đọc được';
+      problem('phone', 'warning', `Số điện thoại không hợp lệ: ${reason.includes(phoneText) ? reason : `"${phoneText}": ${reason}`}; thành viên vẫn được nhập, chưa có số điện thoại`, 'Sửa thành số di động 10 chữ số, ví dụ 0912 345 678, rồi nhập lại');
     }
   }
 
@@ -191,14 +208,16 @@ export function validateRow(
   }
 
   if (problems.some((p) => p.severity === 'error')) return { row: null, problems };
+  const cellVillage = mapping.columns.village !== undefined ? villageOfCell(get('village')) : undefined;
   return {
     row: {
       sheet: sheet.name,
       row: rowNo,
       province,
-      district: get('district') || null,
+      district: get('district') || defaults.district || null,
       commune,
-      village: get('village') || defaults.village || null,
+      // the village column: a village, or the commune-level team ("Xã", "Khối cơ quan xã"); empty: the group's
+      village: cellVillage !== undefined ? cellVillage : defaults.village ?? null,
       team: get('team') || defaults.team || null,
       fullName,
       gender,

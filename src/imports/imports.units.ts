@@ -1,0 +1,143 @@
+import type { Scope } from '../access/access.policy.js';
+import { type UnitRow, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
+import { type Resolution, UnitResolver } from '../catalogue/catalogue.service.js';
+import { canonicalVillage } from '../catalogue/village-name.js';
+import type { Db } from '../db/client.js';
+import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
+import type { Field } from './imports.columns.js';
+import { inScope } from './imports.plan.js';
+import type { FileReport, UnitQuestion } from './imports.report.js';
+import type { RosterRow } from './imports.validate.js';
+
+/**
+ * Step 1 of planning an import: each row's commune, written the current or the pre-2025 way,
+ * resolved to a current commune within the importer's scope. A name that does not resolve to one
+ * unit becomes a question ("which unit did you mean") answered with `unitChoices`. An old commune
+ * that the 2025 resolutions split between several new communes is asked per village
+ * ("Xã Chiềng Bôm › Bản Bó"), since its villages may go to different communes; a village already
+ * in the registry under exactly one of the successors (an earlier answer) goes there unasked.
+ */
+export interface ResolvedRow extends RosterRow {
+  commune: string;
+  communeUnit: UnitRow;
+}
+
+type Failure = Extract<Resolution, { ok: false }>;
+
+/** The key of a question (and of its answer in `unitChoices`): the commune as written, and the village for a split commune. */
+export function questionName(commune: string, village: string | null): string {
+  return village ? `${cleanText(commune)} › ${village}` : cleanText(commune);
+}
+
+/** An answer's key: `questionName` compared tone-placement-blind, the village in its canonical spelling. */
+export function choiceKey(name: string): string {
+  const [commune, village] = name.split(/\s*›\s*|\s*>\s*/u);
+  return village ? `${nameKey(commune)}›${canonicalVillage(village).key}` : nameKey(commune);
+}
+
+export async function resolveRows(
+  tx: Db,
+  rows: RosterRow[],
+  report: FileReport,
+  scope: Scope,
+  choices: Map<string, string>,
+  invalid: (r: RosterRow, column: Field, message: string, suggestion?: string) => void,
+): Promise<ResolvedRow[]> {
+  const resolvers = new Map<string, UnitResolver | null>();
+  const resolved = new Map<string, Resolution>();
+  const planned: ResolvedRow[] = [];
+  const questions = new Map<string, UnitQuestion>();
+  const ask = (r: RosterRow, name: string, res: Failure, resolver: UnitResolver, chosen?: string) => {
+    const qKey = choiceKey(name);
+    let q = questions.get(qKey);
+    if (!q) {
+      const candidates = new Map<string, UnitQuestion['candidates'][number]>();
+      for (const s of res.suggestions) {
+        for (const u of resolver.currentUnitsOf(s)) {
+          if (!u.code || candidates.has(u.code) || !inScope(scope, u)) continue;
+          candidates.set(u.code, { code: u.code, name: u.name, ...(s.status === 'dissolved' ? { note: `từ ${s.name}${s.district ? ` (${s.district}, cũ)` : ' (cũ)'}` } : {}) });
+        }
+      }
+      const message = name.includes('›') ? `${res.message}; thôn/bản này thuộc đơn vị mới nào?` : res.message;
+      q = { name, province: resolver.province.name, reason: res.reason === 'ambiguous' ? 'ambiguous' : 'not_found', message, rowCount: 0, rows: [], candidates: [...candidates.values()], ...(chosen ? { chosen } : {}) };
+      questions.set(qKey, q);
+    }
+    q.rowCount++;
+    if (q.rows.length < 20) q.rows.push({ sheet: r.sheet, row: r.row });
+  };
+  // rows of split communes without an answer: looked up among the successors' villages first
+  const pending: { r: RosterRow; res: Failure; resolver: UnitResolver; successors: UnitRow[] }[] = [];
+  const choose = (r: RosterRow, res: Failure, resolver: UnitResolver, chosen: string | undefined, name: string): UnitRow | null => {
+    ask(r, name, res, resolver, chosen);
+    const chosenUnit = chosen ? resolver.currentCommune(chosen) : undefined;
+    if (chosen && !chosenUnit) {
+      invalid(r, 'commune', `Đơn vị chọn cho "${name}" (mã ${chosen}) không thuộc ${resolver.province.name}`, 'Chọn lại trong danh sách gợi ý, hoặc sửa tên tỉnh của dòng này');
+      return null;
+    }
+    if (!chosenUnit) {
+      const hint = res.suggestions.map((s) => `${s.name}${s.district ? ` (${s.district}, cũ)` : ''}${s.code ? ` [${s.code}]` : ''}`).join('; ');
+      invalid(r, 'commune', name.includes('›') ? `${res.message}; chưa chọn đơn vị mới cho "${name}"` : res.message, hint ? `Có phải: ${hint}?` : 'Kiểm tra lại tên xã/phường và tỉnh');
+      return null;
+    }
+    return chosenUnit;
+  };
+  const accept = (r: RosterRow, unit: UnitRow) => {
+    if (!inScope(scope, unit)) invalid(r, 'commune', `${unit.name} nằm ngoài phạm vi tài khoản của bạn`, 'Chỉ nhập danh sách của đơn vị bạn phụ trách');
+    else planned.push({ ...r, commune: r.commune!, communeUnit: unit });
+  };
+  for (const r of rows) {
+    const pKey = searchKey(r.province!);
+    if (!resolvers.has(pKey)) resolvers.set(pKey, await UnitResolver.forProvince(tx, r.province!));
+    const resolver = resolvers.get(pKey);
+    if (!resolver) {
+      invalid(r, 'province', `Không có tỉnh/thành phố "${r.province}" trong 34 tỉnh, thành phố hiện hành`, 'Ghi tên tỉnh hiện hành, ví dụ "Sơn La", hoặc mã tỉnh 2 chữ số');
+      continue;
+    }
+    const uKey = `${pKey}|${nameKey(r.commune!)}|${nameKey(r.district ?? '')}`;
+    if (!resolved.has(uKey)) resolved.set(uKey, resolver.resolveCommune(r.commune!, r.district));
+    const res = resolved.get(uKey)!;
+    if (res.ok) {
+      accept(r, res.unit);
+      continue;
+    }
+    if (res.reason === 'province_not_found') {
+      invalid(r, 'commune', res.message, 'Kiểm tra lại tên tỉnh');
+      continue;
+    }
+    // an old commune split between new ones: the answer is per village (or per commune for its own team)
+    const successors = splitSuccessors(res, resolver);
+    const name = questionName(r.commune!, successors.length && r.village ? r.village : null);
+    const chosen = choices.get(choiceKey(name)) ?? (successors.length && r.village ? choices.get(choiceKey(cleanText(r.commune!))) : undefined);
+    if (!chosen && successors.length && r.village) {
+      pending.push({ r, res, resolver, successors });
+      continue;
+    }
+    const unit = choose(r, res, resolver, chosen, name);
+    if (unit) accept(r, unit);
+  }
+  if (pending.length) {
+    const ids = [...new Set(pending.flatMap((p) => p.successors.map((u) => u.id)))];
+    const villages = new Map<string, number[]>();
+    for (const v of await villagesOfCommunes(tx, ids, scope)) {
+      const key = canonicalVillage(v.name).key;
+      villages.set(key, [...(villages.get(key) ?? []), v.parentId!]);
+    }
+    for (const { r, res, resolver, successors } of pending) {
+      const holders = (villages.get(canonicalVillage(r.village!).key) ?? []).filter((id) => successors.some((u) => u.id === id));
+      if (holders.length === 1) accept(r, successors.find((u) => u.id === holders[0])!);
+      else {
+        const unit = choose(r, res, resolver, undefined, questionName(r.commune!, r.village));
+        if (unit) accept(r, unit);
+      }
+    }
+  }
+  report.unitQuestions = [...questions.values()].filter((q) => q.candidates.length > 0 || q.chosen);
+  return planned;
+}
+
+/** The current successors of an old commune the mapping splits (empty for any other failure). */
+function splitSuccessors(res: Failure, resolver: UnitResolver): UnitRow[] {
+  const matched = (res as Failure & { matched?: UnitRow }).matched;
+  if (res.reason !== 'ambiguous' || !matched || !matched.validTo) return [];
+  return res.suggestions.flatMap((s) => resolver.currentUnitsOf(s));
+}
