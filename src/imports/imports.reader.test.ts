@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../http/errors.js';
-import { cfbEntryNames, looksLikeTcvn3, readSpreadsheet } from './imports.reader.js';
+import { cfbEntryNames, distinctCells, looksLikeTcvn3, readSpreadsheet } from './imports.reader.js';
 
 describe('legacy font encodings', () => {
   it('recognises TCVN3 and VNI text read as Unicode, and leaves real Vietnamese alone', () => {
@@ -86,7 +87,11 @@ async function everyKindOfCell(): Promise<Buffer> {
 describe('streaming .xlsx reader', () => {
   it('gives exactly the sheets, rows, cells and hidden rows the in-memory reader gave', async () => {
     for (const file of [await everyKindOfCell(), fixture('ta-xua-mau-chinh-thuc.xlsx'), fixture('ta-xua-libreoffice.xlsx')]) {
-      expect(await streamed(file)).toEqual(await inMemory(file));
+      // changed with merged copies and legacy encodings: `mergedCopies` and `legacy` are this reader's
+      // own additions, which ExcelJS has no equivalent of, so they are left out of the comparison
+      // (and tested below); every row and cell is still compared
+      const { hiddenSheets, sheets } = await streamed(file);
+      expect({ hiddenSheets, sheets: sheets.map(({ mergedCopies: _m, legacy: _l, ...sheet }) => sheet) }).toEqual(await inMemory(file));
     }
   });
 
@@ -161,5 +166,163 @@ describe('OLE2 compound files', () => {
       'IMPORT_FILE_UNREADABLE',
       'Không đọc được tệp "mat-khau.xlsx": tệp Excel đã đặt mật khẩu mở tệp, nên nội dung bị mã hoá. Mở tệp bằng Excel (nhập mật khẩu), vào Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hoá bằng mật khẩu, xoá mật khẩu rồi lưu lại (trong LibreOffice: Tệp → Lưu thành, bỏ chọn "Lưu với mật khẩu"); sau đó tải tệp lên lại.',
     ]);
+  });
+});
+
+describe('merged cells', () => {
+  it('lists the copies to the right of a merged cell, not the copies down its first column', async () => {
+    const sheet = (await streamed(await everyKindOfCell())).sheets[0];
+    // A1:C1, D1:F2, A3:A4, C3:D3, E14:F16
+    expect(sheet.mergedCopies).toEqual(
+      new Map([
+        [1, [1, 2, 4, 5]],
+        [2, [4, 5]],
+        [3, [3]],
+        [14, [5]],
+        [15, [5]],
+        [16, [5]],
+      ]),
+    );
+    expect(distinctCells(sheet, 0)).toEqual(['UBND XÃ MƯỜNG BÚ', '', '', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', '', '']);
+    // D2 is the first column of D1:F2 one row down: kept, as is A4 under A3
+    expect(distinctCells(sheet, 1)).toEqual(['', '', '', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', '', '']);
+    expect(distinctCells(sheet, 2)).toEqual(['STT', 'Họ và tên', 'Năm sinh', '', 'SĐT', 'Ngày vào tổ', 'Ghi chú']);
+    expect(distinctCells(sheet, 3)).toEqual(['STT', '', 'Nam', 'Nữ', '', '', '']);
+    expect(distinctCells(sheet, 4)).toEqual(sheet.rows[4]);
+  });
+
+  it('shows a group title merged across the table as one cell', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('DS');
+    ws.addRow(['STT', 'Họ và tên', 'Năm sinh', '', 'Dân tộc', 'SĐT', 'Chức vụ', 'Ghi chú']);
+    ws.mergeCells('C1:D1');
+    ws.addRow(['I', 'Tổ CNSCĐ bản Pọng Chăn']);
+    ws.mergeCells('B2:H2');
+    ws.addRow([1, 'Lò Văn Hặc', 1985, null, 'Thái', '0388111222', 'Tổ trưởng', '']);
+    const sheet = (await streamed(Buffer.from(await wb.xlsx.writeBuffer()))).sheets[0];
+    const title = 'Tổ CNSCĐ bản Pọng Chăn';
+    expect(sheet.rows[1]).toEqual(['I', title, title, title, title, title, title, title]);
+    expect(sheet.mergedCopies).toEqual(new Map([[1, [3]], [2, [2, 3, 4, 5, 6, 7]]]));
+    expect(distinctCells(sheet, 0)).toEqual(['STT', 'Họ và tên', 'Năm sinh', '', 'Dân tộc', 'SĐT', 'Chức vụ', 'Ghi chú']);
+    expect(distinctCells(sheet, 1)).toEqual(['I', title, '', '', '', '', '', '']);
+    expect(sheet.mergedCopies?.has(3)).toBe(false);
+  });
+});
+
+describe('row limit', () => {
+  const read = (buf: Buffer, maxRows: number) => readSpreadsheet(buf, 'x.xlsx', 100 * 1024 * 1024, maxRows);
+  const roster = (ws: ExcelJS.Worksheet, count: number) => {
+    for (let i = 1; i <= count; i++) ws.addRow([i, `Lò Văn ${i}`, 1980 + (i % 30), `03881${String(i).padStart(5, '0')}`]);
+  };
+
+  it('counts only rows holding a value: a sheet declared down to row 1,048,576 reads as its 120 rows', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('DS');
+    roster(ws, 120);
+    ws.getCell('K1048576').numFmt = '@'; // a styled empty cell in the last row of the sheet
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    const xml = await (await JSZip.loadAsync(buf)).file('xl/worksheets/sheet1.xml')!.async('string');
+    expect(xml).toContain('<dimension ref="A1:K1048576"/>');
+    const sheet = (await read(buf, 5000)).sheets[0];
+    expect(sheet.rows.length).toBe(120);
+    expect(sheet.rowNumbers.at(-1)).toBe(120);
+    expect(sheet.rows[119]).toEqual(['120', 'Lò Văn 120', '1980', '0388100120']);
+  });
+
+  it('does not count thousands of empty styled rows', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('DS');
+    roster(ws, 120);
+    for (let r = 200; r < 10_200; r++) ws.getCell(`A${r}`).numFmt = '@';
+    const sheet = (await read(Buffer.from(await wb.xlsx.writeBuffer()), 5000)).sheets[0];
+    expect(sheet.rows.length).toBe(120);
+  });
+
+  it('refuses 6,000 rows holding values when 5,000 are allowed', async () => {
+    const wb = new ExcelJS.Workbook();
+    roster(wb.addWorksheet('DS'), 6000);
+    const err = await read(Buffer.from(await wb.xlsx.writeBuffer()), 5000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect([(err as AppError).code, (err as AppError).message]).toEqual([
+      'IMPORT_FILE_TOO_LARGE',
+      'Tệp "x.xlsx" có hơn 5.000 dòng, vượt giới hạn mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.',
+    ]);
+  });
+});
+
+describe('legacy Vietnamese encodings', () => {
+  /** A roster typed in the fonts commune offices still use, with a Unicode cell among them. */
+  async function legacyRoster(): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('DS');
+    const font = (cell: string, name: string) => (ws.getCell(cell).font = { name });
+    ws.addRow(['DANH S¸CH THµNH VI£N Tæ C«NG NGHÖ Sè']);
+    ws.mergeCells('A1:D1');
+    font('A1', '.VnTimeH');
+    ws.addRow(['STT', 'Họ và tên', 'Năm sinh', 'Ghi chú']);
+    ws.addRow([1, 'Hµ ThÞ Lan', 1990, 'Ghi chu']);
+    font('B3', '.VnTime');
+    font('D3', '.VnTime'); // ASCII in a .Vn font: nothing to convert
+    ws.addRow([2, 'Nguyeãn Vaên Ñaït', 1985, '']);
+    font('B4', 'VNI-Times');
+    ws.addRow([3, 'Lò Văn Bình', 1992, '']); // Unicode, the font changed to .VnTime afterwards
+    font('B5', '.VnTime');
+    ws.addRow([4, 'Ng÷¬× Þ¸', 1993, '']); // legacy characters that make no Vietnamese name
+    font('B6', '.VnTime');
+    ws.addRow([5, 'Qu¸ng ThÞ Hoµ', 1994, '']); // TCVN3 left in Calibri: told by its characters
+    ws.addRow([6, { richText: [{ font: { name: '.VnTime' }, text: 'Lß V¨n ' }, { font: { name: '.VnTime', bold: true }, text: 'B×nh' }] }, 1995, '']);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
+  it('converts cells in TCVN3, TCVN3 H and VNI fonts, leaves Unicode and uncertain cells as typed, and lists them', async () => {
+    const sheet = (await streamed(await legacyRoster())).sheets[0];
+    const title = 'DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ';
+    expect(sheet.rows).toEqual([
+      [title, title, title, title],
+      ['STT', 'Họ và tên', 'Năm sinh', 'Ghi chú'],
+      ['1', 'Hà Thị Lan', '1990', 'Ghi chu'],
+      ['2', 'Nguyễn Văn Đạt', '1985', ''],
+      ['3', 'Lò Văn Bình', '1992', ''],
+      ['4', 'Ng÷¬× Þ¸', '1993', ''],
+      ['5', 'Quáng Thị Hoà', '1994', ''],
+      ['6', 'Lò Văn Bình', '1995', ''],
+    ]);
+    expect(sheet.legacy).toEqual(
+      new Map([
+        [1, [{ col: 0, original: 'DANH S¸CH THµNH VI£N Tæ C«NG NGHÖ Sè', encoding: 'tcvn3-upper', certain: true }]],
+        [3, [{ col: 1, original: 'Hµ ThÞ Lan', encoding: 'tcvn3', certain: true }]],
+        [4, [{ col: 1, original: 'Nguyeãn Vaên Ñaït', encoding: 'vni', certain: true }]],
+        [6, [{ col: 1, original: 'Ng÷¬× Þ¸', encoding: 'tcvn3', certain: false }]],
+        [7, [{ col: 1, original: 'Qu¸ng ThÞ Hoµ', encoding: 'tcvn3', certain: true }]],
+        [8, [{ col: 1, original: 'Lß V¨n B×nh', encoding: 'tcvn3', certain: true }]],
+      ]),
+    );
+    expect(sheet.rows.every((r) => r.every((c) => c === c.normalize('NFC')))).toBe(true);
+  });
+
+  it('converts CSV cells by their characters', async () => {
+    const csv = 'Họ và tên,Năm sinh,Ghi chú\nHµ ThÞ Lan,1990,\nNguyeãn Vaên Ñaït,1985,\nLò Văn Bình,1992,Café\nNg÷¬× Þ¸,1993,\n';
+    const read = await readSpreadsheet(Buffer.from(csv), 'ds.csv', 1e7);
+    expect(read.sheets[0].rows).toEqual([
+      ['Họ và tên', 'Năm sinh', 'Ghi chú'],
+      ['Hà Thị Lan', '1990', ''],
+      ['Nguyễn Văn Đạt', '1985', ''],
+      ['Lò Văn Bình', '1992', 'Café'],
+      ['Ng÷¬× Þ¸', '1993', ''],
+    ]);
+    expect(read.sheets[0].legacy).toEqual(
+      new Map([
+        [2, [{ col: 0, original: 'Hµ ThÞ Lan', encoding: 'tcvn3', certain: true }]],
+        [3, [{ col: 0, original: 'Nguyeãn Vaên Ñaït', encoding: 'vni', certain: true }]],
+        [5, [{ col: 0, original: 'Ng÷¬× Þ¸', encoding: 'tcvn3', certain: false }]],
+      ]),
+    );
+  });
+
+  it('still refuses a CSV whose legacy text mostly cannot be converted surely', async () => {
+    const csv = 'Ho ten,Nam sinh\nNg÷¬× Þ¸,1990\nM÷ü× ¸Þ,1991\nÞ÷¬ ×Ü,1992\nHµ ThÞ Lan,1993\n';
+    const err = await readSpreadsheet(Buffer.from(csv), 'ds.csv', 1e7).catch((e: unknown) => e);
+    expect((err as AppError).code).toBe('IMPORT_FILE_UNREADABLE');
+    expect((err as AppError).message).toContain('bảng mã cũ TCVN3');
   });
 });

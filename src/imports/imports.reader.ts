@@ -1,8 +1,9 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { AppError } from '../http/errors.js';
-import { readXlsx } from './imports.xlsx.js';
+import { convertLegacy } from '../text/legacy-encoding.js';
+import { readXlsx, type LegacyCell } from './imports.xlsx.js';
 
-export { MAX_COLUMNS } from './imports.xlsx.js';
+export { MAX_COLUMNS, type LegacyCell } from './imports.xlsx.js';
 
 /**
  * Reading stage of the roster import: bytes → sheets of text cells. No knowledge of rosters
@@ -12,6 +13,8 @@ export { MAX_COLUMNS } from './imports.xlsx.js';
  * (Office Open XML, streamed by `imports.xlsx.ts`). Everything else is refused with
  * IMPORT_FILE_UNREADABLE and a message saying what the file is and what to do; legacy .xls and
  * password-protected .xlsx (both OLE2 compound files) are told apart by their streams.
+ * Cells typed in the legacy Vietnamese encodings TCVN3 (ABC) and VNI are converted to Unicode when
+ * the conversion is certain, and listed in `legacy` either way (`src/text/legacy-encoding.ts`).
  */
 export interface Sheet {
   name: string;
@@ -20,6 +23,25 @@ export interface Sheet {
   rowNumbers: number[];
   /** row numbers hidden in the workbook: reported, never imported silently */
   hiddenRows?: Set<number>;
+  /**
+   * row number → 0-based columns whose text is only a copy from a cell to their left in the same
+   * merged range (a title merged over B5:H5 lists 2–7 for row 5); copies down the first column of
+   * a range are values of their own rows and not listed. `rows` keeps the copies (a header merged
+   * over two columns labels both); `distinctCells` blanks them.
+   */
+  mergedCopies?: Map<number, number[]>;
+  /** row number → cells typed in a legacy encoding: converted in `rows` when certain, else kept as typed */
+  legacy?: Map<number, LegacyCell[]>;
+}
+
+/**
+ * The row at `index` of `sheet.rows` with the cells that are copies of a merged cell to their
+ * left blanked (''), so a merged title row shows as one filled cell. A new array; never throws.
+ */
+export function distinctCells(sheet: Sheet, index: number): string[] {
+  const row = sheet.rows[index] ?? [];
+  const copies = sheet.mergedCopies?.get(sheet.rowNumbers[index]);
+  return copies ? row.map((cell, col) => (copies.includes(col) ? '' : cell)) : [...row];
 }
 
 export interface ReadFile {
@@ -60,9 +82,6 @@ function readCsv(buf: Buffer, fileName: string): Sheet {
   if (text.includes('\ufffd')) {
     throw unreadable(fileName, 'tệp không phải văn bản UTF-8 (có thể là tệp nhị phân, hoặc CSV lưu bằng bảng mã cũ như Windows-1258)', 'Hãy lưu lại dạng "CSV UTF-8" hoặc .xlsx rồi tải lên lại.');
   }
-  if (looksLikeTcvn3(text)) {
-    throw unreadable(fileName, 'chữ trong tệp dùng bảng mã cũ TCVN3 (ABC, phông .Vn…) hoặc VNI, nên tên người sẽ bị sai', 'Hãy chuyển sang Unicode (ví dụ bằng Unikey: Công cụ chuyển mã, từ TCVN3/VNI sang Unicode) rồi lưu lại dạng "CSV UTF-8" hoặc .xlsx.');
-  }
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 4096))) {
     throw unreadable(fileName, 'tệp không phải bảng tính (có ký tự nhị phân)', 'Hãy tải lên tệp Excel (.xlsx) hoặc CSV.');
   }
@@ -78,19 +97,34 @@ function readCsv(buf: Buffer, fileName: string): Sheet {
   }
   const rows: string[][] = [];
   const rowNumbers: number[] = [];
+  const legacy = new Map<number, LegacyCell[]>();
+  let uncertain = 0;
   records.forEach((r, i) => {
-    if (r.some((c) => c.trim() !== '')) {
-      rows.push(r);
-      rowNumbers.push(i + 1);
-    }
+    if (!r.some((c) => c.trim() !== '')) return;
+    // a CSV has no fonts: legacy text is told by its characters (converted when certain)
+    r.forEach((cell, col) => {
+      const found = convertLegacy(cell);
+      if (!found) return;
+      if (found.certain) r[col] = found.text;
+      else uncertain++;
+      legacy.set(i + 1, [...(legacy.get(i + 1) ?? []), { col, original: cell, encoding: found.encoding, certain: found.certain }]);
+    });
+    rows.push(r);
+    rowNumbers.push(i + 1);
   });
-  return { name: fileName, rows, rowNumbers };
+  // mostly legacy text that cannot be converted surely: the whole file is refused, not row by row
+  const flagged = [...legacy.values()].reduce((n, cells) => n + cells.length, 0);
+  if (uncertain >= 3 && uncertain * 2 > flagged) {
+    throw unreadable(fileName, 'chữ trong tệp dùng bảng mã cũ TCVN3 (ABC, phông .Vn…) hoặc VNI, nên tên người sẽ bị sai', 'Hãy chuyển sang Unicode (ví dụ bằng Unikey: Công cụ chuyển mã, từ TCVN3/VNI sang Unicode) rồi lưu lại dạng "CSV UTF-8" hoặc .xlsx.');
+  }
+  return { name: fileName, rows, rowNumbers, ...(legacy.size ? { legacy } : {}) };
 }
 
 /**
  * Text typed in the legacy TCVN3 (ABC) or VNI fonts, read as Unicode, shows characteristic
  * letters that Vietnamese Unicode text never combines this way ("NguyÔn ThÞ Hµ", "Nguyeãn").
- * Flag it when such characters appear in a good share of the words.
+ * Flag it when such characters appear in a good share of the words. A quick whole-text check;
+ * the reader itself decides cell by cell with `convertLegacy` (`src/text/legacy-encoding.ts`).
  */
 export function looksLikeTcvn3(text: string): boolean {
   const sample = text.slice(0, 20_000);

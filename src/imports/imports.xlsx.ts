@@ -2,6 +2,9 @@ import { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { AppError } from '../http/errors.js';
+import { convertLegacy, fontEncoding, type LegacyEncoding } from '../text/legacy-encoding.js';
+import { serialToDate, stylesHandler, type CellStyles } from './imports.xlsx.styles.js';
+import { zipIndex, type ZipEntry } from './imports.xlsx.zip.js';
 
 /**
  * Streaming reader of .xlsx workbooks (Office Open XML, ECMA-376 part 1, SpreadsheetML): each
@@ -13,20 +16,39 @@ import { AppError } from '../http/errors.js';
  * `eachCell({ includeEmpty: true })` and `cellText`), which `imports.reader.test.ts` checks cell
  * by cell: formulas give their cached result, numbers in a date format give YYYY-MM-DD, rich text
  * its plain text, error cells '', each cell of a merged range the text of its top-left cell, rows
- * without any value are left out, hidden rows and hidden sheets are reported.
+ * without any value are left out, hidden rows and hidden sheets are reported. Beyond ExcelJS it
+ * tells which cells of a row are copies of a merged cell to their left (`mergedCopies`), and
+ * converts cells typed in legacy Vietnamese fonts (TCVN3 .Vn…, VNI-…) to Unicode (`legacy`).
  *
  * ExcelJS's own streaming reader (`stream.xlsx.WorkbookReader`) is not used: it decodes each
  * inflated chunk separately, so a Vietnamese letter split across two chunks becomes two U+FFFD
  * (17 garbled names in a 20,000-row roster), and it reads neither hidden rows nor merged cells.
  *
  * Limits, checked while inflating (sizes declared in the file may lie): at most MAX_COLUMNS
- * columns, `maxRows` rows (+100 for title and signature rows), MAX_XML_BYTES of XML in all.
+ * columns, `maxRows` rows holding a value (+100 for title and signature rows; empty styled rows
+ * and a declared <dimension> down to row 1,048,576 do not count), MAX_XML_BYTES of XML in all.
  */
 export interface XlsxSheet {
   name: string;
   rows: string[][];
   rowNumbers: number[];
   hiddenRows: Set<number>;
+  /** row number → 0-based columns whose text is a copy from a cell to their left in the same merged range */
+  mergedCopies?: Map<number, number[]>;
+  /** row number → the cells that were typed in a legacy Vietnamese encoding */
+  legacy?: Map<number, LegacyCell[]>;
+}
+
+/**
+ * A cell read as legacy Vietnamese (by its font or its characters, see `convertLegacy`): when
+ * `certain` its text in `rows` is the converted NFC text, otherwise it keeps `original`.
+ */
+export interface LegacyCell {
+  /** 0-based column */
+  col: number;
+  original: string;
+  encoding: LegacyEncoding;
+  certain: boolean;
 }
 
 /** Widest sheet a roster can sensibly have; a 16,384-column sheet is refused before its rows are kept. */
@@ -36,18 +58,10 @@ export const MAX_XML_BYTES = 256 * 1024 * 1024;
 /** Most shared strings kept from one workbook (each is held in memory until the sheets are read). */
 const MAX_SHARED_STRINGS = 3_000_000;
 
-/** Number formats built into Excel that ExcelJS reads as dates (ECMA-376 §18.8.30: 14–22, 45–47). */
-const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
-
 const unreadable = (fileName: string, what: string, fix: string) => new AppError('IMPORT_FILE_UNREADABLE', `Không đọc được tệp "${fileName}": ${what}. ${fix}`);
 const RESAVE = 'Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dưới dạng .xlsx (Excel Workbook) rồi tải lên lại.';
-const tooLarge = (fileName: string, maxRows: number, about?: number) =>
-  new AppError(
-    'IMPORT_FILE_TOO_LARGE',
-    about === undefined
-      ? `Tệp "${fileName}" có hơn ${maxRows.toLocaleString('vi-VN')} dòng, vượt giới hạn mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`
-      : `Tệp "${fileName}" có khoảng ${about.toLocaleString('vi-VN')} dòng, vượt giới hạn ${maxRows.toLocaleString('vi-VN')} dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`,
-  );
+const tooLarge = (fileName: string, maxRows: number) =>
+  new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${fileName}" có hơn ${maxRows.toLocaleString('vi-VN')} dòng, vượt giới hạn mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`);
 const tooWide = (fileName: string, cols: number) => unreadable(fileName, `trang tính rộng ${cols.toLocaleString('vi-VN')} cột (tối đa ${MAX_COLUMNS})`, 'Hãy xoá các cột thừa hoặc chép bảng danh sách sang tệp mới.');
 
 /** Column number of a cell reference ("AB12" → 28); 0 when there are no letters. */
@@ -68,16 +82,10 @@ const local = (name: string) => {
 };
 /** Excel escapes control characters in text as _xHHHH_ (ECMA-376 §22.4.2.4); ExcelJS decodes them. */
 const unescapeText = (s: string) => (s.includes('_x') ? s.replace(/_x([0-9A-F]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))) : s);
-/** ExcelJS's test for a date format: date letters outside quotes and brackets. */
-const isDateFormat = (code: string) => /[ymdhMsb]+/.test(code.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
-/** An Excel serial day as YYYY-MM-DD (1900 or 1904 date system), as ExcelJS converts it. */
-const serialToDate = (v: number, date1904: boolean) => {
-  const d = new Date(Math.round((v - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
-  return Number.isNaN(d.getTime()) ? String(v) : d.toISOString().slice(0, 10);
-};
 
 class Budget {
   used = 0;
+  /** rows holding a value (or covered by a merged range), over all sheets */
   rows = 0;
   constructor(
     readonly fileName: string,
@@ -87,54 +95,16 @@ class Budget {
     this.used += bytes;
     if (this.used > MAX_XML_BYTES) throw unreadable(this.fileName, `bảng tính giải nén ra hơn ${MAX_XML_BYTES / 1048576} MB`, 'Hãy tách tệp theo xã hoặc theo thôn.');
   }
+  /** one more row with a value; refused past maxRows + 100 */
+  row() {
+    if (++this.rows > (this.maxRows ?? Infinity) + 100) throw tooLarge(this.fileName, this.maxRows!);
+  }
 }
 
 /** Where a part failed, in words the user can act on. */
 type PartLabel = string;
 
 type Zip = { buf: Buffer; entries: Map<string, ZipEntry> };
-
-/** One member of the zip: where its data starts in the buffer, and how it is stored. */
-interface ZipEntry {
-  name: string;
-  method: number;
-  offset: number;
-  compressedSize: number;
-}
-
-/**
- * The members of a zip from its central directory (PKWARE APPNOTE 6.3, §4.3.12 and §4.3.16), each
- * located through its local header. Null when the directory is missing or inconsistent (a cut or
- * damaged file). Zip64 and encrypted members count as damaged: a roster never needs them.
- */
-function zipIndex(buf: Buffer): Map<string, ZipEntry> | null {
-  let end = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      end = i;
-      break;
-    }
-  }
-  if (end < 0) return null;
-  const count = buf.readUInt16LE(end + 10);
-  let at = buf.readUInt32LE(end + 16);
-  const entries = new Map<string, ZipEntry>();
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) return null;
-    const flags = buf.readUInt16LE(at + 8);
-    const method = buf.readUInt16LE(at + 10);
-    const compressedSize = buf.readUInt32LE(at + 20);
-    const nameLength = buf.readUInt16LE(at + 28);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.toString(flags & 0x800 ? 'utf8' : 'latin1', at + 46, at + 46 + nameLength);
-    at += 46 + nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
-    if (flags & 1 || compressedSize === 0xffffffff || local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) return null;
-    const offset = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    if (offset + compressedSize > buf.length) return null;
-    entries.set(name, { name, method, offset, compressedSize });
-  }
-  return entries;
-}
 
 /**
  * Inflates one zip entry as a stream and feeds it, decoded as UTF-8 across chunk boundaries, to a
@@ -235,39 +205,23 @@ async function readWorkbook(zip: Zip, budget: Budget): Promise<{ sheets: Workboo
   return { sheets, date1904 };
 }
 
-/** Which cell styles (the `s` index into cellXfs) show numbers as dates. */
-async function readDateStyles(zip: Zip, budget: Budget): Promise<boolean[]> {
+/** Per cell style: date format and legacy font (`imports.xlsx.styles.ts`). */
+async function readStyles(zip: Zip, budget: Budget): Promise<CellStyles> {
   const styles = zip.entries.get('xl/styles.xml');
-  if (!styles) return [];
-  const formats = new Map<number, string>();
-  const xfFormats: number[] = [];
-  let inNumFmts = false;
-  let inCellXfs = false;
-  await parsePart(zip.buf, styles, budget, 'phần định dạng (xl/styles.xml)', (p) => {
-    p.on('opentag', (tag: SaxesTagPlain) => {
-      const name = local(tag.name);
-      if (name === 'numFmts') inNumFmts = true;
-      else if (name === 'cellXfs') inCellXfs = true;
-      else if (name === 'numFmt' && inNumFmts) formats.set(Number(tag.attributes.numFmtId), tag.attributes.formatCode ?? '');
-      else if (name === 'xf' && inCellXfs) xfFormats.push(Number(tag.attributes.numFmtId ?? 0));
-    });
-    p.on('closetag', (tag) => {
-      const name = local(tag.name);
-      if (name === 'numFmts') inNumFmts = false;
-      else if (name === 'cellXfs') inCellXfs = false;
-    });
-  });
-  return xfFormats.map((id) => {
-    if (!id) return false;
-    const custom = formats.get(id);
-    return custom !== undefined ? isDateFormat(custom) : BUILTIN_DATE_FORMATS.has(id);
-  });
+  if (!styles) return { dates: [], legacyFonts: [] };
+  let result: () => CellStyles = () => ({ dates: [], legacyFonts: [] });
+  await parsePart(zip.buf, styles, budget, 'phần định dạng (xl/styles.xml)', (p) => (result = stylesHandler(p)));
+  return result();
 }
 
-/** The shared string table: each <si> as its plain text (rich-text runs joined, phonetic runs left out). */
-async function readSharedStrings(zip: Zip, budget: Budget): Promise<string[]> {
+/**
+ * The shared string table: each <si> as its plain text (rich-text runs joined, phonetic runs left
+ * out), and the legacy encoding of a run's font (<rFont>) where a run has one.
+ */
+async function readSharedStrings(zip: Zip, budget: Budget): Promise<{ strings: string[]; fonts: Map<number, LegacyEncoding> }> {
   const part = zip.entries.get('xl/sharedStrings.xml');
-  if (!part) return [];
+  const fonts = new Map<number, LegacyEncoding>();
+  if (!part) return { strings: [], fonts };
   const strings: string[] = [];
   let text = '';
   let inT = false;
@@ -278,6 +232,10 @@ async function readSharedStrings(zip: Zip, budget: Budget): Promise<string[]> {
       if (name === 't') inT = phonetic === 0;
       else if (name === 'si') text = '';
       else if (name === 'rPh') phonetic++;
+      else if (name === 'rFont' && !fonts.has(strings.length)) {
+        const encoding = fontEncoding(tag.attributes.val);
+        if (encoding) fonts.set(strings.length, encoding);
+      }
     });
     p.on('text', (t) => {
       if (inT) text += t;
@@ -292,25 +250,40 @@ async function readSharedStrings(zip: Zip, budget: Budget): Promise<string[]> {
       }
     });
   });
-  return strings;
+  return { strings, fonts };
 }
 
 interface RowRecord {
   cells: string[];
-  /** some cell holds a value (ExcelJS `row.hasValues`), or a merged range covers it */
-  keep: boolean;
   hidden: boolean;
 }
 
-/** One worksheet part, streamed: rows of cell text, merged ranges filled, limits checked as rows arrive. */
-async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, ctx: { budget: Budget; strings: string[]; dateStyles: boolean[]; date1904: boolean }): Promise<XlsxSheet> {
-  const { budget, strings, dateStyles, date1904 } = ctx;
+interface SheetContext {
+  budget: Budget;
+  strings: string[];
+  stringFonts: Map<number, LegacyEncoding>;
+  styles: CellStyles;
+  date1904: boolean;
+}
+
+/**
+ * One worksheet part, streamed: rows of cell text, merged ranges filled, limits checked as rows
+ * arrive. Only rows holding a value are kept (and counted against the row limit); an empty row
+ * is remembered, compactly, only when it widens or hides a row a merged range may later cover.
+ */
+async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, ctx: SheetContext): Promise<XlsxSheet> {
+  const { budget, strings, stringFonts, styles, date1904 } = ctx;
   const fileName = budget.fileName;
+  /** rows holding a value (ExcelJS `row.hasValues`) or covered by a merged range */
   const rows = new Map<number, RowRecord>();
-  const order: number[] = [];
+  /** rows without a value: width × 2 + hidden */
+  const empties = new Map<number, number>();
+  const legacy = new Map<number, LegacyCell[]>();
   const merges: string[] = [];
   let row: RowRecord | null = null;
+  let kept = false;
   let rowNumber = 0;
+  let lastRow = 0;
   let nextCol = 1;
   // the cell being read
   let col = 0;
@@ -321,6 +294,17 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
   let inline: string | null = null;
   let capture: 'v' | 'is' | null = null;
   let phonetic = 0;
+
+  /** the record of an empty row remembered in `empties`, or a new one */
+  const revive = (n: number): RowRecord => {
+    const packed = empties.get(n) ?? 0;
+    empties.delete(n);
+    return { cells: Array<string>(packed >> 1).fill(''), hidden: (packed & 1) === 1 };
+  };
+  const keep = (n: number, rec: RowRecord) => {
+    budget.row();
+    rows.set(n, rec);
+  };
 
   const cellText = (): string | null => {
     if (type === 'inlineStr') return inline === null && value === null ? (formula ? '' : null) : unescapeText(inline ?? value ?? '');
@@ -340,9 +324,20 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
       }
       default: {
         const n = parseFloat(value);
-        return Number.isNaN(n) ? 'NaN' : dateStyles[style] ? serialToDate(n, date1904) : String(n);
+        return Number.isNaN(n) ? 'NaN' : styles.dates[style] ? serialToDate(n, date1904) : String(n);
       }
     }
+  };
+
+  /** a text cell in a legacy font, or with legacy characters: converted when certain, listed in `legacy` */
+  const unlegacy = (text: string): string => {
+    const font = (type === 's' ? stringFonts.get(Number(value)) : undefined) ?? styles.legacyFonts[style];
+    const found = convertLegacy(text, font);
+    if (!found) return text;
+    const cells = legacy.get(rowNumber) ?? [];
+    cells.push({ col: col - 1, original: text, encoding: found.encoding, certain: found.certain });
+    legacy.set(rowNumber, cells);
+    return found.certain ? found.text : text;
   };
 
   await parsePart(zip.buf, entry, budget, `trang tính "${name}" (${path})`, (p) => {
@@ -351,15 +346,12 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
         case 'row': {
           const r = tag.attributes.r;
           rowNumber = r ? Number(r) : rowNumber + 1;
-          if (++budget.rows > (budget.maxRows ?? Infinity) + 100) throw tooLarge(fileName, budget.maxRows!);
+          lastRow = Math.max(lastRow, rowNumber);
           const hidden = tag.attributes.hidden === '1' || tag.attributes.hidden === 'true';
           row = rows.get(rowNumber) ?? null;
-          if (row) row.hidden ||= hidden;
-          else {
-            row = { cells: [], keep: false, hidden };
-            rows.set(rowNumber, row);
-            order.push(rowNumber);
-          }
+          kept = row !== null;
+          row ??= revive(rowNumber);
+          row.hidden ||= hidden;
           nextCol = 1;
           break;
         }
@@ -395,13 +387,9 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
           if (tag.attributes.ref) merges.push(tag.attributes.ref);
           break;
         case 'dimension': {
-          const m = /^[A-Z]+\d+(?::([A-Z]+)(\d+))?$/i.exec(tag.attributes.ref ?? '');
-          if (m?.[1]) {
-            const cols = columnOf(m[1]);
-            const declared = Number(m[2]);
-            if (cols > MAX_COLUMNS) throw tooWide(fileName, cols);
-            if (budget.maxRows && declared > budget.maxRows + 100) throw tooLarge(fileName, budget.maxRows, declared);
-          }
+          // only the width: a declared height (LibreOffice writes A1:K1048576) says nothing of the rows with values
+          const m = /^[A-Z]+\d+(?::([A-Z]+)\d+)?$/i.exec(tag.attributes.ref ?? '');
+          if (m?.[1] && columnOf(m[1]) > MAX_COLUMNS) throw tooWide(fileName, columnOf(m[1]));
           break;
         }
       }
@@ -421,14 +409,19 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
           break;
         case 'c': {
           if (!row) break;
-          const text = cellText();
+          let text = cellText();
+          if (text && type !== 'n' && type !== 'b' && type !== 'e' && type !== 'd') text = unlegacy(text);
           // an empty styled cell still widens the row (ExcelJS creates it), but holds no value
           while (row.cells.length < col - 1) row.cells.push('');
           row.cells[col - 1] = text ?? '';
-          if (text !== null) row.keep = true;
+          if (text !== null && !kept) {
+            kept = true;
+            keep(rowNumber, row);
+          }
           break;
         }
         case 'row':
+          if (row && !kept && (row.cells.length || row.hidden)) empties.set(rowNumber, row.cells.length * 2 + (row.hidden ? 1 : 0));
           row = null;
           break;
       }
@@ -436,8 +429,7 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
   });
 
   // merged ranges: every cell shows the top-left cell's text, and makes its row count (as ExcelJS)
-  const lastRow = order.length ? Math.max(...order) : 0;
-  let added = false;
+  const mergedCopies = new Map<number, Set<number>>();
   for (const ref of merges) {
     const [from, to = from] = ref.split(':');
     const [c1, r1, c2, r2] = [columnOf(from), rowOf(from), columnOf(to), rowOf(to)];
@@ -447,41 +439,39 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
     // rows below the last row of the sheet hold nothing but the merge: not a roster's rows
     for (let r = r1; r <= Math.min(r2, lastRow); r++) {
       let rec = rows.get(r);
-      if (!rec) {
-        if (budget.maxRows && ++budget.rows > budget.maxRows + 100) throw tooLarge(fileName, budget.maxRows);
-        rec = { cells: [], keep: false, hidden: false };
-        rows.set(r, rec);
-        order.push(r);
-        added = true;
-      }
+      if (r === r1 && c1 === c2) continue; // the top cell of a one-column range: no copy in its row
+      if (!rec) keep(r, (rec = revive(r)));
       for (let c = c1; c <= c2; c++) {
         if (r === r1 && c === c1) continue;
         while (rec.cells.length < c - 1) rec.cells.push('');
         rec.cells[c - 1] = master;
-        rec.keep = true;
+        // a copy to the right is the same cell again; a copy down the first column is a value of its own row
+        if (c > c1) {
+          const cols = mergedCopies.get(r) ?? new Set<number>();
+          cols.add(c - 1);
+          mergedCopies.set(r, cols);
+        }
       }
     }
   }
-  if (added || order.some((n, i) => i > 0 && n <= order[i - 1])) order.sort((a, b) => a - b);
 
   const sheet: XlsxSheet = { name, rows: [], rowNumbers: [], hiddenRows: new Set() };
-  let previous = -1;
-  for (const n of order) {
-    if (n === previous) continue;
-    previous = n;
+  for (const n of [...rows.keys()].sort((a, b) => a - b)) {
     const rec = rows.get(n)!;
-    if (!rec.keep) continue;
     sheet.rows.push(rec.cells);
     sheet.rowNumbers.push(n);
     if (rec.hidden) sheet.hiddenRows.add(n);
   }
+  if (mergedCopies.size) sheet.mergedCopies = new Map([...mergedCopies].sort((a, b) => a[0] - b[0]).map(([n, cols]) => [n, [...cols].sort((a, b) => a - b)]));
+  if (legacy.size) sheet.legacy = legacy;
   return sheet;
 }
 
 /**
  * Reads an .xlsx (bytes of a zip) into its visible sheets of text and the names of its hidden
  * sheets. Errors: IMPORT_FILE_UNREADABLE (broken zip or XML, naming the part; no worksheet; over
- * MAX_COLUMNS columns or MAX_XML_BYTES of XML), IMPORT_FILE_TOO_LARGE (over `maxRows` + 100 rows).
+ * MAX_COLUMNS columns or MAX_XML_BYTES of XML), IMPORT_FILE_TOO_LARGE (over `maxRows` + 100 rows
+ * holding a value, over all sheets; refused while streaming, as soon as the row is seen).
  */
 export async function readXlsx(buf: Buffer, fileName: string, maxRows?: number): Promise<{ sheets: XlsxSheet[]; hiddenSheets: string[] }> {
   const entries = zipIndex(buf);
@@ -492,9 +482,9 @@ export async function readXlsx(buf: Buffer, fileName: string, maxRows?: number):
   const listed = book?.sheets.filter((s) => s.path) ?? [];
   if (!book || listed.length === 0) throw unreadable(fileName, 'tệp nén không phải bảng tính Excel (không có trang tính nào)', 'Hãy tải lên tệp .xlsx hoặc CSV của danh sách.');
   const visible = listed.filter((s) => s.state === 'visible');
-  const dateStyles = await readDateStyles(zip, budget);
-  const strings = visible.length ? await readSharedStrings(zip, budget) : [];
+  const styles = await readStyles(zip, budget);
+  const { strings, fonts: stringFonts } = visible.length ? await readSharedStrings(zip, budget) : { strings: [], fonts: new Map<number, LegacyEncoding>() };
   const sheets: XlsxSheet[] = [];
-  for (const s of visible) sheets.push(await readSheet(zip, entries.get(s.path!)!, s.name, s.path!, { budget, strings, dateStyles, date1904: book.date1904 }));
+  for (const s of visible) sheets.push(await readSheet(zip, entries.get(s.path!)!, s.name, s.path!, { budget, strings, stringFonts, styles, date1904: book.date1904 }));
   return { sheets, hiddenSheets: listed.filter((s) => s.state !== 'visible').map((s) => s.name) };
 }
