@@ -14,7 +14,8 @@ import { generateDemo } from '../demo/demo.service.js';
 import { seedDemoSessions } from '../demo/demo.sessions.js';
 import { AppError } from '../http/errors.js';
 import { expandArchives } from '../imports/imports.archive.js';
-import { importRoster, type FileReport } from '../imports/imports.service.js';
+import { type MappingOverride, parseMappingOverride, parseUnitChoices, type UnitChoices } from '../imports/imports.mapping.js';
+import { checkUnitChoices, importRoster, splitMappingOverride, type FileReport } from '../imports/imports.service.js';
 import { reportToCsv, reportToXlsx } from '../reports/network.export.js';
 import { networkReport } from '../reports/network.service.js';
 import { formatDateVi } from '../text/dates.js';
@@ -63,47 +64,165 @@ program
   .option('--commit', 'ghi vào sổ: mỗi tệp trong một giao dịch; dòng hợp lệ được ghi, dòng lỗi được liệt kê và bỏ qua; tệp hỏng không ghi gì')
   .option('--province <tỉnh>', 'tỉnh (mã hoặc tên) cho tệp không có cột "Tỉnh"')
   .option('--commune <xã>', 'xã/phường cho tệp không có cột "Xã/phường"')
-  .option('--json', 'in báo cáo dạng JSON')
-  .action((files: string[], opts: { commit?: boolean; province?: string; commune?: string; json?: boolean }) =>
-    withDb(async ({ db }) => {
+  .option('--format <định dạng>', 'text | json (json: mảng báo cáo từng tệp, như API trả về)', (v) => {
+    if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('chọn text hoặc json');
+    return v;
+  })
+  .option('--json', 'như --format json')
+  .option('--choices <tệp>', 'tệp JSON trả lời "đơn vị nào": {"tên như ghi trong tệp": "mã xã/phường"} (như trường unitChoices của API)')
+  .option('--mapping <tệp>', 'tệp JSON chỉnh cách ghép cột: {"tên trang tính": {"số cột, 0 = cột đầu": "trường" | null}} (như trường mapping của API)')
+  // usage errors (unknown option, bad --format, no file) exit with 2, as the errors of --choices and --mapping
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+  .action(async (files: string[], opts: { commit?: boolean; province?: string; commune?: string; format?: 'text' | 'json'; json?: boolean; choices?: string; mapping?: string }) => {
+    const usage = (message: string) => {
+      console.error(`Lỗi: ${message}`);
+      process.exitCode = 2;
+    };
+    if (opts.json && opts.format === 'text') return usage('--json và --format text mâu thuẫn nhau; chọn một.');
+    const json = opts.json || opts.format === 'json';
+    // the two upload fields, read with the route's own parsers before the database is opened
+    let unitChoices: UnitChoices | undefined;
+    let mapping: MappingOverride | undefined;
+    try {
+      if (opts.choices) unitChoices = parseUnitChoices(readOptionFile(opts.choices));
+    } catch (err) {
+      if (err instanceof AppError) return usage(`--choices ${opts.choices}: ${err.message}`);
+      throw err;
+    }
+    try {
+      if (opts.mapping) mapping = parseMappingOverride(readOptionFile(opts.mapping));
+    } catch (err) {
+      if (err instanceof AppError) return usage(`--mapping ${opts.mapping}: ${err.message}`);
+      throw err;
+    }
+    await withDb(async ({ db }) => {
       const config = loadConfig();
       let failed = 0;
       const reports: FileReport[] = [];
+      const fileError = (file: string, err: unknown) => {
+        failed++;
+        if (err instanceof AppError) {
+          console.error(`✗ ${file}: ${err.message}`);
+          if (!json && err.details && typeof err.details === 'object' && 'problems' in err.details) printReport(err.details as FileReport);
+        } else if ((err as NodeJS.ErrnoException).code === 'ENOENT') console.error(`✗ ${file}: không có tệp này`);
+        else if ((err as NodeJS.ErrnoException).code === 'EISDIR') console.error(`✗ ${file}: đây là thư mục; hãy ghi tên từng tệp (ví dụ ${file}/*.xlsx)`);
+        else if ((err as NodeJS.ErrnoException).code === 'EACCES') console.error(`✗ ${file}: không có quyền đọc tệp`);
+        else throw err;
+      };
       // a folder stands for the roster files in it; a .zip for the files inside it
       const paths = files.flatMap((f) => (existsSync(f) && statSync(f).isDirectory() ? readdirSync(f).filter((n) => /\.(csv|xlsx|zip)$/i.test(n)).sort().map((n) => path.join(f, n)) : [f]));
+      const inputs: { path: string; file: { name: string; data: Buffer } }[] = [];
       for (const file of paths) {
         try {
-          const inner = await expandArchives([{ name: path.basename(file), data: readFileSync(file) }], config.maxUploadBytes);
-          for (const one of inner) {
-          const report = await importRoster(db, one, { scope: ALL, commit: !!opts.commit, province: opts.province, commune: opts.commune, maxBytes: config.maxUploadBytes });
-          reports.push(report);
-          if (!opts.json) printReport(report);
-          }
+          for (const one of await expandArchives([{ name: path.basename(file), data: readFileSync(file) }], config.maxUploadBytes)) inputs.push({ path: file, file: one });
         } catch (err) {
-          failed++;
-          if (err instanceof AppError) {
-            console.error(`✗ ${file}: ${err.message}`);
-            if (err.details && typeof err.details === 'object' && 'problems' in err.details) printReport(err.details as FileReport);
-          } else if ((err as NodeJS.ErrnoException).code === 'ENOENT') console.error(`✗ ${file}: không có tệp này`);
-          else if ((err as NodeJS.ErrnoException).code === 'EISDIR') console.error(`✗ ${file}: đây là thư mục; hãy ghi tên từng tệp (ví dụ ${file}/*.xlsx)`);
-          else if ((err as NodeJS.ErrnoException).code === 'EACCES') console.error(`✗ ${file}: không có quyền đọc tệp`);
-          else throw err;
+          fileError(file, err);
         }
       }
-      if (opts.json) console.log(JSON.stringify(reports, null, 2));
-      if (reports.length > 1 && !opts.json) {
+      // choices and corrections are checked against the whole run before any file is imported, as the upload's
+      let mappings: MappingOverride[] = [];
+      for (const [option, check] of [
+        ['--choices', async () => void (unitChoices && (await checkUnitChoices(db, unitChoices, ALL)))],
+        ['--mapping', async () => void (mapping && (mappings = await splitMappingOverride(db, inputs.map((i) => i.file), mapping, { maxBytes: config.maxUploadBytes, scope: ALL })))],
+      ] as const) {
+        try {
+          await check();
+        } catch (err) {
+          if (err instanceof AppError) return usage(`${option} ${option === '--choices' ? opts.choices : opts.mapping}: ${err.message}`);
+          throw err;
+        }
+      }
+      for (const [i, input] of inputs.entries()) {
+        try {
+          const report = await importRoster(db, input.file, { scope: ALL, commit: !!opts.commit, province: opts.province, commune: opts.commune, maxBytes: config.maxUploadBytes, mapping: mappings[i], unitChoices });
+          reports.push(report);
+          if (!json) printReport(report);
+        } catch (err) {
+          fileError(input.file.name === path.basename(input.path) ? input.path : `${input.path} › ${input.file.name}`, err);
+        }
+      }
+      if (json) console.log(JSON.stringify(reports, null, 2));
+      if (reports.length > 1 && !json) {
         const sum = reports.reduce((a, r) => ({ new: a.new + r.counts.new, updated: a.updated + r.counts.updated, unchanged: a.unchanged + r.counts.unchanged, invalid: a.invalid + r.counts.invalid }), { new: 0, updated: 0, unchanged: 0, invalid: 0 });
         console.log(`\nTổng ${reports.length} tệp${failed ? ` (${failed} tệp không đọc được)` : ''}: mới ${sum.new}, cập nhật ${sum.updated}, không đổi ${sum.unchanged}, lỗi ${sum.invalid}`);
       }
-      if (!opts.commit && !opts.json) console.log('\nĐây là chạy thử: chưa ghi gì. Thêm --commit để ghi vào sổ.');
+      if (!json) {
+        const open = reports.flatMap((r) => r.unitQuestions.filter((q) => !q.chosen));
+        if (open.length) {
+          const example = Object.fromEntries([...Object.entries(unitChoices ?? {}), ...open.map((q) => [q.name, q.candidates[0]?.code ?? '?????'])]);
+          console.log(`\nCòn ${open.length} tên cần chọn đơn vị. Ghi mã đã chọn vào một tệp JSON, ví dụ:\n  ${JSON.stringify(example)}\nrồi chạy lại với --choices TỆP.json.`);
+        }
+        if (!opts.commit) console.log('\nĐây là chạy thử: chưa ghi gì. Thêm --commit để ghi vào sổ.');
+      }
       process.exitCode = failed ? 1 : 0;
-    }),
-  );
+    });
+  });
+
+/** The text of an option's JSON file; a missing or unreadable file is a usage error (AppError, caught as exit 2). */
+function readOptionFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AppError('IMPORT_MAPPING_INVALID', code === 'ENOENT' ? 'không có tệp này.' : code === 'EISDIR' ? 'đây là thư mục, không phải tệp JSON.' : `không đọc được tệp (${code ?? (err as Error).message}).`);
+  }
+}
+
+const SKIPPED_LABELS: Record<keyof FileReport['skipped'], string> = { groupRows: 'dòng nhóm', numberingRows: 'dòng đánh số cột', totalsRows: 'dòng tổng', signatureRows: 'chữ ký', notes: 'ghi chú', hiddenRows: 'dòng ẩn' };
+const vi = (n: number) => n.toLocaleString('vi-VN');
+
+/** "3 xã · 41 tổ (3 cấp xã, 38 cấp thôn) · 256 thành viên · bỏ qua 12 dòng không phải thành viên (dòng nhóm 9, …)", as the web page shows it. */
+function shapeSummary(r: FileReport): string {
+  const communes = new Set<string>();
+  const teams = new Map<string, { level: string; members: number; invalid: number }>();
+  for (const s of r.shape ?? []) {
+    for (const c of s.communes) {
+      const ck = c.code ?? `?${c.name}`;
+      communes.add(ck);
+      for (const t of c.teams) {
+        const prev = teams.get(`${ck}|${t.level}|${t.name}`) ?? { level: t.level, members: 0, invalid: 0 };
+        teams.set(`${ck}|${t.level}|${t.name}`, { level: t.level, members: prev.members + t.members, invalid: prev.invalid + t.invalid });
+      }
+    }
+  }
+  const list = [...teams.values()];
+  const invalid = list.reduce((n, t) => n + t.invalid, 0);
+  const parts = [`${vi(communes.size)} xã`, `${vi(list.length)} tổ (${vi(list.filter((t) => t.level === 'commune').length)} cấp xã, ${vi(list.filter((t) => t.level === 'village').length)} cấp thôn)`, `${vi(list.reduce((n, t) => n + t.members, 0))} thành viên`];
+  if (invalid) parts.push(`${vi(invalid)} dòng bị từ chối`);
+  const skipped = (Object.keys(SKIPPED_LABELS) as (keyof FileReport['skipped'])[]).filter((k) => (r.skipped?.[k] ?? 0) > 0);
+  const total = skipped.reduce((n, k) => n + r.skipped[k], 0);
+  parts.push(total ? `bỏ qua ${vi(total)} dòng không phải thành viên (${skipped.map((k) => `${SKIPPED_LABELS[k]} ${vi(r.skipped[k])}`).join(', ')})` : 'không bỏ qua dòng nào');
+  return parts.join(' · ');
+}
 
 function printReport(r: FileReport) {
   const c = r.counts;
-  console.log(`\n${r.committed ? '✓ Đã ghi' : '• Chạy thử'}: ${r.fileName} (${r.format}) — mới ${c.new}, cập nhật ${c.updated}, không đổi ${c.unchanged}, lỗi ${c.invalid}`);
-  for (const s of r.sheets) console.log(`  Trang "${s.name}": tiêu đề ở dòng ${s.headerRow ?? '—'}; cột: ${Object.entries(s.mapping).map(([f, h]) => `${h}→${f}`).join(', ')}`);
+  console.log(`\n${r.committed ? '✓ Đã ghi' : '• Chạy thử'}: ${r.fileName} (${r.format})`);
+  // first the shape understood: communes → teams → members, then the counts and problems
+  console.log(`  ${shapeSummary(r)}`);
+  for (const s of r.shape ?? []) {
+    if (!s.communes.length) continue;
+    console.log(`  Trang "${s.sheet}":`);
+    for (const commune of s.communes) {
+      const members = commune.teams.reduce((n, t) => n + t.members, 0);
+      const invalid = commune.teams.reduce((n, t) => n + t.invalid, 0);
+      console.log(`    ${commune.name}${commune.code ? ` [${commune.code}]` : ' [chưa xác định được xã]'}${commune.written ? ` (từ "${commune.written}" trong tệp)` : ''} — ${vi(commune.teams.length)} tổ, ${vi(members)} thành viên${invalid ? `, ${vi(invalid)} dòng bị từ chối` : ''}`);
+      const teams = [...commune.teams].sort((a, b) => (a.level === b.level ? 0 : a.level === 'commune' ? -1 : 1));
+      for (const t of teams) console.log(`      ${t.level === 'commune' ? 'cấp xã  ' : 'cấp thôn'} ${t.name} — ${vi(t.members)} thành viên${t.isNew ? ' (mới)' : ''}${t.invalid ? ` · ${vi(t.invalid)} dòng bị từ chối` : ''}`);
+    }
+  }
+  console.log(`  Số dòng: mới ${c.new}, cập nhật ${c.updated}, không đổi ${c.unchanged}, lỗi ${c.invalid}`);
+  for (const s of r.sheets) console.log(`  Trang "${s.name}": tiêu đề ở dòng ${s.headerRow ?? '—'}; cột: ${Object.entries(s.mapping).map(([f, h]) => `${h}→${f}`).join(', ')}${s.mappingNote ? ` (${s.mappingNote})` : ''}`);
+  if (r.unitQuestions.length) {
+    console.log(`  Tên cần chọn đơn vị (${r.unitQuestions.length}) — ghi vào tệp --choices: {"khoá": "mã xã/phường"}`);
+    for (const q of r.unitQuestions) {
+      const [commune, village] = q.name.split(' › ');
+      const where = q.rows.slice(0, 3).map((x) => `trang "${x.sheet}" dòng ${x.row}`).join(', ');
+      console.log(`    ${village ? `Thôn, bản "${village}" của ${commune} (xã cũ)` : `"${q.name}"`} — ${q.rowCount} dòng (${where}${q.rowCount > 3 ? ', …' : ''}), ${q.province}: ${q.message}`);
+      console.log(`      khoá: ${JSON.stringify(q.name)}${q.chosen ? `; đã chọn ${q.chosen}` : ''}`);
+      for (const cand of q.candidates) console.log(`      ${cand.code}  ${cand.name}${cand.note ? ` — ${cand.note}` : ''}`);
+    }
+  }
   if (r.created.villages.length) console.log(`  Thôn/bản mới: ${r.created.villages.join('; ')}`);
   if (r.created.teams.length) console.log(`  Tổ mới: ${r.created.teams.join('; ')}`);
   for (const p of r.problems) console.log(`  ${p.severity === 'error' ? 'LỖI' : 'lưu ý'} ${p.sheet} dòng ${p.row}, cột "${p.column}": ${p.message}${p.suggestion ? ` — ${p.suggestion}` : ''}`);
