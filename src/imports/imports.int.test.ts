@@ -176,11 +176,19 @@ describe('CSV dialects', () => {
     expect(wide.rows.map((r) => [r.fullName, r.outcome])).toEqual([['Lò Thị Xuân', 'new']]);
   });
 
-  it('refuses text in the legacy TCVN3 font encoding', async () => {
+  it('converts text typed in the legacy TCVN3 encoding, and says so on every converted cell', async () => {
     const tcvn = Buffer.from('Hä vµ tªn,X· ph­êng,TØnh\nNguyÔn ThÞ Hµ,Tµ Xïa,S¬n La\nLß V¨n B×nh,Tµ Xïa,S¬n La\n', 'utf8');
-    const err = await run('tcvn3.csv', tcvn, false).catch((e: AppError) => e);
-    expect((err as AppError).code).toBe('IMPORT_FILE_UNREADABLE');
-    expect((err as AppError).message).toMatch(/TCVN3/);
+    const report = await run('tcvn3.csv', tcvn, false);
+    expect(report.sheets[0].mapping).toEqual({ fullName: 'Họ và tên', commune: 'Xã phường', province: 'Tỉnh' });
+    expect(report.rows.map((r) => [r.row, r.outcome, r.fullName, r.unit])).toEqual([
+      [2, 'new', 'Nguyễn Thị Hà', 'Xã Tà Xùa'],
+      [3, 'new', 'Lò Văn Bình', 'Xã Tà Xùa'],
+    ]);
+    expect(report.problems.filter((p) => p.row === 2).map((p) => p.message)).toEqual([
+      'Chữ gõ bằng bảng mã cũ TCVN3 (ABC, phông .Vn…): "NguyÔn ThÞ Hµ" đã chuyển thành "Nguyễn Thị Hà"',
+      'Chữ gõ bằng bảng mã cũ TCVN3 (ABC, phông .Vn…): "Tµ Xïa" đã chuyển thành "Tà Xùa"',
+      'Chữ gõ bằng bảng mã cũ TCVN3 (ABC, phông .Vn…): "S¬n La" đã chuyển thành "Sơn La"',
+    ]);
   });
 });
 
@@ -319,7 +327,7 @@ describe('bad files write nothing and say what to do', () => {
     expect(badProvince.problems.map((p) => p.message)).toContain('Không có tỉnh/thành phố "99" trong 34 tỉnh, thành phố hiện hành');
   });
 
-  it('refuses a 16,384-column sheet and a sheet over the row limit before parsing them', async () => {
+  it('refuses a 16,384-column sheet; counts only rows that hold data against the row limit', async () => {
     const ExcelJS = (await import('exceljs')).default;
     const wide = new ExcelJS.Workbook();
     const ws = wide.addWorksheet('Rộng');
@@ -331,8 +339,10 @@ describe('bad files write nothing and say what to do', () => {
     const ls = long.addWorksheet('Dài');
     ls.addRow(HEADER);
     ls.getCell(5000, 1).value = 'x';
-    const longErr = await importRoster(database.db, { name: 'dai.xlsx', data: Buffer.from(await long.xlsx.writeBuffer()) }, { scope: ALL, commit: false, maxBytes: 20 * MB, maxRows: 1000 }).catch((e: AppError) => e);
-    expect([(longErr as AppError).code, (longErr as AppError).message]).toEqual(['IMPORT_FILE_TOO_LARGE', 'Tệp "dai.xlsx" có khoảng 5.000 dòng, vượt giới hạn 1.000 dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.']);
+    // a sheet that reaches row 5,000 but holds two rows is two rows, not 5,000 (the web upload reads it too)
+    const long_ = await importRoster(database.db, { name: 'dai.xlsx', data: Buffer.from(await long.xlsx.writeBuffer()) }, { scope: ALL, commit: false, maxBytes: 20 * MB, maxRows: 1000 });
+    expect(long_.sheets.map((s) => [s.name, s.headerRow])).toEqual([['Dài', 1]]);
+    expect(long_.skipped.notes + long_.counts.invalid + long_.counts.new).toBe(1);
   });
 
   it('counts rows while inflating, so a workbook whose declared size lies is refused too', async () => {
