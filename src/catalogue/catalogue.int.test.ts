@@ -154,3 +154,75 @@ describe('pre-2025 provinces', () => {
     expect((await lookupProvince(database.db, 'TP Hà Nội'))?.code).toBe('01');
   });
 });
+
+describe('UnitResolver: old names as rosters write them', () => {
+  const resolve = async (province: string, name: string, district?: string) => {
+    const { UnitResolver } = await import('./catalogue.service.js');
+    const r = (await UnitResolver.forProvince(database.db, province))!.resolveCommune(name, district);
+    return r.ok ? { ok: true, code: r.unit.code, via: r.via, matched: r.matched?.name } : { ok: false, reason: r.reason, codes: r.suggestions.map((s) => s.code), matched: r.matched?.name, successorCodes: r.successorCodes };
+  };
+
+  it('compares the district with or without diacritics and kind word, whatever the commune’s spelling', async () => {
+    const want = { ok: true, code: '04123', via: 'old', matched: 'Xã Chiềng Mung' };
+    expect(await resolve('Tỉnh Sơn La', 'Xã Chiềng Mung', 'Mai Son')).toEqual(want);
+    expect(await resolve('son la', 'chieng mung', 'huyen mai son')).toEqual(want);
+    expect(await resolve('Sơn La', 'Chiềng Mung', 'Huyện Mai Sơn')).toEqual(want);
+  });
+
+  it('reads "TP", "Q.", "Phường 01" and either tone-mark placement', async () => {
+    const banCo = { ok: true, code: '27154', via: 'old', matched: 'Phường 1' };
+    expect(await resolve('TP Hồ Chí Minh', 'Phường 01', 'Q.3')).toEqual(banCo);
+    expect(await resolve('TP. Hồ Chí Minh', 'P.1', 'Quận 3')).toEqual(banCo);
+    // the package writes "Xã Liên Hoà"
+    expect(await resolve('Tỉnh Sơn La', 'Xã Liên Hòa', 'Huyện Vân Hồ')).toMatchObject({ ok: true, code: '04006', matched: 'Xã Liên Hoà' });
+  });
+
+  it('finds communes of provinces merged whole by the old province name, and tells same-named districts apart by it', async () => {
+    expect(await resolve('Tỉnh Bắc Giang', 'Xã Sa Lý', 'Huyện Lục Ngạn')).toMatchObject({ ok: true, code: '07534', via: 'old' });
+    expect(await resolve('Tỉnh Bến Tre', 'Thị trấn Châu Thành', 'Huyện Châu Thành')).toMatchObject({ ok: true, code: '28810' });
+    expect(await resolve('Tỉnh Trà Vinh', 'Thị trấn Châu Thành', 'Huyện Châu Thành')).toMatchObject({ ok: true, code: '29374' });
+    // by the current province both old towns fit: not guessed
+    expect(await resolve('Vĩnh Long', 'Thị trấn Châu Thành', 'Huyện Châu Thành')).toMatchObject({ ok: false, reason: 'ambiguous' });
+  });
+
+  it('keeps two old communes of one old district ambiguous when the spelling does not tell them apart', async () => {
+    expect(await resolve('Tỉnh Gia Lai', 'Xã Ia Bang', 'Huyện Chư Prông')).toMatchObject({ ok: true, code: '23908' });
+    // unaccented, "ia bang" is also "Ia Băng" of the same district: both went to Ia Tôr, so that is the answer
+    expect(await resolve('gia lai', 'xa ia bang', 'huyen chu prong')).toMatchObject({ ok: true, code: '23908' });
+    // "Hoằng Phú" and "Hoằng Phụ" went to different communes
+    expect(await resolve('thanh hoa', 'xa hoang phu', 'huyen hoang hoa')).toMatchObject({ ok: false, reason: 'ambiguous', codes: ['15883', '16003'] });
+    expect(await resolve('Tỉnh Thanh Hóa', 'Xã Hoằng Phụ', 'Huyện Hoằng Hoá')).toMatchObject({ ok: true, code: '16000' });
+    // "Thị trấn Trạm Tấu" and "Xã Trạm Tấu" went to different communes
+    expect(await resolve('Tỉnh Yên Bái', 'Trạm Tấu', 'Huyện Trạm Tấu')).toMatchObject({ ok: false, reason: 'ambiguous', codes: ['04585', '04600'] });
+    expect(await resolve('Tỉnh Yên Bái', 'Xã Trạm Tấu', 'Huyện Trạm Tấu')).toMatchObject({ ok: true, code: '04606' });
+  });
+
+  it('gives the old commune and its successors when the mapping split it ("NT" = "Nông trường")', async () => {
+    const split = await resolve('Tỉnh Sơn La', 'Thị trấn NT Mộc Châu', 'TX Mộc Châu');
+    expect(split).toMatchObject({ ok: false, reason: 'ambiguous', matched: 'Thị trấn Nông trường Mộc Châu' });
+    expect([...(split.successorCodes ?? [])].sort()).toEqual(['03980', '03982', '04000', '04033']);
+    expect(split.codes).toEqual(split.successorCodes);
+    expect(await resolve('14', 'Thị trấn Nông trường Mộc Châu', 'Thị xã Mộc Châu')).toEqual(split);
+  });
+});
+
+describe('UnitResolver: suggestions for misspelt names', () => {
+  const suggest = async (province: string, name: string) => {
+    const { UnitResolver } = await import('./catalogue.service.js');
+    const r = (await UnitResolver.forProvince(database.db, province))!.resolveCommune(name);
+    return r.ok ? `ok ${r.unit.code}` : r.suggestions.map((s) => `${s.code} ${s.name} ${s.status}`);
+  };
+
+  it('puts the s/x, d/gi/r and tone-placement variants first', async () => {
+    expect((await suggest('24', 'Xa Lý'))[0]).toBe('07534 Xã Sa Lý current');
+    expect((await suggest('37', 'Dao Thuỷ'))[0]).toBe('14167 Xã Giao Thủy current');
+    expect((await suggest('37', 'Dạng Đông'))[0]).toBe('13894 Xã Rạng Đông current');
+    expect((await suggest('25', 'Phường Hoà Bìn'))[0]).toBe('04795 Phường Hòa Bình current');
+  });
+
+  it('resolves a current name without its kind word, or with the wrong one', async () => {
+    expect(await suggest('24', 'Sa Lý')).toBe('ok 07534');
+    expect(await suggest('25', 'Hoà Bình')).toBe('ok 04795');
+    expect(await suggest('14', 'Xã Chiềng Cơi')).toBe('ok 03670');
+  });
+});

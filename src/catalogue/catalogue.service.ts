@@ -85,10 +85,64 @@ export async function listProvinces(db: Db): Promise<UnitView[]> {
 
 export interface Suggestion { code: string | null; name: string; status: 'current' | 'dissolved'; district?: string }
 
-/** Outcome of resolving a commune name written the current or the pre-2025 way. */
+/**
+ * Outcome of resolving a commune name written the current or the pre-2025 way. A failed
+ * resolution through one old commune that the 2025 mapping split between several new communes
+ * carries that old commune (`matched`) and the codes of its successors (`successorCodes`, the
+ * same units as `suggestions`), so a caller can ask village by village which one applies.
+ */
 export type Resolution =
   | { ok: true; unit: UnitRow; via: 'current' | 'old'; matched?: UnitRow }
-  | { ok: false; reason: 'not_found' | 'ambiguous' | 'province_not_found'; message: string; suggestions: Suggestion[] };
+  | { ok: false; reason: 'not_found' | 'ambiguous' | 'province_not_found'; message: string; suggestions: Suggestion[]; matched?: UnitRow; successorCodes?: string[] };
+
+const MARKS = /[^\x00-\x7f]/;
+
+/**
+ * Writes out the abbreviations rosters use for unit kinds ("TP Sơn La", "TX. Mường Lay", "TT Ít
+ * Ong", "Q.1", "P.01") and for state-farm townships ("Thị trấn NT Mộc Châu" = "Thị trấn Nông
+ * trường Mộc Châu"), unaccented when the input has no diacritics at all.
+ */
+export function expandUnitAbbreviations(value: string): string {
+  const text = cleanText(value);
+  const plain = !MARKS.test(text);
+  const words = (accented: string) => (plain ? searchKey(accented) : accented);
+  const kinds: [RegExp, string][] = [[/^TP\.?\s*(?=\S)/i, 'Thành phố'], [/^TX\.?\s*(?=\S)/i, 'Thị xã'], [/^TT\.?\s*(?=\S)/i, 'Thị trấn'], [/^Q\.?\s*(?=\d+$)/i, 'Quận'], [/^P\.?\s*(?=\d+$)/i, 'Phường']];
+  const expanded = kinds.reduce((t, [re, kind]) => t.replace(re, `${words(kind)} `), text);
+  return expanded.replace(/(^|\s)NT\.?\s+/gi, `$1${words('Nông trường')} `).replace(/ +/g, ' ');
+}
+
+/** Those of `list` that pass `test` when there are any, else all of `list`. */
+const prefer = <T>(list: T[], test: (x: T) => boolean) => (list.some(test) ? list.filter(test) : list);
+
+/** Numbered units compare by their number: "Phường 01" = "Phường 1". */
+const canon = (key: string) => key.replace(/(^| )0+(?=\d)/g, '$1');
+
+/**
+ * How a name was written, as the resolver compares it: on `key` (accented) unless `plain`; `alt`
+ * is the whole name when a kind word was taken off an unaccented one ("quan hoa" is "Quận Hoa"
+ * or "Quan Hoa", "xa dung" "Xã Dung" or "Xa Dung").
+ */
+interface NameQuery { kind: string | null; short: string; key: string; plainKey: string; plain: boolean; marked: boolean; alt?: NameQuery }
+
+function nameQuery(name: string, whole = false): NameQuery {
+  const expanded = expandUnitAbbreviations(name);
+  const { kind, shortName } = whole ? { kind: null, shortName: expanded } : splitUnitName(expanded);
+  const marked = MARKS.test(expanded);
+  const q: NameQuery = { kind, short: shortName, key: canon(nameKey(shortName)), plainKey: canon(searchKey(shortName)), plain: !MARKS.test(shortName), marked };
+  return kind && !marked && !whole ? { ...q, alt: nameQuery(name, true) } : q;
+}
+
+/**
+ * Phonetic key for ranking suggestions: `key` (a `nameKey` or a `searchKey`) with the initials
+ * rosters confuse made equal — s/x (common in the north), d/gi/r, ch/tr ("Xa Lý" ~ "Sa Lý",
+ * "Rạng Đông" ~ "Dạng Đông"); vowels and tones are kept, so "Xôn" stays nearer "Xôm" than "Sơn".
+ */
+export function soundKey(key: string): string {
+  return key
+    .split(' ')
+    .map((w) => w.replace(/^gi(?=[aeiouy])/, 'd').replace(/^r/, 'd').replace(/^s/, 'x').replace(/^tr/, 'ch'))
+    .join(' ');
+}
 
 /**
  * In-memory index of one province's communes (current and dissolved, with districts and
@@ -100,20 +154,39 @@ export class UnitResolver {
     readonly province: UnitRow,
     private readonly units: UnitRow[],
     private readonly successors: Map<number, number[]>,
+    /** the pre-2025 province names the lookup named (when it named one that is not the current province) */
+    private readonly oldProvinces: Set<string>,
   ) {
-    for (const u of units) this.byId.set(u.id, u);
+    for (const u of units) {
+      this.byId.set(u.id, u);
+      this.keys.set(u.id, { key: canon(u.nameKey), plainKey: canon(u.searchKey) });
+    }
   }
 
   private readonly byId = new Map<number, UnitRow>();
+  /** `nameKey`/`searchKey` with numbers unpadded */
+  private readonly keys = new Map<number, { key: string; plainKey: string }>();
 
-  /** Loads the index for a province given by code ("14") or name ("Sơn La", "Tỉnh Sơn La"). Null when unknown. */
+  /**
+   * Loads the index for a province given by code ("14"), current name ("Sơn La", "Tỉnh Sơn La")
+   * or pre-2025 name ("Tỉnh Hải Dương" → Hải Phòng, see `findProvince`). Given a pre-2025 name,
+   * old communes of that old province are preferred over same-named ones of the other provinces
+   * merged with it (two "Huyện Châu Thành" in Vĩnh Long: of Bến Tre and of Trà Vinh). Null when unknown.
+   */
   static async forProvince(db: Db, province: string): Promise<UnitResolver | null> {
     const p = await lookupProvince(db, province);
     if (!p) return null;
     const [units, links] = await Promise.all([repo.unitsOfProvince(db, p.code!), repo.successionInProvince(db, p.code!)]);
     const successors = new Map<number, number[]>();
     for (const l of links) successors.set(l.predecessorId, [...(successors.get(l.predecessorId) ?? []), l.successorId]);
-    return new UnitResolver(p, units, successors);
+    const asked = splitUnitName(cleanText(province).replace(/^(?:tp\.?|t\.)\s*/i, '')).shortName;
+    const same = (name: string) => {
+      const short = splitUnitName(name).shortName;
+      return nameKey(short) === nameKey(asked) || searchKey(short) === searchKey(asked);
+    };
+    const oldProvinces = new Set<string>();
+    if (!/^\d{1,2}$/.test(asked) && !same(p.name)) for (const u of units) if (u.oldProvinceName && same(u.oldProvinceName)) oldProvinces.add(u.oldProvinceName);
+    return new UnitResolver(p, units, successors, oldProvinces);
   }
 
   unit(id: number): UnitRow | undefined {
@@ -140,71 +213,107 @@ export class UnitResolver {
     return [...new Set(old.flatMap((u) => this.successors.get(u.id) ?? []))].map((id) => this.byId.get(id)!).filter((u) => u && !u.validTo);
   }
 
+  private is(u: UnitRow, q: NameQuery): boolean {
+    const k = this.keys.get(u.id)!;
+    return q.plain ? k.plainKey === q.plainKey : k.key === q.key;
+  }
+
+  /** Units of `list` named as `q` asks: accented names exactly (tone placement aside), unaccented ones on the plain spelling. */
+  private named(list: UnitRow[], q: NameQuery, byKind = true): UnitRow[] {
+    const hits = list.filter((u) => this.is(u, q) || (!!q.alt && this.is(u, q.alt)));
+    // "Phường Sa Pa": the writer uses diacritics, so the unaccented "Sa Pa" is not "Sa Pả"
+    const exact = q.plain && q.marked ? hits.filter((u) => this.keys.get(u.id)!.key === q.key) : [];
+    const named = exact.length ? exact : hits;
+    // the kind word narrows when it can ("Thị trấn Châu Thành" vs "Xã Châu Thành"); a wrong one does not hide the unit
+    return byKind ? prefer(named, (u) => u.kind === q.kind) : named;
+  }
+
   /**
    * Resolves a commune: first among current communes, then among dissolved ones (optionally
-   * narrowed by old district) through the 2025 mapping. Ambiguity (two old communes of the same
-   * name in different districts, or an old commune split between several new ones) is reported,
-   * never guessed.
+   * narrowed by old district) through the 2025 mapping (Resolution 202/2025/QH15 and the
+   * Standing Committee's 2025 commune-merger resolutions). The name may carry its kind word or
+   * not ("Xã", "Phường", "Thị trấn", abbreviations such as "TT", "NT" for "Nông trường"), either
+   * tone-mark placement ("Hoà"/"Hòa"), "Phường 01" for "Phường 1"; the district its kind word
+   * or not ("Huyện", "Quận", "Thị xã", "Thành phố", "TP"), with or without diacritics whatever the
+   * commune's spelling. Never guesses: two old communes of that name in the old district, or an
+   * old commune split between several new ones (then with `matched` and `successorCodes`), give
+   * 'ambiguous' with the candidates; an unknown name 'not_found' with the closest names.
    */
   resolveCommune(name: string, district?: string | null): Resolution {
-    const { kind, shortName } = splitUnitName(name);
-    // exact spelling (tone placement aside) first; a name typed without diacritics matches on the search key
-    const key = nameKey(shortName);
-    const plainKey = searchKey(shortName);
-    const plain = key === plainKey;
-    const same = (u: UnitRow) => (plain ? u.searchKey === plainKey : u.nameKey === key);
-    const current = this.units.filter((u) => u.level === 'commune' && !u.validTo && same(u) && (!kind || kind === u.kind || !district));
-    const district_ = district ? splitUnitName(district).shortName : null;
-    const districtKey = district_ ? (plain ? searchKey(district_) : nameKey(district_)) : null;
-    if (current.length === 1 && !districtKey) return { ok: true, unit: current[0], via: 'current' };
-    let old = this.units.filter((u) => u.level === 'commune' && u.validTo && same(u) && (!kind || kind === u.kind));
-    if (districtKey) {
+    const q = nameQuery(name);
+    const communes = this.units.filter((u) => u.level === 'commune');
+    const current = this.named(communes.filter((u) => !u.validTo), q);
+    const d = district ? nameQuery(district) : null;
+    if (current.length === 1 && !d) return { ok: true, unit: current[0], via: 'current' };
+    let old = this.named(communes.filter((u) => u.validTo), q, false);
+    if (d) {
       old = old.filter((u) => {
-        const d = u.parentId ? this.byId.get(u.parentId) : undefined;
-        return d && (plain ? d.searchKey : d.nameKey) === districtKey;
+        const parent = u.parentId ? this.byId.get(u.parentId) : undefined;
+        return !!parent && (this.is(parent, d) || (!!d.alt && this.is(parent, d.alt)));
       });
       if (old.length === 0 && current.length === 1) return { ok: true, unit: current[0], via: 'current' };
+      // "Thị xã Đông Triều" and "Thành phố Đông Triều" (upgraded in 2024) are both in the package
+      old = prefer(old, (u) => !!d.kind && this.byId.get(u.parentId!)?.kind === d.kind);
     }
+    old = prefer(old, (u) => u.kind === q.kind);
+    if (this.oldProvinces.size) old = prefer(old, (u) => this.oldProvinces.has(u.oldProvinceName ?? ''));
+    // candidates that all went to the same new units ("Xã Nam Sơn" of Huyện An Dương, "Phường Nam Sơn" of Quận An Dương) are one answer
+    const successorsOf = (u: UnitRow) => (this.successors.get(u.id) ?? []).slice().sort().join(',');
+    if (old.length > 1 && old.every((u) => successorsOf(u) === successorsOf(old[0]))) old = [old.find((u) => u.code) ?? old[0]];
     if (old.length === 1) {
       const succ = this.successors.get(old[0].id) ?? [];
       if (succ.length === 1) return { ok: true, unit: this.byId.get(succ[0])!, via: 'old', matched: old[0] };
+      const units = succ.map((id) => this.byId.get(id)!);
       return {
         ok: false,
         reason: 'ambiguous',
         message: `"${old[0].name}" (cũ) đã được chia cho ${succ.length} đơn vị mới; hãy ghi tên xã/phường mới`,
-        suggestions: succ.map((id) => this.suggestion(this.byId.get(id)!)),
+        suggestions: units.map((u) => this.suggestion(u)),
+        matched: old[0],
+        successorCodes: units.map((u) => u.code!),
       };
     }
     if (old.length > 1) {
       return {
         ok: false,
         reason: 'ambiguous',
-        message: `Có ${old.length} xã cũ tên "${shortName}" ở các huyện khác nhau; hãy ghi thêm huyện cũ`,
+        message: `Có ${old.length} xã cũ tên "${q.short}" ${d ? `ở huyện cũ ${cleanText(district!)}` : 'ở các huyện khác nhau; hãy ghi thêm huyện cũ'}`,
         suggestions: old.map((u) => this.suggestion(u)),
       };
     }
     if (current.length > 1) {
-      return { ok: false, reason: 'ambiguous', message: `Có ${current.length} đơn vị tên "${shortName}"`, suggestions: current.map((u) => this.suggestion(u)) };
+      return { ok: false, reason: 'ambiguous', message: `Có ${current.length} đơn vị tên "${q.short}"`, suggestions: current.map((u) => this.suggestion(u)) };
     }
     return {
       ok: false,
       reason: 'not_found',
       message: `Không có xã/phường "${cleanText(name)}"${district ? ` (huyện cũ ${district})` : ''} ở ${this.province.name}`,
-      suggestions: this.closest(shortName, (u) => u.level === 'commune'),
+      suggestions: this.closest(q.short, (u) => u.level === 'commune'),
     };
   }
 
-  /** Up to 3 closest unit names to `name` (edit distance on the search key), current units first. */
+  /**
+   * Up to 3 closest unit names to `name` (its kind word, if any, ignored), current units first
+   * among equals. Ranked by edit distance on the phonetic key (`soundKey`: s/x, d/gi/r, ch/tr
+   * alike), then on the plain spelling, then on the accented one (so "Hoà Bình" puts "Hòa Bình"
+   * before "Hoa Bình").
+   */
   closest(name: string, filter: (u: UnitRow) => boolean): Suggestion[] {
-    const q = searchKey(name);
-    const accented = nameKey(name);
+    const short = splitUnitName(expandUnitAbbreviations(name)).shortName;
+    const q = canon(searchKey(short));
+    const accented = canon(nameKey(short));
+    // a name typed without diacritics is compared on the plain spellings, else on the accented ones
+    const plain = !MARKS.test(short);
+    const sound = soundKey(plain ? q : accented);
     const limit = Math.max(2, Math.ceil(q.length / 3));
-    // ties on the plain spelling are broken by the accented spelling, then current units first
     return this.units
       .filter(filter)
-      .map((u) => ({ u, d: distance(q, u.searchKey), da: distance(accented, u.nameKey) }))
-      .filter((x) => x.d <= limit)
-      .sort((a, b) => a.d - b.d || a.da - b.da || Number(!!a.u.validTo) - Number(!!b.u.validTo))
+      .map((u) => {
+        const k = this.keys.get(u.id)!;
+        return { u, ds: distance(sound, soundKey(plain ? k.plainKey : k.key)), d: distance(q, k.plainKey), da: distance(accented, k.key) };
+      })
+      .filter((x) => Math.min(x.d, x.ds) <= limit)
+      .sort((a, b) => a.ds - b.ds || a.d - b.d || a.da - b.da || Number(!!a.u.validTo) - Number(!!b.u.validTo))
       .slice(0, 3)
       .map((x) => this.suggestion(x.u));
   }

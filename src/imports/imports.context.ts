@@ -33,8 +33,8 @@ export interface GroupRow {
 
 const COMMUNE_WORD = /^(?:xã|phường|thị trấn|đặc khu|tt\.?|thị xã)(?=\s|$)/iu;
 const TEAM_WORDS = /^tổ\s+(?:cnscđ|cnsc\s*đ|cnscd|cns\s*cđ|công nghệ số cộng đồng|công nghệ số|chuyển đổi số cộng đồng|chuyển đổi số|cđs)\s*(?:cấp\s+)?/iu;
-/** Numbering of a group in the STT column: a Roman numeral (I…XXXIX) or a capital letter. */
-const GROUP_NUMBER = /^(?:(?:X{0,3})(?:IX|IV|V?I{0,3})|[A-Z])\s*[.)]?$/;
+/** Numbering of a group in the STT column: a Roman numeral (I…LXXXIX) or capital letters (A…Z, then AA, AB… as Excel counts). */
+const GROUP_NUMBER = /^(?:L?X{0,3}(?:IX|IV|V?I{0,3})|[A-ZĐ]{1,2})\s*[.)]?$/u;
 
 /** A commune name in one spelling: "THỊ TRẤN BẮC YÊN" → "Thị trấn Bắc Yên", "TT NT Mộc Châu" → "Thị trấn Nông trường Mộc Châu". */
 export function communeName(written: string): string {

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { type TestAppInstance, withTestApp } from '../../test/db.js';
+import { withTestApp } from '../../test/db.js';
 import { countRows, registrySnapshot } from '../../test/registry-snapshot.js';
 import { ALL } from '../access/access.policy.js';
 import type { Database } from '../db/client.js';
@@ -12,7 +12,7 @@ import { importRoster } from './imports.service.js';
  * village per row, one sheet per team; and the write rules (a refused row creates nothing).
  */
 let database: Database;
-withTestApp(async (t: TestAppInstance) => {
+withTestApp(async (t) => {
   ({ database } = t);
 });
 
@@ -62,17 +62,18 @@ describe('the official form of a district: group rows with letters and Roman num
     expect(dry.problems).toEqual([]);
     expect(dry.counts).toEqual({ new: 6, updated: 0, unchanged: 0, invalid: 0 });
     expect(dry.skipped).toEqual({ groupRows: 6, numberingRows: 1, totalsRows: 1, signatureRows: 3, notes: 0, hiddenRows: 0 });
-    // "Chiềng Chung" exists in two old districts: the title's "HUYỆN MAI SƠN" says which (→ Xã Mường Chanh)
+    // "Chiềng Chung" exists in two old districts: the title's "HUYỆN MAI SƠN" says which (→ Xã Mường Chanh);
+    // an old commune's own team keeps the old commune's name
     expect(dry.shape).toEqual([
       {
         sheet: 'Mai Sơn',
         communes: [
           { name: 'Xã Mường Chanh', code: '04117', written: 'Xã Chiềng Chung', teams: [
-            { level: 'commune', name: 'Tổ công nghệ số cộng đồng xã Mường Chanh', village: null, members: 2, invalid: 0, isNew: true },
+            { level: 'commune', name: 'Tổ công nghệ số cộng đồng xã Chiềng Chung', village: null, members: 2, invalid: 0, isNew: true },
             { level: 'village', name: 'Tổ công nghệ số cộng đồng Bản Nà', village: 'Bản Nà', members: 2, invalid: 0, isNew: true },
           ] },
           { name: 'Xã Mai Sơn', code: '04105', written: 'Thị trấn Hát Lót', teams: [
-            { level: 'commune', name: 'Tổ công nghệ số cộng đồng xã Mai Sơn', village: null, members: 1, invalid: 0, isNew: true },
+            { level: 'commune', name: 'Tổ công nghệ số cộng đồng thị trấn Hát Lót', village: null, members: 1, invalid: 0, isNew: true },
             { level: 'village', name: 'Tổ công nghệ số cộng đồng Tiểu khu 1', village: 'Tiểu khu 1', members: 1, invalid: 0, isNew: true },
           ] },
         ],

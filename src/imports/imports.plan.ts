@@ -125,8 +125,11 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
     const unitKey = r.village ? `v${r.communeUnit.id}|${villageKeyOf(r.village)}` : `c${r.communeUnit.id}`;
     const village = r.village ? villageByKey.get(unitKey)?.name ?? canonicalVillage(r.village).name : null;
     const own = teamsOfUnit.get(unitKey) ?? [];
-    // no team named in the file: the unit's one team when it has exactly one, else the standard name
-    const name = r.team ?? (own.length === 1 ? own[0].name : `Tổ công nghệ số cộng đồng ${village ?? r.communeUnit.name.charAt(0).toLocaleLowerCase('vi') + r.communeUnit.name.slice(1)}`);
+    // no team named in the file: a pre-2025 commune's own team keeps that commune's name (two old
+    // communes merged into one keep two teams until an officer merges them); otherwise the unit's
+    // one team when it has exactly one, else the standard name
+    const lower = (n: string) => n.charAt(0).toLocaleLowerCase('vi') + n.slice(1);
+    const name = r.team ?? (!r.village && r.oldCommune ? `Tổ công nghệ số cộng đồng ${lower(r.oldCommune.name)}` : own.length === 1 ? own[0].name : `Tổ công nghệ số cộng đồng ${village ?? lower(r.communeUnit.name)}`);
     const teamKey = `${unitKey}|${nameKeyOf(name)}`;
     if (!plannedTeams.has(teamKey)) plannedTeams.set(teamKey, { key: teamKey, name: existingTeams.get(teamKey)?.name ?? name, level: r.village ? 'village' : 'commune', village, commune: r.communeUnit, existing: existingTeams.get(teamKey) });
     return { ...r, unitKey, teamKey };

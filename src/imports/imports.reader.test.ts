@@ -274,6 +274,26 @@ describe('legacy Vietnamese encodings', () => {
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
+  it('a .Vn cell whose bytes read as Vietnamese both ways follows the rest of the sheet', async () => {
+    const make = async (rows: string[]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('DS');
+      ws.addRow(['STT', 'Họ và tên']);
+      rows.forEach((name, i) => {
+        ws.addRow([i + 1, name]);
+        ws.getCell(`B${i + 2}`).font = { name: '.VnTime' };
+      });
+      return (await streamed(Buffer.from(await wb.xlsx.writeBuffer()))).sheets[0];
+    };
+    // typed in TCVN3 (another cell shows it): "Lù Thanh Dòng" is what .VnTime showed, "Lự Thanh Dũng"
+    const typed = await make(['Hµ ThÞ Lan', 'Lù Thanh Dòng']);
+    expect(typed.rows.map((r) => r[1])).toEqual(['Họ và tên', 'Hà Thị Lan', 'Lự Thanh Dũng']);
+    expect(typed.legacy?.get(3)).toEqual([{ col: 1, original: 'Lù Thanh Dòng', encoding: 'tcvn3', certain: true }]);
+    // nothing else in the sheet was typed in TCVN3: Unicode typed before the font changed, kept
+    const unicode = await make(['Lù Thanh Dòng']);
+    expect([unicode.rows[1][1], unicode.legacy]).toEqual(['Lù Thanh Dòng', undefined]);
+  });
+
   it('converts cells in TCVN3, TCVN3 H and VNI fonts, leaves Unicode and uncertain cells as typed, and lists them', async () => {
     const sheet = (await streamed(await legacyRoster())).sheets[0];
     const title = 'DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ';

@@ -20,6 +20,8 @@ import type { RosterRow } from './imports.validate.js';
 export interface ResolvedRow extends RosterRow {
   commune: string;
   communeUnit: UnitRow;
+  /** the pre-2025 commune the row names, when it names one (its own commune-level team keeps its name) */
+  oldCommune?: UnitRow;
 }
 
 type Failure = Extract<Resolution, { ok: false }>;
@@ -81,9 +83,9 @@ export async function resolveRows(
     }
     return chosenUnit;
   };
-  const accept = (r: RosterRow, unit: UnitRow) => {
+  const accept = (r: RosterRow, unit: UnitRow, oldCommune?: UnitRow) => {
     if (!inScope(scope, unit)) invalid(r, 'commune', `${unit.name} nằm ngoài phạm vi tài khoản của bạn`, 'Chỉ nhập danh sách của đơn vị bạn phụ trách');
-    else planned.push({ ...r, commune: r.commune!, communeUnit: unit });
+    else planned.push({ ...r, commune: r.commune!, communeUnit: unit, ...(oldCommune ? { oldCommune } : {}) });
   };
   for (const r of rows) {
     const pKey = searchKey(r.province!);
@@ -97,7 +99,7 @@ export async function resolveRows(
     if (!resolved.has(uKey)) resolved.set(uKey, resolver.resolveCommune(r.commune!, r.district));
     const res = resolved.get(uKey)!;
     if (res.ok) {
-      accept(r, res.unit);
+      accept(r, res.unit, res.via === 'old' ? res.matched : undefined);
       continue;
     }
     if (res.reason === 'province_not_found') {
@@ -113,7 +115,7 @@ export async function resolveRows(
       continue;
     }
     const unit = choose(r, res, resolver, chosen, name);
-    if (unit) accept(r, unit);
+    if (unit) accept(r, unit, splitOld(res));
   }
   if (pending.length) {
     const ids = [...new Set(pending.flatMap((p) => p.successors.map((u) => u.id)))];
@@ -124,15 +126,21 @@ export async function resolveRows(
     }
     for (const { r, res, resolver, successors } of pending) {
       const holders = (villages.get(canonicalVillage(r.village!).key) ?? []).filter((id) => successors.some((u) => u.id === id));
-      if (holders.length === 1) accept(r, successors.find((u) => u.id === holders[0])!);
+      if (holders.length === 1) accept(r, successors.find((u) => u.id === holders[0])!, splitOld(res));
       else {
         const unit = choose(r, res, resolver, undefined, questionName(r.commune!, r.village));
-        if (unit) accept(r, unit);
+        if (unit) accept(r, unit, splitOld(res));
       }
     }
   }
   report.unitQuestions = [...questions.values()].filter((q) => q.candidates.length > 0 || q.chosen);
   return planned;
+}
+
+/** The old commune of a failed resolution that matched one dissolved commune (a split one). */
+function splitOld(res: Failure): UnitRow | undefined {
+  const matched = (res as Failure & { matched?: UnitRow }).matched;
+  return matched?.validTo ? matched : undefined;
 }
 
 /** The current successors of an old commune the mapping splits (empty for any other failure). */

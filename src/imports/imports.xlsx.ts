@@ -329,11 +329,20 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
     }
   };
 
+  // cells in a legacy font whose bytes also read as Vietnamese: converted when other cells of the
+  // sheet show it was typed in that encoding, else kept (Unicode typed before the font was changed)
+  const ambiguous: { row: number; col: number; original: string; text: string; encoding: LegacyEncoding }[] = [];
+  const typedIn = new Set<LegacyEncoding>();
   /** a text cell in a legacy font, or with legacy characters: converted when certain, listed in `legacy` */
   const unlegacy = (text: string): string => {
     const font = (type === 's' ? stringFonts.get(Number(value)) : undefined) ?? styles.legacyFonts[style];
     const found = convertLegacy(text, font);
     if (!found) return text;
+    if (found.ambiguous) {
+      ambiguous.push({ row: rowNumber, col: col - 1, original: text, text: found.text, encoding: found.encoding });
+      return text;
+    }
+    if (found.certain) typedIn.add(found.encoding === 'tcvn3-upper' ? 'tcvn3' : found.encoding);
     const cells = legacy.get(rowNumber) ?? [];
     cells.push({ col: col - 1, original: text, encoding: found.encoding, certain: found.certain });
     legacy.set(rowNumber, cells);
@@ -427,6 +436,13 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
       }
     });
   });
+  for (const a of ambiguous) {
+    if (!typedIn.has(a.encoding === 'tcvn3-upper' ? 'tcvn3' : a.encoding)) continue;
+    const rec = rows.get(a.row);
+    if (!rec) continue;
+    rec.cells[a.col] = a.text;
+    legacy.set(a.row, [...(legacy.get(a.row) ?? []), { col: a.col, original: a.original, encoding: a.encoding, certain: true }]);
+  }
 
   // merged ranges: every cell shows the top-left cell's text, and makes its row count (as ExcelJS)
   const mergedCopies = new Map<number, Set<number>>();

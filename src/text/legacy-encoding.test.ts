@@ -86,7 +86,10 @@ describe('convertLegacy', () => {
     expect(convertLegacy('Nguyeãn Thò Haø', 'vni')).toEqual({ encoding: 'vni', certain: true, text: 'Nguyễn Thị Hà' });
     // Unicode typed before the font was changed to .Vn…, or plain ASCII: untouched
     expect(convertLegacy('Hà Thị Lan', 'tcvn3')).toBeNull();
-    expect(convertLegacy('Bình', 'tcvn3')).toBeNull();
+    // bytes that read as Vietnamese both ways: said to be ambiguous, the reader decides by the rest of the sheet
+    expect(convertLegacy('Bình', 'tcvn3')).toEqual({ encoding: 'tcvn3', certain: true, text: 'Bỡnh', ambiguous: true });
+    expect(convertLegacy('Lù Thanh Dòng', 'tcvn3')).toEqual({ encoding: 'tcvn3', certain: true, text: 'Lự Thanh Dũng', ambiguous: true });
+    expect(convertLegacy('Lù Thanh Dòng')).toBeNull();
     expect(convertLegacy('Lan', 'tcvn3-upper')).toBeNull();
     // no font: by the characters
     expect(convertLegacy('Hµ ThÞ Lan')).toEqual({ encoding: 'tcvn3', certain: true, text: 'Hà Thị Lan' });

@@ -267,13 +267,17 @@ export function detectLegacy(text: string): { encoding: LegacyEncoding; certain:
  * if any. Converts only text that holds legacy characters (Unicode text in a .Vn font, and ASCII,
  * stay as they are): in a legacy font a word that is not Vietnamese as written and changes under
  * the font's table is enough (all-uppercase text in a .Vn font reads as 'tcvn3-upper'); otherwise
- * `detectLegacy` decides. Returns the decoded NFC text with the encoding and certainty, or null.
+ * `detectLegacy` decides. Returns the decoded NFC text with the encoding and certainty, or null;
+ * `ambiguous` when the cell's font is a legacy one but its bytes read as Vietnamese as they are too.
  */
-export function convertLegacy(text: string, font?: LegacyEncoding | null): { encoding: LegacyEncoding; certain: boolean; text: string } | null {
+export function convertLegacy(text: string, font?: LegacyEncoding | null): { encoding: LegacyEncoding; certain: boolean; text: string; ambiguous?: true } | null {
   if (!mayBeLegacy(text)) return null;
   let r: Reading | null = null;
   if (font) {
     r = read(text, font === 'tcvn3' && allCaps(text) ? 'tcvn3-upper' : font);
+    // bytes that read as Vietnamese both ways ("Lù Thanh Dòng" in .VnTime shows "Lự Thanh Dũng"):
+    // the caller decides by the rest of the sheet (typed in that font) or leaves them as Unicode
+    if (r.evidence === 0 && r.certain) return { encoding: r.encoding, certain: true, text: r.text, ambiguous: true };
     if (r.evidence === 0) r = null;
   }
   r ??= bestReading(text);
