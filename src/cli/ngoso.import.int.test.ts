@@ -108,7 +108,7 @@ const EXPECTED_SHAPE = [
   },
 ];
 
-describe('ngoso import: the report as JSON, choices and corrections from files', () => {
+describe('ngoso import: the report as JSON, choices and corrections from files', { timeout: 180_000 }, () => {
   it('dry-runs an official form with --format json: the shape communes → teams, the skipped group rows, nothing written', async () => {
     const run = await ngoso('import', file('ds-chieng-mung.xlsx'), '--province', '14', '--format', 'json');
     expect(run.stderr).not.toContain('✗');
@@ -170,6 +170,20 @@ describe('ngoso import: the report as JSON, choices and corrections from files',
     expect(after.shape).toEqual([
       { sheet: 'ds-chieng-chung.csv', communes: [{ name: 'Xã Mường Chanh', code: '04117', written: 'Chiềng Chung', teams: [{ level: 'commune', name: 'Tổ công nghệ số cộng đồng xã Mường Chanh', village: null, members: 1, invalid: 0, isNew: true }] }] },
     ]);
+  });
+
+  it('asks a village of a split old commune as "commune › village", and takes that key in --choices', async () => {
+    writeFileSync(file('ds-chieng-bom.csv'), '\ufeffSTT,Huyện,Xã,Thôn,Họ tên,Giới tính,Năm sinh,Điện thoại,Vai trò\r\n1,Thuận Châu,Xã Chiềng Bôm,Bản Bó,Lò Văn Hải,Nam,1983,0914300001,Tổ trưởng\r\n');
+    const asked = await ngoso('import', file('ds-chieng-bom.csv'), '--province', '14');
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toContain('    Thôn, bản "Bản Bó" của Xã Chiềng Bôm (xã cũ) — 1 dòng (trang "ds-chieng-bom.csv" dòng 2), Sơn La: ');
+    expect(asked.stdout).toContain('      khoá: "Xã Chiềng Bôm › Bản Bó"\n      03784  Xã Nậm Lầu\n      03721  Xã Thuận Châu\n');
+
+    writeFileSync(file('choices-bom.json'), JSON.stringify({ 'Xã Chiềng Bôm › Bản Bó': '03721' }));
+    const run = await ngoso('import', file('ds-chieng-bom.csv'), '--province', '14', '--format', 'json', '--choices', file('choices-bom.json'));
+    const [r] = JSON.parse(run.stdout) as FileReport[];
+    expect(r.counts.new).toBe(1);
+    expect(r.shape[0].communes.map((c) => [c.name, c.code, c.written, c.teams.map((t) => [t.level, t.village, t.members])])).toEqual([['Xã Thuận Châu', '03721', 'Xã Chiềng Bôm', [['village', 'Bản Bó', 1]]]]);
   });
 
   it('applies a --mapping file with the upload field\'s JSON', async () => {

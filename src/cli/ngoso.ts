@@ -164,6 +164,8 @@ function readOptionFile(file: string): string {
 
 const SKIPPED_LABELS: Record<keyof FileReport['skipped'], string> = { groupRows: 'dòng nhóm', numberingRows: 'dòng đánh số cột', totalsRows: 'dòng tổng', signatureRows: 'chữ ký', notes: 'ghi chú', hiddenRows: 'dòng ẩn' };
 const vi = (n: number) => n.toLocaleString('vi-VN');
+/** A commune's name without "Xã"/"Phường", folded: the file's spelling is shown only when it says more than that. */
+const bareName = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase().replace(/^(xa|phuong|thi tran|dac khu)\s+/, '').replace(/\s+/g, ' ').trim();
 
 /** "3 xã · 41 tổ (3 cấp xã, 38 cấp thôn) · 256 thành viên · bỏ qua 12 dòng không phải thành viên (dòng nhóm 9, …)", as the web page shows it. */
 function shapeSummary(r: FileReport): string {
@@ -200,7 +202,7 @@ function printReport(r: FileReport) {
     for (const commune of s.communes) {
       const members = commune.teams.reduce((n, t) => n + t.members, 0);
       const invalid = commune.teams.reduce((n, t) => n + t.invalid, 0);
-      console.log(`    ${commune.name}${commune.code ? ` [${commune.code}]` : ' [chưa xác định được xã]'}${commune.written ? ` (từ "${commune.written}" trong tệp)` : ''} — ${vi(commune.teams.length)} tổ, ${vi(members)} thành viên${invalid ? `, ${vi(invalid)} dòng bị từ chối` : ''}`);
+      console.log(`    ${commune.name}${commune.code ? ` [${commune.code}]` : ' [chưa xác định được xã]'}${commune.written && bareName(commune.written) !== bareName(commune.name) ? ` (từ "${commune.written}" trong tệp)` : ''} — ${vi(commune.teams.length)} tổ, ${vi(members)} thành viên${invalid ? `, ${vi(invalid)} dòng bị từ chối` : ''}`);
       const teams = [...commune.teams].sort((a, b) => (a.level === b.level ? 0 : a.level === 'commune' ? -1 : 1));
       for (const t of teams) console.log(`      ${t.level === 'commune' ? 'cấp xã  ' : 'cấp thôn'} ${t.name} — ${vi(t.members)} thành viên${t.isNew ? ' (mới)' : ''}${t.invalid ? ` · ${vi(t.invalid)} dòng bị từ chối` : ''}`);
     }

@@ -1,6 +1,6 @@
 // #/nhap — roster import: dry run ("Kiểm tra"), then commit ("Ghi vào sổ") of the same files.
 import { ApiError, api, provinces, url } from './api.js';
-import { fill, h, notice, nowInVietnam, num, table } from './dom.js';
+import { fill, fold, h, notice, nowInVietnam, num, table } from './dom.js';
 
 const FIELD = {
   province: 'Tỉnh', district: 'Huyện (cũ)', commune: 'Xã/phường', village: 'Thôn/bản/tổ dân phố', team: 'Tổ',
@@ -277,8 +277,10 @@ function unitQuestions(r, edits) {
       );
       select.value = edits?.choices()[q.name] ?? q.chosen ?? '';
       select.addEventListener('change', () => edits?.setChoice(q.name, select.value));
-      return h('div', { class: 'field unit-question' },
-        h('label', { for: id }, `"${q.name}" (${num(q.rowCount)} dòng, ${q.province})`),
+      const split = q.name.includes(' › ');
+      return h('div', { class: split ? 'field unit-question unit-question-village' : 'field unit-question' },
+        h('label', { for: id }, questionLabel(q)),
+        split ? h('p', { class: 'hint' }, 'Xã cũ này được chia cho nhiều xã mới: chọn xã mới mà thôn, bản này thuộc về.') : null,
         h('p', { class: 'hint' }, q.message),
         select,
       );
@@ -286,11 +288,118 @@ function unitQuestions(r, edits) {
   );
 }
 
+/** Labels of the rows skipped as not members (report.skipped), in the order they are listed. */
+const SKIPPED = { groupRows: 'dòng nhóm', numberingRows: 'dòng đánh số cột', totalsRows: 'dòng tổng', signatureRows: 'chữ ký', notes: 'ghi chú', hiddenRows: 'dòng ẩn' };
+/** Beyond this many teams in a sheet, each commune's team list is folded under its commune line. */
+const MAX_OPEN_TEAMS = 20;
+
+/** The shape's totals over a file: distinct communes, teams by level, members to write, refused rows. */
+function shapeTotals(shape) {
+  const communes = new Set();
+  const teams = new Map();
+  for (const s of shape ?? []) for (const c of s.communes) {
+    const ck = c.code ?? `?${c.name}`;
+    communes.add(ck);
+    for (const t of c.teams) {
+      const k = `${ck}|${t.level}|${t.name}`;
+      const prev = teams.get(k) ?? { level: t.level, members: 0, invalid: 0 };
+      teams.set(k, { level: t.level, members: prev.members + t.members, invalid: prev.invalid + t.invalid });
+    }
+  }
+  const list = [...teams.values()];
+  return {
+    communes: communes.size,
+    teams: list.length,
+    commune: list.filter((t) => t.level === 'commune').length,
+    village: list.filter((t) => t.level === 'village').length,
+    members: list.reduce((n, t) => n + t.members, 0),
+    invalid: list.reduce((n, t) => n + t.invalid, 0),
+  };
+}
+
+/** "3 xã · 41 tổ (3 cấp xã, 38 cấp thôn) · 256 thành viên · bỏ qua 12 dòng không phải thành viên (dòng nhóm 41, …)" */
+function shapeSummaryText(r) {
+  const t = shapeTotals(r.shape);
+  const parts = [`${num(t.communes)} xã`, `${num(t.teams)} tổ (${num(t.commune)} cấp xã, ${num(t.village)} cấp thôn)`, `${num(t.members)} thành viên`];
+  if (t.invalid) parts.push(`${num(t.invalid)} dòng bị từ chối`);
+  const skipped = Object.entries(SKIPPED).filter(([k]) => r.skipped?.[k] > 0);
+  const total = skipped.reduce((n, [k]) => n + r.skipped[k], 0);
+  parts.push(total ? `bỏ qua ${num(total)} dòng không phải thành viên (${skipped.map(([k, label]) => `${label} ${num(r.skipped[k])}`).join(', ')})` : 'không bỏ qua dòng nào');
+  return parts.join(' · ');
+}
+
+/** The file's spelling of a commune when it says more than the name without "Xã"/"Phường" (an old commune, another name). */
+const bareName = (name) => fold(name).replace(/^(xa|phuong|thi tran|dac khu)\s+/, '').replace(/\s+/g, ' ').trim();
+const writtenOtherwise = (c) => !!c.written && bareName(c.written) !== bareName(c.name);
+
+/** "Xã Chiềng Mung (từ "Mường Bon" trong tệp) — 14 tổ, 87 thành viên" */
+function communeLine(c) {
+  const members = c.teams.reduce((n, t) => n + t.members, 0);
+  const invalid = c.teams.reduce((n, t) => n + t.invalid, 0);
+  return [
+    h('strong', { class: 'shape-commune-name' }, c.name),
+    c.code ? null : [' ', h('span', { class: 'badge badge-error' }, 'chưa xác định được xã')],
+    writtenOtherwise(c) ? h('span', { class: 'shape-written' }, ` (từ "${c.written}" trong tệp)`) : null,
+    ` — ${num(c.teams.length)} tổ, ${num(members)} thành viên`,
+    invalid ? [', ', h('span', { class: 'shape-invalid' }, `${num(invalid)} dòng bị từ chối`)] : null,
+  ];
+}
+
+/** One team of the shape: level, name, member count, "mới", refused rows in red. */
+function teamItem(t) {
+  return h('li', { class: `shape-team shape-team-${t.level}` },
+    h('span', { class: 'shape-level' }, t.level === 'commune' ? 'Cấp xã' : 'Cấp thôn'), ' ',
+    h('span', { class: 'shape-team-name' }, t.name),
+    ` — ${num(t.members)} thành viên`,
+    t.isNew ? [' ', h('span', { class: 'badge badge-new' }, 'mới')] : null,
+    t.invalid ? [' · ', h('span', { class: 'shape-invalid' }, `${num(t.invalid)} dòng bị từ chối`)] : null,
+  );
+}
+
+/**
+ * The shape the server understood, before anything is written: a one-line summary, then per sheet
+ * the communes with their teams (commune-level team first). Big sheets fold each commune's teams.
+ */
+function shapeView(r) {
+  const sheets = (r.shape ?? []).filter((s) => s.communes.length);
+  const named = r.sheets.length > 1 || r.format === 'xlsx';
+  return h('section', { class: 'shape', 'aria-label': 'Cấu trúc danh sách đọc được' },
+    h('p', { class: 'shape-summary' }, shapeSummaryText(r)),
+    sheets.map((s) => {
+      const fold = s.communes.reduce((n, c) => n + c.teams.length, 0) > MAX_OPEN_TEAMS;
+      return h('div', { class: 'shape-sheet', 'data-sheet': s.sheet },
+        named ? h('p', { class: 'shape-sheet-name' }, `Trang tính "${s.sheet}"`) : null,
+        h('ul', { class: 'shape-tree' },
+          s.communes.map((c) => {
+            const teams = [...c.teams].sort((a, b) => (a.level === b.level ? 0 : a.level === 'commune' ? -1 : 1));
+            const list = h('ul', { class: 'shape-teams' }, teams.map(teamItem));
+            return h('li', { class: 'shape-commune', 'data-code': c.code ?? '' },
+              fold ? h('details', {}, h('summary', {}, communeLine(c)), list) : [h('div', { class: 'shape-commune-line' }, communeLine(c)), list],
+            );
+          }),
+        ),
+      );
+    }),
+  );
+}
+
+/** A question's name: "Xã Chiềng Bôm › Bản Bó" (a village of a split old commune) shows commune and village apart. */
+function questionLabel(q) {
+  const [commune, village] = q.name.split(' › ');
+  if (!village) return `"${q.name}" (${num(q.rowCount)} dòng, ${q.province})`;
+  return [
+    'Thôn, bản ', h('strong', { class: 'q-village' }, `"${village}"`),
+    ' của ', h('strong', { class: 'q-commune' }, commune), ' (xã cũ)',
+    ` (${num(q.rowCount)} dòng, ${q.province})`,
+  ];
+}
+
 const countsText = (c) => Object.entries(OUTCOME).map(([k, label]) => `${label} ${num(c[k])}`).join(' · ');
 
-/** One file's report: counts, column mapping (editable after a dry run), unit questions, what gets created, problems, row details. */
+/** One file's report: the shape understood (communes → teams), counts, column mapping (editable after a dry run), unit questions, what gets created, problems, row details. */
 function fileView(r, committed, bare = false, edits = null, fields = null) {
   const parts = [
+    r.shape ? shapeView(r) : null,
     h('div', { class: 'stats', role: 'group', 'aria-label': 'Số dòng theo kết quả' },
       Object.entries(OUTCOME).map(([k, label]) => h('div', { class: `stat stat-${k}`, 'data-count': k }, h('span', { class: 'stat-value' }, num(r.counts[k])), h('span', { class: 'stat-label' }, label))),
     ),
