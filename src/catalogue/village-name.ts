@@ -84,6 +84,19 @@ function splitKind(text: string): [string, string] | null {
  * Names without a kind word are kept (capitalised) with `kind` null. Pure.
  */
 export function canonicalVillage(written: string): VillageName {
+  let v = CACHE.get(written);
+  if (!v) {
+    if (CACHE.size >= CACHE_SIZE) CACHE.clear();
+    CACHE.set(written, (v = canonical(written)));
+  }
+  return v;
+}
+
+/** Names repeat on most rows of a roster: each distinct spelling is worked out once (pure, so a cache is safe). */
+const CACHE = new Map<string, VillageName>();
+const CACHE_SIZE = 50_000;
+
+function canonical(written: string): VillageName {
   const text = cleanText(written).replace(/\s*[.:]\s*$/u, '');
   const split = splitKind(text);
   if (!split) {
@@ -101,7 +114,7 @@ export function canonicalVillage(written: string): VillageName {
 
 /** Whether `text` starts with a village kind word followed by a name ("Bản Nà", "TDP 4", "Tổ 3"). */
 export function isVillageName(text: string): boolean {
-  return splitKind(cleanText(text)) !== null;
+  return canonicalVillage(text).kind !== null;
 }
 
 /** Plain keys of the kind words, for headers such as "Thôn/bản/tiểu khu" or "Bản/TK". */

@@ -134,10 +134,21 @@ export function isTotalsRow(name: string): boolean {
  * Skipped, never validated as a member.
  */
 export function isNumberingRow(cells: string[]): boolean {
-  const written = cells.map((c) => cleanText(c ?? '')).filter((c) => c !== '');
-  if (written.length < 3) return false;
-  const numbers = written.map((c) => /^[([]?(\d{1,2})[)\].]?$/.exec(c)?.[1]);
-  return numbers.every((n, i) => n !== undefined && Number(n) === Number(numbers[0]) + i);
+  let first: number | null = null;
+  let count = 0;
+  for (const c of cells) {
+    if (!c) continue;
+    const text = c.trim();
+    if (!text) continue;
+    // the first cell that is not a column number ends the test (member rows end it at once)
+    const m = /^[([]?(\d{1,2})[)\].]?$/.exec(text);
+    if (!m) return false;
+    const n = Number(m[1]);
+    if (first === null) first = n;
+    else if (n !== first + count) return false;
+    count++;
+  }
+  return count >= 3;
 }
 
 /** Words that open the signature block under an official table ("NGƯỜI LẬP BIỂU", "TM. UBND XÃ", "(Ký, ghi rõ họ tên)"). */

@@ -16,6 +16,13 @@ import { type RosterRow, type RowParsers, validateRow } from './imports.validate
 /** A note under or inside the table ("Ghi chú: …", "Lưu ý", "* Danh sách gồm …"). */
 const NOTE = /^(?:ghi chú|ghi chu|lưu ý|luu y|chú thích|\*)/iu;
 
+/** How many cells hold text: group rows, notes and the signature block are sparse rows. */
+const filledCount = (cells: string[]) => {
+  let n = 0;
+  for (const c of cells) if (c && c.trim()) n++;
+  return n;
+};
+
 /** The row at `index` with the copies of a merged range blanked (a title merged across the row is one cell). */
 function distinct(sheet: Sheet, index: number): string[] {
   const copies = sheet.mergedCopies?.get(sheet.rowNumbers[index]);
@@ -38,8 +45,9 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
   let probe = commune;
   for (let i = first; i < sheet.rows.length; i++) {
     const cells = distinct(sheet, i);
-    if (isSignatureRow(cells, ignore)) break;
-    const g = readGroupRow(cells, probe);
+    const filled = filledCount(cells);
+    if (filled <= 4 && isSignatureRow(cells, ignore)) break;
+    const g = filled <= 2 ? readGroupRow(cells, probe) : undefined;
     if (g) {
       groups.set(i, g);
       if (g.commune) probe = g.commune;
@@ -72,7 +80,7 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
       if (group.guessed) problem(rowNo, 'warning', `Dòng nhóm "${group.title}" không ghi rõ là thôn/bản hay xã; đã đọc là tổ của thôn "${group.village}"`, 'Nếu chưa đúng, ghi rõ, ví dụ "Tổ CNSCĐ bản Pọng Chăn" hoặc "Tổ CNSCĐ xã …", rồi chạy thử lại');
       continue;
     }
-    if (isSignatureRow(cells, ignore)) {
+    if (filledCount(cells) <= 4 && isSignatureRow(cells, ignore)) {
       signature = true;
       skipped.signatureRows++;
       continue;
