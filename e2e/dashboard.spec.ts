@@ -157,7 +157,7 @@ describe('web UI: support dashboards', () => {
     const teams = page.locator('table.children tbody tr');
     expect(await teams.count()).toBe(2);
     expect(await cells(teams.nth(0))).toEqual(['Tổ công nghệ số cộng đồng Bản Hụm', '1', '1', '6,7%']);
-    expect(await cells(teams.nth(1))).toEqual(['Tổ công nghệ số cộng đồng phường Chiềng An', '3', '14', '93,3%']);
+    expect(await cells(teams.nth(1))).toEqual(['Tổ công nghệ số cộng đồng xã Chiềng Xôm', '3', '14', '93,3%']);
     expect(await cells(page.locator('table.children tfoot tr'))).toEqual(['Tổng cộng', '4', '15', '100,0%']);
     expect(await page.locator('.chart-card a', { hasText: 'Tải CSV' }).getAttribute('href')).toBe(`/api/reports/support?unit=03664&from=${FROM}&to=${TODAY}&format=csv&table=trend`);
 
@@ -170,12 +170,12 @@ describe('web UI: support dashboards', () => {
   });
 
   it('drills down to the team, then a member, keeping the period', async () => {
-    await page.getByRole('link', { name: 'Tổ công nghệ số cộng đồng phường Chiềng An' }).click();
-    await heading('Hoạt động hướng dẫn người dân: Tổ công nghệ số cộng đồng phường Chiềng An');
+    await page.getByRole('link', { name: 'Tổ công nghệ số cộng đồng xã Chiềng Xôm' }).click();
+    await heading('Hoạt động hướng dẫn người dân: Tổ công nghệ số cộng đồng xã Chiềng Xôm');
     expect(page.url()).toMatch(new RegExp(`#/hoat-dong\\?team=\\d+&from=${FROM}&to=${TODAY}$`));
     expect([await stat('sessions'), await stat('headcount'), await stat('residents')]).toEqual(['3', '14', '13']);
-    expect(await page.locator('[data-sentence]').innerText()).toBe('Tổ công nghệ số cộng đồng phường Chiềng An đã hướng dẫn 13 người dân cài đặt và sử dụng: VNeID (định danh điện tử), Zalo.');
-    expect(await page.locator('.crumbs li').allInnerTexts()).toEqual(['Hoạt động', 'Sơn La', 'Phường Chiềng An', 'Tổ công nghệ số cộng đồng phường Chiềng An']);
+    expect(await page.locator('[data-sentence]').innerText()).toBe('Tổ công nghệ số cộng đồng xã Chiềng Xôm đã hướng dẫn 13 người dân cài đặt và sử dụng: VNeID (định danh điện tử), Zalo.');
+    expect(await page.locator('.crumbs li').allInnerTexts()).toEqual(['Hoạt động', 'Sơn La', 'Phường Chiềng An', 'Tổ công nghệ số cộng đồng xã Chiềng Xôm']);
     // the province is above a commune officer's scope: named, not linked
     expect(await page.locator('.crumbs a').allInnerTexts()).toEqual(['Hoạt động', 'Phường Chiềng An']);
     // members by given name: Dũng before Hiền
@@ -195,19 +195,19 @@ describe('web UI: support dashboards', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Tổng hợp', 'Theo dịch vụ', 'Theo thành viên', 'Theo thời gian']);
     const summary = wb.getWorksheet('Tổng hợp')!;
     expect([2, 5, 6, 7, 8, 9].map((r) => [summary.getCell(r, 1).value, summary.getCell(r, 2).value])).toEqual([
-      ['Đơn vị', 'Tổ công nghệ số cộng đồng phường Chiềng An'],
+      ['Đơn vị', 'Tổ công nghệ số cộng đồng xã Chiềng Xôm'],
       ['Từ ngày', vn(FROM)],
       ['Đến ngày', vn(TODAY)],
       ['Số buổi hướng dẫn', 3],
       ['Lượt người dân được hướng dẫn', 14],
       ['Số người dân (mỗi người tính một lần)', 13],
     ]);
-    expect(summary.getCell(15, 2).value).toBe('Tổ công nghệ số cộng đồng phường Chiềng An đã hướng dẫn 13 người dân cài đặt và sử dụng: VNeID (định danh điện tử), Zalo.');
+    expect(summary.getCell(15, 2).value).toBe('Tổ công nghệ số cộng đồng xã Chiềng Xôm đã hướng dẫn 13 người dân cài đặt và sử dụng: VNeID (định danh điện tử), Zalo.');
 
     await page.getByRole('link', { name: 'Hà Thị Hiền' }).click();
     await heading('Hoạt động hướng dẫn người dân: Hà Thị Hiền');
     expect([await stat('sessions'), await stat('headcount'), await stat('residents')]).toEqual(['2', '13', '13']);
-    expect(await page.locator('.crumbs li').allInnerTexts()).toEqual(['Hoạt động', 'Sơn La', 'Phường Chiềng An', 'Tổ công nghệ số cộng đồng phường Chiềng An', 'Hà Thị Hiền']);
+    expect(await page.locator('.crumbs li').allInnerTexts()).toEqual(['Hoạt động', 'Sơn La', 'Phường Chiềng An', 'Tổ công nghệ số cộng đồng xã Chiềng Xôm', 'Hà Thị Hiền']);
     expect(await page.locator('table.children').count()).toBe(0);
   });
 

@@ -84,7 +84,7 @@ describe('web UI: first run → import → report → search', () => {
     const created = await report.locator('.created').innerText();
     expect(created).toContain('Bản Hụm (Phường Chiềng An)');
     expect(created).toContain('Tiểu khu 1 (Xã Mai Sơn)');
-    expect(created).toContain('Tổ công nghệ số cộng đồng phường Chiềng An');
+    expect(created).toContain('Tổ công nghệ số cộng đồng xã Chiềng Xôm');
     expect(created).toContain('Tổ công nghệ số cộng đồng xã Mai Sơn');
     const problems = report.locator('table.problems tbody tr');
     expect(await problems.count()).toBe(1);
@@ -154,7 +154,7 @@ describe('web UI: first run → import → report → search', () => {
     await page.getByRole('heading', { name: 'Kết quả tìm kiếm' }).waitFor();
     const teamHits = page.locator('.hit-team');
     await teamHits.first().waitFor();
-    expect(await teamHits.allInnerTexts()).toEqual([expect.stringContaining('Tổ công nghệ số cộng đồng phường Chiềng An')]);
+    expect(await teamHits.allInnerTexts()).toEqual([expect.stringContaining('Tổ công nghệ số cộng đồng xã Chiềng Xôm')]);
     expect(await page.locator('.hit-unit a').allInnerTexts()).toContain('Phường Chiềng An');
 
     // "chieng xom": the pre-2025 commune, dissolved, and who took over
@@ -179,7 +179,7 @@ describe('web UI: first run → import → report → search', () => {
     await page.goto(`${base}/#/don-vi/03664`);
     await page.getByRole('heading', { name: 'Phường Chiềng An' }).waitFor();
     await page.getByRole('link', { name: 'Bản Hụm' }).waitFor();
-    const toggle = page.getByRole('button', { name: /Tổ công nghệ số cộng đồng phường Chiềng An/ });
+    const toggle = page.getByRole('button', { name: /Tổ công nghệ số cộng đồng xã Chiềng Xôm/ });
     await toggle.click();
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
     const rows = page.locator(`#${await toggle.getAttribute('aria-controls')} table.members tbody tr`);

@@ -6,7 +6,7 @@ import { csv, SON_LA_ROSTER } from './fixtures.js';
 
 /**
  * The registry the support-session tests record against: SON_LA_ROSTER imported (the commune team
- * of Chiềng An, 03664, and the village team of Tiểu khu 6 in Mai Sơn, 04105), everyone joined on
+ * of old Chiềng Xôm in Chiềng An, 03664, and the village team of Tiểu khu 6 in Mai Sơn, 04105), everyone joined on
  * 01/01/2026. Returns the two team ids and member ids by full name.
  */
 export async function sessionsRegistry(db: Db): Promise<{ team: { chiengAn: number; tieuKhu6: number }; member: Record<string, number> }> {
@@ -15,7 +15,7 @@ export async function sessionsRegistry(db: Db): Promise<{ team: { chiengAn: numb
   const teams = await queryRows<{ id: number; name: string }>(db, sql`select id, name from teams`);
   const people = await queryRows<{ id: number; fullName: string }>(db, sql`select id, full_name as "fullName" from members`);
   return {
-    team: { chiengAn: teams.find((t) => t.name.includes('Chiềng An'))!.id, tieuKhu6: teams.find((t) => t.name.includes('Tiểu khu 6'))!.id },
+    team: { chiengAn: teams.find((t) => t.name.includes('Chiềng Xôm'))!.id, tieuKhu6: teams.find((t) => t.name.includes('Tiểu khu 6'))!.id },
     member: Object.fromEntries(people.map((p) => [p.fullName, p.id])),
   };
 }

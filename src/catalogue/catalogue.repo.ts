@@ -113,3 +113,19 @@ export function insertVillages(db: Db, rows: (typeof adminUnits.$inferInsert)[],
   }
   return db.insert(adminUnits).values(rows).returning();
 }
+
+/**
+ * For each search key (of a short name: "mai son"), the provinces having a unit of `level` of that
+ * name, current or pre-2025 ("which province has an old district called Mai Sơn"). Keys with no
+ * unit are left out.
+ */
+export async function provincesNaming(db: Db, level: 'district' | 'commune', keys: string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  if (keys.length === 0) return out;
+  const rows = await db
+    .selectDistinct({ key: adminUnits.searchKey, provinceCode: adminUnits.provinceCode })
+    .from(adminUnits)
+    .where(and(eq(adminUnits.level, level), inArray(adminUnits.searchKey, keys)));
+  for (const r of rows) if (r.provinceCode) out.set(r.key, (out.get(r.key) ?? new Set()).add(r.provinceCode));
+  return out;
+}

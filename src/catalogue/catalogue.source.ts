@@ -189,7 +189,10 @@ export function repairCatalogue(
     const padded = padCode(m.new_ward_code, 5);
     let successor: CommuneRow | undefined;
     const listed = padded ? communeByCode.get(padded) : undefined;
-    if (listed && nameKey(listed.name) === nameKey(m.new_ward_name)) {
+    // the code must name the same commune in the same province: some rows carry the code of a
+    // namesake commune of another province (Ngọc Sơn of Đô Lương, Nghệ An → 00976, a Tuyên Quang code)
+    const sameProvince = !province || !listed || listed.provinceCode === province.code;
+    if (listed && sameProvince && nameKey(listed.name) === nameKey(m.new_ward_name)) {
       successor = listed;
       if (padded !== rawNew) {
         issues.push({ sourceTable: 'ward_mappings', sourceId: m.id, kind: 'code_lost_leading_zero', repaired: true, detail: `Mã xã mới "${rawNew}" của "${m.new_ward_name}" mất số 0 đầu, sửa thành "${padded}"` });
@@ -197,7 +200,9 @@ export function repairCatalogue(
     } else {
       const kind: IssueKind = listed ? 'new_code_name_mismatch' : 'new_code_not_in_list';
       const what = listed
-        ? `Mã xã mới "${rawNew}" là của "${listed.name}", không phải "${m.new_ward_name}"`
+        ? nameKey(listed.name) === nameKey(m.new_ward_name)
+          ? `Mã xã mới "${rawNew}" là của "${listed.name}" thuộc tỉnh khác (mã tỉnh ${listed.provinceCode}), không phải của ${m.new_province_name}`
+          : `Mã xã mới "${rawNew}" là của "${listed.name}", không phải "${m.new_ward_name}"`
         : `Mã xã mới "${rawNew}" (${m.new_ward_name}) không có trong danh mục xã`;
       if (byName.length === 1) {
         successor = byName[0];

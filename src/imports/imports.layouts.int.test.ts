@@ -198,3 +198,22 @@ describe('one sheet per team, the team in the sheet name, the year under "Nam" o
     expect(people).toEqual([['Bạc Thị Nga', 'female', 1988], ['Đinh Văn Long', 'male', 1970], ['Xa Văn Quân', 'male', 1977]]);
   });
 });
+
+describe('a file that names no province', () => {
+  const header = ['Huyện', 'Xã', 'Họ tên', 'Giới tính', 'Năm sinh', 'Điện thoại'];
+  it('takes the one province with an old district of that name, and says so once', async () => {
+    const data = await book([{ name: 'DS', rows: [header, ['Mai Sơn', 'Chiềng Chung', 'Lò Văn Tuấn', 'Nam', 1981, '0916500001'], ['Mai Sơn', 'Chiềng Chung', 'Lò Thị Uyên', 'Nữ', 1983, '0916500002']] }]);
+    const report = await run('khong-tinh.xlsx', data, false, { province: null });
+    expect(report.counts).toEqual({ new: 2, updated: 0, unchanged: 0, invalid: 0 });
+    expect(report.problems).toEqual([{ sheet: 'DS', row: 0, column: 'Tỉnh', severity: 'warning', message: 'Tệp không ghi tỉnh; đã hiểu là Sơn La vì tên huyện trong tệp chỉ có ở tỉnh này', suggestion: 'Nếu chưa đúng, hãy chọn tỉnh khi tải tệp lên rồi chạy thử lại' }]);
+    expect(report.shape[0].communes.map((c) => c.name)).toEqual(['Xã Mường Chanh']);
+  });
+
+  it('asks once per file when the names fit several provinces, and refuses the rows', async () => {
+    // "Châu Thành" was a district of many southern provinces, "Tân Phú" a commune of many
+    const data = await book([{ name: 'DS', rows: [header, ['Châu Thành', 'Tân Phú', 'Nguyễn Văn Vinh', 'Nam', 1981, '0916500003'], ['Châu Thành', 'Tân Phú', 'Trần Thị Xuân', 'Nữ', 1983, '0916500004']] }]);
+    const report = await run('khong-tinh-2.xlsx', data, false, { province: null });
+    expect(report.counts).toEqual({ new: 0, updated: 0, unchanged: 0, invalid: 2 });
+    expect(report.problems.map((p) => [p.row, p.severity, p.message])).toEqual([[0, 'error', 'Tệp không ghi tỉnh và tên huyện, xã trong tệp không chỉ ra một tỉnh duy nhất (2 dòng chưa nhập được)']]);
+  });
+});

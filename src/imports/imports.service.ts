@@ -10,6 +10,7 @@ import { AppError } from '../http/errors.js';
 import * as registry from '../registry/registry.repo.js';
 import { cleanText, nameKey } from '../text/vietnamese.js';
 import { type ColumnMapping, FIELDS, findHeader, type Field } from './imports.columns.js';
+import { inferProvince } from './imports.province.js';
 import { readRows } from './imports.rows.js';
 import { applyMapping, fullMapping, type MappingOverride, type MappingSource, shapeKeyOf, sheetMapping, type SheetMapping, type UnitChoices } from './imports.mapping.js';
 import { readSpreadsheet, type Sheet } from './imports.reader.js';
@@ -278,6 +279,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     sheet.rows.length = 0;
   }
 
+  const placed = await inferProvince(db, valid, report);
   if (!allEmpty && valid.length === 0 && report.rows.length === 0 && !report.problems.some((p) => p.severity === 'error')) {
     report.problems.push({ sheet: read.sheets[0].name, row: 0, column: '', severity: 'error', message: 'Tệp có hàng tiêu đề nhưng không có dòng dữ liệu nào', suggestion: 'Điền danh sách thành viên dưới hàng tiêu đề rồi tải lên lại' });
   }
@@ -291,7 +293,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   let failure: unknown;
   try {
     await db.transaction(async (tx) => {
-      conflicts = await planAndWrite(tx, valid, report, opts.scope, choices, opts.commit);
+      conflicts = await planAndWrite(tx, placed, report, opts.scope, choices, opts.commit);
       report.counts = countOutcomes(report.rows);
       const writable = report.counts.new + report.counts.updated + report.counts.unchanged;
       if (!opts.commit) throw new DryRunRollback();

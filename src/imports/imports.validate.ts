@@ -197,8 +197,8 @@ export function validateRow(
 
   const commune = get('commune') || defaults.commune || null;
   if (!commune) problem('commune', 'error', 'Thiếu xã/phường', 'Thêm cột "Xã/phường" hoặc chọn xã khi tải tệp lên');
+  // no province anywhere: the import infers it once per file from the district or commune (inferProvince)
   const province = get('province') || defaults.province || null;
-  if (!province) problem('province', 'error', 'Thiếu tỉnh', 'Thêm cột "Tỉnh" hoặc chọn tỉnh khi tải tệp lên');
 
   for (const f of ['village', 'team'] as const) {
     const v = get(f);

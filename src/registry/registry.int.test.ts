@@ -28,7 +28,7 @@ describe('registry API', () => {
   it('lists the teams of a commune with member counts', async () => {
     const teams = (await get('/api/teams?unit=03664')).json().teams;
     expect(teams.map((t: { name: string; level: string; unitCode: string; members: number }) => [t.name, t.level, t.unitCode, t.members])).toEqual([
-      ['Tổ công nghệ số cộng đồng phường Chiềng An', 'commune', '03664', 4],
+      ['Tổ công nghệ số cộng đồng xã Chiềng Xôm', 'commune', '03664', 4],
       ['Tổ công nghệ số cộng đồng Bản Xôm', 'village', '03664.001', 1],
     ]);
     expect((await get('/api/teams?unit=14')).json().teams).toHaveLength(2);

@@ -115,7 +115,7 @@ describe('dashboard export', () => {
     );
 
     const children = await officer.get(`/api/reports/support?unit=03664&${NOVEMBER}&format=csv&table=children`);
-    expect(children.body).toBe('\ufeffMã,Tổ,Số buổi,Lượt người dân\n' + `${teamId},Tổ công nghệ số cộng đồng phường Chiềng An,4,13\n` + ',Tổng cộng: Phường Chiềng An,4,13\n');
+    expect(children.body).toBe('\ufeffMã,Tổ,Số buổi,Lượt người dân\n' + `${teamId},Tổ công nghệ số cộng đồng xã Chiềng Xôm,4,13\n` + ',Tổng cộng: Phường Chiềng An,4,13\n');
 
     // a year in month buckets: every month listed, empty ones as 0; October holds the late-night session
     const trend = await officer.get('/api/reports/support?unit=03664&period=year&date=2026-06-01&format=csv&table=trend');
@@ -165,7 +165,7 @@ describe('dashboard export', () => {
     ]);
     expect(sheetRows(wb.getWorksheet('Theo tổ')!)).toEqual([
       ['Mã', 'Tổ', 'Số buổi', 'Lượt người dân'],
-      [String(teamId), 'Tổ công nghệ số cộng đồng phường Chiềng An', 4, 13],
+      [String(teamId), 'Tổ công nghệ số cộng đồng xã Chiềng Xôm', 4, 13],
       [null, 'Tổng cộng: Phường Chiềng An', 4, 13],
     ]);
     const days = sheetRows(wb.getWorksheet('Theo thời gian')!);
@@ -188,7 +188,7 @@ describe('dashboard export', () => {
       [String(member['Lò Văn Bình']), 'Lò Văn Bình', 2, 11],
       [String(member['Hà Thị Hiền']), 'Hà Thị Hiền', 2, 11],
       [String(member['Quàng Thị Hoà']), 'Quàng Thị Hoà', 1, 1],
-      [null, 'Tổng cộng: Tổ công nghệ số cộng đồng phường Chiềng An', 4, 13],
+      [null, 'Tổng cộng: Tổ công nghệ số cộng đồng xã Chiềng Xôm', 4, 13],
     ]);
     const one = await officer.get(`/api/reports/support?member=${member['Lò Văn Bình']}&${NOVEMBER}&format=xlsx`);
     expect(one.headers['content-disposition']).toBe(`attachment; filename="hoat-dong-thanh-vien-${member['Lò Văn Bình']}-2026-11-01-2026-11-30.xlsx"`);

@@ -158,7 +158,7 @@ describe('periods, late records and residents counted once', () => {
       { start: '2026-11-01', sessions: 2, residents: 11 },
       { start: '2026-11-02', sessions: 1, residents: 1 },
     ]);
-    expect(r.children).toEqual([{ kind: 'team', id: team.chiengAn, code: null, name: 'Tổ công nghệ số cộng đồng phường Chiềng An', sessions: 4, headcount: 13 }]);
+    expect(r.children).toEqual([{ kind: 'team', id: team.chiengAn, code: null, name: 'Tổ công nghệ số cộng đồng xã Chiềng Xôm', sessions: 4, headcount: 13 }]);
     const stored = await queryRows<{ phoneEnc: string; phoneHash: string; n: number }>(database.db, sql`select phone_enc as "phoneEnc", phone_hash as "phoneHash", (select count(*)::int from residents) as n from residents where phone_hash is not null`);
     expect(stored.length).toBe(1);
     expect([stored[0].n, protector.decrypt(stored[0].phoneEnc), stored[0].phoneHash]).toEqual([2, '+84912000999', protector.hash('+84912000999')]);
@@ -184,7 +184,7 @@ describe('periods, late records and residents counted once', () => {
     const village = await report({ unit: '04105.001' }, { period: 'month', date: '2026-11-01' });
     expect([village.target.kind, village.sessions, village.residents, village.services.map((s) => s.code)]).toEqual(['village', 1, 1, ['cashless']]);
     const t = await report({ teamId: team.chiengAn }, { period: 'month', date: '2026-11-01' });
-    expect(t.sentence).toBe('Tổ công nghệ số cộng đồng phường Chiềng An đã hướng dẫn 11 người dân cài đặt và sử dụng: VNeID (định danh điện tử), Sơn La Smart, Zalo.');
+    expect(t.sentence).toBe('Tổ công nghệ số cộng đồng xã Chiềng Xôm đã hướng dẫn 11 người dân cài đặt và sử dụng: VNeID (định danh điện tử), Sơn La Smart, Zalo.');
     // members of a shared session each count it; by given name: Bình, Hiền
     expect(t.children.map((c) => [c.name, c.sessions, c.headcount])).toEqual([['Lò Văn Bình', 1, 10], ['Hà Thị Hiền', 3, 12], ['Quàng Thị Hoà', 0, 0]]);
     const m = await report({ memberId: member['Quàng Thị Hoà'] }, { period: 'year', date: '2026-01-01' });
@@ -249,7 +249,7 @@ describe('HTTP', () => {
     const res = await officer.get('/api/field/context');
     const ctx = res.json();
     expect(ctx.teams.map((t: { name: string; members: { fullName: string }[] }) => [t.name, t.members.map((m) => m.fullName)])).toEqual([
-      ['Tổ công nghệ số cộng đồng phường Chiềng An', ['Lò Văn Bình', 'Hà Thị Hiền', 'Quàng Thị Hoà']],
+      ['Tổ công nghệ số cộng đồng xã Chiềng Xôm', ['Lò Văn Bình', 'Hà Thị Hiền', 'Quàng Thị Hoà']],
     ]);
     expect(ctx.services.map((s: { code: string }) => s.code)).toEqual(['vneid', 'son_la_smart', 'vssid', 'public_services', 'cashless', 'bills', 'zalo', 'ehealth', 'procedure_lookup', 'ecommerce', 'digital_skills']);
     expect([ctx.ethnicGroups.length, ctx.ethnicGroups[2], ctx.ethnicGroups[53]]).toEqual([54, { code: '03', name: 'Thái' }, { code: '54', name: 'Rơ-măm' }]);
