@@ -37,18 +37,18 @@ describe('the whole old→new mapping of the package, by old commune + old distr
     console.log(formatOldNameFigure(c));
     expect(c.total).toBe(10778);
     expect(c.resolved / c.total).toBeGreaterThanOrEqual(0.995);
-    // what is left is the package's own defect: the mapping row's new code names a same-named commune elsewhere
-    expect(c.failures.filter((f) => f.reason !== 'other_province').map(formatOldNameFailure)).toEqual([]);
-    const ngocSon = c.failures.find((f) => f.name === 'Xã Ngọc Sơn' && f.district === 'Huyện Đô Lương');
-    expect(ngocSon).toMatchObject({ reason: 'other_province', oldProvince: 'Tỉnh Nghệ An', successor: { code: '00976', name: 'Xã Bạch Ngọc', provinceCode: '08' } });
-    expect(c.failures).toHaveLength(27);
+    // every one resolves: the package's rows whose new code named a namesake commune of another
+    // province (Ngọc Sơn of Đô Lương, Nghệ An → 00976 of Tuyên Quang) are repaired by name in the province
+    expect(c.failures.map(formatOldNameFailure)).toEqual([]);
+    expect(c.resolved).toBe(10778);
 
     // `ngoso catalogue check` prints the defects, then the figure and each old commune that does not resolve
     const lines = formatCatalogueCheck({ issues: await listIssues(database.db), oldNames: c });
-    expect(lines[0]).toBe('Lỗi dữ liệu nguồn: 1338 (đã sửa 542, chưa sửa được 796)');
-    expect(lines).toContain('## Xã cũ (một đơn vị kế thừa) tra được theo tên cũ + huyện cũ + tỉnh cũ: 10.751 / 10.778 (99,75%)');
-    expect(lines).toContain('### đơn vị kế thừa ở tỉnh khác (lỗi của gói) (27)');
-    expect(lines).toContain('  Xã Ngọc Sơn, Huyện Đô Lương, Tỉnh Nghệ An → Xã Bạch Ngọc (00976): lỗi của gói: đơn vị kế thừa 00976 thuộc tỉnh mã 08, không thuộc Nghệ An (mã xã mới của dòng ánh xạ là của một xã cùng tên ở tỉnh khác)');
+    expect(lines[0]).toBe('Lỗi dữ liệu nguồn: 1349 (đã sửa 553, chưa sửa được 796)');
+    expect(lines).toContain('## Xã cũ (một đơn vị kế thừa) tra được theo tên cũ + huyện cũ + tỉnh cũ: 10.778 / 10.778 (100%)');
+    const issues = await listIssues(database.db);
+    expect(issues.filter((i) => i.detail.includes('thuộc tỉnh khác')).length).toBe(29);
+    expect(issues.find((i) => i.detail === 'Mã xã mới "976" là của "Xã Bạch Ngọc" thuộc tỉnh khác (mã tỉnh 08), không phải của Nghệ An; sửa theo tên trong tỉnh Nghệ An thành "17623"')).toMatchObject({ kind: 'new_code_name_mismatch', repaired: true });
   });
 
   it('says why an old name does not resolve: the candidates when ambiguous, the closest names when not found', async () => {
