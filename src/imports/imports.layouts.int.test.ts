@@ -134,6 +134,11 @@ describe('a village per row', () => {
     const report = await run('chieng-an-2.xlsx', data, true);
     expect(report.counts).toEqual({ new: 1, updated: 0, unchanged: 0, invalid: 1 });
     expect(report.created).toEqual({ villages: [], teams: [] });
+    // the shape still shows the refused row where the file put it
+    expect(report.shape[0].communes.map((c) => [c.name, c.code, c.teams.map((t) => [t.village, t.members, t.invalid, t.isNew])])).toEqual([
+      ['Phường Chiềng An', '03664', [['Tổ dân phố 4', 1, 0, false]]],
+      ['Phường Chiềng An', null, [['Bản Mới Lập', 0, 1, true]]],
+    ]);
     expect(report.problems.map((p) => [p.row, p.severity, p.message])).toEqual([
       [2, 'error', 'Năm sinh 2085 không hợp lý (phải từ 1920 đến 2011)'],
       [3, 'warning', 'Tổ "Tổ công nghệ số cộng đồng Tổ dân phố 4" đã có tổ trưởng Quàng Thị Dung trong sổ; dòng này ghi thêm một tổ trưởng'],

@@ -72,7 +72,10 @@ interface PlannedTeam {
  * nothing), the new people, the changes and the memberships (inside `tx`), all within `scope`.
  * A dry run reads and writes nothing. Returns the rows refused because of someone outside the scope.
  */
-export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope: Scope, choices: Map<string, string>, commit: boolean): Promise<ScopeConflict[]> {
+/** A row refused while it was read (a bad year, no name…), with the place the file gave it: counted in the shape under its team. */
+export type RefusedRow = Pick<RosterRow, 'sheet' | 'row' | 'fullName' | 'commune' | 'district' | 'village'>;
+
+export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope: Scope, choices: Map<string, string>, commit: boolean, refusedEarly: RefusedRow[] = []): Promise<ScopeConflict[]> {
   const conflicts: ScopeConflict[] = [];
   const refusedInTeam = new Map<string, number>();
   const invalid = (r: RosterRow, column: Field, message: string, suggestion?: string) => {
@@ -291,6 +294,14 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
     report.rows.push(row);
   }
   for (const chunk of chunks(upserts, 20000)) await registry.upsertMembershipsBulk(tx, chunk, scope);
+  // rows refused while read land under the team rows of the same commune and village went to, else unplaced
+  const placeKey = (r: { commune: string | null; district: string | null; village: string | null }) => `${nameKeyOf(r.commune ?? '')}|${nameKeyOf(r.district ?? '')}|${r.village ? villageKeyOf(r.village) : ''}`;
+  const teamOfPlace = new Map(planned.map((r) => [placeKey(r), r.teamKey]));
+  for (const r of refusedEarly) {
+    const key = teamOfPlace.get(placeKey(r));
+    if (key) refusedInTeam.set(key, (refusedInTeam.get(key) ?? 0) + 1);
+    else unplaced.push(r as RosterRow);
+  }
   report.shape = buildShape(links.map((l) => ({ sheet: l.row.sheet, team: l.team })), refusedInTeam, plannedTeams, planned, unplaced);
   return conflicts;
 }

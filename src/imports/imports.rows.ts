@@ -1,6 +1,7 @@
 import { cleanText } from '../text/vietnamese.js';
 import { type ColumnMapping, FIELDS, type Field, isNumberingRow, isSignatureRow, isTotalsRow } from './imports.columns.js';
-import { type GroupRow, readGroupRow, tableContext } from './imports.context.js';
+import { type GroupRow, readGroupRow, tableContext, villageOfCell } from './imports.context.js';
+import type { RefusedRow } from './imports.plan.js';
 import type { ImportOptions } from './imports.service.js';
 import type { FileReport } from './imports.report.js';
 import type { Sheet } from './imports.reader.js';
@@ -29,7 +30,7 @@ function distinct(sheet: Sheet, index: number): string[] {
   return copies?.length ? sheet.rows[index].map((c, j) => (copies.includes(j) ? '' : c)) : sheet.rows[index];
 }
 
-export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[], fileName: string, opts: ImportOptions, parsers: RowParsers, report: FileReport, valid: RosterRow[], scopeProvince: string | null): void {
+export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[], fileName: string, opts: ImportOptions, parsers: RowParsers, report: FileReport, valid: RosterRow[], scopeProvince: string | null, refused: RefusedRow[] = []): void {
   const context = tableContext(sheet, mapping.headerIndex, fileName);
   // the province: chosen with the upload, else named above the table, else the importer's own
   const province = opts.province || context.province || scopeProvince;
@@ -107,25 +108,32 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
     }
     const legacy = sheet.legacy?.get(rowNo) ?? [];
     const mapped = new Map((Object.entries(mapping.columns) as [Field, number][]).map(([f, c]) => [c, f]));
-    let refused = false;
+    let refusedRow = false;
     for (const cell of legacy) {
       const field = mapped.get(cell.col);
       const column = headers[cell.col] || (field ? FIELDS[field] : `cột ${cell.col + 1}`);
       const font = cell.encoding === 'vni' ? 'VNI' : 'TCVN3 (ABC, phông .Vn…)';
       if (cell.certain) problems.push({ sheet: sheet.name, row: rowNo, column, severity: 'warning', message: `Chữ gõ bằng bảng mã cũ ${font}: "${cell.original}" đã chuyển thành "${cleanText(sheet.rows[i][cell.col] ?? '')}"`, suggestion: 'Kiểm tra lại; nên chuyển cả tệp sang Unicode (Unikey: Công cụ chuyển mã)' });
       else if (field) {
-        refused = true;
+        refusedRow = true;
         problems.push({ sheet: sheet.name, row: rowNo, column, severity: 'error', message: `Chữ "${cell.original}" có vẻ gõ bằng bảng mã cũ ${font} nhưng không chuyển chắc chắn được`, suggestion: 'Chuyển tệp sang Unicode (Unikey: Công cụ chuyển mã, từ TCVN3 hoặc VNI sang Unicode), hoặc gõ lại ô này, rồi tải lên lại' });
       }
     }
     // a grouped sheet's member row above the first group row: which team it belongs to is not written
     const ownPlace = mapping.columns.village !== undefined || mapping.columns.team !== undefined || context.village !== undefined;
     if (row && groups.size > 0 && !inGroup && !ownPlace) {
-      refused = true;
+      refusedRow = true;
       problems.push({ sheet: sheet.name, row: rowNo, column: FIELDS.team, severity: 'error', message: 'Dòng này nằm trên dòng nhóm đầu tiên của bảng nên không rõ thuộc tổ nào', suggestion: 'Chuyển dòng xuống dưới dòng nhóm của tổ (ví dụ "I | Tổ CNSCĐ xã …"), hoặc thêm dòng nhóm phía trên nó' });
     }
     report.problems.push(...problems);
-    if (row && !refused) valid.push(row);
-    else report.rows.push({ sheet: sheet.name, row: rowNo, outcome: 'invalid', fullName: row?.fullName ?? cleanText(sheet.rows[i][mapping.columns.fullName!] ?? '') });
+    if (row && !refusedRow) valid.push(row);
+    else {
+      const fullName = row?.fullName ?? cleanText(sheet.rows[i][mapping.columns.fullName!] ?? '');
+      report.rows.push({ sheet: sheet.name, row: rowNo, outcome: 'invalid', fullName });
+      // where the file put it, for the shape
+      const at = (f: Field) => (mapping.columns[f] === undefined ? '' : cleanText(sheet.rows[i][mapping.columns[f]!] ?? ''));
+      const cellVillage = mapping.columns.village !== undefined ? villageOfCell(at('village')) : undefined;
+      refused.push({ sheet: sheet.name, row: rowNo, fullName, commune: at('commune') || commune || null, district: at('district') || district || null, village: cellVillage !== undefined ? cellVillage : village ?? null });
+    }
   }
 }

@@ -16,7 +16,7 @@ import { applyMapping, fullMapping, type MappingOverride, type MappingSource, sh
 import { readSpreadsheet, type Sheet } from './imports.reader.js';
 import { mappingOwner, savedMappings, upsertMapping } from './imports.repo.js';
 import { importLog } from './imports.schema.js';
-import { auditedChanges, inScope, planAndWrite, type ScopeConflict } from './imports.plan.js';
+import { auditedChanges, inScope, planAndWrite, type RefusedRow, type ScopeConflict } from './imports.plan.js';
 import { choiceKey } from './imports.units.js';
 import { type Problem, RowParsers, type RosterRow, validateRow } from './imports.validate.js';
 
@@ -248,6 +248,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
     throw new AppError('IMPORT_FILE_TOO_LARGE', `Tệp "${file.name}" có ${totalRows.toLocaleString('vi-VN')} dòng, vượt giới hạn ${opts.maxRows.toLocaleString('vi-VN')} dòng mỗi tệp. Hãy tách tệp theo xã hoặc theo thôn.`);
   }
   const valid: RosterRow[] = [];
+  const refusedEarly: RefusedRow[] = [];
   const parsers = new RowParsers(opts.now);
   for (const name of read.hiddenSheets) {
     report.problems.push({ sheet: name, row: 0, column: '', severity: 'warning', message: `Trang tính "${name}" đang ẩn nên không được nhập`, suggestion: 'Nếu cần nhập, hãy bỏ ẩn trang tính (Unhide) rồi tải lên lại' });
@@ -274,7 +275,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
       ...(source === 'saved' ? { mappingNote: `Đã áp dụng cách ghép cột đã lưu (lưu ngày ${formatDateVi(todayInVietnam(savedAt!))}) cho hàng tiêu đề này. Nếu chưa đúng, hãy chỉnh lại rồi chạy thử lại.` } : {}),
       ...(source === 'override' ? { mappingNote: opts.commit ? 'Đã lưu cách ghép cột bạn chỉnh: các tệp sau có cùng hàng tiêu đề sẽ tự dùng cách này.' : 'Cách ghép cột do bạn chỉnh; sẽ được lưu cho các tệp sau có cùng hàng tiêu đề khi bấm "Ghi vào sổ".' } : {}),
     });
-    readRows(sheet, mapping, headers, file.name, opts, parsers, report, valid, scopeProvince);
+    readRows(sheet, mapping, headers, file.name, opts, parsers, report, valid, scopeProvince, refusedEarly);
     // the sheet's text is no longer needed once its rows are validated: let a 100,000-row file's cells go before the writes
     sheet.rows.length = 0;
   }
@@ -293,7 +294,7 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   let failure: unknown;
   try {
     await db.transaction(async (tx) => {
-      conflicts = await planAndWrite(tx, placed, report, opts.scope, choices, opts.commit);
+      conflicts = await planAndWrite(tx, placed, report, opts.scope, choices, opts.commit, refusedEarly);
       report.counts = countOutcomes(report.rows);
       const writable = report.counts.new + report.counts.updated + report.counts.unchanged;
       if (!opts.commit) throw new DryRunRollback();
