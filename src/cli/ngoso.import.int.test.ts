@@ -1,12 +1,7 @@
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '../db/client.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliSandbox, cliSandbox } from '../../test/cli.js';
 import type { FileReport } from '../imports/imports.report.js';
 
 /**
@@ -19,10 +14,6 @@ import type { FileReport } from '../imports/imports.report.js';
  * "I | Tổ CNSCĐ xã Chiềng Mung" (the commune team, 2 members) and "II | Tổ CNSCĐ bản Nà" (a village
  * team, 3 members), each title merged across the rest of its row.
  */
-const BIN = path.resolve('bin/ngoso.mjs');
-let dir: string;
-let env: NodeJS.ProcessEnv;
-let dropDatabase: (() => Promise<void>) | undefined;
 
 async function officialForm(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -46,50 +37,19 @@ async function officialForm(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** Runs `ngoso …` with the test database; resolves with the exit code and both outputs. */
-function ngoso(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: process.cwd() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const file = (name: string) => path.join(dir, name);
+let sandbox: CliSandbox;
+const ngoso = (...args: string[]) => sandbox.ngoso(...args);
+const file = (name: string) => sandbox.file(name);
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ngoso-cli-'));
-  const spec = inject('testDb');
-  env = { ...process.env, NGOSO_DATA_DIR: file('db'), NGOSO_SECRETS_FILE: file('secrets.json'), DATABASE_URL: '' };
-  if (spec.kind === 'pglite') {
-    // the template's files unpacked into a data directory the CLI opens like `npm start` does
-    const database = await openDatabase({ dataDir: file('db'), loadDataDir: new Blob([readFileSync(spec.dumpFile)]), migrate: false });
-    await database.close();
-  } else {
-    const name = `ngoso_cli_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: spec.adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${spec.template}`);
-    const url = new URL(spec.adminUrl);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    dropDatabase = async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
-  }
+  sandbox = await cliSandbox();
   writeFileSync(file('ds-chieng-mung.xlsx'), await officialForm());
   // "Chiềng Chung" was a commune of two old districts: the import asks which current commune is meant
   writeFileSync(file('ds-chieng-chung.csv'), '\ufeffSTT,Họ và tên,Năm sinh,Giới tính,Xã/phường\r\n1,Lò Văn Chung,1980,Nam,Chiềng Chung\r\n');
 });
 
 afterAll(async () => {
-  await dropDatabase?.();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await sandbox?.cleanup();
 });
 
 const EXPECTED_SHAPE = [

@@ -4,6 +4,7 @@ import { type GeneratedProvince, generateProvince } from '../../test/fixtures/pr
 import { withTestApp } from '../../test/db.js';
 import { ALL } from '../access/access.policy.js';
 import { type Database, queryRows } from '../db/client.js';
+import { actualRegistry, expectedRegistry, registryDifferences, teamKey } from '../../test/province-registry.js';
 import { importRoster } from './imports.service.js';
 
 /**
@@ -24,41 +25,6 @@ beforeAll(async () => {
 
 const MB = 1024 * 1024;
 const NOW = new Date('2026-06-15T03:00:00Z');
-
-type Team = { code: string; level: string; village: string | null; members: string[] };
-const member = (m: { fullName: string; gender: string | null; birthYear: number | null; phone: string | null; role: string }) => `${m.fullName}|${m.gender ?? '-'}|${m.birthYear ?? '-'}|${m.phone ?? '-'}|${m.role}`;
-const teamKey = (t: { code: string; level: string; village: string | null }) => `${t.code}|${t.level}|${t.village ?? ''}`;
-
-/** The expected registry: per (commune, level, village) the member lines, and how many teams hold them. */
-function expectedRegistry(p: GeneratedProvince) {
-  const teams = new Map<string, { members: string[]; teams: number }>();
-  for (const [code, c] of Object.entries(p.expected.communes)) {
-    for (const t of c.teams) {
-      const key = teamKey({ code, level: t.level, village: t.village });
-      // an old commune's own team keeps its name: merged old communes give one team each
-      teams.set(key, { members: t.members.map(member).sort(), teams: t.level === 'commune' ? t.oldCommunes.length : 1 });
-    }
-  }
-  return teams;
-}
-
-async function actualRegistry(db: Database['db']) {
-  const rows = await queryRows<{ code: string; level: string; village: string | null; team: number; fullName: string; gender: string | null; birthYear: number | null; phone: string | null; role: string }>(
-    db,
-    sql`select c.code, t.level, case when t.level = 'village' then u.name end as village, t.id as team, m.full_name as "fullName", m.gender, m.birth_year as "birthYear", m.phone, tm.role
-          from team_members tm join teams t on t.id = tm.team_id join members m on m.id = tm.member_id
-          join admin_units u on u.id = t.unit_id join admin_units c on c.id = t.commune_id`,
-  );
-  const teams = new Map<string, { members: string[]; teams: Set<number> }>();
-  for (const r of rows) {
-    const key = teamKey(r);
-    const t = teams.get(key) ?? { members: [], teams: new Set<number>() };
-    t.members.push(member(r));
-    t.teams.add(r.team);
-    teams.set(key, t);
-  }
-  return new Map([...teams].map(([k, t]) => [k, { members: t.members.sort(), teams: t.teams.size }]));
-}
 
 describe('a province of district workbooks in four layouts', () => {
   it('the dry run lists every team of the files, and writes nothing', async () => {
@@ -88,13 +54,7 @@ describe('a province of district workbooks in four layouts', () => {
     }
     const actual = await actualRegistry(database.db);
     const expected = expectedRegistry(province);
-    const differ = [...new Set([...actual.keys(), ...expected.keys()])].flatMap((k) => {
-      const [a, e] = [actual.get(k), expected.get(k)];
-      if (a?.teams !== e?.teams) return [`${k}: ${a?.teams} teams ≠ ${e?.teams}`];
-      const missing = e!.members.filter((m) => !a!.members.includes(m));
-      const extra = a!.members.filter((m) => !e!.members.includes(m));
-      return missing.length || extra.length ? [`${k}: missing ${missing.join(', ')}; extra ${extra.join(', ')}`] : [];
-    });
+    const differ = registryDifferences(actual, expected);
     expect(differ).toEqual([]);
     const teams = [...actual.values()].reduce((n, t) => n + t.teams, 0);
     const members = [...actual.values()].reduce((n, t) => n + t.members.length, 0);
