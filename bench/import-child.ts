@@ -35,6 +35,8 @@ export interface PhaseResult {
   peakRss: number;
   stages?: { name: string; ms: number }[];
   firstProblems: string[];
+  /** transaction ids the database assigned during the phase: a transaction gets one only when it writes, so a dry run must use 0 */
+  writingTransactions: number;
 }
 
 export interface ImportResult {
@@ -62,7 +64,10 @@ async function main(job: ImportJob): Promise<ImportResult> {
   (globalThis as { gc?: () => void }).gc?.();
   const rssBefore = process.memoryUsage.rss();
 
+  // the next transaction id (txid_current_snapshot's xmax) does not assign one itself
+  const nextXid = async () => Number((await queryRows<{ x: string }>(database.db, sql`select txid_snapshot_xmax(txid_current_snapshot())::text as x`))[0].x);
   const phase = async (commit: boolean): Promise<PhaseResult> => {
+    const xidBefore = await nextXid();
     (globalThis as { gc?: () => void }).gc?.();
     sampler.reset();
     const started = performance.now();
@@ -70,7 +75,9 @@ async function main(job: ImportJob): Promise<ImportResult> {
     const report = await importRoster(database.db, { name: job.fileName, data }, { scope: ALL, commit, maxBytes: job.maxBytes });
     const ms = performance.now() - started;
     const used = process.cpuUsage(cpu);
+    const writingTransactions = (await nextXid()) - xidBefore;
     return {
+      writingTransactions,
       ms,
       cpuMs: (used.user + used.system) / 1000,
       counts: report.counts,

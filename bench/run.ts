@@ -274,6 +274,7 @@ try {
           const r = result;
           log(`   ${format}: RSS trước khi nhập ${fmtMb(r.rssBefore)}`);
           log(phaseLine('dry run', ROWS, r.dry, f.kind === 'postgres'));
+          log(`    chạy thử ghi gì không: ${r.dry.writingTransactions === 0 ? 'không (0 giao dịch ghi, kể cả giao dịch bị huỷ)' : `CÓ: ${r.dry.writingTransactions} giao dịch ghi (MISS)`}`);
           printStages(r.dry, 'dry run');
           log(phaseLine('commit', ROWS, r.commit, f.kind === 'postgres'));
           printStages(r.commit, 'commit');
