@@ -26,6 +26,11 @@ describe('canonicalVillage', () => {
     expect(isVillageName('Bản')).toBe(false);
   });
 
+  it('"Tổ dân phố IV", "4 A" and "Nà-Hạ" are the same villages as "4", "4A" and "Nà Hạ"', () => {
+    expect(['Tổ dân phố IV', 'TDP 4 A', 'Tổ 4A'].map((n) => canonicalVillage(n).name)).toEqual(['Tổ dân phố 4', 'Tổ dân phố 4A', 'Tổ dân phố 4A']);
+    expect(canonicalVillage('Bản Nà-Hạ').key).toBe(canonicalVillage('Bản Nà Hạ').key);
+  });
+
   it('tone-mark placement does not make a second village', () => {
     expect(canonicalVillage('Bản Hoà').key).toBe(canonicalVillage('Bản Hòa').key);
   });

@@ -50,6 +50,12 @@ export interface VillageName {
   kind: string | null;
 }
 
+const romanValue = (r: string) => {
+  const v: Record<string, number> = { I: 1, V: 5, X: 10 };
+  let n = 0;
+  for (let i = 0; i < r.length; i++) n += v[r[i]] < (v[r[i + 1]] ?? 0) ? -v[r[i]] : v[r[i]];
+  return n;
+};
 const capitalise = (w: string) => w.charAt(0).toLocaleUpperCase('vi') + w.slice(1);
 
 /** Splits off the kind word at the start of `text`: [full kind, rest] or null. */
@@ -105,16 +111,26 @@ function canonical(written: string): VillageName {
   }
   const [kind, restRaw] = split;
   let rest = restRaw.replace(/^[.:-]\s*/u, '').replace(/^(?:số|so)\.?\s*(?=\d)/iu, '');
-  // leading zeros of a number: "04" → "4", "04A" → "4A"
-  rest = rest.replace(/^0+(?=\d)/, '');
+  // leading zeros of a number: "04" → "4", "04A" → "4A"; "4 A" → "4A"; a Roman numeral alone: "IV" → "4"
+  rest = rest.replace(/^0+(?=\d)/, '').replace(/^(\d+)\s+([A-Za-z])$/, '$1$2');
+  const roman = /^(?:X{0,3})(?:IX|IV|V?I{0,3})$/.exec(rest);
+  if (roman && rest) rest = String(romanValue(rest));
   // a number with a letter ("3A") keeps its capital; words written in capitals are title-cased
   const name = `${kind} ${/^\d+\p{L}?$/u.test(rest) ? rest.toLocaleUpperCase('vi') : capitalise(properName(rest))}`.trim();
-  return { name, key: nameKey(name), kind };
+  return { name, key: nameKey(name.replace(/\s*-\s*/g, ' ')), kind };
 }
 
-/** Whether `text` starts with a village kind word followed by a name ("Bản Nà", "TDP 4", "Tổ 3"). */
-export function isVillageName(text: string): boolean {
-  return canonicalVillage(text).kind !== null;
+/**
+ * Whether `text` starts with a village kind word followed by a name ("Bản Nà", "TDP 4", "Tổ 3").
+ * `strict`: the word must be written with its own marks or as an abbreviation ("Lang Văn Hùng",
+ * a Thái surname, is no "Làng"), for text that stands alone with nothing else saying it is a unit.
+ */
+export function isVillageName(text: string, strict = false): boolean {
+  const v = canonicalVillage(text);
+  if (v.kind === null) return false;
+  if (!strict) return true;
+  const head = cleanText(text).split(' ')[0];
+  return ABBREVIATIONS.has(searchKey(head).replace(/\d+$/, '')) || nameKey(head) === nameKey(v.kind.split(' ')[0]);
 }
 
 /** Plain keys of the kind words, for headers such as "Thôn/bản/tiểu khu" or "Bản/TK". */

@@ -29,6 +29,12 @@ describe('group rows', () => {
     expect(readGroupRow(['Nguyễn Văn A'])).toBeUndefined();
     expect(readGroupRow(['2', 'Lò Văn A'])).toBeUndefined();
     expect(readGroupRow(['I', 'Lò Văn A', '0912345678'])).toBeUndefined();
+    // people, not places: a Thái surname that reads like "Làng", a letter in the STT column before a name
+    expect(readGroupRow(['Lang Văn Hùng'])).toBeUndefined();
+    expect(readGroupRow(['A', 'Lò Thị Xa'])).toBeUndefined();
+    expect(readGroupRow(['Giàng A Páo'])).toBeUndefined();
+    // a team title may carry a number of four digits
+    expect(readGroupRow(['II', 'Tổ CNSCĐ Tổ 1000'])).toEqual({ village: 'Tổ dân phố 1000', title: 'Tổ CNSCĐ Tổ 1000' });
   });
 });
 

@@ -33,6 +33,8 @@ export interface GroupRow {
 
 const COMMUNE_WORD = /^(?:xã|phường|thị trấn|đặc khu|tt\.?|thị xã)(?=\s|$)/iu;
 const TEAM_WORDS = /^tổ\s+(?:cnscđ|cnsc\s*đ|cnscd|cns\s*cđ|công nghệ số cộng đồng|công nghệ số|chuyển đổi số cộng đồng|chuyển đổi số|cđs)\s*(?:cấp\s+)?/iu;
+/** Middle names that make a text a person's name, not a place ("Lò Thị Xa", "Lang Văn Hùng", "Giàng A Páo"). */
+const PERSON = /^\S+\s+(?:văn|thị|van|thi|a|mí|mi)\s+\S+/iu;
 /** Numbering of a group in the STT column: a Roman numeral (I…LXXXIX) or capital letters (A…Z, then AA, AB… as Excel counts). */
 const GROUP_NUMBER = /^(?:L?X{0,3}(?:IX|IV|V?I{0,3})|[A-ZĐ]{1,2})\s*[.)]?$/u;
 
@@ -76,11 +78,14 @@ export function readGroupRow(cells: string[], commune?: string): GroupRow | unde
       numbered = true;
     }
   } else return undefined;
-  if (/\d{4}|\+?84\d|0\d{9}/.test(title)) return undefined;
   const team = TEAM_WORDS.exec(title);
+  // a year or a phone beside a name is a member's row; a team title may carry a number ("Tổ 1000")
+  if (!team && /\d{4}|\+?84\d|0\d{9}/.test(title)) return undefined;
   const rest = (team ? title.slice(team[0].length) : title).replace(/^[,:–-]\s*/u, '').trim();
   // a lone cell is a group row only when it names a team or a unit; a numbered one always is
-  if (!team && !numbered && !isCommuneName(rest) && !isVillageName(rest)) return undefined;
+  if (!team && !numbered && !isCommuneName(rest) && !isVillageName(rest, true)) return undefined;
+  // a person's name ("Lò Thị Xa", "A | Lò Văn Minh"): a middle name of the kind says so
+  if (!team && !isCommuneName(rest) && PERSON.test(rest) && !isVillageName(rest, true)) return undefined;
   if (!rest) return { village: null, title };
   const district = /^(?:huyện|quận|thị xã|thành phố|tp\.?)\s+(.+)$/iu.exec(rest);
   if (district && !team) return { district: properName(district[1]), title };

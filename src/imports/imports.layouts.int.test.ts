@@ -183,6 +183,18 @@ describe('an old commune split between new communes is asked per village', () =>
     // the next file with the same villages needs no answer: each village is already under one successor
     const again = await run('chieng-bom.xlsx', await file(), false);
     expect([again.unitQuestions, again.counts]).toEqual([[], { new: 0, updated: 0, unchanged: 3, invalid: 0 }]);
+    // a later answer may not put Bản Bó under the other successor: it is registered once
+    const other = await run('chieng-bom.xlsx', await file(), false, { unitChoices: { 'Xã Chiềng Bôm › Bản Bó': '03721' } });
+    expect(other.problems.filter((p) => p.severity === 'error').map((p) => [p.row, p.message])).toEqual([
+      [2, 'Bản Bó của Xã Chiềng Bôm (cũ) đã có trong sổ ở Xã Nậm Lầu; không chọn được đơn vị khác cho thôn này'],
+      [3, 'Bản Bó của Xã Chiềng Bôm (cũ) đã có trong sổ ở Xã Nậm Lầu; không chọn được đơn vị khác cho thôn này'],
+    ]);
+  });
+
+  it('an answer must be one of the units the name stands for', async () => {
+    const data = await book([{ name: 'DS', rows: [['Huyện', 'Xã', 'Thôn', 'Họ tên'], ['Thuận Châu', 'Xã Chiềng Bôm', 'Bản Mòn', 'Lò Văn Sáng']] }]);
+    const report = await run('chieng-bom-2.xlsx', data, false, { unitChoices: { 'Xã Chiềng Bôm › Bản Mòn': '03664' } });
+    expect(report.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(['Đơn vị chọn cho "Xã Chiềng Bôm › Bản Mòn" (Phường Chiềng An, mã 03664) không phải một trong các đơn vị của tên này']);
   });
 });
 

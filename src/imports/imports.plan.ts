@@ -253,8 +253,12 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
       const unit = t.village ? villageByKey.get(t.key.slice(0, t.key.lastIndexOf('|')))! : t.commune;
       return { level: t.level, unitId: unit.id, communeId: t.commune.id, provinceCode: t.commune.provinceCode!, name: t.name, nameKey: nameKeyOf(t.name), searchKey: searchKeyOf(t.name) };
     });
-    const insertedTeams = await registry.insertTeams(tx, teamRows, scope);
-    [...neededTeams.keys()].forEach((key, i) => teamIds.set(key, insertedTeams[i].id));
+    // PostgreSQL takes at most 65,535 parameters a statement: teams go in chunks like villages
+    const teamKeys = [...neededTeams.keys()];
+    for (let at = 0; at < teamRows.length; at += 2000) {
+      const inserted = await registry.insertTeams(tx, teamRows.slice(at, at + 2000), scope);
+      inserted.forEach((t, i) => teamIds.set(teamKeys[at + i], t.id));
+    }
     const fresh = kept.filter((p) => !p.existing);
     for (const chunk of chunks(fresh, 20000)) {
       const ids = await registry.insertMembersBulk(

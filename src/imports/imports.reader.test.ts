@@ -346,3 +346,22 @@ describe('legacy Vietnamese encodings', () => {
     expect((err as AppError).message).toContain('bảng mã cũ TCVN3');
   });
 });
+
+describe('merged ranges', () => {
+  it('refuses a sheet whose merges would cover millions of cells (a few KB asking for copies), before filling any', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('DS');
+    ws.addRow(['Họ và tên', 'Năm sinh']);
+    ws.addRow(['Lò Văn A', 1990]);
+    ws.getCell('A29000').value = 'x';
+    const zip = await JSZip.loadAsync(await wb.xlsx.writeBuffer());
+    const xml = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+    zip.file('xl/worksheets/sheet1.xml', xml.replace('</sheetData>', `</sheetData><mergeCells count="10">${'<mergeCell ref="A3:GR28999"/>'.repeat(10)}</mergeCells>`));
+    const data = Buffer.from(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    const err = await readSpreadsheet(data, 'gop.xlsx', 20 * 1024 * 1024).catch((e: AppError) => e);
+    expect([(err as AppError).code, (err as AppError).message]).toEqual([
+      'IMPORT_FILE_UNREADABLE',
+      'Không đọc được tệp "gop.xlsx": các ô gộp (Merge) của trang tính "DS" phủ hơn 2.000.000 ô. Hãy bỏ gộp ô (Unmerge) ở vùng danh sách, lưu lại rồi tải lên lại.',
+    ]);
+  });
+});

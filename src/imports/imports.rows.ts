@@ -1,4 +1,4 @@
-import { cleanText } from '../text/vietnamese.js';
+import { cleanText, nameKey } from '../text/vietnamese.js';
 import { type ColumnMapping, FIELDS, type Field, isNumberingRow, isSignatureRow, isTotalsRow } from './imports.columns.js';
 import { type GroupRow, readGroupRow, tableContext, villageOfCell } from './imports.context.js';
 import type { RefusedRow } from './imports.plan.js';
@@ -91,6 +91,11 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
       continue;
     }
     const name = cleanText(cells[mapping.columns.fullName!] ?? '');
+    // the header's own text again (a header cell merged down over a second row): not a member
+    if (name && nameKey(name) === nameKey(cleanText(sheet.rows[mapping.headerIndex][mapping.columns.fullName!] ?? ''))) {
+      skipped.notes++;
+      continue;
+    }
     if (isTotalsRow(name) || (!name && cells.some((c) => isTotalsRow(c ?? '')))) {
       skipped.totalsRows++;
       continue;

@@ -1,4 +1,4 @@
-import type { Scope } from '../access/access.policy.js';
+import { ALL, type Scope } from '../access/access.policy.js';
 import { type UnitRow, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
 import { type Resolution, UnitResolver } from '../catalogue/catalogue.service.js';
 import { canonicalVillage } from '../catalogue/village-name.js';
@@ -68,10 +68,16 @@ export async function resolveRows(
     if (q.rows.length < 20) q.rows.push({ sheet: r.sheet, row: r.row });
   };
   // rows of split communes without an answer: looked up among the successors' villages first
-  const pending: { r: RosterRow; res: Failure; resolver: UnitResolver; successors: UnitRow[] }[] = [];
+  const pending: { r: RosterRow; res: Failure; resolver: UnitResolver; successors: UnitRow[]; chosen?: string }[] = [];
   const choose = (r: RosterRow, res: Failure, resolver: UnitResolver, chosen: string | undefined, name: string): UnitRow | null => {
     ask(r, name, res, resolver, chosen);
     const chosenUnit = chosen ? resolver.currentCommune(chosen) : undefined;
+    // a name that matched known units (an old commune split, or several of one name) may only go to one of them
+    const allowed = res.reason === 'ambiguous' ? new Set(res.suggestions.flatMap((x) => resolver.currentUnitsOf(x)).map((u) => u.code)) : null;
+    if (chosenUnit && allowed && allowed.size && !allowed.has(chosenUnit.code)) {
+      invalid(r, 'commune', `Đơn vị chọn cho "${name}" (${chosenUnit.name}, mã ${chosen}) không phải một trong các đơn vị của tên này`, `Chọn một trong: ${[...allowed].map((c) => resolver.currentCommune(c!)?.name ?? c).join('; ')}`);
+      return null;
+    }
     if (chosen && !chosenUnit) {
       invalid(r, 'commune', `Đơn vị chọn cho "${name}" (mã ${chosen}) không thuộc ${resolver.province.name}`, 'Chọn lại trong danh sách gợi ý, hoặc sửa tên tỉnh của dòng này');
       return null;
@@ -110,8 +116,8 @@ export async function resolveRows(
     const successors = splitSuccessors(res, resolver);
     const name = questionName(r.commune!, successors.length && r.village ? r.village : null);
     const chosen = choices.get(choiceKey(name)) ?? (successors.length && r.village ? choices.get(choiceKey(cleanText(r.commune!))) : undefined);
-    if (!chosen && successors.length && r.village) {
-      pending.push({ r, res, resolver, successors });
+    if (successors.length && r.village) {
+      pending.push({ r, res, resolver, successors, chosen });
       continue;
     }
     const unit = choose(r, res, resolver, chosen, name);
@@ -120,15 +126,21 @@ export async function resolveRows(
   if (pending.length) {
     const ids = [...new Set(pending.flatMap((p) => p.successors.map((u) => u.id)))];
     const villages = new Map<string, number[]>();
-    for (const v of await villagesOfCommunes(tx, ids, scope)) {
+    // every successor's villages, in scope or not (only whether the village exists there is used), so
+    // a village an earlier answer placed is never registered a second time under another successor
+    for (const v of await villagesOfCommunes(tx, ids, ALL)) {
       const key = canonicalVillage(v.name).key;
       villages.set(key, [...(villages.get(key) ?? []), v.parentId!]);
     }
-    for (const { r, res, resolver, successors } of pending) {
+    for (const { r, res, resolver, successors, chosen } of pending) {
+      const name = questionName(r.commune!, r.village);
       const holders = (villages.get(canonicalVillage(r.village!).key) ?? []).filter((id) => successors.some((u) => u.id === id));
-      if (holders.length === 1) accept(r, successors.find((u) => u.id === holders[0])!, splitOld(res));
+      const holder = holders.length === 1 ? successors.find((u) => u.id === holders[0])! : undefined;
+      if (holder && chosen && chosen !== holder.code) {
+        invalid(r, 'village', `${r.village} của ${cleanText(r.commune!)} (cũ) đã có trong sổ ở ${holder.name}; không chọn được đơn vị khác cho thôn này`, `Chọn ${holder.name} (mã ${holder.code}), hoặc nhờ cán bộ tỉnh chuyển thôn nếu thôn đã về đơn vị khác`);
+      } else if (holder) accept(r, holder, splitOld(res));
       else {
-        const unit = choose(r, res, resolver, undefined, questionName(r.commune!, r.village));
+        const unit = choose(r, res, resolver, chosen, name);
         if (unit) accept(r, unit, splitOld(res));
       }
     }

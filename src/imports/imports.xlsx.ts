@@ -53,6 +53,8 @@ export interface LegacyCell {
 
 /** Widest sheet a roster can sensibly have; a 16,384-column sheet is refused before its rows are kept. */
 export const MAX_COLUMNS = 200;
+/** Most cells merged ranges may cover in one sheet (a 100,000-row roster with every title merged covers far fewer). */
+export const MAX_MERGED_CELLS = 2_000_000;
 /** Most uncompressed XML read from one workbook (a zip bomb inside an .xlsx stops here). */
 export const MAX_XML_BYTES = 256 * 1024 * 1024;
 /** Most shared strings kept from one workbook (each is held in memory until the sheets are read). */
@@ -333,10 +335,14 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
   // sheet show it was typed in that encoding, else kept (Unicode typed before the font was changed)
   const ambiguous: { row: number; col: number; original: string; text: string; encoding: LegacyEncoding }[] = [];
   const typedIn = new Set<LegacyEncoding>();
+  const legacyMemo = new Map<string, ReturnType<typeof convertLegacy>>();
   /** a text cell in a legacy font, or with legacy characters: converted when certain, listed in `legacy` */
   const unlegacy = (text: string): string => {
     const font = (type === 's' ? stringFonts.get(Number(value)) : undefined) ?? styles.legacyFonts[style];
-    const found = convertLegacy(text, font);
+    // the same text in the same font gives the same answer: each distinct one is worked out once
+    const memoKey = `${font ?? ''}|${text}`;
+    let found = legacyMemo.get(memoKey);
+    if (found === undefined) legacyMemo.set(memoKey, (found = convertLegacy(text, font)));
     if (!found) return text;
     if (found.ambiguous) {
       ambiguous.push({ row: rowNumber, col: col - 1, original: text, text: found.text, encoding: found.encoding });
@@ -446,6 +452,15 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
 
   // merged ranges: every cell shows the top-left cell's text, and makes its row count (as ExcelJS)
   const mergedCopies = new Map<number, Set<number>>();
+  // cells the merges cover, counted before any is filled: overlapping or sheet-sized ranges (a file
+  // of a few KB asking for millions of copies) are refused, as Excel never writes them
+  let covered = 0;
+  for (const ref of merges) {
+    const [from, to = from] = ref.split(':');
+    const [c1, r1, c2, r2] = [columnOf(from), rowOf(from), columnOf(to), rowOf(to)];
+    if (c1 && r1 && c2 && r2) covered += (Math.min(c2, MAX_COLUMNS) - c1 + 1) * (Math.min(r2, lastRow) - r1 + 1);
+  }
+  if (covered > MAX_MERGED_CELLS) throw unreadable(fileName, `các ô gộp (Merge) của trang tính "${name}" phủ hơn ${MAX_MERGED_CELLS.toLocaleString('vi-VN')} ô`, 'Hãy bỏ gộp ô (Unmerge) ở vùng danh sách, lưu lại rồi tải lên lại.');
   for (const ref of merges) {
     const [from, to = from] = ref.split(':');
     const [c1, r1, c2, r2] = [columnOf(from), rowOf(from), columnOf(to), rowOf(to)];
