@@ -143,8 +143,9 @@ program
       if (!json) {
         const open = reports.flatMap((r) => r.unitQuestions.filter((q) => !q.chosen));
         if (open.length) {
-          const example = Object.fromEntries([...Object.entries(unitChoices ?? {}), ...open.map((q) => [q.name, q.candidates[0]?.code ?? '?????'])]);
-          console.log(`\nCòn ${open.length} tên cần chọn đơn vị. Ghi mã đã chọn vào một tệp JSON, ví dụ:\n  ${JSON.stringify(example)}\nrồi chạy lại với --choices TỆP.json.`);
+          // never a filled-in answer: a copied example must not place villages nobody chose
+          const example = Object.fromEntries([...Object.entries(unitChoices ?? {}), ...open.map((q) => [q.name, `<mã: ${q.candidates.map((c) => c.code).join(' hoặc ')}>`])]);
+          console.log(`\nCòn ${open.length} tên cần chọn đơn vị. Ghi mã đã chọn (một trong các mã gợi ý) vào một tệp JSON theo mẫu:\n  ${JSON.stringify(example)}\nrồi chạy lại với --choices TỆP.json.`);
         }
         if (!opts.commit) console.log('\nĐây là chạy thử: chưa ghi gì. Thêm --commit để ghi vào sổ.');
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNumberingRow, isSignatureRow, isTotalsRow } from './imports.columns.js';
+import { findHeader, isNumberingRow, isSignatureRow, isTotalsRow } from './imports.columns.js';
 
 describe('rows that are not members', () => {
   it('knows totals rows, and that the Tòng family are people', () => {
@@ -31,5 +31,15 @@ describe('the column-numbering row under the header', () => {
     expect(isNumberingRow(['1', '2'])).toBe(false);
     expect(isNumberingRow(['1', '1990', '2'])).toBe(false);
     expect(isNumberingRow(['3', '2', '1'])).toBe(false);
+  });
+});
+
+describe('"Chức vụ" beside "Đoàn thể / đơn vị công tác"', () => {
+  it('is the role in the team, and the affiliation column is the other one', () => {
+    const sheet = { name: 'DS', rows: [['STT', 'Họ và tên', 'Năm sinh', 'Chức vụ', 'Đoàn thể / đơn vị công tác', 'Số điện thoại']], rowNumbers: [1] };
+    expect(findHeader(sheet)?.columns).toEqual({ fullName: 1, birthYear: 2, role: 3, affiliation: 4, phone: 5 });
+    // alone, "Chức vụ" keeps meaning the person's position
+    const alone = { name: 'DS', rows: [['STT', 'Họ và tên', 'Chức vụ', 'Số điện thoại']], rowNumbers: [1] };
+    expect(findHeader(alone)?.columns).toEqual({ fullName: 1, affiliation: 2, phone: 3 });
   });
 });

@@ -39,7 +39,7 @@ const SYNONYMS: Record<Field, string[]> = {
   birthYearFemale: ['nam sinh nu'],
   phone: ['so dien thoai', 'dien thoai', 'sdt', 'so dt', 'dt', 'dt lien he', 'phone', 'mobile'],
   role: ['vai tro', 'vai tro trong to', 'chuc vu trong to', 'role'],
-  affiliation: ['doan the', 'to chuc', 'doan the to chuc', 'thanh phan', 'luc luong', 'affiliation', 'chuc vu', 'chuc danh', 'chuc vu chuc danh', 'don vi cong tac', 'noi cong tac', 'co quan cong tac'],
+  affiliation: ['doan the', 'doan the don vi cong tac', 'doan the don vi', 'doan the noi cong tac', 'to chuc doan the', 'doan the chuc vu', 'to chuc', 'doan the to chuc', 'thanh phan', 'luc luong', 'affiliation', 'chuc vu', 'chuc danh', 'chuc vu chuc danh', 'don vi cong tac', 'noi cong tac', 'co quan cong tac'],
 };
 
 const LOOKUP = new Map<string, Field>();
@@ -95,6 +95,17 @@ export function findHeader(sheet: Sheet): ColumnMapping | null {
       if (field && columns[field] === undefined) columns[field] = col;
       else ignored.push(cell.trim());
     });
+    // "Chức vụ" beside a real "Đoàn thể …" column is the role in the team (Tổ trưởng, Thành viên)
+    if (columns.role === undefined && columns.affiliation !== undefined) {
+      const taken = cleanText(sheet.rows[i][columns.affiliation] ?? '');
+      const other = sheet.rows[i].findIndex((c, col) => col !== columns.affiliation && /^doan the|^to chuc doan the/.test(searchKey((c ?? '').replace(/\(.*?\)/g, ' '))));
+      if (/^chuc vu$|^chuc danh$/.test(searchKey(taken)) && other >= 0) {
+        columns.role = columns.affiliation;
+        columns.affiliation = other;
+        const at = ignored.indexOf(cleanText(sheet.rows[i][other]));
+        if (at >= 0) ignored.splice(at, 1);
+      }
+    }
     if (columns.fullName !== undefined && Object.keys(columns).length >= 2) {
       // "Nam" / "Nữ" columns, in the header row ("Nam | Nữ (năm sinh)") or in a second header row
       // under a merged "Năm sinh" (or "Giới tính"): the birth year, or a mark, written under the gender

@@ -174,6 +174,9 @@ describe('an old commune split between new communes is asked per village', () =>
       ['Xã Chiềng Bôm › Bản Két', 1, ['03721', '03784']],
     ]);
     expect(dry.counts.invalid).toBe(3);
+    // an answer for the commune is for its own team: its villages are never placed by it
+    const communeOnly = await run('chieng-bom.xlsx', await file(), false, { unitChoices: { 'Xã Chiềng Bôm': '03784' } });
+    expect([communeOnly.counts.invalid, communeOnly.unitQuestions.filter((q) => !q.chosen).map((q) => q.name)]).toEqual([3, ['Xã Chiềng Bôm › Bản Bó', 'Xã Chiềng Bôm › Bản Két']]);
     const committed = await run('chieng-bom.xlsx', await file(), true, { unitChoices: { 'Xã Chiềng Bôm › Bản Bó': '03784', 'xã chiềng bôm › bản két': '03721' } });
     expect(committed.counts).toEqual({ new: 3, updated: 0, unchanged: 0, invalid: 0 });
     expect(committed.shape[0].communes.map((c) => [c.name, c.teams.map((t) => `${t.village}: ${t.members}`)])).toEqual([

@@ -5,6 +5,7 @@ import { canonicalVillage } from '../catalogue/village-name.js';
 import type { Db } from '../db/client.js';
 import { cleanText, nameKey, searchKey } from '../text/vietnamese.js';
 import type { Field } from './imports.columns.js';
+import { communeName } from './imports.context.js';
 import { inScope } from './imports.plan.js';
 import type { FileReport, UnitQuestion } from './imports.report.js';
 import type { RosterRow } from './imports.validate.js';
@@ -28,13 +29,16 @@ type Failure = Extract<Resolution, { ok: false }>;
 
 /** The key of a question (and of its answer in `unitChoices`): the commune as written, and the village for a split commune. */
 export function questionName(commune: string, village: string | null): string {
-  return village ? `${cleanText(commune)} › ${village}` : cleanText(commune);
+  // "TT Mộc Châu" and "Thị trấn Mộc Châu" are one question
+  const c = communeName(commune);
+  return village ? `${c} › ${village}` : c;
 }
 
 /** An answer's key: `questionName` compared tone-placement-blind, the village in its canonical spelling. */
 export function choiceKey(name: string): string {
   const [commune, village] = name.split(/\s*›\s*|\s*>\s*/u);
-  return village ? `${nameKey(commune)}›${canonicalVillage(village).key}` : nameKey(commune);
+  const c = nameKey(communeName(commune));
+  return village ? `${c}›${canonicalVillage(village).key}` : c;
 }
 
 export async function resolveRows(
@@ -60,7 +64,7 @@ export async function resolveRows(
           candidates.set(u.code, { code: u.code, name: u.name, ...(s.status === 'dissolved' ? { note: `từ ${s.name}${s.district ? ` (${s.district}, cũ)` : ' (cũ)'}` } : {}) });
         }
       }
-      const message = name.includes('›') ? `${res.message}; thôn/bản này thuộc đơn vị mới nào?` : res.message;
+      const message = name.includes('›') ? `${res.message.replace(/; hãy ghi tên xã\/phường mới$/u, '')}; thôn/bản này thuộc đơn vị mới nào? Chọn trong danh sách` : res.message;
       q = { name, province: resolver.province.name, reason: res.reason === 'ambiguous' ? 'ambiguous' : 'not_found', message, rowCount: 0, rows: [], candidates: [...candidates.values()], ...(chosen ? { chosen } : {}) };
       questions.set(qKey, q);
     }
@@ -115,7 +119,8 @@ export async function resolveRows(
     // an old commune split between new ones: the answer is per village (or per commune for its own team)
     const successors = splitSuccessors(res, resolver);
     const name = questionName(r.commune!, successors.length && r.village ? r.village : null);
-    const chosen = choices.get(choiceKey(name)) ?? (successors.length && r.village ? choices.get(choiceKey(cleanText(r.commune!))) : undefined);
+    // a split commune's villages are answered each on its own: the commune's answer is for its own team only
+    const chosen = choices.get(choiceKey(name));
     if (successors.length && r.village) {
       pending.push({ r, res, resolver, successors, chosen });
       continue;
