@@ -186,6 +186,11 @@ describe('an old commune split between new communes is asked per village', () =>
     // the next file with the same villages needs no answer: each village is already under one successor
     const again = await run('chieng-bom.xlsx', await file(), false);
     expect([again.unitQuestions, again.counts]).toEqual([[], { new: 0, updated: 0, unchanged: 3, invalid: 0 }]);
+    // the old commune's own team, answered once, is found again too
+    const own = await book([{ name: 'DS', rows: [['Huyện', 'Xã', 'Thôn', 'Họ tên'], ['Thuận Châu', 'Xã Chiềng Bôm', '', 'Lò Văn Pọm']] }]);
+    expect((await run('chieng-bom-xa.xlsx', own, true, { unitChoices: { 'Xã Chiềng Bôm': '03721' } })).counts.new).toBe(1);
+    const ownAgain = await run('chieng-bom-xa.xlsx', own, false);
+    expect([ownAgain.unitQuestions, ownAgain.counts, ownAgain.rows[0].team]).toEqual([[], { new: 0, updated: 0, unchanged: 1, invalid: 0 }, 'Tổ công nghệ số cộng đồng xã Chiềng Bôm']);
     // a later answer may not put Bản Bó under the other successor: it is registered once
     const other = await run('chieng-bom.xlsx', await file(), false, { unitChoices: { 'Xã Chiềng Bôm › Bản Bó': '03721' } });
     expect(other.problems.filter((p) => p.severity === 'error').map((p) => [p.row, p.message])).toEqual([

@@ -1,5 +1,6 @@
 import { ALL, type Scope } from '../access/access.policy.js';
 import { type UnitRow, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
+import { teamsOfUnits } from '../registry/registry.repo.js';
 import { type Resolution, UnitResolver } from '../catalogue/catalogue.service.js';
 import { canonicalVillage } from '../catalogue/village-name.js';
 import type { Db } from '../db/client.js';
@@ -121,7 +122,7 @@ export async function resolveRows(
     const name = questionName(r.commune!, successors.length && r.village ? r.village : null);
     // a split commune's villages are answered each on its own: the commune's answer is for its own team only
     const chosen = choices.get(choiceKey(name));
-    if (successors.length && r.village) {
+    if (successors.length && (r.village || !chosen)) {
       pending.push({ r, res, resolver, successors, chosen });
       continue;
     }
@@ -137,12 +138,18 @@ export async function resolveRows(
       const key = canonicalVillage(v.name).key;
       villages.set(key, [...(villages.get(key) ?? []), v.parentId!]);
     }
+    // an old commune's own team, already under one successor (an earlier answer), is found there too
+    const oldTeams = new Map<string, number[]>();
+    for (const t of await teamsOfUnits(tx, ids, ALL)) if (t.level === 'commune') oldTeams.set(t.nameKey, [...(oldTeams.get(t.nameKey) ?? []), t.communeId]);
     for (const { r, res, resolver, successors, chosen } of pending) {
       const name = questionName(r.commune!, r.village);
-      const holders = (villages.get(canonicalVillage(r.village!).key) ?? []).filter((id) => successors.some((u) => u.id === id));
+      const old = splitOld(res);
+      const ownTeam = old ? nameKey(`Tổ công nghệ số cộng đồng ${old.name.charAt(0).toLocaleLowerCase('vi')}${old.name.slice(1)}`) : '';
+      const found = (r.village ? villages.get(canonicalVillage(r.village).key) : oldTeams.get(ownTeam)) ?? [];
+      const holders = [...new Set(found)].filter((id) => successors.some((u) => u.id === id));
       const holder = holders.length === 1 ? successors.find((u) => u.id === holders[0])! : undefined;
       if (holder && chosen && chosen !== holder.code) {
-        invalid(r, 'village', `${r.village} của ${cleanText(r.commune!)} (cũ) đã có trong sổ ở ${holder.name}; không chọn được đơn vị khác cho thôn này`, `Chọn ${holder.name} (mã ${holder.code}), hoặc nhờ cán bộ tỉnh chuyển thôn nếu thôn đã về đơn vị khác`);
+        invalid(r, 'village', `${r.village ?? 'Tổ cấp xã'} của ${cleanText(r.commune!)} (cũ) đã có trong sổ ở ${holder.name}; không chọn được đơn vị khác cho ${r.village ? 'thôn' : 'tổ'} này`, `Chọn ${holder.name} (mã ${holder.code}), hoặc nhờ cán bộ tỉnh chuyển thôn nếu thôn đã về đơn vị khác`);
       } else if (holder) accept(r, holder, splitOld(res));
       else {
         const unit = choose(r, res, resolver, chosen, name);
