@@ -260,7 +260,7 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
       inserted.forEach((t, i) => teamIds.set(teamKeys[at + i], t.id));
     }
     const fresh = kept.filter((p) => !p.existing);
-    for (const chunk of chunks(fresh, 20000)) {
+    for (const chunk of chunks(fresh, 5000)) {
       const ids = await registry.insertMembersBulk(
         tx,
         chunk.map(({ row: r }) => ({ fullName: r.fullName, nameKey: nameKeyOf(r.fullName), searchKey: searchKeyOf(r.fullName), gender: r.gender, birthYear: r.birthYear, phone: r.phone })),
@@ -297,7 +297,7 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
     if (all.length) auditedChanges.set(row, [...(personChange?.audited ?? []), ...changes]);
     report.rows.push(row);
   }
-  for (const chunk of chunks(upserts, 20000)) await registry.upsertMembershipsBulk(tx, chunk, scope);
+  for (const chunk of chunks(upserts, 5000)) await registry.upsertMembershipsBulk(tx, chunk, scope);
   // rows refused while read land under the team rows of the same commune and village went to, else unplaced
   const placeKey = (r: { commune: string | null; district: string | null; village: string | null }) => `${nameKeyOf(r.commune ?? '')}|${nameKeyOf(r.district ?? '')}|${r.village ? villageKeyOf(r.village) : ''}`;
   const teamOfPlace = new Map(planned.map((r) => [placeKey(r), r.teamKey]));
