@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../src/db/client.js';
+import { copyTemplateDatabase } from './db.js';
 
 /**
  * A sandbox for running the `ngoso` command line as an operator would: a temporary directory and
@@ -33,17 +32,9 @@ export async function cliSandbox(prefix = 'ngoso-cli-'): Promise<CliSandbox> {
     const database = await openDatabase({ dataDir: file('db'), loadDataDir: new Blob([readFileSync(spec.dumpFile)]), migrate: false });
     await database.close();
   } else {
-    const name = `ngoso_cli_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: spec.adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${spec.template}`);
-    const url = new URL(spec.adminUrl);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    drop = async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
+    const copy = await copyTemplateDatabase('ngoso_cli_', spec);
+    env.DATABASE_URL = copy.url;
+    drop = copy.drop;
   }
   const ngoso = (...args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {

@@ -17,17 +17,28 @@ export async function testDatabase(): Promise<Database> {
   if (spec.kind === 'pglite') {
     return openDatabase({ loadDataDir: new Blob([readFileSync(spec.dumpFile)]), migrate: false });
   }
-  const name = `ngoso_t_${randomBytes(5).toString('hex')}`;
+  const copy = await copyTemplateDatabase('ngoso_t_', spec);
+  const database = await openDatabase({ databaseUrl: copy.url, migrate: false });
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await copy.drop();
+    },
+  };
+}
+
+/** PostgreSQL: a new database copied from the test template (CREATE DATABASE … TEMPLATE); `drop` removes it. */
+export async function copyTemplateDatabase(prefix: string, spec: { template: string; adminUrl: string }): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: spec.adminUrl });
   await admin.connect();
   await admin.query(`create database ${name} template ${spec.template}`);
   const url = new URL(spec.adminUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), migrate: false });
   return {
-    ...database,
-    close: async () => {
-      await database.close();
+    url: url.toString(),
+    drop: async () => {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     },

@@ -129,3 +129,16 @@ export async function provincesNaming(db: Db, level: 'district' | 'commune', key
   for (const r of rows) if (r.provinceCode) out.set(r.key, (out.get(r.key) ?? new Set()).add(r.provinceCode));
   return out;
 }
+
+/**
+ * Names of the villages under `communeIds` and their commune, whatever the caller's scope: only
+ * whether a village already exists under a commune, never the village's row, so that an import
+ * never registers one village of a split old commune a second time under another successor.
+ */
+export function villagePlaces(db: Db, communeIds: number[]): Promise<{ name: string; parentId: number }[]> {
+  if (communeIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({ name: adminUnits.name, parentId: sql<number>`${adminUnits.parentId}` })
+    .from(adminUnits)
+    .where(and(eq(adminUnits.level, 'village'), inArray(adminUnits.parentId, communeIds)));
+}

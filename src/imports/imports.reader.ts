@@ -41,7 +41,7 @@ export interface Sheet {
 export function distinctCells(sheet: Sheet, index: number): string[] {
   const row = sheet.rows[index] ?? [];
   const copies = sheet.mergedCopies?.get(sheet.rowNumbers[index]);
-  return copies ? row.map((cell, col) => (copies.includes(col) ? '' : cell)) : [...row];
+  return copies?.length ? row.map((cell, col) => (copies.includes(col) ? '' : cell)) : row;
 }
 
 export interface ReadFile {

@@ -4,7 +4,7 @@ import { type GroupRow, readGroupRow, tableContext, villageOfCell } from './impo
 import type { RefusedRow } from './imports.plan.js';
 import type { ImportOptions } from './imports.service.js';
 import type { FileReport } from './imports.report.js';
-import type { Sheet } from './imports.reader.js';
+import { distinctCells, type Sheet } from './imports.reader.js';
 import { type RosterRow, type RowParsers, validateRow } from './imports.validate.js';
 
 /**
@@ -24,12 +24,6 @@ const filledCount = (cells: string[]) => {
   return n;
 };
 
-/** The row at `index` with the copies of a merged range blanked (a title merged across the row is one cell). */
-function distinct(sheet: Sheet, index: number): string[] {
-  const copies = sheet.mergedCopies?.get(sheet.rowNumbers[index]);
-  return copies?.length ? sheet.rows[index].map((c, j) => (copies.includes(j) ? '' : c)) : sheet.rows[index];
-}
-
 export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[], fileName: string, opts: ImportOptions, parsers: RowParsers, report: FileReport, valid: RosterRow[], scopeProvince: string | null, refused: RefusedRow[] = []): void {
   const context = tableContext(sheet, mapping.headerIndex, fileName);
   // the province: chosen with the upload, else named above the table, else the importer's own
@@ -40,12 +34,13 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
   let district = context.district;
   let village: string | null | undefined = context.village;
   const ignore = [mapping.columns.role, mapping.columns.affiliation];
+  const fieldAt = new Map((Object.entries(mapping.columns) as [Field, number][]).map(([f, c]) => [c, f]));
   // a sheet with group rows gives each member the team of the group row above it: a member row
   // above the first group row, with no village or team of its own, belongs to no team the file names
   const groups = new Map<number, GroupRow>();
   let probe = commune;
   for (let i = first; i < sheet.rows.length; i++) {
-    const cells = distinct(sheet, i);
+    const cells = distinctCells(sheet, i);
     const filled = filledCount(cells);
     if (filled <= 4 && isSignatureRow(cells, ignore)) break;
     const g = filled <= 2 ? readGroupRow(cells, probe) : undefined;
@@ -68,7 +63,7 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
       skipped.signatureRows++;
       continue;
     }
-    const cells = distinct(sheet, i);
+    const cells = distinctCells(sheet, i);
     const group = groups.get(i);
     if (group) {
       skipped.groupRows++;
@@ -112,10 +107,9 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
       continue;
     }
     const legacy = sheet.legacy?.get(rowNo) ?? [];
-    const mapped = new Map((Object.entries(mapping.columns) as [Field, number][]).map(([f, c]) => [c, f]));
     let refusedRow = false;
     for (const cell of legacy) {
-      const field = mapped.get(cell.col);
+      const field = fieldAt.get(cell.col);
       const column = headers[cell.col] || (field ? FIELDS[field] : `cột ${cell.col + 1}`);
       const font = cell.encoding === 'vni' ? 'VNI' : 'TCVN3 (ABC, phông .Vn…)';
       if (cell.certain) problems.push({ sheet: sheet.name, row: rowNo, column, severity: 'warning', message: `Chữ gõ bằng bảng mã cũ ${font}: "${cell.original}" đã chuyển thành "${cleanText(sheet.rows[i][cell.col] ?? '')}"`, suggestion: 'Kiểm tra lại; nên chuyển cả tệp sang Unicode (Unikey: Công cụ chuyển mã)' });

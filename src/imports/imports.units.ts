@@ -1,6 +1,6 @@
-import { ALL, type Scope } from '../access/access.policy.js';
-import { type UnitRow, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
-import { teamsOfUnits } from '../registry/registry.repo.js';
+import type { Scope } from '../access/access.policy.js';
+import { type UnitRow, villagePlaces } from '../catalogue/catalogue.repo.js';
+import { communeTeamPlaces } from '../registry/registry.repo.js';
 import { type Resolution, UnitResolver } from '../catalogue/catalogue.service.js';
 import { canonicalVillage } from '../catalogue/village-name.js';
 import type { Db } from '../db/client.js';
@@ -132,15 +132,15 @@ export async function resolveRows(
   if (pending.length) {
     const ids = [...new Set(pending.flatMap((p) => p.successors.map((u) => u.id)))];
     const villages = new Map<string, number[]>();
-    // every successor's villages, in scope or not (only whether the village exists there is used), so
-    // a village an earlier answer placed is never registered a second time under another successor
-    for (const v of await villagesOfCommunes(tx, ids, ALL)) {
+    // where each successor's villages are, in scope or not (names and communes only), so a village an
+    // earlier answer placed is never registered a second time under another successor
+    for (const v of await villagePlaces(tx, ids)) {
       const key = canonicalVillage(v.name).key;
       villages.set(key, [...(villages.get(key) ?? []), v.parentId!]);
     }
     // an old commune's own team, already under one successor (an earlier answer), is found there too
     const oldTeams = new Map<string, number[]>();
-    for (const t of await teamsOfUnits(tx, ids, ALL)) if (t.level === 'commune') oldTeams.set(t.nameKey, [...(oldTeams.get(t.nameKey) ?? []), t.communeId]);
+    for (const t of await communeTeamPlaces(tx, ids)) oldTeams.set(t.nameKey, [...(oldTeams.get(t.nameKey) ?? []), t.communeId]);
     for (const { r, res, resolver, successors, chosen } of pending) {
       const name = questionName(r.commune!, r.village);
       const old = splitOld(res);
@@ -163,13 +163,11 @@ export async function resolveRows(
 
 /** The old commune of a failed resolution that matched one dissolved commune (a split one). */
 function splitOld(res: Failure): UnitRow | undefined {
-  const matched = (res as Failure & { matched?: UnitRow }).matched;
-  return matched?.validTo ? matched : undefined;
+  return res.matched?.validTo ? res.matched : undefined;
 }
 
 /** The current successors of an old commune the mapping splits (empty for any other failure). */
 function splitSuccessors(res: Failure, resolver: UnitResolver): UnitRow[] {
-  const matched = (res as Failure & { matched?: UnitRow }).matched;
-  if (res.reason !== 'ambiguous' || !matched || !matched.validTo) return [];
+  if (res.reason !== 'ambiguous' || !splitOld(res)) return [];
   return res.suggestions.flatMap((s) => resolver.currentUnitsOf(s));
 }

@@ -94,6 +94,16 @@ export async function searchRegistry(db: Db, q: string, where: { scope: Scope; p
   return { teams: teamHits, members: memberHits };
 }
 
+/**
+ * The commune-level teams' name keys under `communeIds`, whatever the caller's scope: only which
+ * commune holds an old commune's own team (no team row, no member), so an import finds a split old
+ * commune's team where an earlier answer put it instead of making a second one.
+ */
+export function communeTeamPlaces(db: Db, communeIds: number[]): Promise<{ nameKey: string; communeId: number }[]> {
+  if (communeIds.length === 0) return Promise.resolve([]);
+  return db.select({ nameKey: teams.nameKey, communeId: teams.communeId }).from(teams).where(and(eq(teams.level, 'commune'), inArray(teams.communeId, communeIds)));
+}
+
 /** Teams of the given units that lie in `scope`, for import matching. */
 export function teamsOfUnits(db: Db, unitIds: number[], scope: Scope): Promise<TeamRow[]> {
   if (unitIds.length === 0) return Promise.resolve([]);
