@@ -99,11 +99,14 @@ function readCsv(buf: Buffer, fileName: string): Sheet {
   const rowNumbers: number[] = [];
   const legacy = new Map<number, LegacyCell[]>();
   let uncertain = 0;
+  // roles, affiliations, places repeat on most rows: each distinct text is looked at once
+  const legacyMemo = new Map<string, ReturnType<typeof convertLegacy>>();
   records.forEach((r, i) => {
     if (!r.some((c) => c.trim() !== '')) return;
     // a CSV has no fonts: legacy text is told by its characters (converted when certain)
     r.forEach((cell, col) => {
-      const found = convertLegacy(cell);
+      let found = legacyMemo.get(cell);
+      if (found === undefined) legacyMemo.set(cell, (found = convertLegacy(cell)));
       if (!found) return;
       if (found.certain) r[col] = found.text;
       else uncertain++;

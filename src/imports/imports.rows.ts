@@ -51,6 +51,8 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
   }
   let inGroup = false;
   let signature = false;
+  // the header's own name cell, seen again below it when merged down over a second header row
+  const headerNameKey = nameKey(cleanText(sheet.rows[mapping.headerIndex][mapping.columns.fullName!] ?? ''));
   const problem = (row: number, severity: 'error' | 'warning', message: string, suggestion: string, column = '') => report.problems.push({ sheet: sheet.name, row, column, severity, message, suggestion });
   for (let i = first; i < sheet.rows.length; i++) {
     const rowNo = sheet.rowNumbers[i];
@@ -87,7 +89,7 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
     }
     const name = cleanText(cells[mapping.columns.fullName!] ?? '');
     // the header's own text again (a header cell merged down over a second row): not a member
-    if (name && nameKey(name) === nameKey(cleanText(sheet.rows[mapping.headerIndex][mapping.columns.fullName!] ?? ''))) {
+    if (name && nameKey(name) === headerNameKey) {
       skipped.notes++;
       continue;
     }
@@ -95,7 +97,8 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
       skipped.totalsRows++;
       continue;
     }
-    const firstText = cells.map((c) => cleanText(c ?? '')).find(Boolean) ?? '';
+    let firstText = '';
+    for (const c of cells) if ((firstText = cleanText(c ?? ''))) break;
     if (NOTE.test(firstText) && !/^\d+$/.test(firstText)) {
       skipped.notes++;
       continue;

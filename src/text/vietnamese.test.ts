@@ -6,6 +6,17 @@ describe('Vietnamese text', () => {
     const nfd = 'Chiềng Xôm'.normalize('NFD');
     expect(cleanText(`  ${nfd}\u00a0\u00a0bản\u202e  `)).toBe('Chiềng Xôm bản');
     expect(cleanText(nfd)).toHaveLength('Chiềng Xôm'.normalize('NFC').length);
+    // each kind of spacing the fast path must still see
+    expect(['\tHà', 'Hà\n', ' Hà Thị', 'Hà Thị ', 'Hà  Thị', 'Hà\u2028Thị', 'Hà\u3000Thị', 'Hà\ufeffThị', 'Hà\u2066Thị\u2069'].map(cleanText)).toEqual(['Hà', 'Hà', 'Hà Thị', 'Hà Thị', 'Hà Thị', 'Hà Thị', 'Hà Thị', 'Hà Thị', 'HàThị']);
+    expect(cleanText('Lò Văn Bình')).toBe('Lò Văn Bình');
+  });
+
+  it('gives the same key on every call (the keys are cached per text)', () => {
+    const nfd = 'Nguyễn Thị Thuỷ'.normalize('NFD');
+    expect([nameKey(nfd), nameKey(nfd), nameKey('NGUYỄN THỊ THỦY')]).toEqual(Array(3).fill(nameKey('nguyễn thị thủy')));
+    expect(nameKey('Hoà Bình')).toBe('hoa\u0300 binh\u0300');
+    expect([searchKey('Đoàn Kết'), searchKey('Đoàn Kết')]).toEqual(['doan ket', 'doan ket']);
+    expect(nameKey('')).toBe('');
   });
 
   it('matches names whatever the tone-mark placement, but not different tones', () => {

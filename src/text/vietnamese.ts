@@ -18,38 +18,59 @@ const SPACES = /[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+/g;
 /** Bidirectional control characters have no place in a name and can disguise it. */
 const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+/** Anything `cleanText` has to change besides NFC: other whitespace, doubled, leading or trailing spaces, bidi controls. */
+const NEEDS_SPACING = /[\t-\r\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u2066-\u2069\u3000\ufeff]| {2}|^ | $/;
+
 /** Normalises text for storage: NFC, no bidi controls, trimmed, single spaces. */
 export function cleanText(value: string): string {
+  // most cells are already clean: one test instead of three replacements
+  if (!NEEDS_SPACING.test(value)) return value.normalize('NFC');
   return value.normalize('NFC').replace(BIDI_CONTROLS, '').replace(SPACES, ' ').trim();
 }
 
 /**
- * Matching key: lower case, NFD, and in each syllable the tone mark moved to the end of the
- * syllable, so tone-mark placement no longer matters. Returns '' for blank input.
+ * Keys of the same few thousand unit, role and place names are asked for on every row of a
+ * roster: each distinct text is worked out once. Bounded: emptied when it reaches `max` entries.
  */
-export function nameKey(value: string): string {
-  const cleaned = cleanText(value).toLocaleLowerCase('vi');
-  return cleaned
-    .split(' ')
-    .map((syllable) => {
-      const decomposed = syllable.normalize('NFD');
-      const tones = decomposed.match(TONE_MARKS) ?? [];
-      return decomposed.replace(TONE_MARKS, '') + tones.join('');
-    })
-    .join(' ');
+function cached(f: (value: string) => string, max = 100_000): (value: string) => string {
+  const memo = new Map<string, string>();
+  return (value) => {
+    let key = memo.get(value);
+    if (key === undefined) {
+      if (memo.size >= max) memo.clear();
+      memo.set(value, (key = f(value)));
+    }
+    return key;
+  };
 }
 
+/** A syllable holding a tone mark, after NFD. */
+const TONED_SYLLABLE = /[^ ]*[\u0300\u0301\u0303\u0309\u0323][^ ]*/g;
+
+/**
+ * Matching key: lower case, NFD, and in each syllable the tone mark moved to the end of the
+ * syllable, so tone-mark placement no longer matters. Returns '' for blank input.
+ * Lower case is the default Unicode mapping: Vietnamese has no locale-specific case rules
+ * (ICU's tailorings are for Turkish, Azeri and Lithuanian), and the default is ten times faster.
+ */
+export const nameKey = cached((value: string): string =>
+  cleanText(value)
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(TONED_SYLLABLE, (syllable) => syllable.replace(TONE_MARKS, '') + (syllable.match(TONE_MARKS) ?? []).join('')),
+);
+
 /** Search key: lower case, no diacritics at all, đ → d. "Chiềng Xôm" → "chieng xom". */
-export function searchKey(value: string): string {
-  return cleanText(value)
-    .toLocaleLowerCase('vi')
+export const searchKey = cached((value: string): string =>
+  cleanText(value)
+    .toLowerCase()
     .normalize('NFD')
     .replace(ALL_MARKS, '')
     .replace(/đ/g, 'd')
     .replace(/[^a-z0-9 ]+/g, ' ')
     .replace(/ +/g, ' ')
-    .trim();
-}
+    .trim(),
+);
 
 const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
 
@@ -78,10 +99,10 @@ export function compareVietnamese(a: string, b: string): number {
  */
 export function properName(value: string): string {
   const cleaned = cleanText(value);
-  if (cleaned !== cleaned.toLocaleUpperCase('vi') && cleaned !== cleaned.toLocaleLowerCase('vi')) return cleaned;
+  if (cleaned !== cleaned.toUpperCase() && cleaned !== cleaned.toLowerCase()) return cleaned;
   return cleaned
-    .toLocaleLowerCase('vi')
+    .toLowerCase()
     .split(' ')
-    .map((w) => w.charAt(0).toLocaleUpperCase('vi') + w.slice(1))
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(' ');
 }
