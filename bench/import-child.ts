@@ -2,7 +2,8 @@ import { ALL } from '../src/access/access.policy.js';
 import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows } from '../src/db/client.js';
-import { importRoster as realImportRoster, type FileReport } from '../src/imports/imports.service.js';
+import { importRoster, type FileReport } from '../src/imports/imports.service.js';
+import { type CpuSummary, profiled } from './profile/cpu.js';
 import { startRssSampler } from './rss.js';
 
 /**
@@ -20,8 +21,8 @@ export interface ImportJob {
   file: string;
   fileName: string;
   maxBytes: number;
-  /** use the stage-timed copy bench/profile/imports.instrumented.ts (generated for --profile) instead of src */
-  instrumented: boolean;
+  /** take a CPU profile of each phase (bench/profile/cpu.ts) */
+  profile: boolean;
 }
 
 export interface PhaseResult {
@@ -33,7 +34,7 @@ export interface PhaseResult {
   createdVillages: number;
   createdTeams: number;
   peakRss: number;
-  stages?: { name: string; ms: number }[];
+  cpu?: CpuSummary;
   firstProblems: string[];
   /** transaction ids the database assigned during the phase: a transaction gets one only when it writes, so a dry run must use 0 */
   writingTransactions: number;
@@ -53,11 +54,6 @@ async function main(job: ImportJob): Promise<ImportResult> {
     job.engine === 'pglite'
       ? await openDatabase({ loadDataDir: new Blob([await readFile(job.dumpFile!)]), migrate: false })
       : await openDatabase({ databaseUrl: job.databaseUrl!, migrate: false });
-  // the stage-timed copy exists only during a --profile run (bench/profile/instrument.ts writes it)
-  const profiled: { importRoster: typeof realImportRoster; stages: { name: string; ms: number }[] } | null = job.instrumented
-    ? await import(new URL('./profile/imports.instrumented.ts', import.meta.url).href)
-    : null;
-  const importRoster = profiled?.importRoster ?? realImportRoster;
   const data = await readFile(job.file);
   // warm the connection (PostgreSQL pool / PGlite) so the first phase does not pay for it
   await queryRows(database.db, sql`select count(*) from admin_units`);
@@ -71,10 +67,11 @@ async function main(job: ImportJob): Promise<ImportResult> {
     (globalThis as { gc?: () => void }).gc?.();
     sampler.reset();
     const started = performance.now();
-    const cpu = process.cpuUsage();
-    const report = await importRoster(database.db, { name: job.fileName, data }, { scope: ALL, commit, maxBytes: job.maxBytes });
+    const cpuBefore = process.cpuUsage();
+    const run = () => importRoster(database.db, { name: job.fileName, data }, { scope: ALL, commit, maxBytes: job.maxBytes });
+    const { result: report, cpu: profile } = job.profile ? await profiled(run) : { result: await run(), cpu: undefined };
     const ms = performance.now() - started;
-    const used = process.cpuUsage(cpu);
+    const used = process.cpuUsage(cpuBefore);
     const writingTransactions = (await nextXid()) - xidBefore;
     return {
       writingTransactions,
@@ -85,7 +82,7 @@ async function main(job: ImportJob): Promise<ImportResult> {
       createdVillages: report.created.villages.length,
       createdTeams: report.created.teams.length,
       peakRss: sampler.peak(),
-      stages: profiled ? profiled.stages.map((s) => ({ ...s })) : undefined,
+      cpu: profile,
       firstProblems: report.problems.slice(0, 3).map((p) => `dòng ${p.row}, ${p.column}: ${p.message}`),
     };
   };

@@ -30,11 +30,8 @@
  *   --no-district        skip the district batch
  *   --field-app          measure only the field app (no databases needed)
  *   --no-field-app       skip the field app measurements
- *   --profile            import with a stage-timed copy of src/imports/imports.service.ts
- *                        (made by bench/profile/instrument.ts, deleted afterwards) and print
- *                        where the time goes, stage by stage
- *   --import-source=FILE with --profile: profile FILE instead of src/imports/imports.service.ts
- *                        (a proposed version, written with the same relative imports)
+ *   --profile            take a CPU profile of each import phase (V8's sampling profiler,
+ *                        bench/profile/cpu.ts) and print the functions that took the most time
  *   --sessions           only the support-session benchmark (bench/sessions.ts; skips 1 and 2)
  *   --no-sessions        skip the support-session benchmark
  *   --sessions-rows=N    sessions behind the province dashboard (default 1000000)
@@ -54,7 +51,6 @@ import type { ImportJob, ImportResult, PhaseResult } from './import-child.js';
 import { type DistrictJob, type DistrictResult, districtZip } from './district.js';
 import { buildNetworkDataset, type Latency, measureReport } from './network.js';
 import { FIELD_JS_TARGET_BYTES, FIELD_LOAD_TARGET_MS, type FieldAppFigures, measureFieldApp } from './field.js';
-import { removeInstrumentedCopy, writeInstrumentedCopy } from './profile/instrument.js';
 import { buildRoster, rosterCsv, rosterXlsx } from './roster.js';
 import { runSessionsBench, type SessionsSummaryRow } from './sessions.js';
 
@@ -154,11 +150,14 @@ function phaseLine(label: string, rows: number, p: PhaseResult, isPg: boolean): 
   return `    ${pad(label, 8)} ${lpad(fmtMs(p.ms), 8)}  ${lpad(fmtInt(rate), 7)} dòng/s  (CPU Node ${lpad(fmtMs(p.cpuMs), 7)})  RSS đỉnh ${lpad(fmtMb(p.peakRss), 7)}${target}`;
 }
 
-function printStages(p: PhaseResult, label: string) {
-  if (!p.stages) return;
-  const total = p.stages.reduce((s, x) => s + x.ms, 0);
-  log(`      stages (${label}, instrumented copy):`);
-  for (const s of p.stages) if (s.ms >= 0.5) log(`        ${lpad(fmtMs(s.ms), 9)} ${lpad(((s.ms / total) * 100).toFixed(1), 5)} %  ${s.name}`);
+function printProfile(p: PhaseResult, label: string) {
+  if (!p.cpu) return;
+  log(`      CPU (${label}), hàm tốn nhiều thời gian nhất — tự thân | kể cả hàm được gọi:`);
+  for (let i = 0; i < Math.max(p.cpu.self.length, p.cpu.total.length); i++) {
+    const a = p.cpu.self[i];
+    const b = p.cpu.total[i];
+    log(`        ${a ? `${lpad(fmtMs(a.ms), 8)} ${pad(a.name.slice(0, 52), 52)}` : ' '.repeat(61)} | ${b ? `${lpad(fmtMs(b.ms), 8)} ${b.name.slice(0, 60)}` : ''}`);
+  }
 }
 
 // ---------- main ----------
@@ -170,7 +169,6 @@ async function cleanup() {
   cleaned = true;
   for (const f of factories) await f.dispose().catch((e) => console.error(`  ! cleanup: ${(e as Error).message}`));
   rmSync(tmp, { recursive: true, force: true });
-  if (flag('profile')) removeInstrumentedCopy();
 }
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
@@ -254,11 +252,7 @@ try {
     const maxBytes = Math.max(MAX_UPLOAD_BYTES, csv.length, xlsx.length);
     if (maxBytes > MAX_UPLOAD_BYTES) log(`  ! Tệp vượt giới hạn tải lên mặc định; đo với giới hạn ${(maxBytes / 1048576).toFixed(0)} MB.`);
     log('  Mỗi lần nhập: cơ sở dữ liệu mới, tiến trình riêng; chạy thử (dry run) rồi ghi (commit) cùng tệp.');
-    if (flag('profile')) {
-      const source = option('import-source') ? path.resolve(option('import-source')!) : undefined;
-      writeInstrumentedCopy(source);
-      log(`  --profile: nhập bằng bản sao có đồng hồ từng giai đoạn của ${source ? path.relative(process.cwd(), source) : 'src/imports/imports.service.ts'} (không chạy trực tiếp src).`);
-    }
+    if (flag('profile')) log('  --profile: mỗi lần chạy có hồ sơ CPU (V8), nên chậm hơn một chút so với khi đo bình thường.');
     for (const f of factories) {
       log(`  ${f.label}`);
       const formats = ([['CSV', csvFile, csv.length], ['xlsx', path.join(tmp, 'roster-100k.xlsx'), xlsx.length]] as const).filter(
@@ -269,15 +263,15 @@ try {
         importRows.push(row);
         try {
           const databaseUrl = f.freshUrl ? await f.freshUrl(`import_${format}`) : undefined;
-          const result = await runChild({ engine: f.kind, dumpFile, databaseUrl, file, fileName: path.basename(file), maxBytes, instrumented: flag('profile') });
+          const result = await runChild({ engine: f.kind, dumpFile, databaseUrl, file, fileName: path.basename(file), maxBytes, profile: flag('profile') });
           row.result = result;
           const r = result;
           log(`   ${format}: RSS trước khi nhập ${fmtMb(r.rssBefore)}`);
           log(phaseLine('dry run', ROWS, r.dry, f.kind === 'postgres'));
           log(`    chạy thử ghi gì không: ${r.dry.writingTransactions === 0 ? 'không (0 giao dịch ghi, kể cả giao dịch bị huỷ)' : `CÓ: ${r.dry.writingTransactions} giao dịch ghi (MISS)`}`);
-          printStages(r.dry, 'dry run');
+          printProfile(r.dry, 'dry run');
           log(phaseLine('commit', ROWS, r.commit, f.kind === 'postgres'));
-          printStages(r.commit, 'commit');
+          printProfile(r.commit, 'commit');
           const c = r.commit.counts;
           log(
             `    kết quả: mới ${fmtInt(c.new)}, cập nhật ${c.updated}, không đổi ${c.unchanged}, lỗi ${c.invalid}; tạo ${fmtInt(r.commit.createdVillages)} thôn/bản, ${fmtInt(r.commit.createdTeams)} tổ; ` +

