@@ -124,8 +124,11 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
     teamsOfUnit.set(uk, [...(teamsOfUnit.get(uk) ?? []), t]);
   }
   const plannedTeams = new Map<string, PlannedTeam>();
+  // one string per unit and per team, shared by its rows, rather than one per row
+  const interned = new Map<string, string>();
+  const intern = (key: string) => interned.get(key) ?? (interned.set(key, key), key);
   const planned: PlannedRow[] = resolvedRows.map((r) => {
-    const unitKey = r.village ? `v${r.communeUnit.id}|${villageKeyOf(r.village)}` : `c${r.communeUnit.id}`;
+    const unitKey = intern(r.village ? `v${r.communeUnit.id}|${villageKeyOf(r.village)}` : `c${r.communeUnit.id}`);
     const village = r.village ? villageByKey.get(unitKey)?.name ?? canonicalVillage(r.village).name : null;
     const own = teamsOfUnit.get(unitKey) ?? [];
     // no team named in the file: a pre-2025 commune's own team keeps that commune's name (two old
@@ -133,9 +136,10 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
     // one team when it has exactly one, else the standard name
     const lower = (n: string) => n.charAt(0).toLocaleLowerCase('vi') + n.slice(1);
     const name = r.team ?? (!r.village && r.oldCommune ? `Tổ công nghệ số cộng đồng ${lower(r.oldCommune.name)}` : own.length === 1 ? own[0].name : `Tổ công nghệ số cộng đồng ${village ?? lower(r.communeUnit.name)}`);
-    const teamKey = `${unitKey}|${nameKeyOf(name)}`;
+    const teamKey = intern(`${unitKey}|${nameKeyOf(name)}`);
     if (!plannedTeams.has(teamKey)) plannedTeams.set(teamKey, { key: teamKey, name: existingTeams.get(teamKey)?.name ?? name, level: r.village ? 'village' : 'commune', village, commune: r.communeUnit, existing: existingTeams.get(teamKey) });
-    return { ...r, unitKey, teamKey };
+    // the row itself becomes the planned row (no copy)
+    return Object.assign(r, { unitKey, teamKey });
   });
 
   // 3. members: by phone, else by name + birth year within the team, else new
