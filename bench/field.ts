@@ -14,7 +14,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { FIELD_MEMBER, postJson, setUpFieldTeam } from '../e2e/field-setup.js';
 import { startHarness } from '../e2e/harness.js';
-import { fieldBundle } from '../src/field/field.plugin.js';
+import { webBundle } from '../src/web/web.plugin.js';
 
 export const FIELD_JS_TARGET_BYTES = 150 * 1024;
 export const FIELD_LOAD_TARGET_MS = 5000;
@@ -62,7 +62,7 @@ async function throttledLoad(browser: Browser, base: string, storageState: Await
 
 /** Measures the field app (see above) and prints the figures with `log`. */
 export async function measureFieldApp(log: (s?: string) => void, runs = 3): Promise<FieldAppFigures> {
-  const { js } = await fieldBundle();
+  const { js } = await webBundle();
   const jsGzipTotal = js.reduce((s, f) => s + f.gzipBytes, 0);
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   for (const f of js) log(`  ${f.url}: ${kb(f.bytes)} minified, ${kb(f.gzipBytes)} gzip`);

@@ -2,7 +2,7 @@ import { loadConfig } from './config/config.js';
 import { openConfiguredDatabase } from './db/open.js';
 import { needsSetup } from './access/users.service.js';
 import { buildApp } from './http/app.js';
-import { fieldBundle } from './field/field.plugin.js';
+import { webBundle } from './web/web.plugin.js';
 
 /** `npm start`: serves Ngõ Số on http://localhost:PORT (default 3000) with the configured database. */
 const config = loadConfig();
@@ -13,7 +13,7 @@ const database = await openConfiguredDatabase(config, (m) => console.log(m)).cat
 const app = await buildApp({ database, config }, { logger: true });
 await app.listen({ port: config.port, host: config.host });
 // build the field app (/field/) now rather than on a phone's first request
-await fieldBundle().catch((err: Error) => console.error(`Không dựng được ứng dụng hiện trường (/field/): ${err.message}`));
+await webBundle().catch((err: Error) => console.error(`Không dựng được giao diện web (/app.js, /field/): ${err.message}`));
 console.log(`Ngõ Số đang chạy: http://localhost:${config.port} (cơ sở dữ liệu: ${database.kind === 'pglite' ? `PGlite tại ${config.dataDir}` : 'PostgreSQL'})`);
 if (await needsSetup(database.db)) console.log(`Lần chạy đầu: mở http://localhost:${config.port} để tạo tài khoản quản trị (hoặc dùng "npx ngoso admin create").`);
 

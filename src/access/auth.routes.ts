@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../http/errors.js';
 import type { RouteModule } from '../http/types.js';
-import { EVERYONE, MANAGEABLE, OFFICERS, ROLE_LABELS, ROLES, type Role } from './access.policy.js';
+import { EVERYONE, MANAGEABLE, OFFICERS, ROLE_LABELS, ROLES, type Role, type Scope } from './access.policy.js';
 import { SESSION_COOKIE, setSessionCookie } from './access.plugin.js';
 import { changePassword, SESSION_DAYS, signIn, signOut, resetWithCode } from './auth.service.js';
 import { createUser, listUsers, needsSetup, resetUserPassword, setupFirstAdmin, userPlace } from './users.service.js';
@@ -16,6 +16,11 @@ const SIGN_IN_LIMIT = {
   rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler' as const, keyGenerator: (req: { ip: string; body?: unknown }) => `${req.ip}|${String((req.body as { login?: unknown } | undefined)?.login ?? '').toLowerCase()}` },
 };
 const password = z.string().min(1).max(128);
+
+/** What the signed-in user sees of their own account. */
+export type SelfView = ReturnType<typeof presentSelf>;
+/** GET /api/auth/me: the session's user, scope and place (unit, team), or all null when signed out. */
+export type Me = ({ user: SelfView; scope: Scope } & Awaited<ReturnType<typeof userPlace>>) | { user: null; scope: null; unit: null; team: null };
 
 /** Routes of sign-in, first-run setup and account management. */
 export const authRoutes: RouteModule = (api, { database, config }) => {
@@ -46,7 +51,7 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
   });
 
   /** GET /api/auth/me → {user, scope, unit, team} of the session, or all null when signed out (not an error: the UI asks on every load). */
-  api.get('/api/auth/me', { config: PUBLIC, schema: { summary: 'The signed-in user, or null' } }, async (req) => {
+  api.get('/api/auth/me', { config: PUBLIC, schema: { summary: 'The signed-in user, or null' } }, async (req): Promise<Me> => {
     if (!req.actor) return { user: null, scope: null, unit: null, team: null };
     const place = await userPlace(db, req.actor.user);
     return { user: presentSelf(req.actor.user), scope: req.actor.scope, ...place };

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { requireScope, type Scope } from '../access/access.policy.js';
 import { unitInScopeSql } from '../access/scope.sql.js';
-import { reserveIds } from '../db/batch.js';
+import { reserveIds } from '../db/sequences.js';
 import { type Db, queryRows } from '../db/client.js';
 import { adminUnits, adminUnitSuccessors, catalogueIssues } from './catalogue.schema.js';
 

@@ -17,7 +17,7 @@ import { importRoutes, MAX_FILES } from '../imports/imports.routes.js';
 import { registryRoutes } from '../registry/registry.routes.js';
 import { reportRoutes } from '../reports/reports.routes.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
-import { registerFieldApp } from '../field/field.plugin.js';
+import { registerWebApp } from '../web/web.plugin.js';
 import { AppError } from './errors.js';
 import { nulPath } from '../text/nul.js';
 import { registerVendorScripts } from './vendor.js';
@@ -97,7 +97,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: MAX_FILES, fields: 20, parts: MAX_FILES + 20 } });
   await app.register(fastifyStatic, { root: publicDir, prefix: '/' });
   await registerVendorScripts(app);
-  await registerFieldApp(app);
+  await registerWebApp(app);
 
   // PostgreSQL text cannot hold U+0000: a NUL anywhere in a JSON body or the query is refused here
   // with where it is, instead of failing in the database (the sync route refuses such records one by one)

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { requireScope, type Scope, teamInScope } from '../access/access.policy.js';
 import { memberVisibleSql, memberWhollyInScopeSql, teamInScopeSql } from '../access/scope.sql.js';
-import { reserveIds } from '../db/batch.js';
+import { reserveIds } from '../db/sequences.js';
 import { type Db, queryRows } from '../db/client.js';
 import { members, registryState, teamMembers, teams } from './registry.schema.js';
 

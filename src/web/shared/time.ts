@@ -28,3 +28,27 @@ export function vnLabel(iso: string): string {
   const { date, time } = vnDateTime(new Date(iso));
   return `${time} ${date.split('-').reverse().join('/')}`;
 }
+
+/** Today's date in Vietnam as "YYYY-MM-DD". */
+export const vnToday = (now: Date = new Date()): string => vnDateTime(now).date;
+
+/** "2025-07-01" (or an ISO timestamp's date part) → "01/07/2025"; '' for null or anything else. */
+export function vnDate(iso: string | null | undefined): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
+}
+
+/** "01/07/2025" (also "1/7/2025") → "2025-07-01"; null when it is no real date. */
+export function fromVnDate(text: string): string | null {
+  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(text);
+  if (!m) return null;
+  const iso = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+  return fromVn(iso, '00:00') ? iso : null;
+}
+
+/** A moment (Date or ISO timestamp; default now) in Vietnam time as "dd/mm/yyyy HH:mm" (with ":ss" when `seconds`). */
+export function vnDateTimeLabel(at: Date | string = new Date(), seconds = false): string {
+  const d = new Date(at);
+  const s = new Date(d.getTime() + VN_OFFSET_MS).toISOString();
+  return `${vnDate(s)} ${s.slice(11, seconds ? 19 : 16)}`;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { syncRecordSchema } from '../../sessions/sessions.sync.js';
 import { buildRecord, byRecent, CENTRE, emptyForm, emptyPrefs, type FormState, formFromRecord, remember, updatePrefs } from './record.js';
-import { fromVn, vnDateTime, vnIso, vnLabel } from './time.js';
+import { fromVn, vnDateTime, vnIso, vnLabel } from '../shared/time.js';
 
 const ID = '0b7f3a52-1c1e-4f3e-9d9a-5a3c2b1d0e9f';
 // 29/11/2026 23:50 in Vietnam = 16:50 UTC

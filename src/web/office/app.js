@@ -14,6 +14,7 @@ import { dashboardPage } from './dashboard.js';
 import { homePage, myTeamPage, teamPage, unitPage } from './browse.js';
 import { flash, h, notice, takeFlash } from './dom.js';
 import { importPage } from './import.js';
+import { unmountPage } from './mount.js';
 import { populationPage } from './population.js';
 import { reportPage } from './report.js';
 import { searchPage } from './search.js';
@@ -56,6 +57,7 @@ async function route() {
   const run = ++seq;
   const { raw, path, query } = here();
   const view = h('div', { class: 'view' });
+  unmountPage();
   main.replaceChildren(view);
   try {
     await (ready ??= loadSession(!!routeOf(path)?.[1].roles));

@@ -6,14 +6,17 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const publicDir = path.join(here, 'public');
-const clientDir = path.join(here, 'client');
+/** the field app's static files (HTML, CSS, manifest, icons) */
+const fieldPublicDir = path.join(here, 'field', 'public');
+
+/** The office UI's script, bundled from src/web/office/main.tsx. */
+export const OFFICE_SCRIPT = '/app.js';
 
 /** Where the field app is served. */
 export const FIELD_PREFIX = '/field/';
 
 /** One file of the built field app, kept in memory with its gzip form. */
-export interface FieldAsset {
+export interface WebAsset {
   url: string;
   type: string;
   body: Buffer;
@@ -23,9 +26,10 @@ export interface FieldAsset {
   revision: string;
 }
 
-export interface FieldBundle {
-  assets: Map<string, FieldAsset>;
-  /** the JavaScript files (page script and service worker), bytes and gzipped bytes */
+export interface WebBundle {
+  /** every built file by URL: the office script, and the field app's files under /field/ */
+  assets: Map<string, WebAsset>;
+  /** the JavaScript files (office script, field page script, service worker), bytes and gzipped bytes */
   js: { url: string; bytes: number; gzipBytes: number }[];
   buildMs: number;
 }
@@ -41,7 +45,7 @@ const TYPES: Record<string, string> = {
 /** Older Android WebViews: esbuild lowers ?. ?? and class fields to this. */
 const TARGET = ['es2017'];
 
-function asset(url: string, body: Buffer): FieldAsset {
+function asset(url: string, body: Buffer): WebAsset {
   const revision = createHash('sha256').update(body).digest('hex').slice(0, 16);
   const type = TYPES[path.extname(url)] ?? 'application/octet-stream';
   return { url, type, body, gzip: gzipSync(body, { level: 9 }), etag: `"${revision}"`, revision };
@@ -59,7 +63,10 @@ async function files(dir: string, base = dir): Promise<string[]> {
 
 async function bundle(entry: string, define: Record<string, string>): Promise<Buffer> {
   const r = await build({
-    entryPoints: [path.join(clientDir, entry)],
+    entryPoints: [path.join(here, entry)],
+    // TSX on Preact (https://preactjs.com/guide/v10/getting-started#integrating-into-an-existing-pipeline)
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
     bundle: true,
     minify: true,
     format: 'iife',
@@ -74,20 +81,24 @@ async function bundle(entry: string, define: Record<string, string>): Promise<Bu
 }
 
 /**
- * Builds the field app in memory: the static files of src/field/public, the page script
- * (client/app.ts → /field/app.js) and the service worker (client/sw.ts → /field/sw.js, with the
- * precache list of every other file and its content hash), bundled and minified by esbuild.
- * Deterministic: the same sources give the same bytes. Takes a fraction of a second; nothing is
- * written to disk.
+ * Builds the web front-end in memory, with esbuild, from the one source tree src/web/:
+ * - the office UI: src/web/office/main.tsx → /app.js (its HTML and CSS are src/web/public/);
+ * - the field app: the static files of src/web/field/public under /field/, the page script
+ *   (field/app.ts → /field/app.js) and the service worker (field/sw.ts → /field/sw.js, with the
+ *   precache list of every other field file and its content hash).
+ * Bundled, minified, ES2017 (older Android WebViews). Deterministic: the same sources give the same
+ * bytes. Takes about a second; nothing is written to disk.
  */
-export async function buildFieldApp(): Promise<FieldBundle> {
+export async function buildWeb(): Promise<WebBundle> {
   const started = performance.now();
-  const assets = new Map<string, FieldAsset>();
-  for (const f of await files(publicDir)) assets.set(FIELD_PREFIX + f, asset(FIELD_PREFIX + f, await readFile(path.join(publicDir, f))));
-  assets.set(`${FIELD_PREFIX}app.js`, asset(`${FIELD_PREFIX}app.js`, await bundle('app.ts', {})));
-  const precache = [...assets.values()].map((a) => ({ url: a.url, revision: a.revision }));
-  const sw = asset(`${FIELD_PREFIX}sw.js`, await bundle('sw.ts', { __FIELD_PRECACHE__: JSON.stringify(precache) }));
-  assets.set(sw.url, sw);
+  const assets = new Map<string, WebAsset>();
+  assets.set(OFFICE_SCRIPT, asset(OFFICE_SCRIPT, await bundle('office/main.tsx', {})));
+  const field: WebAsset[] = [];
+  for (const f of await files(fieldPublicDir)) field.push(asset(FIELD_PREFIX + f, await readFile(path.join(fieldPublicDir, f))));
+  field.push(asset(`${FIELD_PREFIX}app.js`, await bundle('field/app.ts', {})));
+  const precache = field.map((a) => ({ url: a.url, revision: a.revision }));
+  field.push(asset(`${FIELD_PREFIX}sw.js`, await bundle('field/sw.ts', { __FIELD_PRECACHE__: JSON.stringify(precache) })));
+  for (const a of field) assets.set(a.url, a);
   const js = [...assets.values()].filter((a) => a.url.endsWith('.js')).map((a) => ({ url: a.url, bytes: a.body.length, gzipBytes: a.gzip.length }));
   return { assets, js, buildMs: performance.now() - started };
 }

@@ -6,7 +6,7 @@
  */
 import type { SyncRecord } from '../../sessions/sessions.sync.js';
 import { FUTURE_TOLERANCE_MS, MAX_GROUP_SIZE } from '../../sessions/sessions.vocabulary.js';
-import { fromVn, vnDateTime, vnIso } from './time.js';
+import { fromVn, vnDateTime, vnIso } from '../shared/time.js';
 
 export type { SyncRecord };
 export type Kind = SyncRecord['kind'];

@@ -10,7 +10,7 @@ import { byRecent, buildRecord, CENTRE, emptyForm, emptyPrefs, type FormState, f
 import { counts, type QueuedRecord } from './queue.js';
 import { getQueued, getValue, queueStore, setValue, type StoredUser } from './store.js';
 import { Syncer, type SyncState } from './sync.js';
-import { vnDateTime, vnLabel } from './time.js';
+import { vnDateTime, vnLabel } from '../shared/time.js';
 
 type Team = FieldContext['teams'][number];
 interface Summary {

@@ -1,0 +1,38 @@
+/**
+ * The API as the front-end sees it, read from the server's own code: each endpoint's path
+ * parameters, query, body and answer are the types of the route's zod schemas and of the
+ * service function the route returns, imported as types only (nothing of the server reaches a
+ * bundle). A change on the server that breaks a page is a type error in the page.
+ *
+ * Keys are "METHOD /path/:param", called with `api.call(key, { params, query, json })`.
+ * When a route builds its answer inline, give the answer a named type next to the route (or a
+ * service function) and refer to it here: no answer is described twice.
+ */
+import type { getTeam, listTeams, searchRegistry } from '../../registry/registry.service.js';
+import type { childUnits, getUnit, listProvinces, searchAdminUnits } from '../../catalogue/catalogue.service.js';
+import type { FieldContext } from '../../sessions/sessions.field.js';
+import type { Me } from '../../access/auth.routes.js';
+import type { importPopulation, PopulationProblem } from '../../sessions/sessions.population.import.js';
+
+type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+
+/** What every endpoint describes: optional params, query and body, and its answer. */
+export interface Endpoint {
+  params?: Record<string, string | number>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+  response: unknown;
+}
+
+export interface Endpoints {
+  'GET /api/setup': { response: { needed: boolean } };
+  'GET /api/auth/me': { response: Me };
+  'GET /api/units': { query: { parent?: string; q?: string }; response: Result<typeof searchAdminUnits> | { units: Result<typeof childUnits> | Result<typeof listProvinces> } };
+  'GET /api/units/:code': { params: { code: string }; query: { asOf?: string }; response: Result<typeof getUnit> };
+  'GET /api/teams': { query: { unit: string }; response: { teams: Result<typeof listTeams> } };
+  'GET /api/teams/:id': { params: { id: number }; response: Result<typeof getTeam> };
+  'GET /api/search': { query: { q: string; province?: string }; response: Result<typeof searchRegistry> };
+  'GET /api/field/context': { query: { commune?: string }; response: FieldContext };
+  /** multipart: the file in the body (FormData, field "file"); errors carry `details.problems: PopulationProblem[]` */
+  'POST /api/population/import': { query: { year?: number | string }; response: Result<typeof importPopulation>; problems: PopulationProblem };
+}
