@@ -40,7 +40,7 @@ describe('GET /api/units', () => {
     const res = (await get('/api/units?q=chieng%20xom')).json();
     expect(res.truncated).toBe(false);
     expect(res.units).toEqual([
-      { code: '03664', name: 'Xã Chiềng Xôm', level: 'commune', kind: 'xa', provinceCode: '14', validFrom: null, validTo: '2025-07-01', status: 'dissolved', district: 'Thành phố Sơn La', successors: [{ code: '03664', name: 'Phường Chiềng An', level: 'commune', kind: 'phuong', provinceCode: '14', validFrom: '2025-07-01', validTo: null, status: 'current' }] },
+      { code: '03664', name: 'Xã Chiềng Xôm', level: 'commune', kind: 'xa', provinceCode: '14', validFrom: null, validTo: '2025-07-01', status: 'dissolved', parent: { code: null, name: 'Thành phố Sơn La', level: 'district', kind: expect.any(String), provinceCode: '14', validFrom: null, validTo: '2025-07-01', status: 'dissolved' }, district: 'Thành phố Sơn La', successors: [{ code: '03664', name: 'Phường Chiềng An', level: 'commune', kind: 'phuong', provinceCode: '14', validFrom: '2025-07-01', validTo: null, status: 'current' }] },
     ]);
     const many = (await get('/api/units?q=chieng')).json();
     expect([many.units.length, many.truncated]).toEqual([20, true]);

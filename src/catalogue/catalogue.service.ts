@@ -388,8 +388,10 @@ export async function resolveUnit(db: Db, input: { name: string; district?: stri
 
 /**
  * Search of units by name without diacritics ("chieng xom"), current units first, at most
- * `limit` (`truncated` says more matched). Dissolved units carry their old district and their
- * successors, so a hit on a pre-2025 name leads straight to today's unit.
+ * `limit` (`truncated` says more matched). Every hit carries the unit it lies in (`parent`: a
+ * village's commune, a commune's province, a dissolved commune's old district; null for a
+ * province), so that same-named villages can be told apart. Dissolved units also carry their old
+ * district's name and their successors, so a hit on a pre-2025 name leads straight to today's unit.
  */
 export async function searchAdminUnits(db: Db, q: string, limit = 20) {
   const key = searchKey(q);
@@ -398,11 +400,13 @@ export async function searchAdminUnits(db: Db, q: string, limit = 20) {
   const hits = rows.slice(0, limit);
   const dissolved = hits.filter((u) => u.validTo).map((u) => u.id);
   const links = await repo.successionOf(db, dissolved);
-  const related = new Map((await repo.unitsByIds(db, [...new Set([...links.map((l) => l.successorId), ...hits.filter((u) => u.validTo && u.parentId).map((u) => u.parentId!)])])).map((u) => [u.id, u]));
+  const related = new Map((await repo.unitsByIds(db, [...new Set([...links.map((l) => l.successorId), ...hits.filter((u) => u.parentId).map((u) => u.parentId!)])])).map((u) => [u.id, u]));
+  const parentOf = (u: UnitRow): UnitView | null => (u.parentId && related.has(u.parentId) ? presentUnit(related.get(u.parentId)!) : null);
   const units = hits.map((u) => {
-    if (!u.validTo) return presentUnit(u);
+    const parent = parentOf(u);
+    if (!u.validTo) return { ...presentUnit(u), parent };
     const successors = links.filter((l) => l.predecessorId === u.id).map((l) => presentUnit(related.get(l.successorId)!));
-    return { ...presentUnit(u), district: u.parentId ? related.get(u.parentId)?.name ?? null : null, successors };
+    return { ...presentUnit(u), parent, district: parent?.name ?? null, successors };
   });
   return { units, truncated: rows.length > limit };
 }

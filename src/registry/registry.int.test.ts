@@ -59,4 +59,26 @@ describe('registry API', () => {
     expect((await get('/api/search?q=a')).statusCode).toBe(400);
     expect((await get(`/api/search?q=${encodeURIComponent("'; drop table members; --")}`)).statusCode).toBe(200);
   });
+
+  it('says where every team and member hit is: its unit, commune and province', async () => {
+    const hits = (await get('/api/search?q=ban%20xom')).json();
+    expect(hits.teams).toEqual([
+      { id: expect.any(Number), name: 'Tổ công nghệ số cộng đồng Bản Xôm', level: 'village', unitCode: '03664.001', unitName: 'Bản Xôm', communeCode: '03664', communeName: 'Phường Chiềng An', provinceCode: '14' },
+    ]);
+    const [member] = (await get('/api/search?q=dang%20van')).json().members;
+    expect(member).toEqual({ memberId: expect.any(Number), fullName: 'Đặng Văn Bình', birthYear: 1980, teamId: hits.teams[0].id, teamName: 'Tổ công nghệ số cộng đồng Bản Xôm', role: 'member', unitCode: '03664.001', unitName: 'Bản Xôm', communeCode: '03664', communeName: 'Phường Chiềng An', provinceCode: '14' });
+    const [leader] = (await get('/api/search?q=ha%20thi%20hien')).json().members;
+    expect([leader.unitCode, leader.communeCode, leader.communeName]).toEqual(['03664', '03664', 'Phường Chiềng An']);
+  });
+});
+
+describe('GET /api/units?q=: every hit names the unit it lies in', () => {
+  it('gives a village with its commune, and a commune with its province', async () => {
+    const { units } = (await get('/api/units?q=ban%20xom')).json();
+    expect(units.map((u: { code: string; name: string; level: string; parent: { code: string; name: string } | null }) => [u.code, u.name, u.level, u.parent?.code, u.parent?.name])).toEqual([['03664.001', 'Bản Xôm', 'village', '03664', 'Phường Chiềng An']]);
+    const ward = (await get('/api/units?q=chieng%20an')).json().units.find((u: { code: string }) => u.code === '03664');
+    expect([ward.name, ward.status, ward.parent.code, ward.parent.name, ward.parent.level]).toEqual(['Phường Chiềng An', 'current', '14', 'Sơn La', 'province']);
+    const province = (await get('/api/units?q=ha%20noi')).json().units.find((u: { level: string }) => u.level === 'province');
+    expect([province.name, province.parent]).toEqual(['Thành phố Hà Nội', null]);
+  });
 });

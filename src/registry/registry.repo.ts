@@ -75,20 +75,37 @@ export function membersOfTeam(db: Db, teamId: number, scope: Scope): Promise<Tea
     .where(and(eq(teamMembers.teamId, teamId), teamInScopeSql(scope, 'teams')));
 }
 
-/** Teams and members whose search key contains `q` (a search key), within the scope and a province when given. */
+/**
+ * Where a team is: its unit (a village, or the commune itself for a commune-level team), its
+ * commune and its province, so that hits of the same name can be told apart.
+ */
+export interface TeamPlace {
+  unitCode: string | null;
+  unitName: string;
+  communeCode: string | null;
+  communeName: string;
+  provinceCode: string;
+}
+
+export type TeamHit = { id: number; name: string; level: 'commune' | 'village' } & TeamPlace;
+export type MemberHit = { memberId: number; fullName: string; birthYear: number | null; teamId: number; teamName: string; role: 'leader' | 'deputy' | 'member' } & TeamPlace;
+
+/** Teams and members whose search key contains `q` (a search key), within the scope and a province when given; each with its team's place. */
 export async function searchRegistry(db: Db, q: string, where: { scope: Scope; provinceCode: string | null }, limit: number) {
   const like = '%' + q.replace(/[%_\\]/g, '\\$&') + '%';
   const inProvince = sql`and ${teamInScopeSql(where.scope)} ${where.provinceCode ? sql`and t.province_code = ${where.provinceCode}` : sql``}`;
+  const place = sql`u.code as "unitCode", u.name as "unitName", c.code as "communeCode", c.name as "communeName", t.province_code as "provinceCode"`;
   const [teamHits, memberHits] = await Promise.all([
-    queryRows<{ id: number; name: string; level: string; unitName: string; unitCode: string }>(
+    queryRows<TeamHit>(
       db,
-      sql`select t.id, t.name, t.level, u.name as "unitName", u.code as "unitCode" from teams t join admin_units u on u.id = t.unit_id
+      sql`select t.id, t.name, t.level, ${place} from teams t join admin_units u on u.id = t.unit_id join admin_units c on c.id = t.commune_id
            where t.search_key like ${like} ${inProvince} order by t.name limit ${limit}`,
     ),
-    queryRows<{ memberId: number; fullName: string; birthYear: number | null; teamId: number; teamName: string; role: string }>(
+    queryRows<MemberHit>(
       db,
-      sql`select m.id as "memberId", m.full_name as "fullName", m.birth_year as "birthYear", t.id as "teamId", t.name as "teamName", tm.role
+      sql`select m.id as "memberId", m.full_name as "fullName", m.birth_year as "birthYear", t.id as "teamId", t.name as "teamName", tm.role, ${place}
             from members m join team_members tm on tm.member_id = m.id join teams t on t.id = tm.team_id
+                 join admin_units u on u.id = t.unit_id join admin_units c on c.id = t.commune_id
            where m.search_key like ${like} ${inProvince} limit ${limit}`,
     ),
   ]);

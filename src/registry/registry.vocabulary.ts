@@ -25,6 +25,10 @@ export type Role = keyof typeof ROLES;
 export const GENDERS = { male: 'Nam', female: 'Nữ' } as const;
 export type Gender = keyof typeof GENDERS;
 
+/** A team works for a whole commune or for one village (teams.level). */
+export const TEAM_LEVELS = { commune: 'Cấp xã', village: 'Cấp thôn, bản' } as const;
+export type TeamLevel = keyof typeof TEAM_LEVELS;
+
 
 /** Village kinds, by the word that starts the name ("Bản Hụm" → ban). */
 const VILLAGE_KINDS: [string, string][] = [
