@@ -140,6 +140,30 @@ describe('web UI: first run → import → report → search', () => {
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
+    // a long export (issue 11) says it is being made, the link disabled, then saves the file under the server's name
+    const roster = page.getByRole('link', { name: 'Danh sách mẫu in (.xlsx)' });
+    const rosterBox = page.locator('.download', { has: roster });
+    await page.route('**/api/reports/roster?*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    const saved = page.waitForEvent('download');
+    await roster.click();
+    await expect.poll(() => rosterBox.getByRole('status').innerText()).toBe('Đang tạo tệp…');
+    expect(await roster.getAttribute('aria-disabled')).toBe('true');
+    expect((await saved).suggestedFilename()).toBe('danh-sach-to-cnscd-14.xlsx');
+    await expect.poll(() => rosterBox.getByRole('status').innerText()).toBe('');
+    expect(await roster.getAttribute('aria-disabled')).toBeNull();
+    // a refusal shows the server's message
+    await page.unroute('**/api/reports/roster?*');
+    const logged = pageErrors.length;
+    await page.route('**/api/reports/roster?*', (route) => route.fulfill({ status: 403, contentType: 'application/json', body: JSON.stringify({ error: { code: 'OUT_OF_SCOPE', message: 'Bạn không có quyền tải danh sách của đơn vị này.' } }) }));
+    await roster.click();
+    await expect.poll(() => rosterBox.getByRole('alert').innerText()).toBe('Bạn không có quyền tải danh sách của đơn vị này.');
+    await page.unroute('**/api/reports/roster?*');
+    // Chromium logs the refused load; nothing else may be
+    expect(pageErrors.splice(logged).filter((e) => !e.includes('status of 403'))).toEqual([]);
+
     // a child's name opens its own report
     await page.getByRole('link', { name: 'Phường Chiềng An' }).click();
     await page.getByRole('heading', { name: 'Báo cáo mạng lưới: Phường Chiềng An' }).waitFor();

@@ -2,7 +2,8 @@ import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { AFFILIATION_CODES, AFFILIATIONS } from '../registry/registry.vocabulary.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
-import { AGE_BANDS, type AgeBand, type Breakdown, type NetworkReport } from './network.service.js';
+import type { Breakdown, NetworkReport } from './network.service.js';
+import { AGE_BANDS, type AgeBand, NO_AFFILIATION } from './network.vocabulary.js';
 
 /**
  * The network report as a table (one row per child unit, then the total) in CSV (UTF-8 with BOM,
@@ -24,7 +25,7 @@ const COLUMNS: { header: string; value: (b: Breakdown) => number }[] = [
   { header: 'Giới tính không rõ', value: (b) => b.byGender.unknown },
   ...(Object.keys(AGE_BANDS) as AgeBand[]).map((k) => ({ header: `Tuổi: ${AGE_BANDS[k]}`, value: (b: Breakdown) => b.byAgeBand[k] })),
   ...AFFILIATION_CODES.map((c) => ({ header: AFFILIATIONS[c], value: (b: Breakdown) => b.byAffiliation[c] ?? 0 })),
-  { header: 'Không thuộc đoàn thể', value: (b) => b.byAffiliation.none ?? 0 },
+  { header: NO_AFFILIATION, value: (b) => b.byAffiliation.none ?? 0 },
 ];
 
 /** Neutralises a text cell that a spreadsheet would read as a formula. */

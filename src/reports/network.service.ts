@@ -6,6 +6,7 @@ import { AFFILIATION_CODES } from '../registry/registry.vocabulary.js';
 import { yearInVietnam } from '../text/dates.js';
 import { compareVietnamese } from '../text/vietnamese.js';
 import { networkAggregates } from './network.repo.js';
+import { AGE_BANDS, type AgeBand } from './network.vocabulary.js';
 import { LRUCache } from 'lru-cache';
 import { currentRevision } from '../registry/registry.repo.js';
 
@@ -17,8 +18,7 @@ import { currentRevision } from '../registry/registry.repo.js';
  * `none` = memberships with no affiliation). For every count except `people`, the unit's total
  * equals the sum of its children.
  */
-export const AGE_BANDS = { to_30: 'Đến 30 tuổi', '31_45': '31–45 tuổi', '46_60': '46–60 tuổi', over_60: 'Trên 60 tuổi', unknown: 'Không rõ' } as const;
-export type AgeBand = keyof typeof AGE_BANDS;
+export { AGE_BANDS, type AgeBand };
 
 export interface LevelCounts { total: number; commune: number; village: number }
 export interface Breakdown {

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { escapeCell } from '../reports/network.export.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import type { SupportReport } from './sessions.report.js';
+import { trendRows } from './sessions.trend.js';
 import { OUTCOME_CODES, OUTCOMES, SESSION_KINDS, type SessionKind } from './sessions.vocabulary.js';
 
 /**
@@ -15,6 +16,8 @@ export const SUPPORT_TABLES: readonly SupportTable[] = ['services', 'children', 
 
 type Cell = string | number;
 
+export { trendRows };
+
 /** What a report is of, in words: "Xã/phường", "Tổ công nghệ số cộng đồng", … */
 export const TARGET_KIND_LABEL: Record<SupportReport['target']['kind'], string> = {
   province: 'Tỉnh/thành phố',
@@ -25,42 +28,6 @@ export const TARGET_KIND_LABEL: Record<SupportReport['target']['kind'], string> 
 };
 const CHILD_LABEL = { commune: 'Xã/phường', team: 'Tổ', member: 'Thành viên' } as const;
 const CHILD_SHEET = { province: 'Theo xã, phường', commune: 'Theo tổ', village: 'Theo tổ', team: 'Theo thành viên', member: 'Theo thành viên' } as const;
-
-/** The YYYY-MM-DD day `days` after `iso`. */
-function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(iso + 'T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** First day of the bucket (day, ISO week from Monday, month) that contains `iso`. */
-function bucketStart(iso: string, bucket: SupportReport['period']['bucket']): string {
-  if (bucket === 'day') return iso;
-  if (bucket === 'month') return iso.slice(0, 8) + '01';
-  const weekday = (new Date(iso + 'T00:00:00Z').getUTCDay() + 6) % 7;
-  return addDays(iso, -weekday);
-}
-
-function nextBucket(start: string, bucket: SupportReport['period']['bucket']): string {
-  if (bucket === 'day') return addDays(start, 1);
-  if (bucket === 'week') return addDays(start, 7);
-  const [y, m] = start.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
-}
-
-/**
- * Every bucket of the report's period, empty ones included (the report lists only buckets with
- * sessions), each with the days it covers clipped to the period: [{from, to, sessions, residents}].
- */
-export function trendRows(report: Pick<SupportReport, 'period' | 'trend'>): { from: string; to: string; sessions: number; residents: number }[] {
-  const { from, to, bucket } = report.period;
-  const byStart = new Map(report.trend.map((t) => [t.start, t]));
-  const rows = [];
-  for (let start = bucketStart(from, bucket); start <= to; start = nextBucket(start, bucket)) {
-    const end = addDays(nextBucket(start, bucket), -1);
-    const point = byStart.get(start);
-    rows.push({ from: start < from ? from : start, to: end > to ? to : end, sessions: point?.sessions ?? 0, residents: point?.residents ?? 0 });
-  }
-  return rows;
-}
 
 /** Header and rows of one dashboard table (the CSV and the .xlsx sheets share them). */
 export function supportTable(report: SupportReport, which: SupportTable): { header: string[]; rows: Cell[][] } {

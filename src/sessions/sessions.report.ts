@@ -7,7 +7,7 @@ import { isIsoDay, todayInVietnam } from '../text/dates.js';
 import { compareVietnamese, compareVietnameseNames } from '../text/vietnamese.js';
 import * as q from './sessions.report.repo.js';
 import { servicesFor } from './sessions.repo.js';
-import { OUTCOME_CODES, type Outcome, ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED, rollupKind, SESSION_KINDS, type SessionKind } from './sessions.vocabulary.js';
+import { OUTCOME_CODES, type Outcome, REPORT_YEARS, ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED, rollupKind, SESSION_KINDS, type SessionKind } from './sessions.vocabulary.js';
 
 /**
  * The support report (GET /api/reports/support, the dashboards): what teams did for a unit, a
@@ -57,7 +57,7 @@ export function resolvePeriod(p: PeriodQuery, now: Date = new Date()): q.Period 
     const anchor = p.date ?? todayInVietnam(now);
     if (!isIsoDay(anchor)) throw new AppError('VALIDATION_FAILED', `Ngày "${anchor}" không hợp lệ; hãy viết YYYY-MM-DD.`);
     const [y, m] = anchor.split('-').map(Number);
-    if (y < 2000 || y > 2100) throw new AppError('VALIDATION_FAILED', `Ngày ${anchor} nằm ngoài khoảng 2000–2100 mà báo cáo hỗ trợ; hãy chọn lại thời gian.`);
+    if (y < REPORT_YEARS.first || y > REPORT_YEARS.last) throw new AppError('VALIDATION_FAILED', `Ngày ${anchor} nằm ngoài khoảng ${REPORT_YEARS.first}–${REPORT_YEARS.last} mà báo cáo hỗ trợ; hãy chọn lại thời gian.`);
     const iso = (d: Date) => d.toISOString().slice(0, 10);
     const at = new Date(anchor + 'T00:00:00Z');
     switch (p.period ?? 'month') {
@@ -88,7 +88,7 @@ export function resolvePeriod(p: PeriodQuery, now: Date = new Date()): q.Period 
   }
   for (const d of [from, to]) {
     const year = Number(d.slice(0, 4));
-    if (year < 2000 || year > 2100) throw new AppError('VALIDATION_FAILED', `Ngày ${d} nằm ngoài khoảng 2000–2100 mà báo cáo hỗ trợ; hãy chọn lại thời gian.`);
+    if (year < REPORT_YEARS.first || year > REPORT_YEARS.last) throw new AppError('VALIDATION_FAILED', `Ngày ${d} nằm ngoài khoảng ${REPORT_YEARS.first}–${REPORT_YEARS.last} mà báo cáo hỗ trợ; hãy chọn lại thời gian.`);
   }
   if (from > to) throw new AppError('VALIDATION_FAILED', `Ngày bắt đầu ${from} sau ngày kết thúc ${to}.`);
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;

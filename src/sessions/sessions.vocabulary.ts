@@ -11,6 +11,10 @@ export const SESSION_KINDS = {
   help_desk: 'Tại bàn hỗ trợ',
 } as const;
 export type SessionKind = keyof typeof SESSION_KINDS;
+/** The kinds as counted after a number, on the dashboards: "3 tại nhà · 1 buổi nhóm · 0 tại bàn hỗ trợ". */
+export const SESSION_KIND_COUNTED: Record<SessionKind, string> = { home: 'tại nhà', group: 'buổi nhóm', help_desk: 'tại bàn hỗ trợ' };
+/** The years a support report may cover (GET /api/reports/support refuses days outside them). */
+export const REPORT_YEARS = { first: 2000, last: 2100 } as const;
 
 /**
  * Outcome per service, from the least to the furthest step reached; a session records the

@@ -120,13 +120,41 @@ export class ApiClient {
    * the path, `query` the query string (empty values left out), `json` the body.
    */
   call<K extends keyof Endpoints>(endpoint: K, input: Input<Endpoints[K]> = {} as Input<Endpoints[K]>, init: Omit<RequestOptions, 'method' | 'json'> = {}): Promise<Endpoints[K]['response']> {
-    const [method, pattern] = (endpoint as string).split(' ');
-    const { params, query, json } = input as { params?: Record<string, string | number>; query?: Record<string, unknown>; json?: unknown };
+    const method = (endpoint as string).split(' ')[0];
+    return this.json(this.path(endpoint, input), { ...init, method, json: (input as { json?: unknown }).json });
+  }
+
+  /** The path and query of a typed endpoint ("GET /api/reports/network", { query: { unit: '14', format: 'csv' } } → "/api/reports/network?unit=14&format=csv"), for links and downloads. */
+  path<K extends keyof Endpoints>(endpoint: K, input: Omit<Input<Endpoints[K]>, 'json'> = {} as Input<Endpoints[K]>): string {
+    const pattern = (endpoint as string).split(' ')[1];
+    const { params, query } = input as { params?: Record<string, string | number>; query?: Record<string, unknown> };
     const path = pattern.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(String(params?.[name] ?? '')));
-    return this.json(query ? withQuery(path, query) : path, { ...init, method, json });
+    return query ? withQuery(path, query) : path;
+  }
+
+  /**
+   * GETs a file (a CSV or .xlsx download) with the session cookie: its bytes and the file name of
+   * its Content-Disposition (null when it names none). Throws ApiError with the server's message
+   * when the server refuses (JSON `{error}`), or NETWORK / TIMEOUT (default 2 minutes: big exports
+   * take a while).
+   */
+  async file(path: string, init: Omit<RequestOptions, 'json' | 'body'> = {}): Promise<{ blob: Blob; fileName: string | null }> {
+    const res = await this.fetch(path, { method: 'GET', headers: { accept: '*/*', ...init.headers } }, { timeoutMs: 120_000, ...init });
+    if (res.ok) return { blob: await res.blob(), fileName: fileNameOf(res.headers.get('content-disposition')) };
+    const e = errorOf(await res.json().catch(() => null));
+    const err = new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `Máy chủ trả lỗi ${res.status}.`, e?.details);
+    if (err.code === 'AUTH_REQUIRED' || err.code === 'PASSWORD_CHANGE_REQUIRED') this.opts.onAuth?.(err);
+    throw err;
   }
 
   private async send(path: string, request: RequestInit, init: RequestOptions): Promise<RawResponse> {
+    const res = await this.fetch(path, request, init);
+    const body = await res.json().catch(() => null);
+    return { status: res.status, ok: res.ok, body, headers: res.headers };
+  }
+
+  /** One same-origin fetch with the cookie, no cache, the timeout and the caller's abort signal. */
+  private async fetch(path: string, request: RequestInit, init: RequestOptions): Promise<Response> {
     const ctl = new AbortController();
     const abort = () => ctl.abort();
     init.signal?.addEventListener('abort', abort);
@@ -143,8 +171,7 @@ export class ApiClient {
       clearTimeout(timer);
       init.signal?.removeEventListener('abort', abort);
     }
-    const body = await res.json().catch(() => null);
-    return { status: res.status, ok: res.ok, body, headers: res.headers };
+    return res;
   }
 }
 
@@ -154,6 +181,22 @@ type Input<E extends Endpoint> = (E extends { params: infer P } ? { params: P } 
 
 function errorOf(body: unknown): { code?: string; message?: string; details?: unknown } | undefined {
   return body && typeof body === 'object' && 'error' in body ? ((body as { error: { code?: string; message?: string; details?: unknown } }).error ?? undefined) : undefined;
+}
+
+/** The file name of a Content-Disposition header: `filename*=UTF-8''…` (RFC 6266) or `filename="…"`; null when none. */
+export function fileNameOf(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      /* malformed: try the plain name */
+    }
+  }
+  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/.exec(header);
+  const name = plain ? (plain[1] ?? plain[2]).replace(/\\(.)/g, '$1') : '';
+  return name || null;
 }
 
 /** Builds "path?a=1&b=2", leaving out empty values (undefined, null, ''). */

@@ -14,6 +14,9 @@ import type { FieldContext } from '../../sessions/sessions.field.js';
 import type { Me } from '../../access/auth.routes.js';
 import type { importPopulation, PopulationProblem } from '../../sessions/sessions.population.import.js';
 
+import type { PeriodQuery, supportReport } from '../../sessions/sessions.report.js';
+import type { SupportTable } from '../../sessions/sessions.export.js';
+import type { networkReport } from '../../reports/network.service.js';
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 
 /** What every endpoint describes: optional params, query and body, and its answer. */
@@ -33,6 +36,12 @@ export interface Endpoints {
   'GET /api/teams/:id': { params: { id: number }; response: Result<typeof getTeam> };
   'GET /api/search': { query: { q: string; province?: string }; response: Result<typeof searchRegistry> };
   'GET /api/field/context': { query: { commune?: string }; response: FieldContext };
+  /** unit=CODE | team=ID | member=ID over a period; format csv (one `table`) or xlsx are downloads (`api.file`) */
+  'GET /api/reports/support': { query: ({ unit: string } | { team: number | string } | { member: number | string }) & Pick<PeriodQuery, keyof PeriodQuery> & { format?: 'json' | 'csv' | 'xlsx'; table?: SupportTable }; response: Result<typeof supportReport> };
+  /** format csv or xlsx are downloads (`api.file`) */
+  'GET /api/reports/network': { query: { unit: string; format?: 'json' | 'csv' | 'xlsx' }; response: Result<typeof networkReport> };
+  /** a file: the unit's roster in the official form (.xlsx), fetched with `api.file` */
+  'GET /api/reports/roster': { query: { unit: string }; response: Blob };
   /** multipart: the file in the body (FormData, field "file"); errors carry `details.problems: PopulationProblem[]` */
   'POST /api/population/import': { query: { year?: number | string }; response: Result<typeof importPopulation>; problems: PopulationProblem };
 }

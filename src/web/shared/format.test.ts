@@ -25,5 +25,7 @@ describe('numbers, text and dates the Vietnamese way', () => {
   it('reads a typed day back, refusing days that do not exist', () => {
     expect([fromVnDate('01/07/2025'), fromVnDate('1/7/2025'), fromVnDate(' 29/02/2024 ')]).toEqual(['2025-07-01', '2025-07-01', '2024-02-29']);
     expect([fromVnDate('29/02/2025'), fromVnDate('2025-07-01'), fromVnDate('31/04/2026'), fromVnDate('')]).toEqual([null, null, null, null]);
+    // typed with dashes or dots, as people also write days
+    expect([fromVnDate('29-11-2026'), fromVnDate('1.7.2025')]).toEqual(['2026-11-29', '2025-07-01']);
   });
 });

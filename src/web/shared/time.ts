@@ -38,9 +38,9 @@ export function vnDate(iso: string | null | undefined): string {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
 }
 
-/** "01/07/2025" (also "1/7/2025") → "2025-07-01"; null when it is no real date. */
+/** "01/07/2025" (also "1/7/2025", "01-07-2025", "01.07.2025") → "2025-07-01"; null when it is no real date. */
 export function fromVnDate(text: string): string | null {
-  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(text);
+  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(text);
   if (!m) return null;
   const iso = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
   return fromVn(iso, '00:00') ? iso : null;
