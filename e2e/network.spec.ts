@@ -197,12 +197,22 @@ describe('web UI: first run → import → report → search', () => {
     await member.first().waitFor();
     expect(await member.first().innerText()).toContain('Hà Thị Hiền');
     expect(await member.first().innerText()).toContain('Tổ trưởng');
+
+    // a village says which commune it lies in; its team does not repeat the village its name has
+    await page.fill('#q', 'ban hum');
+    await page.press('#q', 'Enter');
+    const village = page.locator('.hit-unit', { hasText: 'Bản Hụm' });
+    await village.waitFor();
+    expect(await village.innerText()).toBe('Bản Hụm — Phường Chiềng An · Thôn, bản, tổ dân phố · Sơn La');
+    expect(await page.locator('.hit-team').allInnerTexts()).toEqual(['Tổ công nghệ số cộng đồng Bản Hụm · Phường Chiềng An, Sơn La']);
   });
 
   it('browses from the unit page to a team and its members, in Vietnamese', async () => {
     await page.goto(`${base}/#/don-vi/03664`);
     await page.getByRole('heading', { name: 'Phường Chiềng An' }).waitFor();
     await page.getByRole('link', { name: 'Bản Hụm' }).waitFor();
+    // the village team's card does not name its village twice
+    expect(await page.getByRole('button', { name: /Tổ công nghệ số cộng đồng Bản Hụm/ }).locator('.team-meta').innerText()).toBe('Cấp thôn, bản · 2 thành viên');
     const toggle = page.getByRole('button', { name: /Tổ công nghệ số cộng đồng xã Chiềng Xôm/ });
     await toggle.click();
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
@@ -215,7 +225,7 @@ describe('web UI: first run → import → report → search', () => {
       ['Lò Văn Dũng', 'Tổ phó', 'Nam', '1980'],
       ['Cầm Thị Lan', 'Thành viên', 'Nữ', '1999'],
     ]);
-    expect(cells.map((c) => c[6])).toEqual(['Đoàn Thanh niên', 'Công an xã', 'Hội LHPN']);
+    expect(cells.map((c) => c[6])).toEqual(['Đoàn Thanh niên', 'Công an xã', 'Hội Liên hiệp Phụ nữ']);
     expect(cells[0][5]).toBe('0912 345 678');
   });
 

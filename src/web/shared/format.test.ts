@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fold, num, pct } from './format.js';
+import { fold, mentions, num, pct } from './format.js';
 import { fromVnDate, vnDate, vnDateTimeLabel, vnToday } from './time.js';
 
 describe('numbers, text and dates the Vietnamese way', () => {
@@ -10,6 +10,16 @@ describe('numbers, text and dates the Vietnamese way', () => {
 
   it('folds diacritics and đ for filtering', () => {
     expect(fold('Chiềng Xôm Đoàn Kết')).toBe('chieng xom doan ket');
+  });
+
+  it('tells whether a name already names a place (whole words, diacritics ignored)', () => {
+    expect(mentions('Tổ công nghệ số cộng đồng Bản Co Khoang', 'Bản Co Khoang')).toBe(true);
+    expect(mentions('Tổ công nghệ số cộng đồng xã Chiềng Xôm', 'Xã Chiềng Xôm')).toBe(true);
+    expect(mentions('TỔ CNSCĐ BAN CO KHOANG', 'Bản Co Khoang')).toBe(true);
+    expect(mentions('Tổ công nghệ số cộng đồng Bản Cốc', 'Bản Co')).toBe(false);
+    expect(mentions('Tổ công nghệ số cộng đồng xã Chiềng Xôm', 'Phường Chiềng An')).toBe(false);
+    expect(mentions('Tổ dân phố 10', 'Tổ dân phố 1')).toBe(false);
+    expect([mentions('Tổ 1', ''), mentions('Tổ 1', null)]).toEqual([false, false]);
   });
 
   it('shows days dd/mm/yyyy and times in 24 hours, Vietnam time whatever the browser', () => {

@@ -13,3 +13,12 @@ export const pct = (part: number, whole: number): string => (whole ? percentForm
 
 /** Lower case without diacritics, đ → d: for filtering in the page ("chieng" matches "Chiềng"). */
 export const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase();
+
+const words = (s: string) => ` ${fold(s).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+
+/**
+ * Whether `text` already names `place` as whole words, diacritics, case and punctuation ignored:
+ * "Tổ công nghệ số cộng đồng Bản Co Khoang" names "Bản Co Khoang" (so a list need not add it again);
+ * "Tổ Bản Cốc" does not name "Bản Co". False for an empty place.
+ */
+export const mentions = (text: string, place: string | null | undefined): boolean => !!place?.trim() && words(text).includes(words(place));
