@@ -112,7 +112,9 @@ describe('field app: offline recording and sync', () => {
     expect(await page.locator('#members .chip[aria-pressed="true"]').innerText()).toBe('Hà Thị Hiền (tôi)');
     // the national services and Sơn La's own, as big buttons with icons
     expect(await page.locator('#services .svc').count()).toBe(11);
-    expect(await page.locator('.svc[data-code="son_la_smart"] .svc-btn').innerText()).toBe('🏔️\nSơn La Smart');
+    // icons are SVG (lucide), not emoji: they render on every phone
+    expect(await page.locator('.svc[data-code="son_la_smart"] .svc-btn').innerText()).toBe('Sơn La Smart');
+    expect(await page.locator('.svc[data-code="son_la_smart"] .svc-btn svg').count()).toBe(1);
     const box = await page.locator('.svc[data-code="vneid"] .svc-btn').boundingBox();
     expect(box!.height).toBeGreaterThanOrEqual(48);
     await page.screenshot({ path: '/tmp/ui-field-form-390.png', fullPage: true });
@@ -172,7 +174,8 @@ describe('field app: offline recording and sync', () => {
 
     await expect.poll(() => queueItems().count()).toBe(3);
     expect(await page.locator('#queue-list .q-wait').allInnerTexts()).toEqual(['Đang chờ gửi', 'Đang chờ gửi', 'Đang chờ gửi']);
-    expect(await page.locator('#queue-list .q-svc').allInnerTexts()).toEqual(['🪪 VNeID (định danh điện tử)', '💬 Zalo, 🏔️ Sơn La Smart', '🏛️ Dịch vụ công trực tuyến']);
+    expect(await page.locator('#queue-list .q-svc').allInnerTexts()).toEqual(['VNeID (định danh điện tử)', 'Zalo, Sơn La Smart', 'Dịch vụ công trực tuyến']);
+    expect(await page.locator('#queue-list .q-svc svg').count()).toBe(4);
     await page.screenshot({ path: '/tmp/ui-field-offline-390.png', fullPage: true });
     queued = await readQueue(page);
     expect(queued.length).toBe(3);
@@ -251,7 +254,7 @@ describe('field app: offline recording and sync', () => {
 
   it('a record the server refuses stays on the phone with its reason, and can be corrected and sent again', async () => {
     await page.locator('[data-kind="home"]').click();
-    await page.fill('#date', '2020-01-06');
+    await page.fill('#date', '06/01/2020');
     await page.fill('#time', '09:00');
     await page.locator('.svc[data-code="vssid"] .svc-btn').click();
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
@@ -263,7 +266,7 @@ describe('field app: offline recording and sync', () => {
     await page.screenshot({ path: '/tmp/ui-field-rejected-390.png', fullPage: true });
     await page.locator('#queue-list [data-action="edit"]').click();
     await page.locator('#editing').waitFor();
-    expect(await page.locator('#date').inputValue()).toBe('2020-01-06');
+    expect(await page.locator('#date').inputValue()).toBe('06/01/2020');
     expect(await page.locator('#form-msg').innerText()).toBe(reason);
     expect(await page.locator('.svc[data-code="vssid"] .svc-btn').getAttribute('aria-pressed')).toBe('true');
     await page.getByRole('button', { name: 'Bây giờ' }).click();
@@ -283,6 +286,59 @@ describe('field app: offline recording and sync', () => {
     await expect.poll(() => badge().innerText()).toBe('Đã đồng bộ');
     expect(await readQueue(page)).toEqual([]);
     await phone.setOffline(false);
+  });
+
+  it('shows dates and times the Vietnamese way in a browser set to English, and no emoji icons', async () => {
+    // an English browser in another time zone: native date/time inputs would show mm/dd/yyyy and "01:42 AM"
+    const english = await harness.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US', timezoneId: 'America/New_York', storageState: await phone.storageState() });
+    try {
+      const p = await english.newPage();
+      p.setDefaultTimeout(20_000);
+      p.on('pageerror', (e) => errors.push(e.message));
+      p.on('console', (m) => {
+        if (m.type() === 'error' && !EXPECTED.test(m.text())) errors.push(m.text());
+      });
+      const before = vnDay();
+      await p.goto(`${base}/field/`);
+      await p.getByRole('heading', { name: 'Ghi buổi hỗ trợ' }).waitFor();
+      expect(await p.evaluate(() => navigator.language)).toBe('en-US');
+      const date = p.locator('#date');
+      const time = p.locator('#time');
+      expect([await date.getAttribute('type'), await date.getAttribute('inputmode'), await date.getAttribute('placeholder')]).toEqual(['text', 'numeric', 'dd/mm/yyyy']);
+      expect([await time.getAttribute('type'), await time.getAttribute('inputmode'), await time.getAttribute('placeholder')]).toEqual(['text', 'numeric', 'HH:mm']);
+      // today in Vietnam as dd/mm/yyyy, the time of day in Vietnam on the 24-hour clock
+      const today = (iso: string) => iso.split('-').reverse().join('/');
+      expect([today(before), today(vnDay())]).toContain(await date.inputValue());
+      const shown = await time.inputValue();
+      expect(shown).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
+      const vnMinutes = (Date.now() / 60_000 + 7 * 60) % 1440;
+      const [h, m] = shown.split(':').map(Number);
+      expect(Math.min(Math.abs(h * 60 + m - vnMinutes), 1440 - Math.abs(h * 60 + m - vnMinutes))).toBeLessThan(3);
+      // typed on a numeric keypad (no "/" or ":"), the separators come by themselves
+      await date.fill('12022025');
+      await time.fill('1745');
+      expect([await date.inputValue(), await time.inputValue()]).toEqual(['12/02/2025', '17:45']);
+      expect(await p.locator('#when-now').count()).toBe(0);
+      // a month-first date is refused with a Vietnamese message
+      await date.fill('02/13/2025');
+      await time.focus();
+      expect(await p.locator('#when-msg').innerText()).toMatch(/^Ngày chưa đúng: nhập ngày\/tháng\/năm, ví dụ \d\d\/\d\d\/\d{4}\.$/);
+      expect(await date.getAttribute('aria-invalid')).toBe('true');
+      await p.getByRole('button', { name: 'Hôm nay' }).click();
+      expect([today(before), today(vnDay())]).toContain(await date.inputValue());
+      expect(await time.inputValue()).toBe('17:45');
+      await p.getByRole('button', { name: 'Bây giờ' }).click();
+      await p.locator('#when-now').waitFor();
+      // every service and kind button carries an SVG icon, and no emoji anywhere on the form
+      const services = await p.locator('#services .svc').count();
+      expect(services).toBe(11);
+      expect(await p.locator('#services .svc-btn > svg').count()).toBe(services);
+      expect(await p.locator('#kinds .seg-btn > svg').count()).toBe(3);
+      expect(await p.locator('#record-form').innerText()).not.toMatch(/\p{Extended_Pictographic}/u);
+      await p.screenshot({ path: '/tmp/ui-field-en-us-390.png', fullPage: true });
+    } finally {
+      await english.close();
+    }
   });
 
   it('logged no errors', () => {

@@ -9,8 +9,16 @@ import { savePopulation } from './sessions.population.js';
 import { importPopulation } from './sessions.population.import.js';
 import { servicesFor } from './sessions.repo.js';
 import { supportReport } from './sessions.report.js';
-import { syncSessions } from './sessions.sync.js';
+import { type SyncResult, syncSessions } from './sessions.sync.js';
 import { MAX_SYNC_BATCH } from './sessions.vocabulary.js';
+
+/** POST /api/support-sessions/sync: one result per record sent, in order, and the counts. */
+export interface SyncAnswer {
+  results: SyncResult[];
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
 
 /** Roles that record support sessions (read-only inspectors do not). */
 export const RECORDERS = ['admin', 'province_officer', 'commune_officer', 'team_leader', 'member'] as const satisfies readonly Role[];
@@ -40,7 +48,7 @@ export const sessionRoutes: RouteModule = (api, { database, protector, config })
       config: { access: { roles: RECORDERS } },
       schema: { summary: 'Store a batch of support sessions recorded offline; answers per record', body: z.object({ records: z.array(z.unknown()) }) },
     },
-    async (req) => {
+    async (req): Promise<SyncAnswer> => {
       const { records } = req.body;
       if (records.length > MAX_SYNC_BATCH) throw new AppError('SYNC_BATCH_TOO_LARGE', `Một lần đồng bộ tối đa ${MAX_SYNC_BATCH} buổi; lần này có ${records.length}. Hãy chia nhỏ.`);
       const results = await syncSessions(db, protector, records, { userId: req.actor!.userId, ip: req.ip, scope: req.actor!.scope });

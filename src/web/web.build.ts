@@ -84,7 +84,7 @@ async function bundle(entry: string, define: Record<string, string>): Promise<Bu
  * Builds the web front-end in memory, with esbuild, from the one source tree src/web/:
  * - the office UI: src/web/office/main.tsx → /app.js (its HTML and CSS are src/web/public/);
  * - the field app: the static files of src/web/field/public under /field/, the page script
- *   (field/app.ts → /field/app.js) and the service worker (field/sw.ts → /field/sw.js, with the
+ *   (field/app.tsx → /field/app.js) and the service worker (field/sw.ts → /field/sw.js, with the
  *   precache list of every other field file and its content hash).
  * Bundled, minified, ES2017 (older Android WebViews). Deterministic: the same sources give the same
  * bytes. Takes about a second; nothing is written to disk.
@@ -95,7 +95,7 @@ export async function buildWeb(): Promise<WebBundle> {
   assets.set(OFFICE_SCRIPT, asset(OFFICE_SCRIPT, await bundle('office/main.tsx', {})));
   const field: WebAsset[] = [];
   for (const f of await files(fieldPublicDir)) field.push(asset(FIELD_PREFIX + f, await readFile(path.join(fieldPublicDir, f))));
-  field.push(asset(`${FIELD_PREFIX}app.js`, await bundle('field/app.ts', {})));
+  field.push(asset(`${FIELD_PREFIX}app.js`, await bundle('field/app.tsx', {})));
   const precache = field.map((a) => ({ url: a.url, revision: a.revision }));
   field.push(asset(`${FIELD_PREFIX}sw.js`, await bundle('field/sw.ts', { __FIELD_PRECACHE__: JSON.stringify(precache) })));
   for (const a of field) assets.set(a.url, a);

@@ -43,7 +43,7 @@ describe('buildRecord', () => {
   });
 
   it('builds a group record at the service centre with a typed time and a head count', () => {
-    const r = buildRecord(form({ kind: 'group', residentsCount: ' 25 ', place: CENTRE, when: { date: '2026-11-28', time: '14:05' }, memberIds: [5, 6, 5] }), ID, NOW);
+    const r = buildRecord(form({ kind: 'group', residentsCount: ' 25 ', place: CENTRE, when: { date: '28/11/2026', time: '14:05' }, memberIds: [5, 6, 5] }), ID, NOW);
     expect(r.ok && r.record).toMatchObject({ kind: 'group', residentsCount: 25, atServiceCentre: true, occurredAt: '2026-11-28T14:05:00+07:00', memberIds: [5, 6] });
     expect(r.ok && 'resident' in r.record).toBe(false);
     expect(syncRecordSchema.safeParse(r.ok && r.record).success).toBe(true);
@@ -67,9 +67,15 @@ describe('buildRecord', () => {
     expect(fails({ teamId: null })).toBe('team');
     expect(fails({ memberIds: [] })).toBe('members');
     expect(fails({ services: [] })).toBe('services');
-    expect(fails({ when: { date: '2026-11-30', time: '00:01' } })).toBe('when'); // 11 minutes ahead
-    expect(fails({ when: { date: '2026-11-30', time: '00:00' } })).toBeNull(); // 10 minutes ahead: tolerated
-    expect(fails({ when: { date: '2026-13-01', time: '08:00' } })).toBe('when');
+    expect(fails({ when: { date: '30/11/2026', time: '00:01' } })).toBe('when'); // 11 minutes ahead
+    expect(fails({ when: { date: '30/11/2026', time: '00:00' } })).toBeNull(); // 10 minutes ahead: tolerated
+    expect(fails({ when: { date: '01/13/2026', time: '08:00' } })).toBe('date'); // mm/dd is no Vietnamese date
+    expect(fails({ when: { date: '2026-11-28', time: '08:00' } })).toBe('date');
+    expect(fails({ when: { date: '', time: '08:00' } })).toBe('date');
+    expect(fails({ when: { date: '28/11/2026', time: '8:00 PM' } })).toBe('time');
+    expect(fails({ when: { date: '28/11/2026', time: '24:00' } })).toBe('time');
+    expect(fails({ when: { date: '28112026', time: '0930' } })).toBeNull(); // typed on a keypad without "/" and ":"
+    expect(buildRecord(form({ when: { date: '1/13/2026', time: '08:00' } }), ID, NOW)).toEqual({ ok: false, field: 'date', message: 'Ngày chưa đúng: nhập ngày/tháng/năm, ví dụ 29/11/2026.' });
     expect(fails({ kind: 'group', residentsCount: '' })).toBe('residentsCount');
     expect(fails({ kind: 'group', residentsCount: '2001' })).toBe('residentsCount');
     expect(fails({ kind: 'group', residentsCount: '2.5' })).toBe('residentsCount');
@@ -79,7 +85,7 @@ describe('buildRecord', () => {
   });
 
   it('round-trips through formFromRecord (editing a refused record)', () => {
-    const original = form({ kind: 'help_desk', place: CENTRE, when: { date: '2026-11-20', time: '09:15' }, note: 'Bà con ở bản Hụm', resident: { fullName: 'Cầm Văn Xôm', birthYear: '1980', gender: 'male', ethnicity: '03', phone: '0987654321', consent: true } });
+    const original = form({ kind: 'help_desk', place: CENTRE, when: { date: '20/11/2026', time: '09:15' }, note: 'Bà con ở bản Hụm', resident: { fullName: 'Cầm Văn Xôm', birthYear: '1980', gender: 'male', ethnicity: '03', phone: '0987654321', consent: true } });
     const r = buildRecord(original, ID, NOW);
     if (!r.ok) throw new Error(r.message);
     const back = formFromRecord(r.record);

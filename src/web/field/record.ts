@@ -6,7 +6,8 @@
  */
 import type { SyncRecord } from '../../sessions/sessions.sync.js';
 import { FUTURE_TOLERANCE_MS, MAX_GROUP_SIZE } from '../../sessions/sessions.vocabulary.js';
-import { fromVn, vnDateTime, vnIso } from '../shared/time.js';
+import { fromVn, vnDate, vnDateTime, vnIso } from '../shared/time.js';
+import { dateProblem, parseDate, parseTime, timeProblem } from './when.js';
 
 export type { SyncRecord };
 export type Kind = SyncRecord['kind'];
@@ -18,7 +19,7 @@ export const CENTRE = 'centre';
 export interface FormState {
   teamId: number | null;
   memberIds: number[];
-  /** the date and time typed, or null for "now" (the moment of saving) */
+  /** the date (dd/mm/yyyy) and time (HH:mm, 24 h) as typed, or null for "now" (the moment of saving) */
   when: { date: string; time: string } | null;
   /** '' somewhere in the commune, CENTRE, or a village code */
   place: string;
@@ -47,7 +48,7 @@ export function emptyForm(defaults: { teamId: number | null; memberIds: number[]
 /**
  * Checks the form and builds the record to queue, with id `id` and `deviceSavedAt` = `now`.
  * Refuses (field + Vietnamese message) what the server would refuse and the phone can see: no team,
- * member or service, a time in the future, a group without a head count, a malformed birth year or
+ * member or service, a date or time that is not one (fields 'date', 'time'), a time in the future ('when'), a group without a head count, a malformed birth year or
  * phone, and a resident's name or phone without their consent.
  */
 export function buildRecord(s: FormState, id: string, now: Date): BuildResult {
@@ -56,8 +57,12 @@ export function buildRecord(s: FormState, id: string, now: Date): BuildResult {
   if (s.memberIds.length === 0) return fail('members', 'Hãy chọn ít nhất một người thực hiện.');
   let occurred = now;
   if (s.when) {
-    const d = fromVn(s.when.date, s.when.time);
-    if (!d) return fail('when', 'Ngày giờ chưa đúng: hãy chọn lại ngày và giờ.');
+    const dateWrong = dateProblem(s.when.date, vnDateTime(now).date);
+    if (dateWrong) return fail('date', dateWrong);
+    const timeWrong = timeProblem(s.when.time);
+    if (timeWrong) return fail('time', timeWrong);
+    const d = fromVn(parseDate(s.when.date)!, parseTime(s.when.time)!);
+    if (!d) return fail('date', 'Ngày giờ chưa đúng: hãy nhập lại ngày và giờ.');
     occurred = d;
   }
   if (occurred.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return fail('when', 'Thời điểm này ở tương lai: hãy kiểm tra ngày giờ.');
@@ -109,7 +114,7 @@ export function formFromRecord(r: SyncRecord): FormState {
   return {
     teamId: r.teamId,
     memberIds: [...r.memberIds],
-    when: { date: at.date, time: at.time },
+    when: { date: vnDate(at.date), time: at.time },
     place: r.atServiceCentre ? CENTRE : r.villageCode ?? '',
     kind: r.kind,
     residentsCount: r.residentsCount ? String(r.residentsCount) : '',

@@ -3,12 +3,14 @@
  * precaches the app shell (HTML, script, style, manifest, icons; list and revisions injected at
  * build time as __FIELD_PRECACHE__) so the app opens with no network after the first visit, answers
  * every navigation under /field/ with the cached page, and on a Background Sync event ("ngoso-sync")
- * sends the queue from IndexedDB even when the app is closed. API calls are not cached here: the
+ * sends the queue from IndexedDB even when the app is closed (its own ApiClient over the worker's
+ * fetch). API calls are not cached here: the
  * app keeps what it needs offline in IndexedDB.
  */
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { ApiClient } from '../shared/api.js';
 import { queueStore } from './store.js';
 import { Syncer } from './sync.js';
 
@@ -33,7 +35,8 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('/field/index.html'), 
 
 sw.addEventListener('sync', (e) => {
   if (e.tag !== 'ngoso-sync') return;
-  const syncer = new Syncer({ store: queueStore, fetch: (url, init) => sw.fetch(url, init), setTimer: () => null, clearTimer: () => {} });
+  const api = new ApiClient({ fetch: (url, init) => sw.fetch(url, init) });
+  const syncer = new Syncer({ store: queueStore, api, setTimer: () => null, clearTimer: () => {} });
   e.waitUntil(
     syncer.run().then(async (outcome) => {
       for (const c of await sw.clients.matchAll({ includeUncontrolled: true })) c.postMessage({ type: 'synced', ...outcome });

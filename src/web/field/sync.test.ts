@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncResult } from '../../sessions/sessions.sync.js';
+import { ApiClient } from '../shared/api.js';
 import type { QueuedRecord } from './queue.js';
 import { type QueueStore, Syncer, type SyncState } from './sync.js';
 
-/** An in-memory queue and a fake server answering POST /api/support-sessions/sync. */
-function setup(opts: { records: number; reject?: (id: string) => string | null; failFirst?: number; status?: number } = { records: 0 }) {
+/**
+ * An in-memory queue and a fake server (a fake `fetch` under the real ApiClient) answering
+ * GET /api/auth/csrf with tokens t1, t2… and POST /api/support-sessions/sync; tokens in `stale`
+ * are refused with 403 CSRF_INVALID, as after the server's secret changed.
+ */
+function setup(opts: { records: number; reject?: (id: string) => string | null; failFirst?: number; status?: number; stale?: string[] } = { records: 0 }) {
   const map = new Map<string, QueuedRecord>();
   for (let i = 0; i < opts.records; i++) {
     const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
@@ -26,7 +31,9 @@ function setup(opts: { records: number; reject?: (id: string) => string | null; 
       return json(200, { token: `t${calls.length}` });
     }
     const records = JSON.parse(String(init!.body)).records as { id: string }[];
-    calls.push({ url, count: records.length, token: (init!.headers as Record<string, string>)['x-csrf-token'] });
+    const token = (init!.headers as Record<string, string>)['x-csrf-token'];
+    calls.push({ url, count: records.length, token });
+    if (opts.stale?.includes(token)) return json(403, { error: { code: 'CSRF_INVALID', message: 'Phiên làm việc đã hết hạn bảo mật' } });
     if (failures > 0) {
       failures--;
       if (opts.status) return json(opts.status, { error: { code: opts.status === 401 ? 'AUTH_REQUIRED' : 'INTERNAL', message: 'lỗi' } });
@@ -44,7 +51,7 @@ function setup(opts: { records: number; reject?: (id: string) => string | null; 
   const timers: { fn: () => void; ms: number }[] = [];
   const states: SyncState[] = [];
   const net = { online: true };
-  const syncer = new Syncer({ store, fetch, online: () => net.online, random: () => 0.5, setTimer: (fn, ms) => timers.push({ fn, ms }), clearTimer: () => {}, onChange: (s) => states.push(s) });
+  const syncer = new Syncer({ store, api: new ApiClient({ fetch }), online: () => net.online, random: () => 0.5, setTimer: (fn, ms) => timers.push({ fn, ms }), clearTimer: () => {}, onChange: (s) => states.push(s) });
   return { map, stored, calls, timers, states, syncer, net };
 }
 
@@ -58,6 +65,22 @@ describe('Syncer', () => {
     expect(t.map.size).toBe(0);
     expect(t.stored.size).toBe(1201);
     expect(t.syncer.state).toMatchObject({ total: 0, pending: 0, rejected: 0, running: false, lastError: null });
+  });
+
+  it('takes a fresh CSRF token once when the server answers 403 CSRF_INVALID, and keeps it', async () => {
+    const t = setup({ records: 3, stale: ['t1'] })
+    expect(await t.syncer.run()).toEqual({ sent: 3, done: 3, rejected: 0, ok: true });
+    expect(t.calls.map((c) => (c.count ? `${c.count}@${c.token}` : 'csrf'))).toEqual(['csrf', '3@t1', 'csrf', '3@t3']);
+    expect(t.map.size).toBe(0);
+  });
+
+  it('refreshes a refused CSRF token only once: a second refusal is a failure kept for a retry', async () => {
+    const t = setup({ records: 1, stale: ['t1', 't3'] });
+    const out = await t.syncer.run();
+    expect(out.ok).toBe(false);
+    expect(t.calls.filter((c) => c.count).map((c) => c.token)).toEqual(['t1', 't3']);
+    expect(t.syncer.state).toMatchObject({ pending: 1, authRequired: false, lastError: 'Phiên làm việc đã hết hạn bảo mật' });
+    expect(t.timers.map((x) => x.ms)).toEqual([5000]);
   });
 
   it('keeps refused records with the server reason and does not send them again', async () => {

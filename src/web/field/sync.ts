@@ -1,13 +1,24 @@
 /**
  * Sends the phone's queue to POST /api/support-sessions/sync: one run at a time, batches of at
- * most 500, with the CSRF token; applies the per-record answers to the queue; after a network or
- * server failure retries with backoff. Storage, fetch, timers and "online" are passed in, so the
- * page and the service worker (Background Sync) share it and Node tests drive it (sync.test.ts).
+ * most 500; applies the per-record answers to the queue; after a network or server failure retries
+ * with backoff. The requests go through the shared API client (shared/api.ts: the CSRF token, its
+ * refresh on 403 CSRF_INVALID, timeouts); storage, the client, timers and "online" are passed in,
+ * so the page and the service worker (Background Sync) share it and Node tests drive it with a
+ * fake fetch (sync.test.ts).
  */
-import type { SyncResult } from '../../sessions/sessions.sync.js';
 import { chunks } from '../../db/batch.js';
 import { MAX_SYNC_BATCH } from '../../sessions/sessions.vocabulary.js';
+import { type ApiClient, ApiError, type RawResponse } from '../shared/api.js';
+import type { Endpoints } from '../shared/endpoints.js';
 import { applyResults, backoffMs, counts, type QueuedRecord, toSend } from './queue.js';
+
+const SYNC_PATH = '/api/support-sessions/sync';
+type SyncAnswer = Endpoints['POST /api/support-sessions/sync']['response'];
+/** 500 records on weak 3G take longer than an ordinary request */
+const SYNC_TIMEOUT_MS = 60_000;
+
+/** What the Syncer needs of the API client: `ApiClient` (shared/api.ts) is one. */
+export type SyncApi = Pick<ApiClient, 'raw' | 'resetCsrf'>;
 
 /** Where the queue lives (IndexedDB on the phone, a Map in tests). */
 export interface QueueStore {
@@ -34,7 +45,8 @@ export interface SyncState {
 
 export interface SyncDeps {
   store: QueueStore;
-  fetch: typeof fetch;
+  /** the API client: `raw()` gives the per-record answers of a 200 and the status of a failure */
+  api: SyncApi;
   online?: () => boolean;
   now?: () => number;
   random?: () => number;
@@ -51,16 +63,6 @@ export interface RunOutcome {
   ok: boolean;
 }
 
-class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** The queue's sender. `run()` sends now; `kick()` sends soon unless a run is going; failures retry by themselves. */
 export class Syncer {
   state: SyncState = { total: 0, pending: 0, rejected: 0, running: false, authRequired: false, lastError: null, lastSyncedAt: null, nextRetryAt: null };
@@ -68,7 +70,6 @@ export class Syncer {
   private again = false;
   private attempt = 0;
   private timer: unknown = null;
-  private csrf: string | null = null;
 
   constructor(private readonly deps: SyncDeps) {}
 
@@ -107,7 +108,7 @@ export class Syncer {
   /** Forgets the retry count and any sign-in problem (after signing in again). */
   reset(): void {
     this.attempt = 0;
-    this.csrf = null;
+    this.deps.api.resetCsrf();
     this.update({ authRequired: false, lastError: null });
   }
 
@@ -149,7 +150,7 @@ export class Syncer {
       this.update({ lastError: null, authRequired: false, lastSyncedAt: this.now() });
     } catch (err) {
       outcome.ok = false;
-      if (err instanceof HttpFailure && (err.status === 401 || err.code === 'PASSWORD_CHANGE_REQUIRED')) {
+      if (err instanceof ApiError && (err.status === 401 || err.code === 'PASSWORD_CHANGE_REQUIRED')) {
         // nothing to retry until the member signs in again (the page asks)
         this.update({ authRequired: true, lastError: err.message });
       } else {
@@ -164,39 +165,18 @@ export class Syncer {
     return outcome;
   }
 
-  private async send(batch: QueuedRecord[]): Promise<SyncResult[]> {
-    const body = JSON.stringify({ records: batch.map((q) => q.record) });
-    for (let tries = 0; ; tries++) {
-      const token = await this.token();
-      const res = await this.request('/api/support-sessions/sync', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': token }, body });
-      if (res.ok) return (res.body as { results: SyncResult[] }).results;
-      if (res.code === 'CSRF_INVALID' && tries === 0) {
-        this.csrf = null;
-        continue;
-      }
-      throw new HttpFailure(res.status, res.code, res.message);
-    }
-  }
-
-  private async token(): Promise<string> {
-    if (this.csrf) return this.csrf;
-    const res = await this.request('/api/auth/csrf', { headers: { accept: 'application/json' } });
-    if (!res.ok) throw new HttpFailure(res.status, res.code, res.message);
-    this.csrf = (res.body as { token: string }).token;
-    return this.csrf;
-  }
-
-  private async request(url: string, init: RequestInit): Promise<{ ok: boolean; status: number; code: string; message: string; body: unknown }> {
-    let res: Response;
+  /** Sends one batch; its per-record answers, or throws ApiError (NETWORK with the Syncer's own message, else the server's). */
+  private async send(batch: QueuedRecord[]): Promise<SyncAnswer['results']> {
+    let res: RawResponse;
     try {
-      res = await this.deps.fetch(url, { credentials: 'same-origin', cache: 'no-store', ...init });
-    } catch {
-      throw new HttpFailure(0, 'NETWORK', 'Mất kết nối khi gửi: sẽ thử lại.');
+      res = await this.deps.api.raw(SYNC_PATH, { json: { records: batch.map((q) => q.record) }, timeoutMs: SYNC_TIMEOUT_MS });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'NETWORK') throw new ApiError(0, 'NETWORK', 'Mất kết nối khi gửi: sẽ thử lại.');
+      throw err;
     }
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    const code = res.ok ? '' : body?.error?.code ?? `HTTP_${res.status}`;
-    const message = res.ok ? '' : body?.error?.message ?? `Máy chủ trả lỗi ${res.status}: sẽ thử lại.`;
-    return { ok: res.ok, status: res.status, code, message, body };
+    if (res.ok) return (res.body as SyncAnswer).results;
+    const e = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `Máy chủ trả lỗi ${res.status}: sẽ thử lại.`);
   }
 
   private scheduleRetry(ms: number) {

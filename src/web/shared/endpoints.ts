@@ -11,7 +11,9 @@
 import type { getTeam, listTeams, searchRegistry } from '../../registry/registry.service.js';
 import type { childUnits, getUnit, listProvinces, searchAdminUnits } from '../../catalogue/catalogue.service.js';
 import type { FieldContext } from '../../sessions/sessions.field.js';
-import type { Me } from '../../access/auth.routes.js';
+import type { SyncAnswer } from '../../sessions/sessions.routes.js';
+import type { SyncRecord } from '../../sessions/sessions.sync.js';
+import type { Me, SelfView } from '../../access/auth.routes.js';
 import type { importPopulation, PopulationProblem } from '../../sessions/sessions.population.import.js';
 
 import type { PeriodQuery, supportReport } from '../../sessions/sessions.report.js';
@@ -36,6 +38,11 @@ export interface Endpoints {
   'GET /api/teams/:id': { params: { id: number }; response: Result<typeof getTeam> };
   'GET /api/search': { query: { q: string; province?: string }; response: Result<typeof searchRegistry> };
   'GET /api/field/context': { query: { commune?: string }; response: FieldContext };
+  /** at most 500 records (MAX_SYNC_BATCH); the field app's Syncer reads the per-record answers with `api.raw` */
+  'POST /api/support-sessions/sync': { body: { records: SyncRecord[] }; response: SyncAnswer };
+  'POST /api/auth/logout': { body: Record<string, never>; response: { ok: boolean } };
+  'POST /api/auth/login': { body: { login: string; password: string }; response: { user: SelfView } };
+  'POST /api/auth/password': { body: { currentPassword: string; newPassword: string }; response: { ok: boolean } };
   /** unit=CODE | team=ID | member=ID over a period; format csv (one `table`) or xlsx are downloads (`api.file`) */
   'GET /api/reports/support': { query: ({ unit: string } | { team: number | string } | { member: number | string }) & Pick<PeriodQuery, keyof PeriodQuery> & { format?: 'json' | 'csv' | 'xlsx'; table?: SupportTable }; response: Result<typeof supportReport> };
   /** format csv or xlsx are downloads (`api.file`) */

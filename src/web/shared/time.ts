@@ -52,3 +52,10 @@ export function vnDateTimeLabel(at: Date | string = new Date(), seconds = false)
   const s = new Date(d.getTime() + VN_OFFSET_MS).toISOString();
   return `${vnDate(s)} ${s.slice(11, seconds ? 19 : 16)}`;
 }
+
+/** "9:05", "09:05" (24-hour clock) → "09:05"; null when it is no time of day (also for "9:05 AM"). */
+export function fromVnTime(text: string): string | null {
+  const m = /^\s*(\d{1,2}):(\d{2})\s*$/.exec(text);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
+  return `${m[1].padStart(2, '0')}:${m[2]}`;
+}

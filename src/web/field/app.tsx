@@ -1,0 +1,101 @@
+/**
+ * The field app's page (/field/), in Preact: the bar (sync badge, network), the sign-in and
+ * password pages, the one-screen record form with the queue and the summary, the footer. State and
+ * behaviour are the FieldApp's (controller.ts); this file renders them and sets the performance
+ * marks the benchmark reads (bench/field.ts): `ngoso:signin-ready` when the sign-in page first
+ * shows, `ngoso:form-ready` when the record form first shows with the team, members and services.
+ * Bundled by esbuild (src/web/web.build.ts) into /field/app.js.
+ */
+import { render } from 'preact';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { FieldApp, type FieldState } from './controller.js';
+import { QueueBox, SummaryBar } from './queue-box.js';
+import { RecordForm } from './record-form.js';
+import { PasswordView, SignInView } from './signin.js';
+
+/** Sets a performance mark once per page load. */
+function markOnce(name: string) {
+  if (performance.getEntriesByName(name).length === 0) performance.mark(name);
+}
+
+/** The sync badge of the bar: "Đã đồng bộ" or "N chưa đồng bộ"; a tap sends now and shows the queue. */
+function SyncBadge({ app, state }: { app: FieldApp; state: FieldState }) {
+  const s = state.sync;
+  const onClick = () => {
+    app.syncNow();
+    document.getElementById('queue-box')?.scrollIntoView();
+  };
+  return (
+    <button id="sync-badge" class="badge" type="button" hidden={!state.user} aria-live="polite" data-count={String(s.total)} data-state={s.total === 0 ? 'done' : s.rejected > 0 ? 'rejected' : 'pending'} onClick={onClick}>
+      {s.total === 0 ? 'Đã đồng bộ' : `${s.total} chưa đồng bộ${s.running ? ' …' : ''}`}
+    </button>
+  );
+}
+
+/** The whole page for the app's current state. */
+export function Shell({ app }: { app: FieldApp }) {
+  const [state, setState] = useState(app.state);
+  useEffect(() => app.subscribe(setState), [app]);
+  const { view, user, ctx } = state;
+  useLayoutEffect(() => {
+    if (view === 'record' && ctx) markOnce('ngoso:form-ready');
+    if (view === 'signin') markOnce('ngoso:signin-ready');
+  }, [view, ctx]);
+
+  const signOut = async () => {
+    const waiting = await app.waiting();
+    if (waiting && !confirm(`Còn ${waiting} bản ghi chưa đồng bộ. Chúng vẫn được giữ trên máy và sẽ gửi khi bạn đăng nhập lại. Đăng xuất?`)) return;
+    await app.signOut();
+  };
+
+  return (
+    <>
+      <header class="bar">
+        <div class="title">
+          <span class="mark" aria-hidden="true">NS</span>
+          <span class="title-text">Ghi hoạt động</span>
+        </div>
+        <div class="status">
+          <SyncBadge app={app} state={state} />
+          <span id="net" class="net" role="status" data-online={state.online ? '1' : '0'}>
+            {state.online ? 'Có mạng' : 'Không có mạng'}
+          </span>
+        </div>
+      </header>
+
+      <main id="main">
+        {view === 'boot' && (
+          <p id="boot" class="boot">
+            Đang mở ứng dụng…
+          </p>
+        )}
+        {view === 'signin' && <SignInView app={app} note={state.signinNote} />}
+        {view === 'password' && <PasswordView app={app} />}
+        {view === 'record' && ctx && (
+          <section id="view-record" aria-labelledby="record-title">
+            <SummaryBar summary={state.summary} teamId={state.form.teamId} />
+            <RecordForm app={app} state={state} ctx={ctx} />
+            <QueueBox app={app} state={state} ctx={ctx} />
+          </section>
+        )}
+      </main>
+
+      <footer class="foot">
+        <span id="who">{user ? user.fullName : ''}</span>
+        {user && (
+          <button id="signout" type="button" class="link" onClick={() => void signOut()}>
+            Đăng xuất
+          </button>
+        )}
+        <a href="/">Trang quản lý</a>
+      </footer>
+    </>
+  );
+}
+
+const root = document.getElementById('app')!;
+const app = new FieldApp();
+// the static shell of index.html (shown while this script loads) gives way to the rendered page
+root.replaceChildren();
+render(<Shell app={app} />, root);
+void app.boot();

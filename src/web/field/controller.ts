@@ -1,0 +1,428 @@
+/**
+ * The field app's state and behaviour, without the DOM: who is signed in, the field context
+ * (GET /api/field/context), the record form, the queue of records not yet on the server, the sync
+ * state and the "Hôm nay / Tuần này" summary. Offline first: the signed-in user and the context
+ * are kept in IndexedDB, so the form opens with no network; records wait in IndexedDB and the
+ * Syncer sends them when a connection appears. The Preact components (app.tsx and its parts)
+ * render `state` and call the methods; every change is announced to `subscribe`d listeners.
+ */
+import type { FieldContext } from '../../sessions/sessions.field.js';
+import { ApiClient } from '../shared/api.js';
+import { vnDateTime } from '../shared/time.js';
+import { counts, type QueuedRecord } from './queue.js';
+import { buildRecord, CENTRE, emptyForm, emptyPrefs, type FormState, formFromRecord, type Kind, type Prefs, updatePrefs } from './record.js';
+import { getQueued, getValue, queueStore, setValue, type StoredUser } from './store.js';
+import { Syncer, type SyncState } from './sync.js';
+
+export type Team = FieldContext['teams'][number];
+export type View = 'boot' | 'signin' | 'password' | 'record';
+
+/** The server's counts for the team, today and this week, as last fetched. */
+export interface Summary {
+  teamId: number;
+  at: number;
+  day: { sessions: number; headcount: number };
+  week: { sessions: number; headcount: number };
+}
+
+export interface FieldState {
+  view: View;
+  online: boolean;
+  user: StoredUser | null;
+  ctx: FieldContext | null;
+  prefs: Prefs;
+  form: FormState;
+  /** a new number for every new form (fresh, or a refused record to edit): parts keeping their own state start again */
+  formKey: number;
+  editingId: string | null;
+  /** the user's records not on the server, oldest first */
+  queue: QueuedRecord[];
+  sync: SyncState;
+  summary: Summary | null;
+  /** the message under the form (an error with the field it is about, or "Đã lưu" with ok) */
+  message: { text: string; ok: boolean; field?: string };
+  /** why the sign-in page is shown (session ended, first use offline…), or null */
+  signinNote: string | null;
+  /** the clock the "now" of the form shows; ticks every minute */
+  now: number;
+}
+
+const SYNC_TAG = 'ngoso-sync';
+const PERIODIC_MS = 60_000;
+const FIRST_USE_OFFLINE = 'Lần đầu dùng cần có mạng để đăng nhập. Sau đó ứng dụng dùng được cả khi không có mạng.';
+
+type Me = { user: (StoredUser & { mustChangePassword: boolean }) | null };
+interface SessionFetch {
+  me: Promise<Me | Error>;
+  context: Promise<FieldContext | Error>;
+}
+
+/** The app: one per page. `boot()` starts it. */
+export class FieldApp {
+  readonly api = new ApiClient();
+  state: FieldState;
+  private readonly listeners = new Set<(s: FieldState) => void>();
+  private readonly syncer: Syncer;
+  private authAsked = false;
+  private queueLoading = false;
+  private queueDirty = false;
+
+  constructor() {
+    this.syncer = new Syncer({ store: queueStore, api: this.api, online: () => navigator.onLine, onChange: (s) => this.onSync(s) });
+    this.state = {
+      view: 'boot',
+      online: navigator.onLine,
+      user: null,
+      ctx: null,
+      prefs: emptyPrefs(),
+      form: emptyForm({ teamId: null, memberIds: [], place: '', kind: 'home' }),
+      formKey: 0,
+      editingId: null,
+      queue: [],
+      sync: this.syncer.state,
+      summary: null,
+      message: { text: '', ok: false },
+      signinNote: null,
+      now: Date.now(),
+    };
+  }
+
+  /** Calls `fn` after every change; returns the unsubscribe function. */
+  subscribe(fn: (s: FieldState) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<FieldState>) {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn(this.state);
+  }
+
+  // ---------- the form ----------
+
+  /** The form's team, if any. */
+  team(): Team | undefined {
+    return this.state.ctx?.teams.find((t) => t.id === this.state.form.teamId);
+  }
+
+  /** Changes the form (typing, choosing). */
+  setForm(patch: Partial<FormState>): void {
+    const { message } = this.state;
+    // a change answers the refusal of a field: no longer marked wrong (the message stays until the next save)
+    this.set({ form: { ...this.state.form, ...patch }, message: message.field ? { text: message.text, ok: message.ok } : message });
+  }
+
+  /** Changes the resident part of the form. */
+  setResident(patch: Partial<FormState['resident']>): void {
+    this.setForm({ resident: { ...this.state.form.resident, ...patch } });
+  }
+
+  toggleMember(id: number): void {
+    const ids = this.state.form.memberIds;
+    this.setForm({ memberIds: ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id] });
+  }
+
+  setKind(kind: Kind): void {
+    this.setForm({ kind });
+  }
+
+  /** Picks a service (with the outcome last chosen for it, else "informed") or drops it. */
+  toggleService(code: string): void {
+    const { form, prefs } = this.state;
+    if (form.services.some((s) => s.code === code)) this.setForm({ services: form.services.filter((s) => s.code !== code) });
+    else this.setForm({ services: [...form.services, { code, outcome: prefs.outcomes[code] ?? 'informed' }] });
+  }
+
+  setOutcome(code: string, outcome: string): void {
+    this.setForm({ services: this.state.form.services.map((s) => (s.code === code ? { ...s, outcome } : s)) });
+  }
+
+  /** A new form for another team. */
+  chooseTeam(teamId: number): void {
+    this.startForm(teamId);
+    void this.loadSummary();
+  }
+
+  /** Drops the edit of a refused record: a new form. */
+  cancelEdit(): void {
+    this.startForm(this.state.form.teamId);
+    this.set({ message: { text: '', ok: false } });
+  }
+
+  /** Where a session of `t` happens by default: the last place used there, else the team's own village. */
+  private defaultPlace(t: Team): string {
+    const { ctx, prefs } = this.state;
+    const valid = (p: string) => p === '' || p === CENTRE || (ctx?.villages.some((v) => v.code === p && v.communeCode === t.communeCode) ?? false);
+    return prefs.places.find(valid) ?? t.villageCode ?? '';
+  }
+
+  private startForm(teamId: number | null) {
+    const { ctx, prefs } = this.state;
+    const t = ctx?.teams.find((x) => x.id === teamId) ?? ctx?.teams[0];
+    const me = ctx?.me.memberId;
+    const form = emptyForm({
+      teamId: t?.id ?? null,
+      memberIds: t && me && t.members.some((m) => m.id === me) ? [me] : t && t.members.length === 1 ? [t.members[0].id] : [],
+      place: t ? this.defaultPlace(t) : '',
+      kind: prefs.kind ?? 'home',
+    });
+    this.set({ form, editingId: null, formKey: this.state.formKey + 1 });
+  }
+
+  /** Checks the form, queues the record on the phone and tries to send it. */
+  async save(): Promise<void> {
+    const { user, ctx, editingId } = this.state;
+    if (!user || !ctx) return;
+    const id = editingId ?? newId();
+    const built = buildRecord(this.state.form, id, new Date());
+    if (!built.ok) {
+      this.set({ message: { text: built.message, ok: false, field: built.field } });
+      return;
+    }
+    await queueStore.put({ id, userId: user.id, record: built.record, savedAt: Date.now(), status: 'pending' });
+    const prefs = updatePrefs(this.state.prefs, built.record);
+    await setValue(`prefs:${user.id}`, prefs);
+    this.set({ prefs });
+    this.startForm(this.state.form.teamId);
+    this.set({ message: { text: `${editingId !== null ? 'Đã sửa' : 'Đã lưu'} lúc ${vnDateTime(new Date()).time}.${navigator.onLine ? '' : ' Sẽ tự đồng bộ khi có mạng.'}`, ok: true } });
+    window.scrollTo(0, 0);
+    await this.syncer.refresh();
+    requestBackgroundSync();
+    const outcome = await this.syncer.run().catch(() => null);
+    if (outcome && outcome.done > 0) void this.loadSummary();
+  }
+
+  // ---------- the queue ----------
+
+  /** Opens a refused record in the form to correct it. */
+  async editQueued(id: string): Promise<void> {
+    const q = await getQueued(id);
+    if (!q) return;
+    this.set({ form: formFromRecord(q.record), editingId: id, formKey: this.state.formKey + 1, message: { text: `Bị từ chối: ${q.reason ?? ''}`, ok: false } });
+    requestAnimationFrame(() => document.getElementById('record-form')?.scrollIntoView());
+  }
+
+  /** Deletes a record from the phone (the caller has asked the member). */
+  async deleteQueued(id: string): Promise<void> {
+    await queueStore.remove([id]);
+    if (this.state.editingId === id) this.startForm(this.state.form.teamId);
+    await this.syncer.refresh();
+  }
+
+  /** Sends the queue now (badge, "Gửi ngay"). */
+  syncNow(): void {
+    this.syncer.kick();
+  }
+
+  /** How many of the signed-in user's records are not on the server (asked before signing out). */
+  async waiting(): Promise<number> {
+    return this.state.user ? counts(await queueStore.list(), this.state.user.id).total : 0;
+  }
+
+  private onSync(s: SyncState) {
+    this.set({ sync: s });
+    if (s.authRequired && !this.authAsked && this.state.user) {
+      // the session ended (or the password must change): ask again, keeping the queue
+      this.authAsked = true;
+      void this.checkSession();
+    }
+    if (!s.authRequired) this.authAsked = false;
+    void this.loadQueue();
+  }
+
+  /** Re-reads the queue from IndexedDB (a call during a read reads once more after it). */
+  private async loadQueue(): Promise<void> {
+    if (this.queueLoading) {
+      this.queueDirty = true;
+      return;
+    }
+    this.queueLoading = true;
+    try {
+      let queue: QueuedRecord[];
+      do {
+        this.queueDirty = false;
+        const user = this.state.user;
+        queue = user ? (await queueStore.list()).filter((q) => q.userId === user.id).sort((a, b) => a.savedAt - b.savedAt) : [];
+      } while (this.queueDirty);
+      this.set({ queue });
+    } finally {
+      this.queueLoading = false;
+    }
+  }
+
+  // ---------- session ----------
+
+  private showSignIn(note?: string) {
+    this.set({ view: 'signin', signinNote: note ?? null });
+  }
+
+  /** Signs in; throws ApiError with the server's Vietnamese message. */
+  async signIn(login: string, password: string): Promise<void> {
+    const r = await this.api.call('POST /api/auth/login', { json: { login, password } });
+    await this.signedIn(r.user);
+  }
+
+  /** Changes the issued password to the member's own; throws ApiError with the server's message. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.api.call('POST /api/auth/password', { json: { currentPassword, newPassword } });
+    await this.signedIn({ ...this.state.user!, mustChangePassword: false });
+  }
+
+  /** Signs out on the server (when reachable) and on the phone; the queue stays. */
+  async signOut(): Promise<void> {
+    await this.api.call('POST /api/auth/logout', { json: {} }).catch(() => {});
+    this.api.resetCsrf();
+    await this.signedOut();
+    this.showSignIn();
+  }
+
+  private fetchContext(): Promise<FieldContext | Error> {
+    return this.api.call('GET /api/field/context', { query: {} }, { timeoutMs: 30_000 }).catch((e: Error) => e);
+  }
+
+  /** Asks who is signed in and for the field context at once (one round trip less on 3G; the context is a 401 when signed out). */
+  private fetchSession(): SessionFetch {
+    return { me: this.api.call('GET /api/auth/me', {}, { timeoutMs: 15_000 }).catch((e: Error) => e) as Promise<Me | Error>, context: this.fetchContext() };
+  }
+
+  /** The signed-in user from the server (when reachable): keeps IndexedDB in step and opens the right view. */
+  async checkSession(pre: SessionFetch = this.fetchSession()): Promise<void> {
+    const me = await pre.me;
+    const { user, ctx } = this.state;
+    if (me instanceof Error) {
+      if (!user || !ctx) this.showSignIn(navigator.onLine ? 'Không kết nối được máy chủ.' : FIRST_USE_OFFLINE);
+      return;
+    }
+    if (!me.user) {
+      const had = user;
+      await this.signedOut();
+      const waiting = had ? counts(await queueStore.list(), had.id).total : 0;
+      this.showSignIn(had ? `Phiên đăng nhập đã hết: hãy đăng nhập lại.${waiting ? ` ${waiting} bản ghi chưa đồng bộ vẫn được giữ trên máy.` : ''}` : undefined);
+      return;
+    }
+    await this.signedIn(me.user, pre.context);
+  }
+
+  private async useContext(fresh: FieldContext) {
+    const first = !this.state.ctx;
+    this.set({ ctx: fresh });
+    if (first || !fresh.teams.some((t) => t.id === this.state.form.teamId)) this.startForm(this.state.prefs.teamId);
+  }
+
+  private async signedIn(u: StoredUser, context?: Promise<FieldContext | Error>) {
+    const changed = this.state.user?.id !== u.id;
+    const user: StoredUser = { id: u.id, fullName: u.fullName, role: u.role, mustChangePassword: u.mustChangePassword };
+    this.set({ user });
+    await setValue('user', user);
+    if (changed) {
+      this.set({ prefs: (await getValue<Prefs>(`prefs:${user.id}`)) ?? emptyPrefs(), ctx: null });
+      const cached = await getValue<FieldContext>(`context:${user.id}`);
+      if (cached) await this.useContext(cached);
+    }
+    if (user.mustChangePassword) {
+      this.set({ view: 'password' });
+      return;
+    }
+    this.syncer.reset();
+    if (this.state.ctx) this.set({ view: 'record' });
+    try {
+      const fresh = await (context ?? this.fetchContext());
+      if (fresh instanceof Error) throw fresh;
+      await setValue(`context:${user.id}`, fresh);
+      await this.useContext(fresh);
+      this.set({ view: 'record' });
+      if (fresh.teams.length === 0) this.set({ message: { text: 'Tài khoản của bạn chưa gắn với tổ nào: hãy nhờ cán bộ xã kiểm tra.', ok: false } });
+    } catch (err) {
+      if (!this.state.ctx) this.showSignIn((err as Error).message);
+    }
+    this.set({ summary: (await getValue<Summary>(`summary:${user.id}`)) ?? null });
+    void this.loadSummary();
+    this.syncer.kick();
+  }
+
+  private async signedOut() {
+    const { user } = this.state;
+    if (user) await setValue(`context:${user.id}`, undefined);
+    this.set({ user: null, ctx: null });
+    await setValue('user', undefined);
+    await this.syncer.refresh();
+  }
+
+  /** Today's and this week's counts of the form's team from the server (kept for offline starts). */
+  private async loadSummary() {
+    const { user } = this.state;
+    const teamId = this.state.form.teamId;
+    if (!teamId || !navigator.onLine || !user) return;
+    try {
+      const [day, week] = await Promise.all([
+        this.api.call('GET /api/reports/support', { query: { team: teamId, period: 'day' } }),
+        this.api.call('GET /api/reports/support', { query: { team: teamId, period: 'week' } }),
+      ]);
+      const s: Summary = { teamId, at: Date.now(), day: { sessions: day.sessions, headcount: day.headcount }, week: { sessions: week.sessions, headcount: week.headcount } };
+      await setValue(`summary:${user.id}`, s);
+      this.set({ summary: s });
+    } catch {
+      /* offline or refused: keep what is shown */
+    }
+  }
+
+  // ---------- start ----------
+
+  /** Opens from IndexedDB while the server is asked, then takes its answer; listens to the network and the service worker. */
+  async boot(): Promise<void> {
+    this.listen();
+    const pre = navigator.onLine ? this.fetchSession() : null;
+    const stored = await getValue<StoredUser>('user').catch(() => undefined);
+    if (stored) {
+      this.set({ user: stored, prefs: (await getValue<Prefs>(`prefs:${stored.id}`)) ?? emptyPrefs() });
+      const cached = await getValue<FieldContext>(`context:${stored.id}`);
+      if (cached && !stored.mustChangePassword) {
+        await this.useContext(cached);
+        this.set({ view: 'record', summary: (await getValue<Summary>(`summary:${stored.id}`)) ?? null });
+      }
+    }
+    await this.syncer.refresh();
+    if (pre) await this.checkSession(pre);
+    else if (!this.state.user || !this.state.ctx) this.showSignIn(FIRST_USE_OFFLINE);
+    // the service worker (and the download of its offline copy) only once the form is up: on 3G it would compete with the API calls
+    if ('serviceWorker' in navigator) navigator.serviceWorker.register('/field/sw.js', { scope: '/field/' }).catch(() => {});
+  }
+
+  private listen() {
+    window.addEventListener('online', () => {
+      this.set({ online: true });
+      this.syncer.kick();
+      if (this.state.user) void this.checkSession();
+    });
+    window.addEventListener('offline', () => this.set({ online: false }));
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.syncer.kick();
+    });
+    // periodic retry while records wait (backoff after failures is the Syncer's own); the form's "now" moves on
+    setInterval(() => {
+      const s = this.syncer.state;
+      if (s.pending > 0 && !s.running && s.nextRetryAt === null) this.syncer.kick();
+      if (this.state.form.when === null && this.state.view === 'record') this.set({ now: Date.now() });
+    }, PERIODIC_MS);
+    navigator.serviceWorker?.addEventListener('message', (e) => {
+      if ((e.data as { type?: string })?.type === 'synced') void this.syncer.refresh().then(() => this.loadSummary());
+    });
+  }
+}
+
+/** A random UUID (crypto.randomUUID needs a secure context; getRandomValues does not). */
+function newId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Asks the service worker to send the queue when the connection returns, even if the app is closed (Background Sync, where the browser has it). */
+function requestBackgroundSync() {
+  navigator.serviceWorker?.ready
+    .then((reg) => (reg as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }).sync?.register(SYNC_TAG))
+    .catch(() => {});
+}

@@ -1,0 +1,216 @@
+/**
+ * The one-screen record form of a support session: team (officers with several teams), who,
+ * when, where, how (home / group / help desk), the resident (optional, name and phone only with
+ * consent), the services with their outcome (recently used first), a note. The state is the
+ * FieldApp's form (controller.ts); saving checks it with record.ts and queues it on the phone.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { FieldContext } from '../../sessions/sessions.field.js';
+import { GENDERS } from '../../registry/registry.vocabulary.js';
+import type { FieldApp, FieldState } from './controller.js';
+import { KindIcon, ServiceIcon } from './icons.js';
+import { byRecent, CENTRE, type FormState, type Kind } from './record.js';
+import { WhenField } from './when-field.js';
+
+/** Short labels of the kinds for the buttons (the full ones, from the server's SESSION_KINDS, are their titles). */
+const SHORT_KINDS: Record<string, string> = { home: 'Tại nhà', group: 'Nhóm', help_desk: 'Bàn hỗ trợ' };
+
+const text = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement).value;
+
+/** The service buttons, recent first; a chosen service shows its outcome picker. */
+function ServiceGrid({ app, ctx, form, recent }: { app: FieldApp; ctx: FieldContext; form: FormState; recent: string[] }) {
+  const chosen = new Map(form.services.map((s) => [s.code, s.outcome]));
+  return (
+    <div id="services" class="svc-grid">
+      {byRecent(ctx.services, (s) => s.code, recent).map((s) => {
+        const on = chosen.has(s.code);
+        return (
+          <div key={s.code} class="svc" data-code={s.code} data-on={on ? '1' : '0'}>
+            <button type="button" class="svc-btn" aria-pressed={on ? 'true' : 'false'} onClick={() => app.toggleService(s.code)}>
+              <ServiceIcon code={s.code} />
+              <span class="svc-name">{s.name}</span>
+            </button>
+            {on && (
+              <select class="svc-outcome" aria-label={`Kết quả: ${s.name}`} value={chosen.get(s.code)} onChange={(e) => app.setOutcome(s.code, text(e))}>
+                {ctx.outcomes.map((o) => (
+                  <option key={o.code} value={o.code}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The optional resident details; open at first when the form already holds some (a refused record being corrected). */
+function PersonBox({ app, ctx, resident, hidden }: { app: FieldApp; ctx: FieldContext; resident: FormState['resident']; hidden: boolean }) {
+  const r = resident;
+  const [open] = useState(() => !!(r.fullName || r.birthYear || r.gender || r.ethnicity || r.phone));
+  return (
+    <details id="person-box" class="field person" hidden={hidden} open={open}>
+      <summary>Thông tin người dân (không bắt buộc)</summary>
+      <div class="row">
+        <div class="col">
+          <label for="birth-year">Năm sinh</label>
+          <input id="birth-year" type="number" inputMode="numeric" min={1900} max={2100} value={r.birthYear} onInput={(e) => app.setResident({ birthYear: text(e) })} />
+        </div>
+        <div class="col">
+          <label for="gender">Giới tính</label>
+          <select id="gender" value={r.gender} onChange={(e) => app.setResident({ gender: text(e) as FormState['resident']['gender'] })}>
+            <option value="">—</option>
+            {Object.entries(GENDERS).map(([code, label]) => (
+              <option key={code} value={code}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <label for="ethnicity">Dân tộc</label>
+      <select id="ethnicity" value={r.ethnicity} onChange={(e) => app.setResident({ ethnicity: text(e) })}>
+        <option value="">—</option>
+        {ctx.ethnicGroups.map((g) => (
+          <option key={g.code} value={g.code}>
+            {g.name}
+          </option>
+        ))}
+      </select>
+      <label class="check">
+        <input id="consent" type="checkbox" checked={r.consent} onChange={(e) => app.setResident({ consent: (e.currentTarget as HTMLInputElement).checked })} /> <span>Người dân đồng ý cho ghi họ tên, số điện thoại</span>
+      </label>
+      <label for="full-name">Họ và tên</label>
+      <input id="full-name" autocomplete="off" maxLength={120} disabled={!r.consent} value={r.fullName} onInput={(e) => app.setResident({ fullName: text(e) })} />
+      <label for="phone">Số điện thoại</label>
+      <input id="phone" type="tel" inputMode="tel" autocomplete="off" maxLength={20} disabled={!r.consent} value={r.phone} onInput={(e) => app.setResident({ phone: text(e) })} />
+    </details>
+  );
+}
+
+/** The note, folded; open at first when the form already holds one. */
+function NoteBox({ app, note }: { app: FieldApp; note: string }) {
+  const [open] = useState(() => note !== '');
+  return (
+    <details class="field" open={open}>
+      <summary>Ghi chú</summary>
+      <textarea id="note" rows={2} maxLength={500} aria-label="Ghi chú" value={note} onInput={(e) => app.setForm({ note: text(e) })} />
+    </details>
+  );
+}
+
+/** The record form for the app's state (`ctx`: the field context it was opened with). */
+export function RecordForm({ app, state, ctx }: { app: FieldApp; state: FieldState; ctx: FieldContext }) {
+  const { form, prefs, editingId, message } = state;
+  const team = app.team();
+  const countRef = useRef<HTMLInputElement>(null);
+  const focusCount = useRef(false);
+  useEffect(() => {
+    if (focusCount.current && form.kind === 'group') countRef.current?.focus();
+    focusCount.current = false;
+  }, [form.kind]);
+  const villages = byRecent(
+    ctx.villages.filter((v) => v.communeCode === team?.communeCode),
+    (v) => v.code,
+    prefs.places,
+  );
+  const chooseKind = (k: Kind) => {
+    focusCount.current = k === 'group';
+    app.setKind(k);
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void app.save();
+  };
+
+  return (
+    <form id="record-form" class="card" noValidate onSubmit={submit}>
+      <h1 id="record-title">Ghi buổi hỗ trợ</h1>
+      {editingId && (
+        <div id="editing" class="editing">
+          <span>Đang sửa bản ghi bị từ chối.</span>
+          <button id="cancel-edit" type="button" class="link" onClick={() => app.cancelEdit()}>
+            Huỷ sửa
+          </button>
+        </div>
+      )}
+
+      {ctx.teams.length > 1 && (
+        <div id="team-box" class="field">
+          <label for="team">Tổ</label>
+          <select id="team" value={team ? String(team.id) : ''} onChange={(e) => app.chooseTeam(Number(text(e)))}>
+            {ctx.teams.map((t) => (
+              <option key={t.id} value={String(t.id)}>
+                {`${t.name} (${t.communeName})`}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+
+      <fieldset class="field">
+        <legend>Ai thực hiện</legend>
+        <div id="members" class="chips">
+          {(team?.members ?? []).map((m) => (
+            <button key={m.id} type="button" class="chip" data-member={String(m.id)} aria-pressed={form.memberIds.includes(m.id) ? 'true' : 'false'} onClick={() => app.toggleMember(m.id)}>
+              {m.id === ctx.me.memberId ? `${m.fullName} (tôi)` : m.fullName}
+            </button>
+          ))}
+          {!team?.members.length && <p class="note">Tổ chưa có thành viên trong sổ.</p>}
+        </div>
+      </fieldset>
+
+      <WhenField app={app} when={form.when} now={state.now} invalid={message.field} />
+
+      <div class="field">
+        <label for="place">Ở đâu</label>
+        <select id="place" value={form.place} onChange={(e) => app.setForm({ place: text(e) })}>
+          <option value="">{`Trong ${team?.communeName ?? 'xã'} (không ghi thôn, bản)`}</option>
+          <option value={CENTRE}>Tại Trung tâm phục vụ hành chính công xã</option>
+          {villages.map((v) => (
+            <option key={v.code} value={v.code}>
+              {v.name}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <fieldset class="field">
+        <legend>Hình thức</legend>
+        <div id="kinds" class="seg">
+          {ctx.kinds.map((k) => (
+            <button key={k.code} type="button" class="seg-btn" data-kind={k.code} aria-pressed={form.kind === k.code ? 'true' : 'false'} title={k.label} onClick={() => chooseKind(k.code as Kind)}>
+              <KindIcon kind={k.code} />
+              <span>{SHORT_KINDS[k.code] ?? k.label}</span>
+            </button>
+          ))}
+        </div>
+      </fieldset>
+
+      <div id="group-box" class="field" hidden={form.kind !== 'group'}>
+        <label for="count">Số người dân tham dự</label>
+        <input id="count" ref={countRef} type="number" inputMode="numeric" min={1} max={2000} step={1} value={form.residentsCount} onInput={(e) => app.setForm({ residentsCount: text(e) })} />
+      </div>
+
+      <PersonBox key={state.formKey} app={app} ctx={ctx} resident={form.resident} hidden={form.kind === 'group'} />
+
+      <fieldset class="field">
+        <legend>Dịch vụ đã hướng dẫn</legend>
+        <ServiceGrid app={app} ctx={ctx} form={form} recent={prefs.services} />
+      </fieldset>
+
+      <NoteBox key={state.formKey} app={app} note={form.note} />
+
+      <p id="form-msg" class={message.ok ? 'msg ok' : 'msg'} role="alert">
+        {message.text}
+      </p>
+      <div class="save-bar">
+        <button id="save" type="submit" class="primary big">
+          {editingId ? 'Lưu và gửi lại' : 'Lưu'}
+        </button>
+      </div>
+    </form>
+  );
+}
