@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { AppError } from '../http/errors.js';
 import type { RouteModule } from '../http/types.js';
-import { EVERYONE, MANAGEABLE, OFFICERS, ROLE_LABELS, ROLES, type Role, type Scope } from './access.policy.js';
+import { EVERYONE, MANAGEABLE, OFFICERS, ROLE_LABELS, type Role, type Scope } from './access.policy.js';
 import { SESSION_COOKIE, setSessionCookie } from './access.plugin.js';
+import { createUserBody, loginBody, passwordBody, resetBody, setupBody } from './auth.contract.js';
 import { changePassword, SESSION_DAYS, signIn, signOut, resetWithCode } from './auth.service.js';
 import { createUser, listUsers, needsSetup, resetUserPassword, setupFirstAdmin, userPlace } from './users.service.js';
 import { presenterFor } from './presenter.js';
@@ -15,12 +16,18 @@ const PUBLIC = { access: { public: true } } as const;
 const SIGN_IN_LIMIT = {
   rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler' as const, keyGenerator: (req: { ip: string; body?: unknown }) => `${req.ip}|${String((req.body as { login?: unknown } | undefined)?.login ?? '').toLowerCase()}` },
 };
-const password = z.string().min(1).max(128);
 
 /** What the signed-in user sees of their own account. */
 export type SelfView = ReturnType<typeof presentSelf>;
 /** GET /api/auth/me: the session's user, scope and place (unit, team), or all null when signed out. */
 export type Me = ({ user: SelfView; scope: Scope } & Awaited<ReturnType<typeof userPlace>>) | { user: null; scope: null; unit: null; team: null };
+/** GET /api/users: the accounts in the officer's scope (phones masked, role labels) and the roles the officer may create and reset. */
+export type UserList = {
+  users: (Awaited<ReturnType<typeof listUsers>>[number] & { roleLabel: string })[];
+  manageableRoles: { role: Role; label: string }[];
+};
+/** POST /api/users/:id/reset: the one-time code to hand over, and until when it works (ISO). */
+export type IssuedCode = { userId: number; fullName: string; code: string; expiresAt: string };
 
 /** Routes of sign-in, first-run setup and account management. */
 export const authRoutes: RouteModule = (api, { database, config }) => {
@@ -33,7 +40,7 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
   /** POST /api/auth/login {login, password} → {user}; sets the session cookie. 401 AUTH_FAILED, 423 AUTH_LOCKED, 429 when too many tries. */
   api.post(
     '/api/auth/login',
-    { config: { ...PUBLIC, ...SIGN_IN_LIMIT }, schema: { summary: 'Sign in with user name or phone and password', body: z.object({ login: z.string().min(1).max(60), password }) } },
+    { config: { ...PUBLIC, ...SIGN_IN_LIMIT }, schema: { summary: 'Sign in with user name or phone and password', body: loginBody } },
     async (req, reply) => {
       const { token, user } = await signIn(db, req.body, { userId: null, ip: req.ip });
       setSessionCookie(reply, token, secure, SESSION_DAYS * 86400);
@@ -60,7 +67,7 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
   /** POST /api/auth/password {currentPassword, newPassword} → changes one's own password. */
   api.post(
     '/api/auth/password',
-    { config: { access: { roles: EVERYONE } }, schema: { summary: 'Change own password', body: z.object({ currentPassword: password, newPassword: password }) } },
+    { config: { access: { roles: EVERYONE } }, schema: { summary: 'Change own password', body: passwordBody } },
     async (req) => {
       const raw = req.cookies[SESSION_COOKIE];
       const unsigned = raw ? req.unsignCookie(raw) : null;
@@ -72,7 +79,7 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
   /** POST /api/auth/reset {login, code, newPassword} → sets a new password with a one-time code from an officer. */
   api.post(
     '/api/auth/reset',
-    { config: { ...PUBLIC, ...SIGN_IN_LIMIT }, schema: { summary: 'Reset password with a one-time code', body: z.object({ login: z.string().min(1).max(60), code: z.string().min(4).max(12), newPassword: password }) } },
+    { config: { ...PUBLIC, ...SIGN_IN_LIMIT }, schema: { summary: 'Reset password with a one-time code', body: resetBody } },
     async (req) => {
       await resetWithCode(db, req.body, { userId: null, ip: req.ip });
       return { ok: true };
@@ -85,7 +92,7 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
   /** POST /api/setup {fullName, username, password} → creates the first admin; 409 SETUP_DONE once one exists. */
   api.post(
     '/api/setup',
-    { config: { ...PUBLIC, ...SIGN_IN_LIMIT }, schema: { summary: 'Create the first admin (only while none exists)', body: z.object({ fullName: z.string().min(2).max(100), username: z.string().min(3).max(40), password }) } },
+    { config: { ...PUBLIC, ...SIGN_IN_LIMIT }, schema: { summary: 'Create the first admin (only while none exists)', body: setupBody } },
     async (req, reply) => {
       const user = await setupFirstAdmin(db, req.body, { ip: req.ip });
       const { token } = await signIn(db, { login: user.username!, password: req.body.password }, { userId: null, ip: req.ip });
@@ -95,7 +102,7 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
   );
 
   /** GET /api/users → {users, manageableRoles}: accounts in the officer's scope (phones masked) and the roles the officer may create, with labels. */
-  api.get('/api/users', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Accounts in scope' } }, async (req) => ({
+  api.get('/api/users', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Accounts in scope' } }, async (req): Promise<UserList> => ({
     users: (await listUsers(db, req.actor!)).map((u) => ({ ...u, phone: presenterFor(req.actor!.user.role).accountPhone(u.phone), roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] })),
     manageableRoles: MANAGEABLE[req.actor!.user.role].map((role) => ({ role, label: ROLE_LABELS[role] })),
   }));
@@ -107,15 +114,7 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
       config: { access: { roles: OFFICERS } },
       schema: {
         summary: 'Create an account',
-        body: z.object({
-          fullName: z.string().min(2).max(100),
-          username: z.string().max(40).optional(),
-          phone: z.string().max(20).optional(),
-          password,
-          role: z.enum(ROLES),
-          unit: z.string().max(20).optional(),
-          teamId: z.number().int().positive().max(2147483647).optional(),
-        }),
+        body: createUserBody,
       },
     },
     async (req) => {
@@ -128,7 +127,7 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
   api.post(
     '/api/users/:id/reset',
     { config: { access: { roles: OFFICERS } }, schema: { summary: 'Issue a one-time password reset code', params: z.object({ id: z.coerce.number().int().positive().max(2147483647) }) } },
-    async (req) => {
+    async (req): Promise<IssuedCode> => {
       const r = await resetUserPassword(db, req.params.id, req.actor!);
       return { userId: r.userId, fullName: r.fullName, code: r.code, expiresAt: r.expiresAt.toISOString() };
     },

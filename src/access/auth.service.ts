@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { normalizePhone } from '../text/phone.js';
 import * as repo from './access.repo.js';
+import { newPasswordProblem, passwordProblem, RESET_CODE_DIGITS } from './auth.contract.js';
 import type { UserRow } from './access.repo.js';
 import { userPlace } from './place.js';
 
@@ -24,13 +25,10 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** Verified against when the login is unknown, so both cases take the same time. */
 let dummyHash: Promise<string> | undefined;
 
-/** Password rule: 8–128 characters, not only digits, not the login itself. Throws PASSWORD_WEAK. */
+/** Password rule (auth.contract.ts passwordProblem): 8–128 characters, not only digits, not the login itself. Throws PASSWORD_WEAK. */
 export function checkPassword(password: string, login: string[]): void {
-  if (password.length < 8 || password.length > 128) throw new AppError('PASSWORD_WEAK', 'Mật khẩu cần từ 8 đến 128 ký tự.');
-  if (/^\d+$/.test(password)) throw new AppError('PASSWORD_WEAK', 'Mật khẩu không được chỉ gồm chữ số.');
-  if (login.some((l) => l && password.toLowerCase().includes(l.toLowerCase().replace(/^\+84/, '')))) {
-    throw new AppError('PASSWORD_WEAK', 'Mật khẩu không được chứa tên đăng nhập hoặc số điện thoại.');
-  }
+  const problem = passwordProblem(password, login);
+  if (problem) throw new AppError('PASSWORD_WEAK', problem);
 }
 
 export function hashPassword(password: string): Promise<string> {
@@ -103,7 +101,7 @@ export async function signOut(db: Db, token: string): Promise<void> {
  * in person or by phone: villages have no e-mail. Returns the code; only its hash is stored.
  */
 export async function issueResetCode(db: Db, userId: number): Promise<{ code: string; expiresAt: Date }> {
-  const code = String(randomInt(0, 100_000_000)).padStart(8, '0');
+  const code = String(randomInt(0, 10 ** RESET_CODE_DIGITS)).padStart(RESET_CODE_DIGITS, '0');
   const expiresAt = new Date(Date.now() + CODE_HOURS * 3600000);
   await repo.insertCode(db, { userId, purpose: 'reset', codeHash: sha256(code), expiresAt });
   return { code, expiresAt };
@@ -131,9 +129,9 @@ export async function resetWithCode(db: Db, input: { login: string; code: string
 /** Changes the signed-in user's own password. Errors: AUTH_FAILED (wrong current password), PASSWORD_WEAK. */
 export async function changePassword(db: Db, user: UserRow, input: { currentPassword: string; newPassword: string; keepSessionToken?: string }, actor: AuditActor): Promise<void> {
   if (!(await argon2.verify(user.passwordHash, input.currentPassword))) throw new AppError('AUTH_FAILED', 'Mật khẩu hiện tại không đúng.');
-  checkPassword(input.newPassword, [user.username ?? '', user.phone ?? '']);
-  // a password handed over by an officer must really be replaced
-  if (input.newPassword === input.currentPassword) throw new AppError('PASSWORD_WEAK', 'Mật khẩu mới phải khác mật khẩu hiện tại.');
+  // the password rule, and a password handed over by an officer must really be replaced
+  const problem = newPasswordProblem(input.currentPassword, input.newPassword, [user.username ?? '', user.phone ?? '']);
+  if (problem) throw new AppError('PASSWORD_WEAK', problem);
   await db.transaction(async (tx) => {
     await repo.updateUser(tx, user.id, { passwordHash: await hashPassword(input.newPassword), mustChangePassword: false });
     // other sessions (a stolen cookie, a shared phone) end with the old password

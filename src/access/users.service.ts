@@ -8,6 +8,7 @@ import { cleanText } from '../text/vietnamese.js';
 import { ALL, MANAGEABLE, type Role, type Scope, requireScope, unitInScope, unitTarget } from './access.policy.js';
 import * as repo from './access.repo.js';
 import type { UserRow } from './access.repo.js';
+import { USERNAME, USERNAME_PROBLEM } from './auth.contract.js';
 import { checkPassword, hashPassword, issueResetCode } from './auth.service.js';
 import { userPlace } from './place.js';
 
@@ -57,7 +58,7 @@ export async function createUser(db: Db, input: NewUser, actor: Actor | null, or
     throw new AppError('FORBIDDEN', `Tài khoản của bạn không được tạo tài khoản vai trò "${input.role}".`);
   }
   const username = input.username?.trim().toLowerCase() || undefined;
-  if (username && !/^[a-z0-9._-]{3,40}$/.test(username)) throw new AppError('VALIDATION_FAILED', 'Tên đăng nhập: 3–40 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch ngang.');
+  if (username && !USERNAME.test(username)) throw new AppError('VALIDATION_FAILED', USERNAME_PROBLEM);
   let phone: string | undefined;
   if (input.phone) {
     const p = normalizePhone(input.phone);

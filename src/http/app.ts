@@ -4,7 +4,8 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { z } from 'zod';
+// validation messages in Vietnamese (zod's own locale, shared with the office UI's forms)
+import './zod.js';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { auditRefusal, registerAccess, type RouteRule } from '../access/access.plugin.js';
 import { authRoutes } from '../access/auth.routes.js';
@@ -25,9 +26,6 @@ import type { AppContext } from './types.js';
 
 /** Errors that mean "you may not": written to the audit log. */
 const REFUSALS = new Set(['AUTH_REQUIRED', 'FORBIDDEN', 'OUT_OF_SCOPE', 'PASSWORD_CHANGE_REQUIRED', 'CSRF_INVALID']);
-
-// validation messages in Vietnamese (zod's own locale)
-z.config(z.locales.vi());
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../web/public');
 

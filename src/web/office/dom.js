@@ -1,5 +1,6 @@
 // DOM and formatting helpers. Data only ever reaches the page as text nodes or attribute values
 // (never through innerHTML), so names and free text from rosters cannot inject markup.
+import { flash as setFlash, takeFlash as takePending } from './flash.js';
 
 /**
  * h('a', {href: '#/x', class: 'btn'}, 'text', child, [more]) → element.
@@ -113,14 +114,10 @@ export function field(label, control, hint) {
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintEl);
 }
 
-let pending = null;
-/** A message to show at the top of the next page (after a redirect): flash('ok', 'Đã đổi mật khẩu.'). */
-export function flash(kind, text) {
-  pending = { kind, text };
-}
+/** A message to show at the top of the next page (after a redirect): flash('ok', 'Đã đổi mật khẩu.'). Kept in flash.ts, shared with the Preact pages. */
+export const flash = setFlash;
 /** The pending flash message as a notice (once), or null. */
 export function takeFlash() {
-  const f = pending;
-  pending = null;
+  const f = takePending();
   return f ? notice(f.kind, f.text) : null;
 }

@@ -1,5 +1,5 @@
 /**
  * The office UI's entry point, bundled by esbuild into /app.js (src/web/web.build.ts): the hash
- * router and page shell (`app.js`) and the pages it opens.
+ * router and page shell (`app.tsx`) and the pages it opens.
  */
 import './app.js';

@@ -7,6 +7,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api.js';
+import { type MyUnit, myUnit } from './session.js';
 
 /** A message box: errors are announced to screen readers (role alert), the others politely. */
 export function Notice({ kind, children }: { kind: 'error' | 'ok' | 'info'; children: ComponentChildren }) {
@@ -118,20 +119,39 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   return state;
 }
 
-/** A page that could not load: the server's message (a refusal of scope says so plainly). */
+/**
+ * A page of a unit outside the user's scope (403 OUT_OF_SCOPE): says so plainly, with the
+ * server's message, and points to the user's own unit (its report and its teams).
+ */
+export function OutOfScope({ message }: { message: string }) {
+  const [unit, setUnit] = useState<MyUnit | null>(null);
+  useEffect(() => {
+    document.title = 'Ngõ Số — Ngoài phạm vi';
+    let current = true;
+    myUnit().then((u) => current && setUnit(u));
+    return () => void (current = false);
+  }, []);
+  return (
+    <>
+      <PageTitle>Ngoài phạm vi được giao</PageTitle>
+      <Notice kind="error">
+        <strong>Trang này ngoài phạm vi tài khoản của bạn. </strong>
+        {message}
+      </Notice>
+      <p class="muted">Mỗi tài khoản chỉ xem và sửa được số liệu của đơn vị mình phụ trách. Lần truy cập này đã được ghi vào nhật ký.</p>
+      {unit ? (
+        <div class="actions">
+          <a class="btn" href={`#/bao-cao/${unit.code}`}>{`Báo cáo của ${unit.name}`}</a>
+          <a class="btn btn-secondary" href={`#/don-vi/${unit.code}`}>{`Tổ ở ${unit.name}`}</a>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** A page that could not load: the server's message (a refusal of scope says so plainly: OutOfScope). */
 export function LoadError({ error, title = 'Không tải được trang' }: { error: Error; title?: string }) {
-  if (error instanceof ApiError && error.code === 'OUT_OF_SCOPE') {
-    return (
-      <>
-        <PageTitle>Ngoài phạm vi được giao</PageTitle>
-        <Notice kind="error">
-          <strong>Trang này ngoài phạm vi tài khoản của bạn. </strong>
-          {error.message}
-        </Notice>
-        <p class="muted">Mỗi tài khoản chỉ xem và sửa được số liệu của đơn vị mình phụ trách. Lần truy cập này đã được ghi vào nhật ký.</p>
-      </>
-    );
-  }
+  if (error instanceof ApiError && error.code === 'OUT_OF_SCOPE') return <OutOfScope message={error.message} />;
   return (
     <>
       <PageTitle>{title}</PageTitle>

@@ -13,7 +13,9 @@ import type { childUnits, getUnit, listProvinces, searchAdminUnits } from '../..
 import type { FieldContext } from '../../sessions/sessions.field.js';
 import type { SyncAnswer } from '../../sessions/sessions.routes.js';
 import type { SyncRecord } from '../../sessions/sessions.sync.js';
-import type { Me, SelfView } from '../../access/auth.routes.js';
+import type { IssuedCode, Me, SelfView, UserList } from '../../access/auth.routes.js';
+import type { CreateUserBody, LoginBody, PasswordBody, ResetBody, SetupBody } from '../../access/auth.contract.js';
+import type { auditEntries } from '../../audit/audit.service.js';
 import type { importPopulation, PopulationProblem } from '../../sessions/sessions.population.import.js';
 
 import type { PeriodQuery, supportReport } from '../../sessions/sessions.report.js';
@@ -32,6 +34,16 @@ export interface Endpoint {
 export interface Endpoints {
   'GET /api/setup': { response: { needed: boolean } };
   'GET /api/auth/me': { response: Me };
+  'POST /api/setup': { body: SetupBody; response: { user: SelfView } };
+  'POST /api/auth/login': { body: LoginBody; response: { user: SelfView } };
+  'POST /api/auth/password': { body: PasswordBody; response: { ok: boolean } };
+  'POST /api/auth/reset': { body: ResetBody; response: { ok: boolean } };
+  /** `lockedUntil` arrives as an ISO string (JSON) */
+  'GET /api/users': { response: UserList };
+  'POST /api/users': { body: CreateUserBody; response: { user: SelfView } };
+  'POST /api/users/:id/reset': { params: { id: number }; body: Record<string, never>; response: IssuedCode };
+  /** `at` arrives as an ISO string (JSON); `after` is the entry's own JSON */
+  'GET /api/audit': { query: { unit?: string; limit?: number; to?: string; format?: 'json' }; response: { entries: Result<typeof auditEntries> } };
   'GET /api/units': { query: { parent?: string; q?: string }; response: Result<typeof searchAdminUnits> | { units: Result<typeof childUnits> | Result<typeof listProvinces> } };
   'GET /api/units/:code': { params: { code: string }; query: { asOf?: string }; response: Result<typeof getUnit> };
   'GET /api/teams': { query: { unit: string }; response: { teams: Result<typeof listTeams> } };
@@ -41,8 +53,6 @@ export interface Endpoints {
   /** at most 500 records (MAX_SYNC_BATCH); the field app's Syncer reads the per-record answers with `api.raw` */
   'POST /api/support-sessions/sync': { body: { records: SyncRecord[] }; response: SyncAnswer };
   'POST /api/auth/logout': { body: Record<string, never>; response: { ok: boolean } };
-  'POST /api/auth/login': { body: { login: string; password: string }; response: { user: SelfView } };
-  'POST /api/auth/password': { body: { currentPassword: string; newPassword: string }; response: { ok: boolean } };
   /** unit=CODE | team=ID | member=ID over a period; format csv (one `table`) or xlsx are downloads (`api.file`) */
   'GET /api/reports/support': { query: ({ unit: string } | { team: number | string } | { member: number | string }) & Pick<PeriodQuery, keyof PeriodQuery> & { format?: 'json' | 'csv' | 'xlsx'; table?: SupportTable }; response: Result<typeof supportReport> };
   /** format csv or xlsx are downloads (`api.file`) */
