@@ -14,6 +14,7 @@ import { generateDemo } from '../demo/demo.service.js';
 import { seedDemoSessions } from '../demo/demo.sessions.js';
 import { AppError } from '../http/errors.js';
 import { expandArchives } from '../imports/imports.archive.js';
+import { shapeSummary, writtenOtherwise } from '../imports/imports.labels.js';
 import { type MappingOverride, parseMappingOverride, parseUnitChoices, type UnitChoices } from '../imports/imports.mapping.js';
 import { checkUnitChoices, importRoster, splitMappingOverride, type FileReport } from '../imports/imports.service.js';
 import { reportToCsv, reportToXlsx } from '../reports/network.export.js';
@@ -163,34 +164,7 @@ function readOptionFile(file: string): string {
   }
 }
 
-const SKIPPED_LABELS: Record<keyof FileReport['skipped'], string> = { groupRows: 'dòng nhóm', numberingRows: 'dòng đánh số cột', totalsRows: 'dòng tổng', signatureRows: 'chữ ký', notes: 'ghi chú', hiddenRows: 'dòng ẩn' };
 const vi = (n: number) => n.toLocaleString('vi-VN');
-/** A commune's name without "Xã"/"Phường", folded: the file's spelling is shown only when it says more than that. */
-const bareName = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase().replace(/^(xa|phuong|thi tran|dac khu)\s+/, '').replace(/\s+/g, ' ').trim();
-
-/** "3 xã · 41 tổ (3 cấp xã, 38 cấp thôn) · 256 thành viên · bỏ qua 12 dòng không phải thành viên (dòng nhóm 9, …)", as the web page shows it. */
-function shapeSummary(r: FileReport): string {
-  const communes = new Set<string>();
-  const teams = new Map<string, { level: string; members: number; invalid: number }>();
-  for (const s of r.shape ?? []) {
-    for (const c of s.communes) {
-      const ck = c.code ?? `?${c.name}`;
-      communes.add(ck);
-      for (const t of c.teams) {
-        const prev = teams.get(`${ck}|${t.level}|${t.name}`) ?? { level: t.level, members: 0, invalid: 0 };
-        teams.set(`${ck}|${t.level}|${t.name}`, { level: t.level, members: prev.members + t.members, invalid: prev.invalid + t.invalid });
-      }
-    }
-  }
-  const list = [...teams.values()];
-  const invalid = list.reduce((n, t) => n + t.invalid, 0);
-  const parts = [`${vi(communes.size)} xã`, `${vi(list.length)} tổ (${vi(list.filter((t) => t.level === 'commune').length)} cấp xã, ${vi(list.filter((t) => t.level === 'village').length)} cấp thôn)`, `${vi(list.reduce((n, t) => n + t.members, 0))} thành viên`];
-  if (invalid) parts.push(`${vi(invalid)} dòng bị từ chối`);
-  const skipped = (Object.keys(SKIPPED_LABELS) as (keyof FileReport['skipped'])[]).filter((k) => (r.skipped?.[k] ?? 0) > 0);
-  const total = skipped.reduce((n, k) => n + r.skipped[k], 0);
-  parts.push(total ? `bỏ qua ${vi(total)} dòng không phải thành viên (${skipped.map((k) => `${SKIPPED_LABELS[k]} ${vi(r.skipped[k])}`).join(', ')})` : 'không bỏ qua dòng nào');
-  return parts.join(' · ');
-}
 
 function printReport(r: FileReport) {
   const c = r.counts;
@@ -203,7 +177,7 @@ function printReport(r: FileReport) {
     for (const commune of s.communes) {
       const members = commune.teams.reduce((n, t) => n + t.members, 0);
       const invalid = commune.teams.reduce((n, t) => n + t.invalid, 0);
-      console.log(`    ${commune.name}${commune.code ? ` [${commune.code}]` : ' [chưa xác định được xã]'}${commune.written && bareName(commune.written) !== bareName(commune.name) ? ` (từ "${commune.written}" trong tệp)` : ''} — ${vi(commune.teams.length)} tổ, ${vi(members)} thành viên${invalid ? `, ${vi(invalid)} dòng bị từ chối` : ''}`);
+      console.log(`    ${commune.name}${commune.code ? ` [${commune.code}]` : ' [chưa xác định được xã]'}${writtenOtherwise(commune) ? ` (từ "${commune.written}" trong tệp)` : ''} — ${vi(commune.teams.length)} tổ, ${vi(members)} thành viên${invalid ? `, ${vi(invalid)} dòng bị từ chối` : ''}`);
       const teams = [...commune.teams].sort((a, b) => (a.level === b.level ? 0 : a.level === 'commune' ? -1 : 1));
       for (const t of teams) console.log(`      ${t.level === 'commune' ? 'cấp xã  ' : 'cấp thôn'} ${t.name} — ${vi(t.members)} thành viên${t.isNew ? ' (mới)' : ''}${t.invalid ? ` · ${vi(t.invalid)} dòng bị từ chối` : ''}`);
     }

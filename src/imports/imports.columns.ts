@@ -1,27 +1,14 @@
 import { VILLAGE_HEADER_WORDS } from '../catalogue/village-name.js';
 import { cleanText, searchKey } from '../text/vietnamese.js';
+import type { Field } from './imports.labels.js';
 import type { Sheet } from './imports.reader.js';
 
 /**
  * Column mapping of a roster: finds the header row and maps header cells to fields by meaning,
  * blind to accents, case, spacing and line breaks ("HỌ VÀ TÊN", "Ho ten", "Full name" → fullName).
  */
-export const FIELDS = {
-  province: 'Tỉnh',
-  district: 'Huyện (cũ)',
-  commune: 'Xã/phường',
-  village: 'Thôn/bản/tổ dân phố',
-  team: 'Tổ',
-  fullName: 'Họ và tên',
-  gender: 'Giới tính',
-  birthYear: 'Năm sinh',
-  birthYearMale: 'Năm sinh (Nam)',
-  birthYearFemale: 'Năm sinh (Nữ)',
-  phone: 'Số điện thoại',
-  role: 'Vai trò',
-  affiliation: 'Chức vụ, đoàn thể',
-} as const;
-export type Field = keyof typeof FIELDS;
+// the fields and their labels live in the browser-safe imports.labels.ts (the web page lists them too)
+export { FIELDS, type Field } from './imports.labels.js';
 
 /** Header spellings (as search keys) for each field; matched whole, after removing punctuation. */
 const SYNONYMS: Record<Field, string[]> = {

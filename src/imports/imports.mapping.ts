@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../http/errors.js';
 import { searchKey } from '../text/vietnamese.js';
 import { FIELDS, type ColumnMapping, type Field } from './imports.columns.js';
+import { columnLetter } from './imports.labels.js';
 import { MAX_COLUMNS } from './imports.reader.js';
 
 /**
@@ -27,13 +28,6 @@ export const MAX_UNIT_CHOICES = 500;
 const FIELD_NAMES = Object.keys(FIELDS) as [Field, ...Field[]];
 const FIELD_LIST = FIELD_NAMES.map((f) => `"${f}" (${FIELDS[f]})`).join(', ');
 const EXAMPLE = '{"Tên trang tính": {"4": "fullName", "7": "phone", "9": null}}';
-
-/** "A" for column 0, "AB" for column 27: the letter Excel shows above the column. */
-export function columnLetter(index: number): string {
-  let s = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
 
 /** "cột 7 (cột H)": how messages name a column index. */
 const columnName = (index: number) => `cột số ${index} (cột ${columnLetter(index)} trong Excel)`;

@@ -1,4 +1,4 @@
-import type { Field } from './imports.columns.js';
+import type { Field } from './imports.labels.js';
 import type { MappingSource } from './imports.mapping.js';
 import type { Problem } from './imports.validate.js';
 
@@ -117,3 +117,23 @@ export interface ShapeTeam {
   isNew: boolean;
 }
 
+
+/** A file of an upload that could not be imported: the error, and for a file without valid rows its report in `details`. */
+export interface FileFailure {
+  fileName: string;
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** The answer of POST /api/imports: one entry per file (its report or its error), the totals, and every field with its label. */
+export interface ImportAnswer {
+  files: (FileReport | FileFailure)[];
+  summary: { files: number; failed: number } & Record<Outcome, number>;
+  fields: { field: Field; label: string }[];
+}
+
+/** The answer of GET /api/imports/limits: the largest file (bytes), most rows per file, most files per upload. */
+export interface ImportLimits {
+  maxUploadBytes: number;
+  maxRows: number;
+  maxFiles: number;
+}

@@ -3,9 +3,10 @@ import { AppError } from '../http/errors.js';
 import { OFFICERS } from '../access/access.policy.js';
 import type { RouteModule } from '../http/types.js';
 import { expandArchives } from './imports.archive.js';
-import { FIELDS } from './imports.columns.js';
+import { FIELDS, type Field } from './imports.columns.js';
 import { type MappingOverride, parseMappingOverride, parseUnitChoices, sheetMappingSchema, type UnitChoices } from './imports.mapping.js';
 import { importLogEntries } from './imports.repo.js';
+import type { FileFailure, ImportAnswer, ImportLimits } from './imports.report.js';
 import { checkUnitChoices, importRoster, saveMapping, splitMappingOverride, type FileReport } from './imports.service.js';
 import { MAX_COLUMNS } from './imports.reader.js';
 
@@ -43,7 +44,7 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
         }),
       },
     },
-    async (req) => {
+    async (req): Promise<ImportAnswer> => {
       if (!req.isMultipart()) throw new AppError('IMPORT_FILE_MISSING', 'Hãy gửi tệp dạng multipart/form-data (trường "file").');
       // every file is received (within the limits) before any is imported, so a refused upload writes nothing
       const files: { name: string; data: Buffer }[] = [];
@@ -72,7 +73,7 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
         if (code === 'FST_FILES_LIMIT') throw new AppError('IMPORT_TOO_MANY_FILES', `Mỗi lần gửi tối đa ${MAX_FILES} tệp; chưa ghi tệp nào. Hãy gửi làm nhiều lần hoặc gộp thành ít tệp hơn.`);
         throw new AppError('VALIDATION_FAILED', `Dữ liệu tải lên bị hỏng hoặc không trọn vẹn (${(err as Error).message}); chưa ghi tệp nào. Hãy tải lên lại.`);
       }
-      const results: (FileReport | { fileName: string; error: { code: string; message: string; details?: unknown } })[] = [];
+      const results: (FileReport | FileFailure)[] = [];
       const expanded = await expandArchives(files, config.maxUploadBytes);
       // corrections and choices are checked against the whole upload before any file is imported
       if (unitChoices) await checkUnitChoices(database.db, unitChoices, req.actor!.scope);
@@ -88,12 +89,12 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
       if (results.length === 0) throw new AppError('IMPORT_FILE_MISSING', 'Không có tệp nào được gửi lên.');
       const failed = results.filter((r) => 'error' in r);
       if (failed.length === results.length && results.length === 1) {
-        const e = (failed[0] as { error: { code: string; message: string; details?: unknown } }).error;
+        const e = (failed[0] as FileFailure).error;
         throw new AppError(e.code as never, e.message, e.details);
       }
       const summary = { files: results.length, failed: failed.length, new: 0, updated: 0, unchanged: 0, invalid: 0 };
       for (const r of results) if (!('error' in r)) for (const k of ['new', 'updated', 'unchanged', 'invalid'] as const) summary[k] += r.counts[k];
-      return { files: results, summary, fields: Object.entries(FIELDS).map(([field, label]) => ({ field, label })) };
+      return { files: results, summary, fields: (Object.entries(FIELDS) as [Field, string][]).map(([field, label]) => ({ field, label })) };
     },
   );
 
@@ -118,7 +119,7 @@ export const importRoutes: RouteModule = (api, { database, config }) => {
   );
 
   /** GET /api/imports/limits → {maxUploadBytes, maxRows, maxFiles}: the largest file accepted, so a client can refuse a file before uploading it. */
-  api.get('/api/imports/limits', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Upload limits of the roster import' } }, async () => ({ maxUploadBytes: config.maxUploadBytes, maxRows: config.maxImportRows, maxFiles: MAX_FILES }));
+  api.get('/api/imports/limits', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Upload limits of the roster import' } }, async (): Promise<ImportLimits> => ({ maxUploadBytes: config.maxUploadBytes, maxRows: config.maxImportRows, maxFiles: MAX_FILES }));
 
   /** GET /api/imports → the committed imports that touched the caller's scope, newest first: file name, sha-256, format, rows, counts, time (ISO, UTC). */
   api.get('/api/imports', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Log of committed roster imports', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } }, async (req) => ({

@@ -1,4 +1,5 @@
 import { integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Outcome } from './imports.report.js';
 
 /** One roster import run (dry runs are not logged; commits are). Counts: {new, updated, unchanged, invalid}. */
 export const importLog = pgTable('import_log', {
@@ -7,7 +8,7 @@ export const importLog = pgTable('import_log', {
   fileHash: text('file_hash').notNull(),
   format: text('format').notNull(),
   rows: integer('rows').notNull(),
-  counts: jsonb('counts').notNull(),
+  counts: jsonb('counts').$type<Record<Outcome, number>>().notNull(),
   importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
   /** who imported (null = the CLI) and where the rows landed, so each officer sees their units' imports */
   userId: integer('user_id'),

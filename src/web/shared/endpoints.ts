@@ -16,6 +16,10 @@ import type { SyncRecord } from '../../sessions/sessions.sync.js';
 import type { IssuedCode, Me, SelfView, UserList } from '../../access/auth.routes.js';
 import type { CreateUserBody, LoginBody, PasswordBody, ResetBody, SetupBody } from '../../access/auth.contract.js';
 import type { auditEntries } from '../../audit/audit.service.js';
+import type { ImportAnswer, ImportLimits } from '../../imports/imports.report.js';
+import type { saveMapping } from '../../imports/imports.service.js';
+import type { importLogEntries } from '../../imports/imports.repo.js';
+import type { Field } from '../../imports/imports.labels.js';
 import type { importPopulation, PopulationProblem } from '../../sessions/sessions.population.import.js';
 
 import type { PeriodQuery, supportReport } from '../../sessions/sessions.report.js';
@@ -61,4 +65,10 @@ export interface Endpoints {
   'GET /api/reports/roster': { query: { unit: string }; response: Blob };
   /** multipart: the file in the body (FormData, field "file"); errors carry `details.problems: PopulationProblem[]` */
   'POST /api/population/import': { query: { year?: number | string }; response: Result<typeof importPopulation>; problems: PopulationProblem };
+  /** multipart: the files in the body (FormData, any field name; optional JSON text fields `mapping` and `unitChoices`); a single file refused is the error, with its FileReport in `details` when it was read */
+  'POST /api/imports': { query: { commit?: 'true' | 'false'; province?: string; commune?: string }; response: ImportAnswer };
+  'POST /api/imports/mappings': { body: { headers: string[]; mapping: Record<string, Field | null> }; response: Result<typeof saveMapping> };
+  'GET /api/imports/limits': { response: ImportLimits };
+  /** `importedAt` arrives as an ISO string (JSON) */
+  'GET /api/imports': { query: { limit?: number }; response: { imports: Result<typeof importLogEntries> } };
 }
