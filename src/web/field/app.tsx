@@ -7,7 +7,7 @@
  * Bundled by esbuild (src/web/web.build.ts) into /field/app.js.
  */
 import { render } from 'preact';
-import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { FieldApp, type FieldState } from './controller.js';
 import { QueueBox, SummaryBar } from './queue-box.js';
 import { RecordForm } from './record-form.js';
@@ -35,7 +35,11 @@ function SyncBadge({ app, state }: { app: FieldApp; state: FieldState }) {
 /** The whole page for the app's current state. */
 export function Shell({ app }: { app: FieldApp }) {
   const [state, setState] = useState(app.state);
-  useEffect(() => app.subscribe(setState), [app]);
+  useLayoutEffect(() => {
+    const off = app.subscribe(setState);
+    setState(app.state); // a change between the first render and this subscription
+    return off;
+  }, [app]);
   const { view, user, ctx } = state;
   useLayoutEffect(() => {
     if (view === 'record' && ctx) markOnce('ngoso:form-ready');

@@ -13,41 +13,11 @@ import { counts, type QueuedRecord } from './queue.js';
 import { buildRecord, CENTRE, emptyForm, emptyPrefs, type FormState, formFromRecord, type Kind, type Prefs, updatePrefs } from './record.js';
 import { getQueued, getValue, queueStore, setValue, type StoredUser } from './store.js';
 import { Syncer, type SyncState } from './sync.js';
+import { newId, requestBackgroundSync } from './device.js';
+import type { FieldState, Summary, Team } from './state.js';
 
-export type Team = FieldContext['teams'][number];
-export type View = 'boot' | 'signin' | 'password' | 'record';
+export type { FieldState, Summary, Team, View } from './state.js';
 
-/** The server's counts for the team, today and this week, as last fetched. */
-export interface Summary {
-  teamId: number;
-  at: number;
-  day: { sessions: number; headcount: number };
-  week: { sessions: number; headcount: number };
-}
-
-export interface FieldState {
-  view: View;
-  online: boolean;
-  user: StoredUser | null;
-  ctx: FieldContext | null;
-  prefs: Prefs;
-  form: FormState;
-  /** a new number for every new form (fresh, or a refused record to edit): parts keeping their own state start again */
-  formKey: number;
-  editingId: string | null;
-  /** the user's records not on the server, oldest first */
-  queue: QueuedRecord[];
-  sync: SyncState;
-  summary: Summary | null;
-  /** the message under the form (an error with the field it is about, or "Đã lưu" with ok) */
-  message: { text: string; ok: boolean; field?: string };
-  /** why the sign-in page is shown (session ended, first use offline…), or null */
-  signinNote: string | null;
-  /** the clock the "now" of the form shows; ticks every minute */
-  now: number;
-}
-
-const SYNC_TAG = 'ngoso-sync';
 const PERIODIC_MS = 60_000;
 const FIRST_USE_OFFLINE = 'Lần đầu dùng cần có mạng để đăng nhập. Sau đó ứng dụng dùng được cả khi không có mạng.';
 
@@ -408,21 +378,4 @@ export class FieldApp {
       if ((e.data as { type?: string })?.type === 'synced') void this.syncer.refresh().then(() => this.loadSummary());
     });
   }
-}
-
-/** A random UUID (crypto.randomUUID needs a secure context; getRandomValues does not). */
-function newId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** Asks the service worker to send the queue when the connection returns, even if the app is closed (Background Sync, where the browser has it). */
-function requestBackgroundSync() {
-  navigator.serviceWorker?.ready
-    .then((reg) => (reg as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }).sync?.register(SYNC_TAG))
-    .catch(() => {});
 }
