@@ -1,6 +1,7 @@
 // #/bao-cao/CODE — network report of a province, commune or village (GET /api/reports/network):
 // teams and members by level, affiliation, gender and age band, and by child unit, with CSV/.xlsx
 // downloads and the roster in the official form (GET /api/reports/roster); #/bao-cao — choose.
+import { Fragment } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { UNIT_LEVELS } from '../../catalogue/catalogue.vocabulary.js';
 import { AGE_BANDS, NO_AFFILIATION, UNKNOWN_GENDER } from '../../reports/network.vocabulary.js';
@@ -59,10 +60,10 @@ function Report({ code }: { code: string }) {
             <>
               {'Đơn vị kế thừa: '}
               {d.dissolved.successors.map((s, i) => (
-                <>
+                <Fragment key={s.code ?? i}>
                   {i ? ', ' : ''}
                   <a href={`#/bao-cao/${s.code}`}>{s.name}</a>
-                </>
+                </Fragment>
               ))}
             </>
           ) : null}
