@@ -11,6 +11,8 @@ const fieldPublicDir = path.join(here, 'field', 'public');
 
 /** The office UI's script, bundled from src/web/office/main.tsx. */
 export const OFFICE_SCRIPT = '/app.js';
+/** The office UI's style sheet, bundled from src/web/office/styles.css (with the shared colours). */
+export const OFFICE_STYLES = '/styles.css';
 
 /** Where the field app is served. */
 export const FIELD_PREFIX = '/field/';
@@ -82,7 +84,8 @@ async function bundle(entry: string, define: Record<string, string>): Promise<Bu
 
 /**
  * Builds the web front-end in memory, with esbuild, from the one source tree src/web/:
- * - the office UI: src/web/office/main.tsx → /app.js (its HTML and CSS are src/web/public/);
+ * - the office UI: src/web/office/main.tsx → /app.js and office/styles.css → /styles.css (its HTML,
+ *   and the dashboard's extra CSS, are static files of src/web/public/);
  * - the field app: the static files of src/web/field/public under /field/, the page script
  *   (field/app.tsx → /field/app.js) and the service worker (field/sw.ts → /field/sw.js, with the
  *   precache list of every other field file and its content hash).
@@ -93,7 +96,8 @@ export async function buildWeb(): Promise<WebBundle> {
   const started = performance.now();
   const assets = new Map<string, WebAsset>();
   assets.set(OFFICE_SCRIPT, asset(OFFICE_SCRIPT, await bundle('office/main.tsx', {})));
-  const field: WebAsset[] = [];
+  assets.set(OFFICE_STYLES, asset(OFFICE_STYLES, await bundle('office/styles.css', {})));
+  const field: WebAsset[] = [asset(`${FIELD_PREFIX}app.css`, await bundle('field/app.css', {}))];
   for (const f of await files(fieldPublicDir)) field.push(asset(FIELD_PREFIX + f, await readFile(path.join(fieldPublicDir, f))));
   field.push(asset(`${FIELD_PREFIX}app.js`, await bundle('field/app.tsx', {})));
   const precache = field.map((a) => ({ url: a.url, revision: a.revision }));

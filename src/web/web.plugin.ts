@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildWeb, FIELD_PREFIX, type WebAsset, OFFICE_SCRIPT, type WebBundle } from './web.build.js';
+import { buildWeb, FIELD_PREFIX, OFFICE_SCRIPT, OFFICE_STYLES, type WebAsset, type WebBundle } from './web.build.js';
 
 let bundlePromise: Promise<WebBundle> | null = null;
 
@@ -22,14 +22,14 @@ function sendAsset(req: FastifyRequest, reply: FastifyReply, a: WebAsset) {
 
 /**
  * Serves the built front-end from memory (src/web/web.build.ts; `npm start` builds it right after
- * listening): the office UI's script at /app.js, and the field app (the installable PWA of the team
+ * listening): the office UI's script at /app.js and style sheet at /styles.css, and the field app (the installable PWA of the team
  * members) at /field/: the page, its script and style, the web manifest, icons and the service
  * worker. Every file is answered with an ETag, gzip when the browser takes it, and `Cache-Control:
  * no-cache` (the service worker keeps the field app's offline copy and renews it by content hash).
  * `/field` redirects to `/field/`; other paths under /field/ are the site's 404 page.
  */
 export async function registerWebApp(app: FastifyInstance): Promise<void> {
-  app.get(OFFICE_SCRIPT, { schema: { hide: true } }, async (req, reply) => sendAsset(req, reply, (await webBundle()).assets.get(OFFICE_SCRIPT)!));
+  for (const url of [OFFICE_SCRIPT, OFFICE_STYLES]) app.get(url, { schema: { hide: true } }, async (req, reply) => sendAsset(req, reply, (await webBundle()).assets.get(url)!));
   app.get('/field', { schema: { hide: true } }, async (_req, reply) => reply.redirect(FIELD_PREFIX, 301));
   app.get('/field/*', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
     const { assets } = await webBundle();

@@ -5,8 +5,7 @@
 // coverage against population, and CSV/.xlsx downloads (GET /api/reports/support).
 // Period in the hash: &period=day|week|month|quarter|year&date=YYYY-MM-DD, or &from=…&to=….
 import { useEffect } from 'preact/hooks';
-import { provinces } from './api.js';
-import { api } from './client.js';
+import { api, provinces } from './client.js';
 import { TrendSection } from './dashboard.chart.js';
 import { type Period, PeriodPicker, periodOf, periodParams, type SupportReport } from './dashboard.period.js';
 import { ChildrenSection, ServicesSection, SupportCards } from './dashboard.tables.js';

@@ -6,8 +6,7 @@ import { EVERYONE as ALL_ROLES, OFFICERS as OFFICER_ROLES, READERS as READER_ROL
 import type { SelfView } from '../../access/auth.routes.js';
 import { ApiError } from '../shared/api.js';
 import type { Endpoints } from '../shared/endpoints.js';
-import { provinces } from './api.js';
-import { api } from './client.js';
+import { api, provinces } from './client.js';
 
 export { ROLE_LABELS };
 export const OFFICERS: readonly Role[] = OFFICER_ROLES;

@@ -5,8 +5,7 @@ import { AFFILIATIONS, GENDERS, ROLES, TEAM_LEVELS } from '../../registry/regist
 import type { Endpoints } from '../shared/endpoints.js';
 import { num } from '../shared/format.js';
 import { vnDate } from '../shared/time.js';
-import { provinces } from './api.js';
-import { api } from './client.js';
+import { api, provinces } from './client.js';
 import { type PageProps, page } from './mount.js';
 import { session } from './session.js';
 import { Crumbs, Loading, LoadError, Notice, PageTitle, Table, useLoad } from './ui.js';
