@@ -108,6 +108,21 @@ describe('every page opens without a browser error', () => {
     });
   }
 
+  it('the file pickers read Vietnamese whatever the browser language', async () => {
+    const context = await harness.browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const { token } = await (await page.request.get(`${base}/api/auth/csrf`)).json();
+    await page.request.post(`${base}/api/auth/login`, { data: { login: ADMIN.username, password: ADMIN.password }, headers: { 'x-csrf-token': token } });
+    for (const [hash, id] of [['#/nhap', 'imp-files'], ['#/dan-so', 'pop-file']]) {
+      await page.goto(`${base}/${hash}`);
+      const picker = page.locator(`.file-picker:has(#${id})`);
+      expect(await picker.innerText()).toMatch(/^Chọn tệp…\s+Chưa chọn tệp( nào)?$/);
+      await page.setInputFiles(`#${id}`, { name: 'danh-sach.csv', mimeType: 'text/csv', buffer: Buffer.from('Họ và tên\n') });
+      expect(await picker.locator('.file-names').innerText()).toBe('danh-sach.csv');
+    }
+    await context.close();
+  });
+
   it('leader: a team page by its address', async () => {
     expect(await open('leader', `#/to/${teamId}`, /Tổ công nghệ số cộng đồng/)).toEqual([]);
   });

@@ -11,7 +11,7 @@ import { api } from './client.js';
 import type { Edits, SheetColumns } from './import.mapping.js';
 import { ErrorView, ResultView } from './import.results.js';
 import { page } from './mount.js';
-import { PageTitle, Table } from './ui.js';
+import { FilePicker, PageTitle, Table } from './ui.js';
 
 /** Where the province last chosen is remembered (per browser). */
 const STORE = 'ngoso.import.province';
@@ -289,13 +289,11 @@ function ImportPage() {
         </div>
         <div class="field">
           <label for="imp-files">Tệp danh sách (.csv hoặc .xlsx, chọn được nhiều tệp)</label>
-          <input
+          <FilePicker
             id="imp-files"
-            name="files"
-            type="file"
             multiple
             required
-            ref={fileInput}
+            inputRef={fileInput}
             accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             onChange={() => {
               // new files: earlier corrections and choices were made for other columns and names

@@ -10,7 +10,7 @@ import { vnToday } from '../shared/time.js';
 import { api } from './client.js';
 import { page } from './mount.js';
 import { myUnit } from './session.js';
-import { Crumbs, Field, Notice, PageTitle, Table, useLoad } from './ui.js';
+import { Crumbs, Field, FilePicker, Notice, PageTitle, Table, useLoad } from './ui.js';
 
 type Saved = Endpoints['POST /api/population/import']['response'];
 type Problem = Endpoints['POST /api/population/import']['problems'];
@@ -55,7 +55,7 @@ function PopulationPage() {
       <p class="lead">Số dân dùng để tính tỷ lệ người dân được hướng dẫn trên các trang Hoạt động. Số liệu cùng xã, cùng năm được thay bằng số mới. Tệp có dòng lỗi sẽ không được ghi dòng nào.</p>
       <form class="form" id="pop-form" onSubmit={submit}>
         <Field label="Tệp Excel (.xlsx) hoặc CSV" id="pop-file" hint='Dòng tiêu đề cần có cột "Mã xã" (mã 5 chữ số sau 01/07/2025) và "Dân số"; có thể thêm "Tên xã" (để kiểm tra), "Năm", "Số hộ". Cột viết hoa hay không dấu đều được.'>
-          <input type="file" id="pop-file" ref={file} aria-describedby="pop-file-hint" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" />
+          <FilePicker id="pop-file" inputRef={file} describedBy="pop-file-hint" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" />
         </Field>
         <Field label="Hoặc dán các dòng từ bảng tính" id="pop-paste" hint="Chép cả dòng tiêu đề cùng các dòng số liệu từ Excel rồi dán vào đây.">
           <textarea id="pop-paste" rows={6} spellcheck={false} aria-describedby="pop-paste-hint" value={paste} onInput={(e) => setPaste(e.currentTarget.value)} placeholder={'Mã xã\tTên xã\tNăm\tDân số\tSố hộ\n03664\tPhường Chiềng An\t2026\t5.600\t1.400'} />

@@ -4,8 +4,8 @@
  * rosters cannot inject markup. Styles are classes of /styles.css: the strict CSP allows no inline
  * style.
  */
-import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import type { ComponentChildren, JSX, RefObject } from 'preact';
+import { useEffect, useReducer, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api.js';
 import { type MyUnit, myUnit } from './session.js';
 
@@ -157,5 +157,41 @@ export function LoadError({ error, title = 'Không tải được trang' }: { er
       <PageTitle>{title}</PageTitle>
       <Notice kind="error">{error.message || 'Có lỗi khi tải trang.'}</Notice>
     </>
+  );
+}
+
+/**
+ * A file picker that reads Vietnamese whatever the browser's language: the native input (still the
+ * control, reachable by keyboard and by tests through its id) is visually hidden behind a "Chọn
+ * tệp…" button and the names of the chosen files ("Chưa chọn tệp nào" before). The parent keeps
+ * the input in `inputRef`; clearing its value shows the empty state at the next render.
+ */
+export function FilePicker({ id, inputRef, multiple, required, accept, describedBy, onChange }: { id: string; inputRef: RefObject<HTMLInputElement>; multiple?: boolean; required?: boolean; accept: string; describedBy?: string; onChange?: () => void }) {
+  const [, changed] = useReducer((n: number) => n + 1, 0);
+  const names = Array.from(inputRef.current?.files ?? []).map((f) => f.name);
+  return (
+    <div class="file-picker">
+      <input
+        id={id}
+        name={id}
+        type="file"
+        class="visually-hidden"
+        ref={inputRef}
+        multiple={multiple}
+        required={required}
+        accept={accept}
+        aria-describedby={describedBy}
+        onChange={() => {
+          changed(0);
+          onChange?.();
+        }}
+      />
+      <label for={id} class="btn btn-secondary file-button" aria-hidden="true">
+        Chọn tệp…
+      </label>
+      <span class="file-names" aria-live="polite">
+        {names.length ? (names.length > 1 ? `${names.length} tệp: ${names.join(', ')}` : names[0]) : multiple ? 'Chưa chọn tệp nào' : 'Chưa chọn tệp'}
+      </span>
+    </div>
   );
 }
