@@ -108,6 +108,13 @@ describe('sync', () => {
     expect(reason(r)).toBe(reason(none));
     expect((r as { reason: string }).reason).toMatch(/^Không có tổ mã \d+ trong phạm vi tài khoản của bạn/);
   });
+
+  it('refuses ids beyond the database integers per record, and keeps the rest of the batch', async () => {
+    const good = rec();
+    const results = await sync([{ ...rec(), teamId: 2147483648 }, good, { ...rec(), memberIds: [9007199254740991] }]);
+    expect(results.map((r) => [r.status, 'field' in r ? r.field : null])).toEqual([['rejected', 'teamId'], ['accepted', null], ['rejected', 'memberIds.0']]);
+    for (const table of ['support_sessions', 'support_daily', 'support_resident_days']) await database.db.execute(sql.raw(`delete from ${table}`));
+  });
 });
 
 describe('periods, late records and residents counted once', () => {

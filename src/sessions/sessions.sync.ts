@@ -33,8 +33,9 @@ import {
 export const syncRecordSchema = z
   .object({
     id: z.uuid(),
-    teamId: z.number().int().positive(),
-    memberIds: z.array(z.number().int().positive()).min(1).max(20),
+    // ids are PostgreSQL integers (int4): a larger number is refused here, not by the database
+    teamId: z.number().int().positive().max(2147483647),
+    memberIds: z.array(z.number().int().positive().max(2147483647)).min(1).max(20),
     occurredAt: z.iso.datetime({ offset: true }),
     deviceSavedAt: z.iso.datetime({ offset: true }).optional(),
     villageCode: z.string().max(20).optional(),

@@ -5,6 +5,9 @@ describe('typing a date the Vietnamese way (dd/mm/yyyy)', () => {
   it('puts the slashes in while digits are typed, and takes other separators', () => {
     const typed = (s: string) => [...s].map((_, i) => typeDate(s.slice(0, i + 1)));
     expect(typed('06012026')).toEqual(['0', '06', '06/0', '06/01', '06/01/2', '06/01/20', '06/01/202', '06/01/2026']);
+    // as the box does: each keystroke added to what the box shows after the last one
+    const inBox = (s: string) => [...s].reduce((box, key) => typeDate(box + key), '');
+    expect([inBox('01122026'), inBox('06012026'), inBox('1122026'), inBox('6/1/2026'), inBox('06/01/2026')]).toEqual(['01/12/2026', '06/01/2026', '11/2/2026', '6/1/2026', '06/01/2026']);
     expect([typeDate('612'), typeDate('6.1.2026'), typeDate('6-1-2026'), typeDate('35'), typeDate('06/01/2026')]).toEqual(['6/12', '6/1/2026', '6/1/2026', '3/5', '06/01/2026']);
   });
 

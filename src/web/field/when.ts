@@ -22,7 +22,10 @@ function partLength(digits: string, max: number): number {
  * "06012026" → "06/01/2026"); ". - space" become "/"; anything else is left for the check.
  */
 export function typeDate(text: string): string {
-  const t = text.replace(DATE_SEPARATORS, '/');
+  const typed = text.replace(DATE_SEPARATORS, '/');
+  // the slashes put in at an earlier keystroke, then more digits ("01/122026"): read the digits anew
+  const parts = typed.split('/');
+  const t = /^[\d/]+$/.test(typed) && parts.length === 2 && parts[0].length <= 2 && parts[1].length > 2 ? parts.join('') : typed;
   if (!/^\d+$/.test(t)) return t;
   const dayLen = partLength(t, 31);
   const day = t.slice(0, dayLen);
