@@ -150,9 +150,9 @@ describe('web UI: support dashboards', () => {
     // Dịch vụ | Số buổi | Lượt người dân | 6 outcomes
     const services = page.locator('table.services tbody tr');
     expect(await services.count()).toBe(3);
-    expect(await cells(services.nth(0))).toEqual(['🪪 VNeID (định danh điện tử)', '2', '13', '12', '0', '0', '1', '0', '0']);
-    expect(await cells(services.nth(1))).toEqual(['💬 Zalo', '2', '13', '0', '13', '0', '0', '0', '0']);
-    expect(await cells(services.nth(2))).toEqual(['💳 Thanh toán không dùng tiền mặt', '1', '1', '0', '1', '0', '0', '0', '0']);
+    expect(await cells(services.nth(0))).toEqual(['VNeID (định danh điện tử)', '2', '13', '12', '0', '0', '1', '0', '0']);
+    expect(await cells(services.nth(1))).toEqual(['Zalo', '2', '13', '0', '13', '0', '0', '0', '0']);
+    expect(await cells(services.nth(2))).toEqual(['Thanh toán không dùng tiền mặt', '1', '1', '0', '1', '0', '0', '0', '0']);
 
     const teams = page.locator('table.children tbody tr');
     expect(await teams.count()).toBe(2);

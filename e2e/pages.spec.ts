@@ -108,6 +108,14 @@ describe('every page opens without a browser error', () => {
     });
   }
 
+  it('draws service icons as SVG on the dashboard, never emoji', async () => {
+    await open('officer', '#/hoat-dong', 'Hoạt động hướng dẫn người dân: Phường Chiềng An');
+    const rows = people.officer.page.locator('table.services tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await rows.first().locator('td.name svg').count()).toBe(1);
+    expect(await people.officer.page.locator('table.services').innerText()).not.toMatch(/\p{Extended_Pictographic}/u);
+  });
+
   it('the file pickers read Vietnamese whatever the browser language', async () => {
     const context = await harness.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();

@@ -6,7 +6,7 @@
 import type { FieldContext } from '../../sessions/sessions.field.js';
 import { vnDateTime, vnLabel } from '../shared/time.js';
 import type { FieldApp, FieldState, Summary } from './controller.js';
-import { ServiceIcon } from './icons.js';
+import { ServiceIcon } from '../shared/icons.js';
 
 /** What the queue's status line says for the sync state. */
 function statusText(s: FieldState['sync']): string {

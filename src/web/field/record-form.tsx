@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FieldContext } from '../../sessions/sessions.field.js';
 import { GENDERS } from '../../registry/registry.vocabulary.js';
 import type { FieldApp, FieldState } from './controller.js';
-import { KindIcon, ServiceIcon } from './icons.js';
+import { KindIcon, ServiceIcon } from '../shared/icons.js';
 import { byRecent, CENTRE, type FormState, type Kind } from './record.js';
 import { WhenField } from './when-field.js';
 

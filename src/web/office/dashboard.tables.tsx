@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import { OUTCOME_CODES, OUTCOMES, SESSION_KIND_COUNTED, type SessionKind } from '../../sessions/sessions.vocabulary.js';
 import { num, pct } from '../shared/format.js';
+import { ServiceIcon } from '../shared/icons.js';
 import type { SupportReport } from './dashboard.period.js';
 import { DownloadLink } from './download.js';
 
@@ -78,7 +79,7 @@ export function ServicesSection({ report: r, csvHref }: { report: SupportReport;
               {r.services.map((s) => (
                 <tr key={s.code} data-service={s.code}>
                   <td class="name" data-label={columns[0]}>
-                    <span aria-hidden="true" class="icon">{`${s.icon} `}</span>
+                    <ServiceIcon code={s.code} class="icon" />
                     {s.name}
                   </td>
                   <td class="num" data-label={columns[1]}>

@@ -1,11 +1,11 @@
 /**
- * The field app's icons: SVG from lucide-preact, imported one by one (only these ship in the
+ * The icons of services and session kinds, for the field app and the office pages: SVG from lucide-preact, imported one by one (only these ship in the
  * bundle), so they look the same on every phone; emoji (the `icon` field of the server's service
  * catalogue) render as empty boxes on many older Android phones. A service the map does not know
  * (a province's new entry) gets the generic helping-hand icon.
  */
 import { Armchair, CreditCard, FileSearch, HandHelping, House, IdCard, Landmark, Lightbulb, type LucideIcon, MessageCircle, Mountain, ShieldCheck, ShoppingCart, Smartphone, Stethoscope, Users } from 'lucide-preact';
-import type { Kind } from './record.js';
+import type { SessionKind as Kind } from '../../sessions/sessions.vocabulary.js';
 
 /** Icon per service code of the catalogue (support_services.code). */
 const SERVICE_ICONS: Record<string, LucideIcon> = {
