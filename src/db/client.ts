@@ -9,8 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
-import { AppError } from '../http/errors.js';
+import { lockDataDir } from './lock.js';
 import * as schema from './schema.js';
 
 /** The Drizzle database (or transaction) every repository takes: same API on PGlite and PostgreSQL. */
@@ -55,14 +54,8 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
   let release: (() => Promise<void>) | undefined;
   if (!dataDir.startsWith('memory://')) {
     mkdirSync(dataDir, { recursive: true });
-    // PGlite is single-process: a second process on the same files (the CLI while `npm start`
-    // runs) would silently lose writes, so the data directory is locked for one process at a time
-    try {
-      release = await lockfile.lock(dataDir, { lockfilePath: path.join(dataDir, '.ngoso.lock'), stale: 15_000, update: 5_000 });
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'ELOCKED') throw err;
-      throw new AppError('DATABASE_IN_USE', `Cơ sở dữ liệu ở ${dataDir} đang được một tiến trình Ngõ Số khác dùng (ví dụ "npm start"). Hãy dừng tiến trình đó trước, hoặc làm việc qua giao diện web/API của nó.`);
-    }
+    // one process at a time (db/lock.ts)
+    release = await lockDataDir(dataDir);
   }
   const client = await PGlite.create(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   const db = drizzlePglite(client, { schema }) as unknown as Db;
