@@ -118,7 +118,7 @@ describe('field app: offline recording and sync', () => {
     const box = await page.locator('.svc[data-code="vneid"] .svc-btn').boundingBox();
     expect(box!.height).toBeGreaterThanOrEqual(48);
     await page.screenshot({ path: '/tmp/ui-field-form-390.png', fullPage: true });
-    expect(await page.locator('#place option').allInnerTexts()).toEqual(['Trong Phường Chiềng An (không ghi thôn, bản)', 'Tại Trung tâm phục vụ hành chính công xã', 'Bản Hụm']);
+    expect(await page.locator('#place option').allInnerTexts()).toEqual(['Trong Phường Chiềng An (không ghi thôn, bản)', 'Tại Trung tâm phục vụ hành chính công phường Chiềng An', 'Bản Hụm']);
   });
 
   it('is controlled by the service worker after the first visit', async () => {

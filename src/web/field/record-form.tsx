@@ -168,7 +168,8 @@ export function RecordForm({ app, state, ctx }: { app: FieldApp; state: FieldSta
         <label for="place">Ở đâu</label>
         <select id="place" value={form.place} onChange={(e) => app.setForm({ place: text(e) })}>
           <option value="">{`Trong ${team?.communeName ?? 'xã'} (không ghi thôn, bản)`}</option>
-          <option value={CENTRE}>Tại Trung tâm phục vụ hành chính công xã</option>
+          {/* the centre of this commune, ward or special zone: "… hành chính công phường Chiềng An" */}
+          <option value={CENTRE}>{`Tại Trung tâm phục vụ hành chính công ${team ? team.communeName.charAt(0).toLowerCase() + team.communeName.slice(1) : 'xã'}`}</option>
           {villages.map((v) => (
             <option key={v.code} value={v.code}>
               {v.name}
