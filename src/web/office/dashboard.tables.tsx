@@ -9,6 +9,7 @@ import { num, pct } from '../shared/format.js';
 import { ServiceIcon } from '../shared/icons.js';
 import type { SupportReport } from './dashboard.period.js';
 import { DownloadLink } from './download.js';
+import { NumberTableHead } from './ui.js';
 
 const CHILDREN_TITLE = { commune: 'Theo xã, phường', team: 'Theo tổ', member: 'Theo thành viên' } as const;
 const CHILD_HEAD = { commune: 'Xã, phường', team: 'Tổ', member: 'Thành viên' } as const;
@@ -66,15 +67,7 @@ export function ServicesSection({ report: r, csvHref }: { report: SupportReport;
       {r.services.length ? (
         <div class="table-wrap">
           <table class="services stack">
-            <thead>
-              <tr>
-                {columns.map((c, i) => (
-                  <th key={c} scope="col" class={i ? 'num' : undefined}>
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <NumberTableHead columns={columns} />
             <tbody>
               {r.services.map((s) => (
                 <tr key={s.code} data-service={s.code}>
@@ -136,15 +129,7 @@ export function ChildrenSection({ report: r, link, csvHref }: { report: SupportR
       {r.children.length ? (
         <div class="table-wrap">
           <table class="children">
-            <thead>
-              <tr>
-                {columns.map((c, i) => (
-                  <th key={c} scope="col" class={i ? 'num' : undefined}>
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <NumberTableHead columns={columns} />
             <tbody>
               {r.children.map((c) => (
                 <tr key={`${c.kind}${c.id}`} class={c.sessions ? undefined : 'zero'} data-child={c.code ?? c.id} hidden={onlyActive && !c.sessions}>

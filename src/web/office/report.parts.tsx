@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { Endpoints } from '../shared/endpoints.js';
 import { num, pct } from '../shared/format.js';
+import { NumberTableHead } from './ui.js';
 
 type NetworkReport = Endpoints['GET /api/reports/network']['response'];
 type Row = NetworkReport['children'][number];
@@ -62,15 +63,7 @@ export function ChildrenTable({ report: r }: { report: NetworkReport }) {
       </div>
       <div class="table-wrap">
         <table class="children">
-          <thead>
-            <tr>
-              {COLUMNS.map((c, i) => (
-                <th key={c} scope="col" class={i ? 'num' : undefined}>
-                  {c}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <NumberTableHead columns={COLUMNS} />
           <tbody>
             {r.children.map((c) => (
               <tr key={`${c.code}|${c.name}`} class={c.teams.total ? undefined : 'zero'} data-code={c.code ?? undefined} hidden={onlyActive && !c.teams.total}>

@@ -81,6 +81,21 @@ export function Table({ caption, columns, rows, class: cls, id }: { caption?: st
   );
 }
 
+/** The header row of a table of figures: the first column names the row, the others are numbers (right-aligned). */
+export function NumberTableHead({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c, i) => (
+          <th key={c} scope="col" class={i ? 'num' : undefined}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 /** A labelled form field; the hint is tied to the control by aria-describedby (the control's id + "-hint"). */
 export function Field({ label, id, hint, children }: { label: string; id: string; hint?: ComponentChildren; children: JSX.Element }) {
   return (

@@ -2,6 +2,8 @@
  * Vietnam time on the phone (Asia/Ho_Chi_Minh is UTC+7 all year, no daylight saving), whatever
  * time zone the phone itself is set to. Pure: runs in the browser, the service worker and Node.
  */
+import { formatDateVi, isIsoDay, todayInVietnam } from '../../text/dates.js';
+
 const VN_OFFSET_MS = 7 * 3_600_000;
 
 /** The Vietnamese date ("YYYY-MM-DD") and time ("HH:mm") of an instant. */
@@ -29,13 +31,12 @@ export function vnLabel(iso: string): string {
   return `${time} ${date.split('-').reverse().join('/')}`;
 }
 
-/** Today's date in Vietnam as "YYYY-MM-DD". */
-export const vnToday = (now: Date = new Date()): string => vnDateTime(now).date;
+/** Today's date in Vietnam as "YYYY-MM-DD" (the server's own rule, text/dates.ts). */
+export const vnToday = todayInVietnam;
 
 /** "2025-07-01" (or an ISO timestamp's date part) → "01/07/2025"; '' for null or anything else. */
 export function vnDate(iso: string | null | undefined): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
+  return iso && /^\d{4}-\d{2}-\d{2}/.test(iso) ? formatDateVi(iso) : '';
 }
 
 /** "01/07/2025" (also "1/7/2025", "01-07-2025", "01.07.2025") → "2025-07-01"; null when it is no real date. */
@@ -43,7 +44,7 @@ export function fromVnDate(text: string): string | null {
   const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(text);
   if (!m) return null;
   const iso = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
-  return fromVn(iso, '00:00') ? iso : null;
+  return isIsoDay(iso) ? iso : null;
 }
 
 /** A moment (Date or ISO timestamp; default now) in Vietnam time as "dd/mm/yyyy HH:mm" (with ":ss" when `seconds`). */
