@@ -2,6 +2,8 @@
  * Numbers and text the Vietnamese way, for every page: "1.459", "45,5%", and the folded form used
  * to filter lists without diacritics. Dates and times are in `time.ts`.
  */
+import { searchKey } from '../../text/vietnamese.js';
+
 const numberFormat = new Intl.NumberFormat('vi-VN');
 const percentFormat = new Intl.NumberFormat('vi-VN', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
@@ -11,10 +13,13 @@ export const num = (n: number | null | undefined): string => numberFormat.format
 /** Percent with one decimal ("45,5%", "50,0%"); "—" when the whole is 0. */
 export const pct = (part: number, whole: number): string => (whole ? percentFormat.format(part / whole) : '—');
 
-/** Lower case without diacritics, đ → d: for filtering in the page ("chieng" matches "Chiềng"). */
-export const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase();
+/**
+ * Lower case without diacritics, đ → d, punctuation as spaces: for filtering in the page ("chieng"
+ * matches "Chiềng"). The server's own search key (text/vietnamese.ts), so a list filters as search does.
+ */
+export const fold = searchKey;
 
-const words = (s: string) => ` ${fold(s).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+const words = (s: string) => ` ${searchKey(s)} `;
 
 /**
  * Whether `text` already names `place` as whole words, diacritics, case and punctuation ignored:
