@@ -1,6 +1,6 @@
 import { boolean, index, integer, pgTable, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { adminUnits } from '../catalogue/catalogue.schema.js';
-import { teams } from '../registry/registry.schema.js';
+import { members, teams } from '../registry/registry.schema.js';
 
 /**
  * Accounts. A user signs in with a user name or a phone number (E.164) and a password
@@ -18,6 +18,8 @@ export const users = pgTable(
     role: text('role', { enum: ['admin', 'province_officer', 'commune_officer', 'team_leader', 'member', 'viewer'] }).notNull(),
     scopeUnitId: integer('scope_unit_id').references(() => adminUnits.id),
     scopeTeamId: integer('scope_team_id').references(() => teams.id),
+    /** the registry person this account was made for ("Tạo tài khoản" on a member's row), if any */
+    memberId: integer('member_id').references(() => members.id),
     failedLogins: smallint('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     mustChangePassword: boolean('must_change_password').notNull().default(false),

@@ -26,17 +26,19 @@ export function teamInScopeSql(scope: Scope, alias = 't'): SQL {
 }
 
 /**
- * Condition on a member id expression: every team the person belongs to lies in the scope (a
+ * Condition on a member id expression: every team the person belongs to now lies in the scope (a
  * person on a team of another unit is that unit's too, and only an officer above both may change
- * them). A person with no membership at all is nobody's and is outside every scope but ALL.
+ * them), and at least one of their teams, current or past, does. Ended memberships do not count
+ * against the scope: a person who moved from commune A to B is B's to change. A person with no
+ * membership at all is nobody's and is outside every scope but ALL.
  */
 export function memberWhollyInScopeSql(scope: Scope, memberId: SQL): SQL {
   if (scope.kind === 'all') return sql`true`;
-  return sql`(exists (select 1 from team_members sm where sm.member_id = ${memberId})
-          and not exists (select 1 from team_members sm join teams st on st.id = sm.team_id where sm.member_id = ${memberId} and not (${teamInScopeSql(scope, 'st')})))`;
+  return sql`(exists (select 1 from team_members sm join teams st on st.id = sm.team_id where sm.member_id = ${memberId} and ${teamInScopeSql(scope, 'st')})
+          and not exists (select 1 from team_members sm join teams st on st.id = sm.team_id where sm.member_id = ${memberId} and sm.left_on is null and not (${teamInScopeSql(scope, 'st')})))`;
 }
 
-/** Condition on a member id expression: at least one of the person's teams lies in the scope (the person is visible). */
+/** Condition on a member id expression: at least one of the person's teams, current or past, lies in the scope (the person is visible, with their history). */
 export function memberVisibleSql(scope: Scope, memberId: SQL): SQL {
   if (scope.kind === 'all') return sql`true`;
   return sql`exists (select 1 from team_members vm join teams vt on vt.id = vm.team_id where vm.member_id = ${memberId} and ${teamInScopeSql(scope, 'vt')})`;

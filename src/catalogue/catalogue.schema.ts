@@ -69,3 +69,20 @@ export const catalogueMeta = pgTable('catalogue_meta', {
   value: text('value').notNull(),
 });
 
+
+/**
+ * Earlier names of a unit (a renamed village: "Bản Pọng" before it became "Bản Pọng Chăn"), so that
+ * files written with the old name still match. `validTo` is the Vietnam day the name stopped being used.
+ */
+export const adminUnitNames = pgTable(
+  'admin_unit_names',
+  {
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    validTo: date('valid_to').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.nameKey] }), index('admin_unit_names_key_idx').on(t.nameKey)],
+);

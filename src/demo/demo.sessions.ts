@@ -45,7 +45,7 @@ export async function loadSessionRegistry(db: Db, provinceCode: string): Promise
     queryRows<{ teamId: number; memberId: number }>(
       db,
       sql`select tm.team_id as "teamId", tm.member_id as "memberId" from team_members tm join teams t on t.id = tm.team_id
-           where t.province_code = ${provinceCode} order by tm.team_id, tm.member_id`,
+           where t.province_code = ${provinceCode} and tm.left_on is null order by tm.team_id, tm.member_id`,
     ),
     queryRows<{ code: string; parentId: number }>(
       db,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { requireScope, type Scope, teamInScope } from '../access/access.policy.js';
 import { memberVisibleSql, memberWhollyInScopeSql, teamInScopeSql } from '../access/scope.sql.js';
 import { reserveIds } from '../db/sequences.js';
@@ -32,7 +32,7 @@ export function teamsUnder(db: Db, unit: { id: number; level: string; code: stri
   return queryRows<TeamSummary>(
     db,
     sql`select t.id, t.name, t.level, t.status, t.established_on as "establishedOn", u.code as "unitCode", u.name as "unitName", c.name as "communeName",
-               (select count(*)::int from team_members tm where tm.team_id = t.id) as members
+               (select count(*)::int from team_members tm where tm.team_id = t.id and tm.left_on is null) as members
           from teams t join admin_units u on u.id = t.unit_id join admin_units c on c.id = t.commune_id
          where ${filter} and ${teamInScopeSql(scope)}
          order by t.level, u.name, t.name`,
@@ -56,7 +56,7 @@ export interface TeamMemberView {
   position: string | null;
 }
 
-/** Members of a team with their role there, when the team lies in `scope` (none otherwise; unsorted: callers sort the Vietnamese way). */
+/** Current members of a team with their role there, when the team lies in `scope` (none otherwise; unsorted: callers sort the Vietnamese way). */
 export function membersOfTeam(db: Db, teamId: number, scope: Scope): Promise<TeamMemberView[]> {
   return db
     .select({
@@ -72,7 +72,7 @@ export function membersOfTeam(db: Db, teamId: number, scope: Scope): Promise<Tea
     .from(teamMembers)
     .innerJoin(members, eq(members.id, teamMembers.memberId))
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
-    .where(and(eq(teamMembers.teamId, teamId), teamInScopeSql(scope, 'teams')));
+    .where(and(eq(teamMembers.teamId, teamId), isNull(teamMembers.leftOn), teamInScopeSql(scope, 'teams')));
 }
 
 /**
@@ -104,7 +104,7 @@ export async function searchRegistry(db: Db, q: string, where: { scope: Scope; p
     queryRows<MemberHit>(
       db,
       sql`select m.id as "memberId", m.full_name as "fullName", m.birth_year as "birthYear", t.id as "teamId", t.name as "teamName", tm.role, ${place}
-            from members m join team_members tm on tm.member_id = m.id join teams t on t.id = tm.team_id
+            from members m join team_members tm on tm.member_id = m.id and tm.left_on is null join teams t on t.id = tm.team_id
                  join admin_units u on u.id = t.unit_id join admin_units c on c.id = t.commune_id
            where m.search_key like ${like} ${inProvince} limit ${limit}`,
     ),
@@ -153,7 +153,7 @@ export async function phoneOwners(db: Db, phones: string[], scope: Scope): Promi
 }
 
 /**
- * Memberships (with the person) of the given teams that lie in `scope`, for import matching;
+ * Current memberships (with the person) of the given teams that lie in `scope`, for import matching;
  * `shared` says the person is also on a team outside the scope (their own fields are then not the
  * caller's to change).
  */
@@ -164,17 +164,17 @@ export function membershipsOfTeams(db: Db, teamIds: number[], scope: Scope) {
     .from(teamMembers)
     .innerJoin(members, eq(members.id, teamMembers.memberId))
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
-    .where(and(inArray(teamMembers.teamId, teamIds), teamInScopeSql(scope, 'teams')));
+    .where(and(inArray(teamMembers.teamId, teamIds), isNull(teamMembers.leftOn), teamInScopeSql(scope, 'teams')));
 }
 
-/** Memberships of the given members on teams that lie in `scope`. */
+/** Current memberships of the given members on teams that lie in `scope`. */
 export function membershipsOfMembers(db: Db, memberIds: number[], scope: Scope) {
   if (memberIds.length === 0) return Promise.resolve([]);
   return db
     .select({ teamId: teamMembers.teamId, memberId: teamMembers.memberId, role: teamMembers.role, affiliations: teamMembers.affiliations, position: teamMembers.position, joinedOn: teamMembers.joinedOn })
     .from(teamMembers)
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
-    .where(and(inArray(teamMembers.memberId, memberIds), teamInScopeSql(scope, 'teams')));
+    .where(and(inArray(teamMembers.memberId, memberIds), isNull(teamMembers.leftOn), teamInScopeSql(scope, 'teams')));
 }
 
 /**
@@ -237,7 +237,7 @@ export async function upsertMembershipsBulk(db: Db, rows: (typeof teamMembers.$i
   await db.execute(sql`insert into team_members (team_id, member_id, role, affiliations, position)
     select t, m, r, a::text[], p from unnest(${sql.param(rows.map((u) => u.teamId))}::int[], ${sql.param(rows.map((u) => u.memberId))}::int[], ${sql.param(rows.map((u) => u.role ?? 'member'))}::text[],
                                             ${sql.param(rows.map((u) => `{${(u.affiliations ?? []).join(',')}}`))}::text[], ${sql.param(rows.map((u) => u.position ?? null))}::text[]) as x(t, m, r, a, p)
-    on conflict (team_id, member_id) do update set role = excluded.role, affiliations = excluded.affiliations, position = excluded.position`);
+    on conflict (team_id, member_id) where left_on is null do update set role = excluded.role, affiliations = excluded.affiliations, position = excluded.position`);
 }
 
 /** Bumps the registry revision inside the writing transaction (see registryState). */

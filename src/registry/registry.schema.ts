@@ -1,5 +1,6 @@
 import { adminUnits } from '../catalogue/catalogue.schema.js';
-import { date, index, integer, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { type AnyPgColumn, date, index, integer, pgTable, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * A community digital technology team (Tổ công nghệ số cộng đồng) at commune or village level.
@@ -18,7 +19,13 @@ export const teams = pgTable(
     nameKey: text('name_key').notNull(),
     searchKey: text('search_key').notNull(),
     establishedOn: date('established_on'),
-    status: text('status', { enum: ['active', 'inactive'] }).notNull().default('active'),
+    /** the current status; its history (for reports as of a past day) is in `team_statuses` */
+    status: text('status', { enum: ['active', 'suspended', 'dissolved'] }).notNull().default('active'),
+    /** the Vietnam day the current status took effect (null: since the team was created) */
+    statusSince: date('status_since'),
+    statusReason: text('status_reason'),
+    /** bumped by every change through the registry's forms; an edit naming an older version is refused */
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -40,15 +47,25 @@ export const members = pgTable(
     birthYear: smallint('birth_year'),
     /** E.164, e.g. +84912345678 */
     phone: text('phone'),
+    /** bumped by every edit; an edit naming an older version is refused (optimistic concurrency) */
+    version: integer('version').notNull().default(1),
+    /** set when this record was merged into another (a duplicate); the survivor holds its memberships and sessions */
+    mergedIntoId: integer('merged_into_id').references((): AnyPgColumn => members.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('members_phone_idx').on(t.phone), index('members_name_key_idx').on(t.nameKey)],
 );
 
-/** Membership of a person in a team, with the role and affiliations held there. */
+/**
+ * A membership period of a person in a team, with the role and affiliations held there. A person's
+ * current memberships have `leftOn` null (at most one per team: a partial unique index). A change of
+ * role closes the period and opens the next on the same day (`endReason`/`startReason` 'role_change'),
+ * so the membership on any past day is the period with `joinedOn` ≤ day < `leftOn`.
+ */
 export const teamMembers = pgTable(
   'team_members',
   {
+    id: serial('id').primaryKey(),
     teamId: integer('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
     memberId: integer('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['leader', 'deputy', 'member'] }).notNull().default('member'),
@@ -56,10 +73,49 @@ export const teamMembers = pgTable(
     affiliations: text('affiliations').array().notNull().default([]),
     /** free-text position as written in the roster ("Bí thư Đoàn xã") */
     position: text('position'),
-    /** when the person joined this team (the import or creation date unless given); sessions long before it are refused */
+    /** the first Vietnam day of membership (the import or creation date unless given); sessions long before it are refused */
     joinedOn: date('joined_on').notNull().defaultNow(),
+    /** how the period began: joined | moved (from another team) | role_change | merged (a duplicate person's) */
+    startReason: text('start_reason').notNull().default('joined'),
+    /** the first Vietnam day the person is no longer in this period (null: current) */
+    leftOn: date('left_on'),
+    /** why it ended: moved | resigned | died | other | role_change | merged | dissolved */
+    endReason: text('end_reason'),
+    /** the officer's note on leaving ("chuyển công tác") */
+    endNote: text('end_note'),
   },
-  (t) => [primaryKey({ columns: [t.teamId, t.memberId] }), index('team_members_member_idx').on(t.memberId)],
+  (t) => [
+    uniqueIndex('team_members_current_uq').on(t.teamId, t.memberId).where(sql`${t.leftOn} is null`),
+    index('team_members_member_idx').on(t.memberId),
+    index('team_members_team_idx').on(t.teamId, t.joinedOn),
+  ],
+);
+
+/** A team's status over time: the status on a day is the latest row with `validFrom` ≤ day (none: active since creation). */
+export const teamStatuses = pgTable(
+  'team_statuses',
+  {
+    id: serial('id').primaryKey(),
+    teamId: integer('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['active', 'suspended', 'dissolved'] }).notNull(),
+    validFrom: date('valid_from').notNull(),
+    reason: text('reason'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('team_statuses_team_idx').on(t.teamId, t.validFrom)],
+);
+
+/** Two member records an officer judged "not the same person": the duplicate review does not offer them again. */
+export const memberDistinctPairs = pgTable(
+  'member_distinct_pairs',
+  {
+    /** the smaller id first */
+    memberA: integer('member_a').notNull().references(() => members.id, { onDelete: 'cascade' }),
+    memberB: integer('member_b').notNull().references(() => members.id, { onDelete: 'cascade' }),
+    decidedBy: integer('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('member_distinct_pairs_uq').on(t.memberA, t.memberB)],
 );
 
 /**

@@ -29,6 +29,14 @@ export type Gender = keyof typeof GENDERS;
 export const TEAM_LEVELS = { commune: 'Cấp xã', village: 'Cấp thôn, bản' } as const;
 export type TeamLevel = keyof typeof TEAM_LEVELS;
 
+/** A team's status (teams.status): active, suspended for a while, or dissolved (its history and sessions kept). */
+export const TEAM_STATUSES = { active: 'Đang hoạt động', suspended: 'Tạm ngừng hoạt động', dissolved: 'Đã giải thể' } as const;
+export type TeamStatus = keyof typeof TEAM_STATUSES;
+
+/** Why a membership ended, as an officer records it (team_members.end_reason); role_change, merged and dissolved are written by the system. */
+export const LEAVE_REASONS = { moved: 'Chuyển đi nơi khác', resigned: 'Xin thôi tham gia', died: 'Từ trần', other: 'Lý do khác' } as const;
+export type LeaveReason = keyof typeof LEAVE_REASONS;
+
 
 /** Village kinds, by the word that starts the name ("Bản Hụm" → ban). */
 const VILLAGE_KINDS: [string, string][] = [

@@ -26,30 +26,74 @@ const band = (year: number) => sql`case when m.birth_year is null then 'unknown'
   when ${year}::int - m.birth_year <= 60 then '46_60'
   else 'over_60' end`;
 
-/** The four aggregates of the report for `unit`, in parallel. `year` is the current year in Vietnam. */
-export async function networkAggregates(db: Db, unit: UnitRow, year: number) {
+/**
+ * Teams that were active on `asOf` (a Vietnam day, YYYY-MM-DD; null = now): created or established
+ * by that day, and with status 'active' as of it (`team_statuses`, the latest change on or before
+ * the day; none = active since creation).
+ */
+export function teamActiveSql(asOf: string | null, t = 't'): SQL {
+  const team = sql.raw(t);
+  if (asOf === null) return sql`${team}.status = 'active'`;
+  return sql`least(${team}.established_on, (${team}.created_at at time zone 'Asia/Ho_Chi_Minh')::date) <= ${asOf}::date
+    and coalesce((select s.status from team_statuses s where s.team_id = ${team}.id and s.valid_from <= ${asOf}::date order by s.valid_from desc, s.id desc limit 1), 'active') = 'active'`;
+}
+
+/** Memberships that covered `asOf` (joined on or before it, not yet left); null = the current ones. */
+export function membershipOnSql(asOf: string | null, tm = 'tm'): SQL {
+  const m = sql.raw(tm);
+  if (asOf === null) return sql`${m}.left_on is null`;
+  return sql`${m}.joined_on <= ${asOf}::date and (${m}.left_on is null or ${m}.left_on > ${asOf}::date)`;
+}
+
+/**
+ * The four aggregates of the report for `unit`, in parallel, as the registry stood on `asOf`
+ * (null = now). `year` is the Vietnamese year the age bands are counted in.
+ */
+export async function networkAggregates(db: Db, unit: UnitRow, year: number, asOf: string | null = null) {
   const { filter, child } = scope(unit);
+  const active = teamActiveSql(asOf);
+  const member = membershipOnSql(asOf);
   const [teams, cube, affiliations, people] = await Promise.all([
-    queryRows<TeamCountRow>(db, sql`select ${child} as child, t.level, count(*)::int as n from teams t where ${filter} and t.status = 'active' group by 1, 2`),
+    queryRows<TeamCountRow>(db, sql`select ${child} as child, t.level, count(*)::int as n from teams t where ${filter} and ${active} group by 1, 2`),
     queryRows<MemberCubeRow>(
       db,
       sql`select ${child} as child, t.level, coalesce(m.gender, 'unknown') as gender, ${band(year)} as band, count(*)::int as n
             from team_members tm join teams t on t.id = tm.team_id join members m on m.id = tm.member_id
-           where ${filter} and t.status = 'active' group by 1, 2, 3, 4`,
+           where ${filter} and ${active} and ${member} group by 1, 2, 3, 4`,
     ),
     queryRows<AffiliationRow>(
       db,
       sql`select ${child} as child, t.level, coalesce(a.affiliation, 'none') as affiliation, count(*)::int as n
             from team_members tm join teams t on t.id = tm.team_id
             left join lateral unnest(tm.affiliations) as a(affiliation) on true
-           where ${filter} and t.status = 'active' group by 1, 2, 3`,
+           where ${filter} and ${active} and ${member} group by 1, 2, 3`,
     ),
     queryRows<PeopleRow>(
       db,
       sql`select ${child} as child, t.level, count(distinct tm.member_id)::int as n
             from team_members tm join teams t on t.id = tm.team_id
-           where ${filter} and t.status = 'active' group by grouping sets ((${child}), (t.level), ())`,
+           where ${filter} and ${active} and ${member} group by grouping sets ((${child}), (t.level), ())`,
     ),
   ]);
   return { teams, cube, affiliations, people };
+}
+
+export interface MovementRow { child: number; joined: number; left: number }
+
+/**
+ * People who joined and left teams of `unit` in [from, to] (Vietnam days, inclusive), per child:
+ * a join is a period begun by joining or moving in; a leave is one ended by moving out, resigning,
+ * death, dissolution or another reason. Role changes and merged duplicates are neither.
+ */
+export function networkMovement(db: Db, unit: UnitRow, from: string, to: string) {
+  const { filter, child } = scope(unit);
+  return queryRows<MovementRow>(
+    db,
+    sql`select ${child} as child,
+               count(*) filter (where tm.joined_on between ${from}::date and ${to}::date and tm.start_reason in ('joined', 'moved'))::int as joined,
+               count(*) filter (where tm.left_on between ${from}::date and ${to}::date and tm.end_reason not in ('role_change', 'merged'))::int as "left"
+          from team_members tm join teams t on t.id = tm.team_id
+         where ${filter} and (tm.joined_on between ${from}::date and ${to}::date or tm.left_on between ${from}::date and ${to}::date)
+         group by 1`,
+  );
 }

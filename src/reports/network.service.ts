@@ -3,9 +3,9 @@ import { requireScope, type Scope, unitInScope, unitTarget } from '../access/acc
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { AFFILIATION_CODES } from '../registry/registry.vocabulary.js';
-import { yearInVietnam } from '../text/dates.js';
+import { formatDateVi, todayInVietnam, yearInVietnam } from '../text/dates.js';
 import { compareVietnamese } from '../text/vietnamese.js';
-import { networkAggregates } from './network.repo.js';
+import { networkAggregates, networkMovement } from './network.repo.js';
 import { AGE_BANDS, type AgeBand } from './network.vocabulary.js';
 import { LRUCache } from 'lru-cache';
 import { currentRevision } from '../registry/registry.repo.js';
@@ -29,10 +29,24 @@ export interface Breakdown {
   byGender: { male: number; female: number; unknown: number };
   byAgeBand: Record<AgeBand, number>;
 }
+/** Joins and leaves in a period (see networkMovement): people, counted per membership period. */
+export interface Movement { joined: number; left: number }
 export interface NetworkReport extends Breakdown {
   unit: { code: string | null; name: string; level: UnitRow['level'] };
+  /** the Vietnam day the figures are for (null: now) */
+  asOf: string | null;
+  /** the period of `movement` (null when none was asked) */
+  period: { from: string; to: string } | null;
+  movement: Movement | null;
   /** `self` marks a commune's own row (its commune-level teams), which carries the commune's code */
-  children: (Breakdown & { code: string | null; name: string; level: UnitRow['level']; self: boolean })[];
+  children: (Breakdown & { code: string | null; name: string; level: UnitRow['level']; self: boolean; movement: Movement | null })[];
+}
+
+/** What a network report is asked for: the day the registry is read as of, and a period of joins and leaves (Vietnam days). */
+export interface NetworkOptions {
+  asOf?: string | null;
+  from?: string | null;
+  to?: string | null;
 }
 
 function emptyBreakdown(): Breakdown {
@@ -52,7 +66,11 @@ function emptyBreakdown(): Breakdown {
  * commune) and its villages; a village has none. Errors: UNIT_NOT_FOUND, UNIT_LEVEL_UNSUPPORTED
  * (a dissolved unit: report on its successor instead), OUT_OF_SCOPE (a unit outside `scope`).
  */
-export async function networkReport(db: Db, code: string, scope: Scope): Promise<NetworkReport> {
+export async function networkReport(db: Db, code: string, scope: Scope, options: NetworkOptions = {}): Promise<NetworkReport> {
+  const today = todayInVietnam();
+  const asOf = options.asOf && options.asOf !== today ? options.asOf : null;
+  if (asOf && asOf > today) throw new AppError('VALIDATION_FAILED', `Ngày ${formatDateVi(asOf)} ở tương lai: báo cáo chỉ xem được đến hôm nay (${formatDateVi(today)}).`, { path: 'asOf' });
+  const period = periodOf(options, today);
   const units = await unitsByCode(db, code);
   const unit = units.find((u) => !u.validTo);
   if (!unit) {
@@ -66,12 +84,12 @@ export async function networkReport(db: Db, code: string, scope: Scope): Promise
   requireScope(unitInScope(scope, unit), `báo cáo của "${unit.name}"`, unitTarget(unit));
   // the report only changes when the registry does: reuse it until the revision moves
   const revision = await currentRevision(db);
-  const key = `${unit.id}|${revision}|${yearInVietnam()}`;
+  const key = `${unit.id}|${revision}|${yearInVietnam()}|${asOf}|${period?.from}|${period?.to}`;
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new LRUCache<string, NetworkReport>({ max: 2000 })));
   const cached = cache.get(key);
   if (cached) return structuredClone(cached);
-  const report = await computeReport(db, unit);
+  const report = await computeReport(db, unit, asOf, period);
   cache.set(key, report);
   return structuredClone(report);
 }
@@ -82,16 +100,29 @@ export async function networkReport(db: Db, code: string, scope: Scope): Promise
  */
 const caches = new WeakMap<Db, LRUCache<string, NetworkReport>>();
 
-async function computeReport(db: Db, unit: UnitRow): Promise<NetworkReport> {
+/** The movement period from `from`/`to` (both or neither; from ≤ to ≤ today). Errors: VALIDATION_FAILED. */
+function periodOf(options: NetworkOptions, today: string): { from: string; to: string } | null {
+  if (!options.from && !options.to) return null;
+  if (!options.from || !options.to) throw new AppError('VALIDATION_FAILED', 'Hãy chọn cả ngày bắt đầu (from) và ngày kết thúc (to) của kỳ.', { path: options.from ? 'to' : 'from' });
+  if (options.from > options.to) throw new AppError('VALIDATION_FAILED', `Ngày bắt đầu ${formatDateVi(options.from)} sau ngày kết thúc ${formatDateVi(options.to)}: hãy đổi lại.`, { path: 'from' });
+  return { from: options.from, to: options.to > today ? today : options.to };
+}
+
+async function computeReport(db: Db, unit: UnitRow, asOf: string | null, period: { from: string; to: string } | null): Promise<NetworkReport> {
   const childUnits = unit.level === 'village' ? [] : await currentChildren(db, unit.id);
   childUnits.sort((a, b) => compareVietnamese(a.name, b.name));
   const ordered = unit.level === 'commune' ? [unit, ...childUnits] : childUnits;
   const children = new Map<number, NetworkReport['children'][number]>(
-    ordered.map((c) => [c.id, { code: c.code, name: c.id === unit.id ? `${c.name} (tổ cấp xã)` : c.name, level: c.level, self: c.id === unit.id, ...emptyBreakdown() }]),
+    ordered.map((c) => [c.id, { code: c.code, name: c.id === unit.id ? `${c.name} (tổ cấp xã)` : c.name, level: c.level, self: c.id === unit.id, ...emptyBreakdown(), movement: period ? { joined: 0, left: 0 } : null }]),
   );
   const total = emptyBreakdown();
-  const { teams, cube, affiliations, people } = await networkAggregates(db, unit, yearInVietnam());
   const at = (child: number) => children.get(child);
+  const year = asOf ? Number(asOf.slice(0, 4)) : yearInVietnam();
+  const [{ teams, cube, affiliations, people }, moves] = await Promise.all([networkAggregates(db, unit, year, asOf), period ? networkMovement(db, unit, period.from, period.to) : []]);
+  const movement = period ? { joined: 0, left: 0 } : null;
+  for (const r of moves) {
+    for (const m of [at(r.child)?.movement, movement]) if (m) (m.joined += r.joined), (m.left += r.left);
+  }
   for (const r of teams) {
     for (const b of [at(r.child), total]) if (b) (b.teams[r.level] += r.n), (b.teams.total += r.n);
   }
@@ -111,5 +142,5 @@ async function computeReport(db: Db, unit: UnitRow): Promise<NetworkReport> {
       if (b) b.people = r.n;
     } else if (r.level === null) total.people = r.n;
   }
-  return { unit: { code: unit.code, name: unit.name, level: unit.level }, ...total, children: [...children.values()] };
+  return { unit: { code: unit.code, name: unit.name, level: unit.level }, asOf, period, movement, ...total, children: [...children.values()] };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { READERS } from '../access/access.policy.js';
 import { presenterFor } from '../access/presenter.js';
 import type { RouteModule } from '../http/types.js';
+import { isoDay } from '../http/zod.js';
 import { reportToCsv, reportToXlsx } from './network.export.js';
 import { networkReport } from './network.service.js';
 import { rosterToXlsx } from './roster.export.js';
@@ -9,8 +10,10 @@ import { rosterToXlsx } from './roster.export.js';
 /** Routes of the reports module. */
 export const reportRoutes: RouteModule = (api, { database }) => {
   /**
-   * GET /api/reports/network?unit=CODE[&format=json|csv|xlsx] → the network report of a province,
-   * commune or village (shape in network.service.ts). csv/xlsx download as attachments.
+   * GET /api/reports/network?unit=CODE[&asOf=YYYY-MM-DD][&from=&to=][&format=json|csv|xlsx] → the network
+   * report of a province, commune or village (shape in network.service.ts) as the registry stood on `asOf`
+   * (a Vietnam day, not after today; default now), with joins and leaves in [from, to] when given.
+   * csv/xlsx download as attachments. Errors: 400 VALIDATION_FAILED (a day in the future, from after to).
    */
   api.get(
     '/api/reports/network',
@@ -18,11 +21,12 @@ export const reportRoutes: RouteModule = (api, { database }) => {
       config: { access: { roles: READERS } },
       schema: {
         summary: 'Teams and members of a unit (403 outside the user’s scope), split by level, affiliation, gender, age band and child unit',
-        querystring: z.object({ unit: z.string().min(2).max(20), format: z.enum(['json', 'csv', 'xlsx']).default('json') }),
+        querystring: z.object({ unit: z.string().min(2).max(20), format: z.enum(['json', 'csv', 'xlsx']).default('json'), asOf: isoDay.optional(), from: isoDay.optional(), to: isoDay.optional() }),
       },
     },
     async (req, reply) => {
-      const report = await networkReport(database.db, req.query.unit, req.actor!.scope);
+      const { asOf, from, to } = req.query;
+      const report = await networkReport(database.db, req.query.unit, req.actor!.scope, { asOf, from, to });
       if (req.query.format === 'json') return report;
       const file = `bao-cao-mang-luoi-${report.unit.code}`;
       if (req.query.format === 'csv') {

@@ -44,7 +44,7 @@ export async function fieldContext(db: Db, user: { id: number; fullName: string;
       ? queryRows<{ teamId: number; id: number; fullName: string; role: string; joinedOn: string; phone: string | null }>(
           db,
           sql`select tm.team_id as "teamId", m.id, m.full_name as "fullName", tm.role, tm.joined_on::text as "joinedOn", m.phone
-                from team_members tm join members m on m.id = tm.member_id where tm.team_id = any(${sql.param(teamIds)}::int[])`,
+                from team_members tm join members m on m.id = tm.member_id where tm.left_on is null and tm.team_id = any(${sql.param(teamIds)}::int[])`,
         )
       : [],
     communeIds.length
@@ -56,7 +56,7 @@ export async function fieldContext(db: Db, user: { id: number; fullName: string;
       : [],
     // the member with the user's phone, among the teams the user may record for
     user.phone && teamIds.length
-      ? queryRows<{ id: number }>(db, sql`select m.id from members m where m.phone = ${user.phone} and exists (select 1 from team_members tm where tm.member_id = m.id and tm.team_id = any(${sql.param(teamIds)}::int[])) order by m.id limit 1`)
+      ? queryRows<{ id: number }>(db, sql`select m.id from members m where m.phone = ${user.phone} and exists (select 1 from team_members tm where tm.member_id = m.id and tm.left_on is null and tm.team_id = any(${sql.param(teamIds)}::int[])) order by m.id limit 1`)
       : [],
   ]);
   const provinceCode = teams[0]?.provinceCode ?? (scope.kind === 'all' ? null : scope.provinceCode);

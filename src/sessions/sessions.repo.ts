@@ -24,12 +24,18 @@ export function teamsForSync(db: Db, ids: number[]): Promise<TeamForSync[]> {
   );
 }
 
-/** Memberships (team, member, joined day) for the given teams. */
+/**
+ * Memberships of the given teams, one row per (team, member) over all periods: the first day joined,
+ * and the day the person left (null while a member; else the end of the last period), so a session
+ * recorded offline before a person left still syncs after it.
+ */
 export function membershipsForSync(db: Db, teamIds: number[]) {
-  if (teamIds.length === 0) return Promise.resolve([] as { teamId: number; memberId: number; joinedOn: string }[]);
-  return queryRows<{ teamId: number; memberId: number; joinedOn: string }>(
+  if (teamIds.length === 0) return Promise.resolve([] as { teamId: number; memberId: number; joinedOn: string; leftOn: string | null }[]);
+  return queryRows<{ teamId: number; memberId: number; joinedOn: string; leftOn: string | null }>(
     db,
-    sql`select team_id as "teamId", member_id as "memberId", joined_on::text as "joinedOn" from team_members where team_id = any(${sql.param(teamIds)}::int[])`,
+    sql`select team_id as "teamId", member_id as "memberId", min(joined_on)::text as "joinedOn",
+               case when bool_or(left_on is null) then null else max(left_on)::text end as "leftOn"
+          from team_members where team_id = any(${sql.param(teamIds)}::int[]) group by team_id, member_id`,
   );
 }
 

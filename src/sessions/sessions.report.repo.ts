@@ -198,7 +198,7 @@ export function teamMembersActivity(db: Db, teamId: number, p: Period, scope: Sc
           left join support_session_members sm on sm.member_id = tm.member_id and sm.day between ${p.from} and ${p.to}
           left join support_sessions s on s.id = sm.session_id and s.team_id = tm.team_id
           join teams t on t.id = tm.team_id
-         where tm.team_id = ${teamId} and ${teamInScopeSql(scope)}
+         where tm.team_id = ${teamId} and tm.left_on is null and ${teamInScopeSql(scope)}
          group by m.id, m.full_name`,
   );
 }

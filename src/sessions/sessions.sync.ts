@@ -124,6 +124,7 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
   const services = (await repo.servicesFor(db, undefined)).filter((s) => s.active && (s.provinceCode === null || provinces.includes(s.provinceCode)));
   const teamById = new Map(teams.map((t) => [t.id, t]));
   const joined = new Map(memberships.map((m) => [`${m.teamId}:${m.memberId}`, m.joinedOn]));
+  const left = new Map(memberships.map((m) => [`${m.teamId}:${m.memberId}`, m.leftOn]));
   const villageByCode = new Map(villages.map((v) => [v.code, v]));
   const serviceByCode = new Map(services.map((s) => [s.code, s]));
 
@@ -158,6 +159,11 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
     const occurred = new Date(rec.occurredAt);
     if (occurred.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
       reject(index, rec.id, 'occurredAt', `Thời điểm ${fmt(occurred)} ở tương lai: hãy kiểm tra ngày giờ của điện thoại rồi sửa lại buổi hỗ trợ.`);
+      continue;
+    }
+    const leaver = rec.memberIds.map((m) => ({ m, left: left.get(`${team.id}:${m}`) })).find((x) => x.left && todayInVietnam(occurred) >= x.left);
+    if (leaver) {
+      reject(index, rec.id, 'memberIds', `Thành viên mã ${leaver.m} đã rời tổ từ ngày ${leaver.left!.split('-').reverse().join('/')}, trước ngày của buổi hỗ trợ; hãy chọn lại người thực hiện.`);
       continue;
     }
     const earliestJoin = rec.memberIds.map((m) => joined.get(`${team.id}:${m}`)!).sort()[0];

@@ -1,7 +1,7 @@
 // A team and its members: #/to/ID (one team: where it is, its facts, its members), #/to-cua-toi
 // (the signed-in leader's or member's own team), and the parts the unit page shows per team.
 import { useEffect, useState } from 'preact/hooks';
-import { AFFILIATIONS, GENDERS, ROLES, TEAM_LEVELS } from '../../registry/registry.vocabulary.js';
+import { AFFILIATIONS, GENDERS, ROLES, TEAM_LEVELS, TEAM_STATUSES } from '../../registry/registry.vocabulary.js';
 import type { Endpoints } from '../shared/endpoints.js';
 import { num } from '../shared/format.js';
 import { vnDate } from '../shared/time.js';
@@ -27,7 +27,7 @@ export function useFocusTitle(ready: boolean): void {
 
 /** "Cấp xã · Đang hoạt động · Thành lập ngày 01/03/2024". */
 export function TeamFacts({ team }: { team: Pick<Team, 'level' | 'status' | 'establishedOn'> }) {
-  const facts = [label(TEAM_LEVELS, team.level), team.status === 'inactive' ? 'Ngừng hoạt động' : 'Đang hoạt động'];
+  const facts = [label(TEAM_LEVELS, team.level), label(TEAM_STATUSES, team.status)];
   if (team.establishedOn) facts.push(`Thành lập ngày ${vnDate(team.establishedOn)}`);
   return <p class="meta">{facts.join(' · ')}</p>;
 }
@@ -147,7 +147,7 @@ export function TeamCard({ team, place }: { team: Endpoints['GET /api/teams']['r
     }
   };
   const panel = `team-${team.id}`;
-  const meta = [label(TEAM_LEVELS, team.level), place, `${num(team.members)} thành viên`, team.status === 'inactive' ? 'ngừng hoạt động' : ''].filter(Boolean).join(' · ');
+  const meta = [label(TEAM_LEVELS, team.level), place, `${num(team.members)} thành viên`, team.status === 'active' ? '' : label(TEAM_STATUSES, team.status).toLowerCase()].filter(Boolean).join(' · ');
   return (
     <li class="team-card">
       <button type="button" class="team-toggle" aria-expanded={open ? 'true' : 'false'} aria-controls={panel} onClick={toggle}>
