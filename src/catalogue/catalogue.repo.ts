@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import { requireScope, type Scope } from '../access/access.policy.js';
 import { unitInScopeSql } from '../access/scope.sql.js';
 import { reserveIds } from '../db/sequences.js';
@@ -95,10 +95,17 @@ export function listIssues(db: Db) {
   return db.select().from(catalogueIssues).orderBy(asc(catalogueIssues.repaired), asc(catalogueIssues.kind), asc(catalogueIssues.id));
 }
 
-/** Villages of the given communes that lie in `scope`. */
-export function villagesOfCommunes(db: Db, communeIds: number[], scope: Scope): Promise<UnitRow[]> {
+/**
+ * Villages of the given communes that lie in `scope`, current and ended (merged villages keep
+ * their codes taken), each with its earlier names (`admin_unit_names`: renamed, or the name of a
+ * village merged into it), so a file written with an old name still finds the village.
+ */
+export function villagesOfCommunes(db: Db, communeIds: number[], scope: Scope): Promise<(UnitRow & { earlierNames: string[] })[]> {
   if (communeIds.length === 0) return Promise.resolve([]);
-  return db.select().from(adminUnits).where(and(eq(adminUnits.level, 'village'), inArray(adminUnits.parentId, communeIds), unitInScopeSql(scope, 'admin_units')));
+  return db
+    .select({ ...getTableColumns(adminUnits), earlierNames: sql<string[]>`array(select n.name from admin_unit_names n where n.unit_id = ${adminUnits.id} order by n.valid_to desc)` })
+    .from(adminUnits)
+    .where(and(eq(adminUnits.level, 'village'), inArray(adminUnits.parentId, communeIds), unitInScopeSql(scope, 'admin_units')));
 }
 
 /**

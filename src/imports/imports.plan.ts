@@ -109,11 +109,21 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
   const villageByKey = new Map<string, UnitRow>();
   const villageCount = new Map<number, number>();
   const unitKeyById = new Map<number, string>();
-  for (const v of await villagesOfCommunes(tx, communeIds, scope)) {
+  const villages = await villagesOfCommunes(tx, communeIds, scope);
+  for (const v of villages) {
+    // every village ever made counts for the next code; a merged one is found through its survivor's earlier names
+    villageCount.set(v.parentId!, (villageCount.get(v.parentId!) ?? 0) + 1);
+    if (v.validTo) continue;
     const key = `v${v.parentId}|${villageKeyOf(v.name)}`;
     if (!villageByKey.has(key)) villageByKey.set(key, v);
     unitKeyById.set(v.id, key);
-    villageCount.set(v.parentId!, (villageCount.get(v.parentId!) ?? 0) + 1);
+  }
+  for (const v of villages) {
+    if (v.validTo) continue;
+    for (const earlier of v.earlierNames) {
+      const key = `v${v.parentId}|${villageKeyOf(earlier)}`;
+      if (!villageByKey.has(key)) villageByKey.set(key, v);
+    }
   }
   for (const r of resolvedRows) unitKeyById.set(r.communeUnit.id, `c${r.communeUnit.id}`);
   const existingTeams = new Map<string, registry.TeamRow>();
