@@ -30,5 +30,7 @@ export const auditLog = pgTable(
     index('audit_log_commune_idx').on(t.communeId, t.at),
     index('audit_log_target_province_idx').on(t.targetProvinceCode, t.at),
     index('audit_log_target_commune_idx').on(t.targetCommuneId, t.at),
+    /** a record's history (a member's or team's page) */
+    index('audit_log_entity_idx').on(t.entity, t.entityId, t.at),
   ],
 );
