@@ -36,6 +36,10 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   DATABASE_IN_USE: 409,
   SYNC_BATCH_TOO_LARGE: 413,
+  /** the record changed since the caller read it (optimistic concurrency: `version`) */
+  VERSION_CONFLICT: 409,
+  /** the change contradicts the registry as it stands (a second leader, a name taken, already a member) */
+  REGISTRY_CONFLICT: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

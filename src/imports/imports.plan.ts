@@ -138,7 +138,10 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
   const interned = new Map<string, string>();
   const intern = (key: string) => interned.get(key) ?? (interned.set(key, key), key);
   const planned: PlannedRow[] = resolvedRows.map((r) => {
-    const unitKey = intern(r.village ? `v${r.communeUnit.id}|${villageKeyOf(r.village)}` : `c${r.communeUnit.id}`);
+    const writtenKey = r.village ? `v${r.communeUnit.id}|${villageKeyOf(r.village)}` : `c${r.communeUnit.id}`;
+    // a village found by an earlier name (renamed, or merged into another) is keyed by its current name
+    const found = r.village ? villageByKey.get(writtenKey) : undefined;
+    const unitKey = intern(found ? unitKeyById.get(found.id) ?? writtenKey : writtenKey);
     const village = r.village ? villageByKey.get(unitKey)?.name ?? canonicalVillage(r.village).name : null;
     const own = teamsOfUnit.get(unitKey) ?? [];
     // no team named in the file: a pre-2025 commune's own team keeps that commune's name (two old

@@ -54,6 +54,12 @@ export interface TeamMemberView {
   role: 'leader' | 'deputy' | 'member';
   affiliations: string[];
   position: string | null;
+  /** the first day of the current period (a role change starts a new one) */
+  joinedOn: string;
+  /** the person's version, for edits (optimistic concurrency) */
+  version: number;
+  /** an account was made for this person (users.member_id) */
+  hasAccount: boolean;
 }
 
 /** Current members of a team with their role there, when the team lies in `scope` (none otherwise; unsorted: callers sort the Vietnamese way). */
@@ -68,11 +74,36 @@ export function membersOfTeam(db: Db, teamId: number, scope: Scope): Promise<Tea
       role: teamMembers.role,
       affiliations: teamMembers.affiliations,
       position: teamMembers.position,
+      joinedOn: teamMembers.joinedOn,
+      version: members.version,
+      hasAccount: sql<boolean>`exists (select 1 from users u where u.member_id = ${members.id})`,
     })
     .from(teamMembers)
     .innerJoin(members, eq(members.id, teamMembers.memberId))
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
     .where(and(eq(teamMembers.teamId, teamId), isNull(teamMembers.leftOn), teamInScopeSql(scope, 'teams')));
+}
+
+export interface FormerMemberRow {
+  memberId: number;
+  fullName: string;
+  role: 'leader' | 'deputy' | 'member';
+  joinedOn: string;
+  leftOn: string;
+  endReason: string;
+  endNote: string | null;
+}
+
+/** People whose last period in the team has ended (left, moved, died, dissolved, merged away), latest leavers first, when the team lies in `scope`. */
+export function formerMembersOfTeam(db: Db, teamId: number, scope: Scope): Promise<FormerMemberRow[]> {
+  return queryRows<FormerMemberRow>(
+    db,
+    sql`select distinct on (tm.member_id) tm.member_id as "memberId", m.full_name as "fullName", tm.role, tm.joined_on::text as "joinedOn", tm.left_on::text as "leftOn", tm.end_reason as "endReason", tm.end_note as "endNote"
+          from team_members tm join members m on m.id = tm.member_id join teams t on t.id = tm.team_id
+         where tm.team_id = ${teamId} and ${teamInScopeSql(scope)} and tm.end_reason <> 'role_change'
+           and not exists (select 1 from team_members c where c.team_id = tm.team_id and c.member_id = tm.member_id and c.left_on is null)
+         order by tm.member_id, tm.left_on desc`,
+  );
 }
 
 /**

@@ -46,11 +46,25 @@ export async function getTeam(db: Db, id: number, scope: Scope, presenter: Perso
     name: team.name,
     level: team.level,
     status: team.status,
+    statusSince: team.statusSince,
+    statusReason: team.statusReason,
+    version: team.version,
     establishedOn: team.establishedOn,
     unit: byId.get(team.unitId)!,
     commune: byId.get(team.communeId)!,
     members: people.map((p) => ({ ...p, phone: presenter.memberPhone(p.phone) })),
   };
+}
+
+/**
+ * People who have left team `id` (their last period there ended), latest first, with the day and
+ * reason. Errors: TEAM_NOT_FOUND (also outside `scope`).
+ */
+export async function formerMembers(db: Db, id: number, scope: Scope) {
+  const team = await repo.teamById(db, id, scope);
+  if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${id}.`).refusing({ entity: 'team', id });
+  const rows = await repo.formerMembersOfTeam(db, id, scope);
+  return rows.sort((a, b) => (a.leftOn < b.leftOn ? 1 : a.leftOn > b.leftOn ? -1 : compareVietnameseNames(a.fullName, b.fullName)));
 }
 
 /** Finds teams and members in `scope` by name ignoring diacritics and đ ("chieng xom" finds "Chiềng Xôm"); at least 2 characters. */
