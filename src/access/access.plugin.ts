@@ -72,7 +72,19 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: opts.secureCookies },
     getToken: (req) => req.headers['x-csrf-token'] as string | undefined,
   });
-  await app.register(fastifyRateLimit, { global: true, max: 600, timeWindow: '1 minute' });
+  // per signed-in session (a commune office's officers share one public address behind its router),
+  // else per address; only a cookie that carries the server's signature counts, so rotating made-up
+  // cookies does not escape the address's limit
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: 600,
+    timeWindow: '1 minute',
+    keyGenerator: (req) => {
+      const raw = req.cookies?.[SESSION_COOKIE];
+      const unsigned = raw ? req.unsignCookie(raw) : null;
+      return unsigned?.valid && unsigned.value ? `s:${unsigned.value}` : `ip:${req.ip}`;
+    },
+  });
 
   app.decorateRequest('actor', null);
   app.addHook('onRoute', (route) => {

@@ -62,7 +62,7 @@ export const registryEditRoutes: RouteModule = (api, { database }) => {
   api.get('/api/teams/:id/history', { config: { access: { roles: EVERYONE } }, schema: { summary: 'A team’s history and former members', params: z.object({ id }) } }, async (req) => {
     const presenter = presenterFor(req.actor!.user.role);
     const former = await formerMembers(db, req.params.id, req.actor!.scope);
-    return { history: await teamHistory(db, req.params.id, presenter), former };
+    return { history: await teamHistory(db, req.params.id, req.actor!.scope, presenter), former };
   });
 
   /** POST /api/teams/:id/members {person|memberId, role, affiliations, position?, joinedOn, replaceLeader?} → 201 {memberId, replacedLeaders}. */

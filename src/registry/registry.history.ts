@@ -5,6 +5,7 @@ import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { formatDateVi } from '../text/dates.js';
 import * as edits from './registry.edit.repo.js';
+import { teamInScopeSql } from '../access/scope.sql.js';
 import { GENDERS, LEAVE_REASONS, ROLES, TEAM_STATUSES } from './registry.vocabulary.js';
 
 /**
@@ -36,12 +37,14 @@ const label = <T extends Record<string, string>>(labels: T, code: unknown) => (t
 const day = (iso: unknown) => (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? formatDateVi(iso) : '—');
 
 /** One line for one audit entry. */
-function describe(e: EntryRow, p: PersonPresenter): string {
+function describe(e: EntryRow, p: PersonPresenter, visible: Set<number>): string {
   const b = e.before ?? {};
   const a = e.after ?? {};
+  // a team outside the reader's scope is not named (a move to another commune's team, for a team leader)
+  const team = (id: unknown, name: unknown) => (visible.has(Number(id)) ? `tổ "${name}"` : 'một tổ khác');
   switch (e.action) {
     case 'member.added':
-      return `thêm vào tổ "${a.teamName}" với vai trò ${label(ROLES, a.role).toLowerCase()} từ ngày ${day(a.joinedOn)}`;
+      return `thêm vào ${team(a.teamId, a.teamName)} với vai trò ${label(ROLES, a.role).toLowerCase()} từ ngày ${day(a.joinedOn)}`;
     case 'member.updated': {
       const parts: string[] = [];
       if ('fullName' in a) parts.push(`đổi họ tên "${b.fullName}" → "${a.fullName}"`);
@@ -55,9 +58,9 @@ function describe(e: EntryRow, p: PersonPresenter): string {
     case 'membership.updated':
       return 'sửa đoàn thể, chức vụ trong tổ';
     case 'membership.ended':
-      return `ghi rời tổ "${b.teamName}" từ ngày ${day(a.leftOn)} (${label(LEAVE_REASONS, a.reason).toLowerCase()}${a.note ? `: ${a.note}` : ''})`;
+      return `ghi rời ${team(b.teamId, b.teamName)} từ ngày ${day(a.leftOn)} (${label(LEAVE_REASONS, a.reason).toLowerCase()}${a.note ? `: ${a.note}` : ''})`;
     case 'member.moved':
-      return `chuyển từ tổ "${b.teamName}" sang tổ "${a.teamName}" từ ngày ${day(a.on)}`;
+      return `chuyển từ ${team(b.teamId, b.teamName)} sang ${team(a.teamId, a.teamName)} từ ngày ${day(a.on)}`;
     case 'member.merged':
       return `gộp bản ghi trùng mã ${b.duplicate?.id} (${b.duplicate?.fullName}) vào mã ${a.into}: ${a.periodsMoved} lần tham gia tổ, ${a.sessionsMoved} buổi hỗ trợ chuyển sang${a.periodsDropped ? `, bỏ ${a.periodsDropped} lần tham gia trùng` : ''}`;
     case 'member.distinct':
@@ -77,12 +80,20 @@ function describe(e: EntryRow, p: PersonPresenter): string {
   }
 }
 
-const toLines = (rows: EntryRow[], p: PersonPresenter): HistoryLine[] =>
+/** The teams named in the entries that lie in `scope`. */
+async function visibleTeams(db: Db, rows: EntryRow[], scope: Scope): Promise<Set<number>> {
+  const ids = [...new Set(rows.flatMap((e) => [e.before?.teamId, e.after?.teamId]).filter((x): x is number => typeof x === 'number'))];
+  if (ids.length === 0) return new Set();
+  const seen = await queryRows<{ id: number }>(db, sql`select t.id from teams t where t.id = any(${sql.param(ids)}::int[]) and ${teamInScopeSql(scope)}`);
+  return new Set(seen.map((r) => r.id));
+}
+
+const toLines = (rows: EntryRow[], p: PersonPresenter, visible: Set<number>): HistoryLine[] =>
   rows.map((e) => ({
     at: new Date(e.at).toISOString(),
     day: formatDateVi(new Date(new Date(e.at).getTime() + 7 * 3600_000).toISOString().slice(0, 10)),
     who: e.userName ? `${e.userName}${e.userRole ? ` (${ROLE_LABELS[e.userRole]})` : ''}` : 'Máy chủ (dòng lệnh)',
-    text: describe(e, p),
+    text: describe(e, p, visible),
   }));
 
 /** Audit entries placed in the scope (a person who moved in from another commune shows only this commune's part of the story). */
@@ -120,12 +131,12 @@ export async function memberDetail(db: Db, id: number, scope: Scope, presenter: 
     /** false: the person is also on another unit's team; only an officer above both may change their own fields */
     editable: person.wholly,
     periods: periods.map(({ communeId: _c, provinceCode: _p, ...p }) => p),
-    history: toLines(entries, presenter),
+    history: toLines(entries, presenter, await visibleTeams(db, entries, scope)),
   };
 }
 
 /** The team's own history and its members' joins, leaves, moves and role changes (newest first, at most 100 lines). */
-export async function teamHistory(db: Db, teamId: number, presenter: PersonPresenter): Promise<HistoryLine[]> {
+export async function teamHistory(db: Db, teamId: number, scope: Scope, presenter: PersonPresenter): Promise<HistoryLine[]> {
   const id = String(teamId);
   const rows = await queryRows<EntryRow & { entity: string; memberName: string | null }>(
     db,
@@ -142,5 +153,5 @@ export async function teamHistory(db: Db, teamId: number, presenter: PersonPrese
     const key = `${r.at}|${r.action}|${r.entityId}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
-  return toLines(unique, presenter).map((l, i) => (unique[i].entity === 'member' && unique[i].memberName ? { ...l, text: `${unique[i].memberName}: ${l.text}` } : l));
+  return toLines(unique, presenter, await visibleTeams(db, unique, scope)).map((l, i) => (unique[i].entity === 'member' && unique[i].memberName ? { ...l, text: `${unique[i].memberName}: ${l.text}` } : l));
 }
