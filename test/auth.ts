@@ -3,12 +3,15 @@ import type { Role } from '../src/access/access.policy.js';
 import { createUser } from '../src/access/users.service.js';
 import type { Db } from '../src/db/client.js';
 
-/** A browser-like client of the app: keeps cookies, sends the CSRF token on writes. */
+/** A browser-like client of the app: keeps cookies, sends the CSRF token on writes; from `ip` when given (each signed-in client has its own, as people at their own machines: rate limits count per address). */
 export class TestClient {
   private cookies = new Map<string, string>();
   private csrf: string | null = null;
 
-  constructor(private readonly app: FastifyInstance) {}
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly ip?: string,
+  ) {}
 
   private remember(res: LightMyRequestResponse) {
     for (const c of res.cookies as { name: string; value: string; maxAge?: number }[]) {
@@ -21,11 +24,12 @@ export class TestClient {
   async request(opts: InjectOptions & { method: string; url: string }): Promise<LightMyRequestResponse> {
     const write = !['GET', 'HEAD', 'OPTIONS'].includes(opts.method.toUpperCase());
     if (write && !this.csrf) {
-      const res = await this.app.inject({ method: 'GET', url: '/api/auth/csrf', headers: { cookie: this.cookieHeader() } });
+      const res = await this.app.inject({ method: 'GET', url: '/api/auth/csrf', headers: { cookie: this.cookieHeader() }, ...(this.ip ? { remoteAddress: this.ip } : {}) });
       this.remember(res);
       this.csrf = res.json().token;
     }
     const res = await this.app.inject({
+      ...(this.ip ? { remoteAddress: this.ip } : {}),
       ...opts,
       headers: { ...(opts.headers ?? {}), cookie: this.cookieHeader(), ...(write ? { 'x-csrf-token': this.csrf! } : {}) },
     } as InjectOptions);
@@ -60,10 +64,11 @@ export class TestClient {
 
 export const TEST_PASSWORD = 'mat-khau-thu-nghiem';
 
-/** Creates a user (no forced password change) and returns a signed-in client. */
+let clients = 0;
+/** Creates a user (no forced password change) and returns a signed-in client, at an address of its own. */
 export async function signedInClient(app: FastifyInstance, db: Db, user: { username: string; role: Role; unit?: string; teamId?: number }): Promise<TestClient> {
   await createUser(db, { fullName: `Người dùng ${user.username}`, password: TEST_PASSWORD, mustChangePassword: false, ...user }, null);
-  const client = new TestClient(app);
+  const client = new TestClient(app, `10.0.${Math.floor(++clients / 250)}.${(clients % 250) + 1}`);
   const res = await client.signIn(user.username, TEST_PASSWORD);
   if (res.statusCode !== 200) throw new Error(`sign-in of ${user.username} failed: ${res.body}`);
   return client;

@@ -1,8 +1,8 @@
-import { and, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { adminUnits } from '../catalogue/catalogue.schema.js';
 import { type Db, queryRows } from '../db/client.js';
 import type { Scope } from './access.policy.js';
-import { unitInScopeSql } from './scope.sql.js';
+import { memberVisibleSql, memberWhollyInScopeSql, teamInScopeSql, unitInScopeSql } from './scope.sql.js';
 import { oneTimeCodes, sessions, users } from './access.schema.js';
 
 /** All SQL of the access module. */
@@ -65,15 +65,88 @@ export async function scopeAnchors(db: Db, userId: number) {
   return row;
 }
 
-/** Users whose unit (a team account: its team's unit) lies in `scope`, all for the ALL scope. */
-export function usersInScope(db: Db, scope: Scope) {
+/** An account as the officers' list shows it (phone as stored: the route masks it). */
+export interface AccountRow {
+  id: number;
+  username: string | null;
+  phone: string | null;
+  fullName: string;
+  role: string;
+  unitCode: string | null;
+  unitName: string | null;
+  teamId: number | null;
+  teamName: string | null;
+  /** the registry person the account was made for, if any */
+  memberId: number | null;
+  mustChangePassword: boolean;
+  disabled: boolean;
+  lockedUntil: string | null;
+}
+
+/** Users whose unit (a team account: its team's unit) lies in `scope`, all for the ALL scope; `id`: that one only. */
+export function usersInScope(db: Db, scope: Scope, opts: { id?: number } = {}) {
   const where = unitInScopeSql(scope, 'u');
-  return queryRows<{ id: number; username: string | null; phone: string | null; fullName: string; role: string; unitCode: string | null; unitName: string | null; teamId: number | null; teamName: string | null; mustChangePassword: boolean; disabled: boolean; lockedUntil: string | null }>(
+  return queryRows<AccountRow>(
     db,
     sql`select x.id, x.username, x.phone, x.full_name as "fullName", x.role, u.code as "unitCode", u.name as "unitName", x.scope_team_id as "teamId", t.name as "teamName",
-               x.must_change_password as "mustChangePassword", x.disabled, x.locked_until as "lockedUntil"
-          from users x left join admin_units u on u.id = x.scope_unit_id left join teams t on t.id = x.scope_team_id where ${where} order by x.full_name`,
+               x.member_id as "memberId", x.must_change_password as "mustChangePassword", x.disabled, x.locked_until as "lockedUntil"
+          from users x left join admin_units u on u.id = x.scope_unit_id left join teams t on t.id = x.scope_team_id
+         where ${where} ${opts.id === undefined ? sql`` : sql`and x.id = ${opts.id}`} order by x.full_name, x.id`,
   );
+}
+
+/** The user row `id`, locked until the transaction ends (two officers changing one account are applied one after the other). */
+export async function lockUser(db: Db, id: number): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).for('update');
+  return row;
+}
+
+/** A registry person visible in `scope`, with whether they lie wholly in it (memberWhollyInScopeSql); undefined when not visible or none. */
+export async function memberForAccount(db: Db, memberId: number, scope: Scope) {
+  const [row] = await queryRows<{ id: number; fullName: string; phone: string | null; mergedIntoId: number | null; wholly: boolean }>(
+    db,
+    sql`select m.id, m.full_name as "fullName", m.phone, m.merged_into_id as "mergedIntoId", ${memberWhollyInScopeSql(scope, sql.raw('m.id'))} as wholly
+          from members m where m.id = ${memberId} and ${memberVisibleSql(scope, sql.raw('m.id'))}`,
+  );
+  return row;
+}
+
+/** A person's current memberships on teams in `scope`, with the team's name and place, by team name. */
+export function currentMemberships(db: Db, memberId: number, scope: Scope) {
+  return queryRows<{ teamId: number; teamName: string; role: 'leader' | 'deputy' | 'member'; unitId: number; communeId: number; provinceCode: string }>(
+    db,
+    sql`select t.id as "teamId", t.name as "teamName", tm.role, t.unit_id as "unitId", t.commune_id as "communeId", t.province_code as "provinceCode"
+          from team_members tm join teams t on t.id = tm.team_id
+         where tm.member_id = ${memberId} and tm.left_on is null and ${teamInScopeSql(scope, 't')} order by t.name, t.id`,
+  );
+}
+
+/**
+ * Locks the rows of `memberIds` until the transaction ends, so two requests making accounts for
+ * the same person run one after the other and the second sees the first one's account.
+ */
+export async function lockMembers(db: Db, memberIds: number[]): Promise<void> {
+  if (memberIds.length) await db.execute(sql`select 1 from members where id in ${sql.raw(`(${memberIds.map(Number).join(',')})`)} order by id for update`);
+}
+
+/** The accounts made for these registry people (users.member_id), by member id. */
+export async function accountsOfMembers(db: Db, memberIds: number[]): Promise<Map<number, UserRow>> {
+  if (memberIds.length === 0) return new Map();
+  const rows = await db.select().from(users).where(inArray(users.memberId, memberIds));
+  return new Map(rows.map((u) => [u.memberId!, u]));
+}
+
+/** The accounts whose phone is one of `phones` (E.164), by phone. */
+export async function accountsByPhones(db: Db, phones: string[]): Promise<Map<string, UserRow>> {
+  if (phones.length === 0) return new Map();
+  const rows = await db.select().from(users).where(inArray(users.phone, phones));
+  return new Map(rows.map((u) => [u.phone!, u]));
+}
+
+/** User names taken that start with `prefix` followed by a dot (for generated user names). */
+export async function usernamesLike(db: Db, prefix: string): Promise<Set<string>> {
+  const rows = await queryRows<{ username: string }>(db, sql`select username from users where username like ${`${prefix.replace(/[%_\\]/g, (c) => `\\${c}`)}.%`}`);
+  return new Set(rows.map((r) => r.username));
 }
 
 export async function insertSession(db: Db, row: typeof sessions.$inferInsert): Promise<void> {

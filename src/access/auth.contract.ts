@@ -42,7 +42,16 @@ export const USERNAME_PROBLEM = 'Tên đăng nhập: 3–40 ký tự a-z, 0-9, d
 
 const login = z.string().min(1, 'Hãy nhập tên đăng nhập hoặc số điện thoại.').max(60);
 const password = (missing: string) => z.string().min(1, missing).max(PASSWORD_MAX);
-const fullName = z.string().min(2, 'Hãy nhập họ và tên (ít nhất 2 ký tự).').max(100);
+/** Control characters (C0, DEL, C1) and bidirectional overrides, which can disguise a name. */
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const fullName = z
+  .string()
+  .min(2, 'Hãy nhập họ và tên (ít nhất 2 ký tự).')
+  .max(100)
+  .refine((s) => !CONTROL_CHARS.test(s), 'Họ và tên có ký tự điều khiển hoặc ký tự đảo chiều chữ; hãy gõ lại tên.');
+const id = z.number().int().positive().max(2147483647);
+/** A unit code as the catalogue writes it: a province "14", a commune "03664", a village "03664.001". */
+const unitCode = z.string().max(20).regex(/^\d{2,5}(\.\d{1,4})?$/, 'Mã đơn vị chỉ gồm chữ số (ví dụ 14, 03664 hoặc 03664.001).');
 
 /** POST /api/auth/login */
 export const loginBody = z.object({ login, password: password('Hãy nhập mật khẩu.') });
@@ -60,11 +69,33 @@ export const createUserBody = z.object({
   password: password('Hãy nhập mật khẩu tạm.'),
   role: z.enum(ROLES, { error: 'Hãy chọn vai trò.' }),
   unit: z.string().max(20).optional(),
-  teamId: z.number().int().positive().max(2147483647).optional(),
+  teamId: id.optional(),
 });
+
+/**
+ * PATCH /api/users/:id: what an officer changes on an account below their role, inside their scope:
+ * the role, the unit (code) or the team, and whether it is disabled. At least one; unknown keys are
+ * refused (a name or a password is not changed here).
+ */
+export const updateUserBody = z
+  .strictObject({
+    role: z.enum(ROLES, { error: 'Hãy chọn vai trò.' }).optional(),
+    unit: unitCode.optional(),
+    teamId: id.optional(),
+    disabled: z.boolean({ error: 'Khoá hay mở khoá: true hoặc false.' }).optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'Không có thay đổi nào: hãy chọn vai trò, đơn vị, tổ hoặc khoá/mở khoá.');
+
+/** POST /api/members/:id/account: the team the account works for, needed only when the person is now on several teams. */
+export const memberAccountBody = z.strictObject({ teamId: id.optional() });
+
+/** GET /api/users?q=: accounts whose name, user name or phone holds `q` (diacritics ignored). */
+export const userSearchQuery = z.object({ q: z.string().max(100, 'Từ khoá tìm kiếm dài quá 100 ký tự.').optional() });
 
 export type LoginBody = z.infer<typeof loginBody>;
 export type PasswordBody = z.infer<typeof passwordBody>;
 export type ResetBody = z.infer<typeof resetBody>;
 export type SetupBody = z.infer<typeof setupBody>;
 export type CreateUserBody = z.infer<typeof createUserBody>;
+export type UpdateUserBody = z.infer<typeof updateUserBody>;
+export type MemberAccountBody = z.infer<typeof memberAccountBody>;

@@ -134,8 +134,12 @@ describe('forged and replayed sessions', () => {
 });
 
 describe('hostile input', () => {
-  it('keeps SQL, HTML and direction overrides inert in names and searches', async () => {
-    const created = await admin.post('/api/users', { fullName: `<script>alert(1)</script>'); drop table users; --\u202e`, username: 'hostile', password: 'mot-mat-khau-dai', role: 'viewer', unit: '14' });
+  it('keeps SQL and HTML inert in names and searches, and refuses direction overrides and control characters', async () => {
+    for (const bad of ['\u202e', '\u0007', '\u2066']) {
+      const refused = await admin.post('/api/users', { fullName: `Lò Văn${bad} Xấu`, username: 'hostile', password: 'mot-mat-khau-dai', role: 'viewer', unit: '14' });
+      expect([refused.statusCode, refused.json().error.code, refused.json().error.details]).toEqual([400, 'VALIDATION_FAILED', [{ where: 'body/fullName', message: 'Họ và tên có ký tự điều khiển hoặc ký tự đảo chiều chữ; hãy gõ lại tên.' }]]);
+    }
+    const created = await admin.post('/api/users', { fullName: `<script>alert(1)</script>'); drop table users; --`, username: 'hostile', password: 'mot-mat-khau-dai', role: 'viewer', unit: '14' });
     expect(created.json().user.fullName).toBe(`<script>alert(1)</script>'); drop table users; --`);
     expect((await admin.get(`/api/search?q=${encodeURIComponent("%' or 1=1 --")}`)).json()).toEqual({ teams: [], members: [] });
     expect((await admin.get('/api/users')).statusCode).toBe(200);

@@ -1,12 +1,10 @@
-import { z } from 'zod';
-import { AppError } from '../http/errors.js';
 import type { RouteModule } from '../http/types.js';
-import { EVERYONE, MANAGEABLE, OFFICERS, ROLE_LABELS, type Role, type Scope } from './access.policy.js';
+import { EVERYONE, type Scope } from './access.policy.js';
 import { SESSION_COOKIE, setSessionCookie } from './access.plugin.js';
-import { createUserBody, loginBody, passwordBody, resetBody, setupBody } from './auth.contract.js';
+import { loginBody, passwordBody, resetBody, setupBody } from './auth.contract.js';
 import { changePassword, SESSION_DAYS, signIn, signOut, resetWithCode } from './auth.service.js';
-import { createUser, listUsers, needsSetup, resetUserPassword, setupFirstAdmin, userPlace } from './users.service.js';
-import { presenterFor } from './presenter.js';
+import { needsSetup, setupFirstAdmin, userPlace } from './users.service.js';
+import { presentSelf, userRoutes } from './users.routes.js';
 
 const PUBLIC = { access: { public: true } } as const;
 /**
@@ -21,17 +19,11 @@ const SIGN_IN_LIMIT = {
 export type SelfView = ReturnType<typeof presentSelf>;
 /** GET /api/auth/me: the session's user, scope and place (unit, team), or all null when signed out. */
 export type Me = ({ user: SelfView; scope: Scope } & Awaited<ReturnType<typeof userPlace>>) | { user: null; scope: null; unit: null; team: null };
-/** GET /api/users: the accounts in the officer's scope (phones masked, role labels) and the roles the officer may create and reset. */
-export type UserList = {
-  users: (Awaited<ReturnType<typeof listUsers>>[number] & { roleLabel: string })[];
-  manageableRoles: { role: Role; label: string }[];
-};
-/** POST /api/users/:id/reset: the one-time code to hand over, and until when it works (ISO). */
-export type IssuedCode = { userId: number; fullName: string; code: string; expiresAt: string };
-
-/** Routes of sign-in, first-run setup and account management. */
-export const authRoutes: RouteModule = (api, { database, config }) => {
+/** Routes of sign-in and first-run setup, and (users.routes.ts) account management. */
+export const authRoutes: RouteModule = (api, ctx) => {
+  const { database, config } = ctx;
   const { db } = database;
+  userRoutes(api, ctx);
   const secure = config.secureCookies;
 
   /** GET /api/auth/csrf → {token}: the CSRF token to send as `x-csrf-token` on every POST. */
@@ -100,41 +92,4 @@ export const authRoutes: RouteModule = (api, { database, config }) => {
       return { user: presentSelf(user) };
     },
   );
-
-  /** GET /api/users → {users, manageableRoles}: accounts in the officer's scope (phones masked) and the roles the officer may create, with labels. */
-  api.get('/api/users', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Accounts in scope' } }, async (req): Promise<UserList> => ({
-    users: (await listUsers(db, req.actor!)).map((u) => ({ ...u, phone: presenterFor(req.actor!.user.role).accountPhone(u.phone), roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] })),
-    manageableRoles: MANAGEABLE[req.actor!.user.role].map((role) => ({ role, label: ROLE_LABELS[role] })),
-  }));
-
-  /** POST /api/users {fullName, username?|phone?, password, role, unit?|teamId?} → creates an account below the officer's role, in scope. The user must change the password at first sign-in. */
-  api.post(
-    '/api/users',
-    {
-      config: { access: { roles: OFFICERS } },
-      schema: {
-        summary: 'Create an account',
-        body: createUserBody,
-      },
-    },
-    async (req) => {
-      const user = await createUser(db, req.body, req.actor!);
-      return { user: presentSelf(user) };
-    },
-  );
-
-  /** POST /api/users/:id/reset → {code, expiresAt}: a one-time code (8 digits, 24 h) to hand to the user. 404 outside scope. */
-  api.post(
-    '/api/users/:id/reset',
-    { config: { access: { roles: OFFICERS } }, schema: { summary: 'Issue a one-time password reset code', params: z.object({ id: z.coerce.number().int().positive().max(2147483647) }) } },
-    async (req): Promise<IssuedCode> => {
-      const r = await resetUserPassword(db, req.params.id, req.actor!);
-      return { userId: r.userId, fullName: r.fullName, code: r.code, expiresAt: r.expiresAt.toISOString() };
-    },
-  );
 };
-
-function presentSelf(u: { id: number; fullName: string; username: string | null; phone: string | null; role: string; mustChangePassword: boolean }) {
-  if (!u) throw new AppError('USER_NOT_FOUND', 'Không có tài khoản.');
-  return { id: u.id, fullName: u.fullName, username: u.username, phone: presenterFor(u.role as Role).accountPhone(u.phone), role: u.role, roleLabel: ROLE_LABELS[u.role as keyof typeof ROLE_LABELS], mustChangePassword: u.mustChangePassword };
-}

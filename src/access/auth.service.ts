@@ -96,13 +96,17 @@ export async function signOut(db: Db, token: string): Promise<void> {
   await repo.deleteSession(db, sha256(token));
 }
 
+/** How long the first code of an account made from the roster works: a printed sheet is handed out at the team's next meeting. */
+export const FIRST_CODE_DAYS = 7;
+
 /**
- * Issues a one-time reset code (8 digits, valid 24 h, 5 attempts) for a user, to be handed over
- * in person or by phone: villages have no e-mail. Returns the code; only its hash is stored.
+ * Issues a one-time reset code (8 digits, valid `hours` (24), 5 attempts) for a user, to be handed
+ * over in person or by phone: villages have no e-mail. Returns the code; only its hash is stored,
+ * and it replaces any unused code of the user.
  */
-export async function issueResetCode(db: Db, userId: number): Promise<{ code: string; expiresAt: Date }> {
+export async function issueResetCode(db: Db, userId: number, hours = CODE_HOURS): Promise<{ code: string; expiresAt: Date }> {
   const code = String(randomInt(0, 10 ** RESET_CODE_DIGITS)).padStart(RESET_CODE_DIGITS, '0');
-  const expiresAt = new Date(Date.now() + CODE_HOURS * 3600000);
+  const expiresAt = new Date(Date.now() + hours * 3600000);
   await repo.insertCode(db, { userId, purpose: 'reset', codeHash: sha256(code), expiresAt });
   return { code, expiresAt };
 }

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { teamById } from '../registry/registry.repo.js';
 import { normalizePhone } from '../text/phone.js';
-import { cleanText } from '../text/vietnamese.js';
+import { cleanText, searchKey } from '../text/vietnamese.js';
 import { ALL, MANAGEABLE, type Role, type Scope, requireScope, unitInScope, unitTarget } from './access.policy.js';
 import * as repo from './access.repo.js';
 import type { UserRow } from './access.repo.js';
@@ -68,30 +68,7 @@ export async function createUser(db: Db, input: NewUser, actor: Actor | null, or
   if (!username && !phone) throw new AppError('VALIDATION_FAILED', 'Cần tên đăng nhập hoặc số điện thoại.');
   checkPassword(input.password, [username ?? '', phone ?? '']);
 
-  let scopeUnitId: number | null = null;
-  let scopeTeamId: number | null = null;
-  let provinceCode: string | null = null;
-  let communeId: number | null = null;
-  if (input.role === 'team_leader' || input.role === 'member') {
-    if (!input.teamId) throw new AppError('VALIDATION_FAILED', 'Tổ trưởng và thành viên cần thuộc một tổ (teamId).');
-    // read within the actor's scope: a team outside it is "not found" (audited as a refusal)
-    const team = await teamById(db, input.teamId, actor ? actor.scope : ALL);
-    if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${input.teamId}.`).refusing({ entity: 'team', id: input.teamId });
-    scopeTeamId = team.id;
-    scopeUnitId = team.unitId;
-    provinceCode = team.provinceCode;
-    communeId = team.communeId;
-  } else if (input.role !== 'admin') {
-    if (!input.unit) throw new AppError('VALIDATION_FAILED', 'Cần đơn vị (mã tỉnh, xã hoặc thôn) của tài khoản.');
-    const unit = (await unitsByCode(db, input.unit)).find((u) => !u.validTo);
-    if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hiện hành mã "${input.unit}".`);
-    if (input.role === 'province_officer' && unit.level !== 'province') throw new AppError('VALIDATION_FAILED', 'Cán bộ tỉnh phải gắn với một tỉnh.');
-    if (input.role === 'commune_officer' && unit.level !== 'commune') throw new AppError('VALIDATION_FAILED', 'Cán bộ xã phải gắn với một xã/phường.');
-    if (actor) requireScope(unitInScope(actor.scope, unit), `đơn vị "${unit.name}"`, unitTarget(unit));
-    scopeUnitId = unit.id;
-    provinceCode = unit.provinceCode;
-    communeId = unit.level === 'commune' ? unit.id : unit.level === 'village' ? unit.parentId : null;
-  }
+  const { scopeUnitId, scopeTeamId, provinceCode, communeId } = await placeAccount(db, input.role, { unit: input.unit, teamId: input.teamId }, actor ? actor.scope : ALL);
   const existing = await repo.userByLogin(db, { username, phone });
   if (existing) throw new AppError('USER_EXISTS', 'Đã có tài khoản với tên đăng nhập hoặc số điện thoại này.');
   return db.transaction(async (tx) => {
@@ -119,11 +96,62 @@ export async function createUser(db: Db, input: NewUser, actor: Actor | null, or
   });
 }
 
-/** Users the actor may see: those whose unit lies in the actor's scope. Phones are masked by the presenter. */
-export function listUsers(db: Db, actor: Actor) {
+/** Where an account works: its unit (and team), and the province and commune its audit entries sit at. */
+export interface Placement {
+  scopeUnitId: number | null;
+  scopeTeamId: number | null;
+  provinceCode: string | null;
+  communeId: number | null;
+}
+
+/**
+ * Where an account of `role` works: team leaders and members on a team (its unit), officers and
+ * inspectors on a unit of their level (a province officer on a province, a commune officer on a
+ * commune; an inspector on any current unit), admins nowhere. Both must lie in `scope`:
+ * a team outside it is "not found" (TEAM_NOT_FOUND, audited as a refusal), a unit outside it
+ * OUT_OF_SCOPE. Errors: VALIDATION_FAILED (missing or wrong-level unit, no team), UNIT_NOT_FOUND.
+ */
+export async function placeAccount(db: Db, role: Role, where: { unit?: string; teamId?: number }, scope: Scope): Promise<Placement> {
+  if (role === 'team_leader' || role === 'member') {
+    if (!where.teamId) throw new AppError('VALIDATION_FAILED', 'Tổ trưởng và thành viên cần thuộc một tổ (teamId).');
+    const team = await teamById(db, where.teamId, scope);
+    if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${where.teamId}.`).refusing({ entity: 'team', id: where.teamId });
+    return { scopeTeamId: team.id, scopeUnitId: team.unitId, provinceCode: team.provinceCode, communeId: team.communeId };
+  }
+  if (role === 'admin') return { scopeUnitId: null, scopeTeamId: null, provinceCode: null, communeId: null };
+  if (!where.unit) throw new AppError('VALIDATION_FAILED', 'Cần đơn vị (mã tỉnh, xã hoặc thôn) của tài khoản.');
+  const unit = (await unitsByCode(db, where.unit)).find((u) => !u.validTo);
+  if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hiện hành mã "${where.unit}".`);
+  if (role === 'province_officer' && unit.level !== 'province') throw new AppError('VALIDATION_FAILED', 'Cán bộ tỉnh phải gắn với một tỉnh.');
+  if (role === 'commune_officer' && unit.level !== 'commune') throw new AppError('VALIDATION_FAILED', 'Cán bộ xã phải gắn với một xã/phường.');
+  requireScope(unitInScope(scope, unit), `đơn vị "${unit.name}"`, unitTarget(unit));
+  return { scopeUnitId: unit.id, scopeTeamId: null, provinceCode: unit.provinceCode, communeId: unit.level === 'commune' ? unit.id : unit.level === 'village' ? unit.parentId : null };
+}
+
+/** The officer's own kind of scope allows managing accounts (a province, a commune, or everything); FORBIDDEN otherwise. */
+export function requireAccountManager(actor: Actor): void {
   const kind = actor.scope.kind;
   if (kind !== 'all' && kind !== 'province' && kind !== 'commune') throw new AppError('FORBIDDEN', 'Tài khoản của bạn không quản lý tài khoản khác.');
-  return repo.usersInScope(db, actor.scope);
+}
+
+/** Most accounts one search answers. */
+export const USER_SEARCH_LIMIT = 200;
+
+/**
+ * Users the actor may see: those whose unit lies in the actor's scope (phones are masked by the
+ * route's presenter). With `q`: those whose name, user name or phone holds it, diacritics, case and
+ * spacing ignored (searchKey of text/vietnamese.ts: "nguyen van an" finds "Nguyễn Văn An"; "0912 345"
+ * finds +84912345…), at most USER_SEARCH_LIMIT.
+ */
+export async function listUsers(db: Db, actor: Actor, q?: string) {
+  requireAccountManager(actor);
+  const all = await repo.usersInScope(db, actor.scope);
+  const key = q ? searchKey(q) : '';
+  if (!key) return all;
+  const digits = /^[\d\s.+-]+$/.test(q!.trim()) ? q!.replace(/\D/g, '').replace(/^(84|0)/, '') : '';
+  return all
+    .filter((u) => (digits.length >= 3 && (u.phone ?? '').slice(3).includes(digits)) || searchKey(`${u.fullName} ${u.username ?? ''}`).includes(key))
+    .slice(0, USER_SEARCH_LIMIT);
 }
 
 /**

@@ -13,8 +13,9 @@ import type { childUnits, getUnit, listProvinces, searchAdminUnits } from '../..
 import type { FieldContext } from '../../sessions/sessions.field.js';
 import type { SyncAnswer } from '../../sessions/sessions.routes.js';
 import type { SyncRecord } from '../../sessions/sessions.sync.js';
-import type { IssuedCode, Me, SelfView, UserList } from '../../access/auth.routes.js';
-import type { CreateUserBody, LoginBody, PasswordBody, ResetBody, SetupBody } from '../../access/auth.contract.js';
+import type { Me, SelfView } from '../../access/auth.routes.js';
+import type { ChangedUser, IssuedAccount, IssuedCode, TeamAccounts, TeamAccountsIssued, UserList } from '../../access/users.routes.js';
+import type { CreateUserBody, LoginBody, MemberAccountBody, PasswordBody, ResetBody, SetupBody, UpdateUserBody } from '../../access/auth.contract.js';
 import type { auditEntries } from '../../audit/audit.service.js';
 import type { ImportAnswer, ImportLimits } from '../../imports/imports.report.js';
 import type { saveMapping } from '../../imports/imports.service.js';
@@ -43,7 +44,12 @@ export interface Endpoints {
   'POST /api/auth/password': { body: PasswordBody; response: { ok: boolean } };
   'POST /api/auth/reset': { body: ResetBody; response: { ok: boolean } };
   /** `lockedUntil` arrives as an ISO string (JSON) */
-  'GET /api/users': { response: UserList };
+  'GET /api/users': { query: { q?: string }; response: UserList };
+  'PATCH /api/users/:id': { params: { id: number }; body: UpdateUserBody; response: ChangedUser };
+  /** the one-time code is in the answer only: show it once */
+  'POST /api/members/:id/account': { params: { id: number }; body: MemberAccountBody; response: IssuedAccount };
+  'POST /api/teams/:id/accounts': { params: { id: number }; body: Record<string, never>; response: TeamAccountsIssued };
+  'GET /api/teams/:id/accounts': { params: { id: number }; response: TeamAccounts };
   'POST /api/users': { body: CreateUserBody; response: { user: SelfView } };
   'POST /api/users/:id/reset': { params: { id: number }; body: Record<string, never>; response: IssuedCode };
   /** `at` arrives as an ISO string (JSON); `after` is the entry's own JSON */
