@@ -5,6 +5,7 @@ import { ALL } from '../access/access.policy.js';
 import type { Database } from '../db/client.js';
 import { queryRows } from '../db/client.js';
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 
 /**
  * The registry by hand, through the API: teams, members and their periods, with the exact registry
@@ -184,6 +185,17 @@ describe('members and periods', () => {
     expect(history[0].text).toBe('Lê Văn An: ghi rời tổ "Tổ công nghệ số cộng đồng phường Chiềng An" từ ngày 01/08/2026 (chuyển đi nơi khác: Chuyển công tác về Hà Nội)');
     expect((await network(officer, '03664', '&asOf=2026-07-31')).members.total).toBe(3);
     expect((await network(officer, '03664')).members.total).toBe(2);
+    const roster = async (q: string) => {
+      const res = await send(officer, 'GET', `/api/reports/roster?unit=03664${q}`);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+      const names: string[] = [];
+      wb.worksheets[0].eachRow((row) => typeof row.getCell(1).value === 'number' && names.push(`${row.getCell(2).value} ${row.getCell(5).value}`));
+      return [wb.worksheets[0].getRow(4).getCell(1).value, names];
+    };
+    expect(await roster('&asOf=2026-07-31')).toEqual(['DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG PHƯỜNG CHIỀNG AN TẠI NGÀY 31/07/2026', ['Vì Văn Cường Tổ trưởng', 'Lê Văn An Thành viên', 'Hà Thị Hiền Thành viên']]);
+    expect(await roster('&asOf=2026-02-15')).toEqual([expect.any(String), ['Hà Thị Hiền Tổ trưởng', 'Lê Văn An Thành viên', 'Đặng Văn Bình Thành viên']]);
+    expect(await roster('')).toEqual(['DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG PHƯỜNG CHIỀNG AN', ['Vì Văn Cường Tổ trưởng', 'Hà Thị Hiền Thành viên']]);
   });
 
   it('changes a role from a day, and dissolves a team: its members leave that day, its history stays', async () => {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { requireScope, type Scope, teamInScope } from '../access/access.policy.js';
 import { memberVisibleSql, memberWhollyInScopeSql, teamInScopeSql } from '../access/scope.sql.js';
 import { reserveIds } from '../db/sequences.js';
@@ -62,8 +62,12 @@ export interface TeamMemberView {
   hasAccount: boolean;
 }
 
-/** Current members of a team with their role there, when the team lies in `scope` (none otherwise; unsorted: callers sort the Vietnamese way). */
-export function membersOfTeam(db: Db, teamId: number, scope: Scope): Promise<TeamMemberView[]> {
+/**
+ * Current members of a team with their role there (or, with `asOf`, those whose period covered that
+ * Vietnam day, with the role then), when the team lies in `scope` (none otherwise; unsorted: callers
+ * sort the Vietnamese way).
+ */
+export function membersOfTeam(db: Db, teamId: number, scope: Scope, asOf: string | null = null): Promise<TeamMemberView[]> {
   return db
     .select({
       memberId: members.id,
@@ -81,7 +85,33 @@ export function membersOfTeam(db: Db, teamId: number, scope: Scope): Promise<Tea
     .from(teamMembers)
     .innerJoin(members, eq(members.id, teamMembers.memberId))
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
-    .where(and(eq(teamMembers.teamId, teamId), isNull(teamMembers.leftOn), teamInScopeSql(scope, 'teams')));
+    .where(and(eq(teamMembers.teamId, teamId), membershipOnSql(asOf, 'team_members'), teamInScopeSql(scope, 'teams')));
+}
+
+/**
+ * Teams that were active on `asOf` (a Vietnam day, YYYY-MM-DD; null = now): created or established
+ * by that day, and with status 'active' as of it (`team_statuses`, the latest change on or before
+ * the day; none = active since creation).
+ */
+export function teamActiveSql(asOf: string | null, t = 't'): SQL {
+  const team = sql.raw(t);
+  if (asOf === null) return sql`${team}.status = 'active'`;
+  return sql`least(${team}.established_on, (${team}.created_at at time zone 'Asia/Ho_Chi_Minh')::date) <= ${asOf}::date
+    and coalesce((select s.status from team_statuses s where s.team_id = ${team}.id and s.valid_from <= ${asOf}::date order by s.valid_from desc, s.id desc limit 1), 'active') = 'active'`;
+}
+
+/** Memberships that covered `asOf` (joined on or before it, not yet left); null = the current ones. */
+export function membershipOnSql(asOf: string | null, tm = 'tm'): SQL {
+  const m = sql.raw(tm);
+  if (asOf === null) return sql`${m}.left_on is null`;
+  return sql`${m}.joined_on <= ${asOf}::date and (${m}.left_on is null or ${m}.left_on > ${asOf}::date)`;
+}
+
+/** Of the given teams, those active on the Vietnam day `asOf` (teamActiveSql). */
+export async function teamsActiveOn(db: Db, ids: number[], asOf: string): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await queryRows<{ id: number }>(db, sql`select t.id from teams t where t.id = any(${sql.param(ids)}::int[]) and ${teamActiveSql(asOf)}`);
+  return new Set(rows.map((r) => r.id));
 }
 
 export interface FormerMemberRow {

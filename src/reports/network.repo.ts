@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { UnitRow } from '../catalogue/catalogue.repo.js';
 import { type Db, queryRows } from '../db/client.js';
+import { membershipOnSql, teamActiveSql } from '../registry/registry.repo.js';
 
 /**
  * SQL of the network report. Every query groups by `child`: the child unit a team counts
@@ -25,25 +26,6 @@ const band = (year: number) => sql`case when m.birth_year is null then 'unknown'
   when ${year}::int - m.birth_year <= 45 then '31_45'
   when ${year}::int - m.birth_year <= 60 then '46_60'
   else 'over_60' end`;
-
-/**
- * Teams that were active on `asOf` (a Vietnam day, YYYY-MM-DD; null = now): created or established
- * by that day, and with status 'active' as of it (`team_statuses`, the latest change on or before
- * the day; none = active since creation).
- */
-export function teamActiveSql(asOf: string | null, t = 't'): SQL {
-  const team = sql.raw(t);
-  if (asOf === null) return sql`${team}.status = 'active'`;
-  return sql`least(${team}.established_on, (${team}.created_at at time zone 'Asia/Ho_Chi_Minh')::date) <= ${asOf}::date
-    and coalesce((select s.status from team_statuses s where s.team_id = ${team}.id and s.valid_from <= ${asOf}::date order by s.valid_from desc, s.id desc limit 1), 'active') = 'active'`;
-}
-
-/** Memberships that covered `asOf` (joined on or before it, not yet left); null = the current ones. */
-export function membershipOnSql(asOf: string | null, tm = 'tm'): SQL {
-  const m = sql.raw(tm);
-  if (asOf === null) return sql`${m}.left_on is null`;
-  return sql`${m}.joined_on <= ${asOf}::date and (${m}.left_on is null or ${m}.left_on > ${asOf}::date)`;
-}
 
 /**
  * The four aggregates of the report for `unit`, in parallel, as the registry stood on `asOf`

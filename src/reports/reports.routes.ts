@@ -39,15 +39,15 @@ export const reportRoutes: RouteModule = (api, { database }) => {
     },
   );
 
-  /** GET /api/reports/roster?unit=CODE → the unit's roster as .xlsx in the official form (motto block, two-row header, signature block). */
+  /** GET /api/reports/roster?unit=CODE[&asOf=YYYY-MM-DD] → the unit's roster as .xlsx in the official form (motto block, two-row header, signature block). */
   api.get(
     '/api/reports/roster',
     {
       config: { access: { roles: READERS } },
-      schema: { summary: 'Roster of a unit in the official form (.xlsx), importable back', querystring: z.object({ unit: z.string().min(2).max(20) }) },
+      schema: { summary: 'Roster of a unit in the official form (.xlsx), importable back; as it stood on asOf when given', querystring: z.object({ unit: z.string().min(2).max(20), asOf: isoDay.optional() }) },
     },
     async (req, reply) => {
-      const { file, name } = await rosterToXlsx(database.db, req.query.unit, req.actor!.scope, presenterFor(req.actor!.user.role));
+      const { file, name } = await rosterToXlsx(database.db, req.query.unit, req.actor!.scope, presenterFor(req.actor!.user.role), req.query.asOf ?? null);
       return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${name}"`).send(file);
     },
   );

@@ -3,7 +3,8 @@ import { requireScope, type Scope, unitInScope, unitTarget } from '../access/acc
 import type { PersonPresenter } from '../access/presenter.js';
 import { unitById } from '../catalogue/catalogue.repo.js';
 import type { Db } from '../db/client.js';
-import { membersOfTeam, teamsUnder } from '../registry/registry.repo.js';
+import { membersOfTeam, teamsActiveOn, teamsUnder } from '../registry/registry.repo.js';
+import { AppError } from '../http/errors.js';
 import { currentUnit } from '../registry/registry.service.js';
 import { affiliationLabels } from '../imports/imports.validate.js';
 import { type Affiliation, ROLES } from '../registry/registry.vocabulary.js';
@@ -17,14 +18,21 @@ import { escapeCell } from './network.export.js';
  * row per membership (leader, deputies, members; by given name), and a signature block. The
  * import reads this form back unchanged (round trip, tested). Teams and people are read within
  * `scope`; phones are written as `presenter` allows the caller's role (masked for inspectors).
- * Errors: UNIT_NOT_FOUND, OUT_OF_SCOPE.
+ * With `asOf` (a Vietnam day, not after today), the roster as it stood that day: the teams active
+ * then and the people whose membership covered the day, with their role then.
+ * Errors: UNIT_NOT_FOUND, OUT_OF_SCOPE, VALIDATION_FAILED (a day in the future).
  */
-export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope, presenter: PersonPresenter): Promise<{ file: Buffer; name: string }> {
+export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope, presenter: PersonPresenter, asOf: string | null = null): Promise<{ file: Buffer; name: string }> {
+  const today = todayInVietnam();
+  if (asOf && asOf > today) throw new AppError('VALIDATION_FAILED', `Ngày ${formatDateVi(asOf)} ở tương lai: danh sách chỉ xem được đến hôm nay.`, { path: 'asOf' });
+  if (asOf === today) asOf = null;
   const unit = await currentUnit(db, unitCode);
   requireScope(unitInScope(scope, unit), `danh sách của "${unit.name}"`, unitTarget(unit));
   const commune = unit.level === 'village' ? await unitById(db, unit.parentId!) : unit.level === 'commune' ? unit : null;
   const province = unit.level === 'province' ? unit : await currentUnit(db, unit.provinceCode!);
-  const teams = (await teamsUnder(db, unit, scope)).filter((t) => t.status === 'active');
+  const all = await teamsUnder(db, unit, scope);
+  const activeThen = asOf ? await teamsActiveOn(db, all.map((t) => t.id), asOf) : null;
+  const teams = all.filter((t) => (activeThen ? activeThen.has(t.id) : t.status === 'active'));
   const order = { leader: 0, deputy: 1, member: 2 } as const;
 
   const wb = new ExcelJS.Workbook();
@@ -33,8 +41,8 @@ export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope, prese
   const issuer = commune ? `UBND ${commune.name.toLocaleUpperCase('vi')}` : `UBND ${province?.kind === 'thanh_pho' ? 'THÀNH PHỐ' : 'TỈNH'} ${unit.name.toLocaleUpperCase('vi')}`;
   ws.addRow([issuer, '', '', '', '', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM']).font = { bold: true };
   ws.addRow(['', '', '', '', '', 'Độc lập - Tự do - Hạnh phúc']).font = { bold: true };
-  ws.addRow(['', '', '', '', '', `Ngày ${formatDateVi(todayInVietnam())}`]).font = { italic: true };
-  ws.addRow([`DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG ${unit.name.toLocaleUpperCase('vi')}`]).font = { bold: true, size: 13 };
+  ws.addRow(['', '', '', '', '', `Ngày ${formatDateVi(today)}`]).font = { italic: true };
+  ws.addRow([`DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG ${unit.name.toLocaleUpperCase('vi')}${asOf ? ` TẠI NGÀY ${formatDateVi(asOf)}` : ''}`]).font = { bold: true, size: 13 };
   ws.addRow([]);
   const header = ws.addRow(['STT', 'Họ và tên', 'Năm sinh', '', 'Vai trò', 'Đoàn thể', 'Số điện thoại', 'Tỉnh', 'Xã/phường', 'Thôn/bản', 'Tổ']);
   const sub = ws.addRow(['', '', 'Nam', 'Nữ', '', '', '', '', '', '', '']);
@@ -47,7 +55,7 @@ export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope, prese
 
   let n = 0;
   for (const team of teams) {
-    const people = await membersOfTeam(db, team.id, scope);
+    const people = await membersOfTeam(db, team.id, scope, asOf);
     people.sort((a, b) => order[a.role] - order[b.role] || compareVietnameseNames(a.fullName, b.fullName));
     for (const p of people) {
       const duty = p.position ?? affiliationLabels(p.affiliations as Affiliation[]);
@@ -70,5 +78,5 @@ export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope, prese
   ws.addRow(['', 'NGƯỜI LẬP BIỂU', '', '', '', '', '', commune ? `TM. UBND ${commune.name.toLocaleUpperCase('vi')}` : 'TM. SỞ KHOA HỌC VÀ CÔNG NGHỆ']).font = { bold: true };
   ws.addRow(['', '(Ký, ghi rõ họ tên)', '', '', '', '', '', '(Ký tên, đóng dấu)']).font = { italic: true };
   [6, 28, 8, 8, 12, 30, 15, 12, 22, 20, 40].forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  return { file: Buffer.from(await wb.xlsx.writeBuffer()), name: `danh-sach-to-cnscd-${unit.code}.xlsx` };
+  return { file: Buffer.from(await wb.xlsx.writeBuffer()), name: `danh-sach-to-cnscd-${unit.code}${asOf ? `-${asOf}` : ''}.xlsx` };
 }
