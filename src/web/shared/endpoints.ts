@@ -8,7 +8,12 @@
  * When a route builds its answer inline, give the answer a named type next to the route (or a
  * service function) and refer to it here: no answer is described twice.
  */
-import type { getTeam, listTeams, searchRegistry } from '../../registry/registry.service.js';
+import type { formerMembers, getTeam, listTeams, searchRegistry } from '../../registry/registry.service.js';
+import type { AddMemberBody, CreateTeamBody, CreateVillageBody, LeaveBody, MergeMemberBody, MergeVillageBody, MoveBody, RenameVillageBody, TeamStatusBody, UpdateMemberBody, UpdateMembershipBody, UpdateTeamBody } from '../../registry/registry.contract.js';
+import type { addMember, leaveTeam, moveMember, updateMember, updateMembership } from '../../registry/registry.members.js';
+import type { HistoryLine, memberDetail } from '../../registry/registry.history.js';
+import type { duplicatePairs, mergeMembers } from '../../registry/registry.duplicates.js';
+import type { mergeVillages } from '../../catalogue/catalogue.villages.js';
 import type { childUnits, getUnit, listProvinces, searchAdminUnits } from '../../catalogue/catalogue.service.js';
 import type { FieldContext } from '../../sessions/sessions.field.js';
 import type { SyncAnswer } from '../../sessions/sessions.routes.js';
@@ -66,9 +71,9 @@ export interface Endpoints {
   /** unit=CODE | team=ID | member=ID over a period; format csv (one `table`) or xlsx are downloads (`api.file`) */
   'GET /api/reports/support': { query: ({ unit: string } | { team: number | string } | { member: number | string }) & Pick<PeriodQuery, keyof PeriodQuery> & { format?: 'json' | 'csv' | 'xlsx'; table?: SupportTable }; response: Result<typeof supportReport> };
   /** format csv or xlsx are downloads (`api.file`) */
-  'GET /api/reports/network': { query: { unit: string; format?: 'json' | 'csv' | 'xlsx' }; response: Result<typeof networkReport> };
+  'GET /api/reports/network': { query: { unit: string; format?: 'json' | 'csv' | 'xlsx'; asOf?: string; from?: string; to?: string }; response: Result<typeof networkReport> };
   /** a file: the unit's roster in the official form (.xlsx), fetched with `api.file` */
-  'GET /api/reports/roster': { query: { unit: string }; response: Blob };
+  'GET /api/reports/roster': { query: { unit: string; asOf?: string }; response: Blob };
   /** multipart: the file in the body (FormData, field "file"); errors carry `details.problems: PopulationProblem[]` */
   'POST /api/population/import': { query: { year?: number | string }; response: Result<typeof importPopulation>; problems: PopulationProblem };
   /** multipart: the files in the body (FormData, any field name; optional JSON text fields `mapping` and `unitChoices`); a single file refused is the error, with its FileReport in `details` when it was read */
@@ -77,4 +82,21 @@ export interface Endpoints {
   'GET /api/imports/limits': { response: ImportLimits };
   /** `importedAt` arrives as an ISO string (JSON) */
   'GET /api/imports': { query: { limit?: number }; response: { imports: Result<typeof importLogEntries> } };
+  // the registry by hand (registry/registry.edit.routes.ts); refusals: 409 REGISTRY_CONFLICT (details.leaders for a second leader), 409 VERSION_CONFLICT (details.version)
+  'POST /api/teams': { body: CreateTeamBody; response: Result<typeof getTeam> };
+  'PATCH /api/teams/:id': { params: { id: number }; body: UpdateTeamBody; response: Result<typeof getTeam> };
+  'POST /api/teams/:id/status': { params: { id: number }; body: TeamStatusBody; response: Result<typeof getTeam> };
+  'GET /api/teams/:id/history': { params: { id: number }; response: { history: HistoryLine[]; former: Result<typeof formerMembers> } };
+  'POST /api/teams/:id/members': { params: { id: number }; body: AddMemberBody; response: Result<typeof addMember> };
+  'PATCH /api/teams/:teamId/members/:memberId': { params: { teamId: number; memberId: number }; body: UpdateMembershipBody; response: Result<typeof updateMembership> };
+  'POST /api/teams/:teamId/members/:memberId/leave': { params: { teamId: number; memberId: number }; body: LeaveBody; response: Result<typeof leaveTeam> };
+  'GET /api/members/:id': { params: { id: number }; response: Result<typeof memberDetail> };
+  'PATCH /api/members/:id': { params: { id: number }; body: UpdateMemberBody; response: Result<typeof updateMember> };
+  'POST /api/members/:id/move': { params: { id: number }; body: MoveBody; response: Result<typeof moveMember> };
+  'POST /api/members/:id/merge': { params: { id: number }; body: MergeMemberBody; response: Result<typeof mergeMembers> };
+  'GET /api/duplicates': { query: { commune: string }; response: { pairs: Result<typeof duplicatePairs> } };
+  'POST /api/duplicates/distinct': { body: { a: number; b: number }; response: null };
+  'POST /api/villages': { body: CreateVillageBody; response: { code: string | null; name: string; validFrom: string | null } };
+  'PATCH /api/villages/:code': { params: { code: string }; body: RenameVillageBody; response: { code: string | null; name: string } };
+  'POST /api/villages/:code/merge': { params: { code: string }; body: MergeVillageBody; response: Result<typeof mergeVillages> };
 }
