@@ -7,7 +7,10 @@ import { allPhones, bodyText, buildWorld, foreignStrings, INSIDE, type Place, PL
 import { changedOutside, placesOf, scopeSnapshot } from '../../test/scope-snapshot.js';
 import type { Database } from '../db/client.js';
 import { PHONE_ELSEWHERE } from '../imports/imports.plan.js';
-import { ROLES, type Role } from './access.policy.js';
+import { nameKey, searchKey } from '../text/vietnamese.js';
+import { ALL, ROLES, type Role } from './access.policy.js';
+import { queryRows } from '../db/client.js';
+import { sql } from 'drizzle-orm';
 import type { RouteRule } from './access.plugin.js';
 
 /**
@@ -20,7 +23,7 @@ import type { RouteRule } from './access.plugin.js';
  */
 let database: Database;
 let app: Awaited<ReturnType<typeof testApp>>;
-let w: World;
+let w: World & { villageHome?: string };
 const rules: RouteRule[] = [];
 const clients = new Map<Role, TestClient>();
 type Res = LightMyRequestResponse;
@@ -41,6 +44,30 @@ const refusal = (res: Res): string | null => {
 };
 
 let seq = 0;
+
+/** Registry-edit samples: the versions to send, new people and villages made by the caller (officers), or fixed ids for the others (refused anyway). */
+const teamVersion = async (id: number) => (await queryRows<{ v: number }>(database.db, sql`select version as v from teams where id = ${id}`))[0].v;
+const memberVersion = async (id: number) => (await queryRows<{ v: number }>(database.db, sql`select version as v from members where id = ${id}`))[0]?.v ?? 1;
+const GIVEN = ['An', 'Bình', 'Cường', 'Dũng', 'Giang', 'Hải', 'Khánh', 'Lâm', 'Minh', 'Nam', 'Phúc', 'Quang', 'Sơn', 'Tâm', 'Vinh'];
+const newName = () => `Lò Văn ${GIVEN[++seq % GIVEN.length]}`;
+const newMember = async (c: TestClient): Promise<number> => {
+  const res = await c.post(`/api/teams/${w.teams.home}/members`, { person: { fullName: newName() }, role: 'member', joinedOn: '2026-06-01' });
+  return res.statusCode === 201 ? res.json().memberId : w.members.home;
+};
+const homeVillage = async (c: TestClient): Promise<string> => {
+  const res = await c.post('/api/villages', { commune: '03664', name: `Bản Mới ${++seq}` });
+  return res.statusCode === 201 ? res.json().code : w.villageHome!;
+};
+/** a village in each away commune (Tiểu khu 6 of Mai Sơn; one made in Ba Đình) */
+const awayVillages = {} as Record<Place, string>;
+/** A new person without a phone on the home team, straight in the database: each call of the roster-account sample makes an account for someone new. */
+const ROSTER_GIVEN = ['Mai', 'Lan', 'Hoa', 'Cúc', 'Huệ', 'Sen', 'Nhung', 'Đào', 'Thơm', 'Vân'];
+const rosterPerson = async (): Promise<number> => {
+  const name = `Vì Thị ${ROSTER_GIVEN[++seq % ROSTER_GIVEN.length]}`;
+  const [m] = await queryRows<{ id: number }>(database.db, sql`insert into members (full_name, name_key, search_key) values (${name}, ${nameKey(name)}, ${searchKey(name)}) returning id`);
+  await database.db.execute(sql`insert into team_members (team_id, member_id, role) values (${w.teams.home}, ${m.id}, 'member')`);
+  return m.id;
+};
 const rosterForm = (rows: (string | number)[][]) => {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(csv([HEADER, ...rows]))]), 'r.csv');
@@ -89,7 +116,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/users': {
     home: (c) => c.get('/api/users'),
     expect: ok((j) => has(j.users.some((u: { fullName: string }) => u.fullName === 'Tài Khoản Nhà'), 'the home account listed')),
-    away: [(c) => c.get('/api/users')],
+    away: [(c) => c.get('/api/users'), (c) => c.get('/api/users?q=tai%20khoan'), (c) => c.get('/api/users?q=0912')],
     refused: () => true, // the list itself: checked for other units' names below
   },
   'POST /api/users': {
@@ -102,10 +129,35 @@ const SAMPLES: Record<string, Sample> = {
     expect: ok((j) => has(/^\d{8}$/.test(j.code), 'a code')),
     away: [(c, r) => c.post(`/api/users/${w.users[awayPlace(r)]}/reset`)],
   },
+  // accounts from the roster and account changes (users.routes.ts): officers only, each in scope
+  'PATCH /api/users/:id': {
+    home: (c) => c.request({ method: 'PATCH', url: `/api/users/${w.users.home}`, payload: { role: 'member', teamId: w.teams.home, disabled: false } }),
+    expect: ok((j) => has(j.user?.id === w.users.home && j.user.role === 'member' && j.user.disabled === false, 'the home account')),
+    away: [
+      (c, r) => c.request({ method: 'PATCH', url: `/api/users/${w.users[awayPlace(r)]}`, payload: { disabled: true } }),
+      (c, r) => c.request({ method: 'PATCH', url: `/api/users/${w.users.home}`, payload: { teamId: w.teams[awayPlace(r)] } }),
+    ],
+  },
+  'POST /api/members/:id/account': {
+    home: async (c) => c.post(`/api/members/${await rosterPerson()}/account`, {}),
+    expect: ok((j) => has(j.teamId === w.teams.home && /^\d{8}$/.test(j.code) && /^vi\.thi\.[a-z]+\.\d{4}$/.test(j.username), 'an account with a code')),
+    away: [(c, r) => c.post(`/api/members/${w.members[awayPlace(r)]}/account`, {})],
+  },
+  'POST /api/teams/:id/accounts': {
+    home: (c) => c.post(`/api/teams/${w.teams.home}/accounts`, {}),
+    expect: ok((j) => has(j.team?.id === w.teams.home && Array.isArray(j.created) && j.created.every((a: { code: string }) => /^\d{8}$/.test(a.code)), 'the sheet')),
+    away: [(c, r) => c.post(`/api/teams/${w.teams[awayPlace(r)]}/accounts`, {})],
+  },
+  'GET /api/teams/:id/accounts': {
+    home: (c) => c.get(`/api/teams/${w.teams.home}/accounts`),
+    expect: ok((j) => has(j.members?.some((m: { fullName: string }) => m.fullName === 'Lò Văn Nhà'), 'the home members')),
+    away: [(c, r) => c.get(`/api/teams/${w.teams[awayPlace(r)]}/accounts`)],
+  },
   'GET /api/teams': {
     home: (c, r) => c.get(`/api/teams?unit=${HOME_UNIT[r]}`),
     expect: ok((j, r) => {
-      const ids = j.teams.map((t: { id: number }) => t.id).sort();
+      const world = Object.values(w.teams);
+      const ids = j.teams.map((t: { id: number }) => t.id).filter((id: number) => world.includes(id)).sort(); // teams the samples below made in scope come and go
       const want = (r === 'team_leader' || r === 'member' ? [w.teams.home] : r === 'commune_officer' ? [w.teams.home, w.teams.sibling] : [w.teams.home, w.teams.sibling, w.teams.other, w.teams.other2]).sort();
       return has(JSON.stringify(ids) === JSON.stringify(want), `teams ${JSON.stringify(want)}, got ${JSON.stringify(ids)}`);
     }),
@@ -210,6 +262,100 @@ const SAMPLES: Record<string, Sample> = {
       (c, r) => c.get(`/api/reports/support?team=${w.teams[awayPlace(r)]}&format=xlsx`),
     ],
   },
+  // the registry by hand (registry/registry.edit.routes.ts): officers only, each in scope
+  'POST /api/teams': {
+    home: (c) => c.post('/api/teams', { level: 'commune', unit: '03664', name: `Tổ thử số ${++seq}` }),
+    expect: { status: 201, body: (j) => has(j.unit?.code === '03664', 'the new team') },
+    away: [(c, r) => c.post('/api/teams', { level: 'commune', unit: communeOf(awayCommunePlace(r)), name: `Tổ thử số ${++seq}` })],
+  },
+  'PATCH /api/teams/:id': {
+    home: async (c) => c.request({ method: 'PATCH', url: `/api/teams/${w.teams.home}`, payload: { version: await teamVersion(w.teams.home), establishedOn: '2026-01-01' } }),
+    expect: ok((j) => has(j.establishedOn === '2026-01-01', 'dated')),
+    away: [(c, r) => c.request({ method: 'PATCH', url: `/api/teams/${w.teams[awayPlace(r)]}`, payload: { version: 1, name: 'Tên lạ' } })],
+  },
+  'POST /api/teams/:id/status': {
+    home: async (c) => {
+      const made = await c.post('/api/teams', { level: 'commune', unit: '03664', name: `Tổ tạm ngừng ${++seq}` });
+      const id = made.statusCode === 201 ? made.json().id : w.teams.home;
+      return c.post(`/api/teams/${id}/status`, { version: made.statusCode === 201 ? made.json().version : 1, status: 'suspended', since: '2026-06-01', reason: 'Thử' });
+    },
+    expect: ok((j) => has(j.status === 'suspended', 'suspended')),
+    away: [(c, r) => c.post(`/api/teams/${w.teams[awayPlace(r)]}/status`, { version: 1, status: 'dissolved', since: '2026-06-01', reason: 'Lạ' })],
+  },
+  'GET /api/teams/:id/history': {
+    home: (c) => c.get(`/api/teams/${w.teams.home}/history`),
+    expect: ok((j) => has(Array.isArray(j.history) && Array.isArray(j.former), 'history')),
+    away: [(c, r) => c.get(`/api/teams/${w.teams[awayPlace(r)]}/history`)],
+  },
+  'POST /api/teams/:id/members': {
+    home: (c) => c.post(`/api/teams/${w.teams.home}/members`, { person: { fullName: newName() }, role: 'member', joinedOn: '2026-06-01' }),
+    expect: { status: 201, body: (j) => has(typeof j.memberId === 'number', 'the new member') },
+    away: [(c, r) => c.post(`/api/teams/${w.teams[awayPlace(r)]}/members`, { person: { fullName: newName() }, role: 'member', joinedOn: '2026-06-01' })],
+  },
+  'PATCH /api/teams/:teamId/members/:memberId': {
+    home: async (c) => c.request({ method: 'PATCH', url: `/api/teams/${w.teams.home}/members/${w.members.home}`, payload: { version: await memberVersion(w.members.home), position: 'Trưởng bản' } }),
+    expect: ok((j) => has(typeof j.version === 'number', 'a version')),
+    away: [(c, r) => c.request({ method: 'PATCH', url: `/api/teams/${w.teams[awayPlace(r)]}/members/${w.members[awayPlace(r)]}`, payload: { version: 1, position: 'Lạ' } })],
+  },
+  'POST /api/teams/:teamId/members/:memberId/leave': {
+    home: async (c) => {
+      const id = await newMember(c);
+      return c.post(`/api/teams/${w.teams.home}/members/${id}/leave`, { version: await memberVersion(id), on: '2026-07-01', reason: 'resigned' });
+    },
+    expect: ok((j) => has(typeof j.version === 'number', 'a version')),
+    away: [(c, r) => c.post(`/api/teams/${w.teams[awayPlace(r)]}/members/${w.members[awayPlace(r)]}/leave`, { version: 1, on: '2026-07-01', reason: 'resigned' })],
+  },
+  'GET /api/members/:id': {
+    home: (c) => c.get(`/api/members/${w.members.home}`),
+    expect: ok((j) => has(j.fullName === 'Lò Văn Nhà', 'the home member')),
+    away: [(c, r) => c.get(`/api/members/${w.members[awayPlace(r)]}`)],
+  },
+  'PATCH /api/members/:id': {
+    home: async (c) => c.request({ method: 'PATCH', url: `/api/members/${w.members.home}`, payload: { version: await memberVersion(w.members.home), birthYear: 1981 } }),
+    expect: ok((j) => has(j.id === w.members.home, 'edited')),
+    away: [(c, r) => c.request({ method: 'PATCH', url: `/api/members/${w.members[awayPlace(r)]}`, payload: { version: 1, birthYear: 1970 } })],
+  },
+  'POST /api/members/:id/move': {
+    home: async (c) => {
+      const id = await newMember(c);
+      return c.post(`/api/members/${id}/move`, { version: await memberVersion(id), fromTeamId: w.teams.home, toTeamId: w.teams.sibling, on: '2026-07-01' });
+    },
+    expect: ok((j) => has(typeof j.version === 'number', 'moved')),
+    away: [async (c, r) => c.post(`/api/members/${w.members.home}/move`, { version: await memberVersion(w.members.home), fromTeamId: w.teams.home, toTeamId: w.teams[awayCommunePlace(r)], on: '2026-07-01' })],
+  },
+  'POST /api/members/:id/merge': {
+    home: async (c) => {
+      const [a, b] = [await newMember(c), await newMember(c)];
+      return c.post(`/api/members/${a}/merge`, { version: await memberVersion(a), into: b, intoVersion: await memberVersion(b) });
+    },
+    expect: ok((j) => has(typeof j.periodsDropped === 'number', 'merged')),
+    away: [async (c, r) => c.post(`/api/members/${w.members[awayPlace(r)]}/merge`, { version: 1, into: w.members.home, intoVersion: await memberVersion(w.members.home) })],
+  },
+  'GET /api/duplicates': {
+    home: (c) => c.get('/api/duplicates?commune=03664'),
+    expect: ok((j) => has(Array.isArray(j.pairs), 'pairs')),
+    away: [(c, r) => c.get(`/api/duplicates?commune=${communeOf(awayCommunePlace(r))}`)],
+  },
+  'POST /api/duplicates/distinct': {
+    home: (c) => c.post('/api/duplicates/distinct', { a: w.members.home, b: w.members.sibling }),
+    expect: { status: 204 },
+    away: [(c, r) => c.post('/api/duplicates/distinct', { a: w.members.home, b: w.members[awayPlace(r)] })],
+  },
+  'POST /api/villages': {
+    home: (c) => c.post('/api/villages', { commune: '03664', name: `Bản Thử ${++seq}` }),
+    expect: { status: 201, body: (j) => has(j.code?.startsWith('03664.'), 'a village of the commune') },
+    away: [(c, r) => c.post('/api/villages', { commune: communeOf(awayCommunePlace(r)), name: `Bản Thử ${++seq}` })],
+  },
+  'PATCH /api/villages/:code': {
+    home: async (c) => c.request({ method: 'PATCH', url: `/api/villages/${await homeVillage(c)}`, payload: { name: `Bản Đổi Tên ${++seq}`, on: '2026-07-01' } }),
+    expect: ok((j) => has(j.name?.startsWith('Bản Đổi Tên'), 'renamed')),
+    away: [(c, r) => c.request({ method: 'PATCH', url: `/api/villages/${awayVillages[awayCommunePlace(r)]}`, payload: { name: 'Bản Lạ', on: '2026-07-01' } })],
+  },
+  'POST /api/villages/:code/merge': {
+    home: async (c) => c.post(`/api/villages/${await homeVillage(c)}/merge`, { into: await homeVillage(c), on: '2026-07-01' }),
+    expect: ok((j) => has(j.into?.startsWith('03664.'), 'merged')),
+    away: [async (c, r) => c.post(`/api/villages/${awayVillages[awayCommunePlace(r)]}/merge`, { into: w.villageHome, on: '2026-07-01' })],
+  },
   'GET /api/audit': {
     home: (c, r) => c.get(`/api/audit?unit=${HOME_UNIT[r]}`),
     expect: ok((j) => has(Array.isArray(j.entries), 'entries')),
@@ -221,6 +367,13 @@ beforeAll(async () => {
   database = await testDatabase();
   app = await testApp(database, {}, rules);
   w = await buildWorld(database.db);
+  const villageCode = async (commune: string, name: string) => (await queryRows<{ code: string }>(database.db, sql`select v.code from admin_units v join admin_units c on c.id = v.parent_id where c.code = ${commune} and c.valid_to is null and v.name = ${name}`))[0].code;
+  const { createVillage } = await import('../catalogue/catalogue.villages.js');
+  await createVillage(database.db, { commune: '00004', name: 'Tổ dân phố 1' }, { userId: null, ip: null, scope: ALL });
+  awayVillages.other = await villageCode('04105', 'Tiểu khu 6');
+  awayVillages.far = await villageCode('00004', 'Tổ dân phố 1');
+  awayVillages.sibling = awayVillages.other;
+  w.villageHome = await villageCode('03664', 'Bản Hụm');
   for (const role of ROLES) {
     clients.set(role, await signedInClient(app, database.db, { username: `u.${role}`, role, ...(role === 'team_leader' || role === 'member' ? { teamId: w.teams.home } : { unit: role === 'admin' ? undefined : HOME_UNIT[role] }) }));
   }
