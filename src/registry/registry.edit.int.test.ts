@@ -180,7 +180,7 @@ describe('members and periods', () => {
     const { former, history } = await json(officer, 'GET', `/api/teams/${communeTeam}/history`);
     expect(former.map((f: { fullName: string; leftOn: string; endReason: string }) => [f.fullName, f.leftOn, f.endReason])).toEqual([
       ['Lê Văn An', '2026-08-01', 'moved'],
-      ['Đặng Văn Bình', '2026-06-01', 'moved'],
+      ['Đặng Văn Bình', '2026-06-01', 'transferred'],
     ]);
     expect(history[0].text).toBe('Lê Văn An: ghi rời tổ "Tổ công nghệ số cộng đồng phường Chiềng An" từ ngày 01/08/2026 (chuyển đi nơi khác: Chuyển công tác về Hà Nội)');
     expect((await network(officer, '03664', '&asOf=2026-07-31')).members.total).toBe(3);

@@ -69,7 +69,7 @@ export function currentLeaders(db: Db, teamId: number): Promise<(PeriodRow & { f
 /** Opens a period. Returns its id. */
 export async function openPeriod(
   db: Db,
-  p: { teamId: number; memberId: number; role: string; affiliations: string[]; position: string | null; joinedOn: string; startReason: 'joined' | 'moved' | 'role_change' | 'merged' },
+  p: { teamId: number; memberId: number; role: string; affiliations: string[]; position: string | null; joinedOn: string; startReason: 'joined' | 'transferred' | 'role_change' | 'merged' },
 ): Promise<number> {
   const [row] = await queryRows<{ id: number }>(
     db,

@@ -135,7 +135,7 @@ export async function memberDetail(db: Db, id: number, scope: Scope, presenter: 
   };
 }
 
-/** The team's own history and its members' joins, leaves, moves and role changes (newest first, at most 100 lines). */
+/** The team's own history and its members' joins, leaves, moves, role changes and edits (newest first, at most 100 lines). */
 export async function teamHistory(db: Db, teamId: number, scope: Scope, presenter: PersonPresenter): Promise<HistoryLine[]> {
   const id = String(teamId);
   const rows = await queryRows<EntryRow & { entity: string; memberName: string | null }>(
@@ -145,6 +145,7 @@ export async function teamHistory(db: Db, teamId: number, scope: Scope, presente
          where (a.entity = 'team' and a.entity_id = ${id})
             or (a.entity = 'member' and a.action in ('member.added', 'membership.role', 'membership.ended', 'member.moved', 'membership.updated')
                 and (a.after->>'teamId' = ${id} or a.before->>'teamId' = ${id}))
+            or (a.entity = 'member' and a.action = 'member.updated' and a.entity_id in (select tm.member_id::text from team_members tm where tm.team_id = ${teamId}))
          order by a.at desc, a.id desc limit 100`,
   );
   // a move between two communes is logged in both; the team's history tells it once

@@ -212,7 +212,7 @@ export async function leaveTeam(db: Db, teamId: number, memberId: number, body: 
 
 /**
  * Moves a person from one team to another of the same province on `on`, in one step: the old period
- * ends ('moved'), a new one begins ('moved') with `role` (default member) and the same affiliations.
+ * ends ('transferred'), a new one begins ('transferred') with `role` (default member) and the same affiliations.
  * Errors: TEAM_NOT_FOUND, NOT_FOUND, VERSION_CONFLICT, VALIDATION_FAILED (same team, another province,
  * before joining, future), REGISTRY_CONFLICT (already on the team, a dissolved team, a second leader).
  */
@@ -234,8 +234,8 @@ export async function moveMember(db: Db, memberId: number, body: MoveBody, edito
     if (await edits.currentPeriod(tx, to.id, memberId)) throw conflict(`${person.fullName} đã là thành viên của tổ "${to.name}"; hãy ghi "rời tổ" ở tổ cũ thay vì chuyển.`);
     const role = body.role ?? 'member';
     const replacedLeaders = role === 'leader' ? await makeRoomForLeader(tx, to, memberId, body.on, body.replaceLeader, editor) : [];
-    await edits.closePeriod(tx, period.id, body.on, 'moved');
-    await edits.openPeriod(tx, { teamId: to.id, memberId, role, affiliations: period.affiliations, position: null, joinedOn: body.on, startReason: 'moved' });
+    await edits.closePeriod(tx, period.id, body.on, 'transferred');
+    await edits.openPeriod(tx, { teamId: to.id, memberId, role, affiliations: period.affiliations, position: null, joinedOn: body.on, startReason: 'transferred' });
     await tx.update(members).set({ version: person.version + 1 }).where(eq(members.id, memberId));
     const entry = { before: { teamId: from.id, teamName: from.name, role: period.role }, after: { teamId: to.id, teamName: to.name, role, on: body.on } };
     await auditEdit(tx, editor, { action: 'member.moved', entity: 'member', entityId: memberId, provinceCode: to.provinceCode, communeId: to.communeId, ...entry });

@@ -75,11 +75,11 @@ export const teamMembers = pgTable(
     position: text('position'),
     /** the first Vietnam day of membership (the import or creation date unless given); sessions long before it are refused */
     joinedOn: date('joined_on').notNull().defaultNow(),
-    /** how the period began: joined | moved (from another team) | role_change | merged (a duplicate person's) */
+    /** how the period began: joined | transferred (from another team, one step) | role_change | merged (a duplicate person's) */
     startReason: text('start_reason').notNull().default('joined'),
     /** the first Vietnam day the person is no longer in this period (null: current) */
     leftOn: date('left_on'),
-    /** why it ended: moved | resigned | died | other | role_change | merged | dissolved */
+    /** why it ended: moved (away) | resigned | died | other (the officer's reasons, LEAVE_REASONS) | transferred (to another team) | role_change | dissolved */
     endReason: text('end_reason'),
     /** the officer's note on leaving ("chuyển công tác") */
     endNote: text('end_note'),

@@ -64,15 +64,15 @@ export interface MovementRow { child: number; joined: number; left: number }
 
 /**
  * People who joined and left teams of `unit` in [from, to] (Vietnam days, inclusive), per child:
- * a join is a period begun by joining or moving in; a leave is one ended by moving out, resigning,
- * death, dissolution or another reason. Role changes and merged duplicates are neither.
+ * a join is a period begun by joining or by a transfer from another team; a leave is one ended by a
+ * transfer, moving away, resigning, death, dissolution or another reason. Role changes and merged duplicates are neither.
  */
 export function networkMovement(db: Db, unit: UnitRow, from: string, to: string) {
   const { filter, child } = scope(unit);
   return queryRows<MovementRow>(
     db,
     sql`select ${child} as child,
-               count(*) filter (where tm.joined_on between ${from}::date and ${to}::date and tm.start_reason in ('joined', 'moved'))::int as joined,
+               count(*) filter (where tm.joined_on between ${from}::date and ${to}::date and tm.start_reason in ('joined', 'transferred'))::int as joined,
                count(*) filter (where tm.left_on between ${from}::date and ${to}::date and tm.end_reason not in ('role_change', 'merged'))::int as "left"
           from team_members tm join teams t on t.id = tm.team_id
          where ${filter} and (tm.joined_on between ${from}::date and ${to}::date or tm.left_on between ${from}::date and ${to}::date)

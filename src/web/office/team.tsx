@@ -1,5 +1,6 @@
 // A team and its members: #/to/ID (one team: where it is, its facts, its members), #/to-cua-toi
 // (the signed-in leader's or member's own team), and the parts the unit page shows per team.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { AFFILIATIONS, GENDERS, ROLES, TEAM_LEVELS, TEAM_STATUSES } from '../../registry/registry.vocabulary.js';
 import type { Endpoints } from '../shared/endpoints.js';
@@ -7,7 +8,9 @@ import { num } from '../shared/format.js';
 import { vnDate } from '../shared/time.js';
 import { api, provinces } from './client.js';
 import { type PageProps, page } from './mount.js';
-import { session } from './session.js';
+import { MemberEditor } from './member.edit.js';
+import { can, OFFICERS, session } from './session.js';
+import { AddMemberForm, StatusForm, TeamForm, TeamHistory } from './team.edit.js';
 import { Crumbs, Loading, LoadError, Notice, PageTitle, Table, useLoad } from './ui.js';
 
 export type Team = Endpoints['GET /api/teams/:id']['response'];
@@ -38,13 +41,16 @@ function Phone({ phone }: { phone: string | null }) {
   return /^[\d\s+]+$/.test(phone) ? <a href={`tel:${phone.replace(/\s/g, '')}`}>{phone}</a> : <>{phone}</>;
 }
 
-/** Members in the order the API gives (leader, deputies, members), as a table that stacks on narrow screens. */
-export function MembersTable({ members }: { members: Member[] }) {
+/**
+ * Members in the order the API gives (leader, deputies, members), as a table that stacks on narrow
+ * screens; with `actions`, a last column of what an officer may do on each row.
+ */
+export function MembersTable({ members, actions }: { members: Member[]; actions?: (m: Member) => ComponentChildren }) {
   if (!members.length) return <p class="muted">Tổ chưa có thành viên.</p>;
   return (
     <Table
       class="members stack"
-      columns={[{ text: 'STT', class: 'num' }, { text: 'Họ và tên', class: 'name' }, 'Vai trò', 'Giới tính', { text: 'Năm sinh', class: 'num' }, { text: 'Điện thoại', class: 'nowrap' }, 'Đoàn thể', 'Chức vụ']}
+      columns={[{ text: 'STT', class: 'num' }, { text: 'Họ và tên', class: 'name' }, 'Vai trò', 'Giới tính', { text: 'Năm sinh', class: 'num' }, { text: 'Điện thoại', class: 'nowrap' }, 'Đoàn thể', 'Chức vụ', ...(actions ? ['Thao tác'] : [])]}
       rows={members.map((m, i) => ({
         key: m.memberId,
         class: m.role === 'member' ? undefined : 'lead-row',
@@ -57,6 +63,7 @@ export function MembersTable({ members }: { members: Member[] }) {
           <Phone phone={m.phone} />,
           (m.affiliations ?? []).map((a) => label(AFFILIATIONS, a)).join(', ') || '—',
           m.position ?? '',
+          ...(actions ? [actions(m)] : []),
         ],
       }))}
     />
@@ -72,12 +79,26 @@ async function loadTeam(id: number) {
 
 /** One team: breadcrumbs province › commune › village, where it is, its facts and members. Errors (not found, out of scope) as the page. */
 function TeamView({ id }: { id: number }) {
-  const state = useLoad(() => loadTeam(id), [id]);
+  const [version, setVersion] = useState(0);
+  const [editing, setEditing] = useState<number | null>(null);
+  const [panel, setPanel] = useState<'add' | 'team' | 'status' | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const state = useLoad(() => loadTeam(id), [id, version]);
   useEffect(() => void (state.data && (document.title = `Ngõ Số — ${state.data.team.name}`)), [state.data]);
   useFocusTitle(!state.loading);
   if (state.loading) return <Loading />;
   if (state.error) return <LoadError error={state.error} />;
   const { team, province } = state.data;
+  const officer = can(OFFICERS);
+  // after a change: say what was done, close the form, read the team again (new versions)
+  const saved = (msg: string) => {
+    setMessage(msg);
+    setEditing(null);
+    setPanel(null);
+    setVersion(version + 1);
+  };
+  const toggle = (p: typeof panel) => () => (setMessage(null), setPanel(panel === p ? null : p));
+  const selected = team.members.find((m) => m.memberId === editing);
   const commune = team.commune?.code ? team.commune : null;
   const village = team.unit?.code && team.unit.code !== commune?.code ? team.unit : null;
   const link = (u: { code: string | null; name: string }) => <a href={`#/don-vi/${u.code}`}>{u.name}</a>;
@@ -103,8 +124,39 @@ function TeamView({ id }: { id: number }) {
         {village || commune ? '.' : null}
       </p>
       <TeamFacts team={team} />
+      {team.statusReason && team.status !== 'active' ? <p class="meta">{`Lý do: ${team.statusReason}${team.statusSince ? ` (từ ${vnDate(team.statusSince)})` : ''}`}</p> : null}
+      {message ? <Notice kind="ok">{message}</Notice> : null}
+      {officer ? (
+        <div class="toolbar">
+          {team.status !== 'dissolved' ? (
+            <button type="button" aria-expanded={panel === 'add' ? 'true' : 'false'} onClick={toggle('add')}>
+              Thêm thành viên
+            </button>
+          ) : null}
+          <button type="button" aria-expanded={panel === 'team' ? 'true' : 'false'} onClick={toggle('team')}>
+            Sửa thông tin tổ
+          </button>
+          <button type="button" aria-expanded={panel === 'status' ? 'true' : 'false'} onClick={toggle('status')}>
+            Đổi trạng thái
+          </button>
+        </div>
+      ) : null}
+      {panel === 'add' ? <AddMemberForm team={team} saved={saved} /> : panel === 'team' ? <TeamForm team={team} saved={saved} /> : panel === 'status' ? <StatusForm team={team} saved={saved} /> : null}
       <h3>{`Thành viên (${num(team.members.length)})`}</h3>
-      <MembersTable members={team.members} />
+      <MembersTable
+        members={team.members}
+        actions={
+          officer
+            ? (m) => (
+                <button type="button" class="small" aria-expanded={editing === m.memberId ? 'true' : 'false'} onClick={() => (setMessage(null), setEditing(editing === m.memberId ? null : m.memberId))}>
+                  {`Sửa${editing === m.memberId ? ' (đang mở)' : ''}`}
+                </button>
+              )
+            : undefined
+        }
+      />
+      {selected ? <MemberEditor key={`${selected.memberId}-${selected.version}`} team={team} member={selected} saved={saved} close={() => setEditing(null)} /> : null}
+      <TeamHistory team={team} version={version} />
     </>
   );
 }

@@ -1,0 +1,99 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, setUpFieldTeam } from './field-setup.js';
+import { type Harness, openPage, startHarness } from './harness.js';
+
+/**
+ * The registry by hand on the team page, as an officer does it: the Sơn La fixture imported
+ * (commune team of Phường Chiềng An: Hà Thị Hiền leader, Lò Văn Dũng deputy, Cầm Thị Lan; village
+ * team Bản Hụm: Lò Văn Bình leader, Quàng Thị Hoà), then a phone fixed, a member moved to the
+ * village team, a second leader refused and then put in place with "Thay tổ trưởng"; the registry
+ * is checked through the API after each step.
+ */
+let harness: Harness;
+let admin: BrowserContext;
+let page: Page;
+let errors: string[];
+let teamId: number;
+let villageTeamId: number;
+let members: Record<string, number>;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  ({ admin, teamId, members } = await setUpFieldTeam(harness.browser, harness.base));
+  const { teams } = await getJson(admin.request, harness.base, '/api/teams?unit=03664');
+  villageTeamId = teams.find((t: { level: string }) => t.level === 'village').id;
+  ({ page, errors } = await openPage(harness.browser));
+  await page.context().addCookies(await admin.cookies());
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+const api = (p: string) => getJson(page.request, harness.base, p);
+const names = async (id: number) => (await api(`/api/teams/${id}`)).members.map((m: { fullName: string; role: string; phone: string | null }) => [m.fullName, m.role, m.phone]);
+const row = (name: string) => page.locator('table.members tbody tr', { hasText: name });
+
+describe('web UI: keeping the registry by hand', () => {
+  it('fixes a phone from the member row; the row and the history show it', async () => {
+    await page.goto(`${harness.base}/#/to/${teamId}`);
+    await row('Cầm Thị Lan').getByRole('button', { name: 'Sửa' }).click();
+    const editor = page.locator('.member-editor');
+    await editor.getByLabel('Số điện thoại').fill('0912 333 444');
+    await editor.getByRole('button', { name: 'Lưu thông tin' }).click();
+    await page.getByText('Đã lưu thông tin của Cầm Thị Lan.').waitFor();
+    await expect.poll(() => row('Cầm Thị Lan').innerText()).toContain('0912 333 444');
+    expect(await names(teamId)).toEqual([
+      ['Hà Thị Hiền', 'leader', '0912 345 678'],
+      ['Lò Văn Dũng', 'deputy', '0987 654 321'],
+      ['Cầm Thị Lan', 'member', '0912 333 444'],
+    ]);
+    const detail = await api(`/api/members/${members['Cầm Thị Lan']}`);
+    expect(detail.history[0].text).toBe('đổi số điện thoại (trống) → 0912 333 444');
+    await expect.poll(() => page.locator('ul.history li').first().innerText()).toContain('Cầm Thị Lan: ');
+  });
+
+  it('refuses a wrong phone in the form with the server’s reason, changing nothing', async () => {
+    await row('Lò Văn Dũng').getByRole('button', { name: 'Sửa' }).click();
+    const editor = page.locator('.member-editor');
+    await editor.getByLabel('Số điện thoại').fill('0123');
+    await editor.getByRole('button', { name: 'Lưu thông tin' }).click();
+    await expect.poll(() => editor.locator('.notice-error').innerText()).toContain('Số điện thoại');
+    expect((await names(teamId))[1]).toEqual(['Lò Văn Dũng', 'deputy', '0987 654 321']);
+    await editor.getByRole('button', { name: 'Đóng' }).click();
+  });
+
+  it('moves a member to the village team in one step; both teams and the former-members list agree', async () => {
+    await row('Cầm Thị Lan').getByRole('button', { name: 'Sửa' }).click();
+    const editor = page.locator('.member-editor');
+    await editor.getByRole('tab', { name: 'Chuyển tổ' }).click();
+    const select = editor.getByLabel('Chuyển sang tổ');
+    await expect.poll(() => select.locator(`option[value="${villageTeamId}"]`).count()).toBe(1);
+    await select.selectOption(String(villageTeamId));
+    await editor.locator('button[type="submit"]').click();
+    await page.getByText('Đã chuyển Cầm Thị Lan sang tổ mới.').waitFor();
+    expect((await names(teamId)).map((m: string[]) => m[0])).toEqual(['Hà Thị Hiền', 'Lò Văn Dũng']);
+    expect((await names(villageTeamId)).map((m: string[]) => m[0])).toEqual(['Lò Văn Bình', 'Quàng Thị Hoà', 'Cầm Thị Lan']);
+    await expect.poll(() => page.locator('table', { hasText: 'Rời tổ' }).last().innerText()).toContain('Chuyển sang tổ khác');
+  });
+
+  it('adds a new leader: refused while one leads, then "Thay tổ trưởng" makes the old leader a member', async () => {
+    await page.getByRole('button', { name: 'Thêm thành viên' }).click();
+    const form = page.getByRole('form', { name: 'Thêm thành viên' });
+    await form.getByLabel('Họ và tên').fill('Vì Văn Cường');
+    await form.getByLabel('Giới tính').selectOption('male');
+    await form.getByLabel('Năm sinh').fill('1988');
+    await form.getByLabel('Vai trò trong tổ').selectOption('leader');
+    await form.getByRole('button', { name: 'Thêm thành viên' }).click();
+    await form.getByRole('button', { name: 'Thay tổ trưởng' }).click();
+    await page.getByText('Đã thêm Vì Văn Cường vào tổ.').waitFor();
+    expect((await names(teamId)).map((m: string[]) => [m[0], m[1]])).toEqual([
+      ['Vì Văn Cường', 'leader'],
+      ['Lò Văn Dũng', 'deputy'],
+      ['Hà Thị Hiền', 'member'],
+    ]);
+    // the refusals the forms showed (400 wrong phone, 409 second leader) are the only failed requests
+    expect(errors.filter((e) => !/status of (400|409)/.test(e))).toEqual([]);
+    expect(errors.length).toBe(2);
+  });
+});
