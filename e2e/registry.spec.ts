@@ -35,6 +35,24 @@ const names = async (id: number) => (await api(`/api/teams/${id}`)).members.map(
 const row = (name: string) => page.locator('table.members tbody tr', { hasText: name });
 
 describe('web UI: keeping the registry by hand', () => {
+  it('opens a new commune-level team from the commune page', async () => {
+    // the session cookie was copied from the API context (no sign-in in this browser, so no "signed in" hint):
+    // a page that needs a user makes the app ask who is signed in first
+    await page.goto(`${harness.base}/#/to/${teamId}`);
+    await page.locator('table.members').waitFor();
+    await page.goto(`${harness.base}/#/don-vi/03664`);
+    await page.getByRole('button', { name: 'Lập tổ mới cấp xã' }).click();
+    await page.getByLabel('Tên tổ').fill('Tổ công nghệ số cộng đồng phường Chiềng An');
+    await page.getByRole('button', { name: 'Lập tổ' }).click();
+    await page.getByRole('heading', { name: 'Tổ công nghệ số cộng đồng phường Chiềng An' }).waitFor();
+    const { teams } = await api('/api/teams?unit=03664');
+    expect(teams.map((t: { name: string; members: number }) => [t.name, t.members]).sort()).toEqual([
+      ['Tổ công nghệ số cộng đồng Bản Hụm', 2],
+      ['Tổ công nghệ số cộng đồng phường Chiềng An', 0],
+      ['Tổ công nghệ số cộng đồng xã Chiềng Xôm', 3],
+    ]);
+  });
+
   it('fixes a phone from the member row; the row and the history show it', async () => {
     await page.goto(`${harness.base}/#/to/${teamId}`);
     await row('Cầm Thị Lan').getByRole('button', { name: 'Sửa' }).click();
@@ -95,5 +113,17 @@ describe('web UI: keeping the registry by hand', () => {
     // the refusals the forms showed (400 wrong phone, 409 second leader) are the only failed requests
     expect(errors.filter((e) => !/status of (400|409)/.test(e))).toEqual([]);
     expect(errors.length).toBe(2);
+  });
+
+  it('reads the network report as of a day and the joins and leaves of a period', async () => {
+    const yesterday = new Date(Date.now() + 7 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    await page.goto(`${harness.base}/#/bao-cao/03664?ngay=${yesterday}&tu=${yesterday}&den=${today}`);
+    await page.getByRole('heading', { name: /Báo cáo mạng lưới/ }).waitFor();
+    expect(await page.locator('.page-head .meta').innerText()).toContain(`mạng lưới tại ngày ${yesterday.split('-').reverse().join('/')}`);
+    // everything was imported today: yesterday the commune had no members
+    expect(await page.locator('[data-stat="members"] .stat-value').innerText()).toBe('0');
+    // 5 imported + Vì Văn Cường joined, Cầm Thị Lan transferred in; 1 transfer out (the leader's role change is neither)
+    expect(await page.locator('[data-stat="movement"] .stat-value').innerText()).toBe('+7 / −1');
   });
 });

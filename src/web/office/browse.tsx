@@ -10,8 +10,9 @@ import { fold, mentions, num } from '../shared/format.js';
 import { vnDate } from '../shared/time.js';
 import { api, provinces } from './client.js';
 import { type PageProps, page } from './mount.js';
-import { READERS, can, myUnit, session } from './session.js';
+import { OFFICERS, READERS, can, myUnit, session } from './session.js';
 import { label, TeamCard, useFocusTitle } from './team.js';
+import { CreateTeam } from './team.create.js';
 import { Crumbs, Loading, LoadError, Notice, PageTitle, useLoad } from './ui.js';
 
 // the router takes every browsing page from here
@@ -161,6 +162,7 @@ function UnitView({ code }: { code: string }) {
         </section>
       ) : null}
       {teams.teams ? <TeamSection teams={teams.teams} unit={unit} /> : <TeamsUnavailable error={teams.error} code={code} />}
+      {teams.teams && can(OFFICERS) && unit.status === 'current' && (unit.level === 'commune' || unit.level === 'village') ? <CreateTeam unit={unit} /> : null}
     </>
   );
 }

@@ -1,30 +1,38 @@
 // #/bao-cao/CODE — network report of a province, commune or village (GET /api/reports/network):
 // teams and members by level, affiliation, gender and age band, and by child unit, with CSV/.xlsx
 // downloads and the roster in the official form (GET /api/reports/roster); #/bao-cao — choose.
+// ?ngay=YYYY-MM-DD reads the registry as it stood that day; ?tu=&den= adds joins and leaves in a period.
 import { Fragment } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { UNIT_LEVELS } from '../../catalogue/catalogue.vocabulary.js';
 import { AGE_BANDS, NO_AFFILIATION, UNKNOWN_GENDER } from '../../reports/network.vocabulary.js';
 import { AFFILIATIONS, GENDERS } from '../../registry/registry.vocabulary.js';
 import { ApiError } from '../shared/api.js';
 import type { Endpoints } from '../shared/endpoints.js';
 import { num, pct } from '../shared/format.js';
-import { vnDateTimeLabel } from '../shared/time.js';
+import { vnDate, vnDateTimeLabel, vnToday } from '../shared/time.js';
 import { api, provinces } from './client.js';
 import { StatCard } from './dashboard.tables.js';
 import { DownloadLink } from './download.js';
 import { type PageProps, page } from './mount.js';
 import { ChildrenTable, Bars } from './report.parts.js';
 import { myUnit, session } from './session.js';
-import { Loading, LoadError, Notice, PageTitle, useLoad } from './ui.js';
+import { Field, Loading, LoadError, Notice, PageTitle, useLoad } from './ui.js';
 
 type Unit = Endpoints['GET /api/units/:code']['response'];
 type Loaded = { report: Endpoints['GET /api/reports/network']['response']; unit: Unit | null; province: { code: string | null; name: string } | undefined; at: string } | { dissolved: Unit; message: string };
 
 /** The report, the unit (for the breadcrumbs) and its province; a dissolved unit's old name and successors instead. */
-async function load(code: string): Promise<Loaded> {
+/** The report's day and movement period from the page's query (ngay, tu, den). */
+export interface AsOf {
+  asOf?: string;
+  from?: string;
+  to?: string;
+}
+
+async function load(code: string, when: AsOf): Promise<Loaded> {
   const [report, unit, provs] = await Promise.all([
-    api.call('GET /api/reports/network', { query: { unit: code } }).catch((err: unknown) => err as Error),
+    api.call('GET /api/reports/network', { query: { unit: code, ...when } }).catch((err: unknown) => err as Error),
     api.call('GET /api/units/:code', { params: { code }, query: {} }).catch(() => null),
     provinces().catch(() => []),
   ]);
@@ -39,8 +47,8 @@ async function load(code: string): Promise<Loaded> {
   return { report, unit, province: provs.find((p) => p.code === unit?.provinceCode), at: vnDateTimeLabel() };
 }
 
-function Report({ code }: { code: string }) {
-  const state = useLoad(() => load(code), [code]);
+function Report({ code, when }: { code: string; when: AsOf }) {
+  const state = useLoad(() => load(code, when), [code, when.asOf, when.from, when.to]);
   useEffect(() => {
     const d = state.data;
     if (d) document.title = 'dissolved' in d ? `Ngõ Số — ${d.dissolved.name}` : `Ngõ Số — Báo cáo ${d.report.unit.name}`;
@@ -73,7 +81,7 @@ function Report({ code }: { code: string }) {
   const { report: r, unit, province } = d;
   const u = r.unit;
   const unitCode = u.code ?? code;
-  const file = (format: 'csv' | 'xlsx') => api.path('GET /api/reports/network', { query: { unit: unitCode, format } });
+  const file = (format: 'csv' | 'xlsx') => api.path('GET /api/reports/network', { query: { unit: unitCode, format, ...(r.asOf ? { asOf: r.asOf } : {}) } });
   const total = r.members.total;
   return (
     <>
@@ -100,7 +108,7 @@ function Report({ code }: { code: string }) {
       <div class="page-head">
         <div>
           <PageTitle>{`Báo cáo mạng lưới: ${u.name}`}</PageTitle>
-          <p class="meta">{`${UNIT_LEVELS[u.level] ?? u.level} · mã ${unitCode} · số liệu lúc ${d.at}`}</p>
+          <p class="meta">{`${UNIT_LEVELS[u.level] ?? u.level} · mã ${unitCode} · ${r.asOf ? `mạng lưới tại ngày ${vnDate(r.asOf)}` : `số liệu lúc ${d.at}`}`}</p>
         </div>
         <div class="actions">
           <DownloadLink href={file('csv')} fileName={`bao-cao-mang-luoi-${unitCode}.csv`}>
@@ -109,7 +117,7 @@ function Report({ code }: { code: string }) {
           <DownloadLink href={file('xlsx')} fileName={`bao-cao-mang-luoi-${unitCode}.xlsx`}>
             Tải Excel (.xlsx)
           </DownloadLink>
-          <DownloadLink href={api.path('GET /api/reports/roster', { query: { unit: unitCode } })} fileName={`danh-sach-to-cnscd-${unitCode}.xlsx`} title="Danh sách thành viên theo mẫu, để in và ký">
+          <DownloadLink href={api.path('GET /api/reports/roster', { query: { unit: unitCode, ...(r.asOf ? { asOf: r.asOf } : {}) } })} fileName={`danh-sach-to-cnscd-${unitCode}${r.asOf ? `-${r.asOf}` : ''}.xlsx`} title="Danh sách thành viên theo mẫu, để in và ký">
             Danh sách mẫu in (.xlsx)
           </DownloadLink>
           <a class="btn btn-secondary" href={`#/don-vi/${unitCode}`}>
@@ -117,7 +125,11 @@ function Report({ code }: { code: string }) {
           </a>
         </div>
       </div>
+      <WhenForm code={unitCode} when={when} />
       <div class="cards">
+        {r.movement && r.period ? (
+          <StatCard stat="movement" label={`Vào, rời tổ ${vnDate(r.period.from)}–${vnDate(r.period.to)}`} value={`+${num(r.movement.joined)} / −${num(r.movement.left)}`} note="Vào tổ (kể cả chuyển đến) / rời tổ (kể cả chuyển đi); không tính đổi vai trò" />
+        ) : null}
         <StatCard stat="teams" label="Số tổ" value={num(r.teams.total)} note={`${num(r.teams.commune)} cấp xã · ${num(r.teams.village)} cấp thôn, bản`} />
         <StatCard stat="members" label="Thành viên" value={num(total)} note={`${num(r.members.commune)} ở tổ cấp xã · ${num(r.members.village)} ở tổ cấp thôn, bản`} />
         <StatCard stat="people" label="Số người" value={num(r.people)} note="Không trùng: một người ở hai tổ chỉ tính một lần" />
@@ -164,8 +176,40 @@ function ChooseUnit() {
   );
 }
 
-function ReportPage({ match: [code] }: PageProps) {
-  return code ? <Report code={code} /> : <ChooseUnit />;
+/** "Xem tại ngày" and "Vào, rời tổ trong kỳ": change the page's query (the report reloads). */
+function WhenForm({ code, when }: { code: string; when: AsOf }) {
+  const [asOf, setAsOf] = useState(when.asOf ?? '');
+  const [from, setFrom] = useState(when.from ?? '');
+  const [to, setTo] = useState(when.to ?? '');
+  const go = (e: Event) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    if (asOf) q.set('ngay', asOf);
+    if (from && to) (q.set('tu', from), q.set('den', to));
+    location.hash = `#/bao-cao/${code}${q.size ? `?${q}` : ''}`;
+  };
+  const today = vnToday();
+  return (
+    <form class="toolbar when" onSubmit={go} aria-label="Ngày của báo cáo">
+      <Field label="Xem mạng lưới tại ngày" id="rep-asof" hint="Để trống: hôm nay.">
+        <input id="rep-asof" type="date" max={today} value={asOf} onInput={(e) => setAsOf(e.currentTarget.value)} aria-describedby="rep-asof-hint" />
+      </Field>
+      <Field label="Vào, rời tổ từ ngày" id="rep-from">
+        <input id="rep-from" type="date" max={today} value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+      </Field>
+      <Field label="đến ngày" id="rep-to">
+        <input id="rep-to" type="date" max={today} value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+      </Field>
+      <div class="actions">
+        <button type="submit">Xem</button>
+      </div>
+    </form>
+  );
+}
+
+function ReportPage({ match: [code], query }: PageProps) {
+  const when: AsOf = { asOf: query.get('ngay') || undefined, from: query.get('tu') || undefined, to: query.get('den') || undefined };
+  return code ? <Report code={code} when={when} /> : <ChooseUnit />;
 }
 
 /** The router's page for #/bao-cao[/CODE] (see the top of this file). */
