@@ -69,6 +69,10 @@ describe('web UI: keeping the registry by hand', () => {
     const detail = await api(`/api/members/${members['Cầm Thị Lan']}`);
     expect(detail.history[0].text).toBe('đổi số điện thoại (trống) → 0912 333 444');
     await expect.poll(() => page.locator('ul.history li').first().innerText()).toContain('Cầm Thị Lan: ');
+    await row('Cầm Thị Lan').getByRole('button', { name: 'Sửa' }).click();
+    await page.locator('.member-editor').getByRole('tab', { name: 'Lịch sử' }).click();
+    await expect.poll(() => page.locator('.member-editor ul.history').innerText()).toContain('đổi số điện thoại (trống) → 0912 333 444');
+    await page.locator('.member-editor').getByRole('button', { name: 'Đóng' }).click();
   });
 
   it('refuses a wrong phone in the form with the server’s reason, changing nothing', async () => {

@@ -6,11 +6,11 @@ import { useState } from 'preact/hooks';
 import { leaveBody, moveBody, updateMemberBody, updateMembershipBody } from '../../registry/registry.contract.js';
 import { AFFILIATIONS, GENDERS, LEAVE_REASONS, ROLES } from '../../registry/registry.vocabulary.js';
 import type { ApiError } from '../shared/api.js';
-import { vnToday } from '../shared/time.js';
+import { vnDate, vnToday } from '../shared/time.js';
 import { api } from './client.js';
 import { FormOut, schemaProblem, Submit, useForm, value } from './forms.js';
 import type { Team } from './team.js';
-import { Field, Notice } from './ui.js';
+import { Field, Loading, Notice, Table, useLoad } from './ui.js';
 
 type Member = Team['members'][number];
 type Role = keyof typeof ROLES;
@@ -219,7 +219,32 @@ function LeaveForm({ team, member, done }: { team: Team; member: Member; done: (
   );
 }
 
-const TABS = { person: 'Thông tin', role: 'Vai trò', move: 'Chuyển tổ', leave: 'Rời tổ' } as const;
+/** The person's membership periods (in the reader's scope) and history lines, newest first. */
+function PersonHistory({ member }: { member: Member }) {
+  const state = useLoad(() => api.call('GET /api/members/:id', { params: { id: member.memberId } }), [member.memberId, member.version]);
+  if (state.loading) return <Loading what="Đang tải lịch sử…" />;
+  if (state.error) return <Notice kind="error">{state.error.message}</Notice>;
+  const d = state.data;
+  return (
+    <div class="inline-form">
+      <Table
+        class="stack"
+        caption="Các lần tham gia tổ"
+        columns={['Tổ', 'Vai trò', 'Từ ngày', 'Đến ngày (không còn)']}
+        rows={d.periods.map((p) => ({ key: p.id, cells: [p.teamName, ROLES[p.role], vnDate(p.joinedOn), p.leftOn ? vnDate(p.leftOn) : 'nay'] }))}
+      />
+      <ul class="history">
+        {d.history.map((h) => (
+          <li>
+            <span class="when">{h.day}</span> <span class="who">{h.who}</span> {h.text}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const TABS = { person: 'Thông tin', role: 'Vai trò', move: 'Chuyển tổ', leave: 'Rời tổ', history: 'Lịch sử' } as const;
 
 /** The editor of one member, under the members table: four tabs; `saved(message)` after a change (the page reloads the team). */
 export function MemberEditor({ team, member, saved, close }: { team: Team; member: Member; saved: (msg: string) => void; close: () => void }) {
@@ -240,7 +265,7 @@ export function MemberEditor({ team, member, saved, close }: { team: Team; membe
           </button>
         ))}
       </div>
-      {tab === 'person' ? <PersonForm {...props} /> : tab === 'role' ? <RoleForm {...props} /> : tab === 'move' ? <MoveForm {...props} /> : <LeaveForm {...props} />}
+      {tab === 'person' ? <PersonForm {...props} /> : tab === 'role' ? <RoleForm {...props} /> : tab === 'move' ? <MoveForm {...props} /> : tab === 'leave' ? <LeaveForm {...props} /> : <PersonHistory member={member} />}
     </section>
   );
 }
