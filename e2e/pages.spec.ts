@@ -97,9 +97,14 @@ describe('every page opens without a browser error', () => {
     ['admin', '#/tai-khoan', 'Tài khoản'],
     ['admin', '#/nhat-ky', 'Nhật ký truy cập và thay đổi'],
     ['admin', '#/doi-mat-khau', 'Đổi mật khẩu'],
+    ['admin', '#/don-vi/03664/thon', 'Thôn, bản, tổ dân phố: Phường Chiềng An'],
+    ['admin', '#/trung-lap?xa=03664', 'Người có thể bị trùng: Phường Chiềng An'],
     ['officer', '#/hoat-dong', 'Hoạt động hướng dẫn người dân: Phường Chiềng An'],
     ['officer', '#/bao-cao/03664', /Báo cáo mạng lưới/],
     ['officer', '#/tai-khoan', 'Tài khoản'],
+    ['officer', '#/don-vi/03664/thon', 'Thôn, bản, tổ dân phố: Phường Chiềng An'],
+    ['officer', '#/trung-lap?xa=03664', 'Người có thể bị trùng: Phường Chiềng An'],
+    ['officer', '#/trung-lap', 'Người có thể bị trùng: Phường Chiềng An'],
     ['leader', '#/to-cua-toi', /Tổ công nghệ số cộng đồng/],
   ];
   for (const [who, hash, heading] of pages) {

@@ -1,6 +1,7 @@
 // Hash router and page shell. Routes:
 //   #/                 provinces          #/don-vi/CODE   a unit: child units and teams
 //   #/to/ID            a team's members   #/to-cua-toi    the signed-in leader's or member's team
+//   #/don-vi/CODE/thon a commune's villages (officers)   #/trung-lap?xa=CODE  possible duplicate people of a commune
 //   #/tim?q=…          search             #/nhap          roster import
 //   #/bao-cao[/CODE]   network report     #/tai-khoan     accounts          #/nhat-ky?don-vi=CODE  audit log
 //   #/hoat-dong?unit=CODE|team=ID|member=ID[&period=…&date=…|&from=…&to=…]  support dashboards   #/dan-so  population import
@@ -18,6 +19,7 @@ import { auditPage } from './audit.js';
 import { changePasswordPage, setupPage, signInPage } from './auth.js';
 import { homePage, unitPage } from './browse.js';
 import { dashboardPage } from './dashboard.js';
+import { duplicatesPage } from './duplicates.js';
 import { flash, takeFlash } from './flash.js';
 import { importPage } from './import.js';
 import { unmountPage } from './mount.js';
@@ -25,6 +27,7 @@ import { populationPage } from './population.js';
 import { reportPage } from './report.js';
 import { searchPage } from './search.js';
 import { myTeamPage, teamPage } from './team.js';
+import { villagesPage } from './villages.js';
 import { clear, EVERYONE, loadSession, OFFICERS, probeSession, READERS, session, signOut, TEAM_ROLES } from './session.js';
 import { Notice, OutOfScope } from './ui.js';
 
@@ -42,6 +45,8 @@ interface Route {
 const routes: Route[] = [
   { re: /^$/, page: homePage, nav: 'units' },
   { re: /^don-vi\/([\d.]+)$/, page: unitPage, nav: 'units' },
+  { re: /^don-vi\/(\d+)\/thon$/, page: villagesPage, nav: 'units', roles: OFFICERS },
+  { re: /^trung-lap$/, page: duplicatesPage, nav: 'units', roles: READERS },
   { re: /^to\/(\d+)$/, page: teamPage, nav: 'units', roles: EVERYONE },
   { re: /^to-cua-toi$/, page: myTeamPage, nav: 'my-team', roles: TEAM_ROLES },
   { re: /^tim$/, page: searchPage },

@@ -139,9 +139,21 @@ function UnitView({ code }: { code: string }) {
           <p class="meta">{`${label(UNIT_LEVELS, unit.level)} · mã ${unit.code}`}</p>
         </div>
         {unit.status === 'current' && can(READERS) && !outOfScope ? (
-          <a class="btn" href={`#/bao-cao/${unit.code}`}>
-            Báo cáo mạng lưới
-          </a>
+          <div class="actions">
+            <a class="btn" href={`#/bao-cao/${unit.code}`}>
+              Báo cáo mạng lưới
+            </a>
+            {unit.level === 'commune' && can(OFFICERS) ? (
+              <a class="btn btn-secondary" href={`#/don-vi/${unit.code}/thon`}>
+                Thôn, bản, tổ dân phố
+              </a>
+            ) : null}
+            {unit.level === 'commune' ? (
+              <a class="btn btn-secondary" href={`#/trung-lap?xa=${unit.code}`}>
+                Người có thể bị trùng
+              </a>
+            ) : null}
+          </div>
         ) : null}
       </div>
       {unit.status === 'dissolved' ? (
