@@ -284,3 +284,22 @@ describe('duplicates', () => {
     ]);
   });
 });
+
+describe('one Vietnamese order', () => {
+  it('lists teams by the Vietnamese alphabet and numbers by value, not by code points', async () => {
+    for (const name of ['Bản Zê', 'Bản Đán', 'Bản Ấm', 'Bản Dọn', 'Tổ dân phố 10', 'Tổ dân phố 2']) {
+      const v = await json(admin, 'POST', '/api/villages', { commune: '04105', name }, 201);
+      await json(admin, 'POST', '/api/teams', { level: 'village', unit: v.code, name: `Tổ công nghệ số cộng đồng ${name}` }, 201);
+    }
+    const { teams } = await json(admin, 'GET', '/api/teams?unit=04105');
+    expect(teams.map((t: { unitName: string; level: string }) => (t.level === 'commune' ? '(xã)' : t.unitName))).toEqual([
+      '(xã)',
+      'Bản Ấm',
+      'Bản Dọn',
+      'Bản Đán',
+      'Bản Zê',
+      'Tổ dân phố 2',
+      'Tổ dân phố 10',
+    ]);
+  });
+});

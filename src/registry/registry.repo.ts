@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { requireScope, type Scope, teamInScope } from '../access/access.policy.js';
 import { memberVisibleSql, memberWhollyInScopeSql, teamInScopeSql } from '../access/scope.sql.js';
 import { reserveIds } from '../db/sequences.js';
+import { compareVietnamese } from '../text/vietnamese.js';
 import { type Db, queryRows } from '../db/client.js';
 import { members, registryState, teamMembers, teams } from './registry.schema.js';
 
@@ -24,19 +25,21 @@ export interface TeamSummary {
 
 /**
  * Teams whose unit is `unit` or (for a commune/province) lies under it, with member counts, limited
- * to `scope` (a team scope: its own team only).
+ * to `scope` (a team scope: its own team only), in the Vietnamese order (text/vietnamese.ts).
  */
-export function teamsUnder(db: Db, unit: { id: number; level: string; code: string | null }, scope: Scope): Promise<TeamSummary[]> {
+export async function teamsUnder(db: Db, unit: { id: number; level: string; code: string | null }, scope: Scope): Promise<TeamSummary[]> {
   const filter =
     unit.level === 'province' ? sql`t.province_code = ${unit.code}` : unit.level === 'commune' ? sql`t.commune_id = ${unit.id}` : sql`t.unit_id = ${unit.id}`;
-  return queryRows<TeamSummary>(
+  const rows = await queryRows<TeamSummary>(
     db,
     sql`select t.id, t.name, t.level, t.status, t.established_on as "establishedOn", u.code as "unitCode", u.name as "unitName", c.name as "communeName",
                (select count(*)::int from team_members tm where tm.team_id = t.id and tm.left_on is null) as members
           from teams t join admin_units u on u.id = t.unit_id join admin_units c on c.id = t.commune_id
-         where ${filter} and ${teamInScopeSql(scope)}
-         order by t.level, u.name, t.name`,
+         where ${filter} and ${teamInScopeSql(scope)}`,
   );
+  // the Vietnamese order (a ă â b … đ …, numbers by value), not the database's code-point order:
+  // commune-level teams first, then by commune, village and team name
+  return rows.sort((a, b) => (a.level === b.level ? 0 : a.level === 'commune' ? -1 : 1) || compareVietnamese(a.communeName, b.communeName) || compareVietnamese(a.unitName, b.unitName) || compareVietnamese(a.name, b.name));
 }
 
 /** The team `id` if it lies in `scope`; undefined for a team outside it or none. */
