@@ -148,7 +148,10 @@ export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport
     // communes merged into one keep two teams until an officer merges them); otherwise the unit's
     // one team when it has exactly one, else the standard name
     const lower = (n: string) => n.charAt(0).toLocaleLowerCase('vi') + n.slice(1);
-    const name = r.team ?? (!r.village && r.oldCommune ? `Tổ công nghệ số cộng đồng ${lower(r.oldCommune.name)}` : own.length === 1 ? own[0].name : `Tổ công nghệ số cộng đồng ${village ?? lower(r.communeUnit.name)}`);
+    // a village written with an earlier name (merged into this one, or renamed) keeps the team named after that name
+    const written = r.village ? canonicalVillage(r.village).name : null;
+    const earlierTeam = found && written && nameKeyOf(written) !== nameKeyOf(found.name) ? own.find((t) => t.nameKey === nameKeyOf(`Tổ công nghệ số cộng đồng ${written}`)) : undefined;
+    const name = r.team ?? (!r.village && r.oldCommune ? `Tổ công nghệ số cộng đồng ${lower(r.oldCommune.name)}` : own.length === 1 ? own[0].name : earlierTeam ? earlierTeam.name : `Tổ công nghệ số cộng đồng ${village ?? lower(r.communeUnit.name)}`);
     const teamKey = intern(`${unitKey}|${nameKeyOf(name)}`);
     if (!plannedTeams.has(teamKey)) plannedTeams.set(teamKey, { key: teamKey, name: existingTeams.get(teamKey)?.name ?? name, level: r.village ? 'village' : 'commune', village, commune: r.communeUnit, existing: existingTeams.get(teamKey) });
     // the row itself becomes the planned row (no copy)
