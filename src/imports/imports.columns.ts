@@ -114,12 +114,17 @@ export function findHeader(sheet: Sheet): ColumnMapping | null {
   return null;
 }
 
+/** What a totals row's text starts with: anything but letters and digits, then a t or a c. */
+const TOTALS_START = /^[^\p{L}\p{N}]*[tc]/iu;
+
 /**
  * A totals row ("Tổng cộng", "Tổng số: 15", "Cộng: 12 người", "TONG CONG"): skipped, never a
  * member. A lone "Tổng"/"Cộng" counts only when followed by nothing, a colon or a number, and
  * accents must match when written, so people of the Tòng family ("Tòng Văn Xa") are members.
  */
 export function isTotalsRow(name: string): boolean {
+  // every form starts with t or c (after punctuation in plain ASCII text): most names are out at once
+  if (!TOTALS_START.test(name)) return false;
   const text = cleanText(name).toLocaleLowerCase('vi');
   // written with accents: the accents must match ("Tòng Cộng Hoà" is a person); without: the letters
   const key = /[^\x00-\x7f]/.test(text) ? text : searchKey(text);

@@ -1,27 +1,30 @@
-import { requireScope, type Scope, unitInScope } from '../access/access.policy.js';
-import { insertVillages, type UnitRow, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
-import type { adminUnits } from '../catalogue/catalogue.schema.js';
+import { type Scope, unitInScope } from '../access/access.policy.js';
+import { type UnitRow, villagesOfCommunes } from '../catalogue/catalogue.repo.js';
 import { canonicalVillage } from '../catalogue/village-name.js';
-import { chunks } from '../db/batch.js';
 import type { Db } from '../db/client.js';
-import { maskPhone } from '../privacy/protector.js';
 import * as registry from '../registry/registry.repo.js';
-import type { teamMembers, teams as teamsTable } from '../registry/registry.schema.js';
-import { AFFILIATIONS, GENDERS, ROLES, villageKind } from '../registry/registry.vocabulary.js';
+import { ROLES, villageKind } from '../registry/registry.vocabulary.js';
 import { formatPhone } from '../text/phone.js';
-import { cleanText, compareVietnamese, nameKey, searchKey } from '../text/vietnamese.js';
+import { nameKey, searchKey } from '../text/vietnamese.js';
 import { FIELDS, type Field } from './imports.columns.js';
-import type { FileReport, RowOutcome, ShapeSheet, ShapeTeam } from './imports.report.js';
-import { type ResolvedRow, resolveRows } from './imports.units.js';
+import type { FileReport, RowOutcome } from './imports.report.js';
+import { affiliationLabels, buildShape, type Link, personChanges, warnLeaders } from './imports.shape.js';
+import { type ResolvedRow, UnitResolution } from './imports.units.js';
 import type { RosterRow } from './imports.validate.js';
+import { emptyBatch, type Person as WrittenPerson, type WriteBatch, type Writer } from './imports.write.js';
 
 /**
- * Planning and writing an import's valid rows against the registry, inside the file's transaction,
- * within the importer's scope: units are resolved and checked against it, villages and teams
- * created only under communes in it, and people matched only among those all of whose teams lie in
- * it (registry.repo takes the scope in every read and write). A phone held by someone of another
- * unit is a row problem that names neither the person nor the unit; such conflicts are returned for
- * the audit log of both communes.
+ * Planning an import's valid rows against the registry, within the importer's scope, in chunks of
+ * rows in file order: units are resolved and checked against the scope, villages and teams planned
+ * only under communes in it, and people matched only among those all of whose teams lie in it
+ * (registry.repo takes the scope in every read and write). A phone held by someone of another unit
+ * is a row problem that names neither the person nor the unit; such conflicts are returned for the
+ * audit log of both communes.
+ *
+ * Every row is decided before anything of it is written, and against the registry as it was before
+ * the import (reads never see the import's own writes: the planner keeps what earlier chunks
+ * decided), so how a file is cut into chunks changes nothing of the outcome. What a chunk adds is
+ * handed to the `Writer` (imports.write.ts) as one batch; a dry run hands none.
  */
 
 /** Whether rows may be written to the current commune `unit`: in scope, or the commune of a village-scoped account. */
@@ -49,7 +52,7 @@ export interface ScopeConflict {
 export const PHONE_ELSEWHERE = 'Số điện thoại này đã đăng ký cho một người ở đơn vị khác; liên hệ cán bộ tỉnh để chuyển';
 export const PERSON_SHARED = 'Người này còn là thành viên tổ của đơn vị khác nên không sửa được họ tên, giới tính, năm sinh hay số điện thoại từ đây';
 
-interface PlannedRow extends ResolvedRow {
+export interface PlannedRow extends ResolvedRow {
   /** the village's key under its commune ("v<commune id>|<village key>") or "c<commune id>" for the commune itself */
   unitKey: string;
   /** the team's key: unitKey + team name key */
@@ -57,344 +60,356 @@ interface PlannedRow extends ResolvedRow {
 }
 
 /** A team the rows go to: existing (with its row) or to be created by the commit. */
-interface PlannedTeam {
+export interface PlannedTeam {
   key: string;
   name: string;
   level: 'commune' | 'village';
   village: string | null;
   commune: UnitRow;
   existing?: registry.TeamRow;
+  /** the team's id: the existing one, or the created one once its batch is written */
+  id?: number;
 }
 
-/**
- * Resolves units, matches members and decides every row before anything is written; then, on a
- * commit only, creates the villages and teams that accepted rows land on (a refused row creates
- * nothing), the new people, the changes and the memberships (inside `tx`), all within `scope`.
- * A dry run reads and writes nothing. Returns the rows refused because of someone outside the scope.
- */
 /** A row refused while it was read (a bad year, no name…), with the place the file gave it: counted in the shape under its team. */
 export type RefusedRow = Pick<RosterRow, 'sheet' | 'row' | 'fullName' | 'commune' | 'district' | 'village'>;
 
-export async function planAndWrite(tx: Db, rows: RosterRow[], report: FileReport, scope: Scope, choices: Map<string, string>, commit: boolean, refusedEarly: RefusedRow[] = []): Promise<ScopeConflict[]> {
-  const conflicts: ScopeConflict[] = [];
-  const refusedInTeam = new Map<string, number>();
-  const invalid = (r: RosterRow, column: Field, message: string, suggestion?: string) => {
-    report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS[column], severity: 'error', message, ...(suggestion ? { suggestion } : {}) });
-    report.rows.push({ sheet: r.sheet, row: r.row, outcome: 'invalid', fullName: r.fullName });
+interface Person extends WrittenPerson {
+  /** the row that made the person: their fields as written */
+  row: PlannedRow;
+  /** a new person's number within the file */
+  n?: number;
+}
+
+/** A text → key function that works each distinct text out once. */
+function memo(f: (text: string) => string): (text: string) => string {
+  const cache = new Map<string, string>();
+  return (text) => {
+    let key = cache.get(text);
+    if (key === undefined) cache.set(text, (key = f(text)));
+    return key;
+  };
+}
+
+const lower = (n: string) => n.charAt(0).toLocaleLowerCase('vi') + n.slice(1);
+
+/**
+ * Plans the valid rows of one file, chunk by chunk (`plan`), then the rest (`finish`): reads go to
+ * `reads` (the transaction itself, or a snapshot reader on PostgreSQL), the batches to `writer`
+ * (a commit only). Errors: those of the reads; the writes' failures surface from `finish`.
+ */
+export class Planner {
+  readonly conflicts: ScopeConflict[] = [];
+  private readonly units: UnitResolution;
+  private readonly refusedInTeam = new Map<string, number>();
+  private readonly unplaced: RosterRow[] = [];
+  private readonly nameKeyOf = memo(nameKey);
+  private readonly searchKeyOf = memo(searchKey);
+  private readonly villageKeyOf = memo((t) => canonicalVillage(t).key);
+  // what was read of the registry, grown chunk by chunk (each commune, unit, phone, team read once)
+  private readonly villageCommunes = new Set<number>();
+  private readonly villageByKey = new Map<string, UnitRow>();
+  private readonly villageCount = new Map<number, number>();
+  private readonly unitKeyById = new Map<number, string>();
+  private readonly existingTeams = new Map<string, registry.TeamRow>();
+  private readonly teamsOfUnit = new Map<string, registry.TeamRow[]>();
+  private readonly phonesRead = new Set<string>();
+  private readonly byPhone = new Map<string, registry.MemberRow>();
+  private readonly phoneElsewhere = new Map<string, { communeIds: number[]; provinceCodes: string[] }>();
+  /** people on an in-scope team who are also on a team outside the scope */
+  private readonly shared = new Set<number>();
+  private readonly teamsRead = new Set<number>();
+  private readonly memberships = new Map<string, Pick<registry.TeamMemberRow, 'role' | 'affiliations' | 'position'>>();
+  private readonly byTeamName = new Map<string, registry.MemberRow>();
+  private readonly leadersInRegistry = new Map<string, { id: number; fullName: string }[]>();
+  // what was decided, for the rows after
+  private readonly plannedTeams = new Map<string, PlannedTeam>();
+  private readonly interned = new Map<string, string>();
+  private people = 0;
+  private readonly personByPhone = new Map<string, Person>();
+  private readonly personByTeamName = new Map<string, Person>();
+  private readonly seenInTeam = new Map<string, number>();
+  private readonly links: Link[] = [];
+  private readonly createdTeams = new Set<string>();
+  private readonly createdVillages = new Set<string>();
+  private readonly reported = new Set<Person>();
+  private readonly teamOfPlace = new Map<string, string>();
+  private readonly writtenOf = new Map<string, string>();
+  private readonly sheetOf = new Map<string, string>();
+
+  constructor(
+    private readonly reads: Db,
+    private readonly report: FileReport,
+    private readonly scope: Scope,
+    choices: Map<string, string>,
+    private readonly writer: Writer | null,
+  ) {
+    this.units = new UnitResolution(reads, report, scope, choices, (r, column, message, suggestion) => this.invalid(r, column, message, suggestion));
+  }
+
+  private invalid(r: RosterRow, column: Field, message: string, suggestion?: string): void {
+    this.report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS[column], severity: 'error', message, ...(suggestion ? { suggestion } : {}) });
+    this.report.rows.push({ sheet: r.sheet, row: r.row, outcome: 'invalid', fullName: r.fullName });
     const key = (r as Partial<PlannedRow>).teamKey;
-    if (key) refusedInTeam.set(key, (refusedInTeam.get(key) ?? 0) + 1);
-    else unplaced.push(r);
-  };
-  const unplaced: RosterRow[] = [];
-  const warn = (r: RosterRow, column: Field, message: string, suggestion?: string) => report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS[column], severity: 'warning', message, ...(suggestion ? { suggestion } : {}) });
-
-  // every key computed once per distinct text: commune, village and team names repeat on most rows
-  const memo = (f: (text: string) => string) => {
-    const cache = new Map<string, string>();
-    return (text: string) => {
-      let key = cache.get(text);
-      if (key === undefined) cache.set(text, (key = f(text)));
-      return key;
-    };
-  };
-  const nameKeyOf = memo(nameKey);
-  const searchKeyOf = memo(searchKey);
-  const villageKeyOf = memo((t) => canonicalVillage(t).key);
-
-  // 1. units
-  const resolvedRows = await resolveRows(tx, rows, report, scope, choices, invalid);
-
-  // 2. villages and teams: existing ones read, missing ones only planned
-  const communeIds = [...new Set(resolvedRows.filter((r) => r.village).map((r) => r.communeUnit.id))];
-  const villageByKey = new Map<string, UnitRow>();
-  const villageCount = new Map<number, number>();
-  const unitKeyById = new Map<number, string>();
-  const villages = await villagesOfCommunes(tx, communeIds, scope);
-  for (const v of villages) {
-    // every village ever made counts for the next code; a merged one is found through its survivor's earlier names
-    villageCount.set(v.parentId!, (villageCount.get(v.parentId!) ?? 0) + 1);
-    if (v.validTo) continue;
-    const key = `v${v.parentId}|${villageKeyOf(v.name)}`;
-    if (!villageByKey.has(key)) villageByKey.set(key, v);
-    unitKeyById.set(v.id, key);
+    if (key) this.refusedInTeam.set(key, (this.refusedInTeam.get(key) ?? 0) + 1);
+    else this.unplaced.push(r);
   }
-  for (const v of villages) {
-    if (v.validTo) continue;
-    for (const earlier of v.earlierNames) {
-      const key = `v${v.parentId}|${villageKeyOf(earlier)}`;
-      if (!villageByKey.has(key)) villageByKey.set(key, v);
+
+  private intern(key: string): string {
+    const had = this.interned.get(key);
+    if (had !== undefined) return had;
+    this.interned.set(key, key);
+    return key;
+  }
+
+  /** Plans the next rows of the file (in order). */
+  async plan(rows: RosterRow[]): Promise<void> {
+    await this.planResolved(await this.units.resolve(rows));
+  }
+
+  /**
+   * Plans the rows that waited (split communes), then what needs every row: the leaders' warnings,
+   * the rows refused while read placed in the shape, and the shape. Waits for the writes and
+   * rethrows their failure. Returns the conflicts with people outside the scope.
+   */
+  async finish(refusedEarly: RefusedRow[]): Promise<ScopeConflict[]> {
+    await this.planResolved(await this.units.finish());
+    warnLeaders(this.links, this.leadersInRegistry, (r, column, message, suggestion) => this.report.problems.push({ sheet: r.sheet, row: r.row, column: FIELDS[column], severity: 'warning', message, ...(suggestion ? { suggestion } : {}) }));
+    // rows refused while read land under the team rows of the same commune and village went to, else unplaced
+    for (const r of refusedEarly) {
+      const key = this.teamOfPlace.get(this.placeKey(r));
+      if (key) this.refusedInTeam.set(key, (this.refusedInTeam.get(key) ?? 0) + 1);
+      else this.unplaced.push(r as RosterRow);
     }
+    this.report.shape = buildShape(this.links, this.refusedInTeam, this.plannedTeams, this.writtenOf, this.sheetOf, this.unplaced);
+    await this.writer?.done();
+    return this.conflicts;
   }
-  for (const r of resolvedRows) unitKeyById.set(r.communeUnit.id, `c${r.communeUnit.id}`);
-  const existingTeams = new Map<string, registry.TeamRow>();
-  const teamsOfUnit = new Map<string, registry.TeamRow[]>();
-  for (const t of await registry.teamsOfUnits(tx, [...unitKeyById.keys()], scope)) {
-    const uk = unitKeyById.get(t.unitId)!;
-    existingTeams.set(`${uk}|${t.nameKey}`, t);
-    teamsOfUnit.set(uk, [...(teamsOfUnit.get(uk) ?? []), t]);
-  }
-  const plannedTeams = new Map<string, PlannedTeam>();
-  // one string per unit and per team, shared by its rows, rather than one per row
-  const interned = new Map<string, string>();
-  const intern = (key: string) => interned.get(key) ?? (interned.set(key, key), key);
-  const planned: PlannedRow[] = resolvedRows.map((r) => {
-    const writtenKey = r.village ? `v${r.communeUnit.id}|${villageKeyOf(r.village)}` : `c${r.communeUnit.id}`;
-    // a village found by an earlier name (renamed, or merged into another) is keyed by its current name
-    const found = r.village ? villageByKey.get(writtenKey) : undefined;
-    const unitKey = intern(found ? unitKeyById.get(found.id) ?? writtenKey : writtenKey);
-    const village = r.village ? villageByKey.get(unitKey)?.name ?? canonicalVillage(r.village).name : null;
-    const own = teamsOfUnit.get(unitKey) ?? [];
-    // no team named in the file: a pre-2025 commune's own team keeps that commune's name (two old
-    // communes merged into one keep two teams until an officer merges them); otherwise the unit's
-    // one team when it has exactly one, else the standard name
-    const lower = (n: string) => n.charAt(0).toLocaleLowerCase('vi') + n.slice(1);
-    // a village written with an earlier name (merged into this one, or renamed) keeps the team named after that name
-    const written = r.village ? canonicalVillage(r.village).name : null;
-    const earlierTeam = found && written && nameKeyOf(written) !== nameKeyOf(found.name) ? own.find((t) => t.nameKey === nameKeyOf(`Tổ công nghệ số cộng đồng ${written}`)) : undefined;
-    const name = r.team ?? (!r.village && r.oldCommune ? `Tổ công nghệ số cộng đồng ${lower(r.oldCommune.name)}` : own.length === 1 ? own[0].name : earlierTeam ? earlierTeam.name : `Tổ công nghệ số cộng đồng ${village ?? lower(r.communeUnit.name)}`);
-    const teamKey = intern(`${unitKey}|${nameKeyOf(name)}`);
-    if (!plannedTeams.has(teamKey)) plannedTeams.set(teamKey, { key: teamKey, name: existingTeams.get(teamKey)?.name ?? name, level: r.village ? 'village' : 'commune', village, commune: r.communeUnit, existing: existingTeams.get(teamKey) });
-    // the row itself becomes the planned row (no copy)
-    return Object.assign(r, { unitKey, teamKey });
-  });
 
-  // 3. members: by phone, else by name + birth year within the team, else new
-  const phones = [...new Set(planned.map((r) => r.phone).filter((p): p is string => !!p))];
-  // only people all of whose teams lie in the scope are matched (and may change); a phone held
-  // outside it is known only as "elsewhere"
-  const byPhone = new Map<string, registry.MemberRow>();
-  const phoneElsewhere = new Map<string, { communeIds: number[]; provinceCodes: string[] }>();
-  // people on an in-scope team who are also on a team outside the scope
-  const shared = new Set<number>();
-  for (const o of await registry.phoneOwners(tx, phones, scope)) {
-    if (o.member) {
-      if (!byPhone.has(o.phone)) byPhone.set(o.phone, o.member);
-      if (o.shared) shared.add(o.member.id);
-    } else if (!phoneElsewhere.has(o.phone)) phoneElsewhere.set(o.phone, o.elsewhere!);
+  private placeKey(r: { commune: string | null; district: string | null; village: string | null }): string {
+    return `${this.nameKeyOf(r.commune ?? '')}|${this.nameKeyOf(r.district ?? '')}|${r.village ? this.villageKeyOf(r.village) : ''}`;
   }
-  const teamKeyById = new Map([...plannedTeams.values()].filter((t) => t.existing).map((t) => [t.existing!.id, t.key]));
-  const memberships = new Map<string, Pick<registry.TeamMemberRow, 'role' | 'affiliations' | 'position'>>();
-  const byTeamName = new Map<string, registry.MemberRow>();
-  const leadersInRegistry = new Map<string, { id: number; fullName: string }[]>();
-  for (const { member, membership, shared: isShared } of await registry.membershipsOfTeams(tx, [...teamKeyById.keys()], scope)) {
-    const tk = teamKeyById.get(membership.teamId)!;
-    memberships.set(`${membership.teamId}|${member.id}`, membership);
-    byTeamName.set(`${tk}|${member.nameKey}|${member.birthYear ?? ''}`, member);
-    if (membership.role === 'leader') leadersInRegistry.set(tk, [...(leadersInRegistry.get(tk) ?? []), { id: member.id, fullName: member.fullName }]);
-    if (isShared) shared.add(member.id);
-  }
-  for (const m of await registry.membershipsOfMembers(tx, [...byPhone.values()].map((m) => m.id), scope)) memberships.set(`${m.teamId}|${m.memberId}`, m);
 
-  type Person = { existing?: registry.MemberRow; row: PlannedRow; id?: number };
-  const people: Person[] = [];
-  const personIndex = new Map<Person, number>();
-  const personByPhone = new Map<string, Person>();
-  const personByTeamName = new Map<string, Person>();
-  const seenInTeam = new Map<string, number>();
-  const links: { person: Person; row: PlannedRow; team: PlannedTeam }[] = [];
-  for (const r of planned) {
-    const team = plannedTeams.get(r.teamKey)!;
-    const nameYear = `${r.teamKey}|${nameKeyOf(r.fullName)}|${r.birthYear ?? ''}`;
-    const elsewhere = r.phone ? phoneElsewhere.get(r.phone) : undefined;
-    if (elsewhere) {
-      invalid(r, 'phone', PHONE_ELSEWHERE, 'Kiểm tra lại số; nếu đúng là người này đã chuyển về đơn vị bạn, cán bộ tỉnh sẽ chuyển họ sang tổ của bạn');
-      conflicts.push({ sheet: r.sheet, row: r.row, phone: r.phone, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode!, elsewhere });
-      continue;
+  private async planResolved(resolved: ResolvedRow[]): Promise<void> {
+    if (resolved.length === 0) return;
+    const planned = await this.teamsOf(resolved);
+    const batch = emptyBatch();
+    const links = await this.match(planned);
+    this.toCreate(links, batch);
+    this.outcomes(links, batch);
+    for (const r of planned) {
+      this.teamOfPlace.set(this.placeKey(r), r.teamKey);
+      this.writtenOf.set(r.teamKey, r.commune);
+      this.sheetOf.set(r.teamKey, r.sheet);
     }
-    // a phone number identifies a person only together with the name: the same number under
-    // another name is a conflict for the officer to resolve, never a silent overwrite
-    const phoneOwner = r.phone ? personByPhone.get(r.phone) ?? (byPhone.get(r.phone) ? { existing: byPhone.get(r.phone), row: r } : undefined) : undefined;
-    const ownerName = phoneOwner ? phoneOwner.existing?.fullName ?? phoneOwner.row.fullName : null;
-    if (phoneOwner && ownerName && nameKeyOf(ownerName) !== nameKeyOf(r.fullName)) {
-      const where = phoneOwner.existing ? 'trong sổ' : `ở dòng ${phoneOwner.row.row} của tệp`;
-      invalid(r, 'phone', `Số điện thoại ${formatPhone(r.phone!)} đã là của "${ownerName}" ${where}`, 'Kiểm tra lại số; nếu là cùng một người đã đổi tên, hãy sửa họ tên cho khớp');
-      continue;
+    if (this.writer && (batch.villages.length || batch.teams.length || batch.members.length || batch.updates.length || batch.memberships.length)) this.writer.add(batch);
+  }
+
+  /** Step 2: each row's unit and team; villages and teams of units not seen before are read. */
+  private async teamsOf(rows: ResolvedRow[]): Promise<PlannedRow[]> {
+    const { scope, villageByKey, villageCount, unitKeyById } = this;
+    const communeIds = [...new Set(rows.filter((r) => r.village).map((r) => r.communeUnit.id))].filter((id) => !this.villageCommunes.has(id));
+    const units: number[] = [];
+    if (communeIds.length) {
+      for (const id of communeIds) this.villageCommunes.add(id);
+      const villages = await villagesOfCommunes(this.reads, communeIds, scope);
+      for (const v of villages) {
+        // every village ever made counts for the next code; a merged one is found through its survivor's earlier names
+        villageCount.set(v.parentId!, (villageCount.get(v.parentId!) ?? 0) + 1);
+        if (v.validTo) continue;
+        const key = `v${v.parentId}|${this.villageKeyOf(v.name)}`;
+        if (!villageByKey.has(key)) villageByKey.set(key, v);
+        if (!unitKeyById.has(v.id)) units.push(v.id);
+        unitKeyById.set(v.id, key);
+      }
+      for (const v of villages) {
+        if (v.validTo) continue;
+        for (const earlier of v.earlierNames) {
+          const key = `v${v.parentId}|${this.villageKeyOf(earlier)}`;
+          if (!villageByKey.has(key)) villageByKey.set(key, v);
+        }
+      }
     }
-    // same name and birth year in the same team is the same person: a new phone there is a phone change
-    let person = (r.phone && personByPhone.get(r.phone)) || personByTeamName.get(nameYear);
-    if (!person) {
-      const existing = (r.phone && byPhone.get(r.phone)) || byTeamName.get(nameYear);
-      if (existing && shared.has(existing.id) && personChanges(r, existing, nameKeyOf, searchKeyOf).shown.length) {
-        invalid(r, 'fullName', PERSON_SHARED, 'Ghi họ tên, giới tính, năm sinh và số điện thoại như trong sổ; nhờ cán bộ tỉnh sửa nếu cần');
-        conflicts.push({ sheet: r.sheet, row: r.row, phone: r.phone, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode!, elsewhere: { communeIds: [], provinceCodes: [] } });
+    for (const r of rows) {
+      if (unitKeyById.has(r.communeUnit.id)) continue;
+      unitKeyById.set(r.communeUnit.id, `c${r.communeUnit.id}`);
+      units.push(r.communeUnit.id);
+    }
+    if (units.length) {
+      for (const t of await registry.teamsOfUnits(this.reads, units, scope)) {
+        const uk = unitKeyById.get(t.unitId)!;
+        this.existingTeams.set(`${uk}|${t.nameKey}`, t);
+        const own = this.teamsOfUnit.get(uk);
+        if (own) own.push(t);
+        else this.teamsOfUnit.set(uk, [t]);
+      }
+    }
+    // one string per unit and per team, shared by its rows, rather than one per row
+    return rows.map((r) => {
+      const writtenKey = r.village ? `v${r.communeUnit.id}|${this.villageKeyOf(r.village)}` : `c${r.communeUnit.id}`;
+      // a village found by an earlier name (renamed, or merged into another) is keyed by its current name
+      const found = r.village ? villageByKey.get(writtenKey) : undefined;
+      const unitKey = this.intern(found ? unitKeyById.get(found.id) ?? writtenKey : writtenKey);
+      const village = r.village ? villageByKey.get(unitKey)?.name ?? canonicalVillage(r.village).name : null;
+      const own = this.teamsOfUnit.get(unitKey) ?? [];
+      // no team named in the file: a pre-2025 commune's own team keeps that commune's name (two old
+      // communes merged into one keep two teams until an officer merges them); otherwise the unit's
+      // one team when it has exactly one, else the standard name
+      // a village written with an earlier name (merged into this one, or renamed) keeps the team named after that name
+      const written = r.village ? canonicalVillage(r.village).name : null;
+      const earlierTeam = found && written && this.nameKeyOf(written) !== this.nameKeyOf(found.name) ? own.find((t) => t.nameKey === this.nameKeyOf(`Tổ công nghệ số cộng đồng ${written}`)) : undefined;
+      const name = r.team ?? (!r.village && r.oldCommune ? `Tổ công nghệ số cộng đồng ${lower(r.oldCommune.name)}` : own.length === 1 ? own[0].name : earlierTeam ? earlierTeam.name : `Tổ công nghệ số cộng đồng ${village ?? lower(r.communeUnit.name)}`);
+      const teamKey = this.intern(`${unitKey}|${this.nameKeyOf(name)}`);
+      if (!this.plannedTeams.has(teamKey)) {
+        const existing = this.existingTeams.get(teamKey);
+        this.plannedTeams.set(teamKey, { key: teamKey, name: existing?.name ?? name, level: r.village ? 'village' : 'commune', village, commune: r.communeUnit, existing, id: existing?.id });
+      }
+      // the row itself becomes the planned row (no copy)
+      return Object.assign(r, { unitKey, teamKey });
+    });
+  }
+
+  /** Step 3: who each row is: by phone, else by name + birth year within the team, else someone new. */
+  private async match(planned: PlannedRow[]): Promise<Link[]> {
+    const { scope, byPhone, shared, memberships, personByPhone, personByTeamName, seenInTeam, nameKeyOf } = this;
+    const phones = [...new Set(planned.map((r) => r.phone).filter((p): p is string => !!p && !this.phonesRead.has(p)))];
+    for (const p of phones) this.phonesRead.add(p);
+    // only people all of whose teams lie in the scope are matched (and may change); a phone held
+    // outside it is known only as "elsewhere"
+    const found: registry.MemberRow[] = [];
+    for (const o of await registry.phoneOwners(this.reads, phones, scope)) {
+      if (o.member) {
+        if (!byPhone.has(o.phone)) {
+          byPhone.set(o.phone, o.member);
+          found.push(o.member);
+        }
+        if (o.shared) shared.add(o.member.id);
+      } else if (!this.phoneElsewhere.has(o.phone)) this.phoneElsewhere.set(o.phone, o.elsewhere!);
+    }
+    const teamKeyById = new Map<number, string>();
+    for (const r of planned) {
+      const t = this.plannedTeams.get(r.teamKey)!;
+      if (t.existing && !this.teamsRead.has(t.existing.id)) teamKeyById.set(t.existing.id, t.key);
+    }
+    for (const id of teamKeyById.keys()) this.teamsRead.add(id);
+    for (const { member, membership, shared: isShared } of await registry.membershipsOfTeams(this.reads, [...teamKeyById.keys()], scope)) {
+      const tk = teamKeyById.get(membership.teamId)!;
+      memberships.set(`${membership.teamId}|${member.id}`, membership);
+      this.byTeamName.set(`${tk}|${member.nameKey}|${member.birthYear ?? ''}`, member);
+      if (membership.role === 'leader') this.leadersInRegistry.set(tk, [...(this.leadersInRegistry.get(tk) ?? []), { id: member.id, fullName: member.fullName }]);
+      if (isShared) shared.add(member.id);
+    }
+    for (const m of await registry.membershipsOfMembers(this.reads, found.map((m) => m.id), scope)) memberships.set(`${m.teamId}|${m.memberId}`, m);
+
+    const links: Link[] = [];
+    for (const r of planned) {
+      const team = this.plannedTeams.get(r.teamKey)!;
+      const nameYear = `${r.teamKey}|${nameKeyOf(r.fullName)}|${r.birthYear ?? ''}`;
+      const elsewhere = r.phone ? this.phoneElsewhere.get(r.phone) : undefined;
+      if (elsewhere) {
+        this.invalid(r, 'phone', PHONE_ELSEWHERE, 'Kiểm tra lại số; nếu đúng là người này đã chuyển về đơn vị bạn, cán bộ tỉnh sẽ chuyển họ sang tổ của bạn');
+        this.conflicts.push({ sheet: r.sheet, row: r.row, phone: r.phone, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode!, elsewhere });
         continue;
       }
-      person = { existing, row: r };
-      personIndex.set(person, people.length);
-      people.push(person);
+      // a phone number identifies a person only together with the name: the same number under
+      // another name is a conflict for the officer to resolve, never a silent overwrite
+      const phoneOwner = r.phone ? personByPhone.get(r.phone) ?? (byPhone.get(r.phone) ? { existing: byPhone.get(r.phone), row: r } : undefined) : undefined;
+      const ownerName = phoneOwner ? phoneOwner.existing?.fullName ?? phoneOwner.row.fullName : null;
+      if (phoneOwner && ownerName && nameKeyOf(ownerName) !== nameKeyOf(r.fullName)) {
+        const where = phoneOwner.existing ? 'trong sổ' : `ở dòng ${phoneOwner.row.row} của tệp`;
+        this.invalid(r, 'phone', `Số điện thoại ${formatPhone(r.phone!)} đã là của "${ownerName}" ${where}`, 'Kiểm tra lại số; nếu là cùng một người đã đổi tên, hãy sửa họ tên cho khớp');
+        continue;
+      }
+      // same name and birth year in the same team is the same person: a new phone there is a phone change
+      let person = (r.phone && personByPhone.get(r.phone)) || personByTeamName.get(nameYear);
+      if (!person) {
+        const existing = (r.phone && byPhone.get(r.phone)) || this.byTeamName.get(nameYear);
+        if (existing && shared.has(existing.id) && personChanges(r, existing, nameKeyOf, this.searchKeyOf).shown.length) {
+          this.invalid(r, 'fullName', PERSON_SHARED, 'Ghi họ tên, giới tính, năm sinh và số điện thoại như trong sổ; nhờ cán bộ tỉnh sửa nếu cần');
+          this.conflicts.push({ sheet: r.sheet, row: r.row, phone: r.phone, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode!, elsewhere: { communeIds: [], provinceCodes: [] } });
+          continue;
+        }
+        person = existing ? { existing, row: r } : { row: r, n: this.people++ };
+      }
+      const dupKey = `${r.teamKey}|${person.existing?.id ?? `new${person.n}`}`;
+      const seen = seenInTeam.get(dupKey);
+      if (seen !== undefined) {
+        this.invalid(r, 'fullName', `"${r.fullName}" đã có ở dòng ${seen} trong cùng tổ`, 'Xoá dòng trùng');
+        continue;
+      }
+      if (r.phone) personByPhone.set(r.phone, person);
+      personByTeamName.set(nameYear, person);
+      seenInTeam.set(dupKey, r.row);
+      links.push({ person, row: r, team });
     }
-    const who = person.existing?.id ?? `new${personIndex.get(person)}`;
-    const dupKey = `${r.teamKey}|${who}`;
-    if (seenInTeam.has(dupKey)) {
-      invalid(r, 'fullName', `"${r.fullName}" đã có ở dòng ${seenInTeam.get(dupKey)} trong cùng tổ`, 'Xoá dòng trùng');
-      continue;
-    }
-    if (r.phone) personByPhone.set(r.phone, person);
-    personByTeamName.set(nameYear, person);
-    seenInTeam.set(dupKey, r.row);
-    links.push({ person, row: r, team });
+    return links;
   }
-  // drop people whose every row was refused (a duplicate row creates no second person)
-  const linked = new Set(links.map((l) => l.person));
-  const kept = people.filter((p) => linked.has(p));
-  warnLeaders(links, leadersInRegistry, warn);
 
-  // 4. what gets created: only villages and teams that accepted rows land on
-  const neededTeams = new Map<string, PlannedTeam>();
-  for (const { team } of links) if (!team.existing && !neededTeams.has(team.key)) neededTeams.set(team.key, team);
-  const neededVillages = new Map<string, { name: string; commune: UnitRow }>();
-  for (const t of neededTeams.values()) {
-    const uk = t.key.slice(0, t.key.lastIndexOf('|'));
-    if (t.village && !villageByKey.has(uk) && !neededVillages.has(uk)) neededVillages.set(uk, { name: t.village, commune: t.commune });
+  /** Step 4: the villages and teams the chunk's accepted rows land on that neither exist nor were planned. */
+  private toCreate(links: Link[], batch: WriteBatch): void {
+    const { report, nameKeyOf, searchKeyOf } = this;
+    const commit = this.writer !== null;
+    for (const { team: t } of links) {
+      if (t.existing || this.createdTeams.has(t.key)) continue;
+      this.createdTeams.add(t.key);
+      const uk = t.key.slice(0, t.key.lastIndexOf('|'));
+      const existingVillage = t.village ? this.villageByKey.get(uk) : undefined;
+      if (t.village && !existingVillage && !this.createdVillages.has(uk)) {
+        this.createdVillages.add(uk);
+        report.created.villages.push(`${t.village} (${t.commune.name})`);
+        if (commit) {
+          const n = (this.villageCount.get(t.commune.id) ?? 0) + 1;
+          this.villageCount.set(t.commune.id, n);
+          const c = t.commune;
+          batch.villages.push({ key: uk, row: { name: t.village, shortName: t.village, kind: villageKind(t.village), nameKey: nameKeyOf(t.village), searchKey: searchKeyOf(t.village), source: 'import', code: `${c.code}.${String(n).padStart(3, '0')}`, level: 'village', parentId: c.id, provinceCode: c.provinceCode, validFrom: null, validTo: null } });
+        }
+      }
+      report.created.teams.push(t.name);
+      if (commit) batch.teams.push({ team: t, villageKey: t.village && !existingVillage ? uk : null, unitId: t.village ? existingVillage?.id ?? null : t.commune.id, nameKey: nameKeyOf(t.name), searchKey: searchKeyOf(t.name) });
+    }
   }
-  report.created.villages = [...neededVillages.values()].map((v) => `${v.name} (${v.commune.name})`);
-  report.created.teams = [...neededTeams.values()].map((t) => t.name);
 
-  // 5. write (a commit only): villages, teams, new people, changed people, memberships
-  const teamIds = new Map<string, number>([...plannedTeams.values()].filter((t) => t.existing).map((t) => [t.key, t.existing!.id]));
-  const memberChanges = new Map<Person, ReturnType<typeof personChanges>>();
-  for (const p of kept) {
-    if (!p.existing) continue;
-    const changed = personChanges(p.row, p.existing, nameKeyOf, searchKeyOf);
-    if (changed.shown.length) memberChanges.set(p, changed);
-  }
-  if (commit) {
-    const villageRows = [...neededVillages.entries()].map(([uk, v]) => {
-      const n = (villageCount.get(v.commune.id) ?? 0) + 1;
-      villageCount.set(v.commune.id, n);
-      const row: typeof adminUnits.$inferInsert = { name: v.name, shortName: v.name, kind: villageKind(v.name), nameKey: nameKeyOf(v.name), searchKey: searchKeyOf(v.name), source: 'import', code: `${v.commune.code}.${String(n).padStart(3, '0')}`, level: 'village', parentId: v.commune.id, provinceCode: v.commune.provinceCode, validFrom: null, validTo: null };
-      return [uk, row] as const;
-    });
-    for (const part of chunks(villageRows, 2000)) {
-      const inserted = await insertVillages(tx, part.map(([, row]) => row), scope);
-      inserted.forEach((v, i) => villageByKey.set(part[i][0], v));
-    }
-    const teamRows = [...neededTeams.values()].map((t) => {
-      const unit = t.village ? villageByKey.get(t.key.slice(0, t.key.lastIndexOf('|')))! : t.commune;
-      return { level: t.level, unitId: unit.id, communeId: t.commune.id, provinceCode: t.commune.provinceCode!, name: t.name, nameKey: nameKeyOf(t.name), searchKey: searchKeyOf(t.name) };
-    });
-    // PostgreSQL takes at most 65,535 parameters a statement: teams go in chunks like villages
-    const teamKeys = [...neededTeams.keys()];
-    for (let at = 0; at < teamRows.length; at += 2000) {
-      const inserted = await registry.insertTeams(tx, teamRows.slice(at, at + 2000), scope);
-      inserted.forEach((id, i) => teamIds.set(teamKeys[at + i], id));
-    }
-    const fresh = kept.filter((p) => !p.existing);
-    for (const chunk of chunks(fresh, 5000)) {
-      const ids = await registry.insertMembersBulk(
-        tx,
-        chunk.map(({ row: r }) => ({ fullName: r.fullName, nameKey: nameKeyOf(r.fullName), searchKey: searchKeyOf(r.fullName), gender: r.gender, birthYear: r.birthYear, phone: r.phone })),
-      );
-      chunk.forEach((p, i) => (p.id = ids[i]));
-    }
-    for (const [p, changed] of memberChanges) await registry.updateMember(tx, p.existing!.id, changed.patch, scope);
-  }
-  for (const p of kept) if (p.existing) p.id = p.existing.id;
-
-  const upserts: (typeof teamMembers.$inferInsert)[] = [];
-  const reported = new Set<Person>();
-  for (const { person, row: r, team } of links) {
-    const teamId = teamIds.get(team.key);
-    const current = person.existing && team.existing ? memberships.get(`${team.existing.id}|${person.existing.id}`) : undefined;
-    const base = { sheet: r.sheet, row: r.row, fullName: r.fullName, team: team.name, unit: r.communeUnit.name, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode! };
-    const personChange = reported.has(person) ? undefined : memberChanges.get(person);
-    const shownPerson = personChange?.shown ?? [];
-    reported.add(person);
-    if (!current) {
-      if (commit) upserts.push({ teamId: teamId!, memberId: person.id!, role: r.role, affiliations: r.affiliations, position: r.position });
-      const row: RowOutcome = { ...base, outcome: 'new', ...(shownPerson.length ? { changes: shownPerson } : {}) };
-      if (personChange) auditedChanges.set(row, personChange.audited);
+  /** Each accepted row's outcome (new, updated, unchanged) in the report; on a commit, what the batch writes. */
+  private outcomes(links: Link[], batch: WriteBatch): void {
+    const { report, nameKeyOf, searchKeyOf } = this;
+    const commit = this.writer !== null;
+    for (const link of links) {
+      const { row: r, team } = link;
+      const person = link.person as Person;
+      let personChange: ReturnType<typeof personChanges> | undefined;
+      if (!this.reported.has(person)) {
+        // a person's own fields change once, with their first row (a duplicate row creates no second person)
+        this.reported.add(person);
+        if (person.existing) {
+          const changed = personChanges(person.row, person.existing, nameKeyOf, searchKeyOf);
+          if (changed.shown.length) {
+            personChange = changed;
+            if (commit) batch.updates.push({ id: person.existing.id, patch: changed.patch });
+          }
+        } else if (commit) {
+          batch.members.push({ person, row: { fullName: r.fullName, nameKey: nameKeyOf(r.fullName), searchKey: searchKeyOf(r.fullName), gender: r.gender, birthYear: r.birthYear, phone: r.phone } });
+        }
+      }
+      const current = person.existing && team.existing ? this.memberships.get(`${team.existing.id}|${person.existing.id}`) : undefined;
+      const base = { sheet: r.sheet, row: r.row, fullName: r.fullName, team: team.name, unit: r.communeUnit.name, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode! };
+      const shownPerson = personChange?.shown ?? [];
+      if (!current) {
+        if (commit) batch.memberships.push({ team, person, role: r.role, affiliations: r.affiliations, position: r.position });
+        const row: RowOutcome = { ...base, outcome: 'new', ...(shownPerson.length ? { changes: shownPerson } : {}) };
+        if (personChange) auditedChanges.set(row, personChange.audited);
+        report.rows.push(row);
+        continue;
+      }
+      const changes: string[] = [];
+      if (current.role !== r.role) changes.push(`vai trò: ${ROLES[current.role]} → ${ROLES[r.role]}`);
+      if (current.affiliations.join(',') !== r.affiliations.join(',')) changes.push(`đoàn thể: ${affiliationLabels(current.affiliations)} → ${affiliationLabels(r.affiliations)}`);
+      if ((current.position ?? null) !== (r.position ?? null)) changes.push(`chức vụ: ${current.position ?? '—'} → ${r.position ?? '—'}`);
+      if (changes.length && commit) batch.memberships.push({ team, person, role: r.role, affiliations: r.affiliations, position: r.position });
+      const all = [...shownPerson, ...changes];
+      const row: RowOutcome = { ...base, outcome: all.length ? 'updated' : 'unchanged', ...(all.length ? { changes: all } : {}) };
+      if (all.length) auditedChanges.set(row, [...(personChange?.audited ?? []), ...changes]);
       report.rows.push(row);
-      continue;
     }
-    const changes: string[] = [];
-    if (current.role !== r.role) changes.push(`vai trò: ${ROLES[current.role]} → ${ROLES[r.role]}`);
-    if (current.affiliations.join(',') !== r.affiliations.join(',')) changes.push(`đoàn thể: ${affiliationLabels(current.affiliations)} → ${affiliationLabels(r.affiliations)}`);
-    if ((current.position ?? null) !== (r.position ?? null)) changes.push(`chức vụ: ${current.position ?? '—'} → ${r.position ?? '—'}`);
-    if (changes.length && commit) upserts.push({ teamId: teamId!, memberId: person.id!, role: r.role, affiliations: r.affiliations, position: r.position });
-    const all = [...shownPerson, ...changes];
-    const row: RowOutcome = { ...base, outcome: all.length ? 'updated' : 'unchanged', ...(all.length ? { changes: all } : {}) };
-    if (all.length) auditedChanges.set(row, [...(personChange?.audited ?? []), ...changes]);
-    report.rows.push(row);
+    this.links.push(...links);
   }
-  for (const chunk of chunks(upserts, 5000)) await registry.upsertMembershipsBulk(tx, chunk, scope);
-  // rows refused while read land under the team rows of the same commune and village went to, else unplaced
-  const placeKey = (r: { commune: string | null; district: string | null; village: string | null }) => `${nameKeyOf(r.commune ?? '')}|${nameKeyOf(r.district ?? '')}|${r.village ? villageKeyOf(r.village) : ''}`;
-  const teamOfPlace = new Map(planned.map((r) => [placeKey(r), r.teamKey]));
-  for (const r of refusedEarly) {
-    const key = teamOfPlace.get(placeKey(r));
-    if (key) refusedInTeam.set(key, (refusedInTeam.get(key) ?? 0) + 1);
-    else unplaced.push(r as RosterRow);
-  }
-  report.shape = buildShape(links.map((l) => ({ sheet: l.row.sheet, team: l.team })), refusedInTeam, plannedTeams, planned, unplaced);
-  return conflicts;
-}
-
-/**
- * Warnings for a team that would have more than one leader: two "Tổ trưởng" rows in the file, or
- * a leader in the file while the registry keeps another leader whom the file does not list.
- */
-function warnLeaders(links: { person: { existing?: registry.MemberRow }; row: PlannedRow; team: PlannedTeam }[], inRegistry: Map<string, { id: number; fullName: string }[]>, warn: (r: RosterRow, column: Field, message: string, suggestion?: string) => void): void {
-  const byTeam = new Map<string, typeof links>();
-  for (const l of links) byTeam.set(l.team.key, [...(byTeam.get(l.team.key) ?? []), l]);
-  for (const [key, list] of byTeam) {
-    const leaders = list.filter((l) => l.row.role === 'leader');
-    const listed = new Set(list.map((l) => l.person.existing?.id).filter((id): id is number => id !== undefined));
-    const kept = (inRegistry.get(key) ?? []).filter((m) => !listed.has(m.id));
-    if (leaders.length > 1) {
-      for (const l of leaders.slice(1)) warn(l.row, 'role', `Tổ "${l.team.name}" có ${leaders.length} tổ trưởng trong tệp (dòng ${leaders.map((x) => x.row.row).join(', ')})`, 'Mỗi tổ có một tổ trưởng; ghi "Tổ phó" hoặc "Thành viên" cho người còn lại');
-    } else if (leaders.length === 1 && kept.length) {
-      warn(leaders[0].row, 'role', `Tổ "${leaders[0].team.name}" đã có tổ trưởng ${kept.map((m) => m.fullName).join(', ')} trong sổ; dòng này ghi thêm một tổ trưởng`, 'Nếu đổi tổ trưởng, hãy ghi cả người cũ trong tệp với vai trò mới (tổ phó hoặc thành viên)');
-    }
-  }
-}
-
-/** The shape of the file as understood: per sheet, communes → teams with the rows each receives. */
-function buildShape(accepted: { sheet: string; team: PlannedTeam }[], refused: Map<string, number>, teams: Map<string, PlannedTeam>, planned: PlannedRow[], unplaced: RosterRow[]): ShapeSheet[] {
-  const sheets = new Map<string, Map<string, { name: string; code: string | null; written?: string; teams: Map<string, ShapeTeam> }>>();
-  const entry = (sheet: string, communeKey: string, commune: { name: string; code: string | null; written?: string }, teamKey: string, team: Omit<ShapeTeam, 'members' | 'invalid'>) => {
-    const bySheet = sheets.get(sheet) ?? new Map();
-    sheets.set(sheet, bySheet);
-    const c = bySheet.get(communeKey) ?? { ...commune, teams: new Map<string, ShapeTeam>() };
-    bySheet.set(communeKey, c);
-    const t = c.teams.get(teamKey) ?? { ...team, members: 0, invalid: 0 };
-    c.teams.set(teamKey, t);
-    return t;
-  };
-  const teamView = (t: PlannedTeam) => ({ level: t.level, name: t.name, village: t.village, isNew: !t.existing });
-  const communeView = (t: PlannedTeam, written: string) => ({ name: t.commune.name, code: t.commune.code, ...(nameKey(written) !== nameKey(t.commune.name) ? { written } : {}) });
-  const writtenOf = new Map<string, string>(planned.map((r) => [r.teamKey, r.commune]));
-  for (const a of accepted) entry(a.sheet, a.team.commune.code ?? '', communeView(a.team, writtenOf.get(a.team.key) ?? a.team.commune.name), a.team.key, teamView(a.team)).members++;
-  const firstSheet = new Map<string, string>(planned.map((r) => [r.teamKey, r.sheet]));
-  for (const [key, n] of refused) {
-    const t = teams.get(key)!;
-    entry(firstSheet.get(key) ?? '', t.commune.code ?? '', communeView(t, writtenOf.get(key) ?? t.commune.name), key, teamView(t)).invalid += n;
-  }
-  for (const r of unplaced) {
-    const written = cleanText(r.commune ?? '—');
-    entry(r.sheet, `?${nameKey(written)}`, { name: written, code: null }, `?${r.village ?? ''}`, { level: r.village ? 'village' : 'commune', name: r.village ?? 'Tổ cấp xã', village: r.village, isNew: true }).invalid++;
-  }
-  return [...sheets.entries()]
-    .sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([sheet, communes]) => ({ sheet, communes: [...communes.values()].map((c) => ({ name: c.name, code: c.code, ...(c.written ? { written: c.written } : {}), teams: [...c.teams.values()].sort((a, b) => (a.level === b.level ? compareVietnamese(a.name, b.name) : a.level === 'commune' ? -1 : 1)) })) }));
-}
-
-/**
- * What a roster row changes of an existing person's own fields: the patch to write, the changes as
- * the officer sees them, and as the audit log keeps them (phones masked). Empty cells change nothing.
- */
-function personChanges(r: RosterRow, existing: registry.MemberRow, nameKeyOf: (t: string) => string, searchKeyOf: (t: string) => string) {
-  const patch: Record<string, unknown> = {};
-  const shown: string[] = [];
-  const audited: string[] = [];
-  const change = (text: string, forAudit = text) => (shown.push(text), audited.push(forAudit));
-  if (r.fullName !== existing.fullName) (patch.fullName = r.fullName), (patch.nameKey = nameKeyOf(r.fullName)), (patch.searchKey = searchKeyOf(r.fullName)), change(`họ tên: ${existing.fullName} → ${r.fullName}`);
-  if (r.gender && r.gender !== existing.gender) (patch.gender = r.gender), change(`giới tính: ${existing.gender ? GENDERS[existing.gender] : '—'} → ${GENDERS[r.gender]}`);
-  if (r.birthYear && r.birthYear !== existing.birthYear) (patch.birthYear = r.birthYear), change(`năm sinh: ${existing.birthYear ?? '—'} → ${r.birthYear}`);
-  if (r.phone && r.phone !== existing.phone) (patch.phone = r.phone), change(`điện thoại: ${existing.phone ? formatPhone(existing.phone) : '—'} → ${formatPhone(r.phone)}`, `điện thoại: ${existing.phone ? maskPhone(existing.phone) : '—'} → ${maskPhone(r.phone)}`);
-  return { patch, shown, audited };
-}
-
-function affiliationLabels(codes: string[]): string {
-  return codes.map((c) => AFFILIATIONS[c as keyof typeof AFFILIATIONS] ?? c).join(', ') || '—';
 }

@@ -17,6 +17,8 @@ import { type RosterRow, type RowParsers, validateRow } from './imports.validate
 /** A note under or inside the table ("Ghi chú: …", "Lưu ý", "* Danh sách gồm …"). */
 const NOTE = /^(?:ghi chú|ghi chu|lưu ý|luu y|chú thích|\*)/iu;
 
+const LETTER_FIRST = /^\p{L}/u;
+
 /** How many cells hold text: group rows, notes and the signature block are sparse rows. */
 const filledCount = (cells: string[]) => {
   let n = 0;
@@ -24,7 +26,27 @@ const filledCount = (cells: string[]) => {
   return n;
 };
 
-export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[], fileName: string, opts: ImportOptions, parsers: RowParsers, report: FileReport, valid: RosterRow[], scopeProvince: string | null, refused: RefusedRow[] = []): void {
+/**
+ * Whether `name` may have the matching key `key`: `nameKey` keeps a text's first letter first
+ * (lower case, its marks after it), so a name that starts with another letter cannot, and the
+ * key of every other name need not be worked out. Names that start with anything but a letter of
+ * the BMP are always compared.
+ */
+function maybeHeader(name: string, key: string): boolean {
+  const c = name.charCodeAt(0);
+  if ((c >= 0xd800 && c <= 0xdfff) || !LETTER_FIRST.test(name)) return true;
+  return name.charAt(0).toLowerCase().normalize('NFD').charAt(0) === key.charAt(0);
+}
+
+/** How many rows `readRows` reads between two pauses. */
+export const ROWS_BETWEEN_PAUSES = 500;
+
+/**
+ * Reads the sheet's rows into `valid` and `report` (see the module comment), pausing (yielding)
+ * after every ROWS_BETWEEN_PAUSES rows so the caller can plan the valid rows so far or let other
+ * work run; the caller runs it to the end.
+ */
+export function* readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[], fileName: string, opts: ImportOptions, parsers: RowParsers, report: FileReport, valid: RosterRow[], scopeProvince: string | null, refused: RefusedRow[] = []): Generator<void, void, void> {
   const context = tableContext(sheet, mapping.headerIndex, fileName);
   // the province: chosen with the upload, else named above the table, else the importer's own
   const province = opts.province || context.province || scopeProvince;
@@ -55,6 +77,7 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
   const headerNameKey = nameKey(cleanText(sheet.rows[mapping.headerIndex][mapping.columns.fullName!] ?? ''));
   const problem = (row: number, severity: 'error' | 'warning', message: string, suggestion: string, column = '') => report.problems.push({ sheet: sheet.name, row, column, severity, message, suggestion });
   for (let i = first; i < sheet.rows.length; i++) {
+    if ((i - first) % ROWS_BETWEEN_PAUSES === ROWS_BETWEEN_PAUSES - 1) yield;
     const rowNo = sheet.rowNumbers[i];
     if (sheet.hiddenRows?.has(rowNo)) {
       skipped.hiddenRows++;
@@ -89,7 +112,7 @@ export function readRows(sheet: Sheet, mapping: ColumnMapping, headers: string[]
     }
     const name = cleanText(cells[mapping.columns.fullName!] ?? '');
     // the header's own text again (a header cell merged down over a second row): not a member
-    if (name && nameKey(name) === headerNameKey) {
+    if (name && maybeHeader(name, headerNameKey) && nameKey(name) === headerNameKey) {
       skipped.notes++;
       continue;
     }

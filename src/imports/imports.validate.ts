@@ -1,6 +1,6 @@
 import { AFFILIATIONS, parseAffiliations as parseAffiliationsText, parseGender as parseGenderText, parseRole as parseRoleText, type Affiliation, type Gender, type Role } from '../registry/registry.vocabulary.js';
 import { yearInVietnam } from '../text/dates.js';
-import { normalizePhone } from '../text/phone.js';
+import { normalizePhone, type PhoneResult } from '../text/phone.js';
 import { cleanText, properName } from '../text/vietnamese.js';
 import { FIELDS, type ColumnMapping, type Field } from './imports.columns.js';
 import { villageOfCell } from './imports.context.js';
@@ -66,7 +66,8 @@ export function parseBirthYear(text: string): number | null {
 
 /**
  * Per-import memo of the free-text parsers: role, affiliation and gender cells repeat on most rows
- * of a roster, so each distinct text is parsed once. Create one per file.
+ * of a roster, and so do the unit cells, so each distinct text is parsed (or cleaned) once. Create
+ * one per file.
  */
 export class RowParsers {
   /** the youngest allowed birth year: the Vietnamese year of `now` minus the minimum age */
@@ -77,6 +78,10 @@ export class RowParsers {
   private readonly roles = new Map<string, Role | null>();
   private readonly affiliations = new Map<string, Affiliation[]>();
   private readonly genders = new Map<string, Gender | null>();
+  private readonly cleaned = new Map<string, string>();
+  private readonly villages = new Map<string, string | null | undefined>();
+  private readonly places = new Map<string, boolean>();
+  private readonly labels = new Map<Affiliation[], string>();
 
   role(text: string): Role | null {
     let v = this.roles.get(text);
@@ -95,6 +100,69 @@ export class RowParsers {
     if (v === undefined && !this.genders.has(text)) this.genders.set(text, (v = parseGenderText(text)));
     return v ?? null;
   }
+
+  /** `cleanText` of a cell whose text repeats down the sheet (units, role, gender, affiliation) */
+  clean(text: string): string {
+    let v = this.cleaned.get(text);
+    if (v === undefined) this.cleaned.set(text, (v = cleanText(text)));
+    return v;
+  }
+
+  /** `villageOfCell` of a cleaned village cell */
+  village(text: string): string | null | undefined {
+    let v = this.villages.get(text);
+    if (v === undefined && !this.villages.has(text)) this.villages.set(text, (v = villageOfCell(text)));
+    return v;
+  }
+
+  /** whether a cleaned village or team name has only the characters a place name may have */
+  placeOk(text: string): boolean {
+    let v = this.places.get(text);
+    if (v === undefined) this.places.set(text, (v = PLACE_PATTERN.test(text)));
+    return v;
+  }
+
+  /** `affiliationLabels` of one of this memo's own affiliation lists */
+  labelsOf(codes: Affiliation[]): string {
+    let v = this.labels.get(codes);
+    if (v === undefined) this.labels.set(codes, (v = affiliationLabels(codes)));
+    return v;
+  }
+}
+
+/** Fields whose cells repeat down a roster: cleaned through the per-file memo. */
+const REPEATED = new Set<Field>(['province', 'district', 'commune', 'village', 'team', 'gender', 'role', 'affiliation']);
+/** A mark in the "Nam"/"Nữ" column of forms that put the year in a column of its own. */
+const MARK = /^(?:x|✓|✔|v|1|có)$/iu;
+/** What separates two phone numbers written in one cell. */
+const PHONE_SEPARATORS = /[,;/\n]| - |\s{2,}|\s+hoặc\s+/i;
+
+/** The cleaned text of field `f` in `cells` ('' when the sheet has no such column). */
+function cellOf(cells: string[], mapping: ColumnMapping, f: Field, parsers: RowParsers): string {
+  const col = mapping.columns[f];
+  if (col === undefined) return '';
+  const raw = cells[col];
+  if (!raw) return '';
+  return REPEATED.has(f) ? parsers.clean(raw) : cleanText(raw);
+}
+
+/** The problems of one row, with where they are: module-level so that no closure is made per row. */
+class RowProblems {
+  readonly list: Problem[] = [];
+  hasError = false;
+  constructor(
+    private readonly sheet: string,
+    private readonly rowNo: number,
+    private readonly mapping: ColumnMapping,
+    private readonly headers: string[],
+  ) {}
+
+  add(f: Field, severity: Problem['severity'], message: string, suggestion?: string): void {
+    const col = this.mapping.columns[f];
+    const column = col !== undefined ? this.headers[col] || FIELDS[f] : FIELDS[f];
+    if (severity === 'error') this.hasError = true;
+    this.list.push({ sheet: this.sheet, row: this.rowNo, column, severity, message, ...(suggestion ? { suggestion } : {}) });
+  }
 }
 
 /** Validates one data row. `defaults` fill the unit columns a file leaves out (e.g. one commune's file). */
@@ -106,52 +174,42 @@ export function validateRow(
   defaults: { province?: string | null; district?: string | null; commune?: string | null; village?: string | null; team?: string | null },
   parsers: RowParsers = new RowParsers(),
 ): { row: RosterRow | null; problems: Problem[]; skipped?: boolean } {
-  const parseRole = (t: string) => parsers.role(t);
-  const parseGender = (t: string) => parsers.gender(t);
-  const parseAffiliations = (t: string) => parsers.affiliation(t);
   const cells = sheet.rows[index];
   const rowNo = sheet.rowNumbers[index];
-  const problems: Problem[] = [];
-  const get = (f: Field) => {
-    const col = mapping.columns[f];
-    return col === undefined ? '' : cleanText(cells[col] ?? '');
-  };
-  const column = (f: Field) => (mapping.columns[f] !== undefined ? headers[mapping.columns[f]!] || FIELDS[f] : FIELDS[f]);
-  const problem = (f: Field, severity: Problem['severity'], message: string, suggestion?: string) =>
-    problems.push({ sheet: sheet.name, row: rowNo, column: column(f), severity, message, ...(suggestion ? { suggestion } : {}) });
 
-  const rawName = get('fullName');
+  const rawName = cellOf(cells, mapping, 'fullName', parsers);
+  const phoneText = cellOf(cells, mapping, 'phone', parsers);
+  let yearText = cellOf(cells, mapping, 'birthYear', parsers);
+  const maleCell = cellOf(cells, mapping, 'birthYearMale', parsers);
+  const femaleCell = cellOf(cells, mapping, 'birthYearFemale', parsers);
   // notes, totals and the signature block below a table carry no name, year or phone: not a member row
-  if (!rawName && !get('phone') && !get('birthYear') && !get('birthYearMale') && !get('birthYearFemale')) return { row: null, problems: [], skipped: true };
+  if (!rawName && !phoneText && !yearText && !maleCell && !femaleCell) return { row: null, problems: [], skipped: true };
+  const problems = new RowProblems(sheet.name, rowNo, mapping, headers);
   const fullName = properName(rawName);
-  if (!fullName) problem('fullName', 'error', 'Thiếu họ và tên', 'Ghi đầy đủ họ và tên thành viên, hoặc xoá dòng này');
-  else if (fullName.length > MAX_NAME) problem('fullName', 'error', `Họ tên dài ${fullName.length} ký tự (tối đa ${MAX_NAME})`, 'Kiểm tra lại: có thể nhiều ô bị dồn vào một');
-  else if (/\d/.test(fullName)) problem('fullName', 'error', `Họ tên "${fullName}" có chữ số`, 'Kiểm tra lại: có thể cột bị lệch');
-  else if (!NAME_PATTERN.test(fullName)) problem('fullName', 'error', `Họ tên "${fullName}" có ký tự không dùng trong tên người`, 'Chỉ ghi chữ cái, dấu cách, dấu gạch nối hoặc dấu nháy (ví dụ: Lò Văn Bình, H\'Hen Niê)');
+  if (!fullName) problems.add('fullName', 'error', 'Thiếu họ và tên', 'Ghi đầy đủ họ và tên thành viên, hoặc xoá dòng này');
+  else if (fullName.length > MAX_NAME) problems.add('fullName', 'error', `Họ tên dài ${fullName.length} ký tự (tối đa ${MAX_NAME})`, 'Kiểm tra lại: có thể nhiều ô bị dồn vào một');
+  else if (/\d/.test(fullName)) problems.add('fullName', 'error', `Họ tên "${fullName}" có chữ số`, 'Kiểm tra lại: có thể cột bị lệch');
+  else if (!NAME_PATTERN.test(fullName)) problems.add('fullName', 'error', `Họ tên "${fullName}" có ký tự không dùng trong tên người`, 'Chỉ ghi chữ cái, dấu cách, dấu gạch nối hoặc dấu nháy (ví dụ: Lò Văn Bình, H\'Hen Niê)');
 
-  const genderText = get('gender');
-  let gender = genderText ? parseGender(genderText) : null;
-  if (genderText && !gender) problem('gender', 'warning', `Giới tính "${genderText}" không rõ, để trống`, 'Ghi "Nam" hoặc "Nữ"');
+  const genderText = cellOf(cells, mapping, 'gender', parsers);
+  let gender = genderText ? parsers.gender(genderText) : null;
+  if (genderText && !gender) problems.add('gender', 'warning', `Giới tính "${genderText}" không rõ, để trống`, 'Ghi "Nam" hoặc "Nữ"');
 
   // official form: the year sits under "Nam" or under "Nữ", and the column is the gender; some
   // forms put a mark ("x") there instead, with the year in a column of its own
   let yearField: Field = 'birthYear';
-  let yearText = get('birthYear');
-  const maleCell = get('birthYearMale');
-  const femaleCell = get('birthYearFemale');
-  const isMark = (t: string) => /^(?:x|✓|✔|v|1|có)$/iu.test(t);
-  if (maleCell && femaleCell) problem('birthYearFemale', 'error', `Ghi ở cả cột Nam ("${maleCell}") và cột Nữ ("${femaleCell}")`, 'Chỉ ghi vào một cột, đúng giới tính');
+  if (maleCell && femaleCell) problems.add('birthYearFemale', 'error', `Ghi ở cả cột Nam ("${maleCell}") và cột Nữ ("${femaleCell}")`, 'Chỉ ghi vào một cột, đúng giới tính');
   else if (maleCell || femaleCell) {
     gender = maleCell ? 'male' : 'female';
     const cell = maleCell || femaleCell;
-    if (!isMark(cell)) {
+    if (!MARK.test(cell)) {
       yearField = maleCell ? 'birthYearMale' : 'birthYearFemale';
       yearText = cell;
     }
   }
   const hasGenderColumn = mapping.columns.gender !== undefined || mapping.columns.birthYearMale !== undefined;
   if (!gender && hasGenderColumn && !(genderText && !gender) && !(maleCell && femaleCell)) {
-    problem(
+    problems.add(
       mapping.columns.gender !== undefined ? 'gender' : 'birthYearMale',
       'warning',
       mapping.columns.gender !== undefined ? 'Thiếu giới tính: ô để trống, ghi là chưa rõ' : 'Không rõ giới tính: không có gì ở cột Nam hay cột Nữ, ghi là chưa rõ',
@@ -163,62 +221,68 @@ export function validateRow(
   if (yearText) {
     const year = parseBirthYear(yearText);
     const maxYear = parsers.maxBirthYear;
-    if (year === null) problem(yearField, 'error', `Năm sinh "${yearText}" không đọc được`, 'Ghi năm sinh 4 chữ số, ví dụ 1990, hoặc ngày sinh dd/mm/yyyy');
-    else if (year < MIN_BIRTH_YEAR || year > maxYear) problem(yearField, 'error', `Năm sinh ${year} không hợp lý (phải từ ${MIN_BIRTH_YEAR} đến ${maxYear})`, 'Kiểm tra lại năm sinh');
+    if (year === null) problems.add(yearField, 'error', `Năm sinh "${yearText}" không đọc được`, 'Ghi năm sinh 4 chữ số, ví dụ 1990, hoặc ngày sinh dd/mm/yyyy');
+    else if (year < MIN_BIRTH_YEAR || year > maxYear) problems.add(yearField, 'error', `Năm sinh ${year} không hợp lý (phải từ ${MIN_BIRTH_YEAR} đến ${maxYear})`, 'Kiểm tra lại năm sinh');
     else birthYear = year;
   }
 
-  const phoneText = get('phone');
   let phone: string | null = null;
   if (phoneText) {
-    const parts = phoneText.split(/[,;/\n]| - |\s{2,}|\s+hoặc\s+/i).map((p) => p.trim()).filter(Boolean);
-    const results = parts.map((p) => normalizePhone(p));
-    const first = results.find((r) => r.ok);
-    if (first && first.ok) {
-      phone = first.e164;
-      if (parts.length > 1) problem('phone', 'warning', `Ô có ${parts.length} số điện thoại; lấy số đầu hợp lệ ${first.e164}`, 'Mỗi ô nên chỉ ghi một số');
+    // one number per cell is the rule: split only a cell that holds a separator
+    const parts = PHONE_SEPARATORS.test(phoneText) ? phoneText.split(PHONE_SEPARATORS).map((p) => p.trim()).filter(Boolean) : [phoneText.trim()].filter(Boolean);
+    // the first valid number is taken; the first number's reason is told when none is
+    let first: PhoneResult | undefined;
+    let found: string | null = null;
+    for (const part of parts) {
+      const result = normalizePhone(part);
+      first ??= result;
+      if (result.ok) {
+        found = result.e164;
+        break;
+      }
+    }
+    if (found) {
+      phone = found;
+      if (parts.length > 1) problems.add('phone', 'warning', `Ô có ${parts.length} số điện thoại; lấy số đầu hợp lệ ${found}`, 'Mỗi ô nên chỉ ghi một số');
     } else {
       // the member is still imported, without the phone: only the name, team and unit reject a row
-      const r = results[0];
-      const reason = r && !r.ok ? r.reason : 'không đọc được';
-      problem('phone', 'warning', `Số điện thoại không hợp lệ: ${reason.includes(phoneText) ? reason : `"${phoneText}": ${reason}`}; thành viên vẫn được nhập, chưa có số điện thoại`, 'Sửa thành số di động 10 chữ số, ví dụ 0912 345 678, rồi nhập lại');
+      const reason = first && !first.ok ? first.reason : 'không đọc được';
+      problems.add('phone', 'warning', `Số điện thoại không hợp lệ: ${reason.includes(phoneText) ? reason : `"${phoneText}": ${reason}`}; thành viên vẫn được nhập, chưa có số điện thoại`, 'Sửa thành số di động 10 chữ số, ví dụ 0912 345 678, rồi nhập lại');
     }
   }
 
-  const roleText = get('role');
-  const affText = get('affiliation');
-  let role = roleText ? parseRole(roleText) : null;
-  if (roleText && role === null) problem('role', 'warning', `Vai trò "${roleText}" không rõ, ghi là thành viên`, 'Ghi "Tổ trưởng", "Tổ phó" hoặc "Thành viên"');
-  if (!roleText && affText) role = parseRole(affText) ?? 'member';
-  const affiliations = parseAffiliations([affText, roleText].filter(Boolean).join(' ; '));
-  if (affText && affiliations.length === 0 && parseRole(affText) === null) {
-    problem('affiliation', 'warning', `Không nhận ra đoàn thể trong "${affText}"`, 'Ví dụ: Đoàn Thanh niên, Hội Phụ nữ, Công an xã, Trưởng thôn');
+  const roleText = cellOf(cells, mapping, 'role', parsers);
+  const affText = cellOf(cells, mapping, 'affiliation', parsers);
+  let role = roleText ? parsers.role(roleText) : null;
+  if (roleText && role === null) problems.add('role', 'warning', `Vai trò "${roleText}" không rõ, ghi là thành viên`, 'Ghi "Tổ trưởng", "Tổ phó" hoặc "Thành viên"');
+  if (!roleText && affText) role = parsers.role(affText) ?? 'member';
+  const affiliations = parsers.affiliation(affText && roleText ? `${affText} ; ${roleText}` : affText || roleText);
+  if (affText && affiliations.length === 0 && parsers.role(affText) === null) {
+    problems.add('affiliation', 'warning', `Không nhận ra đoàn thể trong "${affText}"`, 'Ví dụ: Đoàn Thanh niên, Hội Phụ nữ, Công an xã, Trưởng thôn');
   }
 
-  const commune = get('commune') || defaults.commune || null;
-  if (!commune) problem('commune', 'error', 'Thiếu xã/phường', 'Thêm cột "Xã/phường" hoặc chọn xã khi tải tệp lên');
+  const commune = cellOf(cells, mapping, 'commune', parsers) || defaults.commune || null;
+  if (!commune) problems.add('commune', 'error', 'Thiếu xã/phường', 'Thêm cột "Xã/phường" hoặc chọn xã khi tải tệp lên');
   // no province anywhere: the import infers it once per file from the district or commune (inferProvince)
-  const province = get('province') || defaults.province || null;
+  const province = cellOf(cells, mapping, 'province', parsers) || defaults.province || null;
 
-  for (const f of ['village', 'team'] as const) {
-    const v = get(f);
-    if (v && (v.length > MAX_NAME || !PLACE_PATTERN.test(v))) {
-      problem(f, 'error', v.length > MAX_NAME ? `Tên dài ${v.length} ký tự (tối đa ${MAX_NAME})` : `Tên "${v.slice(0, 40)}" có ký tự không hợp lệ (bắt đầu bằng = + - @ hoặc có < > …)`, 'Chỉ ghi chữ, số, dấu cách và dấu câu thông thường');
-    }
-  }
+  const villageText = cellOf(cells, mapping, 'village', parsers);
+  const teamText = cellOf(cells, mapping, 'team', parsers);
+  checkPlace(problems, 'village', villageText, parsers);
+  checkPlace(problems, 'team', teamText, parsers);
 
-  if (problems.some((p) => p.severity === 'error')) return { row: null, problems };
-  const cellVillage = mapping.columns.village !== undefined ? villageOfCell(get('village')) : undefined;
+  if (problems.hasError) return { row: null, problems: problems.list };
+  const cellVillage = mapping.columns.village !== undefined ? parsers.village(villageText) : undefined;
   return {
     row: {
       sheet: sheet.name,
       row: rowNo,
       province,
-      district: get('district') || defaults.district || null,
+      district: cellOf(cells, mapping, 'district', parsers) || defaults.district || null,
       commune,
       // the village column: a village, or the commune-level team ("Xã", "Khối cơ quan xã"); empty: the group's
       village: cellVillage !== undefined ? cellVillage : defaults.village ?? null,
-      team: get('team') || defaults.team || null,
+      team: teamText || defaults.team || null,
       fullName,
       gender,
       birthYear,
@@ -226,10 +290,17 @@ export function validateRow(
       role: role ?? 'member',
       affiliations,
       // the text is kept as the position unless it only lists the affiliations (as the official export writes them)
-      position: (affText && affText !== affiliationLabels(affiliations) ? affText : null) || (roleText && parseRole(roleText) === null ? roleText : null) || null,
+      position: (affText && affText !== parsers.labelsOf(affiliations) ? affText : null) || (roleText && parsers.role(roleText) === null ? roleText : null) || null,
     },
-    problems,
+    problems: problems.list,
   };
+}
+
+/** A village or team cell too long or with characters a place name cannot have. */
+function checkPlace(problems: RowProblems, f: 'village' | 'team', v: string, parsers: RowParsers): void {
+  if (v && (v.length > MAX_NAME || !parsers.placeOk(v))) {
+    problems.add(f, 'error', v.length > MAX_NAME ? `Tên dài ${v.length} ký tự (tối đa ${MAX_NAME})` : `Tên "${v.slice(0, 40)}" có ký tự không hợp lệ (bắt đầu bằng = + - @ hoặc có < > …)`, 'Chỉ ghi chữ, số, dấu cách và dấu câu thông thường');
+  }
 }
 
 /** Affiliations as the official export writes them: Vietnamese labels joined by "; ". */

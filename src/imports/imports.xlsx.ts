@@ -335,14 +335,16 @@ async function readSheet(zip: Zip, entry: ZipEntry, name: string, path: string, 
   // sheet show it was typed in that encoding, else kept (Unicode typed before the font was changed)
   const ambiguous: { row: number; col: number; original: string; text: string; encoding: LegacyEncoding }[] = [];
   const typedIn = new Set<LegacyEncoding>();
-  const legacyMemo = new Map<string, ReturnType<typeof convertLegacy>>();
+  // font → text → answer (no key string built per cell: most texts are the shared strings' own)
+  const legacyMemo = new Map<LegacyEncoding | null | undefined, Map<string, ReturnType<typeof convertLegacy>>>();
   /** a text cell in a legacy font, or with legacy characters: converted when certain, listed in `legacy` */
   const unlegacy = (text: string): string => {
-    const font = (type === 's' ? stringFonts.get(Number(value)) : undefined) ?? styles.legacyFonts[style];
+    const font = (type === 's' && stringFonts.size ? stringFonts.get(Number(value)) : undefined) ?? styles.legacyFonts[style];
     // the same text in the same font gives the same answer: each distinct one is worked out once
-    const memoKey = `${font ?? ''}|${text}`;
-    let found = legacyMemo.get(memoKey);
-    if (found === undefined) legacyMemo.set(memoKey, (found = convertLegacy(text, font)));
+    let memo = legacyMemo.get(font);
+    if (!memo) legacyMemo.set(font, (memo = new Map()));
+    let found = memo.get(text);
+    if (found === undefined) memo.set(text, (found = convertLegacy(text, font)));
     if (!found) return text;
     if (found.ambiguous) {
       ambiguous.push({ row: rowNumber, col: col - 1, original: text, text: found.text, encoding: found.encoding });
