@@ -59,15 +59,16 @@ export class Writer {
       this.kept.push(batch);
       return;
     }
-    // a failed statement aborts the transaction: the batches after it are not sent, and `done` rethrows
     if (!this.started) {
       this.started = true;
-      // PostgreSQL plans the foreign-key checks of a connection once and keeps the plan: made while
-      // the first chunk's few teams are all the table holds, it scans the table, and every later
-      // check then reads all the teams the import has added (a 100,000-row file took 15 s instead
-      // of 5). With sequential scans off in this transaction the kept plan uses the primary key.
+      // PostgreSQL plans a connection's foreign-key checks once and keeps the plan: made while the
+      // first chunk's few teams are all the table holds, it scans the table, and every later check
+      // reads all the teams the import has added (the memberships of each 5,000 rows took 0.1 s at
+      // first and 1.5 s by the end of a 100,000-row file). With sequential scans off in this
+      // transaction the kept plan uses the primary key.
       this.chain = this.chain.then(() => this.tx.execute(sql`set local enable_seqscan = off`)).then(() => {});
     }
+    // a failed statement aborts the transaction: the batches after it are not sent, and `done` rethrows
     this.chain = this.chain.then(() => (this.failure ? undefined : this.write(batch))).catch((err: unknown) => {
       this.failure ??= { err };
     });
