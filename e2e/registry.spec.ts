@@ -119,6 +119,36 @@ describe('web UI: keeping the registry by hand', () => {
     expect(errors.length).toBe(2);
   });
 
+  it('makes an account from a member row and prints the one-time code alone', async () => {
+    await page.goto(`${harness.base}/#/to/${teamId}`);
+    await row('Lò Văn Dũng').getByRole('button', { name: 'Tạo tài khoản' }).click();
+    const slip = page.locator('.slip');
+    await slip.waitFor();
+    const text = await slip.innerText();
+    expect(text).toContain('Lò Văn Dũng');
+    expect(text).toContain('Thành viên · Tổ công nghệ số cộng đồng xã Chiềng Xôm');
+    const code = (await slip.locator('.slip-code').innerText()).replace(/\s/g, '');
+    expect(code).toMatch(/^\d{8}$/);
+    await expect.poll(() => row('Lò Văn Dũng').innerText()).toContain('Đã có tài khoản');
+    // "In mã" prints, and the printed page holds only the slips
+    await page.evaluate(() => ((window as unknown as { printed: number }).printed = 0, (window.print = () => void (window as unknown as { printed: number }).printed++)));
+    await page.getByRole('button', { name: 'In mã', exact: true }).click();
+    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+    await page.emulateMedia({ media: 'print' });
+    expect([await slip.isVisible(), await page.locator('table.members').isVisible(), await page.locator('.slips .notice').first().isVisible()]).toEqual([true, false, false]);
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByRole('button', { name: 'Đã in xong, đóng' }).click();
+    expect(await page.locator('.slip').count()).toBe(0);
+    // the person sets their own password with the code, then signs in with their phone
+    const person = await harness.browser.newContext();
+    const { token } = await (await person.request.get(`${harness.base}/api/auth/csrf`)).json();
+    const reset = await person.request.post(`${harness.base}/api/auth/reset`, { data: { login: '0987 654 321', code, newPassword: 'Ban-Hum-mua-lua-2026' }, headers: { 'x-csrf-token': token } });
+    expect(reset.status()).toBe(200);
+    const login = await person.request.post(`${harness.base}/api/auth/login`, { data: { login: '0987654321', password: 'Ban-Hum-mua-lua-2026' }, headers: { 'x-csrf-token': token } });
+    expect([login.status(), (await login.json()).user.role]).toEqual([200, 'member']);
+    await person.close();
+  });
+
   it('reads the network report as of a day and the joins and leaves of a period', async () => {
     const yesterday = new Date(Date.now() + 7 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
     const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);

@@ -11,6 +11,7 @@ import { type PageProps, page } from './mount.js';
 import { MemberEditor } from './member.edit.js';
 import { can, OFFICERS, session } from './session.js';
 import { AddMemberForm, StatusForm, TeamForm, TeamHistory } from './team.edit.js';
+import { IssuedSlips, type IssuedSet, MemberAccountButton, TeamAccountsButton } from './team.accounts.js';
 import { Crumbs, Loading, LoadError, Notice, PageTitle, Table, useLoad } from './ui.js';
 
 export type Team = Endpoints['GET /api/teams/:id']['response'];
@@ -83,6 +84,7 @@ function TeamView({ id }: { id: number }) {
   const [editing, setEditing] = useState<number | null>(null);
   const [panel, setPanel] = useState<'add' | 'team' | 'status' | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [slips, setSlips] = useState<IssuedSet | null>(null);
   const state = useLoad(() => loadTeam(id), [id, version]);
   useEffect(() => void (state.data && (document.title = `Ngõ Số — ${state.data.team.name}`)), [state.data]);
   useFocusTitle(!state.loading);
@@ -99,6 +101,8 @@ function TeamView({ id }: { id: number }) {
   };
   const toggle = (p: typeof panel) => () => (setMessage(null), setPanel(panel === p ? null : p));
   const selected = team.members.find((m) => m.memberId === editing);
+  // codes just issued: shown once as slips; the team is read again for the "Đã có tài khoản" marks
+  const issued = (set: IssuedSet) => (setSlips(set), setVersion(version + 1));
   const commune = team.commune?.code ? team.commune : null;
   const village = team.unit?.code && team.unit.code !== commune?.code ? team.unit : null;
   const link = (u: { code: string | null; name: string }) => <a href={`#/don-vi/${u.code}`}>{u.name}</a>;
@@ -139,8 +143,10 @@ function TeamView({ id }: { id: number }) {
           <button type="button" aria-expanded={panel === 'status' ? 'true' : 'false'} onClick={toggle('status')}>
             Đổi trạng thái
           </button>
+          {team.status !== 'dissolved' ? <TeamAccountsButton team={team} issued={issued} /> : null}
         </div>
       ) : null}
+      {slips ? <IssuedSlips set={slips} close={() => setSlips(null)} /> : null}
       {panel === 'add' ? <AddMemberForm team={team} saved={saved} /> : panel === 'team' ? <TeamForm team={team} saved={saved} /> : panel === 'status' ? <StatusForm team={team} saved={saved} /> : null}
       <h3>{`Thành viên (${num(team.members.length)})`}</h3>
       <MembersTable
@@ -148,9 +154,12 @@ function TeamView({ id }: { id: number }) {
         actions={
           officer
             ? (m) => (
-                <button type="button" class="small" aria-expanded={editing === m.memberId ? 'true' : 'false'} onClick={() => (setMessage(null), setEditing(editing === m.memberId ? null : m.memberId))}>
-                  {`Sửa${editing === m.memberId ? ' (đang mở)' : ''}`}
-                </button>
+                <div class="row-actions">
+                  <button type="button" class="small" aria-expanded={editing === m.memberId ? 'true' : 'false'} onClick={() => (setMessage(null), setEditing(editing === m.memberId ? null : m.memberId))}>
+                    {`Sửa${editing === m.memberId ? ' (đang mở)' : ''}`}
+                  </button>{' '}
+                  <MemberAccountButton member={m} team={team} issued={issued} />
+                </div>
               )
             : undefined
         }
