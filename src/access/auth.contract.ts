@@ -74,17 +74,17 @@ export const createUserBody = z.object({
 
 /**
  * PATCH /api/users/:id: what an officer changes on an account below their role, inside their scope:
- * the role, the unit (code) or the team, and whether it is disabled. At least one; unknown keys are
- * refused (a name or a password is not changed here).
+ * the role, the unit (code) or the team, and whether it is disabled. At least one (NOTHING_TO_CHANGE,
+ * checked by the service); unknown keys are refused (a name or a password is not changed here).
  */
-export const updateUserBody = z
-  .strictObject({
-    role: z.enum(ROLES, { error: 'Hãy chọn vai trò.' }).optional(),
-    unit: unitCode.optional(),
-    teamId: id.optional(),
-    disabled: z.boolean({ error: 'Khoá hay mở khoá: true hoặc false.' }).optional(),
-  })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), 'Không có thay đổi nào: hãy chọn vai trò, đơn vị, tổ hoặc khoá/mở khoá.');
+export const updateUserBody = z.strictObject({
+  role: z.enum(ROLES, { error: 'Hãy chọn vai trò.' }).optional(),
+  unit: unitCode.optional(),
+  teamId: id.optional(),
+  disabled: z.boolean({ error: 'Khoá hay mở khoá: true hoặc false.' }).optional(),
+});
+/** The answer to an empty PATCH /api/users/:id body. */
+export const NOTHING_TO_CHANGE = 'Không có thay đổi nào: hãy chọn vai trò, đơn vị, tổ hoặc khoá/mở khoá.';
 
 /** POST /api/members/:id/account: the team the account works for, needed only when the person is now on several teams. */
 export const memberAccountBody = z.strictObject({ teamId: id.optional() });

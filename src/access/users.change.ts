@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { ALL, MANAGEABLE, ROLE_LABELS, type Role } from './access.policy.js';
 import * as repo from './access.repo.js';
-import type { UpdateUserBody } from './auth.contract.js';
+import { NOTHING_TO_CHANGE, type UpdateUserBody } from './auth.contract.js';
 import { userPlace } from './place.js';
 import { type Actor, placeAccount, requireAccountManager } from './users.service.js';
 
@@ -34,6 +34,7 @@ const TEAM_ROLES: readonly Role[] = ['team_leader', 'member'];
  */
 export async function changeUser(db: Db, userId: number, input: UpdateUserBody, actor: Actor) {
   requireAccountManager(actor);
+  if (Object.values(input).every((v) => v === undefined)) throw new AppError('VALIDATION_FAILED', NOTHING_TO_CHANGE);
   if (userId === actor.userId) throw new AppError('FORBIDDEN', 'Bạn không tự đổi vai trò, đơn vị hay khoá tài khoản của chính mình; hãy nhờ cán bộ cấp trên.');
   return db.transaction(async (tx) => {
     const seen = await repo.userInScopeById(tx, userId, actor.scope);

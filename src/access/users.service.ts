@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { teamById } from '../registry/registry.repo.js';
 import { normalizePhone } from '../text/phone.js';
-import { cleanText, searchKey } from '../text/vietnamese.js';
+import { cleanText, compareVietnameseNames, searchKey } from '../text/vietnamese.js';
 import { ALL, MANAGEABLE, type Role, type Scope, requireScope, unitInScope, unitTarget } from './access.policy.js';
 import * as repo from './access.repo.js';
 import type { UserRow } from './access.repo.js';
@@ -138,14 +138,14 @@ export function requireAccountManager(actor: Actor): void {
 export const USER_SEARCH_LIMIT = 200;
 
 /**
- * Users the actor may see: those whose unit lies in the actor's scope (phones are masked by the
- * route's presenter). With `q`: those whose name, user name or phone holds it, diacritics, case and
+ * Users the actor may see: those whose unit lies in the actor's scope, the Vietnamese way by given
+ * name (phones are masked by the route's presenter). With `q`: those whose name, user name or phone holds it, diacritics, case and
  * spacing ignored (searchKey of text/vietnamese.ts: "nguyen van an" finds "Nguyễn Văn An"; "0912 345"
  * finds +84912345…), at most USER_SEARCH_LIMIT.
  */
 export async function listUsers(db: Db, actor: Actor, q?: string) {
   requireAccountManager(actor);
-  const all = await repo.usersInScope(db, actor.scope);
+  const all = (await repo.usersInScope(db, actor.scope)).sort((a, b) => compareVietnameseNames(a.fullName, b.fullName) || a.id - b.id);
   const key = q ? searchKey(q) : '';
   if (!key) return all;
   const digits = /^[\d\s.+-]+$/.test(q!.trim()) ? q!.replace(/\D/g, '').replace(/^(84|0)/, '') : '';
