@@ -106,6 +106,7 @@ export class Planner {
   private readonly nameKeyOf = memo(nameKey);
   private readonly searchKeyOf = memo(searchKey);
   private readonly villageKeyOf = memo((t) => canonicalVillage(t).key);
+  private readonly villageNameOf = memo((t) => canonicalVillage(t).name);
   // what was read of the registry, grown chunk by chunk (each commune, unit, phone, team read once)
   private readonly villageCommunes = new Set<number>();
   private readonly villageByKey = new Map<string, UnitRow>();
@@ -250,13 +251,13 @@ export class Planner {
       // a village found by an earlier name (renamed, or merged into another) is keyed by its current name
       const found = r.village ? villageByKey.get(writtenKey) : undefined;
       const unitKey = this.intern(found ? unitKeyById.get(found.id) ?? writtenKey : writtenKey);
-      const village = r.village ? villageByKey.get(unitKey)?.name ?? canonicalVillage(r.village).name : null;
+      const village = r.village ? villageByKey.get(unitKey)?.name ?? this.villageNameOf(r.village) : null;
       const own = this.teamsOfUnit.get(unitKey) ?? [];
       // no team named in the file: a pre-2025 commune's own team keeps that commune's name (two old
       // communes merged into one keep two teams until an officer merges them); otherwise the unit's
       // one team when it has exactly one, else the standard name
       // a village written with an earlier name (merged into this one, or renamed) keeps the team named after that name
-      const written = r.village ? canonicalVillage(r.village).name : null;
+      const written = found && r.village ? this.villageNameOf(r.village) : null;
       const earlierTeam = found && written && this.nameKeyOf(written) !== this.nameKeyOf(found.name) ? own.find((t) => t.nameKey === this.nameKeyOf(`Tổ công nghệ số cộng đồng ${written}`)) : undefined;
       const name = r.team ?? (!r.village && r.oldCommune ? `Tổ công nghệ số cộng đồng ${lower(r.oldCommune.name)}` : own.length === 1 ? own[0].name : earlierTeam ? earlierTeam.name : `Tổ công nghệ số cộng đồng ${village ?? lower(r.communeUnit.name)}`);
       const teamKey = this.intern(`${unitKey}|${this.nameKeyOf(name)}`);
