@@ -112,6 +112,7 @@ describe('web UI: accounts, sign-in, scope and audit', () => {
     await admin.getByRole('link', { name: 'Tài khoản', exact: true }).click();
     await heading(admin, 'Tài khoản');
     const rows = admin.locator('table.users tbody tr');
+    await rows.first().waitFor(); // the list loads after the page's heading shows
     expect(await rows.count()).toBe(1);
     expect(await rows.first().locator('td').first().innerText()).toContain(ADMIN.name);
 

@@ -1,11 +1,16 @@
-// #/tai-khoan — accounts in the officer's scope: list, one-time reset codes, create an account
-// (accounts.create.tsx). Villages have no e-mail: a forgotten password is reset with an 8-digit
-// code the officer hands over in person or by phone (POST /api/users/:id/reset).
-import { useEffect, useRef, useState } from 'preact/hooks';
+// #/tai-khoan — accounts in the officer's scope: search (GET /api/users?q=), one-time reset codes,
+// "Sửa" (role, unit, team: accounts.edit.tsx), "Khoá"/"Mở khoá" (PATCH /api/users/:id), create an
+// account (accounts.create.tsx). Villages have no e-mail: a forgotten password is reset with an
+// 8-digit code the officer hands over in person or by phone (POST /api/users/:id/reset). A code or
+// a temporary password is shown once, as a slip to print (accounts.slip.tsx).
+import { useEffect, useState } from 'preact/hooks';
+import type { Role } from '../../access/access.policy.js';
 import type { Endpoints } from '../shared/endpoints.js';
-import { fold, num } from '../shared/format.js';
+import { num } from '../shared/format.js';
 import { vnDateTimeLabel } from '../shared/time.js';
 import { CreateSection } from './accounts.create.js';
+import { AccountEditor } from './accounts.edit.js';
+import { type Secret, SecretSlip } from './accounts.slip.js';
 import { api } from './client.js';
 import { page } from './mount.js';
 import { ROLE_LABELS, session } from './session.js';
@@ -13,7 +18,10 @@ import { LoadError, Loading, Notice, PageTitle, Table, useLoad } from './ui.js';
 
 type UserList = Endpoints['GET /api/users']['response'];
 export type Account = UserList['users'][number];
-type Issued = { code: Endpoints['POST /api/users/:id/reset']['response']; user: Account } | { error: string };
+/** What the top of the page shows: a secret to hand over, the outcome of a change, or an error. */
+type Shown = { secret: Secret } | { ok: string } | { error: string };
+/** Typing pauses this long (ms) before the list is searched again. */
+const SEARCH_PAUSE = 300;
 
 const COLUMNS = [
   { text: 'Họ và tên', class: 'name' },
@@ -28,60 +36,96 @@ function AccountsPage() {
   useEffect(() => void (document.title = 'Ngõ Số — Tài khoản'), []);
   const me = session.user!;
   const [version, setVersion] = useState(0);
-  const list = useLoad(() => api.call('GET /api/users'), [version]);
+  const [typed, setTyped] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setQ(typed.trim()), SEARCH_PAUSE);
+    return () => clearTimeout(t);
+  }, [typed]);
+  const list = useLoad(() => api.call('GET /api/users', { query: q ? { q } : {} }), [version, q]);
   // the last good list stays on screen while a new one loads
-  const [data, setData] = useState<UserList | null>(null);
-  useEffect(() => void (list.data && setData(list.data)), [list.data]);
-  const [issued, setIssued] = useState<Issued | null>(null);
+  const [data, setData] = useState<{ list: UserList; q: string } | null>(null);
+  useEffect(() => void (list.data && setData({ list: list.data, q })), [list.data]);
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [editing, setEditing] = useState<Account | null>(null);
 
   if (list.error && !data) return <LoadError error={list.error} title="Tài khoản" />;
-  const self = data?.users.find((u) => u.id === me.id);
+  const users = data?.list.users ?? [];
+  const self = users.find((u) => u.id === me.id);
   const unitName = session.unit?.name ?? self?.unitName;
+  const roles = data?.list.manageableRoles ?? [];
+  const saved = (user: Account, changed: string[]) => {
+    setEditing(null);
+    setShown({ ok: changed.length ? `Đã lưu thay đổi của ${user.fullName}: ${user.roleLabel}, ${[user.teamName, user.unitName].filter(Boolean).join(' · ') || 'toàn hệ thống'}.` : `Không có gì thay đổi ở tài khoản ${user.fullName}.` });
+    setVersion((v) => v + 1);
+  };
   return (
     <>
       <PageTitle>Tài khoản</PageTitle>
       {data ? (
         <p class="lead">{session.scope?.kind === 'all' ? 'Bạn quản lý tài khoản của toàn hệ thống.' : `Tài khoản thuộc ${unitName ?? 'đơn vị của bạn'} và các đơn vị trực thuộc. Người dùng quên mật khẩu: bấm "Cấp mã đặt lại mật khẩu" rồi trao mã cho họ.`}</p>
       ) : null}
-      <div id="reset-code-box">
-        {issued && 'error' in issued ? <Notice kind="error">{issued.error}</Notice> : null}
-        {issued && 'code' in issued ? <CodeCard issued={issued.code} user={issued.user} hide={() => setIssued(null)} /> : null}
+      {shown && 'secret' in shown ? <SecretSlip secret={shown.secret} hide={() => setShown(null)} /> : null}
+      <div id="reset-code-box" aria-live="polite">
+        {shown && 'error' in shown ? <Notice kind="error">{shown.error}</Notice> : null}
+        {shown && 'ok' in shown ? <Notice kind="ok">{shown.ok}</Notice> : null}
       </div>
+      {editing ? <AccountEditor key={editing.id} user={editing} roles={roles} saved={saved} close={() => setEditing(null)} /> : null}
       <section aria-labelledby="users-h">
         <h3 id="users-h">Danh sách tài khoản</h3>
-        {data ? <UsersTable users={data.users} manageable={new Set(data.manageableRoles.map((r) => r.role as string))} issued={setIssued} /> : <Loading what="Đang tải danh sách tài khoản…" />}
+        <form class="filter" role="search" onSubmit={(e) => (e.preventDefault(), setQ(typed.trim()))}>
+          <label for="user-search">Tìm tài khoản</label>
+          <input type="search" id="user-search" autocomplete="off" maxLength={100} placeholder="Tên, tên đăng nhập hoặc số điện thoại" value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
+          <span class="muted" aria-live="polite">
+            {data?.q ? `${num(users.length)} tài khoản khớp "${data.q}"` : ''}
+          </span>
+        </form>
+        {data ? (
+          <UsersTable users={users} searched={!!data.q} manageable={new Set(roles.map((r) => r.role as string))} show={setShown} edit={setEditing} changed={() => setVersion((v) => v + 1)} />
+        ) : (
+          <Loading what="Đang tải danh sách tài khoản…" />
+        )}
       </section>
-      {data?.manageableRoles.length ? <CreateSection self={self} roles={data.manageableRoles} created={() => setVersion((v) => v + 1)} /> : null}
+      {roles.length ? <CreateSection self={self} roles={roles} created={(secret) => (setShown({ secret }), setVersion((v) => v + 1))} /> : null}
     </>
   );
 }
 
 /**
- * The accounts as a table (cards on phones), each with a "Cấp mã đặt lại mật khẩu" button when the
- * officer may reset it (its role is in `manageable`), otherwise a short note saying why not. Over
- * 10 accounts, a filter by name, login or unit (without diacritics).
+ * The accounts as a table (cards on phones), each with what the officer may do to it when its role
+ * is one they manage (`manageable`) and it is not their own: "Cấp mã đặt lại mật khẩu", "Sửa",
+ * "Khoá" or "Mở khoá"; otherwise a short note saying why not.
  */
-function UsersTable({ users, manageable, issued }: { users: Account[]; manageable: Set<string>; issued: (i: Issued) => void }) {
+function UsersTable({ users, searched, manageable, show, edit, changed }: { users: Account[]; searched: boolean; manageable: Set<string>; show: (s: Shown) => void; edit: (u: Account) => void; changed: () => void }) {
   const me = session.user!;
-  const [filter, setFilter] = useState('');
   const [busy, setBusy] = useState<number | null>(null);
-  if (!users.length) return <p class="muted">Chưa có tài khoản nào.</p>;
-  const key = fold(filter.trim());
-  const shown = key ? users.filter((u) => fold(`${u.fullName} ${u.username ?? ''} ${u.unitName ?? ''}`).includes(key)) : users;
+  if (!users.length) return <p class="muted">{searched ? 'Không có tài khoản nào khớp từ khoá.' : 'Chưa có tài khoản nào.'}</p>;
 
-  const issue = async (u: Account) => {
+  const act = async (u: Account, what: () => Promise<void>) => {
     setBusy(u.id);
     try {
-      issued({ code: await api.call('POST /api/users/:id/reset', { params: { id: u.id }, json: {} }), user: u });
+      await what();
     } catch (err) {
-      issued({ error: `Không cấp được mã cho ${u.fullName}: ${(err as Error).message}` });
+      show({ error: `${u.fullName}: ${(err as Error).message}` });
     } finally {
       setBusy(null);
     }
   };
-  const rows = shown.map((u) => {
+  const issue = (u: Account) =>
+    act(u, async () => {
+      const code = await api.call('POST /api/users/:id/reset', { params: { id: u.id }, json: {} });
+      show({ secret: { kind: 'code', fullName: code.fullName, login: u.username ?? u.phone ?? 'tên đăng nhập của họ', secret: code.code, expiresAt: code.expiresAt } });
+    });
+  const lock = (u: Account, disabled: boolean) =>
+    act(u, async () => {
+      if (disabled && !window.confirm(`Khoá tài khoản của ${u.fullName}? Người này bị đăng xuất ngay và không đăng nhập được cho đến khi được mở khoá.`)) return;
+      await api.call('PATCH /api/users/:id', { params: { id: u.id }, json: { disabled } });
+      show({ ok: disabled ? `Đã khoá tài khoản của ${u.fullName}; mọi phiên đăng nhập của họ đã kết thúc.` : `Đã mở khoá tài khoản của ${u.fullName}.` });
+      changed();
+    });
+  const rows = users.map((u) => {
     const mine = u.id === me.id;
-    const may = !mine && manageable.has(u.role) && !u.disabled;
+    const may = !mine && manageable.has(u.role);
     const lockedUntil = u.lockedUntil ? new Date(u.lockedUntil) : null;
     const locked = lockedUntil && lockedUntil.getTime() > Date.now();
     return {
@@ -92,11 +136,11 @@ function UsersTable({ users, manageable, issued }: { users: Account[]; manageabl
           {mine ? <span class="badge">bạn</span> : null}
         </span>,
         [u.username, u.phone].filter(Boolean).join(' · ') || '—',
-        u.roleLabel ?? ROLE_LABELS[u.role as keyof typeof ROLE_LABELS] ?? u.role,
+        u.roleLabel ?? ROLE_LABELS[u.role as Role] ?? u.role,
         u.role === 'admin' ? 'Toàn hệ thống' : [u.teamId ? (u.teamName ?? `Tổ số ${u.teamId}`) : null, u.unitName].filter(Boolean).join(' · ') || '—',
         <span>
           {u.disabled ? (
-            <span class="badge badge-error">Ngừng sử dụng</span>
+            <span class="badge badge-error">Đã khoá</span>
           ) : locked ? (
             <span class="badge badge-warning">{`Tạm khoá đến ${vnDateTimeLabel(lockedUntil).slice(11)}`}</span>
           ) : u.mustChangePassword ? (
@@ -108,70 +152,30 @@ function UsersTable({ users, manageable, issued }: { users: Account[]; manageabl
           )}
         </span>,
         may ? (
-          <button type="button" class="btn-secondary btn-small" disabled={busy === u.id} onClick={() => issue(u)}>
-            Cấp mã đặt lại mật khẩu
-          </button>
+          <span class="row-buttons">
+            {u.disabled ? null : (
+              <button type="button" class="btn-secondary btn-small" disabled={busy === u.id} onClick={() => issue(u)}>
+                Cấp mã đặt lại mật khẩu
+              </button>
+            )}
+            <button type="button" class="btn-secondary btn-small" disabled={busy === u.id} onClick={() => edit(u)} aria-label={`Sửa tài khoản ${u.fullName}`}>
+              Sửa
+            </button>
+            <button type="button" class="btn-secondary btn-small" disabled={busy === u.id} onClick={() => lock(u, !u.disabled)} aria-label={`${u.disabled ? 'Mở khoá' : 'Khoá'} tài khoản ${u.fullName}`}>
+              {u.disabled ? 'Mở khoá' : 'Khoá'}
+            </button>
+          </span>
         ) : mine ? (
           <a href="#/doi-mat-khau" class="note">
             Đổi mật khẩu của bạn
           </a>
         ) : (
-          <span class="muted note">{u.disabled ? 'đã ngừng sử dụng' : 'không thuộc quyền quản lý'}</span>
+          <span class="muted note">không thuộc quyền quản lý</span>
         ),
       ],
     };
   });
-  const table = <Table class="users stack" columns={COLUMNS} rows={rows} />;
-  if (users.length <= 10) return table;
-  return (
-    <div>
-      <div class="filter">
-        <label for="user-filter">Lọc</label>
-        <input type="search" id="user-filter" autocomplete="off" placeholder="Tên, tên đăng nhập hoặc đơn vị" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
-        <span class="muted" aria-live="polite">
-          {key ? `${num(shown.length)}/${num(users.length)} tài khoản` : ''}
-        </span>
-      </div>
-      {table}
-    </div>
-  );
-}
-
-/** A freshly issued reset code, big, once, with its expiry and how to hand it over; scrolled to and focused. */
-function CodeCard({ issued, user, hide }: { issued: Endpoints['POST /api/users/:id/reset']['response']; user: Account; hide: () => void }) {
-  const card = useRef<HTMLElement>(null);
-  useEffect(() => {
-    card.current?.scrollIntoView({ block: 'start' });
-    card.current?.focus({ preventScroll: true });
-  }, [issued]);
-  const login = user.username ?? user.phone ?? 'tên đăng nhập của họ';
-  return (
-    <section class="card code-card" role="status" aria-labelledby="code-h" tabIndex={-1} ref={card}>
-      <h3 id="code-h">
-        Mã đặt lại mật khẩu cho <span class="code-user">{issued.fullName}</span>
-      </h3>
-      <p class="reset-code" data-code={issued.code} aria-label={issued.code.split('').join(' ')}>
-        {`${issued.code.slice(0, 4)} ${issued.code.slice(4)}`}
-      </p>
-      <p class="code-expiry">
-        Dùng được một lần, đến <strong>{vnDateTimeLabel(issued.expiresAt)}</strong> (giờ Việt Nam).
-      </p>
-      <ul class="advice">
-        <li>
-          <strong>Trao tận tay hoặc đọc qua điện thoại</strong> cho đúng người dùng. Không gửi mã vào nhóm Zalo, Facebook hay tin nhắn chung.
-        </li>
-        <li>
-          Người dùng mở trang Đăng nhập, bấm "Quên mật khẩu / Có mã đặt lại", nhập <strong>{login}</strong>, mã này và mật khẩu mới.
-        </li>
-        <li>Mã chỉ hiện lần này. Nếu thất lạc, hãy cấp mã mới (mã cũ tự hết hiệu lực).</li>
-      </ul>
-      <div class="actions">
-        <button type="button" class="btn-secondary" onClick={hide}>
-          Đã trao mã — ẩn đi
-        </button>
-      </div>
-    </section>
-  );
+  return <Table class="users stack" columns={COLUMNS} rows={rows} />;
 }
 
 export const accountsPage = page(AccountsPage);

@@ -17,6 +17,9 @@ export const ACTIONS: Record<string, string> = {
   'auth.password_changed': 'Đổi mật khẩu',
   'user.created': 'Tạo tài khoản',
   'user.password_reset_issued': 'Cấp mã đặt lại',
+  'user.updated': 'Sửa tài khoản',
+  'user.disabled': 'Khoá tài khoản',
+  'user.enabled': 'Mở khoá tài khoản',
   'import.committed': 'Nhập danh sách',
   'import.mapping_saved': 'Lưu cách ghép cột',
   'import.scope_conflict': 'Nhập trùng người của đơn vị khác',
@@ -129,7 +132,9 @@ function detailText(e: Entry): string {
     case 'auth.locked':
       return 'Sai mật khẩu 5 lần: tạm khoá 15 phút';
     case 'user.created':
-      return [ROLE_LABELS[a.role as keyof typeof ROLE_LABELS] ?? a.role, a.username].filter(Boolean).join(' · ');
+      return [ROLE_LABELS[a.role as keyof typeof ROLE_LABELS] ?? a.role, a.username, (a as { from?: string }).from === 'roster' ? 'từ danh sách tổ' : null].filter(Boolean).join(' · ');
+    case 'user.updated':
+      return accountChanges(e.before as Record<string, unknown> | null, e.after as Record<string, unknown> | null);
     case 'resident.revealed':
       return [a.purpose ? `Mục đích: “${a.purpose}”` : 'Không ghi mục đích', a.count !== undefined ? `${num(a.count)} cư dân` : null].filter(Boolean).join(' · ');
     case 'resident.created':
@@ -139,4 +144,13 @@ function detailText(e: Entry): string {
     default:
       return '';
   }
+}
+
+/** What PATCH /api/users/:id changed ("Vai trò: Tổ trưởng → Thành viên · Tổ: số 3 → số 5"), from the entry's before and after. */
+function accountChanges(before: Record<string, unknown> | null, after: Record<string, unknown> | null): string {
+  const label: Record<string, string> = { role: 'Vai trò', unit: 'Đơn vị', teamId: 'Tổ', disabled: 'Khoá' };
+  const show = (k: string, v: unknown) => (v === null || v === undefined ? '—' : k === 'role' ? (ROLE_LABELS[v as keyof typeof ROLE_LABELS] ?? String(v)) : k === 'teamId' ? `số ${v}` : k === 'disabled' ? (v ? 'có' : 'không') : String(v));
+  return Object.keys(after ?? {})
+    .map((k) => `${label[k] ?? k}: ${show(k, before?.[k])} → ${show(k, after?.[k])}`)
+    .join(' · ');
 }
