@@ -21,6 +21,8 @@ import { canonicalVillage } from './village-name.js';
 
 /** The current village `code` in the editor's scope, locked; UNIT_NOT_FOUND or OUT_OF_SCOPE otherwise. */
 async function villageForEdit(tx: Db, code: string, editor: Editor): Promise<UnitRow> {
+  // lock first, then read: a village merged away by an edit that committed meanwhile is seen as ended
+  await tx.execute(sql`select 1 from admin_units where code = ${code} and level = 'village' for update`);
   const units = await unitsByCode(tx, code);
   const village = units.find((u) => u.level === 'village' && !u.validTo);
   if (!village) {
@@ -28,7 +30,6 @@ async function villageForEdit(tx: Db, code: string, editor: Editor): Promise<Uni
     throw new AppError('UNIT_NOT_FOUND', ended ? `Thôn "${ended.name}" (mã ${code}) không còn từ ${formatDateVi(ended.validTo!)}.` : `Không có thôn, bản mã "${code}".`);
   }
   requireScope(unitInScope(editor.scope, village) && editor.scope.kind !== 'team', `thôn "${village.name}"`, unitTarget(village));
-  await tx.execute(sql`select 1 from admin_units where id = ${village.id} for update`);
   return village;
 }
 
@@ -49,9 +50,13 @@ export async function createVillage(db: Db, body: CreateVillageBody, editor: Edi
     const commune = (await unitsByCode(tx, body.commune)).find((u) => !u.validTo);
     if (!commune || commune.level !== 'commune') throw new AppError('UNIT_NOT_FOUND', `Không có xã, phường hiện hành mã "${body.commune}".`);
     requireScope(unitInScope(editor.scope, commune) && (editor.scope.kind === 'all' || editor.scope.kind === 'province' || editor.scope.kind === 'commune'), `xã "${commune.name}"`, unitTarget(commune));
+    // two creations at once in one commune: the second waits here, then sees the first's name and code
+    await tx.execute(sql`select 1 from admin_units where id = ${commune.id} for update`);
     const name = canonicalVillage(body.name).name;
     const taken = await sameNamed(tx, commune.id, name, editor);
     if (taken) throw conflict(`${commune.name} đã có "${taken.name}" (mã ${taken.code}); không tạo thôn thứ hai cùng tên.`);
+    const earlier = (await villagesOfCommunes(tx, [commune.id], editor.scope)).find((v) => !v.validTo && v.earlierNames.some((n) => canonicalVillage(n).key === canonicalVillage(name).key));
+    if (earlier) throw conflict(`"${name}" là tên cũ của "${earlier.name}" (mã ${earlier.code}), vẫn dùng để nhận diện tệp cũ; hãy đặt tên khác.`);
     const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from admin_units where level = 'village' and parent_id = ${commune.id}`);
     let seq = n + 1;
     const codeOf = (k: number) => `${commune.code}.${String(k).padStart(3, '0')}`;
@@ -100,6 +105,8 @@ export async function mergeVillages(db: Db, code: string, body: MergeVillageBody
     const a = await villageForEdit(tx, first, editor);
     const b = await villageForEdit(tx, second, editor);
     const [gone, keep] = a.code === code ? [a, b] : [b, a];
+    const began = [gone.validFrom, keep.validFrom].filter((d): d is string => !!d).sort().pop();
+    if (began && body.on < began) throw new AppError('VALIDATION_FAILED', `Thôn có từ ngày ${formatDateVi(began)}; ngày gộp không được trước ngày đó.`, { path: 'on' });
     if (gone.parentId !== keep.parentId) throw new AppError('VALIDATION_FAILED', `"${gone.name}" và "${keep.name}" thuộc hai xã khác nhau; chỉ gộp được các thôn của cùng một xã.`, { path: 'into' });
     const clash = await queryRows<{ name: string }>(tx, sql`select g.name from teams g join teams k on k.unit_id = ${keep.id} and k.name_key = g.name_key where g.unit_id = ${gone.id}`);
     if (clash.length) throw conflict(`Cả hai thôn đều có tổ "${clash.map((c) => c.name).join('", "')}"; hãy đổi tên một tổ (hoặc chuyển thành viên rồi giải thể tổ thừa) trước khi gộp.`);

@@ -12,4 +12,8 @@ config(vi());
 
 
 /** A calendar day as YYYY-MM-DD that exists (2026-02-30 is refused); days are Vietnam days wherever they are used. */
-export const isoDay = z.string().max(10).refine(isIsoDay, 'Ngày phải có dạng YYYY-MM-DD và có thật (ví dụ 2026-12-01).');
+export const isoDay = z
+  .string()
+  .max(10)
+  .refine(isIsoDay, 'Ngày phải có dạng YYYY-MM-DD và có thật (ví dụ 2026-12-01).')
+  .refine((d) => d >= '1900-01-01', 'Ngày trước năm 1900: hãy kiểm tra lại năm.');

@@ -306,21 +306,21 @@ describe('bad input: a clear 4xx and nothing written', () => {
     });
   });
 
-  defect('DEFECT: a name of stacked combining marks ("Ng" + three acute accents) is accepted as a person’s name', async () => {
+  it('FIXED (was a defect): a name of stacked combining marks ("Ng" + three acute accents) is accepted as a person’s name', async () => {
     const before = await counts();
     const res = await send(officer, 'POST', `/api/teams/${T.a}/members`, { person: { fullName: 'Ng\u0301\u0301\u0301' }, role: 'member', joinedOn: '2026-06-01' });
     if (res.statusCode === 201) await json(officer, 'POST', `/api/teams/${T.a}/members/${res.json().memberId}/leave`, { version: await version(res.json().memberId), on: '2026-06-01', reason: 'other' });
     expect([res.statusCode, (await counts()).members]).toEqual([400, before.members]);
   });
 
-  defect('DEFECT: year 0000 is a 500 (PostgreSQL refuses the date) instead of a 400', async () => {
+  it('FIXED (was a defect): year 0000 is a 500 (PostgreSQL refuses the date) instead of a 400', async () => {
     await untouched(async () => {
       const res = await send(officer, 'POST', `/api/teams/${T.a}/members`, { person: { fullName: 'Lò Văn Tâm' }, role: 'member', joinedOn: '0000-01-01' });
       expect(code(res)).toEqual([400, 'VALIDATION_FAILED']);
     });
   });
 
-  defect('DEFECT: days centuries before the registry existed are accepted (a member who joined in the year 1000)', async () => {
+  it('FIXED (was a defect): days centuries before the registry existed are accepted (a member who joined in the year 1000)', async () => {
     const team = await newTeam(officer, '03664', 'Tổ thử ngày xa');
     const res = await send(officer, 'POST', `/api/teams/${team}/members`, { person: { fullName: 'Lò Văn Tâm' }, role: 'member', joinedOn: '1000-01-01' });
     expect(res.statusCode).toBe(400);
@@ -329,16 +329,16 @@ describe('bad input: a clear 4xx and nothing written', () => {
   // each on a throwaway team and person: where the defect holds, the request succeeds
   const tricks = ['Chuyển \u202eiod uhn', 'Ghi chú\u0007', 'a\u001b[31mđỏ'];
   for (const [i, note] of tricks.entries()) {
-    defect(`DEFECT: a leave note with ${JSON.stringify(note)} (shown in the history lines) is accepted`, async () => {
+    it(`FIXED (was a defect): a leave note with ${JSON.stringify(note)} (shown in the history lines) is accepted`, async () => {
       const team = await newTeam(officer, '03664', `Tổ ghi chú ${i + 1}`);
       const who = await addPerson(officer, team, 'Lò Văn Tâm');
       expect((await send(officer, 'POST', `/api/teams/${team}/members/${who}/leave`, { version: await version(who), on: '2026-06-01', reason: 'other', note })).statusCode).toBe(400);
     });
-    defect(`DEFECT: a team status reason with ${JSON.stringify(note)} is accepted`, async () => {
+    it(`FIXED (was a defect): a team status reason with ${JSON.stringify(note)} is accepted`, async () => {
       const team = await newTeam(officer, '03664', `Tổ lý do ${i + 1}`);
       expect((await send(officer, 'POST', `/api/teams/${team}/status`, { version: 1, status: 'suspended', since: '2026-06-01', reason: note })).statusCode).toBe(400);
     });
-    defect(`DEFECT: a position as written with ${JSON.stringify(note)} (printed on the roster) is accepted`, async () => {
+    it(`FIXED (was a defect): a position as written with ${JSON.stringify(note)} (printed on the roster) is accepted`, async () => {
       const team = await newTeam(officer, '03664', `Tổ chức vụ ${i + 1}`);
       const who = await addPerson(officer, team, 'Lò Văn Tâm');
       expect((await send(officer, 'PATCH', `/api/teams/${team}/members/${who}`, { version: await version(who), position: note })).statusCode).toBe(400);
@@ -375,13 +375,13 @@ describe('edits at the same moment', () => {
     expect(await version(who)).toBe(v + 1);
   });
 
-  pgDefect('DEFECT (PostgreSQL): two renames of a team at the version read, sent at once (a double click): both win', async () => {
+  it('FIXED (was a defect): two renames of a team at the version read, sent at once (a double click): both win', async () => {
     const team = await newTeam(officer, '03664', 'Tổ đổi tên một');
     const rs = await Promise.all([send(officer, 'PATCH', `/api/teams/${team}`, { version: 1, name: 'Tổ tên A' }), send(officer, 'PATCH', `/api/teams/${team}`, { version: 1, name: 'Tổ tên B' })]);
     expect(statuses(rs)).toEqual([200, 409]);
   });
 
-  pgDefect('DEFECT (PostgreSQL): a team is read before it is locked, so two edits at the version read both win (lost update)', async () => {
+  it('FIXED (was a defect): a team is read before it is locked, so two edits at the version read both win (lost update)', async () => {
     const team = await newTeam(officer, '03664', 'Tổ đổi tên hai');
     const release = PG ? await hold(sql`select 1 from teams where id = ${team} for update`) : async () => {};
     const a = send(officer, 'PATCH', `/api/teams/${team}`, { version: 1, name: 'Tổ tên C' });
@@ -394,7 +394,7 @@ describe('edits at the same moment', () => {
     expect(h.filter((t: string) => t.startsWith('đổi tên tổ'))).toHaveLength(1);
   });
 
-  pgDefect('DEFECT (PostgreSQL): a member added while the team is being dissolved stays a current member of the dissolved team', async () => {
+  it('FIXED (was a defect): a member added while the team is being dissolved stays a current member of the dissolved team', async () => {
     const team = await newTeam(officer, '03664', 'Tổ giải thể đua');
     const release = PG ? await hold(sql`select 1 from teams where id = ${team} for update`) : async () => {};
     const dissolve = send(officer, 'POST', `/api/teams/${team}/status`, { version: 1, status: 'dissolved', since: '2026-06-01', reason: 'Giải thể' });
@@ -464,7 +464,7 @@ describe('edits at the same moment', () => {
     expect(await leadersOn(team, '2026-06-01')).toBe(1);
   });
 
-  pgDefect('DEFECT (PostgreSQL): two teams of one name created at once: the second is a 500 (unique index), not a 409', async () => {
+  it('FIXED (was a defect): two teams of one name created at once: the second is a 500 (unique index), not a 409', async () => {
     const release = PG ? await hold(sql`select 1 from registry_state for update`) : async () => {};
     const body = { level: 'commune', unit: '03664', name: 'Tổ trùng tên đua' };
     const a = send(officer, 'POST', '/api/teams', body);
@@ -474,7 +474,7 @@ describe('edits at the same moment', () => {
     expect(statuses(await Promise.all([a, b]))).toEqual([201, 409]);
   });
 
-  pgDefect('DEFECT (PostgreSQL): two villages created at once get the same code (and, with one name, the same name)', async () => {
+  it('FIXED (was a defect): two villages created at once get the same code (and, with one name, the same name)', async () => {
     const release = PG ? await hold(sql`select 1 from registry_state for update`) : async () => {};
     const a = send(officer, 'POST', '/api/villages', { commune: '03664', name: 'Bản Đua' });
     const b = send(officer, 'POST', '/api/villages', { commune: '03664', name: 'Bản Đua' });
@@ -486,7 +486,7 @@ describe('edits at the same moment', () => {
     expect([statuses(rs), new Set(made.map((m) => m.code)).size, made.length]).toEqual([[201, 201, 409], 2, 2]);
   });
 
-  pgDefect('DEFECT (PostgreSQL): merging A into B and B into A at once ends both villages', async () => {
+  it('FIXED (was a defect): merging A into B and B into A at once ends both villages', async () => {
     const x = (await json(officer, 'POST', '/api/villages', { commune: '03664', name: 'Bản Xuôi' }, 201)).code;
     const y = (await json(officer, 'POST', '/api/villages', { commune: '03664', name: 'Bản Ngược' }, 201)).code;
     const tx = await newTeam(officer, x, 'Tổ công nghệ số cộng đồng Bản Xuôi', 'village');
@@ -503,7 +503,7 @@ describe('edits at the same moment', () => {
     expect([current.length, unit.validTo]).toEqual([1, null]);
   });
 
-  pgDefect('DEFECT (PostgreSQL): a team created on a village while it is merged away stays on the ended village', async () => {
+  it('FIXED (was a defect): a team created on a village while it is merged away stays on the ended village', async () => {
     const x = (await json(officer, 'POST', '/api/villages', { commune: '03664', name: 'Bản Sắp Gộp' }, 201)).code;
     const y = (await json(officer, 'POST', '/api/villages', { commune: '03664', name: 'Bản Nhận Gộp' }, 201)).code;
     const release = PG ? await hold(sql`select 1 from registry_state for update`) : async () => {};
@@ -521,7 +521,7 @@ describe('edits at the same moment', () => {
     ['dissolving the team', (team: number) => send(officer, 'POST', `/api/teams/${team}/status`, { version: 1, status: 'dissolved', since: '2026-07-01', reason: 'Giải thể' })],
     ['replacing them as leader', (team: number) => send(officer, 'POST', `/api/teams/${team}/members`, { person: { fullName: 'Lò Văn Thay' }, role: 'leader', joinedOn: '2026-07-01', replaceLeader: true })],
   ] as const) {
-    pgDefect(`DEFECT (PostgreSQL): editing a person while ${what} deadlocks (500): the person is locked before the team, every other edit locks the team first`, async () => {
+    it(`FIXED (was a defect): editing a person while ${what} deadlocks (500): the person is locked before the team, every other edit locks the team first`, async () => {
       const team = await newTeam(officer, '03664', `Tổ khoá chéo ${what}`);
       const who = await addPerson(officer, team, 'Lò Văn Khoá', { role: 'leader' });
       const v = await version(who);
@@ -572,19 +572,19 @@ describe('one leader a day, one period a day, through every path', () => {
     void l;
   });
 
-  defect('DEFECT: a leader added from a past day while the former leader still led then: two leaders on 01/04', async () => {
+  it('FIXED (was a defect): a leader added from a past day while the former leader still led then: two leaders on 01/04', async () => {
     const { team } = await pastLeader('Tổ trưởng lùi ngày 1');
     await send(officer, 'POST', `/api/teams/${team}/members`, { person: { fullName: 'Lường Văn Mới' }, role: 'leader', joinedOn: '2026-03-01' });
     expect(await leadersOn(team, '2026-04-01')).toBe(1);
   });
 
-  defect('DEFECT: a role change to leader from a past day while the former leader still led then: two leaders on 01/04', async () => {
+  it('FIXED (was a defect): a role change to leader from a past day while the former leader still led then: two leaders on 01/04', async () => {
     const { team, member } = await pastLeader('Tổ trưởng lùi ngày 2');
     await send(officer, 'PATCH', `/api/teams/${team}/members/${member}`, { version: await version(member), role: 'leader', on: '2026-03-01' });
     expect(await leadersOn(team, '2026-04-01')).toBe(1);
   });
 
-  defect('DEFECT: a move in as leader from a past day while the former leader still led then: two leaders on 01/04', async () => {
+  it('FIXED (was a defect): a move in as leader from a past day while the former leader still led then: two leaders on 01/04', async () => {
     const { team } = await pastLeader('Tổ trưởng lùi ngày 3');
     const who = await addPerson(officer, T.a2, 'Lường Văn Chuyển', { joinedOn: '2026-01-10' });
     await send(officer, 'POST', `/api/members/${who}/move`, { version: await version(who), fromTeamId: T.a2, toTeamId: team, on: '2026-03-01', role: 'leader' });
@@ -600,7 +600,7 @@ describe('one leader a day, one period a day, through every path', () => {
     expect([second.problems.map((p) => p.severity), await leadersOn(team.id, (await one<{ d: string }>(sql`select current_date::text as d`)).d)]).toEqual([['warning'], 1]);
   });
 
-  defect('DEFECT: a person re-added to a team from a day inside their earlier period there: counted twice on 01/04', async () => {
+  it('FIXED (was a defect): a person re-added to a team from a day inside their earlier period there: counted twice on 01/04', async () => {
     const team = await newTeam(officer, '03664', 'Tổ quay lại');
     const who = await addPerson(officer, team, 'Lường Văn Về', { joinedOn: '2026-01-10' });
     await json(officer, 'POST', `/api/teams/${team}/members/${who}/leave`, { version: await version(who), on: '2026-06-01', reason: 'resigned' });
@@ -609,7 +609,7 @@ describe('one leader a day, one period a day, through every path', () => {
     expect([again.statusCode, covering.length]).toEqual([409, 1]);
   });
 
-  defect('DEFECT: a move back into a team from a day inside the earlier period there: two periods cover 01/07', async () => {
+  it('FIXED (was a defect): a move back into a team from a day inside the earlier period there: two periods cover 01/07', async () => {
     const [x, y] = [await newTeam(officer, '03664', 'Tổ đi'), await newTeam(officer, '03664', 'Tổ về')];
     const who = await addPerson(officer, x, 'Lường Văn Đi', { joinedOn: '2026-01-10' });
     await json(officer, 'POST', `/api/teams/${y}/members`, { memberId: who, role: 'member', joinedOn: '2026-01-10' }, 201);
@@ -618,13 +618,13 @@ describe('one leader a day, one period a day, through every path', () => {
     expect((await periods(who)).filter((p) => p.teamId === x && p.joinedOn <= '2026-07-01' && (p.leftOn === null || p.leftOn > '2026-07-01'))).toHaveLength(1);
   });
 
-  defect('DEFECT: a member joins a team from a day before the team was founded', async () => {
+  it('FIXED (was a defect): a member joins a team from a day before the team was founded', async () => {
     const team = await newTeam(officer, '03664', 'Tổ thành lập muộn', 'commune', '2026-05-01');
     const res = await send(officer, 'POST', `/api/teams/${team}/members`, { person: { fullName: 'Lường Văn Sớm' }, role: 'member', joinedOn: '2026-02-01' });
     expect(res.statusCode).toBe(400);
   });
 
-  defect('DEFECT: a team’s founding day can be moved after its members joined and after it was dissolved', async () => {
+  it('FIXED (was a defect): a team’s founding day can be moved after its members joined and after it was dissolved', async () => {
     const team = await newTeam(officer, '03664', 'Tổ ngày lập đổi');
     await addPerson(officer, team, 'Lường Văn Đầu', { joinedOn: '2026-02-01' });
     const d = await json(officer, 'POST', `/api/teams/${team}/status`, { version: 1, status: 'dissolved', since: '2026-06-01', reason: 'Giải thể' });
@@ -665,7 +665,7 @@ describe('merging people', () => {
     });
   });
 
-  defect('DEFECT: merging a duplicate who leads a team into a record that is a plain member there leaves the team without a leader', async () => {
+  it('FIXED (was a defect): merging a duplicate who leads a team into a record that is a plain member there leaves the team without a leader', async () => {
     const team = await newTeam(officer, '03664', 'Tổ gộp trưởng');
     const keep = await addPerson(officer, team, 'Cầm Văn Giữ', { joinedOn: '2026-01-10', person: { birthYear: 1980 } });
     const dup = await addPerson(officer, team, 'Cầm văn Giữ', { role: 'leader', joinedOn: '2026-01-10', person: { birthYear: 1980 } });
@@ -732,18 +732,18 @@ describe('villages by hand', () => {
     });
   });
 
-  defect('DEFECT: a village merged from a day before it existed (valid from 01/05, merged on 01/02) is accepted', async () => {
+  it('FIXED (was a defect): a village merged from a day before it existed (valid from 01/05, merged on 01/02) is accepted', async () => {
     const [x, y] = [await village('Bản Mới Lập', '2026-05-01'), await village('Bản Cũ Lâu')];
     expect((await send(officer, 'POST', `/api/villages/${x}/merge`, { into: y, on: '2026-02-01' })).statusCode).toBe(400);
   });
 
-  defect('DEFECT: a new village may take the name a merged village had (remembered as the survivor’s earlier name), so imports of it are ambiguous', async () => {
+  it('FIXED (was a defect): a new village may take the name a merged village had (remembered as the survivor’s earlier name), so imports of it are ambiguous', async () => {
     const [x, y] = [await village('Bản Pá'), await village('Bản Pá Lài')];
     await json(officer, 'POST', `/api/villages/${x}/merge`, { into: y, on: '2026-06-01' });
     expect(code(await send(officer, 'POST', '/api/villages', { commune: '03664', name: 'Bản Pá' }))).toEqual([409, 'REGISTRY_CONFLICT']);
   });
 
-  defect('DEFECT: the network report of a village merged on 01/06/2026 says it was dissolved on 01/07/2025', async () => {
+  it('FIXED (was a defect): the network report of a village merged on 01/06/2026 says it was dissolved on 01/07/2025', async () => {
     const [x, y] = [await village('Bản Nhập'), await village('Bản Được Nhập')];
     await json(officer, 'POST', `/api/villages/${x}/merge`, { into: y, on: '2026-06-01' });
     const res = await send(officer, 'GET', `/api/reports/network?unit=${x}`);
@@ -781,7 +781,7 @@ describe('history lines and who reads them', () => {
     expect(seen).not.toContain('0912 000 599');
   });
 
-  defect('DEFECT: a phone fixed on a person who has left every team is audited at no unit: the commune’s officer does not see it in the person’s history', async () => {
+  it('FIXED (was a defect): a phone fixed on a person who has left every team is audited at no unit: the commune’s officer does not see it in the person’s history', async () => {
     const who = await addPerson(officer, T.a, 'Sầm Văn Nghỉ', { person: { phone: '0912000601' } });
     await json(officer, 'POST', `/api/teams/${T.a}/members/${who}/leave`, { version: await version(who), on: '2026-06-01', reason: 'resigned' });
     await json(officer, 'PATCH', `/api/members/${who}`, { version: await version(who), phone: '0912000602' });
@@ -896,7 +896,7 @@ describe('accounts from the roster (attacked last)', () => {
     expect((await one<{ role: string }>(sql`select role from users where member_id = ${old}`)).role).toBe('member');
   });
 
-  defect('DEFECT: merging two people who both have an account leaves the survivor with two working accounts', async () => {
+  it('FIXED (was a defect): merging two people who both have an account leaves the survivor with two working accounts', async () => {
     const team = await newTeam(officer, '03664', 'Tổ gộp tài khoản');
     const keep = await addPerson(officer, team, 'Khà Văn Hai', { person: { birthYear: 1970, phone: '0912000703' } });
     const dup = await addPerson(officer, team, 'Khà văn Hai', { person: { birthYear: 1970, phone: '0912000704' } });

@@ -21,10 +21,17 @@ export const MIN_BIRTH_YEAR = 1920;
 
 const id = z.number().int().positive().max(2147483647);
 const version = z.number({ error: 'Thiếu phiên bản của bản ghi (version): hãy tải lại trang.' }).int().positive().max(2147483647);
-const trimmed = (max: number) => z.string().max(max * 2).transform((s) => s.normalize('NFC').replace(/\s+/g, ' ').trim());
+/** Control characters, direction overrides and zero-width marks have no place in names or notes shown to others. */
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
+const trimmed = (max: number) =>
+  z
+    .string()
+    .max(max * 2)
+    .refine((s) => !HIDDEN.test(s.replace(/[\t\n\r]/g, ' ')), 'Có ký tự điều khiển hoặc ký tự ẩn (đảo chiều chữ, ký tự rỗng); hãy gõ lại phần chữ này.')
+    .transform((s) => s.normalize('NFC').replace(/\s+/g, ' ').trim());
 const personName = trimmed(MAX_NAME)
   .pipe(z.string().min(2, 'Họ và tên cần ít nhất 2 ký tự.').max(MAX_NAME, `Họ và tên dài quá ${MAX_NAME} ký tự.`))
-  .refine((s) => PERSON_NAME.test(s), 'Họ và tên chỉ gồm chữ cái, dấu cách, dấu gạch ngang, dấu chấm hoặc dấu nháy; hãy bỏ chữ số và ký hiệu.');
+  .refine((s) => PERSON_NAME.test(s) && !/\p{M}{3,}/u.test(s.normalize('NFD').replace(/[\u0302\u0306\u031b]/g, '')), 'Họ và tên chỉ gồm chữ cái, dấu cách, dấu gạch ngang, dấu chấm hoặc dấu nháy; hãy bỏ chữ số và ký hiệu.');
 const placeName = trimmed(MAX_NAME)
   .pipe(z.string().min(2, 'Tên cần ít nhất 2 ký tự.').max(MAX_NAME, `Tên dài quá ${MAX_NAME} ký tự.`))
   .refine((s) => PLACE_NAME.test(s), 'Tên chỉ gồm chữ, số, dấu cách và các dấu . , ( ) / - ; hãy bỏ ký hiệu khác.');

@@ -116,6 +116,10 @@ export async function mergeMembers(db: Db, id: number, body: MergeMemberBody, ed
     if (keep.version !== body.intoVersion) throw versionConflict(`Thông tin của ${keep.fullName}`, keep.version);
     // a team both are current members of: the survivor's period stands for both (the duplicate's
     // would count the same person twice on every day they overlap), so the duplicate's is dropped
+    // the survivor keeps the higher role of the two (a duplicate who led the team leaves it led)
+    await tx.execute(sql`update team_members k set role = d.role from team_members d
+      where k.member_id = ${body.into} and k.left_on is null and d.member_id = ${id} and d.left_on is null and d.team_id = k.team_id
+        and (case d.role when 'leader' then 0 when 'deputy' then 1 else 2 end) < (case k.role when 'leader' then 0 when 'deputy' then 1 else 2 end)`);
     const both = await queryRows<{ id: number }>(
       tx,
       sql`delete from team_members d
@@ -125,7 +129,12 @@ export async function mergeMembers(db: Db, id: number, body: MergeMemberBody, ed
     const moved = await queryRows<{ id: number }>(tx, sql`update team_members set member_id = ${body.into} where member_id = ${id} returning id`);
     await tx.execute(sql`delete from support_session_members d where d.member_id = ${id} and exists (select 1 from support_session_members k where k.session_id = d.session_id and k.member_id = ${body.into})`);
     const sessions = await queryRows<{ n: number }>(tx, sql`with u as (update support_session_members set member_id = ${body.into} where member_id = ${id} returning 1) select count(*)::int as n from u`);
-    await tx.execute(sql`update users set member_id = ${body.into} where member_id = ${id}`);
+    // one person, one account: the duplicate's account is disabled when the survivor has one, else it becomes the survivor's
+    const [survivorAccount] = await queryRows<{ id: number }>(tx, sql`select id from users where member_id = ${body.into} limit 1`);
+    if (survivorAccount) {
+      await tx.execute(sql`delete from sessions where user_id in (select id from users where member_id = ${id})`);
+      await tx.execute(sql`update users set disabled = true, member_id = null where member_id = ${id}`);
+    } else await tx.execute(sql`update users set member_id = ${body.into} where member_id = ${id}`);
     if (keep.phone === null && dup.phone) await tx.update(members).set({ phone: null }).where(eq(members.id, id));
     await tx
       .update(members)

@@ -1,12 +1,12 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { eq, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { formatDateVi, yearInVietnam } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
 import { nameKey, searchKey } from '../text/vietnamese.js';
 import { type AddMemberBody, type LeaveBody, MIN_AGE, type MoveBody, type UpdateMemberBody, type UpdateMembershipBody } from './registry.contract.js';
 import * as edits from './registry.edit.repo.js';
-import type { TeamRow } from './registry.repo.js';
+import { teamById, type TeamRow } from './registry.repo.js';
 import { auditEdit, conflict, type Editor, requireNotFuture, versionConflict } from './registry.rules.js';
 import { members } from './registry.schema.js';
 import { teamForEdit } from './registry.teams.js';
@@ -87,6 +87,25 @@ async function versionOf(tx: Db, id: number): Promise<number> {
   return row.version;
 }
 
+/**
+ * Refuses a period of `memberId` in `team` from `on` that the registry cannot hold: a day before the
+ * team was founded, a day inside an earlier period of the same person there (they would count twice),
+ * or (as leader) a day on which another leader's ended period still ran.
+ */
+async function requireRoomFrom(tx: Db, team: TeamRow, memberId: number, on: string, role: string, path: string) {
+  if (team.establishedOn && on < team.establishedOn) throw new AppError('VALIDATION_FAILED', `Tổ thành lập ngày ${formatDateVi(team.establishedOn)}; ngày vào tổ không được trước ngày đó.`, { path });
+  const [earlier] = await queryRows<{ leftOn: string }>(tx, sql`select max(left_on)::text as "leftOn" from team_members where team_id = ${team.id} and member_id = ${memberId} and left_on is not null having max(left_on) > ${on}::date`);
+  if (earlier) throw conflict(`Người này còn trong tổ đến ngày ${formatDateVi(earlier.leftOn)} (lần tham gia trước); ngày vào lại phải từ ngày đó trở đi.`, { path });
+  if (role === 'leader') {
+    const [past] = await queryRows<{ fullName: string; leftOn: string }>(
+      tx,
+      sql`select m.full_name as "fullName", tm.left_on::text as "leftOn" from team_members tm join members m on m.id = tm.member_id
+           where tm.team_id = ${team.id} and tm.role = 'leader' and tm.member_id <> ${memberId} and tm.left_on is not null and tm.left_on > ${on}::date limit 1`,
+    );
+    if (past) throw conflict(`${past.fullName} là tổ trưởng đến ngày ${formatDateVi(past.leftOn)}; mỗi ngày tổ chỉ có một tổ trưởng: hãy chọn ngày từ ${formatDateVi(past.leftOn)} trở đi.`, { path });
+  }
+}
+
 const requireActiveTeam = (team: TeamRow) => {
   if (team.status === 'dissolved') throw conflict(`Tổ "${team.name}" đã giải thể${team.statusSince ? ` từ ${formatDateVi(team.statusSince)}` : ''}; không thêm thành viên được.`);
 };
@@ -121,6 +140,7 @@ export async function addMember(db: Db, teamId: number, body: AddMemberBody, edi
       if (await edits.currentPeriod(tx, teamId, memberId)) throw conflict(`${person.fullName} đã là thành viên của tổ "${team.name}".`);
       await tx.update(members).set({ version: person.version + 1 }).where(eq(members.id, memberId));
     }
+    await requireRoomFrom(tx, team, memberId, body.joinedOn, body.role, 'joinedOn');
     const replacedLeaders = body.role === 'leader' ? await makeRoomForLeader(tx, team, memberId, body.joinedOn, body.replaceLeader, editor) : [];
     await edits.openPeriod(tx, { teamId, memberId, role: body.role, affiliations: body.affiliations, position: body.position ?? null, joinedOn: body.joinedOn, startReason: 'joined' });
     await auditEdit(tx, editor, {
@@ -149,8 +169,9 @@ export async function updateMember(db: Db, id: number, body: UpdateMemberBody, e
     const patch = { ...f, ...(f.fullName ? { nameKey: nameKey(f.fullName), searchKey: searchKey(f.fullName) } : {}), version: person.version + 1 };
     await tx.update(members).set(patch).where(eq(members.id, id));
     const before = Object.fromEntries(Object.keys(f).map((k) => [k, person[k as keyof typeof f]]));
-    const place = (await edits.currentPeriodsOf(tx, id))[0];
-    const team = place ? await teamForEdit(tx, place.teamId, editor) : null;
+    // placed at a current team, else the last one: no team lock (the person is locked; locking a team after it could deadlock)
+    const place = (await edits.currentPeriodsOf(tx, id))[0] ?? (await edits.periodsOf(tx, id, editor.scope))[0];
+    const team = place ? await teamById(tx, place.teamId, editor.scope) : null;
     await auditEdit(tx, editor, { action: 'member.updated', entity: 'member', entityId: id, provinceCode: team?.provinceCode ?? null, communeId: team?.communeId ?? null, before, after: f });
     return { id, version: person.version + 1 };
   });
@@ -180,7 +201,10 @@ export async function updateMembership(db: Db, teamId: number, memberId: number,
     if (body.affiliations !== undefined || body.position !== undefined) await edits.patchPeriod(tx, period.id, { affiliations: body.affiliations, position: body.position });
     let replacedLeaders: { memberId: number; fullName: string }[] = [];
     if (body.role !== undefined && body.role !== period.role) {
-      if (body.role === 'leader') replacedLeaders = await makeRoomForLeader(tx, team, memberId, body.on!, body.replaceLeader, editor);
+      if (body.role === 'leader') {
+        await requireRoomFrom(tx, { ...team, establishedOn: null }, memberId, body.on!, 'leader', 'on');
+        replacedLeaders = await makeRoomForLeader(tx, team, memberId, body.on!, body.replaceLeader, editor);
+      }
       period = (await edits.currentPeriod(tx, teamId, memberId))!;
       await changeRole(tx, period, body.role, body.on!);
     }
@@ -233,6 +257,7 @@ export async function moveMember(db: Db, memberId: number, body: MoveBody, edito
     if (body.on < period.joinedOn) throw new AppError('VALIDATION_FAILED', `Ngày chuyển ${formatDateVi(body.on)} trước ngày vào tổ cũ ${formatDateVi(period.joinedOn)}.`, { path: 'on' });
     if (await edits.currentPeriod(tx, to.id, memberId)) throw conflict(`${person.fullName} đã là thành viên của tổ "${to.name}"; hãy ghi "rời tổ" ở tổ cũ thay vì chuyển.`);
     const role = body.role ?? 'member';
+    await requireRoomFrom(tx, to, memberId, body.on, role, 'on');
     const replacedLeaders = role === 'leader' ? await makeRoomForLeader(tx, to, memberId, body.on, body.replaceLeader, editor) : [];
     await edits.closePeriod(tx, period.id, body.on, 'transferred');
     await edits.openPeriod(tx, { teamId: to.id, memberId, role, affiliations: period.affiliations, position: null, joinedOn: body.on, startReason: 'transferred' });

@@ -28,9 +28,10 @@ async function currentUnitOf(db: Db, code: string, what: string): Promise<UnitRo
 
 /** The team `id` in the editor's scope, locked for the edit; TEAM_NOT_FOUND (audited refusal) otherwise. */
 export async function teamForEdit(tx: Db, id: number, editor: Editor): Promise<TeamRow> {
+  // lock first, then read: the row read is the one no other edit can change before this one commits
+  await tx.execute(sql`select 1 from teams where id = ${id} for update`);
   const team = await teamById(tx, id, editor.scope);
   if (!team) throw new AppError('TEAM_NOT_FOUND', `Không có tổ mã số ${id}.`).refusing({ entity: 'team', id });
-  await tx.execute(sql`select 1 from teams where id = ${id} for update`);
   return team;
 }
 
@@ -54,6 +55,11 @@ export async function createTeam(db: Db, body: CreateTeamBody, editor: Editor): 
     const key = nameKey(body.name);
     const [taken] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.unitId, unit.id), eq(teams.nameKey, key)));
     if (taken) throw nameTaken(body.name, unit.name);
+    // two creations of one name at once: the second waits on the unit's lock and then sees the first
+    const [locked] = await queryRows<{ validTo: string | null }>(tx, sql`select valid_to::text as "validTo" from admin_units where id = ${unit.id} for update`);
+    if (locked?.validTo) throw new AppError('UNIT_NOT_FOUND', `"${unit.name}" không còn từ ${formatDateVi(locked.validTo)} (vừa được gộp); hãy chọn đơn vị kế thừa.`);
+    const [again] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.unitId, unit.id), eq(teams.nameKey, key)));
+    if (again) throw nameTaken(body.name, unit.name);
     const [id] = await insertTeams(tx, [{ level: body.level, unitId: unit.id, communeId, provinceCode: unit.provinceCode!, name: body.name, nameKey: key, searchKey: searchKey(body.name), establishedOn: body.establishedOn ?? null }], editor.scope);
     const team = (await teamById(tx, id, editor.scope))!;
     await auditEdit(tx, editor, { action: 'team.created', entity: 'team', entityId: id, provinceCode: team.provinceCode, communeId, after: { name: team.name, level: team.level, unit: unit.code, establishedOn: team.establishedOn } });
@@ -87,6 +93,11 @@ export async function updateTeam(db: Db, id: number, body: UpdateTeamBody, edito
       if (taken && taken.id !== id) throw nameTaken(name, village?.name ?? (await unitById(tx, unitId))!.name);
     }
     const establishedOn = body.establishedOn === undefined ? team.establishedOn : body.establishedOn;
+    if (establishedOn && body.establishedOn !== undefined) {
+      const [{ first }] = await queryRows<{ first: string | null }>(tx, sql`select min(joined_on)::text as first from team_members where team_id = ${id}`);
+      const limit = [first, team.statusSince].filter((d): d is string => !!d).sort()[0];
+      if (limit && establishedOn > limit) throw new AppError('VALIDATION_FAILED', `Ngày thành lập ${formatDateVi(establishedOn)} sau ngày ${formatDateVi(limit)} (thành viên đầu tiên vào tổ hoặc tổ đổi trạng thái); hãy chọn ngày đến ${formatDateVi(limit)}.`, { path: 'establishedOn' });
+    }
     await tx
       .update(teams)
       .set({ name, nameKey: key, searchKey: searchKey(name), unitId, establishedOn, version: team.version + 1 })

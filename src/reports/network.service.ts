@@ -77,7 +77,7 @@ export async function networkReport(db: Db, code: string, scope: Scope, options:
     if (units.length) {
       const links = await successionOf(db, units.map((u) => u.id));
       const successors = (await unitsByIds(db, [...new Set(links.map((l) => l.successorId))])).map((u) => ({ code: u.code, name: u.name }));
-      throw new AppError('UNIT_LEVEL_UNSUPPORTED', `"${units[0].name}" (mã ${code}) đã giải thể từ 01/07/2025; hãy xem báo cáo của đơn vị kế thừa: ${successors.map((s) => s.name).join(', ')}.`, { successors });
+      throw new AppError('UNIT_LEVEL_UNSUPPORTED', `"${units[0].name}" (mã ${code}) đã giải thể từ ${formatDateVi(units[0].validTo ?? '2025-07-01')}; hãy xem báo cáo của đơn vị kế thừa: ${successors.map((s) => s.name).join(', ')}.`, { successors });
     }
     throw new AppError('UNIT_NOT_FOUND', `Không có đơn vị hành chính mã "${code}".`);
   }

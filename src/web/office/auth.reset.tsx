@@ -48,7 +48,7 @@ export function ResetSection({ open: openAtFirst, done }: { open: boolean; done:
           <Field label="Tên đăng nhập hoặc số điện thoại" id="reset-login">
             <input id="reset-login" name="reset-login" ref={loginRef} type="text" autocapitalize="none" spellcheck={false} autocomplete="username" maxLength={60} required value={login} onInput={value(setLogin)} />
           </Field>
-          <Field label="Mã đặt lại" id="reset-code" hint={`Mã ${RESET_CODE_DIGITS} chữ số cán bộ đưa cho bạn; dùng được một lần, trong 24 giờ.`}>
+          <Field label="Mã đặt lại" id="reset-code" hint={`Mã ${RESET_CODE_DIGITS} chữ số cán bộ đưa cho bạn; dùng được một lần, trước hạn ghi trên phiếu (mã đặt lại: 24 giờ; mã của tài khoản mới: 7 ngày).`}>
             <input id="reset-code" name="reset-code" type="text" inputMode="numeric" autocomplete="one-time-code" maxLength={12} required placeholder={`${RESET_CODE_DIGITS} chữ số`} aria-describedby="reset-code-hint" value={code} onInput={value(setCode)} />
           </Field>
           <Field label="Mật khẩu mới" id="reset-password" hint={PASSWORD_RULE}>
