@@ -1037,3 +1037,37 @@ describe('second round: after the fixes of d4ca31d', () => {
     expect((await one<{ n: number }>(sql`select count(*)::int as n from admin_units where name = 'Bản Tranh Tên' and valid_to is null`)).n).toBe(1);
   });
 });
+
+describe('second round: refusals audited, accounts on units and teams that end', () => {
+  it('a refused edit of another commune’s team is written to the audit log with the target commune, and nothing else is', async () => {
+    const before = await counts();
+    const [{ n: denied }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from audit_log where action = 'access.denied'`);
+    expect(code(await send(away, 'PATCH', `/api/teams/${T.a}`, { version: await teamVersion(T.a), name: 'Tổ bị chiếm' }))).toEqual([404, 'TEAM_NOT_FOUND']);
+    const rows = await queryRows<{ entityId: string; target: number; commune: number }>(
+      database.db,
+      sql`select entity_id as "entityId", target_commune_id as target, commune_id as commune from audit_log where action = 'access.denied' order by id desc limit 1`,
+    );
+    const ids = await one<{ a: number; b: number }>(sql`select (select id from admin_units where code = '03664' and valid_to is null) as a, (select id from admin_units where code = '04105' and valid_to is null) as b`);
+    expect([(await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from audit_log where action = 'access.denied'`))[0].n - denied, rows[0]]).toEqual([1, { entityId: 'PATCH /api/teams/:id', target: ids.a, commune: ids.b }]);
+    expect(await counts()).toEqual(before);
+  });
+
+  defect('DEFECT: an inspector of a village that is merged away sees nothing of its teams afterwards (the account stays on the ended village)', async () => {
+    const x = (await json(officer, 'POST', '/api/villages', { commune: '03664', name: 'Bản Thanh Tra' }, 201)).code;
+    const y = (await json(officer, 'POST', '/api/villages', { commune: '03664', name: 'Bản Thanh Tra Mới' }, 201)).code;
+    const team = await newTeam(officer, x, 'Tổ công nghệ số cộng đồng Bản Thanh Tra', 'village');
+    const inspector = await signedInClient(app, database.db, { username: 'thanhtra.ban', role: 'viewer', unit: x });
+    expect((await inspector.get(`/api/teams/${team}`)).statusCode).toBe(200);
+    await json(officer, 'POST', `/api/villages/${x}/merge`, { into: y, on: '2026-06-01' });
+    expect((await inspector.get(`/api/teams/${team}`)).statusCode).toBe(200);
+  });
+
+  defect('DEFECT: an account can be moved onto a dissolved team', async () => {
+    const team = await newTeam(officer, '03664', 'Tổ đã giải thể cho tài khoản');
+    await json(officer, 'POST', `/api/teams/${team}/status`, { version: 1, status: 'dissolved', since: '2026-06-01', reason: 'Giải thể' });
+    const leaderId = (await one<{ id: number }>(sql`select id from users where username = 'totruong.a'`)).id;
+    const res = await send(officer, 'PATCH', `/api/users/${leaderId}`, { teamId: team });
+    if (res.statusCode === 200) await json(officer, 'PATCH', `/api/users/${leaderId}`, { teamId: T.a });
+    expect([400, 409]).toContain(res.statusCode);
+  });
+});
