@@ -5,6 +5,7 @@ import { currentUnit } from '../registry/registry.service.js';
 import type { RouteModule } from '../http/types.js';
 import { escapeCell } from '../reports/network.export.js';
 import { auditEntries } from './audit.service.js';
+import { presenterFor } from '../access/presenter.js';
 
 /** Routes of the audit log: read and export only; nothing in the app edits or deletes entries. */
 export const auditRoutes: RouteModule = (api, { database }) => {
@@ -44,7 +45,13 @@ export const auditRoutes: RouteModule = (api, { database }) => {
       const scope = actor.scope;
       const targetVisible = (e: { targetProvinceCode: string | null; targetCommuneId: number | null }) =>
         scope.kind === 'all' || (scope.kind === 'province' ? e.targetProvinceCode === scope.provinceCode : 'communeId' in scope && e.targetCommuneId === scope.communeId);
-      const entries = (await auditEntries(database.db, where, q)).map((e) => (e.targetProvinceCode === null && e.targetCommuneId === null) || targetVisible(e) ? e : { ...e, targetProvinceCode: null, targetCommuneId: null });
+      // phones inside before/after as the reader's role may see them (masked for read-only inspectors)
+      const presenter = presenterFor(req.actor!.user.role);
+      const phones = (v: unknown): unknown =>
+        typeof v === 'string' ? (/^\+84\d{8,10}$/.test(v) ? presenter.memberPhone(v) : v) : Array.isArray(v) ? v.map(phones) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, phones(x)])) : v;
+      const entries = (await auditEntries(database.db, where, q))
+        .map((e) => ((e.targetProvinceCode === null && e.targetCommuneId === null) || targetVisible(e) ? e : { ...e, targetProvinceCode: null, targetCommuneId: null }))
+        .map((e) => ({ ...e, before: phones(e.before), after: phones(e.after) }));
       if (q.format === 'json') return { entries };
       const rows = entries.map((e) => [e.id, e.at.toISOString(), e.userId ?? '', e.ip ?? '', e.action, e.entity, e.entityId ?? '', JSON.stringify(e.before ?? null), JSON.stringify(e.after ?? null)].map((c) => (typeof c === 'string' ? escapeCell(c) : c)));
       return reply

@@ -941,7 +941,7 @@ describe('second round: after the fixes of d4ca31d', () => {
     });
   });
 
-  defect('DEFECT: an inspector reads members’ phones unmasked in the audit log (before/after of a phone change, JSON and CSV)', async () => {
+  it('FIXED (was a defect): an inspector reads members’ phones unmasked in the audit log (before/after of a phone change, JSON and CSV)', async () => {
     const who = await addPerson(officer, T.a, 'Sầm Văn Kín', { person: { phone: '0912000801' } });
     await json(officer, 'PATCH', `/api/members/${who}`, { version: await version(who), phone: '0912000802' });
     const [log, file] = [await send(viewer, 'GET', '/api/audit?unit=03664'), await send(viewer, 'GET', '/api/audit?unit=03664&format=csv')];
