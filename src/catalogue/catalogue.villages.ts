@@ -83,6 +83,9 @@ export async function renameVillage(db: Db, code: string, body: RenameVillageBod
     if (canonicalVillage(village.name).key === canonicalVillage(name).key && village.name === name) throw conflict(`Thôn đã có tên "${name}".`);
     const taken = await sameNamed(tx, village.parentId!, name, editor, village.id);
     if (taken) throw conflict(`Xã đã có "${taken.name}" (mã ${taken.code}); nếu là cùng một thôn, hãy gộp hai thôn thay vì đổi tên.`);
+    const key = canonicalVillage(name).key;
+    const earlier = (await villagesOfCommunes(tx, [village.parentId!], editor.scope)).find((v) => !v.validTo && v.id !== village.id && v.earlierNames.some((n) => canonicalVillage(n).key === key));
+    if (earlier) throw conflict(`"${name}" là tên cũ của "${earlier.name}" (mã ${earlier.code}), vẫn dùng để nhận diện tệp cũ; hãy đặt tên khác.`);
     await tx.insert(adminUnitNames).values({ unitId: village.id, name: village.name, nameKey: nameKey(village.name), validTo: body.on }).onConflictDoUpdate({ target: [adminUnitNames.unitId, adminUnitNames.nameKey], set: { validTo: body.on } });
     await tx.update(adminUnits).set({ name, shortName: name, kind: villageKind(name), nameKey: nameKey(name), searchKey: searchKey(name) }).where(eq(adminUnits.id, village.id));
     await auditEdit(tx, editor, { action: 'village.renamed', entity: 'village', entityId: code, provinceCode: village.provinceCode, communeId: village.parentId, before: { name: village.name }, after: { name, on: body.on } });

@@ -967,7 +967,7 @@ describe('second round: after the fixes of d4ca31d', () => {
     expect((await send(officer, 'POST', `/api/teams/${team}/members`, { person: { fullName: 'Lò\u3164Văn Trống' }, role: 'member', joinedOn: '2026-06-01' })).statusCode).toBe(400);
   });
 
-  defect('DEFECT: renaming a village to the name a merged village had (the survivor’s earlier name, still matched by imports) is accepted', async () => {
+  it('FIXED (was a defect): renaming a village to the name a merged village had (the survivor’s earlier name, still matched by imports) is accepted', async () => {
     const v = async (name: string) => (await json(officer, 'POST', '/api/villages', { commune: '03664', name }, 201)).code as string;
     const [x, y, z] = [await v('Bản Phiêng'), await v('Bản Phiêng Lanh'), await v('Bản Khác Hẳn')];
     await json(officer, 'POST', `/api/villages/${x}/merge`, { into: y, on: '2026-06-01' });
