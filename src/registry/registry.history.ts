@@ -3,7 +3,7 @@ import { ROLE_LABELS, type Role, type Scope } from '../access/access.policy.js';
 import type { PersonPresenter } from '../access/presenter.js';
 import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
-import { formatDateVi } from '../text/dates.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import * as edits from './registry.edit.repo.js';
 import { teamInScopeSql } from '../access/scope.sql.js';
 import { GENDERS, LEAVE_REASONS, ROLES, TEAM_STATUSES } from './registry.vocabulary.js';
@@ -91,7 +91,7 @@ async function visibleTeams(db: Db, rows: EntryRow[], scope: Scope): Promise<Set
 const toLines = (rows: EntryRow[], p: PersonPresenter, visible: Set<number>): HistoryLine[] =>
   rows.map((e) => ({
     at: new Date(e.at).toISOString(),
-    day: formatDateVi(new Date(new Date(e.at).getTime() + 7 * 3600_000).toISOString().slice(0, 10)),
+    day: formatDateVi(todayInVietnam(new Date(e.at))),
     who: e.userName ? `${e.userName}${e.userRole ? ` (${ROLE_LABELS[e.userRole]})` : ''}` : 'Máy chủ (dòng lệnh)',
     text: describe(e, p, visible),
   }));

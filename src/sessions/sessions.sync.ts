@@ -7,7 +7,7 @@ import { nulPath } from '../text/nul.js';
 import type { DataProtector } from '../privacy/protector.js';
 import { residents } from '../residents/residents.schema.js';
 import { normalizeNationalId } from '../residents/residents.service.js';
-import { todayInVietnam } from '../text/dates.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
 import { cleanText } from '../text/vietnamese.js';
 import * as repo from './sessions.repo.js';
@@ -163,7 +163,7 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
     }
     const leaver = rec.memberIds.map((m) => ({ m, left: left.get(`${team.id}:${m}`) })).find((x) => x.left && todayInVietnam(occurred) >= x.left);
     if (leaver) {
-      reject(index, rec.id, 'memberIds', `Thành viên mã ${leaver.m} đã rời tổ từ ngày ${leaver.left!.split('-').reverse().join('/')}, trước ngày của buổi hỗ trợ; hãy chọn lại người thực hiện.`);
+      reject(index, rec.id, 'memberIds', `Thành viên mã ${leaver.m} đã rời tổ từ ngày ${formatDateVi(leaver.left!)}, trước ngày của buổi hỗ trợ; hãy chọn lại người thực hiện.`);
       continue;
     }
     const earliestJoin = rec.memberIds.map((m) => joined.get(`${team.id}:${m}`)!).sort()[0];

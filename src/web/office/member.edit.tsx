@@ -2,6 +2,7 @@
 // day (with affiliations and position), a move to another team of the commune, or leaving. Each form
 // checks its body with the route's schema (registry/registry.contract.ts) and sends the version the
 // page read, so an edit made meanwhile by someone else is refused (409) instead of overwritten.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { leaveBody, moveBody, updateMemberBody, updateMembershipBody } from '../../registry/registry.contract.js';
 import { AFFILIATIONS, GENDERS, LEAVE_REASONS, ROLES } from '../../registry/registry.vocabulary.js';
@@ -21,6 +22,18 @@ export const leaderConflict = (err: unknown): { fullName: string }[] | null => {
   const leaders = (e?.details as { leaders?: { fullName: string }[] } | undefined)?.leaders;
   return e?.code === 'REGISTRY_CONFLICT' && leaders?.length ? leaders : null;
 };
+
+/** The "team has a leader already" offer under a form: names the leader; "Thay tổ trưởng" sends again with `replaceLeader`. */
+export function ReplaceLeader({ leaders, replace, form }: { leaders: { fullName: string }[]; replace: () => Promise<void>; form: { setOut: (out: ComponentChildren) => void } }) {
+  return (
+    <Notice kind="info">
+      {`Tổ đã có tổ trưởng ${leaders.map((l) => l.fullName).join(', ')}. Mỗi tổ một tổ trưởng: thay tổ trưởng thì người đó thành thành viên từ cùng ngày. `}
+      <button type="button" onClick={() => replace().catch((err) => form.setOut(<Notice kind="error">{(err as Error).message}</Notice>))}>
+        Thay tổ trưởng
+      </button>
+    </Notice>
+  );
+}
 
 /** A select of a vocabulary's labels. */
 export function Choice<T extends string>({ id, labels, value: v, onChange, empty }: { id: string; labels: Record<T, string>; value: T | ''; onChange: (v: T) => void; empty?: string }) {
@@ -136,14 +149,7 @@ function RoleForm({ team, member, done }: { team: Team; member: Member; done: (m
         <input id={id('pos')} value={position} maxLength={100} onInput={value(setPosition)} />
       </Field>
       <Submit busy={f.busy} text="Lưu vai trò" busyText="Đang lưu…" />
-      {leaders ? (
-        <Notice kind="info">
-          {`Tổ đã có tổ trưởng ${leaders.map((l) => l.fullName).join(', ')}. Mỗi tổ một tổ trưởng: thay tổ trưởng thì người đó thành thành viên từ cùng ngày. `}
-          <button type="button" onClick={() => send(true).catch((err) => f.setOut(<Notice kind="error">{(err as Error).message}</Notice>))}>
-            Thay tổ trưởng
-          </button>
-        </Notice>
-      ) : null}
+      {leaders ? <ReplaceLeader leaders={leaders} replace={() => send(true)} form={f} /> : null}
       <FormOut>{f.out}</FormOut>
     </form>
   );

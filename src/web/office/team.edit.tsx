@@ -7,7 +7,7 @@ import { GENDERS, LEAVE_REASONS, ROLES, TEAM_STATUSES } from '../../registry/reg
 import { vnDate, vnToday } from '../shared/time.js';
 import { api } from './client.js';
 import { FormOut, schemaProblem, Submit, useForm, value } from './forms.js';
-import { Affiliations, Choice, DayInput, leaderConflict } from './member.edit.js';
+import { Affiliations, Choice, DayInput, leaderConflict, ReplaceLeader } from './member.edit.js';
 import type { Team } from './team.js';
 import { Field, Loading, Notice, Table, useLoad } from './ui.js';
 
@@ -68,14 +68,7 @@ export function AddMemberForm({ team, saved }: { team: Team; saved: (msg: string
         <DayInput id="add-on" day={joinedOn} set={setJoined} />
       </Field>
       <Submit busy={f.busy} text="Thêm thành viên" busyText="Đang thêm…" />
-      {leaders ? (
-        <Notice kind="info">
-          {`Tổ đã có tổ trưởng ${leaders.map((l) => l.fullName).join(', ')}. Thay tổ trưởng thì người đó thành thành viên từ ngày vào tổ của người mới. `}
-          <button type="button" onClick={() => send(true).catch((err) => f.setOut(<Notice kind="error">{(err as Error).message}</Notice>))}>
-            Thay tổ trưởng
-          </button>
-        </Notice>
-      ) : null}
+      {leaders ? <ReplaceLeader leaders={leaders} replace={() => send(true)} form={f} /> : null}
       <FormOut>{f.out}</FormOut>
     </form>
   );
