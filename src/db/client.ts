@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
 import { type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -10,6 +10,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { lockDataDir } from './lock.js';
+import { PGliteWorker } from './pglite.proxy.js';
 import * as schema from './schema.js';
 
 /** The Drizzle database (or transaction) every repository takes: same API on PGlite and PostgreSQL. */
@@ -19,8 +20,15 @@ export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
-  /** the PGlite instance, when embedded (used to dump a template in tests) */
-  pglite?: PGlite;
+  /** the embedded database's client, when embedded (used to dump a template in tests, COPY in the bench) */
+  pglite?: EmbeddedClient;
+}
+
+/** What of PGlite's API the embedded client offers, in its worker thread or in this one. */
+export interface EmbeddedClient {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
+  exec(sql: string): Promise<Results[]>;
+  dumpDataDir(compression?: 'none' | 'gzip' | 'auto'): Promise<Blob>;
 }
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -29,8 +37,10 @@ const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)),
  * Opens the database: a PostgreSQL server when `databaseUrl` is set, otherwise PGlite persisted
  * in `dataDir` (or in memory for `dataDir = 'memory://'`, or from `loadDataDir`, a dump made by
  * `dumpDataDir`). Migrations are applied before it returns.
+ * PGlite runs in a worker thread (db/pglite.proxy.ts) so that its WebAssembly never blocks this
+ * thread's event loop; `pgliteThread: 'main'` runs it here instead (the bench compares both).
  */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; loadDataDir?: Blob; migrate?: boolean }): Promise<Database> {
+export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; loadDataDir?: Blob; migrate?: boolean; pgliteThread?: 'worker' | 'main' }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 8 });
     // an idle connection dropped by the server (restart, failover, a dropped database) must not
@@ -57,17 +67,28 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
     // one process at a time (db/lock.ts)
     release = await lockDataDir(dataDir);
   }
-  const client = await PGlite.create(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  if (opts.migrate !== false) await migratePglite(db as never, { migrationsFolder });
+  let client: PGlite | PGliteWorker | undefined;
+  let db: Db;
+  try {
+    const load = opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {};
+    client = opts.pgliteThread === 'main' ? await PGlite.create(dataDir, load) : await PGliteWorker.create(dataDir, load);
+    // Drizzle's PGlite driver calls only query() and transaction(), which the worker's client has
+    db = drizzlePglite(client as PGlite, { schema }) as unknown as Db;
+    if (opts.migrate !== false) await migratePglite(db as never, { migrationsFolder });
+  } catch (err) {
+    await client?.close().catch(() => {});
+    await release?.();
+    throw err;
+  }
+  const opened = client;
   return {
     db,
     kind: 'pglite',
     close: async () => {
-      await client.close();
+      await opened.close();
       await release?.();
     },
-    pglite: client,
+    pglite: opened,
   };
 }
 
