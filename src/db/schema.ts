@@ -6,3 +6,4 @@ export * from '../access/access.schema.js';
 export * from '../audit/audit.schema.js';
 export * from '../residents/residents.schema.js';
 export * from '../sessions/sessions.schema.js';
+export * from '../sessions/sessions.rollup.schema.js';

@@ -8,6 +8,7 @@ import { type Database, queryRows } from '../db/client.js';
 import { DataProtector } from '../privacy/protector.js';
 import { savePopulation } from './sessions.population.js';
 import { supportReport } from './sessions.report.js';
+import { ROLLUP_TABLES } from './sessions.rollup.rebuild.js';
 import { syncSessions, type SyncRecord } from './sessions.sync.js';
 
 /**
@@ -95,7 +96,7 @@ describe('sync', () => {
     expect((await sync([good])).map((r) => r.status)).toEqual(['duplicate']);
     const rollup = await queryRows<{ sessions: number }>(database.db, sql`select sum(sessions)::int as sessions from support_daily where service_id = 0 and outcome = ''`);
     expect(rollup[0].sessions).toBe(3); // one session, counted for the commune, the province and the team
-    for (const table of ['support_sessions', 'support_daily', 'support_resident_days']) await database.db.execute(sql.raw(`delete from ${table}`));
+    for (const table of ['support_sessions', ...ROLLUP_TABLES]) await database.db.execute(sql.raw(`delete from ${table}`));
   });
 
   it('refuses a team outside the recorder’s scope', async () => {
@@ -113,7 +114,7 @@ describe('sync', () => {
     const good = rec();
     const results = await sync([{ ...rec(), teamId: 2147483648 }, good, { ...rec(), memberIds: [9007199254740991] }]);
     expect(results.map((r) => [r.status, 'field' in r ? r.field : null])).toEqual([['rejected', 'teamId'], ['accepted', null], ['rejected', 'memberIds.0']]);
-    for (const table of ['support_sessions', 'support_daily', 'support_resident_days']) await database.db.execute(sql.raw(`delete from ${table}`));
+    for (const table of ['support_sessions', ...ROLLUP_TABLES]) await database.db.execute(sql.raw(`delete from ${table}`));
   });
 });
 

@@ -12,48 +12,110 @@ export interface Period { from: string; to: string }
 export interface Cell { serviceId: number; outcome: string; sessions: number; residents: number }
 export interface TrendPoint { start: string; sessions: number; residents: number }
 
-/** Rollup cells of a unit (commune or province unit id) over the period: session-level rows (service 0) and service × outcome rows. */
+/**
+ * A period cut for the rollups: whole calendar months (`months`, first days, inclusive; null: none)
+ * read from the monthly rows, and the days of the partial months at its ends (`days`: at most two
+ * inclusive ranges) from the daily rows. A year is 12 monthly rows; a custom 365-day range 11 or 12
+ * months and up to 61 days; so a report reads a bounded number of rows however many sessions.
+ */
+export interface Span { months: [string, string] | null; days: [string, string][] }
+
+const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+export function spanOf(p: Period): Span {
+  const [fy, fm, fd] = p.from.split('-').map(Number);
+  const [ty, tm, td] = p.to.split('-').map(Number);
+  const first = fd === 1 ? Date.UTC(fy, fm - 1, 1) : Date.UTC(fy, fm, 1);
+  const lastDayOfTo = new Date(Date.UTC(ty, tm, 0)).getUTCDate();
+  const last = td === lastDayOfTo ? Date.UTC(ty, tm - 1, 1) : Date.UTC(ty, tm - 2, 1);
+  if (first > last) return { months: null, days: [[p.from, p.to]] };
+  const days: [string, string][] = [];
+  if (fd !== 1) days.push([p.from, iso(first - 86_400_000)]);
+  if (td !== lastDayOfTo) days.push([iso(Date.UTC(ty, tm - 1, 1)), p.to]);
+  return { months: [iso(first), iso(last)], days };
+}
+
+const dayIn = (span: Span, column: SQL = sql`day`) => (span.days.length ? sql.join(span.days.map(([a, b]) => sql`${column} between ${a} and ${b}`), sql` or `) : sql`false`);
+const monthIn = (span: Span, column: SQL = sql`month`) => (span.months ? sql`${column} between ${span.months[0]} and ${span.months[1]}` : sql`false`);
+
+/** Rows of a daily and a monthly rollup over a period: `cols` from both, `where` the owner filter. */
+function spanRows(daily: string, monthly: string, where: SQL, cols: SQL, p: Period): SQL {
+  const span = spanOf(p);
+  return sql`select ${cols} from ${sql.identifier(daily)} where ${where} and (${dayIn(span)})
+             union all select ${cols} from ${sql.identifier(monthly)} where ${where} and (${monthIn(span)})`;
+}
+
+/** Rollup cells of a unit (commune, province unit id, or −team id) over the period: session-level rows (service 0) and service × outcome rows. */
 export function rollupCells(db: Db, unitId: number, p: Period): Promise<Cell[]> {
   return queryRows<Cell>(
     db,
     sql`select service_id as "serviceId", outcome, sum(sessions)::int as sessions, sum(residents)::int as residents
-          from support_daily where unit_id = ${unitId} and day between ${p.from} and ${p.to}
+          from (${spanRows('support_daily', 'support_monthly', sql`unit_id = ${unitId}`, sql`service_id, outcome, sessions, residents`, p)}) x
          group by service_id, outcome`,
   );
 }
 
-/** Sessions and heads per bucket (day, ISO week from Monday, month) from the rollup. */
-export function rollupTrend(db: Db, unitId: number, p: Period, bucket: Bucket): Promise<TrendPoint[]> {
+/** The same cells for a member: their sessions for the teams among `teamIds` (those the reader may see), from the member rollups. */
+export function memberCells(db: Db, memberId: number, scope: Scope, p: Period): Promise<Cell[]> {
+  const where = sql`member_id = ${memberId} and team_id in (select t.id from teams t where ${teamInScopeSql(scope)})`;
+  return queryRows<Cell>(
+    db,
+    sql`select service_id as "serviceId", outcome, sum(sessions)::int as sessions, sum(residents)::int as residents
+          from (${spanRows('support_member_daily', 'support_member_monthly', where, sql`service_id, outcome, sessions, residents`, p)}) x
+         group by service_id, outcome`,
+  );
+}
+
+/** Sessions and heads per bucket (day, ISO week from Monday, month) from the rollups of a unit or of a member (`memberOf`). */
+export function rollupTrend(db: Db, unitId: number, p: Period, bucket: Bucket, memberOf?: Scope): Promise<TrendPoint[]> {
+  const [daily, monthly, where]: [string, string, SQL] = memberOf
+    ? ['support_member_daily', 'support_member_monthly', sql`member_id = ${unitId} and team_id in (select t.id from teams t where ${teamInScopeSql(memberOf)})`]
+    : ['support_daily', 'support_monthly', sql`unit_id = ${unitId}`];
+  const level = sql`service_id = 0 and outcome = ${ROLLUP_ALL}`;
+  const span = spanOf(p);
+  if (bucket !== 'month') {
+    return queryRows<TrendPoint>(
+      db,
+      sql`select to_char(date_trunc(${bucket}, day), 'YYYY-MM-DD') as start, sum(sessions)::int as sessions, sum(residents)::int as residents
+            from ${sql.identifier(daily)} where ${where} and day between ${p.from} and ${p.to} and ${level}
+           group by 1 order by 1`,
+    );
+  }
   return queryRows<TrendPoint>(
     db,
-    sql`select to_char(date_trunc(${bucket}, day), 'YYYY-MM-DD') as start, sum(sessions)::int as sessions, sum(residents)::int as residents
-          from support_daily where unit_id = ${unitId} and day between ${p.from} and ${p.to} and service_id = 0 and outcome = ${ROLLUP_ALL}
+    sql`select to_char(m, 'YYYY-MM-DD') as start, sum(sessions)::int as sessions, sum(residents)::int as residents
+          from (select date_trunc('month', day)::date as m, sessions, residents from ${sql.identifier(daily)} where ${where} and ${level} and (${dayIn(span)})
+                union all select month, sessions, residents from ${sql.identifier(monthly)} where ${where} and ${level} and (${monthIn(span)})) x
          group by 1 order by 1`,
   );
 }
 
-/** Sessions and heads per child unit (communes of a province) from the rollup. */
+/** Sessions and heads per child unit (communes of a province, −ids of a commune's teams) from the rollups. */
 export function rollupByUnit(db: Db, unitIds: number[], p: Period) {
   if (unitIds.length === 0) return Promise.resolve([] as { unitId: number; sessions: number; residents: number }[]);
+  const where = sql`unit_id = any(${sql.param(unitIds)}::int[]) and service_id = 0 and outcome = ${ROLLUP_ALL}`;
   return queryRows<{ unitId: number; sessions: number; residents: number }>(
     db,
     sql`select unit_id as "unitId", sum(sessions)::int as sessions, sum(residents)::int as residents
-          from support_daily where unit_id = any(${sql.param(unitIds)}::int[]) and day between ${p.from} and ${p.to} and service_id = 0 and outcome = ${ROLLUP_ALL}
+          from (${spanRows('support_daily', 'support_monthly', where, sql`unit_id, sessions, residents`, p)}) x
          group by unit_id`,
   );
 }
 
 /**
- * Distinct recognised residents helped in a unit over the period: one row of
- * support_resident_counts for a whole calendar month, quarter or year, else a count over the
- * 64-bit keys of support_resident_days.
+ * Distinct recognised residents helped in a unit (commune or province unit) over the period,
+ * exactly: one row of support_resident_counts for a whole calendar month, quarter or year; else
+ * the sightings in the period whose previous sighting of the same person in the unit is before it
+ * (support_resident_links for the partial months, support_resident_month_links for whole months).
  */
 export async function rollupDistinctResidents(db: Db, unitId: number, p: Period): Promise<number> {
   const standard = standardPeriodKey(p);
   if (standard) return residentCount(db, unitId, standard);
+  const span = spanOf(p);
   const [row] = await queryRows<{ n: number }>(
     db,
-    sql`select count(distinct resident_key)::int as n from support_resident_days where unit_id = ${unitId} and day between ${p.from} and ${p.to}`,
+    sql`select coalesce(sum(residents), 0)::int as n from (
+          select residents from support_resident_links where unit_id = ${unitId} and (${dayIn(span)}) and prev_day < ${p.from}
+          union all select residents from support_resident_month_links where unit_id = ${unitId} and (${monthIn(span)}) and prev_day < ${p.from}) x`,
   );
   return row.n;
 }
@@ -187,10 +249,25 @@ export function teamsOfCommune(db: Db, communeId: number, scope: Scope) {
 }
 
 /**
- * The current members of a team with the sessions they ran for it in the period (0 for none):
- * read through the (member, day) index, so a busy team costs its own sessions only.
+ * The current members of a team with the sessions they ran for it in the period (0 for none),
+ * from the member rollups (support_member_daily/monthly by team): a bounded number of rows per member.
  */
 export function teamMembersActivity(db: Db, teamId: number, p: Period, scope: Scope) {
+  const rows = spanRows('support_member_daily', 'support_member_monthly', sql`team_id = ${teamId} and service_id = 0 and outcome = ${ROLLUP_ALL}`, sql`member_id, sessions, residents`, p);
+  return queryRows<{ id: number; name: string; sessions: number; residents: number }>(
+    db,
+    sql`select m.id, m.full_name as name, coalesce(sum(x.sessions), 0)::int as sessions, coalesce(sum(x.residents), 0)::int as residents
+          from team_members tm join members m on m.id = tm.member_id join teams t on t.id = tm.team_id
+          left join (${rows}) x on x.member_id = tm.member_id
+         where tm.team_id = ${teamId} and tm.left_on is null and ${teamInScopeSql(scope)}
+         group by m.id, m.full_name`,
+  );
+}
+
+/**
+ * The same from the sessions: read through the (member, day) index (the reference of the rollup).
+ */
+export function rawTeamMembersActivity(db: Db, teamId: number, p: Period, scope: Scope) {
   return queryRows<{ id: number; name: string; sessions: number; residents: number }>(
     db,
     sql`select m.id, m.full_name as name, count(s.id)::int as sessions, coalesce(sum(s.residents_count), 0)::int as residents

@@ -1,81 +1,161 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../db/client.js';
-import { ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED } from './sessions.vocabulary.js';
+import type { Db } from '../db/client.js';
+import * as repo from './sessions.repo.js';
+import { residentKey64 } from './sessions.sync.js';
+import { ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED, rollupKind, type SessionKind } from './sessions.vocabulary.js';
+
+export { compareSupportRollups, compareAllRollups, rebuildSupportRollups } from './sessions.rollup.rebuild.js';
 
 /**
- * The daily rollups recomputed from the sessions with set-based SQL: the same rows syncSessions
- * adds incrementally (see rollupDeltas in sessions.sync.ts), for a repair or after a bulk load
- * (the benchmark loads a million sessions by COPY, then rebuilds).
+ * The rollups of support sessions kept incrementally, in the transaction that stores the sessions
+ * (sessions.sync.ts, and whatever later counts a reviewed session): per commune, province and team
+ * (unit id = −team id) by day (support_daily) and by month (support_monthly); per member and team
+ * by day and month (support_member_daily/monthly); recognised residents per commune and province
+ * by day (support_resident_days), calendar period (support_resident_periods/counts) and the links
+ * between a resident's successive sightings (support_resident_links, support_resident_month_links)
+ * that count distinct residents over any range exactly. sessions.rollup.rebuild.ts recomputes all
+ * of them from the sessions, independently (SQL), to repair or check these.
  */
 
-/** Expected support_daily rows: per commune and province unit, day, service (0: session level) and outcome. */
-const expectedDaily = sql`
-  with s as (
-    select s.id, s.day, s.kind, s.at_service_centre, s.resident_key, s.residents_count, s.commune_id, p.id as province_unit_id, -s.team_id as team_unit_id
-      from support_sessions s join admin_units p on p.level = 'province' and p.code = s.province_code and p.valid_to is null
-  ), cells as (
-    select commune_id, province_unit_id, team_unit_id, day, 0 as service_id, ${ROLLUP_ALL}::text as outcome, residents_count as heads from s
-    union all select commune_id, province_unit_id, team_unit_id, day, 0, 'kind:' || kind, residents_count from s
-    union all select commune_id, province_unit_id, team_unit_id, day, 0, ${ROLLUP_IDENTIFIED}, 1 from s where resident_key is not null
-    union all select commune_id, province_unit_id, team_unit_id, day, 0, ${ROLLUP_CENTRE}, residents_count from s where at_service_centre
-    union all select s.commune_id, s.province_unit_id, s.team_unit_id, s.day, ss.service_id, ss.outcome, s.residents_count from s join support_session_services ss on ss.session_id = s.id
-  )
-  select u.unit_id, c.day, c.service_id, c.outcome, count(*)::bigint as sessions, sum(c.heads)::bigint as residents
-    from cells c cross join lateral (values (c.commune_id), (c.province_unit_id), (c.team_unit_id)) as u(unit_id)
-   group by 1, 2, 3, 4`;
+/** A session just stored, as the rollups need it. `row.day` is its Vietnamese day (the corrected time's). */
+export interface RolledSession {
+  row: Pick<repo.SessionInsert, 'day' | 'kind' | 'atServiceCentre' | 'residentsCount' | 'residentKey'>;
+  team: Pick<repo.TeamForSync, 'id' | 'communeId' | 'provinceUnitId'>;
+  serviceIds: { serviceId: number; outcome: string }[];
+  memberIds: number[];
+}
 
-/** Expected support_resident_days rows: recognised residents (64-bit keys, see residentKey64) per commune and province unit and day. */
-const expectedResidentDays = sql`
-  select distinct u.unit_id, s.day, ('x' || substr(s.resident_key, 1, 16))::bit(64)::bigint as resident_key
-    from support_sessions s join admin_units p on p.level = 'province' and p.code = s.province_code and p.valid_to is null
-   cross join lateral (values (s.commune_id), (p.id)) as u(unit_id)
-   where s.resident_key is not null`;
+/** No earlier sighting, in support_resident_links.prev_day. */
+export const NO_PREVIOUS_DAY = '1900-01-01';
 
-/** Expected support_resident_periods rows: the same people per calendar year, quarter and month (keys as in periodKeys). */
-const expectedResidentPeriods = sql`
-  select distinct d.unit_id, p.period, d.resident_key
-    from (${expectedResidentDays}) d
-   cross join lateral (values ('Y' || to_char(d.day, 'YYYY')), ('Q' || to_char(d.day, 'YYYY-Q')), ('M' || to_char(d.day, 'YYYY-MM'))) as p(period)`;
+/** First day of the day's month, 'YYYY-MM-01'. */
+export const monthOf = (day: string) => day.slice(0, 7) + '-01';
 
-/** Replaces support_daily and support_resident_days by their recomputation from all sessions, in one transaction. */
-export async function rebuildSupportRollups(db: Db): Promise<{ dailyRows: number; residentDays: number }> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`delete from support_daily`);
-    await tx.execute(sql`delete from support_resident_days`);
-    await tx.execute(sql`delete from support_resident_periods`);
-    await tx.execute(sql`delete from support_resident_counts`);
-    const [daily] = await queryRows<{ n: number }>(
-      tx,
-      sql`with ins as (insert into support_daily (unit_id, day, service_id, outcome, sessions, residents) ${expectedDaily} returning 1) select count(*)::int as n from ins`,
-    );
-    const [days] = await queryRows<{ n: number }>(
-      tx,
-      sql`with ins as (insert into support_resident_days (unit_id, day, resident_key) ${expectedResidentDays} returning 1) select count(*)::int as n from ins`,
-    );
-    await tx.execute(sql`insert into support_resident_periods (unit_id, period, resident_key) ${expectedResidentPeriods}`);
-    await tx.execute(sql`insert into support_resident_counts (unit_id, period, residents) select unit_id, period, count(*)::int from support_resident_periods group by 1, 2`);
-    return { dailyRows: daily.n, residentDays: days.n };
-  });
+/** Cells of one session: [service id (0: session level), outcome, heads]. Heads are the group's size, 1 for a recognised-resident row. */
+function cellsOf(s: RolledSession): [number, string, number][] {
+  const heads = s.row.residentsCount;
+  const out: [number, string, number][] = [
+    [0, ROLLUP_ALL, heads],
+    [0, rollupKind(s.row.kind as SessionKind), heads],
+  ];
+  if (s.row.residentKey) out.push([0, ROLLUP_IDENTIFIED, 1]);
+  if (s.row.atServiceCentre) out.push([0, ROLLUP_CENTRE, heads]);
+  for (const x of s.serviceIds) out.push([x.serviceId, x.outcome, heads]);
+  return out;
+}
+
+interface Delta { owner: number; team: number; day: string; serviceId: number; outcome: string; sessions: number; residents: number }
+
+/** Deltas summed per key; `team` 0 for unit rollups. Sorted, so concurrent syncs lock rows in one order. */
+function sumDeltas(items: Iterable<Omit<Delta, 'sessions' | 'residents'> & { heads: number }>): Delta[] {
+  const acc = new Map<string, Delta>();
+  for (const x of items) {
+    const key = `${x.owner}|${x.day}|${x.team}|${x.serviceId}|${x.outcome}`;
+    const d = acc.get(key);
+    if (d) {
+      d.sessions += 1;
+      d.residents += x.heads;
+    } else acc.set(key, { owner: x.owner, team: x.team, day: x.day, serviceId: x.serviceId, outcome: x.outcome, sessions: 1, residents: x.heads });
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...acc.values()].sort((a, b) => a.owner - b.owner || cmp(a.day, b.day) || a.team - b.team || a.serviceId - b.serviceId || cmp(a.outcome, b.outcome));
+}
+
+function* unitItems(stored: RolledSession[], month: boolean) {
+  for (const s of stored) {
+    const day = month ? monthOf(s.row.day) : s.row.day;
+    for (const owner of [s.team.communeId, s.team.provinceUnitId, -s.team.id]) for (const [serviceId, outcome, heads] of cellsOf(s)) yield { owner, team: 0, day, serviceId, outcome, heads };
+  }
+}
+
+function* memberItems(stored: RolledSession[], month: boolean) {
+  for (const s of stored) {
+    const day = month ? monthOf(s.row.day) : s.row.day;
+    for (const owner of new Set(s.memberIds)) for (const [serviceId, outcome, heads] of cellsOf(s)) yield { owner, team: s.team.id, day, serviceId, outcome, heads };
+  }
+}
+
+const col = <K extends keyof Delta>(rows: Delta[], k: K) => sql.param(rows.map((r) => r[k]));
+
+async function addUnitDeltas(db: Db, table: 'support_monthly', rows: Delta[]) {
+  if (rows.length === 0) return;
+  await db.execute(
+    sql`insert into ${sql.identifier(table)} (unit_id, month, service_id, outcome, sessions, residents)
+        select * from unnest(${col(rows, 'owner')}::int[], ${col(rows, 'day')}::date[], ${col(rows, 'serviceId')}::int[], ${col(rows, 'outcome')}::text[], ${col(rows, 'sessions')}::bigint[], ${col(rows, 'residents')}::bigint[])
+        on conflict (unit_id, month, service_id, outcome)
+        do update set sessions = ${sql.identifier(table)}.sessions + excluded.sessions, residents = ${sql.identifier(table)}.residents + excluded.residents`,
+  );
+}
+
+async function addMemberDeltas(db: Db, table: 'support_member_daily' | 'support_member_monthly', rows: Delta[]) {
+  if (rows.length === 0) return;
+  const time = sql.identifier(table === 'support_member_daily' ? 'day' : 'month');
+  await db.execute(
+    sql`insert into ${sql.identifier(table)} (member_id, ${time}, team_id, service_id, outcome, sessions, residents)
+        select * from unnest(${col(rows, 'owner')}::int[], ${col(rows, 'day')}::date[], ${col(rows, 'team')}::int[], ${col(rows, 'serviceId')}::int[], ${col(rows, 'outcome')}::text[], ${col(rows, 'sessions')}::bigint[], ${col(rows, 'residents')}::bigint[])
+        on conflict (member_id, ${time}, team_id, service_id, outcome)
+        do update set sessions = ${sql.identifier(table)}.sessions + excluded.sessions, residents = ${sql.identifier(table)}.residents + excluded.residents`,
+  );
 }
 
 /**
- * Compares the stored rollups with their recomputation: the number of rows that differ (missing,
- * extra or with other counts) in each table. Both zero means the incremental rollup is exact.
+ * Records sightings of recognised residents (unit, day, 64-bit key as a decimal string) and keeps
+ * the links between each resident's successive sightings in a unit: a sighting d between the
+ * resident's sightings p and n (p: previous or NO_PREVIOUS_DAY) adds link d←p and replaces n←p by
+ * n←d; month links count only a month's first sighting (p in an earlier month). Computed as the
+ * links of each touched resident's sightings after the insert minus before, in one statement;
+ * each touched (unit, resident) is locked first, so two syncs seeing one person at once cannot
+ * both think they saw the person's neighbours.
  */
-export async function compareSupportRollups(db: Db): Promise<{ daily: number; residentDays: number; residentCounts: number; dailyRows: number }> {
-  const [r] = await queryRows<{ daily: number; residentDays: number; residentCounts: number; dailyRows: number }>(
-    db,
-    sql`with e as (${expectedDaily}),
-             a as (select unit_id, day, service_id, outcome, sessions, residents from support_daily),
-             re as (${expectedResidentDays}),
-             ra as (select unit_id, day, resident_key from support_resident_days)
-        select (select count(*) from ((select * from e except all select * from a) union all (select * from a except all select * from e)) x)::int as daily,
-               (select count(*) from ((select * from re except all select * from ra) union all (select * from ra except all select * from re)) y)::int as "residentDays",
-               (select count(*) from ((select unit_id, period, count(*)::int as n from (${expectedResidentPeriods}) p group by 1, 2
-                                       except all select unit_id, period, residents from support_resident_counts)
-                                      union all (select unit_id, period, residents from support_resident_counts
-                                       except all select unit_id, period, count(*)::int from (${expectedResidentPeriods}) p group by 1, 2)) z)::int as "residentCounts",
-               (select count(*) from a)::int as "dailyRows"`,
+async function addResidentLinks(db: Db, rows: { unitId: number; day: string; residentKey: string }[]) {
+  if (rows.length === 0) return;
+  const sorted = [...rows].sort((a, b) => a.unitId - b.unitId || (a.residentKey < b.residentKey ? -1 : a.residentKey > b.residentKey ? 1 : 0) || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const units = sql.param(sorted.map((r) => r.unitId));
+  const days = sql.param(sorted.map((r) => r.day));
+  const keys = sql.param(sorted.map((r) => r.residentKey));
+  await db.execute(
+    sql`select pg_advisory_xact_lock(8113, hashtext(k.unit_id || ':' || k.resident_key))
+          from (select distinct unit_id, resident_key from unnest(${units}::int[], ${keys}::bigint[]) as x(unit_id, resident_key) order by 1, 2) k`,
   );
-  return r;
+  const none = sql`${NO_PREVIOUS_DAY}::date`;
+  await db.execute(
+    sql`with fresh as (
+          insert into support_resident_days (unit_id, day, resident_key)
+          select distinct * from unnest(${units}::int[], ${days}::date[], ${keys}::bigint[]) order by 1, 3, 2
+          on conflict do nothing
+          returning unit_id, day, resident_key),
+        touched as (select distinct unit_id, resident_key from fresh),
+        old as (select d.unit_id, d.resident_key, d.day from support_resident_days d join touched t on t.unit_id = d.unit_id and t.resident_key = d.resident_key),
+        new as (select * from old union all select unit_id, resident_key, day from fresh),
+        links as (
+          select unit_id, day, coalesce(lag(day) over (partition by unit_id, resident_key order by day), ${none}) as prev_day, 1 as n from new
+          union all
+          select unit_id, day, coalesce(lag(day) over (partition by unit_id, resident_key order by day), ${none}), -1 from old),
+        day_links as (
+          insert into support_resident_links (unit_id, day, prev_day, residents)
+          select unit_id, day, prev_day, sum(n)::int from links group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
+          on conflict (unit_id, day, prev_day) do update set residents = support_resident_links.residents + excluded.residents
+          returning 1)
+        insert into support_resident_month_links (unit_id, month, prev_day, residents)
+        select unit_id, date_trunc('month', day)::date, prev_day, sum(n)::int from links
+         where date_trunc('month', prev_day) < date_trunc('month', day) group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
+        on conflict (unit_id, month, prev_day) do update set residents = support_resident_month_links.residents + excluded.residents`,
+  );
+}
+
+/**
+ * Adds stored sessions to every rollup, in the caller's transaction (`db` must be one). Each
+ * session must be added once: the caller adds only the rows its insert actually stored.
+ */
+export async function addSessionsToRollups(db: Db, stored: RolledSession[]): Promise<void> {
+  if (stored.length === 0) return;
+  const daily = sumDeltas(unitItems(stored, false));
+  await repo.addToRollup(db, daily.map((d) => ({ unitId: d.owner, day: d.day, serviceId: d.serviceId, outcome: d.outcome, sessions: d.sessions, residents: d.residents })));
+  await addUnitDeltas(db, 'support_monthly', sumDeltas(unitItems(stored, true)));
+  await addMemberDeltas(db, 'support_member_daily', sumDeltas(memberItems(stored, false)));
+  await addMemberDeltas(db, 'support_member_monthly', sumDeltas(memberItems(stored, true)));
+  const sightings = stored.flatMap((s) => (s.row.residentKey ? [s.team.communeId, s.team.provinceUnitId].map((unitId) => ({ unitId, day: s.row.day, residentKey: residentKey64(s.row.residentKey!) })) : []));
+  // links first: they see which days are new; addResidentSightings then finds them stored and adds the calendar periods
+  await addResidentLinks(db, sightings);
+  await repo.addResidentSightings(db, sightings);
 }

@@ -11,16 +11,13 @@ import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
 import { cleanText } from '../text/vietnamese.js';
 import * as repo from './sessions.repo.js';
+import { addSessionsToRollups } from './sessions.rollup.js';
 import {
   BACKDATE_GRACE_DAYS,
   ETHNIC_CODES,
   FUTURE_TOLERANCE_MS,
   MAX_GROUP_SIZE,
   OUTCOME_CODES,
-  ROLLUP_ALL,
-  ROLLUP_CENTRE,
-  ROLLUP_IDENTIFIED,
-  rollupKind,
   SESSION_KINDS,
   type SessionKind,
 } from './sessions.vocabulary.js';
@@ -81,7 +78,7 @@ const dayMs = 86_400_000;
  * per record in input order: `accepted` (with the Vietnamese day it counts in), `duplicate` (the id
  * is already stored: a resend), or `rejected` with the field and a Vietnamese reason. Rollups
  * (support_daily, support_resident_days) are updated in the same transaction, so an answered
- * record is never lost and never counted twice. Rules: the team must be in the actor's scope and
+ * record is never lost and never counted twice (all rollups: sessions.rollup.ts). Rules: the team must be in the actor's scope and
  * the members on it; `occurredAt` may not be later than the server's clock plus 10 minutes nor
  * more than 30 days before the earliest listed member joined the team; services must be national
  * or the team's province's; a resident's name, phone or ID are kept only with `consent`.
@@ -270,11 +267,7 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
         stored.flatMap((r) => [...new Set(r.rec.memberIds)].map((memberId) => ({ sessionId: r.row.id, memberId, day: r.row.day }))),
         stored.flatMap((r) => r.serviceIds.map((s) => ({ sessionId: r.row.id, ...s }))),
       );
-      await repo.addToRollup(tx, rollupDeltas(stored));
-      await repo.addResidentSightings(
-        tx,
-        stored.flatMap((r) => (r.row.residentKey ? [r.team.communeId, r.team.provinceUnitId].map((unitId) => ({ unitId, day: r.row.day, residentKey: residentKey64(r.row.residentKey!) })) : [])),
-      );
+      await addSessionsToRollups(tx, stored.map((r) => ({ ...r, memberIds: r.rec.memberIds })));
       for (const r of ready) results[r.index] = inserted.has(r.row.id) ? { id: r.row.id, status: 'accepted', day: r.row.day } : { id: r.row.id, status: 'duplicate' };
     });
   }
@@ -302,29 +295,6 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
  */
 export function residentKey64(hexHash: string): string {
   return BigInt.asIntN(64, BigInt('0x' + hexHash.slice(0, 16))).toString();
-}
-
-/** Sums stored sessions into rollup deltas, for the commune, the province and the team (unit id = −team id) of each. */
-function rollupDeltas(stored: { row: repo.SessionInsert; team: repo.TeamForSync; serviceIds: { serviceId: number; outcome: string }[] }[]): repo.RollupDelta[] {
-  const acc = new Map<string, repo.RollupDelta>();
-  const add = (unitId: number, day: string, serviceId: number, outcome: string, residents: number) => {
-    const key = `${unitId}|${day}|${serviceId}|${outcome}`;
-    const d = acc.get(key);
-    if (d) {
-      d.sessions += 1;
-      d.residents += residents;
-    } else acc.set(key, { unitId, day, serviceId, outcome, sessions: 1, residents });
-  };
-  for (const { row, team, serviceIds } of stored) {
-    for (const unitId of [team.communeId, team.provinceUnitId, -team.id]) {
-      add(unitId, row.day, 0, ROLLUP_ALL, row.residentsCount);
-      add(unitId, row.day, 0, rollupKind(row.kind as SessionKind), row.residentsCount);
-      if (row.residentKey) add(unitId, row.day, 0, ROLLUP_IDENTIFIED, 1);
-      if (row.atServiceCentre) add(unitId, row.day, 0, ROLLUP_CENTRE, row.residentsCount);
-      for (const s of serviceIds) add(unitId, row.day, s.serviceId, s.outcome, row.residentsCount);
-    }
-  }
-  return [...acc.values()];
 }
 
 /**

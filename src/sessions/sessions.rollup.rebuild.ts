@@ -1,0 +1,128 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../db/client.js';
+import { ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED } from './sessions.vocabulary.js';
+
+/**
+ * Every support rollup recomputed from the sessions with set-based SQL: the same rows
+ * sessions.rollup.ts adds incrementally (computed there in TypeScript, here in SQL, so each checks
+ * the other), for a repair or after a bulk load (the benchmark loads millions of sessions by COPY,
+ * then rebuilds). Only support_sessions counts: sessions kept for review are elsewhere until counted.
+ */
+
+/** One row per session and rollup cell: who (commune, province unit, −team), members, day, service (0: session level), outcome, heads. */
+const sessionCells = sql`
+  with s as (
+    select s.id, s.day, s.kind, s.at_service_centre, s.resident_key, s.residents_count, s.commune_id, s.team_id, p.id as province_unit_id
+      from support_sessions s join admin_units p on p.level = 'province' and p.code = s.province_code and p.valid_to is null
+  )
+  select s.id, s.commune_id, s.province_unit_id, s.team_id, s.day, c.service_id, c.outcome, c.heads
+    from s cross join lateral (
+      select 0 as service_id, ${ROLLUP_ALL}::text as outcome, s.residents_count as heads
+      union all select 0, 'kind:' || s.kind, s.residents_count
+      union all select 0, ${ROLLUP_IDENTIFIED}, 1 where s.resident_key is not null
+      union all select 0, ${ROLLUP_CENTRE}, s.residents_count where s.at_service_centre
+      union all select ss.service_id, ss.outcome, s.residents_count from support_session_services ss where ss.session_id = s.id
+    ) c`;
+
+/** Expected support_daily rows: per commune, province unit and team (−id), day, service and outcome. */
+const expectedDaily = sql`
+  select u.unit_id, c.day, c.service_id, c.outcome, count(*)::bigint as sessions, sum(c.heads)::bigint as residents
+    from (${sessionCells}) c cross join lateral (values (c.commune_id), (c.province_unit_id), (-c.team_id)) as u(unit_id)
+   group by 1, 2, 3, 4`;
+
+const expectedMonthly = sql`
+  select unit_id, date_trunc('month', day)::date as month, service_id, outcome, sum(sessions)::bigint as sessions, sum(residents)::bigint as residents
+    from (${expectedDaily}) d group by 1, 2, 3, 4`;
+
+const expectedMemberDaily = sql`
+  select sm.member_id, c.day, c.team_id, c.service_id, c.outcome, count(*)::bigint as sessions, sum(c.heads)::bigint as residents
+    from (${sessionCells}) c join support_session_members sm on sm.session_id = c.id
+   group by 1, 2, 3, 4, 5`;
+
+const expectedMemberMonthly = sql`
+  select member_id, date_trunc('month', day)::date as month, team_id, service_id, outcome, sum(sessions)::bigint as sessions, sum(residents)::bigint as residents
+    from (${expectedMemberDaily}) d group by 1, 2, 3, 4, 5`;
+
+/** Expected support_resident_days rows: recognised residents (64-bit keys, see residentKey64) per commune and province unit and day. */
+const expectedResidentDays = sql`
+  select distinct u.unit_id, s.day, ('x' || substr(s.resident_key, 1, 16))::bit(64)::bigint as resident_key
+    from support_sessions s join admin_units p on p.level = 'province' and p.code = s.province_code and p.valid_to is null
+   cross join lateral (values (s.commune_id), (p.id)) as u(unit_id)
+   where s.resident_key is not null`;
+
+/** Expected support_resident_periods rows: the same people per calendar year, quarter and month (keys as in periodKeys). */
+const expectedResidentPeriods = sql`
+  select distinct d.unit_id, p.period, d.resident_key
+    from (${expectedResidentDays}) d
+   cross join lateral (values ('Y' || to_char(d.day, 'YYYY')), ('Q' || to_char(d.day, 'YYYY-Q')), ('M' || to_char(d.day, 'YYYY-MM'))) as p(period)`;
+
+const expectedResidentCounts = sql`select unit_id, period, count(*)::int as residents from (${expectedResidentPeriods}) p group by 1, 2`;
+
+/** Each sighting with the resident's previous sighting day in the unit (1900-01-01: none). */
+const sightingLinks = sql`
+  select unit_id, day, coalesce(lag(day) over (partition by unit_id, resident_key order by day), date '1900-01-01') as prev_day
+    from (${expectedResidentDays}) d`;
+
+const expectedLinks = sql`select unit_id, day, prev_day, count(*)::int as residents from (${sightingLinks}) l group by 1, 2, 3`;
+const expectedMonthLinks = sql`
+  select unit_id, date_trunc('month', day)::date as month, prev_day, count(*)::int as residents
+    from (${sightingLinks}) l where date_trunc('month', prev_day) < date_trunc('month', day) group by 1, 2, 3`;
+
+/** The rollup tables with their columns and their recomputation. Links with 0 people (left by moves of a link) are not rows. */
+const TABLES: { table: string; columns: string; expected: SQL; stored?: string }[] = [
+  { table: 'support_daily', columns: 'unit_id, day, service_id, outcome, sessions, residents', expected: expectedDaily },
+  { table: 'support_monthly', columns: 'unit_id, month, service_id, outcome, sessions, residents', expected: expectedMonthly },
+  { table: 'support_member_daily', columns: 'member_id, day, team_id, service_id, outcome, sessions, residents', expected: expectedMemberDaily },
+  { table: 'support_member_monthly', columns: 'member_id, month, team_id, service_id, outcome, sessions, residents', expected: expectedMemberMonthly },
+  { table: 'support_resident_days', columns: 'unit_id, day, resident_key', expected: expectedResidentDays },
+  { table: 'support_resident_periods', columns: 'unit_id, period, resident_key', expected: expectedResidentPeriods },
+  { table: 'support_resident_counts', columns: 'unit_id, period, residents', expected: expectedResidentCounts },
+  { table: 'support_resident_links', columns: 'unit_id, day, prev_day, residents', expected: expectedLinks, stored: 'residents <> 0' },
+  { table: 'support_resident_month_links', columns: 'unit_id, month, prev_day, residents', expected: expectedMonthLinks, stored: 'residents <> 0' },
+];
+
+/** Every rollup table of support sessions (to empty them all with the sessions, as tests do). */
+export const ROLLUP_TABLES = TABLES.map((t) => t.table);
+
+/** Replaces every rollup by its recomputation from all sessions, in one transaction. Counts of rows written. */
+export async function rebuildAllRollups(db: Db): Promise<Record<string, number>> {
+  return db.transaction(async (tx) => {
+    const out: Record<string, number> = {};
+    for (const t of TABLES) {
+      await tx.execute(sql.raw(`delete from ${t.table}`));
+      const [r] = await queryRows<{ n: number }>(tx, sql`with ins as (insert into ${sql.raw(t.table)} (${sql.raw(t.columns)}) ${t.expected} returning 1) select count(*)::int as n from ins`);
+      out[t.table] = r.n;
+    }
+    return out;
+  });
+}
+
+/** rebuildAllRollups, answered as before monthly rollups existed: rows of support_daily and support_resident_days. */
+export async function rebuildSupportRollups(db: Db): Promise<{ dailyRows: number; residentDays: number }> {
+  const n = await rebuildAllRollups(db);
+  return { dailyRows: n.support_daily, residentDays: n.support_resident_days };
+}
+
+/**
+ * Compares every stored rollup with its recomputation: per table, the number of rows that differ
+ * (missing, extra or with other counts). All zero means the incremental rollups are exact.
+ */
+export async function compareAllRollups(db: Db): Promise<Record<string, number>> {
+  const parts = TABLES.map(
+    (t) => sql`select ${t.table}::text as t, count(*)::int as n from (
+                 (${t.expected} except all select ${sql.raw(t.columns)} from ${sql.raw(t.table)}${sql.raw(t.stored ? ` where ${t.stored}` : '')})
+                 union all
+                 (select ${sql.raw(t.columns)} from ${sql.raw(t.table)}${sql.raw(t.stored ? ` where ${t.stored}` : '')} except all ${t.expected})) x`,
+  );
+  const rows = await queryRows<{ t: string; n: number }>(db, sql.join(parts, sql` union all `));
+  return Object.fromEntries(rows.map((r) => [r.t, r.n]));
+}
+
+/** The first comparison's answer (support_daily, resident days, period counts, rows of support_daily), kept for its callers. */
+export async function compareSupportRollups(db: Db): Promise<{ daily: number; residentDays: number; residentCounts: number; dailyRows: number }> {
+  const d = await compareAllRollups(db);
+  const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from support_daily`);
+  const others = Object.entries(d).filter(([t]) => !['support_daily', 'support_resident_days', 'support_resident_counts'].includes(t)).reduce((s, [, v]) => s + v, 0);
+  // a difference in any other rollup shows as a difference of support_daily, so no caller misses it
+  return { daily: d.support_daily + others, residentDays: d.support_resident_days, residentCounts: d.support_resident_counts, dailyRows: n };
+}
