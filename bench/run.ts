@@ -39,6 +39,10 @@
  *   --sessions-seconds=N sustained sync ingestion, seconds (default 60); --sessions-http-seconds=N
  *                        the same through HTTP (default 20, 0 skips); --sessions-senders=N (default 4)
  *   --no-sessions-ingest / --no-sessions-dashboard   skip one half of it
+ *   --phones             only the many-phones benchmark (bench/phones.ts: N phones against one real
+ *                        server on each database, lost/doubled checked in the database, restart after
+ *                        kill -9); --phones-count=N (default 200), --phones-seconds=N (default 30),
+ *                        --phones-main-thread also runs PGlite in the HTTP thread, as before, to compare
  */
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,6 +58,7 @@ import { buildNetworkDataset, type Latency, measureReport } from './network.js';
 import { FIELD_JS_TARGET_BYTES, FIELD_LOAD_TARGET_MS, type FieldAppFigures, measureFieldApp, OFFICE_JS_TARGET_BYTES } from './field.js';
 import { buildRoster, rosterCsv, rosterXlsx } from './roster.js';
 import { runSessionsBench, type SessionsSummaryRow } from './sessions.js';
+import { runPhonesBench } from './phones.js';
 
 const IMPORT_TARGET_ROWS_PER_S = 10_000;
 const DISTRICT_TARGET_MS = 10_000;
@@ -190,6 +195,25 @@ if (flag('field-app')) {
     log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
   }
   process.exit(0);
+}
+
+if (flag('phones')) {
+  log('Ngõ Số — benchmark: nhiều điện thoại đồng bộ cùng lúc vào một máy chủ (--phones)');
+  log(machine());
+  log();
+  let failed = true;
+  try {
+    const pg = flag('pglite-only') ? null : await postgresFactory(PG_URL);
+    if (pg) factories.push(pg);
+    else if (!flag('pglite-only')) log(`  ! PostgreSQL không trả lời ở ${PG_URL}: bỏ qua.`);
+    const opts = { phones: Number(option('phones-count') ?? 200), seconds: Number(option('phones-seconds') ?? 30), compareMainThread: flag('phones-main-thread') };
+    log(`5. ${opts.phones} ĐIỆN THOẠI, mỗi máy đồng bộ lô 1–5 buổi liên tục trong ${opts.seconds} s (máy chủ thật, tiến trình riêng)`);
+    failed = (await runPhonesBench(pg && pg.freshUrl ? { freshUrl: pg.freshUrl } : null, opts, log)).failed;
+  } finally {
+    await cleanup();
+    log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}; load average lúc kết thúc ${loadavg()}`);
+  }
+  process.exit(failed ? 1 : 0);
 }
 
 const importRows: ImportRow[] = [];

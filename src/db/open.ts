@@ -5,9 +5,11 @@ import { type Database, openDatabase } from './client.js';
 /**
  * Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite under
  * NGOSO_DATA_DIR), applies migrations and loads the administrative catalogue on first start.
+ * PGlite runs in a worker thread; NGOSO_PGLITE_THREAD=main runs it in the HTTP server's thread,
+ * as before issue 13 (only for the bench's comparison, bench/phones.ts: it starves the server).
  */
 export async function openConfiguredDatabase(config: Config, log: (msg: string) => void = () => {}): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: process.env.NGOSO_PGLITE_THREAD === 'main' ? 'main' : 'worker' });
   const started = Date.now();
   const result = await ensureCatalogue(database.db);
   if (result.loaded) log(`Đã nạp danh mục đơn vị hành chính: ${result.units} đơn vị, ${result.issues} lỗi dữ liệu nguồn được ghi nhận (${Date.now() - started} ms).`);
