@@ -21,6 +21,7 @@ import { syncSessions } from '../src/sessions/sessions.sync.js';
 import { todayInVietnam } from '../src/text/dates.js';
 import type { DatabaseFactory } from './databases.js';
 import { percentile } from './network.js';
+import { addSqlSessions, type DashboardFigure, dashboardCases, measureDashboard, rebuildAndAnalyze, syncSliceAndCompare } from './sessions.dashboard.js';
 
 /**
  * The support-session benchmark (issue 5, "Performance"), on the demo's Sơn La registry
@@ -408,95 +409,83 @@ async function signIn(app: FastifyInstance, db: Db): Promise<Record<string, stri
 }
 
 // ---------- b. dashboard ----------
-let dashboardCsv: SessionCsv | undefined;
+/** Sessions of the optional second stage (NGOSO_BENCH_SESSIONS_BIG, e.g. 5000000; unset: skipped, it takes minutes). */
+const BIG_ROWS = Number(process.env.NGOSO_BENCH_SESSIONS_BIG ?? 0);
+/** Sessions synced through syncSessions before the rollups are compared with their rebuild. */
+const SLICE = 2_000;
 
 async function dashboard(f: DatabaseFactory, opts: SessionsBenchOptions, log: (s?: string) => void, summary: SessionsSummaryRow[], tmp: string) {
   // PGlite on disk in a temp folder (a million sessions is too big to keep comfortably in WASM memory)
   let database: Database;
-  let url: string | undefined;
   let dir: string | undefined;
   if (f.kind === 'pglite') {
     dir = mkdtempSync(path.join(tmp, 'pglite-sessions-'));
     database = await openDatabase({ dataDir: dir, loadDataDir: f.dump, migrate: false });
   } else {
-    url = await f.freshUrl!('sessions_report');
-    database = await openDatabase({ databaseUrl: url, migrate: false });
+    database = await openDatabase({ databaseUrl: await f.freshUrl!('sessions_report'), migrate: false });
   }
   const { db } = database;
   const target = DASHBOARD_TARGET_MS[f.kind];
+  const fail = (what: string) => {
+    process.exitCode = 1;
+    log(`    ✗ KIỂM TRA THẤT BẠI: ${what}`);
+  };
   try {
-    let t = performance.now();
     await generateDemo(db);
     const reg = await loadSessionRegistry(db, PROVINCE);
     const year = yearBeforeToday();
-    if (!dashboardCsv) {
-      t = performance.now();
-      dashboardCsv = sessionCsv(await registryIds(db), new DataProtector(benchSecrets()), generateSessions(reg, { seed: 2026, ...year, count: opts.rows }));
-      log(`  (sinh ${fmtInt(opts.rows)} buổi ${year.from} → ${year.to} dạng CSV: ${fmtMs(performance.now() - t)}, không tính)`);
-    }
-    t = performance.now();
-    // bulk load: foreign-key triggers off (the rows come from this registry), as a restore would
-    if (f.kind === 'postgres') {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query('begin');
-        await client.query('set local session_replication_role = replica');
-        await copySessions({ pg: client }, dashboardCsv);
-        await client.query('commit');
-      } finally {
-        await client.end();
-      }
-    } else {
-      await database.pglite!.exec('begin; set local session_replication_role = replica;');
-      await copySessions({ database }, dashboardCsv);
-      await database.pglite!.exec('commit');
-    }
-    const loadMs = performance.now() - t;
-    t = performance.now();
-    const rebuilt = await rebuildSupportRollups(db);
-    const rebuildMs = performance.now() - t;
-    t = performance.now();
-    // after a bulk load a live server's autovacuum sets the visibility map (index-only scans) and
-    // the statistics; do it now rather than measure the first minutes after a restore
-    await db.execute(sql`vacuum analyze`);
-    log(
-      `  ${f.label}: ${fmtInt(dashboardCsv.count)} buổi nạp bằng COPY trong ${fmtMs(loadMs)}; bảng tổng hợp tính lại (rebuildSupportRollups: ${fmtInt(rebuilt.dailyRows)} dòng ngày, ${fmtInt(rebuilt.residentDays)} người-ngày) trong ${fmtMs(rebuildMs)}; VACUUM ANALYZE ${fmtMs(performance.now() - t)}`,
-    );
-
-    const cases: { label: string; period: PeriodQuery }[] = [
-      { label: `năm ${year.to.slice(0, 4)}`, period: { period: 'year', date: year.to } },
-      { label: 'tháng 10', period: { period: 'month', date: `${year.to.slice(0, 4)}-10-15` } },
-      { label: `khoảng ${year.from} → ${year.to}`, period: { from: year.from, to: year.to } },
-    ];
-    for (const c of cases) {
-      const rollup = await timeReport(db, { unit: PROVINCE }, c.period, 3, 20);
-      const raw = await timeReport(db, { unit: PROVINCE }, c.period, 1, 3, true);
-      const same = JSON.stringify(rollup.report) === JSON.stringify(raw.report);
-      const r = rollup.report;
+    const stages = [opts.rows, ...(BIG_ROWS > opts.rows && f.kind === 'postgres' ? [BIG_ROWS] : [])];
+    const figures: Map<string, DashboardFigure>[] = [];
+    let loaded = 0;
+    let cases: Awaited<ReturnType<typeof dashboardCases>> | undefined;
+    for (const [stage, rows] of stages.entries()) {
+      let t = performance.now();
+      await addSqlSessions(db, PROVINCE, year.from, rows - loaded, `s${stage}-`, rows);
+      const genMs = performance.now() - t;
+      loaded = rows;
+      const rebuilt = await rebuildAndAnalyze(db);
       log(
-        `    tỉnh 14, ${c.label}: p50 ${fmtMs(rollup.lat.p50)}, p95 ${fmtMs(rollup.lat.p95)} (max ${fmtMs(rollup.lat.max)})  mục tiêu ≤ ${target} ms p95: ${verdict(rollup.lat.p95 <= target)}` +
-          `\n      cộng dồn thô (GROUP BY trên buổi): p50 ${fmtMs(raw.lat.p50)} = ${(raw.lat.p50 / rollup.lat.p50).toFixed(0)}× chậm hơn; cùng kết quả: ${same ? '✓' : '✗ KHÁC'}` +
-          `\n      ${fmtInt(r.sessions)} buổi, ${fmtInt(r.headcount)} lượt người, ${fmtInt(r.residents)} người dân (${fmtInt(r.recognised)} nhận ra qua số điện thoại), ${r.services.length} dịch vụ, ${r.children.length} xã, ${r.trend.length} điểm xu hướng`,
+        `  ${f.label}: ${fmtInt(rows)} buổi (sinh bằng SQL generate_series trong ${fmtMs(genMs)}); tất cả bảng tổng hợp tính lại trong ${fmtMs(rebuilt.ms)} (kèm VACUUM ANALYZE): ` +
+          `${fmtInt(rebuilt.rows.support_daily)} dòng ngày, ${fmtInt(rebuilt.rows.support_monthly)} dòng tháng, ${fmtInt(rebuilt.rows.support_member_daily)} dòng thành viên-ngày, ${fmtInt(rebuilt.rows.support_resident_links)} liên kết người dân`,
       );
-      summary.push({ engine: f.label, what: `báo cáo tỉnh, ${c.label}`, value: `p50 ${fmtMs(rollup.lat.p50)}, p95 ${fmtMs(rollup.lat.p95)}; thô ${fmtMs(raw.lat.p50)} (${(raw.lat.p50 / rollup.lat.p50).toFixed(0)}×)`, target: `p95 ≤ ${target} ms`, result: `${rollup.lat.p95 <= target ? 'OK' : 'MISS'}${same ? '' : ', KHÁC thô'}` });
+      if (stage === 0) {
+        // the rollups kept by sync, not only those rebuilt: a slice through the real path, then every cell compared
+        const slice = await syncSliceAndCompare(db, new DataProtector(benchSecrets()), reg, year, SLICE);
+        const bad = Object.entries(slice.diff).filter(([, n]) => n !== 0);
+        log(
+          `    ${fmtInt(slice.accepted)} buổi đồng bộ qua syncSessions (${fmtMs(slice.syncMs)}), rồi mọi bảng tổng hợp so với tính lại từ đầu (${fmtMs(slice.compareMs)}): ` +
+            (bad.length ? `✗ KHÁC ${bad.map(([t, n]) => `${t} ${n} dòng`).join(', ')}` : `trùng khớp ✓ (${Object.keys(slice.diff).length} bảng)`),
+        );
+        if (bad.length || slice.accepted === 0) fail('bảng tổng hợp cập nhật dần khác bảng tính lại');
+        loaded += slice.accepted;
+        await db.execute(sql`vacuum analyze`);
+        cases = await dashboardCases(db, PROVINCE, year);
+      }
+      t = performance.now();
+      figures.push(await measureDashboard(db, cases!, 20, stage === 0 ? 3 : 2));
+      log(`    (đo ${cases!.length} báo cáo trong ${fmtMs(performance.now() - t)})`);
     }
-    // the busiest commune and team of the year
-    const [busy] = await queryRows<{ code: string; communeId: number }>(
-      db,
-      sql`select c.code, c.id as "communeId" from support_sessions s join admin_units c on c.id = s.commune_id group by c.id, c.code order by count(*) desc limit 1`,
-    );
-    const [team] = await queryRows<{ id: number; n: number }>(db, sql`select team_id as id, count(*)::int as n from support_sessions group by team_id order by 2 desc limit 1`);
-    const yearPeriod = { from: year.from, to: year.to };
-    const commune = await timeReport(db, { unit: busy.code }, yearPeriod, 3, 20);
-    const communeRaw = await timeReport(db, { unit: busy.code }, yearPeriod, 1, 3, true);
-    log(
-      `    xã ${busy.code} (bận nhất: ${fmtInt(commune.report.sessions)} buổi, ${commune.report.children.length} tổ), cả năm: p50 ${fmtMs(commune.lat.p50)}, p95 ${fmtMs(commune.lat.p95)}; thô p50 ${fmtMs(communeRaw.lat.p50)}; cùng kết quả: ${JSON.stringify(commune.report) === JSON.stringify(communeRaw.report) ? '✓' : '✗ KHÁC'}`,
-    );
-    summary.push({ engine: f.label, what: `báo cáo xã ${busy.code}, cả năm`, value: `p50 ${fmtMs(commune.lat.p50)}, p95 ${fmtMs(commune.lat.p95)}`, target: '—', result: '' });
-    const teamReport = await timeReport(db, { teamId: team.id }, yearPeriod, 3, 20);
-    log(`    tổ ${team.id} (bận nhất: ${fmtInt(team.n)} buổi, ${teamReport.report.children.length} thành viên), cả năm: p50 ${fmtMs(teamReport.lat.p50)}, p95 ${fmtMs(teamReport.lat.p95)}`);
-    summary.push({ engine: f.label, what: `báo cáo tổ ${team.id}, cả năm`, value: `p50 ${fmtMs(teamReport.lat.p50)}, p95 ${fmtMs(teamReport.lat.p95)}`, target: '—', result: '' });
+    // side by side: each case at each size, with the plain GROUP BY and the ratio
+    const sizes = stages.map((n) => `${fmtInt(n)} buổi`);
+    for (const c of cases!) {
+      const cells = figures.map((m, i) => {
+        const x = m.get(c.key)!;
+        return `${sizes[i]}: p50 ${fmtMs(x.rollup.p50)}, p95 ${fmtMs(x.rollup.p95)} | thô ${fmtMs(x.raw.p50)} = ${(x.raw.p50 / x.rollup.p50).toFixed(0)}× | ${fmtInt(x.sessions)} buổi | cùng kết quả ${x.same ? '✓' : '✗'}`;
+      });
+      const worst = Math.max(...figures.map((m) => m.get(c.key)!.rollup.p95));
+      const growth = figures.length > 1 ? figures[1].get(c.key)!.rollup.p50 / figures[0].get(c.key)!.rollup.p50 : null;
+      log(`    ${c.label}: mục tiêu p95 ≤ ${target} ms: ${verdict(worst <= target)}${growth !== null ? `; ${sizes[1]} / ${sizes[0]} = ${growth.toFixed(2)}×` : ''}`);
+      for (const line of cells) log(`      ${line}`);
+      for (const [i, m] of figures.entries()) if (!m.get(c.key)!.same) fail(`${c.label} ở ${sizes[i]}: báo cáo từ bảng tổng hợp khác GROUP BY trên buổi`);
+      summary.push({
+        engine: f.label,
+        what: c.label,
+        value: figures.map((m, i) => `${sizes[i]} p95 ${fmtMs(m.get(c.key)!.rollup.p95)} (thô ${(m.get(c.key)!.raw.p50 / m.get(c.key)!.rollup.p50).toFixed(0)}×)`).join('; '),
+        target: `p95 ≤ ${target} ms`,
+        result: `${worst <= target ? 'OK' : 'MISS'}${figures.every((m) => m.get(c.key)!.same) ? '' : ', KHÁC thô'}`,
+      });
+    }
+    if (stages.length === 1) log(`    (5.000.000 buổi: đặt NGOSO_BENCH_SESSIONS_BIG=5000000 để đo thêm, chỉ trên PostgreSQL; mất vài phút)`);
   } finally {
     await database.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -516,7 +505,6 @@ export async function runSessionsBench(factories: DatabaseFactory[], opts: Sessi
   if (opts.dashboard) {
     log(`3b. BẢNG ĐIỀU KHIỂN TỈNH với ${fmtInt(opts.rows)} buổi hỗ trợ (một năm của Sơn La), mục tiêu p95 ≤ ${DASHBOARD_TARGET_MS.postgres} ms (PostgreSQL), ≤ ${DASHBOARD_TARGET_MS.pglite} ms (PGlite)`);
     for (const f of [...factories].sort((a, b) => (a.kind === 'postgres' ? -1 : 1) - (b.kind === 'postgres' ? -1 : 1))) await dashboard(f, opts, log, summary, tmp);
-    dashboardCsv = undefined;
     log();
   }
   return summary;
