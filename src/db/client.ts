@@ -65,7 +65,8 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
   if (!dataDir.startsWith('memory://')) {
     mkdirSync(dataDir, { recursive: true });
     // one process at a time (db/lock.ts)
-    release = await lockDataDir(dataDir);
+    // a dead owner's lock (kill -9) is taken over at once, said on stderr
+    release = await lockDataDir(dataDir, (msg) => console.warn(msg));
   }
   let client: PGlite | PGliteWorker | undefined;
   let db: Db;
