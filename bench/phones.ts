@@ -57,6 +57,8 @@ export interface PhonesFigures {
   tooMany: number;
   errors: number;
   rejected: number;
+  /** the most frequent reasons of refused records */
+  reasons: string[];
   stored: number;
   lost: number;
   doubled: number;
@@ -89,12 +91,14 @@ export function startServer(env: Record<string, string>): { child: ChildProcess;
   };
   child.stderr!.on('data', keep);
   const ready = new Promise<void>((resolve, reject) => {
+    // (a server stopped later exits too; only an exit before it ran is a failure)
     child.stdout!.on('data', (b: Buffer) => {
       keep(b);
       if (text.includes('Ngõ Số đang chạy')) resolve();
     });
     child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}) before it answered:\n${text.slice(-3000)}`)));
   });
+  ready.catch(() => {}); // awaited by the caller when it matters; never an unhandled rejection
   return { child, ready, output: () => text };
 }
 
@@ -107,7 +111,7 @@ export function stopServer(child: ChildProcess, signal: NodeJS.Signals = 'SIGTER
 }
 
 /** Prepares a database: catalogue, the demo registry, and one team-leader account with a live session per phone. */
-async function prepare(database: Database, secrets: Secrets, phones: number, perPhone: number) {
+export async function prepare(database: Database, secrets: Secrets, phones: number, perPhone: number) {
   await ensureCatalogue(database.db);
   await generateDemo(database.db);
   const reg = await loadSessionRegistry(database.db, '14');
@@ -159,6 +163,7 @@ async function runTarget(target: Target, prepared: Awaited<ReturnType<typeof pre
   let tooMany = 0;
   let errors = 0;
   let rejected = 0;
+  const reasons = new Map<string, number>();
   /** what each phone was told was stored (accepted, or a duplicate of an earlier send) */
   const acked = new Map<string, SyncRecord>();
   const phone = async (i: number, started: number, deadline: number) => {
@@ -196,8 +201,12 @@ async function runTarget(target: Target, prepared: Awaited<ReturnType<typeof pre
               continue;
             }
             if (res.status !== 200) throw new Error(`phone ${i}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
-            for (const r of (JSON.parse(res.body) as { results: { id: string; status: string }[] }).results) {
-              if (r.status === 'rejected') rejected++;
+            for (const r of (JSON.parse(res.body) as { results: { id: string; status: string; field?: string; reason?: string }[] }).results) {
+              if (r.status === 'rejected') {
+                rejected++;
+                const why = `${r.field}: ${r.reason}`.slice(0, 160);
+                reasons.set(why, (reasons.get(why) ?? 0) + 1);
+              }
               else acked.set(r.id, batch.find((b) => b.id === r.id)!);
             }
             break;
@@ -259,6 +268,7 @@ async function runTarget(target: Target, prepared: Awaited<ReturnType<typeof pre
     tooMany,
     errors,
     rejected,
+    reasons: [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([why, n]) => `${n} × ${why}`),
     stored,
     lost,
     doubled,
@@ -327,7 +337,7 @@ export async function runPhonesBench(pg: { freshUrl(tag: string): Promise<string
       figures.push(f);
       log(
         `    ${f.requests} yêu cầu trong ${opts.seconds} s: ${f.perSecond.toFixed(0)}/s; độ trễ p50 ${fmt(f.p50)}, p95 ${fmt(f.p95)} (mục tiêu ≤ ${fmt(PHONES_P95_TARGET_MS)}: ${ok(f.p95 <= PHONES_P95_TARGET_MS)}), lớn nhất ${fmt(f.max)}` +
-          `\n    máy chờ câu trả lời đầu tiên lâu nhất: ${fmt(f.firstAnswerMax)} (mục tiêu ≤ ${fmt(PHONES_FIRST_ANSWER_TARGET_MS)}: ${ok(f.firstAnswerMax <= PHONES_FIRST_ANSWER_TARGET_MS)}); 429: ${f.tooMany}; lỗi kết nối: ${f.errors}; bản ghi bị từ chối: ${f.rejected}` +
+          `\n    máy chờ câu trả lời đầu tiên lâu nhất: ${fmt(f.firstAnswerMax)} (mục tiêu ≤ ${fmt(PHONES_FIRST_ANSWER_TARGET_MS)}: ${ok(f.firstAnswerMax <= PHONES_FIRST_ANSWER_TARGET_MS)}); 429: ${f.tooMany}; lỗi kết nối: ${f.errors}; bản ghi bị từ chối: ${f.rejected}${f.reasons.length ? ` (${f.reasons.join('; ')})` : ''}` +
           `\n    kiểm tra trong cơ sở dữ liệu: ${f.stored} buổi đã báo lưu đều có; mất ${f.lost}, trùng ${f.doubled} ${f.lost === 0 && f.doubled === 0 ? '(OK)' : '(FAIL)'}`,
       );
     }
