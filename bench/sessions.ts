@@ -463,7 +463,7 @@ async function dashboard(f: DatabaseFactory, opts: SessionsBenchOptions, log: (s
       }
       t = performance.now();
       figures.push(await measureDashboard(db, cases!, 20, stage === 0 ? 3 : 2));
-      log(`    (đo ${cases!.length} báo cáo trong ${fmtMs(performance.now() - t)})`);
+      log(`    (đo ${cases!.length} báo cáo trong ${fmtMs(performance.now() - t)}: ${[...figures[stage].values()].map((x) => `${x.label} p95 ${fmtMs(x.rollup.p95)}`).join('; ')})`);
     }
     // side by side: each case at each size, with the plain GROUP BY and the ratio
     const sizes = stages.map((n) => `${fmtInt(n)} buổi`);
