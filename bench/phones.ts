@@ -12,15 +12,12 @@
  * be 0 and 0; otherwise the bench fails). Targets: p95 ≤ 2 s, first answer ≤ 5 s.
  * Then, on PGlite, the restart after kill -9: the time from the new process's start until it answers.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sign } from '@fastify/cookie';
 import { sql } from 'drizzle-orm';
 import { insertSession, insertUser } from '../src/access/access.repo.js';
 import { ensureCatalogue } from '../src/catalogue/catalogue.load.js';
@@ -30,10 +27,9 @@ import { generateSessions, loadSessionRegistry } from '../src/demo/demo.sessions
 import type { Secrets } from '../src/privacy/secrets.js';
 import type { SyncRecord } from '../src/sessions/sessions.sync.js';
 import { todayInVietnam } from '../src/text/dates.js';
+import { answered, freePort, startServer, stopServer } from '../test/server.js';
 import { percentile } from './network.js';
 
-const { sign } = createRequire(import.meta.url)('@fastify/cookie/signer.js') as { sign: (value: string, secret: string) => string };
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PHONES_P95_TARGET_MS = 2000;
 export const PHONES_FIRST_ANSWER_TARGET_MS = 5000;
 export const RESTART_TARGET_MS = 3000;
@@ -69,45 +65,6 @@ interface Target {
   env: Record<string, string>;
   /** opens the database the server uses, migrating it on the first open (never while the server runs) */
   open: (migrate: boolean) => Promise<Database>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts `src/main.ts` as `npm start` does (one process, no tsx wrapper) and resolves once it prints that it runs. */
-export function startServer(env: Record<string, string>): { child: ChildProcess; ready: Promise<void>; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], { cwd: root, env: { ...process.env, HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  const keep = (b: Buffer) => {
-    if (text.length < 20_000) text += b.toString();
-  };
-  child.stderr!.on('data', keep);
-  const ready = new Promise<void>((resolve, reject) => {
-    // (a server stopped later exits too; only an exit before it ran is a failure)
-    child.stdout!.on('data', (b: Buffer) => {
-      keep(b);
-      if (text.includes('Ngõ Số đang chạy')) resolve();
-    });
-    child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}) before it answered:\n${text.slice(-3000)}`)));
-  });
-  ready.catch(() => {}); // awaited by the caller when it matters; never an unhandled rejection
-  return { child, ready, output: () => text };
-}
-
-export function stopServer(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
 }
 
 /** Prepares a database: catalogue, the demo registry, and one team-leader account with a live session per phone. */
@@ -285,12 +242,8 @@ async function restartAfterKill(secrets: Secrets, dataDir: string): Promise<numb
   const t0 = performance.now();
   const second = startServer({ ...env, PORT: String(port) });
   try {
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
-      if (ok) return performance.now() - t0;
-      if (second.child.exitCode !== null) throw new Error(`restart failed:\n${second.output().slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await answered(port, second.child, second.output);
+    return performance.now() - t0;
   } finally {
     await stopServer(second.child);
   }
