@@ -79,3 +79,58 @@ export function networkMovement(db: Db, unit: UnitRow, from: string, to: string)
          group by 1`,
   );
 }
+
+export interface NetworkCellRow { scope: 'total' | 'child'; unit: number; level: string; dim: 'teams' | 'members' | 'aff' | 'people'; key: string; n: number }
+
+/**
+ * The current report's counts as kept by the registry's triggers (migration 0014, network_cells):
+ * the unit's own total (scope 'p' for a province, 'c' a commune, 'u' a village) and its children's
+ * (communes of a province: 'c'; a commune's own unit and villages: 'u'). Rows with a zero count are
+ * left out. Age bands are those of network_state.year; `ensureNetworkYear` keeps it current.
+ */
+export function networkCells(db: Db, unit: UnitRow, childIds: number[]): Promise<NetworkCellRow[]> {
+  const own = unit.level === 'province' ? 'p' : unit.level === 'commune' ? 'c' : 'u';
+  const child = unit.level === 'province' ? 'c' : 'u';
+  return queryRows<NetworkCellRow>(
+    db,
+    sql`select 'total' as scope, unit_id as unit, level, dim, key, n from network_cells where scope = ${own} and unit_id = ${unit.id} and n <> 0
+        union all
+        select 'child', unit_id, level, dim, key, n from network_cells where scope = ${child} and unit_id = any(${sql.param(childIds)}::int[]) and n <> 0`,
+  );
+}
+
+/** Recounts the kept network counts when the Vietnamese year (of the age bands) has turned since they were counted. */
+export async function ensureNetworkYear(db: Db, year: number): Promise<void> {
+  const [row] = await queryRows<{ year: number }>(db, sql`select year from network_state where id = 1`);
+  if (row?.year !== year) await db.execute(sql`select network_rebuild(${year}::int)`);
+}
+
+/**
+ * The kept counts (network_cells) compared with a recount from the registry by plain GROUP BYs,
+ * age bands in `year`: rows that differ per dimension; all 0 means the triggers kept them exactly.
+ */
+export async function compareNetworkCells(db: Db, year: number): Promise<Record<string, number>> {
+  const expected = sql`
+    with r as (
+      select p.id as province_id, t.commune_id, t.unit_id, t.level, tm.member_id, coalesce(m.gender, 'unknown') as gender, ${band(year)} as band, tm.affiliations
+        from team_members tm join teams t on t.id = tm.team_id and t.status = 'active' join members m on m.id = tm.member_id
+        left join admin_units p on p.level = 'province' and p.code = t.province_code and p.valid_to is null
+       where tm.left_on is null
+    ), s as (select r.*, v.scope, v.unit from r cross join lateral (values ('p', coalesce(r.province_id, 0)), ('c', r.commune_id), ('u', r.unit_id)) as v(scope, unit)),
+    tt as (
+      select v.scope, v.unit, t.level from teams t left join admin_units p on p.level = 'province' and p.code = t.province_code and p.valid_to is null
+       cross join lateral (values ('p', coalesce(p.id, 0)), ('c', t.commune_id), ('u', t.unit_id)) as v(scope, unit) where t.status = 'active')
+    select scope, unit, level, 'teams' as dim, '' as key, count(*)::int as n from tt group by 1, 2, 3
+    union all select scope, unit, level, 'members', gender || '|' || band, count(*)::int from s group by 1, 2, 3, 5
+    union all select s.scope, s.unit, s.level, 'aff', coalesce(a.a, 'none'), count(*)::int from s left join lateral unnest(s.affiliations) as a(a) on true group by 1, 2, 3, 5
+    union all select scope, unit, level, 'people', '', count(distinct member_id)::int from s group by 1, 2, 3
+    union all select scope, unit, '', 'people', '', count(distinct member_id)::int from s group by 1, 2`;
+  const rows = await queryRows<{ dim: string; n: number }>(
+    db,
+    sql`with e as (${expected}), a as (select scope, unit_id as unit, level, dim, key, n from network_cells where n <> 0)
+        select dim, count(*)::int as n from ((select * from e except all select * from a) union all (select * from a except all select * from e)) x group by dim`,
+  );
+  const out: Record<string, number> = { teams: 0, members: 0, aff: 0, people: 0 };
+  for (const r of rows) out[r.dim] = r.n;
+  return out;
+}
