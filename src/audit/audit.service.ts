@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { now } from '../text/clock.js';
 import { auditLog } from './audit.schema.js';
 
 /**
@@ -27,8 +28,10 @@ export interface AuditActor {
   ip: string | null;
 }
 
+/** Appends `entry`, at the current clock's instant (text/clock.ts), not the database's `now()`. */
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   await db.insert(auditLog).values({
+    at: now(),
     userId: entry.userId,
     ip: entry.ip,
     action: entry.action,

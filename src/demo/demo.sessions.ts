@@ -4,6 +4,7 @@ import { type Db, queryRows } from '../db/client.js';
 import type { DataProtector } from '../privacy/protector.js';
 import { type SyncRecord, type SyncResult, syncSessions } from '../sessions/sessions.sync.js';
 import { MAX_SYNC_BATCH, type Outcome, type SessionKind } from '../sessions/sessions.vocabulary.js';
+import { now as clockNow } from '../text/clock.js';
 import { todayInVietnam } from '../text/dates.js';
 import { apportion, prng } from './demo.service.js';
 
@@ -268,7 +269,7 @@ export interface DemoSessionsResult {
  * the operator (scope: everything).
  */
 export async function seedDemoSessions(db: Db, protector: DataProtector, opts: { provinceCode?: string; count: number; days: number; seed?: number; now?: Date }): Promise<DemoSessionsResult> {
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? clockNow();
   const today = Date.parse(todayInVietnam(now) + 'T00:00:00Z');
   const from = new Date(today - opts.days * dayMs).toISOString().slice(0, 10);
   const to = new Date(today - dayMs).toISOString().slice(0, 10);

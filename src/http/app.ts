@@ -22,6 +22,7 @@ import { sessionRoutes } from '../sessions/sessions.routes.js';
 import { registerWebApp } from '../web/web.plugin.js';
 import { AppError } from './errors.js';
 import { nulPath } from '../text/nul.js';
+import { type Clock, useClock } from '../text/clock.js';
 import { registerVendorScripts } from './vendor.js';
 import type { AppContext } from './types.js';
 
@@ -34,13 +35,18 @@ const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../we
  * Builds the HTTP application: JSON API under /api (zod-validated, documented at
  * /api/openapi.json), the web UI as static files, and one error handler that answers
  * `{error:{code,message,details?}}`: AppError → its status; validation and other client errors
- * → 4xx; anything else → logged, generic 500.
+ * → 4xx; anything else → logged, generic 500. `clock` (tests) becomes the process's current clock
+ * (text/clock.ts) until the app closes: every "today" and recorded instant then follows it.
  */
-export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeRules?: RouteRule[] } = {}): Promise<FastifyInstance> {
+export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeRules?: RouteRule[]; clock?: Clock } = {}): Promise<FastifyInstance> {
   // request logs carry the path only: query strings may hold names searched for or a stated purpose
   const logger = opts.logger ? { serializers: { req: (req: { method: string; url: string; ip: string }) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip }) } } : false;
   const app = Fastify({ logger, bodyLimit: 1024 * 1024, trustProxy: ctx.config.trustProxy as boolean /* Fastify accepts true, a hop count or addresses */ });
   const secrets = loadSecrets(ctx.config.secretsFile);
+  if (opts.clock) {
+    const restore = useClock(opts.clock);
+    app.addHook('onClose', async () => restore());
+  }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(async (err, request, reply) => {

@@ -72,7 +72,7 @@ export function parseBirthYear(text: string): number | null {
 export class RowParsers {
   /** the youngest allowed birth year: the Vietnamese year of `now` minus the minimum age */
   readonly maxBirthYear: number;
-  constructor(now: Date = new Date()) {
+  constructor(now?: Date) {
     this.maxBirthYear = yearInVietnam(now) - MIN_AGE;
   }
   private readonly roles = new Map<string, Role | null>();

@@ -34,7 +34,7 @@ async function checkedPersonFields(tx: Db, fields: UpdateMemberBody | NonNullabl
   if (fields.fullName !== undefined) out.fullName = fields.fullName;
   if (fields.gender !== undefined) out.gender = fields.gender;
   if (fields.birthYear !== undefined && fields.birthYear !== null) {
-    const youngest = yearInVietnam(editor.now ?? new Date()) - MIN_AGE;
+    const youngest = yearInVietnam(editor.now) - MIN_AGE;
     if (fields.birthYear > youngest) throw new AppError('VALIDATION_FAILED', `Năm sinh ${fields.birthYear}: thành viên phải từ ${MIN_AGE} tuổi (sinh năm ${youngest} trở về trước).`, { path: 'birthYear' });
   }
   if (fields.birthYear !== undefined) out.birthYear = fields.birthYear;

@@ -2,6 +2,8 @@ import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { requireScope, type Scope, teamInScope } from '../access/access.policy.js';
 import { memberVisibleSql, memberWhollyInScopeSql, teamInScopeSql } from '../access/scope.sql.js';
 import { reserveIds } from '../db/sequences.js';
+import { now } from '../text/clock.js';
+import { todayInVietnam } from '../text/dates.js';
 import { compareVietnamese } from '../text/vietnamese.js';
 import { type Db, queryRows } from '../db/client.js';
 import { members, registryState, teamMembers, teams } from './registry.schema.js';
@@ -251,8 +253,9 @@ export async function insertTeams(db: Db, rows: (typeof teams.$inferInsert)[], s
   for (const r of rows) requireScope(teamInScope(scope, { id: 0, unitId: r.unitId, communeId: r.communeId, provinceCode: r.provinceCode }) && scope.kind !== 'team', `tổ "${r.name}"`, { entity: 'team', provinceCode: r.provinceCode, communeId: r.communeId });
   const ids = await reserveIds(db, 'teams', 'id', rows.length);
   const column = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
-  await db.execute(sql`insert into teams (id, level, unit_id, commune_id, province_code, name, name_key, search_key, established_on, status)
-    select i, l, u, c, p, n, nk, sk, e, coalesce(s, 'active')
+  // created at the current clock's instant (text/clock.ts), not the database's now()
+  await db.execute(sql`insert into teams (id, level, unit_id, commune_id, province_code, name, name_key, search_key, established_on, status, created_at)
+    select i, l, u, c, p, n, nk, sk, e, coalesce(s, 'active'), ${now().toISOString()}::timestamptz
     from unnest(${sql.param(ids)}::int[], ${column((r) => r.level)}::text[], ${column((r) => r.unitId)}::int[], ${column((r) => r.communeId)}::int[], ${column((r) => r.provinceCode)}::text[],
                 ${column((r) => r.name)}::text[], ${column((r) => r.nameKey)}::text[], ${column((r) => r.searchKey)}::text[], ${column((r) => r.establishedOn ?? null)}::date[], ${column((r) => r.status ?? null)}::text[])
       as x(i, l, u, c, p, n, nk, sk, e, s)`);
@@ -292,15 +295,19 @@ export async function insertMembersBulk(db: Db, rows: { fullName: string; nameKe
  * Inserts memberships as arrays, or updates role/affiliations/position of existing ones, on teams
  * that lie in `scope` only: a row naming a team outside it makes the whole call fail with
  * OUT_OF_SCOPE (the caller's transaction rolls back). Affiliation codes are plain identifiers.
+ * A new period starts on the row's `joinedOn`, else on today in Vietnam by the current clock
+ * (text/clock.ts; never the database's own date, whose time zone is not Vietnam's).
  */
 export async function upsertMembershipsBulk(db: Db, rows: (typeof teamMembers.$inferInsert)[], scope: Scope): Promise<void> {
   if (rows.length === 0) return;
   const teamIds = [...new Set(rows.map((r) => r.teamId))];
   const allowed = await queryRows<{ id: number }>(db, sql`select t.id from teams t where t.id = any(${sql.param(teamIds)}::int[]) and ${teamInScopeSql(scope)}`);
   requireScope(allowed.length === teamIds.length, 'tổ ngoài phạm vi', { entity: 'team', id: teamIds.find((id) => !allowed.some((a) => a.id === id)) });
-  await db.execute(sql`insert into team_members (team_id, member_id, role, affiliations, position)
-    select t, m, r, a::text[], p from unnest(${sql.param(rows.map((u) => u.teamId))}::int[], ${sql.param(rows.map((u) => u.memberId))}::int[], ${sql.param(rows.map((u) => u.role ?? 'member'))}::text[],
-                                            ${sql.param(rows.map((u) => `{${(u.affiliations ?? []).join(',')}}`))}::text[], ${sql.param(rows.map((u) => u.position ?? null))}::text[]) as x(t, m, r, a, p)
+  const today = todayInVietnam();
+  await db.execute(sql`insert into team_members (team_id, member_id, role, affiliations, position, joined_on)
+    select t, m, r, a::text[], p, j from unnest(${sql.param(rows.map((u) => u.teamId))}::int[], ${sql.param(rows.map((u) => u.memberId))}::int[], ${sql.param(rows.map((u) => u.role ?? 'member'))}::text[],
+                                            ${sql.param(rows.map((u) => `{${(u.affiliations ?? []).join(',')}}`))}::text[], ${sql.param(rows.map((u) => u.position ?? null))}::text[],
+                                            ${sql.param(rows.map((u) => u.joinedOn ?? today))}::date[]) as x(t, m, r, a, p, j)
     on conflict (team_id, member_id) where left_on is null do update set role = excluded.role, affiliations = excluded.affiliations, position = excluded.position`);
 }
 

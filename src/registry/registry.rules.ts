@@ -3,6 +3,7 @@ import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { bumpRevision } from './registry.repo.js';
+import { now } from '../text/clock.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
 
 /**
@@ -11,12 +12,12 @@ import { formatDateVi, todayInVietnam } from '../text/dates.js';
  */
 export interface Editor extends AuditActor {
   scope: Scope;
-  /** the clock the date rules read; tests pass a fixed one */
+  /** the instant the date rules read; by default the current clock's (text/clock.ts) */
   now?: Date;
 }
 
-/** Today in Vietnam for the editor (YYYY-MM-DD). */
-export const todayOf = (editor: Editor) => todayInVietnam(editor.now ?? new Date());
+/** Today in Vietnam for the editor (YYYY-MM-DD): `editor.now`, else the current clock's. */
+export const todayOf = (editor: Editor) => todayInVietnam(editor.now ?? now());
 
 /** Refuses a day after today (400, naming the field): the registry records what happened, not plans. */
 export function requireNotFuture(editor: Editor, day: string | null | undefined, path: string, what: string): void {

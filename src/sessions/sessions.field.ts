@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Scope } from '../access/access.policy.js';
 import { teamInScopeSql } from '../access/scope.sql.js';
 import { type Db, queryRows } from '../db/client.js';
+import { todayInVietnam } from '../text/dates.js';
 import { compareVietnamese, compareVietnameseNames } from '../text/vietnamese.js';
 import { servicesFor } from './sessions.repo.js';
 import { ETHNIC_GROUPS, OUTCOMES, SESSION_KINDS } from './sessions.vocabulary.js';
@@ -18,6 +19,8 @@ export interface FieldContext {
   outcomes: { code: string; label: string }[];
   ethnicGroups: readonly { code: string; name: string }[];
   truncated: boolean;
+  /** the server's today in Vietnam (YYYY-MM-DD, by its clock, text/clock.ts) when the context was built */
+  today: string;
 }
 
 /**
@@ -81,5 +84,6 @@ export async function fieldContext(db: Db, user: { id: number; fullName: string;
     outcomes: Object.entries(OUTCOMES).map(([code, label]) => ({ code, label })),
     ethnicGroups: ETHNIC_GROUPS,
     truncated,
+    today: todayInVietnam(),
   };
 }

@@ -3,6 +3,7 @@ import { requireScope, type Scope, unitInScope, unitTarget } from '../access/acc
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { membershipsOfMembers, teamById } from '../registry/registry.repo.js';
+import { now as clockNow } from '../text/clock.js';
 import { isIsoDay, todayInVietnam } from '../text/dates.js';
 import { compareVietnamese, compareVietnameseNames } from '../text/vietnamese.js';
 import * as q from './sessions.report.repo.js';
@@ -20,7 +21,9 @@ import { OUTCOME_CODES, type Outcome, REPORT_YEARS, ROLLUP_ALL, ROLLUP_CENTRE, R
  *   that worked in a village, current members of a team.
  *   Sessions and headcount of the children add up to the total (members of a shared session each
  *   count it, so a team's members may add up to more); distinct `residents` do not add up.
- * Provinces, communes and teams read the daily rollup; villages and members the sessions.
+ * Provinces, communes and teams read the daily and monthly rollups (partial months at the ends by
+ * day, whole months by month), members the member rollups; villages the sessions (a village's few).
+ * Distinct residents are exact everywhere (see rollupDistinctResidents).
  */
 export interface SupportReport {
   target: { kind: 'province' | 'commune' | 'village' | 'team' | 'member'; code: string | null; id: number; name: string };
@@ -46,7 +49,7 @@ export interface PeriodQuery { from?: string; to?: string; period?: 'day' | 'wee
  * with an anchor `date` (default today in Vietnam): the day, ISO week (Monday–Sunday), month,
  * quarter or year containing it. Default: the current month. Errors: VALIDATION_FAILED.
  */
-export function resolvePeriod(p: PeriodQuery, now: Date = new Date()): q.Period & { bucket: q.Bucket } {
+export function resolvePeriod(p: PeriodQuery, now: Date = clockNow()): q.Period & { bucket: q.Bucket } {
   let from: string;
   let to: string;
   if (p.from || p.to) {
@@ -99,8 +102,8 @@ export function resolvePeriod(p: PeriodQuery, now: Date = new Date()): q.Period 
 /**
  * Builds the support report of a target over a period, within the caller's scope.
  * Errors: UNIT_NOT_FOUND, TEAM_NOT_FOUND, NOT_FOUND (member), UNIT_LEVEL_UNSUPPORTED (a dissolved
- * unit), OUT_OF_SCOPE, VALIDATION_FAILED (period). `source: 'raw'` computes provinces and
- * communes from the sessions instead of the rollup (the benchmark's and tests' reference).
+ * unit), OUT_OF_SCOPE, VALIDATION_FAILED (period). `source: 'raw'` computes every target
+ * from the sessions instead of the rollup (the benchmark's and tests' reference).
  */
 export async function supportReport(db: Db, target: ReportTarget, periodQuery: PeriodQuery, scope: Scope, opts: { source?: 'rollup' | 'raw' } = {}): Promise<SupportReport> {
   const period = resolvePeriod(periodQuery);
@@ -150,10 +153,11 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
     provinceCode = team.provinceCode;
     head = { kind: 'team', code: null, id: team.id, name: team.name };
     const rt: q.RawTarget = { kind: 'team', teamId: team.id };
+    // distinct residents of a team: counted from its sessions through the (team, day) index that carries the resident key
     [cells, trend, distinct] = raw
       ? await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)])
       : await Promise.all([q.rollupCells(db, -team.id, period), q.rollupTrend(db, -team.id, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
-    children = (await q.teamMembersActivity(db, team.id, period, scope)).map((m) => ({ kind: 'member' as const, id: m.id, code: null, name: m.name, sessions: m.sessions, headcount: m.residents }));
+    children = (await (raw ? q.rawTeamMembersActivity : q.teamMembersActivity)(db, team.id, period, scope)).map((m) => ({ kind: 'member' as const, id: m.id, code: null, name: m.name, sessions: m.sessions, headcount: m.residents }));
   } else {
     // the member's teams within the scope: none means another unit's member (or nobody), refused alike
     const memberships = await membershipsOfMembers(db, [target.memberId], scope);
@@ -162,7 +166,10 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
     provinceCode = visible.provinceCode;
     const rt: q.RawTarget = { kind: 'member', memberId: target.memberId, scope };
     head = { kind: 'member', code: null, id: target.memberId, name: await q.memberName(db, target.memberId, scope) };
-    [cells, trend, distinct] = await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)]);
+    // a member's distinct residents: counted from their own sessions (support_session_members by member and day)
+    [cells, trend, distinct] = raw
+      ? await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)])
+      : await Promise.all([q.memberCells(db, target.memberId, scope, period), q.rollupTrend(db, target.memberId, period, period.bucket, scope), q.rawDistinctResidents(db, rt, period)]);
   }
 
   const services = await servicesFor(db, provinceCode);

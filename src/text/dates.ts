@@ -2,15 +2,17 @@
  * Dates in Vietnam's time zone (Asia/Ho_Chi_Minh, UTC+7, no daylight saving). A "day" in
  * Ngõ Số is always a Vietnamese calendar day; dates shown to people are dd/mm/yyyy.
  */
+import { now as clockNow } from './clock.js';
+
 const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** Today's date in Vietnam as YYYY-MM-DD. */
-export function todayInVietnam(now: Date = new Date()): string {
+/** The Vietnam date (YYYY-MM-DD) of `now`; by default of the current clock (text/clock.ts). */
+export function todayInVietnam(now: Date = clockNow()): string {
   return dayFormat.format(now);
 }
 
-/** The current year in Vietnam. */
-export function yearInVietnam(now: Date = new Date()): number {
+/** The Vietnam year of `now`; by default of the current clock. */
+export function yearInVietnam(now: Date = clockNow()): number {
   return Number(todayInVietnam(now).slice(0, 4));
 }
 
