@@ -132,20 +132,46 @@ export function percentile(sorted: number[], p: number): number {
 
 /**
  * Latency of networkReport(db, code): `warmup` unmeasured runs, then `runs` timed ones. With
- * `recompute` the registry revision is bumped (untimed) before each run, so every timed run
- * computes the report from the registry, as the first request after a change does; without it
- * the runs are served from the report cache.
+ * `recompute` a real registry change is made before each run (untimed: a member's affiliations
+ * or gender flipped, through the registry's tables and so its triggers, and the revision bumped),
+ * so every timed run is the first request after a change; without it the runs are served from the
+ * report cache. Afterwards the report is checked equal to the one counted by plain GROUP BYs
+ * (source 'raw', also timed: `rawP50`); a difference sets a non-zero exit code.
  */
-export async function measureReport(db: Db, code: string, warmup = 5, runs = 30, recompute = true): Promise<Latency> {
+export async function measureReport(db: Db, code: string, warmup = 5, runs = 30, recompute = true): Promise<Latency & { rawP50: number; same: boolean }> {
   let report: NetworkReport | undefined;
   for (let i = 0; i < warmup; i++) report = await networkReport(db, code);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    if (recompute) await bumpRevision(db);
+    if (recompute) {
+      if (i % 2 === 0) {
+        await db.execute(sql`update team_members set affiliations = case when cardinality(affiliations) = 0 then array[${AFFILIATION_CODES[i % AFFILIATION_CODES.length]}]::text[] else '{}' end
+                               where (team_id, member_id) = (select team_id, member_id from team_members where left_on is null order by member_id, team_id offset ${(i * 7919) % 50_000} limit 1)`);
+      } else {
+        await db.execute(sql`update members set gender = case when gender = 'male' then 'female' else 'male' end where id = (select min(id) + ${(i * 104_729) % 50_000} from members)`);
+      }
+      await bumpRevision(db);
+    }
     const t = performance.now();
     report = await networkReport(db, code);
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  return { runs, p50: percentile(times, 50), p95: percentile(times, 95), min: times[0], max: times[times.length - 1], report: report! };
+  const rawTimes: number[] = [];
+  let raw: NetworkReport | undefined;
+  for (let i = 0; i < 3; i++) {
+    await bumpRevision(db);
+    const t = performance.now();
+    raw = await (serviceReport as (db: Db, code: string, scope: { kind: 'all' }, o: { source: 'raw' }) => Promise<NetworkReport>)(db, code, { kind: 'all' }, { source: 'raw' });
+    rawTimes.push(performance.now() - t);
+  }
+  rawTimes.sort((a, b) => a - b);
+  const fresh = await networkReport(db, code);
+  const same = JSON.stringify(fresh) === JSON.stringify(raw);
+  if (!same) {
+    process.exitCode = 1;
+    console.error(`✗ KIỂM TRA THẤT BẠI: báo cáo mạng lưới ${code} từ số đếm giữ sẵn khác báo cáo đếm lại bằng GROUP BY`);
+  }
+  console.log(`      (${code}: đếm lại bằng GROUP BY p50 ${percentile(rawTimes, 50).toFixed(1)} ms = ${(percentile(rawTimes, 50) / percentile(times, 50)).toFixed(1)}× số đếm giữ sẵn; cùng kết quả: ${same ? '✓' : '✗ KHÁC'})`);
+  return { runs, p50: percentile(times, 50), p95: percentile(times, 95), min: times[0], max: times[times.length - 1], report: report!, rawP50: percentile(rawTimes, 50), same };
 }
