@@ -34,11 +34,14 @@ import { addSqlSessions, type DashboardFigure, dashboardCases, measureDashboard,
  *     session, CSRF, zod, JSON) for `httpSeconds`. Batches are generated before the clock starts.
  *     Then the rollups are compared with their recomputation, and the same session rows are
  *     COPYed (FROM STDIN) into the same tables, emptied: the physical ceiling.
- *  b. Province dashboard at `rows` sessions over the year before today: loaded by COPY (FK
- *     checks off), rollups rebuilt by rebuildSupportRollups, ANALYZE; then supportReport for
- *     province 14 over the calendar year, a month and a custom range (the whole year of data),
- *     warm p50/p95, against the same report with {source:'raw'} (plain GROUP BY over the
- *     sessions), checked equal; and a commune's and a team's report.
+ *  b. Province dashboard (bench/sessions.dashboard.ts) at `rows` sessions over the year before
+ *     today, generated in SQL (generate_series), every rollup rebuilt in bulk, then 2,000 sessions
+ *     synced through syncSessions and every rollup table compared with its rebuild (the rollups
+ *     kept by sync, not only rebuilt ones); then the province over the calendar year, a month and
+ *     the custom 365-day range, the busiest commune, team and member, warm p50/p95 against the
+ *     same report with {source:'raw'} (plain GROUP BY over the sessions), checked equal. With
+ *     NGOSO_BENCH_SESSIONS_BIG=5000000 the same again at that size, side by side. A failed
+ *     check sets a non-zero exit code.
  */
 
 export const INGEST_TARGET_PER_S = 5_000;

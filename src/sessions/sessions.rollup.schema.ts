@@ -21,6 +21,7 @@ export const supportMonthly = pgTable(
   (t) => [
     primaryKey({ name: 'support_monthly_pk', columns: [t.unitId, t.month, t.serviceId, t.outcome] }),
     index('support_monthly_session_level_idx').on(t.unitId, t.month).where(sql`service_id = 0 and outcome = ''`),
+    index('support_monthly_cells_idx').on(t.unitId, t.month, t.serviceId, t.outcome),
   ],
 );
 

@@ -40,6 +40,9 @@ CREATE INDEX "support_member_monthly_team_idx" ON "support_member_monthly" ("tea
 --> statement-breakpoint
 CREATE INDEX "support_monthly_session_level_idx" ON "support_monthly" ("unit_id","month") INCLUDE ("sessions","residents") WHERE "service_id" = 0 AND "outcome" = '';
 --> statement-breakpoint
+-- a period's cells from the index alone (as support_daily_cells_idx for days)
+CREATE INDEX "support_monthly_cells_idx" ON "support_monthly" ("unit_id","month","service_id","outcome") INCLUDE ("sessions","residents");
+--> statement-breakpoint
 -- Distinct residents over any range, exactly: every sighting (unit, resident, day) is linked to the
 -- resident's previous sighting day in that unit (1900-01-01: none). The people of [from, to] are the
 -- sightings in it whose previous one is before `from`. Counted per (day, previous day), and for the
