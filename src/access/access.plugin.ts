@@ -34,6 +34,30 @@ export interface RouteRule {
   access: AccessRule;
 }
 
+/** The field app's sync route, rate-limited per account and installation. */
+const SYNC_URL = '/api/support-sessions/sync';
+/**
+ * Authenticated sync (POST /api/support-sessions/sync): at most `max` requests a minute per
+ * account and installation (the field app's `x-device-id`, a UUID v4 kept in IndexedDB), whatever
+ * the address: a carrier NAT puts hundreds of phones behind one (issue 13, item 10). A phone sends
+ * on start, on reconnecting, after each save and on a timer, so 120 a minute is far above use.
+ */
+export const SYNC_RATE_LIMIT = { max: 120 } as const;
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/**
+ * The rate-limit key of an authenticated sync: `sync:<account id>:<x-device-id>`; without a valid
+ * device header, `sync:<account id>:s:<session>` (one signed-in session). Undefined for any other
+ * request (which counts per session or per address).
+ */
+function syncRateKey(req: FastifyRequest): string | undefined {
+  if (req.method !== 'POST' || req.routeOptions.url !== SYNC_URL || !req.actor) return undefined;
+  const device = req.headers['x-device-id'];
+  if (typeof device === 'string' && UUID_V4.test(device)) return `sync:${req.actor.userId}:${device.toLowerCase()}`;
+  const raw = req.cookies?.[SESSION_COOKIE];
+  return `sync:${req.actor.userId}:s:${raw ? (req.unsignCookie(raw).value ?? '') : ''}`;
+}
+
 /** Routes a user who must change their password may still call. */
 const PASSWORD_CHANGE_ALLOWED = new Set(['GET /api/auth/me', 'POST /api/auth/password', 'POST /api/auth/logout', 'GET /api/auth/csrf']);
 
@@ -74,15 +98,25 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
   });
   // per signed-in session (a commune office's officers share one public address behind its router),
   // else per address; only a cookie that carries the server's signature counts, so rotating made-up
-  // cookies does not escape the address's limit
+  // cookies does not escape the address's limit. Authenticated sync counts per account and
+  // installation (syncRateKey). The route-level hook runs after this file's onRequest hook, so
+  // `req.actor` is known here (the body is not parsed yet: the device is the x-device-id header).
   await app.register(fastifyRateLimit, {
     global: true,
-    max: 600,
+    max: (req, key) => (key.startsWith('sync:') ? SYNC_RATE_LIMIT.max : 600),
     timeWindow: '1 minute',
     keyGenerator: (req) => {
+      const sync = syncRateKey(req);
+      if (sync) return sync;
       const raw = req.cookies?.[SESSION_COOKIE];
       const unsigned = raw ? req.unsignCookie(raw) : null;
       return unsigned?.valid && unsigned.value ? `s:${unsigned.value}` : `ip:${req.ip}`;
+    },
+    errorResponseBuilder: (req, ctx) => {
+      const wait = Math.max(1, Math.ceil(ctx.ttl / 1000));
+      return req.routeOptions.url === SYNC_URL
+        ? new AppError('RATE_LIMITED', `Máy này gửi đồng bộ quá nhiều lần trong một phút; hãy đợi ${wait} giây rồi thử lại. Các buổi chưa gửi vẫn được giữ trên máy.`)
+        : new AppError('RATE_LIMITED', `Quá nhiều yêu cầu; hãy đợi ${wait} giây rồi thử lại.`);
     },
   });
 
