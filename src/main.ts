@@ -6,7 +6,13 @@ import { webBundle } from './web/web.plugin.js';
 
 /** `npm start`: serves Ngõ Số on http://localhost:PORT (default 3000) with the configured database. */
 const config = loadConfig();
-const database = await openConfiguredDatabase(config, (m) => console.log(m)).catch((err: Error) => {
+// the embedded database's worker thread dying leaves nothing to serve with: exit, to be restarted
+// (a restart takes the dead process's lock at once and PGlite replays its WAL: db/lock.ts)
+const onFatal = (err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+};
+const database = await openConfiguredDatabase(config, (m) => console.log(m), onFatal).catch((err: Error) => {
   console.error(`Không khởi động được: ${err.message}`);
   process.exit(1);
 });

@@ -39,8 +39,9 @@ const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)),
  * `dumpDataDir`). Migrations are applied before it returns.
  * PGlite runs in a worker thread (db/pglite.proxy.ts) so that its WebAssembly never blocks this
  * thread's event loop; `pgliteThread: 'main'` runs it here instead (the bench compares both).
+ * `onFatal`: the embedded database's worker died (every query fails from then on).
  */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; loadDataDir?: Blob; migrate?: boolean; pgliteThread?: 'worker' | 'main' }): Promise<Database> {
+export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; loadDataDir?: Blob; migrate?: boolean; pgliteThread?: 'worker' | 'main'; onFatal?: (err: Error) => void }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 8 });
     // an idle connection dropped by the server (restart, failover, a dropped database) must not
@@ -72,7 +73,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
   let db: Db;
   try {
     const load = opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {};
-    client = opts.pgliteThread === 'main' ? await PGlite.create(dataDir, load) : await PGliteWorker.create(dataDir, load);
+    client = opts.pgliteThread === 'main' ? await PGlite.create(dataDir, load) : await PGliteWorker.create(dataDir, { ...load, onDeath: opts.onFatal });
     // Drizzle's PGlite driver calls only query() and transaction(), which the worker's client has
     db = drizzlePglite(client as PGlite, { schema }) as unknown as Db;
     if (opts.migrate !== false) await migratePglite(db as never, { migrationsFolder });

@@ -7,9 +7,10 @@ import { type Database, openDatabase } from './client.js';
  * NGOSO_DATA_DIR), applies migrations and loads the administrative catalogue on first start.
  * PGlite runs in a worker thread; NGOSO_PGLITE_THREAD=main runs it in the HTTP server's thread,
  * as before issue 13 (only for the bench's comparison, bench/phones.ts: it starves the server).
+ * `onFatal`: PGlite's worker died (see db/client.ts).
  */
-export async function openConfiguredDatabase(config: Config, log: (msg: string) => void = () => {}): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: process.env.NGOSO_PGLITE_THREAD === 'main' ? 'main' : 'worker' });
+export async function openConfiguredDatabase(config: Config, log: (msg: string) => void = () => {}, onFatal?: (err: Error) => void): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: process.env.NGOSO_PGLITE_THREAD === 'main' ? 'main' : 'worker', onFatal });
   const started = Date.now();
   const result = await ensureCatalogue(database.db);
   if (result.loaded) log(`Đã nạp danh mục đơn vị hành chính: ${result.units} đơn vị, ${result.issues} lỗi dữ liệu nguồn được ghi nhận (${Date.now() - started} ms).`);

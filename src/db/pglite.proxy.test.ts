@@ -95,4 +95,14 @@ describe('PGlite in a worker thread', () => {
       await copy.close();
     }
   });
+
+  it('says when the worker dies, and every later statement fails with that reason', async () => {
+    const deaths: string[] = [];
+    const doomed = await openDatabase({ dataDir: 'memory://', migrate: false, onFatal: (e) => deaths.push(e.message) });
+    // as an out-of-memory abort would: the thread ends under the database
+    await (doomed.pglite as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const message = 'Cơ sở dữ liệu nhúng (PGlite) đã dừng: luồng kết thúc với mã 1. Hãy khởi động lại máy chủ.';
+    expect(deaths).toEqual([message]);
+    await expect(doomed.db.execute(sql`select 1`)).rejects.toMatchObject({ cause: { message } });
+  });
 });

@@ -20,7 +20,10 @@ export class PGliteWorker {
   private dead: Error | undefined;
   closed = false;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    onDeath: (err: Error) => void,
+  ) {
     worker.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: Record<string, unknown> }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -33,6 +36,7 @@ export class PGliteWorker {
       this.dead = new Error(`Cơ sở dữ liệu nhúng (PGlite) đã dừng: ${err.message}. Hãy khởi động lại máy chủ.`);
       for (const p of this.pending.values()) p.reject(this.dead);
       this.pending.clear();
+      onDeath(this.dead);
     };
     worker.on('error', fail);
     worker.on('exit', (code) => {
@@ -40,9 +44,13 @@ export class PGliteWorker {
     });
   }
 
-  /** Starts the worker and opens PGlite on `dataDir` ('memory://' or a directory), or from the dump `loadDataDir`. */
-  static async create(dataDir: string, opts: { loadDataDir?: Blob } = {}): Promise<PGliteWorker> {
-    const client = new PGliteWorker(new Worker(new URL('./pglite.worker.mjs', import.meta.url)));
+  /**
+   * Starts the worker and opens PGlite on `dataDir` ('memory://' or a directory), or from the dump
+   * `loadDataDir`. `onDeath` is told if the worker dies (out of memory, a WebAssembly abort): every
+   * call fails from then on, so a server should exit and be restarted.
+   */
+  static async create(dataDir: string, opts: { loadDataDir?: Blob; onDeath?: (err: Error) => void } = {}): Promise<PGliteWorker> {
+    const client = new PGliteWorker(new Worker(new URL('./pglite.worker.mjs', import.meta.url)), opts.onDeath ?? (() => {}));
     const load = opts.loadDataDir ? await opts.loadDataDir.arrayBuffer() : undefined;
     await client.call({ op: 'init', dataDir, load }, load ? [load] : []);
     return client;
