@@ -7,6 +7,7 @@
 import { config, z } from 'zod';
 import vi from 'zod/v4/locales/vi.js';
 import { isIsoDay } from '../text/dates.js';
+import { cleanFreeText, graphemeLength } from '../text/measure.js';
 
 config(vi());
 
@@ -17,3 +18,45 @@ export const isoDay = z
   .max(10)
   .refine(isIsoDay, 'Ngày phải có dạng YYYY-MM-DD và có thật (ví dụ 2026-12-01).')
   .refine((d) => d >= '1900-01-01', 'Ngày trước năm 1900: hãy kiểm tra lại năm.');
+
+/** Control characters (line breaks and tabs aside) and the invisible ones that reorder or hide text. */
+const HIDDEN_INSIDE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
+/**
+ * Whitespace and zero-width characters at either end, trimmed away (direction controls are not:
+ * they are refused wherever they are, or removed for the phone's notes).
+ */
+const ZW = '[\\s\\u00ad\\u180e\\u200b-\\u200d\\u2060\\ufeff]|\\udb40[\\udc00-\\udc7f]';
+const INVISIBLE_ENDS = new RegExp(`^(?:${ZW})+|(?:${ZW})+$`, 'g');
+
+/**
+ * A length-limited free-text field measured as people see it (issue 13, item 5), the same on the
+ * server and in the office forms (and on the phone, which counts with text/measure.ts): NFC,
+ * trimmed of spaces and zero-width characters at both ends, at most `max` user-perceived characters
+ * (grapheme clusters: "Tốt👍" is 4 whether typed NFC or NFD). Invisible characters inside:
+ * `hidden: 'refuse'` (default; names, notes and reasons typed in the office, where a direction
+ * override or a zero-width mark inside is refused with a message) or `'remove'` (the phone's
+ * notes: removed by cleanFreeText, never a reason to lose a record). `oneLine` collapses inner
+ * whitespace to single spaces (names, reasons); otherwise line breaks are kept. `what` names the
+ * field in the message ("Ghi chú dài 501 ký tự, tối đa 500").
+ */
+export function freeText(max: number, what: string, opts: { hidden?: 'refuse' | 'remove'; oneLine?: boolean } = {}) {
+  const hidden = opts.hidden ?? 'refuse';
+  // a raw bound before any work: NFD Vietnamese takes up to 3 code units a character, emoji more
+  const ends = z
+    .string()
+    .max(max * 12, `${what} dài quá ${max} ký tự.`)
+    .transform((s) => s.normalize('NFC').replace(INVISIBLE_ENDS, ''));
+  const inside =
+    hidden === 'refuse'
+      ? ends.refine((s) => !HIDDEN_INSIDE.test(s.replace(/[\t\n\r]/g, ' ')), `${what} có ký tự điều khiển hoặc ký tự ẩn (đảo chiều chữ, ký tự rỗng); hãy gõ lại phần chữ này.`)
+      : ends.refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(s), `${what} có ký tự điều khiển; hãy gõ lại phần chữ này.`);
+  return inside
+    .transform((s) => {
+      const clean = cleanFreeText(s);
+      return opts.oneLine ? clean.replace(/\s+/g, ' ') : clean;
+    })
+    .superRefine((s, ctx) => {
+      const n = graphemeLength(s);
+      if (n > max) ctx.addIssue({ code: 'custom', message: `${what} dài ${n} ký tự, tối đa ${max}; hãy rút gọn.` });
+    });
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDay } from '../http/zod.js';
+import { freeText, isoDay } from '../http/zod.js';
 import { AFFILIATIONS, LEAVE_REASONS, ROLES, TEAM_STATUSES } from './registry.vocabulary.js';
 
 /**
@@ -21,28 +21,27 @@ export const MIN_BIRTH_YEAR = 1920;
 
 const id = z.number().int().positive().max(2147483647);
 const version = z.number({ error: 'Thiếu phiên bản của bản ghi (version): hãy tải lại trang.' }).int().positive().max(2147483647);
-/** Control characters, direction overrides and zero-width marks have no place in names or notes shown to others. */
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
-const trimmed = (max: number) =>
-  z
-    .string()
-    .max(max * 2)
-    .refine((s) => !HIDDEN.test(s.replace(/[\t\n\r]/g, ' ')), 'Có ký tự điều khiển hoặc ký tự ẩn (đảo chiều chữ, ký tự rỗng); hãy gõ lại phần chữ này.')
-    .transform((s) => s.normalize('NFC').replace(/\s+/g, ' ').trim());
-const personName = trimmed(MAX_NAME)
-  .pipe(z.string().min(2, 'Họ và tên cần ít nhất 2 ký tự.').max(MAX_NAME, `Họ và tên dài quá ${MAX_NAME} ký tự.`))
+/**
+ * Free text measured as people see it (http/zod.ts freeText): NFC, trimmed of spaces and invisible
+ * characters at the ends, inner whitespace collapsed, at most `max` grapheme clusters; control
+ * characters, direction overrides and zero-width marks inside have no place in names or notes
+ * shown to others and are refused.
+ */
+const trimmed = (max: number, what: string) => freeText(max, what, { oneLine: true });
+const personName = trimmed(MAX_NAME, 'Họ và tên')
+  .pipe(z.string().min(2, 'Họ và tên cần ít nhất 2 ký tự.'))
   .refine((s) => PERSON_NAME.test(s) && !/\p{M}{3,}/u.test(s.normalize('NFD').replace(/[\u0302\u0306\u031b]/g, '')), 'Họ và tên chỉ gồm chữ cái, dấu cách, dấu gạch ngang, dấu chấm hoặc dấu nháy; hãy bỏ chữ số và ký hiệu.');
-const placeName = trimmed(MAX_NAME)
-  .pipe(z.string().min(2, 'Tên cần ít nhất 2 ký tự.').max(MAX_NAME, `Tên dài quá ${MAX_NAME} ký tự.`))
+const placeName = trimmed(MAX_NAME, 'Tên')
+  .pipe(z.string().min(2, 'Tên cần ít nhất 2 ký tự.'))
   .refine((s) => PLACE_NAME.test(s), 'Tên chỉ gồm chữ, số, dấu cách và các dấu . , ( ) / - ; hãy bỏ ký hiệu khác.');
-const note = trimmed(500).pipe(z.string().max(500, 'Ghi chú dài quá 500 ký tự.'));
+const note = trimmed(500, 'Ghi chú');
 const unitCode = z.string().min(2).max(20);
 const role = z.enum(Object.keys(ROLES) as [keyof typeof ROLES, ...(keyof typeof ROLES)[]], { error: 'Hãy chọn vai trò trong tổ.' });
 const affiliations = z.array(z.enum(Object.keys(AFFILIATIONS) as [keyof typeof AFFILIATIONS, ...(keyof typeof AFFILIATIONS)[]])).max(12);
 const gender = z.enum(['male', 'female']).nullable();
 const birthYear = z.number().int().min(MIN_BIRTH_YEAR, `Năm sinh phải từ ${MIN_BIRTH_YEAR} trở đi.`).max(2100).nullable();
 const phone = z.string().max(20).nullable();
-const position = trimmed(100).pipe(z.string().max(100, 'Chức vụ dài quá 100 ký tự.')).nullable();
+const position = trimmed(100, 'Chức vụ').nullable();
 
 /** POST /api/teams: a new team on a commune (level commune) or a village of it (level village). */
 export const createTeamBody = z.object({

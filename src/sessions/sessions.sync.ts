@@ -4,6 +4,7 @@ import { chunks } from '../db/batch.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../db/client.js';
 import { nulPath } from '../text/nul.js';
+import { freeText } from '../http/zod.js';
 import type { DataProtector } from '../privacy/protector.js';
 import { residents } from '../residents/residents.schema.js';
 import { normalizeNationalId } from '../residents/residents.service.js';
@@ -55,7 +56,8 @@ export const syncRecordSchema = z
       .array(z.object({ code: z.string().min(1).max(40), outcome: z.enum(OUTCOME_CODES as [string, ...string[]]) }))
       .min(1)
       .max(20),
-    note: z.string().max(500).optional(),
+    // NFC, trimmed, invisible characters removed, at most 500 grapheme clusters (http/zod.ts freeText)
+    note: freeText(500, 'Ghi chú', { hidden: 'remove' }).optional(),
   })
   .strict();
 export type SyncRecord = z.infer<typeof syncRecordSchema>;

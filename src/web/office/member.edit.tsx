@@ -91,7 +91,7 @@ function PersonForm({ member, done }: { member: Member; done: (msg: string) => v
   return (
     <form onSubmit={f.onSubmit} class="inline-form">
       <Field label="Họ và tên" id={id('name')}>
-        <input id={id('name')} value={fullName} maxLength={100} required onInput={value(setName)} />
+        <input id={id('name')} value={fullName} required onInput={value(setName)} />
       </Field>
       <Field label="Giới tính" id={id('gender')}>
         <Choice id={id('gender')} labels={GENDERS} value={gender as 'male'} onChange={setGender} empty="Không rõ" />
@@ -146,7 +146,7 @@ function RoleForm({ team, member, done }: { team: Team; member: Member; done: (m
       ) : null}
       <Affiliations id={id('aff')} chosen={affiliations} set={setAff} />
       <Field label="Chức vụ (như ghi trong danh sách)" id={id('pos')}>
-        <input id={id('pos')} value={position} maxLength={100} onInput={value(setPosition)} />
+        <input id={id('pos')} value={position} onInput={value(setPosition)} />
       </Field>
       <Submit busy={f.busy} text="Lưu vai trò" busyText="Đang lưu…" />
       {leaders ? <ReplaceLeader leaders={leaders} replace={() => send(true)} form={f} /> : null}
@@ -217,7 +217,7 @@ function LeaveForm({ team, member, done }: { team: Team; member: Member; done: (
         <Choice id={id('reason')} labels={LEAVE_REASONS} value={reason} onChange={setReason} empty="Chọn lý do" />
       </Field>
       <Field label="Ghi chú" id={id('note')}>
-        <input id={id('note')} value={note} maxLength={500} onInput={value(setNote)} />
+        <input id={id('note')} value={note} onInput={value(setNote)} />
       </Field>
       <Submit busy={f.busy} text="Ghi rời tổ" busyText="Đang lưu…" />
       <FormOut>{f.out}</FormOut>

@@ -33,7 +33,7 @@ export function CreateTeam({ unit }: { unit: { code: string | null; name: string
   return (
     <form onSubmit={f.onSubmit} class="inline-form" aria-label="Lập tổ mới">
       <Field label="Tên tổ" id="new-team-name">
-        <input id="new-team-name" value={name} maxLength={100} required onInput={value(setName)} />
+        <input id="new-team-name" value={name} required onInput={value(setName)} />
       </Field>
       <Field label="Ngày thành lập" id="new-team-est" hint="Để trống nếu chưa rõ.">
         <input id="new-team-est" type="date" max={vnToday()} value={establishedOn} onInput={value(setEst)} aria-describedby="new-team-est-hint" />
