@@ -22,6 +22,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** the session cookie the request presented: none, one not signed by this server, one whose session has ended (expired, signed out, account disabled), or a live one */
+    credential: 'none' | 'forged' | 'ended' | 'live';
   }
 }
 
@@ -69,7 +71,7 @@ const PASSWORD_CHANGE_ALLOWED = new Set(['GET /api/auth/me', 'POST /api/auth/pas
  * - a rate limit (@fastify/rate-limit), tighter on sign-in routes;
  * - authentication from the session cookie, then the route's `config.access` rule; a route under
  *   /api without a rule throws at registration, so the app cannot start with an unguarded route.
- * Refusals (401/403) are written to the audit log.
+ * Refusals of callers who showed a credential are written to the audit log (refusalWorthAuditing).
  */
 export async function registerAccess(app: FastifyInstance, opts: { db: Db; cookieSecret: string; secureCookies: boolean; routeRules: RouteRule[] }) {
   const { db } = opts;
@@ -121,6 +123,7 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
   });
 
   app.decorateRequest('actor', null);
+  app.decorateRequest('credential', 'none');
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
     const access = route.config?.access;
@@ -135,6 +138,7 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
     const unsigned = raw ? req.unsignCookie(raw) : null;
     const user = unsigned?.valid && unsigned.value ? await sessionUser(db, unsigned.value) : null;
     if (user) req.actor = { user, userId: user.id, ip: req.ip, scope: await scopeOf(db, user) };
+    req.credential = !raw ? 'none' : !unsigned?.valid || !unsigned.value ? 'forged' : user ? 'live' : 'ended';
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
       await new Promise<void>((resolve, reject) =>
         app.csrfProtection(req, reply, (err?: Error) => (err ? reject(new AppError('CSRF_INVALID', 'Phiên làm việc hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang rồi thử lại.')) : resolve())),
@@ -158,14 +162,29 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
 const ASKED_KEYS = ['unit', 'commune', 'province', 'team', 'teamId', 'member', 'memberId', 'id'] as const;
 
 /**
+ * Which refusals are worth an audit entry (issue 13, item 9): those of someone who showed a
+ * credential. Yes: every refusal of a signed-in caller (401 password change, 403 role, scope or
+ * CSRF, the 404 that hides an object outside the scope), and a 401 or 403 of a request whose
+ * session cookie was forged (not signed by this server) or had ended (expired, signed out, the
+ * account disabled: a stolen or stale cookie replayed). No: a refusal of a request that presented
+ * no session cookie at all — a signed-out page or the field app asking in the background, or
+ * anyone on the internet; it names nobody, and logging it would let anyone fill a commune's log
+ * (such requests are counted by the per-address rate limit and the request log instead).
+ */
+export function refusalWorthAuditing(req: FastifyRequest): boolean {
+  return req.actor !== null || req.credential !== 'none';
+}
+
+/**
  * Writes a refused request (401, 403, or the 404 that hides an out-of-scope object) to the audit
- * log: the route, what was asked for (the object's entity and id or code, and the scope-naming
+ * log, when refusalWorthAuditing says so: the route, what was asked for (the object's entity and id or code, and the scope-naming
  * query values), the requester and the requester's unit. The entry sits at the requester's unit
  * and, when the target is known (`target`, or a unit/team named in the request), at the target's
  * unit too, so the officers of the unit aimed at see the attempt. Never the body or free-text
  * query values: they may hold personal data. Never throws.
  */
 export async function auditRefusal(db: Db, req: FastifyRequest, code: string, target?: RefusalTarget): Promise<void> {
+  if (!refusalWorthAuditing(req)) return;
   try {
     const asked: Record<string, string> = {};
     for (const source of [req.params, req.query] as unknown[]) {
@@ -194,6 +213,7 @@ export async function auditRefusal(db: Db, req: FastifyRequest, code: string, ta
         ...(aimed ? { target: { entity: aimed.entity, id: aimed.id === undefined || aimed.id === null ? null : String(aimed.id) } } : {}),
         ...(Object.keys(asked).length ? { asked } : {}),
         requester: req.actor ? { userId: req.actor.userId, role: req.actor.user.role, unit: await scopeUnitCode(db, req.actor.scope) } : null,
+        ...(req.actor ? {} : { credential: req.credential }),
       },
     });
   } catch {

@@ -198,9 +198,14 @@ describe('refusals are logged where they matter', () => {
     expect((await denied(admin, '01'))[0]).toMatchObject({ entityId: 'GET /api/reports/network', provinceCode: '14', targetProvinceCode: '01', after: { code: 'OUT_OF_SCOPE', target: { entity: 'unit', id: '01' }, requester: { role: 'province_officer', unit: '14' } } });
   });
 
-  it('an anonymous request naming a unit is logged at that unit', async () => {
+  it('a request with a forged session cookie naming a unit is logged at that unit; one with no credential at all is not logged (issue 13, item 9)', async () => {
     const { TestClient } = await import('../../test/auth.js');
+    const before = (await denied(clients.get('province_officer')!, '04105')).length;
     expect((await new TestClient(app).get('/api/teams?unit=04105')).statusCode).toBe(401);
-    expect((await denied(clients.get('province_officer')!, '04105'))[0]).toMatchObject({ userId: null, entityId: 'GET /api/teams', after: { code: 'AUTH_REQUIRED', target: { entity: 'unit', id: '04105' }, requester: null } });
+    expect((await denied(clients.get('province_officer')!, '04105')).length).toBe(before);
+    const forged = new TestClient(app);
+    forged.setCookie('ngoso_session', 'made-up-token.not-signed');
+    expect((await forged.get('/api/teams?unit=04105')).statusCode).toBe(401);
+    expect((await denied(clients.get('province_officer')!, '04105'))[0]).toMatchObject({ userId: null, entityId: 'GET /api/teams', after: { code: 'AUTH_REQUIRED', target: { entity: 'unit', id: '04105' }, requester: null, credential: 'forged' } });
   });
 });

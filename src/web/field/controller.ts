@@ -24,7 +24,8 @@ const FIRST_USE_OFFLINE = 'Lần đầu dùng cần có mạng để đăng nh�
 type Me = { user: (StoredUser & { mustChangePassword: boolean }) | null };
 interface SessionFetch {
   me: Promise<Me | Error>;
-  context: Promise<FieldContext | Error>;
+  /** asked only when the phone knows someone is signed in (a signed-out phone's would be a 401) */
+  context?: Promise<FieldContext | Error>;
 }
 
 /** The app: one per page. `boot()` starts it. */
@@ -250,9 +251,13 @@ export class FieldApp {
     return this.api.call('GET /api/field/context', { query: {} }, { timeoutMs: 30_000 }).catch((e: Error) => e);
   }
 
-  /** Asks who is signed in and for the field context at once (one round trip less on 3G; the context is a 401 when signed out). */
-  private fetchSession(): SessionFetch {
-    return { me: this.api.call('GET /api/auth/me', {}, { timeoutMs: 15_000 }).catch((e: Error) => e) as Promise<Me | Error>, context: this.fetchContext() };
+  /**
+   * Asks who is signed in, and for the field context at once when the phone holds a signed-in
+   * user (one round trip less on 3G). A phone that knows it is signed out asks only GET
+   * /api/auth/me (public): it never calls an authenticated route in the background.
+   */
+  private fetchSession(signedIn = this.state.user !== null): SessionFetch {
+    return { me: this.api.call('GET /api/auth/me', {}, { timeoutMs: 15_000 }).catch((e: Error) => e) as Promise<Me | Error>, ...(signedIn ? { context: this.fetchContext() } : {}) };
   }
 
   /** The signed-in user from the server (when reachable): keeps IndexedDB in step and opens the right view. */
@@ -341,8 +346,8 @@ export class FieldApp {
   /** Opens from IndexedDB while the server is asked, then takes its answer; listens to the network and the service worker. */
   async boot(): Promise<void> {
     this.listen();
-    const pre = navigator.onLine ? this.fetchSession() : null;
     const stored = await getValue<StoredUser>('user').catch(() => undefined);
+    const pre = navigator.onLine ? this.fetchSession(stored !== undefined) : null;
     if (stored) {
       this.set({ user: stored, prefs: (await getValue<Prefs>(`prefs:${stored.id}`)) ?? emptyPrefs() });
       const cached = await getValue<FieldContext>(`context:${stored.id}`);
