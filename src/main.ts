@@ -23,10 +23,23 @@ await webBundle().catch((err: Error) => console.error(`Không dựng được gi
 console.log(`Ngõ Số đang chạy: http://localhost:${config.port} (cơ sở dữ liệu: ${database.kind === 'pglite' ? `PGlite tại ${config.dataDir}` : 'PostgreSQL'})`);
 if (await needsSetup(database.db)) console.log(`Lần chạy đầu: mở http://localhost:${config.port} để tạo tài khoản quản trị (hoặc dùng "npx ngoso admin create").`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    await app.close();
-    await database.close();
-    process.exit(0);
-  });
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await app.close();
+  await database.close();
+  process.exit(0);
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
+// `npm start` runs tsx, which runs this process: were tsx killed with -9, nothing would stop this one,
+// and it would keep the port and the database's lock, so the next start would be refused. Stop with it.
+if (process.execArgv.some((a) => a.includes('tsx/dist/preflight'))) {
+  const launcher = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== launcher) {
+      console.error(`Tiến trình khởi chạy (tsx, số ${launcher}) đã dừng: Ngõ Số dừng theo.`);
+      void stop();
+    }
+  }, 1000).unref();
 }
