@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, compareVietnameseNames, nameKey, properName, searchKey } from './vietnamese.js';
+import { cleanText, compareVietnamese, compareVietnameseNames, nameKey, properName, searchKey, sortVietnamese } from './vietnamese.js';
 
 describe('Vietnamese text', () => {
   it('stores NFC with single spaces and no bidi controls', () => {
@@ -36,6 +36,17 @@ describe('Vietnamese text', () => {
   it('sorts people by given name, then family and middle names', () => {
     const names = ['Nguyễn Thị Hà', 'Lê Văn An', 'Hà Thị Hiền', 'Bùi Thị Hà', 'Đặng Văn Bình', 'Lò Văn Ánh'];
     expect([...names].sort(compareVietnameseNames)).toEqual(['Lê Văn An', 'Lò Văn Ánh', 'Đặng Văn Bình', 'Bùi Thị Hà', 'Nguyễn Thị Hà', 'Hà Thị Hiền']);
+  });
+
+  it('orders the Vietnamese alphabet (a ă â b c d đ e ê … ư v x y), then numbers by value, with full ICU data in Node', () => {
+    // small-icu would fall back to the root order (Đ after Z): Node must carry the "vi" tailoring
+    expect(Intl.Collator.supportedLocalesOf(['vi'])).toEqual(['vi']);
+    const villages = ['Bản Zê', 'Bản Đán', 'Bản Vàng', 'Bản Dọn', 'Bản Ấm', 'Bản Ăn', 'Bản An', 'Bản Ơn', 'Bản Ôn', 'Bản On', 'Bản Ưng', 'Bản Ung', 'Bản Êm', 'Bản Em'];
+    expect([...villages].sort(compareVietnamese)).toEqual(['Bản An', 'Bản Ăn', 'Bản Ấm', 'Bản Dọn', 'Bản Đán', 'Bản Em', 'Bản Êm', 'Bản On', 'Bản Ôn', 'Bản Ơn', 'Bản Ung', 'Bản Ưng', 'Bản Vàng', 'Bản Zê']);
+    expect(['Tổ dân phố 10', 'Tiểu khu 3', 'Tổ dân phố 2', 'Tổ dân phố 1'].sort(compareVietnamese)).toEqual(['Tiểu khu 3', 'Tổ dân phố 1', 'Tổ dân phố 2', 'Tổ dân phố 10']);
+    // tones after letters, case after tones, then code points: one order whatever the input order
+    expect(['Hạ', 'hà', 'Hà', 'Ha', 'Hà'.normalize('NFD')].sort(compareVietnamese)).toEqual(['Ha', 'hà', 'Hà'.normalize('NFD'), 'Hà', 'Hạ']);
+    expect(sortVietnamese([{ n: 'Bản Đán' }, { n: 'Bản Ấm' }], (x) => x.n).map((x) => x.n)).toEqual(['Bản Ấm', 'Bản Đán']);
   });
 
   it('title-cases names written in capitals and keeps mixed case', () => {

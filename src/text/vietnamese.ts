@@ -7,8 +7,14 @@
  *   legal, see the 2018 Ministry of Education spelling rules), while "Hòa" ≠ "Hoa".
  * - Search (`searchKey`): additionally ignores every diacritic and maps đ/Đ to d, so
  *   "chieng xom" finds "Chiềng Xôm".
+ * - Sorting (`compareVietnamese`, the one order of every list, API answer and export): the
+ *   Vietnamese alphabet a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y ("Bản Ấm" with
+ *   the A's, "Bản Đán" after "Bản Dọn"), tones after letters, then case, numbers by value ("Tổ dân
+ *   phố 2" before "Tổ dân phố 10"): ICU's "vi" collation (`Intl.Collator('vi', {numeric})`; Node
+ *   ships full ICU, checked in vietnamese.test.ts), with code points last so equal-looking texts
+ *   still get one order whatever order the database returned them in.
  * - Sorting people (`compareVietnameseNames`): by given name (last word), then by the rest
- *   from the family name on, with the Vietnamese collation of ICU (`Intl.Collator('vi')`).
+ *   from the family name on, then as `compareVietnamese`.
  */
 
 /** The five combining tone marks of Vietnamese: grave, acute, tilde, hook above, dot below. */
@@ -72,7 +78,11 @@ export const searchKey = cached((value: string): string =>
     .trim(),
 );
 
+/** Letters only (a = á = A, but a ≠ ă ≠ â), numbers by value. */
 const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
+/** Letters, then tones, then case; numbers by value. */
+const fullCollator = new Intl.Collator('vi', { numeric: true });
+const byCodePoints = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Splits a full name into given name (last word) and the rest ("Hà Thị Hiền" → ["Hiền", "Hà Thị"]). */
 export function splitGivenName(fullName: string): [given: string, rest: string] {
@@ -85,12 +95,17 @@ export function splitGivenName(fullName: string): [given: string, rest: string] 
 export function compareVietnameseNames(a: string, b: string): number {
   const [ga, ra] = splitGivenName(a);
   const [gb, rb] = splitGivenName(b);
-  return collator.compare(ga, gb) || collator.compare(ra, rb) || collator.compare(a, b);
+  return collator.compare(ga, gb) || collator.compare(ra, rb) || compareVietnamese(a, b);
 }
 
-/** Compares two unit or team names with the Vietnamese collation (numbers in natural order). */
+/** Compares two unit, team or other names in the Vietnamese order (numbers in natural order); 0 only for equal strings. */
 export function compareVietnamese(a: string, b: string): number {
-  return collator.compare(a, b);
+  return fullCollator.compare(a, b) || byCodePoints(a, b);
+}
+
+/** Sorts `list` in place by the text `key` gives, in the Vietnamese order (`compareVietnamese`); returns it. */
+export function sortVietnamese<T>(list: T[], key: (item: T) => string): T[] {
+  return list.sort((a, b) => compareVietnamese(key(a), key(b)));
 }
 
 /**
