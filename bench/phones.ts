@@ -160,7 +160,10 @@ async function runTarget(target: Target, prepared: Awaited<ReturnType<typeof pre
               await new Promise((r) => setTimeout(r, Math.min(5, Number(res.headers['retry-after'] ?? 1)) * 1000));
               continue;
             }
-            if (res.status !== 200) throw new Error(`phone ${i}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
+            if (res.status !== 200) {
+              const logged = server.output().split('\n').filter((l) => l.includes('"level":50')).slice(-2).join('\n');
+              throw new Error(`phone ${i}: HTTP ${res.status} ${res.body.slice(0, 300)}\nserver: ${logged.slice(0, 3000)}`);
+            }
             for (const r of (JSON.parse(res.body) as { results: { id: string; status: string; field?: string; reason?: string }[] }).results) {
               if (r.status === 'rejected') {
                 rejected++;

@@ -25,21 +25,29 @@ export async function freePort(): Promise<number> {
 /** Starts `src/main.ts` with `env` on 127.0.0.1; `ready` resolves once it prints that it runs (web UI built), `output` is its stdout+stderr so far. */
 export function startServer(env: Record<string, string>): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], { cwd: root, env: { ...process.env, HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
+  // the first 20,000 characters (start-up) and the last 50,000 (a busy server logs every request)
+  let head = '';
+  let tail = '';
+  let ran = false;
   const keep = (b: Buffer) => {
-    if (text.length < 20_000) text += b.toString();
+    if (head.length < 20_000) head += b.toString();
+    else tail = (tail + b.toString()).slice(-50_000);
   };
+  const text = () => (tail ? `${head}\n…\n${tail}` : head);
   child.stderr!.on('data', keep);
   const ready = new Promise<void>((resolve, reject) => {
     // (a server stopped later exits too; only an exit before it ran is a failure)
     child.stdout!.on('data', (b: Buffer) => {
       keep(b);
-      if (text.includes('Ngõ Số đang chạy')) resolve();
+      if (!ran && b.toString().includes('Ngõ Số đang chạy')) {
+        ran = true;
+        resolve();
+      }
     });
-    child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}) before it answered:\n${text.slice(-3000)}`)));
+    child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}) before it answered:\n${text().slice(-3000)}`)));
   });
   ready.catch(() => {}); // awaited by the caller when it matters; never an unhandled rejection
-  return { child, ready, output: () => text };
+  return { child, ready, output: text };
 }
 
 /** Sends `signal` (SIGTERM: a clean stop) and resolves when the process has exited. */
