@@ -26,6 +26,7 @@ const SYNONYMS: Record<Field, string[]> = {
   birthYearFemale: ['nam sinh nu'],
   phone: ['so dien thoai', 'dien thoai', 'sdt', 'so dt', 'dt', 'dt lien he', 'phone', 'mobile'],
   role: ['vai tro', 'vai tro trong to', 'chuc vu trong to', 'role'],
+  joinedOn: ['ngay vao to', 'ngay tham gia', 'ngay tham gia to', 'ngay gia nhap', 'ngay gia nhap to', 'ngay vao', 'tham gia tu ngay', 'joined', 'join date'],
   affiliation: ['doan the', 'doan the don vi cong tac', 'doan the don vi', 'doan the noi cong tac', 'to chuc doan the', 'doan the chuc vu', 'to chuc', 'doan the to chuc', 'thanh phan', 'luc luong', 'affiliation', 'chuc vu', 'chuc danh', 'chuc vu chuc danh', 'don vi cong tac', 'noi cong tac', 'co quan cong tac'],
 };
 
@@ -102,7 +103,13 @@ export function findHeader(sheet: Sheet): ColumnMapping | null {
       const split = next.male >= 0 && next.female >= 0 ? { ...next, rows: 2 } : same.male >= 0 && same.female >= 0 ? { ...same, rows: 1 } : null;
       if (split) {
         // the merged "Năm sinh" / "Giới tính" above the two columns is their title, not a column of its own
-        if (columns.birthYear === split.male || columns.birthYear === split.female) delete columns.birthYear;
+        if (columns.birthYear === split.male || columns.birthYear === split.female) {
+          delete columns.birthYear;
+          // a year column of its own besides the split ("Năm sinh (chưa rõ giới tính)": where the
+          // official export writes the year of a person whose gender is not known)
+          const own = sheet.rows[i].findIndex((c, col) => col !== split.male && col !== split.female && fieldOfHeader(c ?? '') === 'birthYear');
+          if (own >= 0) columns.birthYear = own;
+        }
         if (columns.gender === split.male || columns.gender === split.female) delete columns.gender;
         columns.birthYearMale = split.male;
         columns.birthYearFemale = split.female;

@@ -57,7 +57,7 @@ export async function readAndPlan(
   for (const { sheet, mapping, found, headers, shapeKey, source, savedAt } of mapped) {
     if (!mapping || !found) {
       if (sheet.rows.length > 0) {
-        report.problems.push({ sheet: sheet.name, row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: `Thêm hàng tiêu đề với các cột: ${Object.entries(FIELDS).filter(([f]) => !f.startsWith('birthYear') || f === 'birthYear').map(([, label]) => label).join(', ')}` });
+        report.problems.push({ sheet: sheet.name, row: 0, column: '', severity: 'error', message: 'Không tìm thấy hàng tiêu đề có cột "Họ và tên" trong 30 dòng đầu', suggestion: `Thêm hàng tiêu đề với các cột: ${Object.entries(FIELDS).filter(([f]) => (!f.startsWith('birthYear') || f === 'birthYear') && f !== 'joinedOn').map(([, label]) => label).join(', ')}` });
       }
       report.sheets.push({ name: sheet.name, headerRow: null, mapping: {}, ignored: [] });
       continue;

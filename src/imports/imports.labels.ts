@@ -21,6 +21,7 @@ export const FIELDS = {
   phone: 'Số điện thoại',
   role: 'Vai trò',
   affiliation: 'Chức vụ, đoàn thể',
+  joinedOn: 'Ngày vào tổ',
 } as const;
 export type Field = keyof typeof FIELDS;
 

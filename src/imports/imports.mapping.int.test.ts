@@ -221,7 +221,7 @@ describe('bad corrections and choices are refused and write nothing', () => {
   const refused = async (res: Awaited<ReturnType<typeof upload>>, status: number, code: string, message: string) => {
     expect([res.statusCode, res.json().error.code, res.json().error.message]).toEqual([status, code, message]);
   };
-  const fieldList = '"province" (Tỉnh), "district" (Huyện (cũ)), "commune" (Xã/phường), "village" (Thôn/bản/tổ dân phố), "team" (Tổ), "fullName" (Họ và tên), "gender" (Giới tính), "birthYear" (Năm sinh), "birthYearMale" (Năm sinh (Nam)), "birthYearFemale" (Năm sinh (Nữ)), "phone" (Số điện thoại), "role" (Vai trò), "affiliation" (Chức vụ, đoàn thể)';
+  const fieldList = '"province" (Tỉnh), "district" (Huyện (cũ)), "commune" (Xã/phường), "village" (Thôn/bản/tổ dân phố), "team" (Tổ), "fullName" (Họ và tên), "gender" (Giới tính), "birthYear" (Năm sinh), "birthYearMale" (Năm sinh (Nam)), "birthYearFemale" (Năm sinh (Nữ)), "phone" (Số điện thoại), "role" (Vai trò), "affiliation" (Chức vụ, đoàn thể), "joinedOn" (Ngày vào tổ)';
 
   it('an unknown field, a column out of range, malformed JSON, an unknown sheet, a field twice, no name column', async () => {
     const before = await written();

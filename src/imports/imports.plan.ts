@@ -321,8 +321,11 @@ export class Planner {
         this.invalid(r, 'phone', `Số điện thoại ${formatPhone(r.phone!)} đã là của "${ownerName}" ${where}`, 'Kiểm tra lại số; nếu là cùng một người đã đổi tên, hãy sửa họ tên cho khớp');
         continue;
       }
-      // same name and birth year in the same team is the same person: a new phone there is a phone change
-      let person = (r.phone && personByPhone.get(r.phone)) || personByTeamName.get(nameYear);
+      // same name and birth year in the same team is the same person: a new phone there is a phone change;
+      // but two rows of the file with two different phones are two people (namesakes born the same year)
+      const namesake = personByTeamName.get(nameYear);
+      const otherPhone = !!namesake && !!r.phone && !!namesake.row.phone && namesake.row.phone !== r.phone;
+      let person = (r.phone && personByPhone.get(r.phone)) || (otherPhone ? undefined : namesake);
       if (!person) {
         const existing = (r.phone && byPhone.get(r.phone)) || this.byTeamName.get(nameYear);
         if (existing && shared.has(existing.id) && personChanges(r, existing, nameKeyOf, this.searchKeyOf).shown.length) {
@@ -395,7 +398,7 @@ export class Planner {
       const base = { sheet: r.sheet, row: r.row, fullName: r.fullName, team: team.name, unit: r.communeUnit.name, communeId: r.communeUnit.id, provinceCode: r.communeUnit.provinceCode! };
       const shownPerson = personChange?.shown ?? [];
       if (!current) {
-        if (commit) batch.memberships.push({ team, person, role: r.role, affiliations: r.affiliations, position: r.position });
+        if (commit) batch.memberships.push({ team, person, role: r.role, affiliations: r.affiliations, position: r.position, joinedOn: r.joinedOn });
         const row: RowOutcome = { ...base, outcome: 'new', ...(shownPerson.length ? { changes: shownPerson } : {}) };
         if (personChange) auditedChanges.set(row, personChange.audited);
         report.rows.push(row);

@@ -1,7 +1,8 @@
 import { AFFILIATIONS, parseAffiliations as parseAffiliationsText, parseGender as parseGenderText, parseRole as parseRoleText, type Affiliation, type Gender, type Role } from '../registry/registry.vocabulary.js';
-import { yearInVietnam } from '../text/dates.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
+import { excelSerialDay, readPersonDate } from '../text/person-date.js';
 import { normalizePhone, type PhoneResult } from '../text/phone.js';
-import { cleanText, properName } from '../text/vietnamese.js';
+import { cleanText, properName, searchKey } from '../text/vietnamese.js';
 import { FIELDS, type ColumnMapping, type Field } from './imports.columns.js';
 import { villageOfCell } from './imports.context.js';
 import type { Sheet } from './imports.reader.js';
@@ -37,6 +38,8 @@ export interface RosterRow {
   role: Role;
   affiliations: Affiliation[];
   position: string | null;
+  /** the roster's join date (YYYY-MM-DD, a Vietnam day) when it has such a column; null: the import day */
+  joinedOn: string | null;
 }
 
 /** Longest accepted name of a person or village. */
@@ -50,19 +53,33 @@ const PLACE_PATTERN = /^[\p{L}\p{M}\d][\p{L}\p{M}\d '’.,()/-]*$/u;
 const MIN_AGE = 15;
 const MIN_BIRTH_YEAR = 1920;
 
-/** Reads a birth year from a year or a full date (dd/mm/yyyy, yyyy-mm-dd); null otherwise. */
-export function parseBirthYear(text: string): number | null {
+/** A birth year or date as written, read: the year, or an error, with a warning to show. */
+export type BirthReading = { year: number; warning?: string } | { error: string; suggestion: string };
+
+/**
+ * Reads a birth year from a year ("1990", "1990.0", two digits "90" with a warning) or a full date
+ * (dd/mm/yyyy, yyyy-mm-dd, dd/mm/yy with a warning; text/person-date.ts): an impossible date is
+ * refused with why. A bare 5-digit number is an Excel serial day only in a date column
+ * (`dateColumn`, a header such as "Ngày sinh"): under "Năm sinh", "19900" is far more likely a typo.
+ * `latestYear`: today's year in Vietnam. Null: empty text.
+ */
+export function readBirth(text: string, latestYear: number, dateColumn: boolean): BirthReading | null {
   const t = text.trim();
-  if (/^\d{4}$/.test(t)) return Number(t);
-  if (/^\d{4}\.0+$/.test(t)) return Number(t.slice(0, 4));
-  let m = t.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/);
-  if (m) return Number(m[3]);
-  m = t.match(/^(\d{4})-(\d{2})-(\d{2})/);
-  if (m) return Number(m[1]);
-  // a bare 5-digit number is not read as an Excel date serial: "19900" is far more likely a typo
-  // than day 19,900 (date-formatted cells arrive as dates from the reader)
-  return null;
+  if (!t) return null;
+  if (/^\d{4}(?:\.0+)?$/.test(t)) return { year: Number(t.slice(0, 4)) };
+  if (/^\d{2}$/.test(t)) {
+    const year = 2000 + Number(t) <= latestYear ? 2000 + Number(t) : 1900 + Number(t);
+    return { year, warning: `Năm sinh viết 2 chữ số ("${t}"): đọc là ${year}` };
+  }
+  const d = readPersonDate(t, { latestYear, serials: dateColumn });
+  if (d?.ok) return { year: Number(d.day.slice(0, 4)), ...(d.warning ? { warning: `Ngày sinh ${d.warning}` } : {}) };
+  if (d) return { error: `Ngày sinh "${t}" không có thật: ${d.reason}`, suggestion: 'Kiểm tra lại ngày sinh, hoặc chỉ ghi năm sinh 4 chữ số' };
+  const serial = /^\d{5}(?:\.\d+)?$/.test(t) ? ` Nếu đây là ngày của Excel chưa định dạng (${t} là ngày ${formatDateVi(excelSerialDay(Number(t)))}), hãy định dạng cột là ngày hoặc đặt tiêu đề cột là "Ngày sinh".` : '';
+  return { error: `Năm sinh "${t}" không đọc được`, suggestion: `Ghi năm sinh 4 chữ số, ví dụ 1990, hoặc ngày sinh dd/mm/yyyy.${serial}` };
 }
+
+/** Whether a header names a date ("Ngày sinh", "Ngày tháng năm sinh", "Ngày vào tổ"), not a year. */
+export const isDateHeader = (header: string | undefined) => !!header && /(^| )ngay( |$)/.test(searchKey(header));
 
 /**
  * Per-import memo of the free-text parsers: role, affiliation and gender cells repeat on most rows
@@ -72,8 +89,11 @@ export function parseBirthYear(text: string): number | null {
 export class RowParsers {
   /** the youngest allowed birth year: the Vietnamese year of `now` minus the minimum age */
   readonly maxBirthYear: number;
+  /** today in Vietnam (YYYY-MM-DD) by `now`, else the current clock: the latest join date */
+  readonly today: string;
   constructor(now?: Date) {
-    this.maxBirthYear = yearInVietnam(now) - MIN_AGE;
+    this.today = todayInVietnam(now);
+    this.maxBirthYear = Number(this.today.slice(0, 4)) - MIN_AGE;
   }
   private readonly roles = new Map<string, Role | null>();
   private readonly affiliations = new Map<string, Affiliation[]>();
@@ -219,11 +239,30 @@ export function validateRow(
 
   let birthYear: number | null = null;
   if (yearText) {
-    const year = parseBirthYear(yearText);
+    const col = mapping.columns[yearField];
+    const reading = readBirth(yearText, parsers.maxBirthYear + MIN_AGE, isDateHeader(col === undefined ? undefined : headers[col]));
     const maxYear = parsers.maxBirthYear;
-    if (year === null) problems.add(yearField, 'error', `Năm sinh "${yearText}" không đọc được`, 'Ghi năm sinh 4 chữ số, ví dụ 1990, hoặc ngày sinh dd/mm/yyyy');
-    else if (year < MIN_BIRTH_YEAR || year > maxYear) problems.add(yearField, 'error', `Năm sinh ${year} không hợp lý (phải từ ${MIN_BIRTH_YEAR} đến ${maxYear})`, 'Kiểm tra lại năm sinh');
-    else birthYear = year;
+    if (reading && 'error' in reading) problems.add(yearField, 'error', reading.error, reading.suggestion);
+    else if (reading && (reading.year < MIN_BIRTH_YEAR || reading.year > maxYear)) problems.add(yearField, 'error', `Năm sinh ${reading.year} không hợp lý (phải từ ${MIN_BIRTH_YEAR} đến ${maxYear})`, 'Kiểm tra lại năm sinh');
+    else if (reading) {
+      birthYear = reading.year;
+      if (reading.warning) problems.add(yearField, 'warning', reading.warning, 'Ghi năm 4 chữ số để khỏi nhầm thế kỷ');
+    }
+  }
+
+  // the join date, when the roster has a column for it: a real day, not after today, not before 1900
+  let joinedOn: string | null = null;
+  const joinedText = cellOf(cells, mapping, 'joinedOn', parsers);
+  if (joinedText) {
+    const d = readPersonDate(joinedText, { latestYear: Number(parsers.today.slice(0, 4)), serials: true });
+    if (!d) problems.add('joinedOn', 'error', `Ngày vào tổ "${joinedText}" không đọc được`, 'Ghi ngày dạng dd/mm/yyyy, ví dụ 01/03/2024');
+    else if (!d.ok) problems.add('joinedOn', 'error', `Ngày vào tổ "${joinedText}" không có thật: ${d.reason}`, 'Kiểm tra lại ngày, tháng, năm');
+    else if (d.day > parsers.today) problems.add('joinedOn', 'error', `Ngày vào tổ ${formatDateVi(d.day)} ở tương lai (hôm nay ${formatDateVi(parsers.today)})`, 'Ghi ngày thành viên đã vào tổ, đến hôm nay');
+    else if (d.day < '1900-01-01') problems.add('joinedOn', 'error', `Ngày vào tổ ${formatDateVi(d.day)} trước năm 1900`, 'Kiểm tra lại năm');
+    else {
+      joinedOn = d.day;
+      if (d.warning) problems.add('joinedOn', 'warning', `Ngày vào tổ: ${d.warning}`, 'Ghi năm 4 chữ số để khỏi nhầm thế kỷ');
+    }
   }
 
   let phone: string | null = null;
@@ -291,6 +330,7 @@ export function validateRow(
       affiliations,
       // the text is kept as the position unless it only lists the affiliations (as the official export writes them)
       position: (affText && affText !== parsers.labelsOf(affiliations) ? affText : null) || (roleText && parsers.role(roleText) === null ? roleText : null) || null,
+      joinedOn,
     },
     problems: problems.list,
   };

@@ -32,7 +32,8 @@ export interface WriteBatch {
   teams: { team: PlannedTeam; villageKey: string | null; unitId: number | null; nameKey: string; searchKey: string }[];
   members: { person: Person; row: Parameters<typeof registry.insertMembersBulk>[1][number] }[];
   updates: { id: number; patch: Record<string, unknown> }[];
-  memberships: { team: PlannedTeam; person: Person; role: Role; affiliations: Affiliation[]; position: string | null }[];
+  /** `joinedOn`: the roster's join date of a new period (null: the import day, see upsertMembershipsBulk) */
+  memberships: { team: PlannedTeam; person: Person; role: Role; affiliations: Affiliation[]; position: string | null; joinedOn?: string | null }[];
 }
 
 export function emptyBatch(): WriteBatch {
@@ -120,7 +121,7 @@ export class Writer {
     for (const part of chunks(b.memberships, 5000)) {
       await registry.upsertMembershipsBulk(
         tx,
-        part.map((m) => ({ teamId: m.team.id!, memberId: m.person.id ?? m.person.existing!.id, role: m.role, affiliations: m.affiliations, position: m.position })),
+        part.map((m) => ({ teamId: m.team.id!, memberId: m.person.id ?? m.person.existing!.id, role: m.role, affiliations: m.affiliations, position: m.position, joinedOn: m.joinedOn ?? undefined })),
         scope,
       );
     }

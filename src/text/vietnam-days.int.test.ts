@@ -63,7 +63,7 @@ describe.each(MOMENTS)('at %s on 10/03/2026 (%s)', (_label, instant, person, pho
     expect(history.history.map((l: { at: string; day: string }) => [l.at, l.day])).toEqual([[instant, '10/03/2026']]);
 
     const report = (await officer.get('/api/reports/support?unit=03664&period=day')).json();
-    expect(report.period).toEqual({ from: '2026-03-10', to: '2026-03-10', bucket: 'day' });
+    expect([report.period.from, report.period.to, report.period.bucket]).toEqual(['2026-03-10', '2026-03-10', 'day']);
     const month = (await officer.get('/api/reports/support?unit=03664')).json();
     expect([month.period.from, month.period.to]).toEqual(['2026-03-01', '2026-03-31']);
 
