@@ -4,10 +4,12 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { membershipsOfMembers, teamById } from '../registry/registry.repo.js';
 import { now as clockNow } from '../text/clock.js';
-import { isIsoDay, todayInVietnam } from '../text/dates.js';
+import { todayInVietnam } from '../text/dates.js';
+import { isoDayProblem } from '../text/day-reason.js';
 import { compareVietnamese, compareVietnameseNames } from '../text/vietnamese.js';
 import * as q from './sessions.report.repo.js';
 import { servicesFor } from './sessions.repo.js';
+import { elapsedUntil } from './sessions.trend.js';
 import { OUTCOME_CODES, type Outcome, REPORT_YEARS, ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED, rollupKind, SESSION_KINDS, type SessionKind } from './sessions.vocabulary.js';
 
 /**
@@ -27,7 +29,8 @@ import { OUTCOME_CODES, type Outcome, REPORT_YEARS, ROLLUP_ALL, ROLLUP_CENTRE, R
  */
 export interface SupportReport {
   target: { kind: 'province' | 'commune' | 'village' | 'team' | 'member'; code: string | null; id: number; name: string };
-  period: { from: string; to: string; bucket: q.Bucket };
+  /** `until`: the last day of the period that has begun, min(to, today in Vietnam); null when the whole period is still ahead (issue 13, item 9: charts stop there) */
+  period: { from: string; to: string; bucket: q.Bucket; until: string | null };
   sessions: number;
   headcount: number;
   residents: number;
@@ -53,12 +56,17 @@ export function resolvePeriod(p: PeriodQuery, now: Date = clockNow()): q.Period 
   let from: string;
   let to: string;
   if (p.from || p.to) {
-    if (!p.from || !p.to || !isIsoDay(p.from) || !isIsoDay(p.to)) throw new AppError('VALIDATION_FAILED', 'Khoảng thời gian cần cả "from" và "to" dạng YYYY-MM-DD (ví dụ from=2026-01-01&to=2026-03-31).');
+    if (!p.from || !p.to) throw new AppError('VALIDATION_FAILED', 'Khoảng thời gian cần cả "from" và "to" dạng YYYY-MM-DD (ví dụ from=2026-01-01&to=2026-03-31).');
+    // what is wrong, not only that something is ("from=2026-02-31: 31/02/2026 không có: tháng 02/2026 chỉ có 28 ngày.")
+    const problem = isoDayProblem('from', p.from) ?? isoDayProblem('to', p.to);
+    if (problem) throw new AppError('VALIDATION_FAILED', problem);
     from = p.from;
     to = p.to;
   } else {
     const anchor = p.date ?? todayInVietnam(now);
-    if (!isIsoDay(anchor)) throw new AppError('VALIDATION_FAILED', `Ngày "${anchor}" không hợp lệ; hãy viết YYYY-MM-DD.`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(anchor)) throw new AppError('VALIDATION_FAILED', `Ngày "${anchor}" không hợp lệ; hãy viết YYYY-MM-DD.`);
+    const problem = isoDayProblem('date', anchor);
+    if (problem) throw new AppError('VALIDATION_FAILED', problem);
     const [y, m] = anchor.split('-').map(Number);
     if (y < REPORT_YEARS.first || y > REPORT_YEARS.last) throw new AppError('VALIDATION_FAILED', `Ngày ${anchor} nằm ngoài khoảng ${REPORT_YEARS.first}–${REPORT_YEARS.last} mà báo cáo hỗ trợ; hãy chọn lại thời gian.`);
     const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -190,7 +198,7 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
   if (coverage) coverage.ratio = coverage.population ? Math.round((residents / coverage.population) * 10_000) / 10_000 : 0;
   return {
     target: head,
-    period,
+    period: { ...period, until: elapsedUntil(period, todayInVietnam()) },
     sessions: all?.sessions ?? 0,
     headcount,
     residents,

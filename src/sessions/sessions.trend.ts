@@ -25,6 +25,11 @@ function nextBucket(start: string, bucket: SupportReport['period']['bucket']): s
   return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
 }
 
+/** The last day of `period` that has begun by `today` (YYYY-MM-DD, Vietnam days): min(to, today), or null when `today` is before `from`. */
+export function elapsedUntil(period: { from: string; to: string }, today: string): string | null {
+  return today < period.from ? null : today < period.to ? today : period.to;
+}
+
 /** One bucket of the trend: the days it covers (clipped to the period) and its figures. */
 export interface TrendRow {
   from: string;
@@ -34,11 +39,15 @@ export interface TrendRow {
 }
 
 /**
- * Every bucket of the report's period, empty ones included (the report lists only buckets with
- * sessions), each with the days it covers clipped to the period: [{from, to, sessions, residents}].
+ * Every bucket of the report's period up to today (`period.until`), empty ones included (the
+ * report lists only buckets with sessions), each with the days it covers clipped to the period
+ * and to today: [{from, to, sessions, residents}]. No day after today is listed (it would be drawn
+ * at zero as if nothing had been done); a period wholly ahead has no rows.
  */
 export function trendRows(report: Pick<SupportReport, 'period' | 'trend'>): TrendRow[] {
-  const { from, to, bucket } = report.period;
+  const { from, bucket, until } = report.period;
+  if (until === null) return [];
+  const to = until;
   const byStart = new Map(report.trend.map((t) => [t.start, t]));
   const rows: TrendRow[] = [];
   for (let start = bucketStart(from, bucket); start <= to; start = nextBucket(start, bucket)) {

@@ -6,8 +6,9 @@
  */
 import { useState } from 'preact/hooks';
 import { REPORT_YEARS } from '../../sessions/sessions.vocabulary.js';
+import { readDayVi } from '../../text/day-reason.js';
 import type { Endpoints } from '../shared/endpoints.js';
-import { fromVn, fromVnDate, vnDate, vnToday } from '../shared/time.js';
+import { fromVn, vnDate, vnToday } from '../shared/time.js';
 
 export type SupportReport = Endpoints['GET /api/reports/support']['response'];
 type Kind = 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -32,10 +33,32 @@ export function isReportDay(s: string | null | undefined): s is string {
   return year >= REPORT_YEARS.first && year <= REPORT_YEARS.last;
 }
 
-/** A day typed dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) → YYYY-MM-DD; null when it is no day the report covers. */
-export function parseDay(text: string): string | null {
-  const day = fromVnDate(text);
-  return isReportDay(day) ? day : null;
+/**
+ * A day typed in the picker → {day} or {error} saying what is wrong, prefixed by the field's
+ * label: "Từ ngày: 31/02/2026 không có: tháng 02/2026 chỉ có 28 ngày.", a year outside the
+ * report's years, or text that is no date.
+ */
+export function readPickerDay(label: string, text: string): { day: string } | { error: string } {
+  const read = readDayVi(text);
+  if ('error' in read) return { error: `${label}: ${read.error}` };
+  const year = Number(read.day.slice(0, 4));
+  if (year < REPORT_YEARS.first || year > REPORT_YEARS.last) return { error: `${label}: năm ${year} nằm ngoài khoảng ${REPORT_YEARS.first}–${REPORT_YEARS.last} mà báo cáo hỗ trợ.` };
+  return read;
+}
+
+/**
+ * The days the figures cover, after the period's name: " (01/12/2026 – 31/12/2026)" for a past
+ * period, " (01/12/2026 – 02/12/2026, đến hôm nay)" for one that runs past today (the report's
+ * `until`: charts stop there), " (chưa tới)" for one wholly ahead. A day says only whether it is
+ * today or ahead; a range says its end is today.
+ */
+export function periodSpan(kind: Period['kind'], period: SupportReport['period']): string {
+  const { from, to, until } = period;
+  if (until === null) return ' (chưa tới: chưa có số liệu)';
+  const toToday = until < to;
+  if (kind === 'day') return '';
+  if (kind === 'range') return toToday ? ` (số liệu đến hôm nay, ${vnDate(until)})` : '';
+  return toToday ? ` (${vnDate(from)} – ${vnDate(until)}, đến hôm nay)` : ` (${vnDate(from)} – ${vnDate(to)})`;
 }
 
 /** The period of the page, from the hash query (this month by default). */
@@ -103,18 +126,19 @@ export function PeriodPicker({ period: p, report: r, go }: { period: Period; rep
     e.preventDefault();
     setError('');
     if (kind === 'range') {
-      const a = parseDay(from);
-      const b = parseDay(to);
-      if (!a || !b) return setError('Hãy nhập ngày dạng ngày/tháng/năm, ví dụ 01/11/2026.');
-      if (a > b) return setError('"Từ ngày" phải trước hoặc bằng "Đến ngày".');
-      return go({ kind: 'range', from: a, to: b });
+      const a = readPickerDay('Từ ngày', from);
+      if ('error' in a) return setError(a.error);
+      const b = readPickerDay('Đến ngày', to);
+      if ('error' in b) return setError(b.error);
+      if (a.day > b.day) return setError(`"Từ ngày" (${vnDate(a.day)}) phải trước hoặc bằng "Đến ngày" (${vnDate(b.day)}).`);
+      return go({ kind: 'range', from: a.day, to: b.day });
     }
-    const d = parseDay(day);
-    if (!d) return setError('Hãy nhập ngày dạng ngày/tháng/năm, ví dụ 29/11/2026.');
-    go({ kind, date: d });
+    const d = readPickerDay('Ngày trong kỳ', day);
+    if ('error' in d) return setError(d.error);
+    go({ kind, date: d.day });
   };
 
-  const span = p.kind === 'day' || p.kind === 'range' ? '' : ` (${vnDate(r.period.from)} – ${vnDate(r.period.to)})`;
+  const span = periodSpan(p.kind, r.period);
   return (
     <section class="period">
       <p class="period-label" data-period="">

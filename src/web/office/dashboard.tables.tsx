@@ -4,6 +4,7 @@
  * the server's (sessions.vocabulary.ts); numbers the Vietnamese way (shared/format.ts).
  */
 import { useState } from 'preact/hooks';
+import { sessionBreakdown } from '../../sessions/sessions.breakdown.js';
 import { OUTCOME_CODES, OUTCOMES, SESSION_KIND_COUNTED, type SessionKind } from '../../sessions/sessions.vocabulary.js';
 import { num, pct } from '../shared/format.js';
 import { ServiceIcon } from '../shared/icons.js';
@@ -32,7 +33,7 @@ export function SupportCards({ report: r }: { report: SupportReport }) {
   const c = r.coverage;
   return (
     <div class="cards dash-cards">
-      <StatCard stat="sessions" label="Buổi hướng dẫn" value={num(r.sessions)} note={kinds + (r.atServiceCentre ? ` · ${num(r.atServiceCentre)} ở Trung tâm phục vụ hành chính công` : '')} />
+      <StatCard stat="sessions" label="Buổi hướng dẫn" value={num(r.sessions)} note={kinds} />
       <StatCard stat="headcount" label="Lượt người dân" value={num(r.headcount)} note="Cộng số người của từng buổi (buổi nhóm tính theo số người dự)" />
       <StatCard
         stat="residents"
@@ -49,6 +50,57 @@ export function SupportCards({ report: r }: { report: SupportReport }) {
         />
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The sessions by kind and, apart, by place (sessions.breakdown.ts): two tables side by side, each
+ * with its own total equal to the sessions held, never one sum of kinds and places.
+ */
+export function BreakdownSection({ report: r }: { report: SupportReport }) {
+  const b = sessionBreakdown(r);
+  const table = (id: string, head: string, rows: { code: string; label: string; sessions: number }[]) => (
+    <div class="table-wrap">
+      <table class={`breakdown ${id}`} data-breakdown={id}>
+        <NumberTableHead columns={[head, 'Số buổi', 'Tỷ trọng']} />
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.code} data-row={row.code}>
+              <td class="name" data-label={head}>
+                {row.label}
+              </td>
+              <td class="num" data-label="Số buổi">
+                {num(row.sessions)}
+              </td>
+              <td class="num" data-label="Tỷ trọng">
+                {pct(row.sessions, b.total)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" class="name">
+              Tổng số buổi
+            </th>
+            <td class="num">{num(rows.reduce((n, row) => n + row.sessions, 0))}</td>
+            <td class="num">{pct(b.total, b.total)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+  return (
+    <section class="dash-section" aria-labelledby="breakdown-h">
+      <div class="section-head">
+        <h3 id="breakdown-h">Theo hình thức và nơi hướng dẫn</h3>
+      </div>
+      <p class="hint">Hai cách chia cùng các buổi: mỗi buổi có một hình thức và một nơi, nên mỗi bảng cộng lại đúng bằng số buổi.</p>
+      <div class="breakdowns">
+        {table('kinds', 'Hình thức', b.kinds)}
+        {table('places', 'Nơi hướng dẫn', b.places)}
+      </div>
+    </section>
   );
 }
 

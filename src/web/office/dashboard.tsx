@@ -8,7 +8,7 @@ import { useEffect } from 'preact/hooks';
 import { api, provinces } from './client.js';
 import { TrendSection } from './dashboard.chart.js';
 import { type Period, PeriodPicker, periodOf, periodParams, type SupportReport } from './dashboard.period.js';
-import { ChildrenSection, ServicesSection, SupportCards } from './dashboard.tables.js';
+import { BreakdownSection, ChildrenSection, ServicesSection, SupportCards } from './dashboard.tables.js';
 import { DownloadLink } from './download.js';
 import { type PageProps, page } from './mount.js';
 import { can, myUnit, OFFICERS, session, TEAM_ROLES } from './session.js';
@@ -131,6 +131,7 @@ function Dashboard({ target, query }: { target: Target; query: URLSearchParams }
         </p>
       ) : null}
       <TrendSection report={r} csvHref={file({ format: 'csv', table: 'trend' })} />
+      <BreakdownSection report={r} />
       <ServicesSection report={r} csvHref={file({ format: 'csv', table: 'services' })} />
       {t.kind === 'member' ? null : <ChildrenSection report={r} link={link} csvHref={file({ format: 'csv', table: 'children' })} />}
     </>
