@@ -50,12 +50,12 @@ describe('refusals in the audit log', () => {
     ]);
   });
 
-  it('a signed-in caller refused by role is audited with who they are', async () => {
-    const inspector = await signedInClient(app, database.db, { username: 'thanh-tra', role: 'inspector', unit: '14' });
+  it('a signed-in read-only viewer refused by role is audited with who they are', async () => {
+    const inspector = await signedInClient(app, database.db, { username: 'thanh-tra', role: 'viewer', unit: '14' });
     expect((await inspector.get('/api/field/context')).statusCode).toBe(403);
     const rows = await deniedRows();
     expect(rows.length).toBe(3);
-    expect(rows[2]).toMatchObject({ entityId: 'GET /api/field/context', after: { code: 'FORBIDDEN', requester: { role: 'inspector', unit: '14' } } });
+    expect(rows[2]).toMatchObject({ entityId: 'GET /api/field/context', after: { code: 'FORBIDDEN', requester: { role: 'viewer', unit: '14' } } });
     expect(rows[2].after.credential).toBeUndefined();
   });
 });
