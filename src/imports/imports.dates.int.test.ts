@@ -73,15 +73,16 @@ describe('dates in a roster', () => {
     const file = await xlsx([{ name: 'To', rows: [HEADER, row('Lò Văn Chín', 32874, 45292, '0912000901'), row('Lò Văn Mười', '3/4/90', '', '0912000902')] }]);
     const report = await run('ngay.xlsx', file, true);
     expect(report.counts).toEqual({ new: 2, updated: 0, unchanged: 0, invalid: 0 });
-    const rows = await queryRows<{ fullName: string; birthYear: number; joinedOn: string }>(
+    const rows = await queryRows<{ fullName: string; birthYear: number; joinedOn: string; startReason: string }>(
       database.db,
-      sql`select m.full_name as "fullName", m.birth_year as "birthYear", tm.joined_on::text as "joinedOn" from members m join team_members tm on tm.member_id = m.id where m.phone in ('+84912000901', '+84912000902') order by m.phone`,
+      sql`select m.full_name as "fullName", m.birth_year as "birthYear", tm.joined_on::text as "joinedOn", tm.start_reason as "startReason" from members m join team_members tm on tm.member_id = m.id where m.phone in ('+84912000901', '+84912000902') order by m.phone`,
     );
-    // without a join date the membership starts on the import day (today by the server's clock)
+    // without a join date the membership starts on the import day (today by the server's clock),
+    // marked 'imported': the person was on the roster that day, which is not a join date
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
     expect(rows).toEqual([
-      { fullName: 'Lò Văn Chín', birthYear: 1990, joinedOn: '2024-01-01' },
-      { fullName: 'Lò Văn Mười', birthYear: 1990, joinedOn: today },
+      { fullName: 'Lò Văn Chín', birthYear: 1990, joinedOn: '2024-01-01', startReason: 'joined' },
+      { fullName: 'Lò Văn Mười', birthYear: 1990, joinedOn: today, startReason: 'imported' },
     ]);
   });
 });

@@ -295,8 +295,9 @@ export async function insertMembersBulk(db: Db, rows: { fullName: string; nameKe
  * Inserts memberships as arrays, or updates role/affiliations/position of existing ones, on teams
  * that lie in `scope` only: a row naming a team outside it makes the whole call fail with
  * OUT_OF_SCOPE (the caller's transaction rolls back). Affiliation codes are plain identifiers.
- * A new period starts on the row's `joinedOn`, else on today in Vietnam by the current clock
- * (text/clock.ts; never the database's own date, whose time zone is not Vietnam's).
+ * A new period starts on the row's `joinedOn` (start_reason 'joined'), else on today in Vietnam by
+ * the current clock (text/clock.ts; never the database's own date, whose time zone is not Vietnam's)
+ * with start_reason 'imported': the day the person was found on a roster, not a join date.
  */
 export async function upsertMembershipsBulk(db: Db, rows: (typeof teamMembers.$inferInsert)[], scope: Scope): Promise<void> {
   if (rows.length === 0) return;
@@ -304,10 +305,10 @@ export async function upsertMembershipsBulk(db: Db, rows: (typeof teamMembers.$i
   const allowed = await queryRows<{ id: number }>(db, sql`select t.id from teams t where t.id = any(${sql.param(teamIds)}::int[]) and ${teamInScopeSql(scope)}`);
   requireScope(allowed.length === teamIds.length, 'tổ ngoài phạm vi', { entity: 'team', id: teamIds.find((id) => !allowed.some((a) => a.id === id)) });
   const today = todayInVietnam();
-  await db.execute(sql`insert into team_members (team_id, member_id, role, affiliations, position, joined_on)
-    select t, m, r, a::text[], p, j from unnest(${sql.param(rows.map((u) => u.teamId))}::int[], ${sql.param(rows.map((u) => u.memberId))}::int[], ${sql.param(rows.map((u) => u.role ?? 'member'))}::text[],
+  await db.execute(sql`insert into team_members (team_id, member_id, role, affiliations, position, joined_on, start_reason)
+    select t, m, r, a::text[], p, j, sr from unnest(${sql.param(rows.map((u) => u.teamId))}::int[], ${sql.param(rows.map((u) => u.memberId))}::int[], ${sql.param(rows.map((u) => u.role ?? 'member'))}::text[],
                                             ${sql.param(rows.map((u) => `{${(u.affiliations ?? []).join(',')}}`))}::text[], ${sql.param(rows.map((u) => u.position ?? null))}::text[],
-                                            ${sql.param(rows.map((u) => u.joinedOn ?? today))}::date[]) as x(t, m, r, a, p, j)
+                                            ${sql.param(rows.map((u) => u.joinedOn ?? today))}::date[], ${sql.param(rows.map((u) => u.startReason ?? (u.joinedOn ? 'joined' : 'imported')))}::text[]) as x(t, m, r, a, p, j, sr)
     on conflict (team_id, member_id) where left_on is null do update set role = excluded.role, affiliations = excluded.affiliations, position = excluded.position`);
 }
 

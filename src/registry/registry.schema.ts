@@ -75,7 +75,7 @@ export const teamMembers = pgTable(
     position: text('position'),
     /** the first Vietnam day of membership (the import or creation date unless given); sessions long before it are refused */
     joinedOn: date('joined_on').notNull().defaultNow(),
-    /** how the period began: joined | transferred (from another team, one step) | role_change | merged (a duplicate person's) */
+    /** how the period began: joined | transferred (from another team, one step) | role_change | merged (a duplicate person's) | imported (found on a roster without a join date: `joinedOn` is the import day) */
     startReason: text('start_reason').notNull().default('joined'),
     /** the first Vietnam day the person is no longer in this period (null: current) */
     leftOn: date('left_on'),

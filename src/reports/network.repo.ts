@@ -72,7 +72,7 @@ export function networkMovement(db: Db, unit: UnitRow, from: string, to: string)
   return queryRows<MovementRow>(
     db,
     sql`select ${child} as child,
-               count(*) filter (where tm.joined_on between ${from}::date and ${to}::date and tm.start_reason in ('joined', 'transferred'))::int as joined,
+               count(*) filter (where tm.joined_on between ${from}::date and ${to}::date and tm.start_reason in ('joined', 'transferred', 'imported'))::int as joined,
                count(*) filter (where tm.left_on between ${from}::date and ${to}::date and tm.end_reason not in ('role_change', 'merged'))::int as "left"
           from team_members tm join teams t on t.id = tm.team_id
          where ${filter} and (tm.joined_on between ${from}::date and ${to}::date or tm.left_on between ${from}::date and ${to}::date)

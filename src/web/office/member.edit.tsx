@@ -237,7 +237,7 @@ function PersonHistory({ member }: { member: Member }) {
         class="stack"
         caption="Các lần tham gia tổ"
         columns={['Tổ', 'Vai trò', 'Từ ngày', 'Đến ngày (không còn)']}
-        rows={d.periods.map((p) => ({ key: p.id, cells: [p.teamName, ROLES[p.role], vnDate(p.joinedOn), p.leftOn ? vnDate(p.leftOn) : 'nay'] }))}
+        rows={d.periods.map((p) => ({ key: p.id, cells: [p.teamName, ROLES[p.role], p.startReason === 'imported' ? `có trong danh sách nhập ngày ${vnDate(p.joinedOn)}` : vnDate(p.joinedOn), p.leftOn ? vnDate(p.leftOn) : 'nay'] }))}
       />
       <ul class="history">
         {d.history.map((h) => (
