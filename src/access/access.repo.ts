@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { adminUnits } from '../catalogue/catalogue.schema.js';
 import { type Db, queryRows } from '../db/client.js';
+import { compareVietnamese, compareVietnameseNames } from '../text/vietnamese.js';
 import type { Scope } from './access.policy.js';
 import { memberVisibleSql, memberWhollyInScopeSql, teamInScopeSql, unitInScopeSql } from './scope.sql.js';
 import { oneTimeCodes, sessions, users } from './access.schema.js';
@@ -91,8 +92,8 @@ export function usersInScope(db: Db, scope: Scope, opts: { id?: number } = {}) {
     sql`select x.id, x.username, x.phone, x.full_name as "fullName", x.role, u.code as "unitCode", u.name as "unitName", x.scope_team_id as "teamId", t.name as "teamName",
                x.member_id as "memberId", x.must_change_password as "mustChangePassword", x.disabled, x.locked_until as "lockedUntil"
           from users x left join admin_units u on u.id = x.scope_unit_id left join teams t on t.id = x.scope_team_id
-         where ${where} ${opts.id === undefined ? sql`` : sql`and x.id = ${opts.id}`} order by x.full_name, x.id`,
-  );
+         where ${where} ${opts.id === undefined ? sql`` : sql`and x.id = ${opts.id}`}`,
+  ).then((rows) => rows.sort((a, b) => compareVietnameseNames(a.fullName, b.fullName) || a.id - b.id));
 }
 
 /** The user row `id`, locked until the transaction ends (two officers changing one account are applied one after the other). */
@@ -111,14 +112,14 @@ export async function memberForAccount(db: Db, memberId: number, scope: Scope) {
   return row;
 }
 
-/** A person's current memberships on teams in `scope`, with the team's name and place, by team name. */
+/** A person's current memberships on teams in `scope`, with the team's name and place, by team name (Vietnamese order). */
 export function currentMemberships(db: Db, memberId: number, scope: Scope) {
   return queryRows<{ teamId: number; teamName: string; role: 'leader' | 'deputy' | 'member'; unitId: number; communeId: number; provinceCode: string }>(
     db,
     sql`select t.id as "teamId", t.name as "teamName", tm.role, t.unit_id as "unitId", t.commune_id as "communeId", t.province_code as "provinceCode"
           from team_members tm join teams t on t.id = tm.team_id
-         where tm.member_id = ${memberId} and tm.left_on is null and ${teamInScopeSql(scope, 't')} order by t.name, t.id`,
-  );
+         where tm.member_id = ${memberId} and tm.left_on is null and ${teamInScopeSql(scope, 't')}`,
+  ).then((rows) => rows.sort((a, b) => compareVietnamese(a.teamName, b.teamName) || a.teamId - b.teamId));
 }
 
 /**

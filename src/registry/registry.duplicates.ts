@@ -4,6 +4,7 @@ import type { PersonPresenter } from '../access/presenter.js';
 import { unitsByCode } from '../catalogue/catalogue.repo.js';
 import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
+import { compareVietnamese, compareVietnameseNames } from '../text/vietnamese.js';
 import type { MergeMemberBody } from './registry.contract.js';
 import * as edits from './registry.edit.repo.js';
 import { auditEdit, type Editor, versionConflict } from './registry.rules.js';
@@ -44,7 +45,7 @@ export async function duplicatePairs(db: Db, code: string, scope: Scope, present
   const people = await queryRows<DuplicatePerson & { key: string }>(
     db,
     sql`select m.id, m.full_name as "fullName", m.birth_year as "birthYear", m.gender, m.phone, m.version, replace(m.name_key, ' ', '') as key,
-               array_agg(distinct t.name order by t.name) as teams,
+               array_agg(distinct t.name) as teams,
                (select count(*)::int from support_session_members sm where sm.member_id = m.id) as sessions
           from members m join team_members tm on tm.member_id = m.id and tm.left_on is null join teams t on t.id = tm.team_id
          where t.commune_id = ${unit.id} and m.merged_into_id is null
@@ -75,7 +76,11 @@ export async function duplicatePairs(db: Db, code: string, scope: Scope, present
     for (let i = 1; i < g.length; i++) for (let j = 0; j < i; j++) if (!g[i].birthYear || !g[j].birthYear || g[i].birthYear === g[j].birthYear) add('name', g[i], g[j]);
   }
   const show = ({ key: _key, ...p }: DuplicatePerson & { key?: string }) => ({ ...p, phone: presenter.memberPhone(p.phone) });
-  return [...pairs.values()].map((p) => ({ reason: p.reason, a: show(p.a), b: show(p.b) }));
+  // team names and pairs in the Vietnamese order (text/vietnamese.ts), not the database's code points
+  for (const p of people) p.teams.sort(compareVietnamese);
+  return [...pairs.values()]
+    .sort((x, y) => compareVietnameseNames(x.a.fullName, y.a.fullName) || compareVietnameseNames(x.b.fullName, y.b.fullName) || x.a.id - y.a.id || x.b.id - y.b.id)
+    .map((p) => ({ reason: p.reason, a: show(p.a), b: show(p.b) }));
 }
 
 /** Remembers that members `a` and `b` are different people (both visible to the editor). Errors: NOT_FOUND, VALIDATION_FAILED (the same id). */

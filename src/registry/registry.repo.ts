@@ -165,8 +165,8 @@ export async function searchRegistry(db: Db, q: string, where: { scope: Scope; p
     queryRows<TeamHit>(
       db,
       sql`select t.id, t.name, t.level, ${place} from teams t join admin_units u on u.id = t.unit_id join admin_units c on c.id = t.commune_id
-           where t.search_key like ${like} ${inProvince} order by t.name limit ${limit}`,
-    ),
+           where t.search_key like ${like} ${inProvince} order by t.search_key, t.id limit ${limit}`,
+    ).then((rows) => rows.sort((a, b) => compareVietnamese(a.name, b.name) || compareVietnamese(a.communeName, b.communeName) || a.id - b.id)),
     queryRows<MemberHit>(
       db,
       sql`select m.id as "memberId", m.full_name as "fullName", m.birth_year as "birthYear", t.id as "teamId", t.name as "teamName", tm.role, ${place}

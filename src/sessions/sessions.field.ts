@@ -35,9 +35,10 @@ export async function fieldContext(db: Db, user: { id: number; fullName: string;
     sql`select t.id, t.name, t.level, t.commune_id as "communeId", c.code as "communeCode", c.name as "communeName",
                case when t.level = 'village' then u.code end as "villageCode", t.province_code as "provinceCode"
           from teams t join admin_units c on c.id = t.commune_id join admin_units u on u.id = t.unit_id
-         where ${teamInScopeSql(scope)} and t.status = 'active' ${communeCode ? sql`and c.code = ${communeCode}` : sql``}
-         order by c.name, t.level, t.name limit ${FIELD_MAX_TEAMS + 1}`,
+         where ${teamInScopeSql(scope)} and t.status = 'active' ${communeCode ? sql`and c.code = ${communeCode}` : sql``}`,
   );
+  // the Vietnamese order (text/vietnamese.ts), not the database's code points: by commune, commune-level team first, by name; then the first 300
+  teams.sort((a, b) => compareVietnamese(a.communeName, b.communeName) || (a.level === b.level ? 0 : a.level === 'commune' ? -1 : 1) || compareVietnamese(a.name, b.name) || a.id - b.id);
   const truncated = teams.length > FIELD_MAX_TEAMS;
   if (truncated) teams.length = FIELD_MAX_TEAMS;
   const teamIds = teams.map((t) => t.id);
@@ -76,7 +77,7 @@ export async function fieldContext(db: Db, user: { id: number; fullName: string;
       members: roster
         .filter((r) => r.teamId === t.id)
         .map((r) => ({ id: r.id, fullName: r.fullName, role: r.role, joinedOn: r.joinedOn }))
-        .sort((a, b) => compareVietnameseNames(a.fullName, b.fullName)),
+        .sort((a, b) => compareVietnameseNames(a.fullName, b.fullName) || a.id - b.id),
     })),
     villages: villages.sort((a, b) => compareVietnamese(a.name, b.name)),
     services: services.map((s) => ({ code: s.code, name: s.name, icon: s.icon })),
