@@ -103,13 +103,20 @@ describe('web UI: support dashboards', () => {
     expect(await page.locator('.nav a[data-nav]:visible').allInnerTexts()).toEqual(['Đơn vị và tổ', 'Nhập danh sách', 'Báo cáo', 'Hoạt động', 'Tài khoản', 'Nhật ký']);
     // this month by default
     expect(await page.locator('#p-kind').inputValue()).toBe('month');
-    expect(await page.locator('[data-period]').innerText()).toMatch(/^Tháng \d{2}\/\d{4} \(01\/\d{2}\/\d{4} – \d{2}\/\d{2}\/\d{4}\)$/);
+    // … whose figures run to today, not to the month's end (issue 13, item 9)
+    const monthEnd = vnDay(Date.UTC(Number(TODAY.slice(0, 4)), Number(TODAY.slice(5, 7)), 0) + 12 * 3_600_000);
+    const month = `${TODAY.slice(5, 7)}/${TODAY.slice(0, 4)}`;
+    expect(await page.locator('[data-period]').innerText()).toBe(`Tháng ${month} (01/${month} – ${vn(TODAY)}${TODAY === monthEnd ? '' : ', đến hôm nay'})`);
 
     await page.selectOption('#p-kind', 'range');
     await page.fill('#p-from', '31/02/2026');
     await page.fill('#p-to', vn(TODAY));
     await page.getByRole('button', { name: 'Xem', exact: true }).click();
-    expect(await page.locator('.period-form [role="alert"]').innerText()).toBe('Hãy nhập ngày dạng ngày/tháng/năm, ví dụ 01/11/2026.');
+    // a wrong date says what is wrong with it
+    expect(await page.locator('.period-form [role="alert"]').innerText()).toBe('Từ ngày: 31/02/2026 không có (tháng 2 năm 2026 không có ngày 31).');
+    await page.fill('#p-from', '13/13/2026');
+    await page.getByRole('button', { name: 'Xem', exact: true }).click();
+    expect(await page.locator('.period-form [role="alert"]').innerText()).toBe('Từ ngày: 13/13/2026 không có (không có tháng 13).');
     await page.fill('#p-from', vn(FROM));
     await page.getByRole('button', { name: 'Xem', exact: true }).click();
     await expect.poll(() => page.url()).toBe(`${base}/#/hoat-dong?unit=03664&from=${FROM}&to=${TODAY}`);
@@ -126,6 +133,21 @@ describe('web UI: support dashboards', () => {
   it('shows the headline numbers, the sentence, the chart, services and teams', async () => {
     expect([await stat('sessions'), await stat('headcount'), await stat('residents')]).toEqual(['4', '15', '14']);
     expect(await page.locator('[data-stat="sessions"] .stat-note').innerText()).toBe('3 tại nhà · 1 buổi nhóm · 0 tại bàn hỗ trợ');
+    // kinds and places apart, each table totalling the 4 sessions
+    const rowsOf = (which: string) => page.locator(`table[data-breakdown="${which}"] tr`).evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => (td as HTMLElement).innerText)));
+    expect(await rowsOf('kinds')).toEqual([
+      ['Hình thức', 'Số buổi', 'Tỷ trọng'],
+      ['Hướng dẫn tại nhà (một người)', '3', '75,0%'],
+      ['Buổi hướng dẫn nhóm', '1', '25,0%'],
+      ['Tại bàn hỗ trợ', '0', '0,0%'],
+      ['Tổng số buổi', '4', '100,0%'],
+    ]);
+    expect(await rowsOf('places')).toEqual([
+      ['Nơi hướng dẫn', 'Số buổi', 'Tỷ trọng'],
+      ['Tại Trung tâm phục vụ hành chính công', '0', '0,0%'],
+      ['Nơi khác (nhà dân, thôn, bản, tổ dân phố…)', '4', '100,0%'],
+      ['Tổng số buổi', '4', '100,0%'],
+    ]);
     expect(await page.locator('[data-stat="residents"] .stat-note').innerText()).toBe('Người nhận diện được qua SĐT/CCCD chỉ tính một lần (1 người)');
     expect(await page.locator('[data-stat="coverage"]').count()).toBe(0);
     expect(await page.locator('[data-sentence]').innerText()).toBe(SENTENCE);
@@ -226,6 +248,16 @@ describe('web UI: support dashboards', () => {
     await heading('Hoạt động hướng dẫn người dân: Phường Chiềng An');
     expect(await stat('coverage')).toBe('0,20%');
     expect(await page.locator('[data-stat="coverage"] .stat-note').innerText()).toBe(`14 / 7.000 người (dân số năm ${TODAY.slice(0, 4)})`);
+    expect(errors).toEqual([]);
+  });
+
+  it('a range that runs past today stops at today: no future day drawn at zero', async () => {
+    const ahead = day(-5);
+    await page.goto(`${base}/#/hoat-dong?unit=03664&from=${FROM}&to=${ahead}`);
+    await heading('Hoạt động hướng dẫn người dân: Phường Chiềng An');
+    await expect.poll(() => page.locator('[data-period]').innerText()).toBe(`${vn(FROM)} – ${vn(ahead)} (số liệu đến hôm nay, ${vn(TODAY)})`);
+    await expect.poll(() => page.locator('#trend-chart').getAttribute('data-drawn')).toBe('3');
+    expect(await page.locator('table.trend tbody tr td:first-child').allInnerTexts()).toEqual([vn(day(2)), vn(day(1)), vn(TODAY)]);
     expect(errors).toEqual([]);
   });
 });

@@ -30,9 +30,9 @@ const ask = (query: string) => officer.get(`/api/reports/support?unit=03664&${qu
 describe('the support report’s period', () => {
   it('refuses an impossible day with the reason, as a 400', async () => {
     const cases: [string, string][] = [
-      ['from=2026-02-31&to=2026-03-31', 'from=2026-02-31: 31/02/2026 không có: tháng 02/2026 chỉ có 28 ngày.'],
-      ['from=2026-01-01&to=2026-13-13', 'to=2026-13-13: 13/13/2026 không có: tháng chỉ từ 01 đến 12.'],
-      ['period=month&date=2026-04-31', 'date=2026-04-31: 31/04/2026 không có: tháng 04/2026 chỉ có 30 ngày.'],
+      ['from=2026-02-31&to=2026-03-31', 'from=2026-02-31: 31/02/2026 không có (tháng 2 năm 2026 không có ngày 31).'],
+      ['from=2026-01-01&to=2026-13-13', 'to=2026-13-13: 13/13/2026 không có (không có tháng 13).'],
+      ['period=month&date=2026-04-31', 'date=2026-04-31: 31/04/2026 không có (tháng 4 năm 2026 không có ngày 31).'],
       ['from=31/01/2026&to=2026-02-28', 'from="31/01/2026" không đúng dạng YYYY-MM-DD (ví dụ from=2026-01-31).'],
     ];
     for (const [query, message] of cases) {

@@ -17,10 +17,10 @@ describe('periods of Vietnamese days', () => {
   });
   it('explains a bad period', () => {
     expect(() => resolvePeriod({ from: '2026-01-01' })).toThrow('Khoảng thời gian cần cả "from" và "to" dạng YYYY-MM-DD');
-    expect(() => resolvePeriod({ from: '2026-02-30', to: '2026-03-01' })).toThrow('from=2026-02-30: 30/02/2026 không có: tháng 02/2026 chỉ có 28 ngày.');
-    expect(() => resolvePeriod({ from: '2026-01-01', to: '2026-13-13' })).toThrow('to=2026-13-13: 13/13/2026 không có: tháng chỉ từ 01 đến 12.');
+    expect(() => resolvePeriod({ from: '2026-02-30', to: '2026-03-01' })).toThrow('from=2026-02-30: 30/02/2026 không có (tháng 2 năm 2026 không có ngày 30).');
+    expect(() => resolvePeriod({ from: '2026-01-01', to: '2026-13-13' })).toThrow('to=2026-13-13: 13/13/2026 không có (không có tháng 13).');
     expect(() => resolvePeriod({ from: '2026-1-1', to: '2026-01-31' })).toThrow('from="2026-1-1" không đúng dạng YYYY-MM-DD (ví dụ from=2026-01-31).');
-    expect(() => resolvePeriod({ period: 'month', date: '2028-02-30' })).toThrow('date=2028-02-30: 30/02/2028 không có: tháng 02/2028 chỉ có 29 ngày.');
+    expect(() => resolvePeriod({ period: 'month', date: '2028-02-30' })).toThrow('date=2028-02-30: 30/02/2028 không có (tháng 2 năm 2028 không có ngày 30).');
     expect(() => resolvePeriod({ period: 'day', date: '29/11/2026' })).toThrow('Ngày "29/11/2026" không hợp lệ; hãy viết YYYY-MM-DD.');
     expect(() => resolvePeriod({ from: '2020-01-01', to: '2026-01-01' })).toThrow('Khoảng thời gian tối đa 3 năm');
   });

@@ -57,7 +57,7 @@ export function resolvePeriod(p: PeriodQuery, now: Date = clockNow()): q.Period 
   let to: string;
   if (p.from || p.to) {
     if (!p.from || !p.to) throw new AppError('VALIDATION_FAILED', 'Khoảng thời gian cần cả "from" và "to" dạng YYYY-MM-DD (ví dụ from=2026-01-01&to=2026-03-31).');
-    // what is wrong, not only that something is ("from=2026-02-31: 31/02/2026 không có: tháng 02/2026 chỉ có 28 ngày.")
+    // what is wrong, not only that something is ("from=2026-02-31: 31/02/2026 không có (tháng 2 năm 2026 không có ngày 31).")
     const problem = isoDayProblem('from', p.from) ?? isoDayProblem('to', p.to);
     if (problem) throw new AppError('VALIDATION_FAILED', problem);
     from = p.from;
