@@ -24,6 +24,8 @@ const PLACED_ROWS = sql`
     union all
     select 'support_sessions', t.province_code, s.commune_id, s.team_id, row_to_json(s)::text from support_sessions s join teams t on t.id = s.team_id
     union all
+    select 'support_session_reviews', t.province_code, r.commune_id, r.team_id, row_to_json(r)::text from support_session_reviews r join teams t on t.id = r.team_id
+    union all
     select 'support_session_members', t.province_code, s.commune_id, s.team_id, row_to_json(x)::text from support_session_members x join support_sessions s on s.id = x.session_id join teams t on t.id = s.team_id
     union all
     select 'support_session_services', t.province_code, s.commune_id, s.team_id, row_to_json(x)::text from support_session_services x join support_sessions s on s.id = x.session_id join teams t on t.id = s.team_id

@@ -78,6 +78,18 @@ const populationForm = (code: string) => {
   form.append('file', new Blob([new Uint8Array(csv([['Mã xã', 'Năm', 'Dân số'], [code, 2026, 5000]]))]), 'dan-so.csv');
   return form;
 };
+/** A session kept for review (its time in the future) on the place's team, stored as the operator: its id. */
+const heldSession = async (p: Place): Promise<string> => {
+  const { syncSessions } = await import('../sessions/sessions.sync.js');
+  const { DataProtector } = await import('../privacy/protector.js');
+  const { TEST_SECRETS } = await import('../../test/db.js');
+  const id = crypto.randomUUID();
+  const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  const [r] = await syncSessions(database.db, new DataProtector(TEST_SECRETS), [{ id, teamId: w.teams[p], memberIds: [w.members[p]], occurredAt: future, kind: 'home', services: [{ code: 'vneid', outcome: 'installed' }] }], { userId: null, scope: ALL });
+  if (r.status !== 'accepted' || !r.review) throw new Error(`held session not kept: ${JSON.stringify(r)}`);
+  return id;
+};
+const heldAway = {} as Record<Place, string>;
 const session = (p: Place) => ({
   records: [{ id: crypto.randomUUID(), teamId: w.teams[p], memberIds: [w.members[p]], occurredAt: new Date().toISOString(), kind: 'home', services: [{ code: 'vneid', outcome: 'installed' }] }],
 });
@@ -225,6 +237,17 @@ const SAMPLES: Record<string, Sample> = {
     expect: ok((j) => has(j.results[0].status === 'accepted', 'accepted')),
     away: [(c, r) => c.post('/api/support-sessions/sync', session(awayPlace(r)))],
     refused: (res) => /^Không có tổ mã \d+ trong phạm vi/.test(res.json().results?.[0]?.reason ?? ''),
+  },
+  'GET /api/support-sessions/reviews': {
+    home: (c) => c.get('/api/support-sessions/reviews'),
+    expect: ok((j) => has(Array.isArray(j.reviews), 'reviews')),
+    away: [(c) => c.get('/api/support-sessions/reviews'), (c) => c.get('/api/support-sessions/reviews?status=deleted')],
+    refused: (res, r) => res.statusCode === 200 && !(res.json().reviews as { id: string }[]).some((x) => x.id === heldAway[awayPlace(r)]),
+  },
+  'POST /api/support-sessions/reviews/:id': {
+    home: async (c) => c.post(`/api/support-sessions/reviews/${await heldSession('home')}`, { action: 'delete' }),
+    expect: ok((j) => has(j.status === 'deleted', 'deleted')),
+    away: [(c, r) => c.post(`/api/support-sessions/reviews/${heldAway[awayPlace(r)]}`, { action: 'accept' }), (c, r) => c.post(`/api/support-sessions/reviews/${heldAway[awayPlace(r)]}`, { action: 'delete' })],
   },
   'GET /api/field/context': {
     home: (c) => c.get('/api/field/context'),
@@ -374,6 +397,7 @@ beforeAll(async () => {
   awayVillages.far = await villageCode('00004', 'Tổ dân phố 1');
   awayVillages.sibling = awayVillages.other;
   w.villageHome = await villageCode('03664', 'Bản Hụm');
+  for (const p of ['far', 'other', 'sibling'] as Place[]) heldAway[p] = await heldSession(p);
   for (const role of ROLES) {
     clients.set(role, await signedInClient(app, database.db, { username: `u.${role}`, role, ...(role === 'team_leader' || role === 'member' ? { teamId: w.teams.home } : { unit: role === 'admin' ? undefined : HOME_UNIT[role] }) }));
   }

@@ -266,7 +266,7 @@ export interface DemoSessionsResult {
  * Fills the support sessions of the demo: `count` generated sessions over the `days` days
  * before today (Vietnamese days; today is left out so nothing lies in the future), sent through
  * syncSessions — the field app's path, rollups included — in batches of up to 500 per commune, as
- * the operator (scope: everything).
+ * the operator (scope: everything) loading history (no 90-day review: sessions.clock.ts).
  */
 export async function seedDemoSessions(db: Db, protector: DataProtector, opts: { provinceCode?: string; count: number; days: number; seed?: number; now?: Date }): Promise<DemoSessionsResult> {
   const now = opts.now ?? clockNow();
@@ -279,7 +279,7 @@ export async function seedDemoSessions(db: Db, protector: DataProtector, opts: {
   const communeOf = new Map(reg.teams.map((t) => [t.id, t.communeId]));
   const pending = new Map<number, SyncRecord[]>();
   const send = async (batch: SyncRecord[]) => {
-    const answers: SyncResult[] = await syncSessions(db, protector, batch, { userId: null, scope: ALL }, now);
+    const answers: SyncResult[] = await syncSessions(db, protector, batch, { userId: null, scope: ALL }, now, { history: true });
     for (const a of answers) {
       if (a.status === 'accepted') result.accepted++;
       else if (a.status === 'duplicate') result.duplicates++;

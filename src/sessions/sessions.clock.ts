@@ -46,11 +46,12 @@ export function correctedTime(occurredAt: Date, offsetMs: number | null): Date {
 
 /**
  * Why a corrected time must be reviewed, or null when it counts at once. `teamStart` is the
- * Vietnamese day (YYYY-MM-DD) the team existed from, null when unknown.
+ * Vietnamese day (YYYY-MM-DD) the team existed from, null when unknown; `history` (the operator
+ * loading past sessions, e.g. the demo) skips the 90-day rule.
  */
-export function reviewReason(corrected: Date, now: Date, teamStart: string | null): ReviewReason | null {
+export function reviewReason(corrected: Date, now: Date, teamStart: string | null, history = false): ReviewReason | null {
   if (corrected.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return 'future';
-  if (corrected.getTime() < now.getTime() - REVIEW_MAX_AGE_DAYS * 86_400_000) return 'too_old';
+  if (!history && corrected.getTime() < now.getTime() - REVIEW_MAX_AGE_DAYS * 86_400_000) return 'too_old';
   if (teamStart && corrected.getTime() < Date.parse(`${teamStart}T00:00:00+07:00`)) return 'before_team';
   return null;
 }

@@ -68,8 +68,8 @@ describe('sync', () => {
     const results = await sync(batch);
     expect(results.map((r) => [r.status, 'field' in r ? r.field : ''])).toEqual([
       ['accepted', ''],
-      ['rejected', 'occurredAt'],
-      ['rejected', 'occurredAt'],
+      ['accepted', ''], // kept for review (sessions.review.int.test.ts), not counted
+      ['accepted', ''],
       ['rejected', 'memberIds'],
       ['rejected', 'memberIds'],
       ['rejected', 'teamId'],
@@ -87,8 +87,8 @@ describe('sync', () => {
       ['duplicate', ''],
     ]);
     expect(results[0]).toEqual({ id: good.id, status: 'accepted', day: '2026-11-20' });
-    expect(results[1]).toMatchObject({ reason: 'Thời điểm 13:30 29/11/2026 ở tương lai: hãy kiểm tra ngày giờ của điện thoại rồi sửa lại buổi hỗ trợ.' });
-    expect(results[2]).toMatchObject({ reason: 'Ngày 08:00 01/11/2025 quá xa trước khi thành viên vào tổ (01/01/2026): hãy kiểm tra ngày của điện thoại.' });
+    expect(results[1]).toEqual({ id: (batch[1] as SyncRecord).id, status: 'accepted', day: '2026-11-29', review: true });
+    expect(results[2]).toEqual({ id: (batch[2] as SyncRecord).id, status: 'accepted', day: '2025-11-01', review: true });
     expect(results[6]).toMatchObject({ reason: 'Không có dịch vụ "ha_noi_app" trong danh mục của tỉnh; hãy cập nhật ứng dụng.' });
     const stored = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from support_sessions`);
     expect(stored[0].n).toBe(1);
@@ -96,7 +96,7 @@ describe('sync', () => {
     expect((await sync([good])).map((r) => r.status)).toEqual(['duplicate']);
     const rollup = await queryRows<{ sessions: number }>(database.db, sql`select sum(sessions)::int as sessions from support_daily where service_id = 0 and outcome = ''`);
     expect(rollup[0].sessions).toBe(3); // one session, counted for the commune, the province and the team
-    for (const table of ['support_sessions', ...ROLLUP_TABLES]) await database.db.execute(sql.raw(`delete from ${table}`));
+    for (const table of ['support_sessions', 'support_session_reviews', ...ROLLUP_TABLES]) await database.db.execute(sql.raw(`delete from ${table}`));
   });
 
   it('refuses a team outside the recorder’s scope', async () => {

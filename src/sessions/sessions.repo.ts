@@ -10,6 +10,8 @@ export interface TeamForSync {
   provinceCode: string;
   level: 'commune' | 'village';
   provinceUnitId: number;
+  /** the Vietnamese day the team existed from: its founding day, else the first day anyone joined it (null: unknown) */
+  startsOn: string | null;
 }
 
 /** Teams by id with the id of their province's unit (for the province rollup row). */
@@ -18,7 +20,8 @@ export function teamsForSync(db: Db, ids: number[]): Promise<TeamForSync[]> {
   return queryRows<TeamForSync>(
     db,
     sql`select t.id, t.unit_id as "unitId", t.commune_id as "communeId", t.province_code as "provinceCode", t.level,
-               p.id as "provinceUnitId"
+               p.id as "provinceUnitId",
+               coalesce(t.established_on, (select min(tm.joined_on) from team_members tm where tm.team_id = t.id))::text as "startsOn"
           from teams t join admin_units p on p.level = 'province' and p.code = t.province_code and p.valid_to is null
          where t.id = any(${sql.param(ids)}::int[])`,
   );
@@ -67,10 +70,14 @@ export function servicesFor(db: Db, provinceCode?: string | null): Promise<Servi
   );
 }
 
-/** Session ids already stored, of those given. */
+/** Session ids already stored (counted, or kept for review), of those given. */
 export async function existingSessionIds(db: Db, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await queryRows<{ id: string }>(db, sql`select id from support_sessions where id = any(${sql.param(ids)}::uuid[])`);
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select id from support_sessions where id = any(${sql.param(ids)}::uuid[])
+        union all select session_id from support_session_reviews where session_id = any(${sql.param(ids)}::uuid[])`,
+  );
   return new Set(rows.map((r) => r.id));
 }
 
@@ -93,6 +100,13 @@ export interface SessionInsert {
   residentId: number | null;
   residentKey: string | null;
   note: string | null;
+  /** the time as the phone wrote it (ISO); `occurredAt` is the corrected time */
+  deviceOccurredAt: string | null;
+  /** phone minus server (ms) at sync; null: unknown (an old app) */
+  clockOffsetMs: number | null;
+  clockFlag: boolean;
+  /** the server's clock when the record arrived (ISO) */
+  receivedAt: string;
 }
 
 /**
@@ -105,13 +119,42 @@ export async function insertSessions(db: Db, rows: SessionInsert[]): Promise<Set
   const inserted = await queryRows<{ id: string }>(
     db,
     sql`insert into support_sessions (id, province_code, commune_id, village_id, team_id, occurred_at, day, device_saved_at, recorded_by, kind,
-                                      at_service_centre, residents_count, resident_gender, resident_birth_year, resident_ethnicity, resident_id, resident_key, note)
+                                      at_service_centre, residents_count, resident_gender, resident_birth_year, resident_ethnicity, resident_id, resident_key, note,
+                                      device_occurred_at, clock_offset_ms, clock_flag, received_at)
         select * from unnest(${col('id')}::uuid[], ${col('provinceCode')}::text[], ${col('communeId')}::int[], ${col('villageId')}::int[], ${col('teamId')}::int[],
                              ${col('occurredAt')}::timestamptz[], ${col('day')}::date[], ${col('deviceSavedAt')}::timestamptz[], ${col('recordedBy')}::int[], ${col('kind')}::text[],
                              ${col('atServiceCentre')}::boolean[], ${col('residentsCount')}::int[], ${col('residentGender')}::text[], ${col('residentBirthYear')}::smallint[],
-                             ${col('residentEthnicity')}::text[], ${col('residentId')}::int[], ${col('residentKey')}::text[], ${col('note')}::text[])
+                             ${col('residentEthnicity')}::text[], ${col('residentId')}::int[], ${col('residentKey')}::text[], ${col('note')}::text[],
+                             ${col('deviceOccurredAt')}::timestamptz[], ${col('clockOffsetMs')}::int[], ${col('clockFlag')}::boolean[], ${col('receivedAt')}::timestamptz[])
         on conflict (id) do nothing
         returning id`,
+  );
+  return new Set(inserted.map((r) => r.id));
+}
+
+/** A session kept for review (support_session_reviews): its row, who ran it and its services, and why. */
+export interface ReviewInsert {
+  row: SessionInsert;
+  memberIds: number[];
+  serviceIds: { serviceId: number; outcome: string }[];
+  reason: 'future' | 'too_old' | 'before_team';
+}
+
+/**
+ * Keeps sessions for the commune officer's review (not counted); ids already kept are skipped.
+ * Returns the ids actually inserted.
+ */
+export async function insertReviews(db: Db, rows: ReviewInsert[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await queryRows<{ id: string }>(
+    db,
+    sql`insert into support_session_reviews (session_id, province_code, commune_id, team_id, reason, device_occurred_at, clock_offset_ms, clock_flag, corrected_at, received_at, record)
+        select * from unnest(${sql.param(rows.map((r) => r.row.id))}::uuid[], ${sql.param(rows.map((r) => r.row.provinceCode))}::text[], ${sql.param(rows.map((r) => r.row.communeId))}::int[],
+                             ${sql.param(rows.map((r) => r.row.teamId))}::int[], ${sql.param(rows.map((r) => r.reason))}::text[], ${sql.param(rows.map((r) => r.row.deviceOccurredAt ?? r.row.occurredAt))}::timestamptz[],
+                             ${sql.param(rows.map((r) => r.row.clockOffsetMs))}::int[], ${sql.param(rows.map((r) => r.row.clockFlag))}::boolean[], ${sql.param(rows.map((r) => r.row.occurredAt))}::timestamptz[],
+                             ${sql.param(rows.map((r) => r.row.receivedAt))}::timestamptz[], ${sql.param(rows.map((r) => JSON.stringify({ row: r.row, memberIds: r.memberIds, serviceIds: r.serviceIds })))}::jsonb[])
+        on conflict (session_id) do nothing
+        returning session_id as id`,
   );
   return new Set(inserted.map((r) => r.id));
 }

@@ -9,6 +9,9 @@ import { savePopulation } from './sessions.population.js';
 import { importPopulation } from './sessions.population.import.js';
 import { servicesFor } from './sessions.repo.js';
 import { supportReport } from './sessions.report.js';
+import { now as clockNow } from '../text/clock.js';
+import { type ClockAnswer, clockOf } from './sessions.clock.js';
+import { decideReview, listReviews } from './sessions.review.js';
 import { type SyncResult, syncSessions } from './sessions.sync.js';
 import { MAX_SYNC_BATCH } from './sessions.vocabulary.js';
 
@@ -18,6 +21,8 @@ export interface SyncAnswer {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** the phone's clock against the server's (sessions.clock.ts) */
+  clock: ClockAnswer;
 }
 
 /** Roles that record support sessions (read-only inspectors do not). */
@@ -35,9 +40,11 @@ export const sessionRoutes: RouteModule = (api, { database, protector, config })
   const { db } = database;
 
   /**
-   * POST /api/support-sessions/sync {records: [...]} (at most 500; record shape in
-   * sessions.sync.ts) → 200 {results: [{id, status: accepted|duplicate|rejected, day?, field?, reason?}],
-   * accepted, duplicates, rejected}, one result per record in order. The valid records are stored in
+   * POST /api/support-sessions/sync {records: [...], deviceNow?: ISO 8601 with offset, the phone's
+   * clock when sending} (at most 500; record shape in sessions.sync.ts) → 200 {results: [{id,
+   * status: accepted|duplicate|rejected, day?, review?, clockFlag?, field?, reason?}], accepted,
+   * duplicates, rejected, clock: {serverNow, offsetMs (phone minus server, null without
+   * deviceNow), wrong (|offsetMs| > 5 min)}}, one result per record in order. The valid records are stored in
    * one transaction before the answer. 413 SYNC_BATCH_TOO_LARGE over 500 records; 400 for a body
    * that is not {records: array}.
    */
@@ -46,15 +53,51 @@ export const sessionRoutes: RouteModule = (api, { database, protector, config })
     {
       bodyLimit: 4 * 1024 * 1024,
       config: { access: { roles: RECORDERS } },
-      schema: { summary: 'Store a batch of support sessions recorded offline; answers per record', body: z.object({ records: z.array(z.unknown()) }) },
+      schema: { summary: 'Store a batch of support sessions recorded offline; answers per record', body: z.object({ records: z.array(z.unknown()), deviceNow: z.iso.datetime({ offset: true }).optional() }) },
     },
     async (req): Promise<SyncAnswer> => {
       const { records } = req.body;
       if (records.length > MAX_SYNC_BATCH) throw new AppError('SYNC_BATCH_TOO_LARGE', `Một lần đồng bộ tối đa ${MAX_SYNC_BATCH} buổi; lần này có ${records.length}. Hãy chia nhỏ.`);
-      const results = await syncSessions(db, protector, records, { userId: req.actor!.userId, ip: req.ip, scope: req.actor!.scope });
+      const now = clockNow();
+      const results = await syncSessions(db, protector, records, { userId: req.actor!.userId, ip: req.ip, scope: req.actor!.scope }, now, { deviceNow: req.body.deviceNow });
       const count = (s: string) => results.filter((r) => r.status === s).length;
-      return { results, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected') };
+      return { results, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), clock: clockOf(req.body.deviceNow, now) };
     },
+  );
+
+  /**
+   * GET /api/support-sessions/reviews[?status=pending|accepted|corrected|deleted] → {reviews:
+   * [ReviewItem]} (sessions.review.ts): the sessions kept for review in the officer's scope.
+   */
+  api.get(
+    '/api/support-sessions/reviews',
+    {
+      config: { access: { roles: OFFICERS } },
+      schema: { summary: 'Sessions kept for the commune officer’s review (clock in the future, too old, before the team existed)', querystring: z.object({ status: z.enum(['pending', 'accepted', 'corrected', 'deleted']).default('pending') }) },
+    },
+    async (req) => ({ reviews: await listReviews(db, req.actor!.scope, req.query.status) }),
+  );
+
+  /**
+   * POST /api/support-sessions/reviews/:id {action: accept} | {action: correct, occurredAt: ISO 8601
+   * with offset} | {action: delete} → {id, status, day}: counts the kept session (at its corrected
+   * time or the officer's), or deletes it; audited. 404 outside the scope, 409 already decided.
+   */
+  api.post(
+    '/api/support-sessions/reviews/:id',
+    {
+      config: { access: { roles: OFFICERS } },
+      schema: {
+        summary: 'Accept, correct the date of, or delete a session kept for review',
+        params: z.object({ id: z.uuid() }),
+        body: z.discriminatedUnion('action', [
+          z.object({ action: z.literal('accept') }),
+          z.object({ action: z.literal('correct'), occurredAt: z.iso.datetime({ offset: true }) }),
+          z.object({ action: z.literal('delete') }),
+        ]),
+      },
+    },
+    async (req) => decideReview(db, req.params.id.toLowerCase(), req.body, { userId: req.actor!.userId, ip: req.ip, scope: req.actor!.scope }),
   );
 
   /** GET /api/field/context[?commune=CODE] → teams, rosters, villages, services and lists the field app caches for offline use. */

@@ -4,6 +4,7 @@ import { chunks } from '../db/batch.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../db/client.js';
 import { nulPath } from '../text/nul.js';
+import { now as clockNow } from '../text/clock.js';
 import { freeText } from '../http/zod.js';
 import type { DataProtector } from '../privacy/protector.js';
 import { residents } from '../residents/residents.schema.js';
@@ -13,10 +14,9 @@ import { normalizePhone } from '../text/phone.js';
 import { cleanText } from '../text/vietnamese.js';
 import * as repo from './sessions.repo.js';
 import { addSessionsToRollups } from './sessions.rollup.js';
+import { clockOf, correctedTime, reviewReason, type ReviewReason } from './sessions.clock.js';
 import {
-  BACKDATE_GRACE_DAYS,
   ETHNIC_CODES,
-  FUTURE_TOLERANCE_MS,
   MAX_GROUP_SIZE,
   OUTCOME_CODES,
   SESSION_KINDS,
@@ -62,8 +62,13 @@ export const syncRecordSchema = z
   .strict();
 export type SyncRecord = z.infer<typeof syncRecordSchema>;
 
+/**
+ * `accepted` carries the Vietnamese day the record counts in (its corrected time's), `review: true`
+ * when it is kept for the commune officer's review instead (not counted until accepted there) and
+ * `clockFlag: true` when the phone's clock was more than 5 minutes off (sessions.clock.ts).
+ */
 export type SyncResult =
-  | { id: string; status: 'accepted'; day: string }
+  | { id: string; status: 'accepted'; day: string; review?: true; clockFlag?: true }
   | { id: string; status: 'duplicate' }
   | { id: string | null; status: 'rejected'; field: string; reason: string };
 
@@ -73,7 +78,11 @@ export interface SyncActor {
   scope: Scope;
 }
 
-const dayMs = 86_400_000;
+/** The phone's clock for a sync request: `deviceNow` as it sent it; `history` for the operator's loading of past sessions (demo): no 90-day review. */
+export interface SyncClock {
+  deviceNow?: string | null;
+  history?: boolean;
+}
 
 /**
  * Stores a batch of support sessions from a phone, all valid ones in one transaction, and answers
@@ -81,11 +90,16 @@ const dayMs = 86_400_000;
  * is already stored: a resend), or `rejected` with the field and a Vietnamese reason. Rollups
  * (support_daily, support_resident_days) are updated in the same transaction, so an answered
  * record is never lost and never counted twice (all rollups: sessions.rollup.ts). Rules: the team must be in the actor's scope and
- * the members on it; `occurredAt` may not be later than the server's clock plus 10 minutes nor
- * more than 30 days before the earliest listed member joined the team; services must be national
- * or the team's province's; a resident's name, phone or ID are kept only with `consent`.
+ * the members on it (and not left before the session's day); services must be national or the
+ * team's province's; a resident's name, phone or ID are kept only with `consent`. Clocks
+ * (sessions.clock.ts): each record stores the time as the phone wrote it, the phone's offset
+ * (`clock.deviceNow` minus `now`; null without deviceNow), the received time `now` and the
+ * corrected time, whose day it counts in; a corrected time in the future, more than 90 days back
+ * or before the team existed is kept in support_session_reviews (answered accepted with
+ * `review: true`) and counts only once the commune officer accepts it (sessions.review.ts).
  */
-export async function syncSessions(db: Db, protector: DataProtector, input: unknown[], actor: SyncActor, now: Date = new Date()): Promise<SyncResult[]> {
+export async function syncSessions(db: Db, protector: DataProtector, input: unknown[], actor: SyncActor, now: Date = clockNow(), clock: SyncClock = {}): Promise<SyncResult[]> {
+  const { offsetMs, wrong: clockFlag } = clockOf(clock.deviceNow, now);
   const results: SyncResult[] = new Array(input.length);
   const parsed: { index: number; rec: SyncRecord }[] = [];
   const seen = new Set<string>();
@@ -134,6 +148,7 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
     team: repo.TeamForSync;
     serviceIds: { serviceId: number; outcome: string }[];
     identity: { phone: string | null; nationalId: string | null; fullName: string | null } | null;
+    review: ReviewReason | null;
   }
   const ready: Ready[] = [];
   const refusedTeams = new Map<number, repo.TeamForSync>();
@@ -155,19 +170,13 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
       reject(index, rec.id, 'memberIds', `Thành viên mã ${unknownMember} không thuộc tổ này; hãy chọn lại người thực hiện.`);
       continue;
     }
-    const occurred = new Date(rec.occurredAt);
-    if (occurred.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
-      reject(index, rec.id, 'occurredAt', `Thời điểm ${fmt(occurred)} ở tương lai: hãy kiểm tra ngày giờ của điện thoại rồi sửa lại buổi hỗ trợ.`);
-      continue;
-    }
-    const leaver = rec.memberIds.map((m) => ({ m, left: left.get(`${team.id}:${m}`) })).find((x) => x.left && todayInVietnam(occurred) >= x.left);
+    const written = new Date(rec.occurredAt);
+    const occurred = correctedTime(written, offsetMs);
+    const review = reviewReason(occurred, now, team.startsOn, clock.history);
+    // a record kept for review is checked against the members' periods when the officer decides its day
+    const leaver = review ? undefined : rec.memberIds.map((m) => ({ m, left: left.get(`${team.id}:${m}`) })).find((x) => x.left && todayInVietnam(occurred) >= x.left);
     if (leaver) {
       reject(index, rec.id, 'memberIds', `Thành viên mã ${leaver.m} đã rời tổ từ ngày ${formatDateVi(leaver.left!)}, trước ngày của buổi hỗ trợ; hãy chọn lại người thực hiện.`);
-      continue;
-    }
-    const earliestJoin = rec.memberIds.map((m) => joined.get(`${team.id}:${m}`)!).sort()[0];
-    if (occurred.getTime() < Date.parse(earliestJoin + 'T00:00:00+07:00') - BACKDATE_GRACE_DAYS * dayMs) {
-      reject(index, rec.id, 'occurredAt', `Ngày ${fmt(occurred)} quá xa trước khi thành viên vào tổ (${earliestJoin.split('-').reverse().join('/')}): hãy kiểm tra ngày của điện thoại.`);
       continue;
     }
     let villageId: number | null = team.level === 'village' ? team.unitId : null;
@@ -236,6 +245,7 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
       team,
       serviceIds,
       identity,
+      review,
       row: {
         id: rec.id,
         provinceCode: team.provinceCode,
@@ -255,6 +265,10 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
         residentId: null,
         residentKey: identity?.phone ? protector.hash(identity.phone) : identity?.nationalId ? protector.hash(identity.nationalId) : null,
         note: rec.note?.trim() ? cleanText(rec.note) : null,
+        deviceOccurredAt: written.toISOString(),
+        clockOffsetMs: offsetMs,
+        clockFlag,
+        receivedAt: now.toISOString(),
       },
     });
   }
@@ -262,15 +276,15 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
   if (ready.length) {
     await db.transaction(async (tx) => {
       await linkResidents(tx, protector, ready, actor.userId);
-      const inserted = await repo.insertSessions(tx, ready.map((r) => r.row));
-      const stored = ready.filter((r) => inserted.has(r.row.id));
-      await repo.insertSessionParts(
-        tx,
-        stored.flatMap((r) => [...new Set(r.rec.memberIds)].map((memberId) => ({ sessionId: r.row.id, memberId, day: r.row.day }))),
-        stored.flatMap((r) => r.serviceIds.map((s) => ({ sessionId: r.row.id, ...s }))),
-      );
-      await addSessionsToRollups(tx, stored.map((r) => ({ ...r, memberIds: r.rec.memberIds })));
-      for (const r of ready) results[r.index] = inserted.has(r.row.id) ? { id: r.row.id, status: 'accepted', day: r.row.day } : { id: r.row.id, status: 'duplicate' };
+      const counted = ready.filter((r) => !r.review);
+      const held = ready.filter((r) => r.review);
+      const inserted = await countSessions(tx, counted.map((r) => ({ row: r.row, team: r.team, serviceIds: r.serviceIds, memberIds: r.rec.memberIds })));
+      const kept = await repo.insertReviews(tx, held.map((r) => ({ row: r.row, memberIds: [...new Set(r.rec.memberIds)], serviceIds: r.serviceIds, reason: r.review! })));
+      for (const r of ready) {
+        results[r.index] = !(r.review ? kept : inserted).has(r.row.id)
+          ? { id: r.row.id, status: 'duplicate' }
+          : { id: r.row.id, status: 'accepted', day: r.row.day, ...(r.review ? { review: true as const } : {}), ...(clockFlag ? { clockFlag: true as const } : {}) };
+      }
     });
   }
   for (const team of refusedTeams.values()) {
@@ -289,6 +303,32 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
     });
   }
   return results;
+}
+
+/** A session to count: its row (corrected time and day set), team, services and who ran it. */
+export interface CountedSession {
+  row: repo.SessionInsert;
+  team: repo.TeamForSync;
+  serviceIds: { serviceId: number; outcome: string }[];
+  memberIds: number[];
+}
+
+/**
+ * Stores sessions and their members and services, and adds those actually stored (ids not yet
+ * there) to every rollup, in the caller's transaction (`db` must be one): the one way a session
+ * comes to count, from a sync or from a review's acceptance. Returns the ids stored.
+ */
+export async function countSessions(db: Db, sessions: CountedSession[]): Promise<Set<string>> {
+  if (sessions.length === 0) return new Set();
+  const inserted = await repo.insertSessions(db, sessions.map((r) => r.row));
+  const stored = sessions.filter((r) => inserted.has(r.row.id));
+  await repo.insertSessionParts(
+    db,
+    stored.flatMap((r) => [...new Set(r.memberIds)].map((memberId) => ({ sessionId: r.row.id, memberId, day: r.row.day }))),
+    stored.flatMap((r) => r.serviceIds.map((s) => ({ sessionId: r.row.id, ...s }))),
+  );
+  await addSessionsToRollups(db, stored);
+  return inserted;
 }
 
 /**
@@ -357,10 +397,4 @@ async function linkResidents(db: Db, protector: DataProtector, ready: { row: rep
       for (const r of e.rows) r.row.residentId = ids[i].id;
     });
   }
-}
-
-function fmt(d: Date): string {
-  const day = todayInVietnam(d).split('-').reverse().join('/');
-  const time = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
-  return `${time} ${day}`;
 }

@@ -47,10 +47,8 @@ export const ETHNIC_CODES = new Set(ETHNIC_GROUPS.map((g) => g.code));
 
 /** Most records a phone may send in one sync request. */
 export const MAX_SYNC_BATCH = 500;
-/** A device clock may run this far ahead of the server's before a session counts as "in the future". */
+/** A session's (corrected) time may lie this far ahead of the clock before it is "in the future" (the phone's form refuses it; the server keeps it for review, sessions.clock.ts). */
 export const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
-/** Sessions may be entered late from paper notes, up to this many days before the earliest member joined the team. */
-export const BACKDATE_GRACE_DAYS = 30;
 /** Largest head count of one group session. */
 export const MAX_GROUP_SIZE = 2000;
 

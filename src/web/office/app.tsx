@@ -5,6 +5,7 @@
 //   #/tim?q=…          search             #/nhap          roster import
 //   #/bao-cao[/CODE]   network report     #/tai-khoan     accounts          #/nhat-ky?don-vi=CODE  audit log
 //   #/hoat-dong?unit=CODE|team=ID|member=ID[&period=…&date=…|&from=…&to=…]  support dashboards   #/dan-so  population import
+//   #/xem-xet          sessions kept for the officer's review (phone clocks)
 //   #/khoi-tao         first-run setup    #/dang-nhap     sign in           #/doi-mat-khau  change password
 // The catalogue is public; every other page needs a signed-in user of the right role. A page that
 // needs signing in sends the visitor to #/dang-nhap?tiep=PAGE and comes back after.
@@ -25,6 +26,7 @@ import { importPage } from './import.js';
 import { unmountPage } from './mount.js';
 import { populationPage } from './population.js';
 import { reportPage } from './report.js';
+import { reviewPage } from './review.js';
 import { searchPage } from './search.js';
 import { myTeamPage, teamPage } from './team.js';
 import { villagesPage } from './villages.js';
@@ -33,7 +35,7 @@ import { Notice, OutOfScope } from './ui.js';
 
 /** A page as the router calls it: may render synchronously (Preact) or fill `view` and resolve (legacy). */
 type PageFn = (view: HTMLElement, match: [string], query: URLSearchParams) => unknown;
-type Nav = 'units' | 'my-team' | 'import' | 'report' | 'activity' | 'accounts' | 'audit';
+type Nav = 'units' | 'my-team' | 'import' | 'report' | 'activity' | 'review' | 'accounts' | 'audit';
 interface Route {
   re: RegExp;
   page: PageFn;
@@ -54,6 +56,7 @@ const routes: Route[] = [
   { re: /^bao-cao(?:\/([\d.]+))?$/, page: reportPage, nav: 'report', roles: READERS },
   { re: /^hoat-dong$/, page: dashboardPage, nav: 'activity', roles: EVERYONE },
   { re: /^dan-so$/, page: populationPage, nav: 'activity', roles: OFFICERS },
+  { re: /^xem-xet$/, page: reviewPage, nav: 'review', roles: OFFICERS },
   { re: /^tai-khoan$/, page: accountsPage, nav: 'accounts', roles: OFFICERS },
   { re: /^nhat-ky$/, page: auditPage, nav: 'audit', roles: READERS },
   { re: /^khoi-tao$/, page: setupPage },
@@ -61,7 +64,7 @@ const routes: Route[] = [
   { re: /^doi-mat-khau$/, page: changePasswordPage, roles: EVERYONE },
 ];
 /** Who sees which menu item (the server refuses the others anyway); null: everyone. */
-const NAV_ROLES: Record<Nav, readonly Role[] | null> = { units: null, 'my-team': TEAM_ROLES, import: OFFICERS, report: READERS, activity: EVERYONE, accounts: OFFICERS, audit: READERS };
+const NAV_ROLES: Record<Nav, readonly Role[] | null> = { units: null, 'my-team': TEAM_ROLES, import: OFFICERS, report: READERS, activity: EVERYONE, review: OFFICERS, accounts: OFFICERS, audit: READERS };
 
 const main = document.getElementById('main')!;
 const userBox = document.getElementById('user-box')!;

@@ -17,6 +17,7 @@ import type { mergeVillages } from '../../catalogue/catalogue.villages.js';
 import type { childUnits, getUnit, listProvinces, searchAdminUnits } from '../../catalogue/catalogue.service.js';
 import type { FieldContext } from '../../sessions/sessions.field.js';
 import type { SyncAnswer } from '../../sessions/sessions.routes.js';
+import type { decideReview, ReviewDecision, ReviewItem } from '../../sessions/sessions.review.js';
 import type { SyncRecord } from '../../sessions/sessions.sync.js';
 import type { Me, SelfView } from '../../access/auth.routes.js';
 import type { ChangedUser, IssuedAccount, IssuedCode, TeamAccounts, TeamAccountsIssued, UserList } from '../../access/users.routes.js';
@@ -66,7 +67,9 @@ export interface Endpoints {
   'GET /api/search': { query: { q: string; province?: string }; response: Result<typeof searchRegistry> };
   'GET /api/field/context': { query: { commune?: string }; response: FieldContext };
   /** at most 500 records (MAX_SYNC_BATCH); the field app's Syncer reads the per-record answers with `api.raw` */
-  'POST /api/support-sessions/sync': { body: { records: SyncRecord[] }; response: SyncAnswer };
+  'POST /api/support-sessions/sync': { body: { records: SyncRecord[]; deviceNow?: string }; response: SyncAnswer };
+  'GET /api/support-sessions/reviews': { query: { status?: ReviewItem['status'] }; response: { reviews: ReviewItem[] } };
+  'POST /api/support-sessions/reviews/:id': { params: { id: string }; body: ReviewDecision; response: Result<typeof decideReview> };
   'POST /api/auth/logout': { body: Record<string, never>; response: { ok: boolean } };
   /** unit=CODE | team=ID | member=ID over a period; format csv (one `table`) or xlsx are downloads (`api.file`) */
   'GET /api/reports/support': { query: ({ unit: string } | { team: number | string } | { member: number | string }) & Pick<PeriodQuery, keyof PeriodQuery> & { format?: 'json' | 'csv' | 'xlsx'; table?: SupportTable }; response: Result<typeof supportReport> };

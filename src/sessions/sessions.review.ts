@@ -1,0 +1,135 @@
+import { sql } from 'drizzle-orm';
+import type { Scope } from '../access/access.policy.js';
+import { teamInScopeSql } from '../access/scope.sql.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { type Db, queryRows } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { now as clockNow } from '../text/clock.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
+import { REVIEW_REASON_LABELS, type ReviewReason } from './sessions.clock.js';
+import * as repo from './sessions.repo.js';
+import { countSessions } from './sessions.sync.js';
+import { FUTURE_TOLERANCE_MS } from './sessions.vocabulary.js';
+
+/**
+ * The commune officer's review of sessions kept instead of counted (issue 13, item 2; rules in
+ * sessions.clock.ts). A kept session does not count in any report until an officer accepts it
+ * (it then counts at its corrected time) or corrects its date (it counts at the officer's time);
+ * a deleted one never counts and its row stays, marked deleted. Each decision is one transaction
+ * with its audit entry and the rollups it changes. Scope: officers of the session's commune, its
+ * province or the admin (teamInScopeSql); another unit's session is answered 404, as one that
+ * does not exist, and the attempt is audited.
+ */
+
+/** One kept session as the review list shows it. Times ISO 8601 UTC; `correctedDay` the Vietnamese day it would count in. */
+export interface ReviewItem {
+  id: string;
+  teamId: number;
+  teamName: string;
+  reason: ReviewReason;
+  reasonLabel: string;
+  status: 'pending' | 'accepted' | 'corrected' | 'deleted';
+  deviceOccurredAt: string;
+  clockOffsetMs: number | null;
+  clockFlag: boolean;
+  correctedAt: string;
+  correctedDay: string;
+  receivedAt: string;
+  kind: string;
+  residentsCount: number;
+  services: number;
+}
+
+interface Stored {
+  row: repo.SessionInsert;
+  memberIds: number[];
+  serviceIds: { serviceId: number; outcome: string }[];
+}
+
+/** GET list: the kept sessions in the caller's scope, `status` pending by default, newest received first, at most 500. */
+export async function listReviews(db: Db, scope: Scope, status: ReviewItem['status'] = 'pending'): Promise<ReviewItem[]> {
+  const rows = await queryRows<Omit<ReviewItem, 'reasonLabel' | 'correctedDay' | 'kind' | 'residentsCount' | 'services'> & { record: Stored | string }>(
+    db,
+    sql`select r.session_id as id, r.team_id as "teamId", t.name as "teamName", r.reason, r.status, r.device_occurred_at as "deviceOccurredAt",
+               r.clock_offset_ms as "clockOffsetMs", r.clock_flag as "clockFlag", r.corrected_at as "correctedAt", r.received_at as "receivedAt", r.record
+          from support_session_reviews r join teams t on t.id = r.team_id
+         where r.status = ${status} and ${teamInScopeSql(scope)}
+         order by r.received_at desc, r.session_id limit 500`,
+  );
+  return rows.map(({ record, ...r }) => {
+    const rec = (typeof record === 'string' ? JSON.parse(record) : record) as Stored;
+    const iso = (v: unknown) => new Date(v as string).toISOString();
+    return {
+      ...r,
+      deviceOccurredAt: iso(r.deviceOccurredAt),
+      correctedAt: iso(r.correctedAt),
+      receivedAt: iso(r.receivedAt),
+      reasonLabel: REVIEW_REASON_LABELS[r.reason],
+      correctedDay: todayInVietnam(new Date(r.correctedAt)),
+      kind: rec.row.kind,
+      residentsCount: rec.row.residentsCount,
+      services: rec.serviceIds.length,
+    };
+  });
+}
+
+export type ReviewDecision = { action: 'accept' } | { action: 'correct'; occurredAt: string } | { action: 'delete' };
+
+/**
+ * Decides a kept session: `accept` counts it at its corrected time, `correct` at `occurredAt`
+ * (ISO 8601 with offset, the officer's date and time), `delete` never counts it. Returns the
+ * item as decided. Errors: NOT_FOUND (404, also outside the scope, audited), VERSION_CONFLICT
+ * (409, already decided), VALIDATION_FAILED (400: a time in the future, or a day a listed member
+ * was no longer on the team).
+ */
+export async function decideReview(db: Db, id: string, decision: ReviewDecision, actor: { userId: number | null; ip: string | null; scope: Scope }): Promise<{ id: string; status: ReviewItem['status']; day: string | null }> {
+  const now = clockNow();
+  return db.transaction(async (tx) => {
+    const [found] = await queryRows<{ status: ReviewItem['status']; correctedAt: string; record: Stored | string; provinceCode: string; communeId: number; teamId: number }>(
+      tx,
+      sql`select r.status, r.corrected_at as "correctedAt", r.record, r.province_code as "provinceCode", r.commune_id as "communeId", r.team_id as "teamId"
+            from support_session_reviews r join teams t on t.id = r.team_id
+           where r.session_id = ${id} and ${teamInScopeSql(actor.scope)}
+           for update of r`,
+    );
+    if (!found) {
+      const [other] = await queryRows<{ provinceCode: string; communeId: number }>(tx, sql`select province_code as "provinceCode", commune_id as "communeId" from support_session_reviews where session_id = ${id}`);
+      throw new AppError('NOT_FOUND', `Không có buổi hỗ trợ chờ xem xét mã ${id} trong phạm vi của bạn.`).refusing({ entity: 'support_session_review', id, provinceCode: other?.provinceCode ?? null, communeId: other?.communeId ?? null });
+    }
+    if (found.status !== 'pending') throw new AppError('VERSION_CONFLICT', `Buổi hỗ trợ này đã được xử lý (${STATUS_LABELS[found.status]}); hãy tải lại danh sách.`);
+    const stored = (typeof found.record === 'string' ? JSON.parse(found.record) : found.record) as Stored;
+    let status: ReviewItem['status'] = 'deleted';
+    let countedAt: Date | null = null;
+    if (decision.action !== 'delete') {
+      countedAt = decision.action === 'accept' ? new Date(found.correctedAt) : new Date(decision.occurredAt);
+      status = decision.action === 'accept' ? 'accepted' : 'corrected';
+      if (countedAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+        throw new AppError('VALIDATION_FAILED', `Thời điểm ${formatDateVi(todayInVietnam(countedAt))} ở tương lai: hãy chọn "Sửa ngày" với ngày giờ buổi hỗ trợ thật sự diễn ra, hoặc xoá buổi này.`);
+      }
+      const day = todayInVietnam(countedAt);
+      const periods = await repo.membershipsForSync(tx, [found.teamId]);
+      const leaver = stored.memberIds.map((m) => periods.find((p) => p.memberId === m)).find((p) => p?.leftOn && day >= p.leftOn);
+      if (leaver) throw new AppError('VALIDATION_FAILED', `Thành viên mã ${leaver.memberId} đã rời tổ từ ngày ${formatDateVi(leaver.leftOn!)}, trước ngày ${formatDateVi(day)}: hãy sửa ngày, hoặc xoá buổi này.`);
+      const [team] = await repo.teamsForSync(tx, [found.teamId]);
+      await countSessions(tx, [{ row: { ...stored.row, occurredAt: countedAt.toISOString(), day }, team, serviceIds: stored.serviceIds, memberIds: stored.memberIds }]);
+    }
+    await tx.execute(
+      sql`update support_session_reviews set status = ${status}, decided_by = ${actor.userId}, decided_at = ${now.toISOString()}, counted_at = ${countedAt?.toISOString() ?? null} where session_id = ${id}`,
+    );
+    const day = countedAt ? todayInVietnam(countedAt) : null;
+    await recordAudit(tx, {
+      userId: actor.userId,
+      ip: actor.ip,
+      action: `support_session.review.${decision.action}`,
+      entity: 'support_session',
+      entityId: id,
+      provinceCode: found.provinceCode,
+      communeId: found.communeId,
+      before: { status: 'pending', correctedAt: new Date(found.correctedAt).toISOString() },
+      after: { status, countedAt: countedAt?.toISOString() ?? null, day },
+    });
+    return { id, status, day };
+  });
+}
+
+const STATUS_LABELS: Record<ReviewItem['status'], string> = { pending: 'chờ xem xét', accepted: 'đã chấp nhận', corrected: 'đã sửa ngày', deleted: 'đã xoá' };
