@@ -329,11 +329,18 @@ export function validateRow(
       role: role ?? 'member',
       affiliations,
       // the text is kept as the position unless it only lists the affiliations (as the official export writes them)
-      position: (affText && affText !== parsers.labelsOf(affiliations) ? affText : null) || (roleText && parsers.role(roleText) === null ? roleText : null) || null,
+      position: (affText && !sameLabels(affText, parsers.labelsOf(affiliations)) ? affText : null) || (roleText && parsers.role(roleText) === null ? roleText : null) || null,
       joinedOn,
     },
     problems: problems.list,
   };
+}
+
+/** Whether `text` lists exactly the labels of `labels` ("A; B"), in any order (the export writes them in the stored order). */
+function sameLabels(text: string, labels: string): boolean {
+  if (text === labels) return true;
+  const parts = (v: string) => v.split(/\s*;\s*/).sort().join(';');
+  return parts(text) === parts(labels);
 }
 
 /** A village or team cell too long or with characters a place name cannot have. */

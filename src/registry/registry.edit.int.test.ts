@@ -283,8 +283,9 @@ describe('duplicates', () => {
     expect(await members(communeTeam)).toEqual([
       ['Vì Văn Cường', 'leader', '2026-03-01'],
       ['Hà Thị Hiền', 'deputy', '2026-09-01'],
-      ['Lò Thị Mai', 'member', '2026-04-01'],
+      // the same letters: lower case before capitals (ICU's "vi" collation), whatever order they were added in
       ['Lò thị Mai', 'member', '2026-04-01'],
+      ['Lò Thị Mai', 'member', '2026-04-01'],
     ]);
   });
 });

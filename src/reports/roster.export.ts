@@ -10,12 +10,14 @@ import { affiliationLabels } from '../imports/imports.validate.js';
 import { type Affiliation, ROLES } from '../registry/registry.vocabulary.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { compareVietnameseNames } from '../text/vietnamese.js';
-import { escapeCell } from './network.export.js';
 
 /**
  * The roster of a unit in the official form (Excel), to print and sign: the issuing body and the
  * national motto block, a title, a two-row header with the birth year under "Nam" or "Nữ", one
- * row per membership (leader, deputies, members; by given name), and a signature block. The
+ * row per membership (leader, deputies, members; by given name), and a signature block. A person
+ * whose gender is not known keeps the birth year in a last column "Năm sinh (chưa rõ giới tính)",
+ * written only when someone needs it (the official columns stay where they are); a known gender
+ * without a known year is an "x" under "Nam" or "Nữ" (the mark the import reads as the gender). The
  * import reads this form back unchanged (round trip, tested). Teams and people are read within
  * `scope`; phones are written as `presenter` allows the caller's role (masked for inspectors).
  * With `asOf` (a Vietnam day, not after today), the roster as it stood that day: the teams active
@@ -34,6 +36,14 @@ export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope, prese
   const activeThen = asOf ? await teamsActiveOn(db, all.map((t) => t.id), asOf) : null;
   const teams = all.filter((t) => (activeThen ? activeThen.has(t.id) : t.status === 'active'));
   const order = { leader: 0, deputy: 1, member: 2 } as const;
+  const rosters = [];
+  for (const team of teams) {
+    const people = await membersOfTeam(db, team.id, scope, asOf);
+    people.sort((a, b) => order[a.role] - order[b.role] || compareVietnameseNames(a.fullName, b.fullName) || a.memberId - b.memberId);
+    rosters.push({ team, people });
+  }
+  // the birth year of a person of unknown gender has no place under "Nam" or "Nữ"
+  const yearOnly = rosters.some((r) => r.people.some((p) => p.gender === null && p.birthYear !== null));
 
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Ngõ Số';
@@ -44,39 +54,38 @@ export async function rosterToXlsx(db: Db, unitCode: string, scope: Scope, prese
   ws.addRow(['', '', '', '', '', `Ngày ${formatDateVi(today)}`]).font = { italic: true };
   ws.addRow([`DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG ${unit.name.toLocaleUpperCase('vi')}${asOf ? ` TẠI NGÀY ${formatDateVi(asOf)}` : ''}`]).font = { bold: true, size: 13 };
   ws.addRow([]);
-  const header = ws.addRow(['STT', 'Họ và tên', 'Năm sinh', '', 'Vai trò', 'Đoàn thể', 'Số điện thoại', 'Tỉnh', 'Xã/phường', 'Thôn/bản', 'Tổ']);
-  const sub = ws.addRow(['', '', 'Nam', 'Nữ', '', '', '', '', '', '', '']);
+  const header = ws.addRow(['STT', 'Họ và tên', 'Năm sinh', '', 'Vai trò', 'Đoàn thể', 'Số điện thoại', 'Tỉnh', 'Xã/phường', 'Thôn/bản', 'Tổ', ...(yearOnly ? ['Năm sinh (chưa rõ giới tính)'] : [])]);
+  const sub = ws.addRow(['', '', 'Nam', 'Nữ', '', '', '', '', '', '', '', ...(yearOnly ? [''] : [])]);
   ws.mergeCells(header.number, 3, header.number, 4);
-  for (const col of [1, 2, 5, 6, 7, 8, 9, 10, 11]) ws.mergeCells(header.number, col, sub.number, col);
+  for (const col of [1, 2, 5, 6, 7, 8, 9, 10, 11, ...(yearOnly ? [12] : [])]) ws.mergeCells(header.number, col, sub.number, col);
   for (const row of [header, sub]) {
     row.font = { bold: true };
     row.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   }
 
   let n = 0;
-  for (const team of teams) {
-    const people = await membersOfTeam(db, team.id, scope, asOf);
-    people.sort((a, b) => order[a.role] - order[b.role] || compareVietnameseNames(a.fullName, b.fullName));
+  for (const { team, people } of rosters) {
     for (const p of people) {
       const duty = p.position ?? affiliationLabels(p.affiliations as Affiliation[]);
       ws.addRow([
         ++n,
-        escapeCell(p.fullName),
-        p.gender === 'male' ? p.birthYear ?? '' : '',
-        p.gender === 'female' ? p.birthYear ?? '' : '',
+        p.fullName,
+        p.gender === 'male' ? p.birthYear ?? 'x' : '',
+        p.gender === 'female' ? p.birthYear ?? 'x' : '',
         ROLES[p.role],
-        escapeCell(duty),
+        duty,
         presenter.memberPhone(p.phone) ?? '',
         province?.name ?? '',
-        escapeCell(team.communeName),
-        escapeCell(team.level === 'village' ? team.unitName : ''),
-        escapeCell(team.name),
+        team.communeName,
+        team.level === 'village' ? team.unitName : '',
+        team.name,
+        ...(yearOnly ? [p.gender === null ? p.birthYear ?? '' : ''] : []),
       ]);
     }
   }
   ws.addRow([]);
   ws.addRow(['', 'NGƯỜI LẬP BIỂU', '', '', '', '', '', commune ? `TM. UBND ${commune.name.toLocaleUpperCase('vi')}` : 'TM. SỞ KHOA HỌC VÀ CÔNG NGHỆ']).font = { bold: true };
   ws.addRow(['', '(Ký, ghi rõ họ tên)', '', '', '', '', '', '(Ký tên, đóng dấu)']).font = { italic: true };
-  [6, 28, 8, 8, 12, 30, 15, 12, 22, 20, 40].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  [6, 28, 8, 8, 12, 30, 15, 12, 22, 20, 40, 14].forEach((w, i) => (ws.getColumn(i + 1).width = w));
   return { file: Buffer.from(await wb.xlsx.writeBuffer()), name: `danh-sach-to-cnscd-${unit.code}${asOf ? `-${asOf}` : ''}.xlsx` };
 }

@@ -1,6 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { escapeCell } from '../reports/network.export.js';
+import { csvFile } from '../reports/network.export.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import type { SupportReport } from './sessions.report.js';
 import { trendRows } from './sessions.trend.js';
@@ -8,8 +7,9 @@ import { OUTCOME_CODES, OUTCOMES, SESSION_KINDS, type SessionKind } from './sess
 
 /**
  * The support report's dashboard tables as files: CSV (one table, UTF-8 with BOM so Excel opens
- * Vietnamese correctly) or .xlsx (a summary sheet, then one sheet per table). Text cells that
- * start with = + - @ are neutralised (see `escapeCell`), as in the network report's export.
+ * Vietnamese correctly) or .xlsx (a summary sheet, then one sheet per table). In CSV, text cells
+ * that start with = + - @ are neutralised (`csvFile`), as in the network report's export; .xlsx
+ * string cells are never formulas and keep the text exactly.
  */
 export type SupportTable = 'services' | 'children' | 'trend';
 export const SUPPORT_TABLES: readonly SupportTable[] = ['services', 'children', 'trend'];
@@ -35,12 +35,12 @@ export function supportTable(report: SupportReport, which: SupportTable): { head
     case 'services':
       return {
         header: ['Dịch vụ', 'Số buổi', 'Lượt người dân', ...OUTCOME_CODES.map((o) => OUTCOMES[o])],
-        rows: report.services.map((s) => [escapeCell(s.name), s.sessions, s.headcount, ...OUTCOME_CODES.map((o) => s.outcomes[o])]),
+        rows: report.services.map((s) => [s.name, s.sessions, s.headcount, ...OUTCOME_CODES.map((o) => s.outcomes[o])]),
       };
     case 'children': {
       const kind = report.children[0]?.kind ?? (report.target.kind === 'province' ? 'commune' : report.target.kind === 'team' || report.target.kind === 'member' ? 'member' : 'team');
-      const rows: Cell[][] = report.children.map((c) => [escapeCell(c.code ?? String(c.id)), escapeCell(c.name), c.sessions, c.headcount]);
-      rows.push(['', escapeCell(`Tổng cộng: ${report.target.name}`), report.sessions, report.headcount]);
+      const rows: Cell[][] = report.children.map((c) => [c.code ?? String(c.id), c.name, c.sessions, c.headcount]);
+      rows.push(['', `Tổng cộng: ${report.target.name}`, report.sessions, report.headcount]);
       return { header: ['Mã', CHILD_LABEL[kind], 'Số buổi', 'Lượt người dân'], rows };
     }
     case 'trend':
@@ -54,16 +54,16 @@ export function supportTable(report: SupportReport, which: SupportTable): { head
 /** One dashboard table as CSV: UTF-8 with BOM, a header row, comma separated. */
 export function supportTableToCsv(report: SupportReport, which: SupportTable): Buffer {
   const { header, rows } = supportTable(report, which);
-  return Buffer.from('\ufeff' + stringify([header, ...rows]), 'utf8');
+  return csvFile([header, ...rows]);
 }
 
 /** The summary sheet's label/value rows (after its title row). */
 export function summaryRows(report: SupportReport, today: string = todayInVietnam()): [string, Cell][] {
   const t = report.target;
   const rows: [string, Cell][] = [
-    ['Đơn vị', escapeCell(t.name)],
+    ['Đơn vị', t.name],
     ['Cấp', TARGET_KIND_LABEL[t.kind]],
-    ['Mã', escapeCell(t.code ?? String(t.id))],
+    ['Mã', t.code ?? String(t.id)],
     ['Từ ngày', formatDateVi(report.period.from)],
     ['Đến ngày', formatDateVi(report.period.to)],
     ['Số buổi hướng dẫn', report.sessions],
@@ -77,7 +77,7 @@ export function summaryRows(report: SupportReport, today: string = todayInVietna
     rows.push([`Dân số (năm ${report.coverage.year}; ${report.coverage.communesWithFigures}/${report.coverage.communes} xã có số liệu)`, report.coverage.population]);
     rows.push(['Tỷ lệ người dân được hướng dẫn trên dân số', report.coverage.ratio]);
   }
-  rows.push(['Tóm tắt', escapeCell(report.sentence)], ['Ngày lập', formatDateVi(today)]);
+  rows.push(['Tóm tắt', report.sentence], ['Ngày lập', formatDateVi(today)]);
   return rows;
 }
 
@@ -91,7 +91,7 @@ export async function supportReportToXlsx(report: SupportReport, today: string =
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Ngõ Số';
   const summary = wb.addWorksheet('Tổng hợp');
-  summary.addRow([escapeCell(`BÁO CÁO HOẠT ĐỘNG HƯỚNG DẪN NGƯỜI DÂN — ${report.target.name.toLocaleUpperCase('vi')}`)]).font = { bold: true, size: 13 };
+  summary.addRow([`BÁO CÁO HOẠT ĐỘNG HƯỚNG DẪN NGƯỜI DÂN — ${report.target.name.toLocaleUpperCase('vi')}`]).font = { bold: true, size: 13 };
   for (const [label, value] of summaryRows(report, today)) {
     const row = summary.addRow([label, value]);
     row.getCell(1).font = { bold: true };
