@@ -8,16 +8,24 @@ import { config, z } from 'zod';
 import vi from 'zod/v4/locales/vi.js';
 import { isIsoDay } from '../text/dates.js';
 import { cleanFreeText, graphemeLength } from '../text/measure.js';
+import { readPersonDate } from '../text/person-date.js';
 
 config(vi());
 
 
-/** A calendar day as YYYY-MM-DD that exists (2026-02-30 is refused); days are Vietnam days wherever they are used. */
+/**
+ * A calendar day as YYYY-MM-DD that exists; days are Vietnam days wherever they are used. A day
+ * that does not exist is refused with why ("2026-02-30: tháng 2 năm 2026 không có ngày 30").
+ */
 export const isoDay = z
   .string()
   .max(10)
-  .refine(isIsoDay, 'Ngày phải có dạng YYYY-MM-DD và có thật (ví dụ 2026-12-01).')
-  .refine((d) => d >= '1900-01-01', 'Ngày trước năm 1900: hãy kiểm tra lại năm.');
+  .superRefine((d, ctx) => {
+    if (isIsoDay(d)) return;
+    const r = /^\d{4}-\d{2}-\d{2}$/.test(d) ? readPersonDate(d, { latestYear: 9999 }) : null;
+    ctx.addIssue({ code: 'custom', message: r && !r.ok ? `Ngày ${d} không có thật: ${r.reason}.` : 'Ngày phải có dạng YYYY-MM-DD và có thật (ví dụ 2026-12-01).' });
+  })
+  .refine((d) => !isIsoDay(d) || d >= '1900-01-01', 'Ngày trước năm 1900: hãy kiểm tra lại năm.');
 
 /** Control characters (line breaks and tabs aside) and the invisible ones that reorder or hide text. */
 const HIDDEN_INSIDE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;

@@ -4,6 +4,7 @@ import { testDatabase } from '../../test/db.js';
 import { csv, xlsx } from '../../test/fixtures.js';
 import { ALL } from '../access/access.policy.js';
 import { type Database, queryRows } from '../db/client.js';
+import { isoDay } from '../http/zod.js';
 import { readPersonDate } from '../text/person-date.js';
 import { importRoster } from './imports.service.js';
 
@@ -36,6 +37,13 @@ describe('readPersonDate', () => {
     expect(read('3/4/05')).toEqual({ ok: true, day: '2005-04-03', warning: 'năm viết 2 chữ số ("3/4/05"): đọc là 03/04/2005' });
     expect([read('32874'), read('32874', true), read('32874.75', true), read('45292', true)]).toEqual([null, { ok: true, day: '1990-01-01' }, { ok: true, day: '1990-01-01' }, { ok: true, day: '2024-01-01' }]);
     expect([read('1990'), read('abc')]).toEqual([null, null]);
+  });
+  it('an office form’s day (YYYY-MM-DD) that does not exist is refused with why', () => {
+    const why = (d: string) => { const r = isoDay.safeParse(d); return r.success ? null : r.error.issues.map((i) => i.message); };
+    expect(why('2026-02-30')).toEqual(['Ngày 2026-02-30 không có thật: tháng 2 năm 2026 không có ngày 30.']);
+    expect(why('2026-13-01')).toEqual(['Ngày 2026-13-01 không có thật: không có tháng 13.']);
+    expect(why('01/02/2026')).toEqual(['Ngày phải có dạng YYYY-MM-DD và có thật (ví dụ 2026-12-01).']);
+    expect(why('2024-02-29')).toBeNull();
   });
 });
 
