@@ -77,7 +77,8 @@ function generate(): SyncRecord[] {
 async function syncLate(recs: SyncRecord[], lateDays: number) {
   const latest = Math.max(...recs.map((r) => Date.parse(r.occurredAt)));
   const now = new Date(latest + lateDays * 86_400_000 + 3_600_000);
-  const results = await syncSessions(database.db, protector, recs, { userId: null, scope: ALL }, now);
+  // history: batches mix months, so some records reach the server more than 90 days late (kept for review otherwise: sessions.clock.ts)
+  const results = await syncSessions(database.db, protector, recs, { userId: null, scope: ALL }, now, { history: true });
   results.forEach((r, i) => {
     if (r.status === 'accepted') accepted.push({ rec: recs[i], day: r.day });
   });
