@@ -96,6 +96,8 @@ interface After {
   code?: string;
   target?: { entity: string; id?: string | number };
   requester?: { unit?: string };
+  /** on a refusal without a signed-in user: the session cookie shown was forged or had ended */
+  credential?: 'forged' | 'ended';
   file?: string;
   committed?: boolean;
   rows?: { row: number; phone?: string }[];
@@ -120,6 +122,7 @@ function detailText(e: Entry): string {
         REFUSAL[a.code ?? ''] ?? a.code ?? '',
         a.target ? `${TARGET[a.target.entity] ?? a.target.entity}${a.target.id ? ` ${a.target.id}` : ''}` : null,
         a.requester?.unit ? `người yêu cầu thuộc đơn vị ${a.requester.unit}` : null,
+        a.credential === 'forged' ? 'phiên đăng nhập giả (không do máy chủ cấp)' : a.credential === 'ended' ? 'phiên đăng nhập đã hết hạn hoặc đã đăng xuất' : null,
       ]
         .filter(Boolean)
         .join(' · ');
