@@ -8,7 +8,7 @@
  * Vietnamese locale message (http/zod.ts, imported here so the messages are configured wherever the schemas are used), which the UI prefixes with the field's label.
  */
 import * as z from 'zod';
-import '../http/zod.js';
+import { freeText } from '../http/zod.js';
 import { ROLES } from './access.policy.js';
 
 /** Password length, as the password rule and every schema count it. */
@@ -44,11 +44,12 @@ const login = z.string().min(1, 'Hãy nhập tên đăng nhập hoặc số đi�
 const password = (missing: string) => z.string().min(1, missing).max(PASSWORD_MAX);
 /** Control characters (C0, DEL, C1) and bidirectional overrides, which can disguise a name. */
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** An account's name: no control or direction characters; then NFC, trimmed, at most 100 grapheme clusters (http/zod.ts freeText). */
 const fullName = z
   .string()
-  .min(2, 'Hãy nhập họ và tên (ít nhất 2 ký tự).')
-  .max(100)
-  .refine((s) => !CONTROL_CHARS.test(s), 'Họ và tên có ký tự điều khiển hoặc ký tự đảo chiều chữ; hãy gõ lại tên.');
+  .refine((s) => !CONTROL_CHARS.test(s), 'Họ và tên có ký tự điều khiển hoặc ký tự đảo chiều chữ; hãy gõ lại tên.')
+  .pipe(freeText(100, 'Họ và tên', { oneLine: true }))
+  .pipe(z.string().min(2, 'Hãy nhập họ và tên (ít nhất 2 ký tự).'));
 const id = z.number().int().positive().max(2147483647);
 /** A unit code as the catalogue writes it: a province "14", a commune "03664", a village "03664.001". */
 const unitCode = z.string().max(20).regex(/^\d{2,5}(\.\d{1,4})?$/, 'Mã đơn vị chỉ gồm chữ số (ví dụ 14, 03664 hoặc 03664.001).');

@@ -6,6 +6,7 @@ import { ALL } from '../access/access.policy.js';
 import { type Database, queryRows } from '../db/client.js';
 import { freeText } from '../http/zod.js';
 import { DataProtector } from '../privacy/protector.js';
+import { setupBody } from '../access/auth.contract.js';
 import { leaveBody } from '../registry/registry.contract.js';
 import { syncSessions } from '../sessions/sessions.sync.js';
 
@@ -41,6 +42,13 @@ describe('freeText', () => {
     const body = (n: number) => ({ version: 1, on: '2026-06-01', reason: 'other', note: nfd('ế'.repeat(n)) });
     expect(leaveBody.parse(body(500)).note).toBe('ế'.repeat(500));
     expect(leaveBody.safeParse(body(501)).success).toBe(false);
+  });
+  it('an account’s name: NFC, trimmed of invisible ends, 100 characters typed NFD accepted', () => {
+    const setup = (fullName: string) => setupBody.safeParse({ fullName, username: 'lo.van.tot', password: 'mat-khau-dai-du' });
+    const ok = setup(`\u200b ${nfd('Lò Văn Tốt')} `);
+    expect(ok.success ? ok.data.fullName : null).toBe('Lò Văn Tốt');
+    expect(setup(nfd('ế'.repeat(100))).success).toBe(true);
+    expect(setup(nfd('ế'.repeat(101))).success).toBe(false);
   });
 });
 
