@@ -397,7 +397,11 @@ export async function searchAdminUnits(db: Db, q: string, limit = 20) {
   const key = searchKey(q);
   if (key.length < 2) throw new AppError('VALIDATION_FAILED', 'Cần ít nhất 2 ký tự để tìm đơn vị.');
   const rows = await repo.searchUnits(db, key, limit + 1);
-  const hits = rows.slice(0, limit);
+  // within each group the database gives (current first, then by level) the Vietnamese order, not the search key's
+  const group = (u: UnitRow) => `${!!u.validTo}|${u.level}`;
+  const rank = new Map<string, number>();
+  rows.forEach((u, i) => rank.has(group(u)) || rank.set(group(u), i));
+  const hits = rows.slice(0, limit).sort((a, b) => rank.get(group(a))! - rank.get(group(b))! || compareVietnamese(a.name, b.name) || a.id - b.id);
   const dissolved = hits.filter((u) => u.validTo).map((u) => u.id);
   const links = await repo.successionOf(db, dissolved);
   const related = new Map((await repo.unitsByIds(db, [...new Set([...links.map((l) => l.successorId), ...hits.filter((u) => u.parentId).map((u) => u.parentId!)])])).map((u) => [u.id, u]));

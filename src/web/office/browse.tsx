@@ -4,6 +4,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { UNIT_LEVELS } from '../../catalogue/catalogue.vocabulary.js';
+import { compareVietnamese } from '../../text/vietnamese.js';
 import { ApiError } from '../shared/api.js';
 import type { Endpoints } from '../shared/endpoints.js';
 import { fold, mentions, num } from '../shared/format.js';
@@ -24,8 +25,8 @@ type UnitLink = { code: string | null; name: string };
 
 const CHILD_TITLE: Record<string, string> = { province: 'Xã, phường, đặc khu', commune: 'Thôn, bản, tổ dân phố' };
 const PAGE = 100;
-/** Natural order of Vietnamese names: "Tổ dân phố 2" before "Tổ dân phố 10". */
-export const NATURAL = new Intl.Collator('vi', { numeric: true, sensitivity: 'base' });
+/** The server's one Vietnamese order (text/vietnamese.ts): a ă â … đ …, "Tổ dân phố 2" before "Tổ dân phố 10". */
+export const NATURAL = { compare: compareVietnamese };
 
 /** Links to the units that took over a dissolved unit (a unit without code as text); nothing when none. */
 export function SuccessorLinks({ successors, label: text = 'Đơn vị kế thừa: ' }: { successors: UnitLink[]; label?: string }) {
