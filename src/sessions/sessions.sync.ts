@@ -127,14 +127,16 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
 
   const reject = (index: number, id: string, field: string, reason: string) => (results[index] = { id, status: 'rejected', field, reason });
   const teamIds = [...new Set(parsed.map((p) => p.rec.teamId))];
-  const [teams, memberships, villages, existing] = await Promise.all([
+  // one round of independent reads (the catalogue is small: read whole, filtered below)
+  const [teams, memberships, villages, existing, catalogue] = await Promise.all([
     repo.teamsForSync(db, teamIds),
     repo.membershipsForSync(db, teamIds),
     repo.villagesByCodes(db, [...new Set(parsed.flatMap((p) => (p.rec.villageCode ? [p.rec.villageCode] : [])))]),
     repo.existingSessionIds(db, parsed.map((p) => p.rec.id)),
+    parsed.length ? repo.servicesFor(db, undefined) : Promise.resolve([]),
   ]);
   const provinces = [...new Set(teams.map((t) => t.provinceCode))];
-  const services = (await repo.servicesFor(db, undefined)).filter((s) => s.active && (s.provinceCode === null || provinces.includes(s.provinceCode)));
+  const services = catalogue.filter((s) => s.active && (s.provinceCode === null || provinces.includes(s.provinceCode)));
   const teamById = new Map(teams.map((t) => [t.id, t]));
   const joined = new Map(memberships.map((m) => [`${m.teamId}:${m.memberId}`, m.joinedOn]));
   const left = new Map(memberships.map((m) => [`${m.teamId}:${m.memberId}`, m.leftOn]));
