@@ -231,7 +231,7 @@ describe('web UI: support dashboards', () => {
       ['Lượt người dân được hướng dẫn', 14],
       ['Số người dân (mỗi người tính một lần)', 13],
     ]);
-    expect(summary.getCell(15, 2).value).toBe('Tổ công nghệ số cộng đồng xã Chiềng Xôm đã hướng dẫn 13 người dân cài đặt và sử dụng: VNeID (định danh điện tử), Zalo.');
+    expect(summary.getCell(16, 2).value).toBe('Tổ công nghệ số cộng đồng xã Chiềng Xôm đã hướng dẫn 13 người dân cài đặt và sử dụng: VNeID (định danh điện tử), Zalo.');
 
     await page.getByRole('link', { name: 'Hà Thị Hiền' }).click();
     await heading('Hoạt động hướng dẫn người dân: Hà Thị Hiền');

@@ -151,16 +151,17 @@ describe('dashboard export', () => {
       ['Lượt người dân được hướng dẫn', 13],
       ['Số người dân (mỗi người tính một lần)', 12],
       ['Trong đó nhận diện qua số điện thoại/CCCD', 1],
-      ['Số buổi: Hướng dẫn tại nhà (một người)', 2],
-      ['Số buổi: Buổi hướng dẫn nhóm', 1],
-      ['Số buổi: Tại bàn hỗ trợ', 1],
-      ['Số buổi tại Trung tâm phục vụ hành chính công', 1],
+      ['Số buổi theo hình thức: Hướng dẫn tại nhà (một người)', 2],
+      ['Số buổi theo hình thức: Buổi hướng dẫn nhóm', 1],
+      ['Số buổi theo hình thức: Tại bàn hỗ trợ', 1],
+      ['Số buổi theo nơi: Tại Trung tâm phục vụ hành chính công', 1],
+      ['Số buổi theo nơi: Nơi khác (nhà dân, thôn, bản, tổ dân phố…)', 3],
       ['Dân số (năm 2026; 1/1 xã có số liệu)', 5000],
       ['Tỷ lệ người dân được hướng dẫn trên dân số', 0.0024],
       ['Tóm tắt', SENTENCE],
       ['Ngày lập', formatDateVi(todayInVietnam())],
     ]);
-    expect(wb.getWorksheet('Tổng hợp')!.getCell('B16').numFmt).toBe('0.00%');
+    expect(wb.getWorksheet('Tổng hợp')!.getCell('B17').numFmt).toBe('0.00%');
     expect(sheetRows(wb.getWorksheet('Theo dịch vụ')!)).toEqual([
       ['Dịch vụ', 'Số buổi', 'Lượt người dân', 'Đã hướng dẫn, giới thiệu', 'Đã cài đặt ứng dụng', 'Đã tạo tài khoản', 'Đã kích hoạt định danh điện tử mức 2', 'Đã nộp hồ sơ trực tuyến', 'Đã thanh toán trực tuyến'],
       ['VNeID (định danh điện tử)', 2, 11, 10, 0, 0, 1, 0, 0],

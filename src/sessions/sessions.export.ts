@@ -2,8 +2,9 @@ import ExcelJS from 'exceljs';
 import { csvFile } from '../reports/network.export.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import type { SupportReport } from './sessions.report.js';
+import { sessionBreakdown } from './sessions.breakdown.js';
 import { trendRows } from './sessions.trend.js';
-import { OUTCOME_CODES, OUTCOMES, SESSION_KINDS, type SessionKind } from './sessions.vocabulary.js';
+import { OUTCOME_CODES, OUTCOMES } from './sessions.vocabulary.js';
 
 /**
  * The support report's dashboard tables as files: CSV (one table, UTF-8 with BOM so Excel opens
@@ -60,6 +61,7 @@ export function supportTableToCsv(report: SupportReport, which: SupportTable): B
 /** The summary sheet's label/value rows (after its title row). */
 export function summaryRows(report: SupportReport, today: string = todayInVietnam()): [string, Cell][] {
   const t = report.target;
+  const breakdown = sessionBreakdown(report);
   const rows: [string, Cell][] = [
     ['Đơn vị', t.name],
     ['Cấp', TARGET_KIND_LABEL[t.kind]],
@@ -70,8 +72,9 @@ export function summaryRows(report: SupportReport, today: string = todayInVietna
     ['Lượt người dân được hướng dẫn', report.headcount],
     ['Số người dân (mỗi người tính một lần)', report.residents],
     ['Trong đó nhận diện qua số điện thoại/CCCD', report.recognised],
-    ...(Object.keys(SESSION_KINDS) as SessionKind[]).map((k): [string, Cell] => [`Số buổi: ${SESSION_KINDS[k]}`, report.byKind[k]]),
-    ['Số buổi tại Trung tâm phục vụ hành chính công', report.atServiceCentre],
+    // by kind, then apart by place: each list adds up to the sessions (sessions.breakdown.ts)
+    ...breakdown.kinds.map((k): [string, Cell] => [`Số buổi theo hình thức: ${k.label}`, k.sessions]),
+    ...breakdown.places.map((p): [string, Cell] => [`Số buổi theo nơi: ${p.label}`, p.sessions]),
   ];
   if (report.coverage) {
     rows.push([`Dân số (năm ${report.coverage.year}; ${report.coverage.communesWithFigures}/${report.coverage.communes} xã có số liệu)`, report.coverage.population]);
