@@ -11,7 +11,8 @@
  * corrected time lies in the future (beyond FUTURE_TOLERANCE_MS), more than REVIEW_MAX_AGE_DAYS
  * before the server's clock, or before the day its team existed (the team's founding day, else
  * the first day anyone joined it: the day the registry was told of the team, `created_at`, is
- * usually later than its real start, so it is not used). This also catches a clock that was wrong
+ * usually later than its real start, so it is not used; nor is the day of a roster import that
+ * gave no join dates, start_reason 'imported': the team's start is then unknown and not checked). This also catches a clock that was wrong
  * only while offline (weeks before the sync): the offset at sync time cannot see it.
  */
 import { FUTURE_TOLERANCE_MS } from './sessions.vocabulary.js';

@@ -21,7 +21,7 @@ export function teamsForSync(db: Db, ids: number[]): Promise<TeamForSync[]> {
     db,
     sql`select t.id, t.unit_id as "unitId", t.commune_id as "communeId", t.province_code as "provinceCode", t.level,
                p.id as "provinceUnitId",
-               coalesce(t.established_on, (select min(tm.joined_on) from team_members tm where tm.team_id = t.id))::text as "startsOn"
+               coalesce(t.established_on, (select min(tm.joined_on) from team_members tm where tm.team_id = t.id and tm.start_reason <> 'imported'))::text as "startsOn"
           from teams t join admin_units p on p.level = 'province' and p.code = t.province_code and p.valid_to is null
          where t.id = any(${sql.param(ids)}::int[])`,
   );

@@ -165,3 +165,17 @@ describe('review of sessions in the future, too old, before the team existed', (
     expect(refusals[0].n).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('a team whose start is unknown', () => {
+  it('a roster imported without join dates does not make every earlier session "before the team"', async () => {
+    // Tiểu khu 6 as a roster without a 'Ngày vào tổ' column leaves it: its periods start on the import day, 'imported'
+    await database.db.execute(sql`update team_members set joined_on = '2026-11-25', start_reason = 'imported' where team_id = ${team.tieuKhu6}`);
+    const [someone] = await queryRows<{ id: number }>(database.db, sql`select member_id as id from team_members where team_id = ${team.tieuKhu6} order by member_id limit 1`);
+    const early = rec({ teamId: team.tieuKhu6, memberIds: [someone.id], occurredAt: '2026-11-10T09:00:00+07:00' });
+    expect(await syncSessions(database.db, protector, [early], { userId: null, scope: ALL }, NOW)).toEqual([{ id: early.id, status: 'accepted', day: '2026-11-10' }]);
+    // a join the officer recorded is a real start: a session before it is kept for review
+    await database.db.execute(sql`update team_members set start_reason = 'joined' where team_id = ${team.tieuKhu6}`);
+    const before = rec({ teamId: team.tieuKhu6, memberIds: [someone.id], occurredAt: '2026-11-10T10:00:00+07:00' });
+    expect(await syncSessions(database.db, protector, [before], { userId: null, scope: ALL }, NOW)).toEqual([{ id: before.id, status: 'accepted', day: '2026-11-10', review: true }]);
+  });
+});
