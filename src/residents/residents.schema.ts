@@ -1,4 +1,5 @@
-import { index, integer, pgTable, serial, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { adminUnits } from '../catalogue/catalogue.schema.js';
 
 /**
@@ -28,5 +29,9 @@ export const residents = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     erasedAt: timestamp('erased_at', { withTimezone: true }),
   },
-  (t) => [index('residents_commune_idx').on(t.communeId), index('residents_phone_hash_idx').on(t.phoneHash), index('residents_national_id_hash_idx').on(t.nationalIdHash)],
+  (t) => [index('residents_commune_idx').on(t.communeId), 
+    // one person, one resident (migration 0013): unique nationwide within the installation, see residents.service.ts
+    uniqueIndex('residents_phone_hash_key').on(t.phoneHash).where(sql`phone_hash is not null`),
+    uniqueIndex('residents_national_id_hash_key').on(t.nationalIdHash).where(sql`national_id_hash is not null`),
+  ],
 );

@@ -8,6 +8,8 @@ import { AppError } from '../http/errors.js';
 import { type DataProtector, maskNationalId, maskPhone } from '../privacy/protector.js';
 import { normalizePhone } from '../text/phone.js';
 import { cleanText } from '../text/vietnamese.js';
+import { checkNationalId } from './national-id.js';
+import { recordResidents } from './residents.identity.js';
 import { residents } from './residents.schema.js';
 
 /**
@@ -26,13 +28,16 @@ export interface NewResident {
   consent?: { purpose: string };
 }
 
-/** The 12-digit citizen ID: 3-digit province-of-birth code 001–096, then 9 digits (Circular 59/2021/TT-BCA). */
+/**
+ * The 12-digit citizen ID, checked by the shared rules of national-id.ts (also used by the field app).
+ * A 9–11-digit value is refused with the left-padded suggestion in the message (the client confirms
+ * by sending the 12 digits); an unknown province prefix is kept (the warning is for the UI).
+ */
 export function normalizeNationalId(raw: string): string {
-  const digits = raw.replace(/[\s.-]/g, '');
-  if (!/^\d{12}$/.test(digits)) throw new AppError('VALIDATION_FAILED', 'Số căn cước phải có đúng 12 chữ số.');
-  const province = Number(digits.slice(0, 3));
-  if (province < 1 || province > 96) throw new AppError('VALIDATION_FAILED', 'Ba số đầu của số căn cước (mã tỉnh nơi khai sinh) phải từ 001 đến 096.');
-  return digits;
+  const c = checkNationalId(raw);
+  if (c.kind === 'invalid') throw new AppError('VALIDATION_FAILED', c.reason);
+  if (c.kind === 'repair') throw new AppError('VALIDATION_FAILED', c.message, { suggestion: c.suggestion });
+  return c.value;
 }
 
 /**
@@ -56,22 +61,15 @@ export async function createResident(db: Db, protector: DataProtector, input: Ne
     throw new AppError('CONSENT_REQUIRED', 'Chỉ lưu số điện thoại hoặc số căn cước khi người dân đồng ý: hãy ghi mục đích đã được đồng ý.');
   }
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(residents)
-      .values({
-        communeId: commune.id,
-        fullName: input.fullName ? cleanText(input.fullName) : null,
-        gender: input.gender ?? null,
-        birthYear: input.birthYear ?? null,
-        phoneEnc: phone ? protector.encrypt(phone) : null,
-        phoneHash: phone ? protector.hash(phone) : null,
-        nationalIdEnc: nationalId ? protector.encrypt(nationalId) : null,
-        nationalIdHash: nationalId ? protector.hash(nationalId) : null,
-        consentPurpose: input.consent?.purpose ? cleanText(input.consent.purpose) : null,
-        consentAt: input.consent?.purpose ? new Date() : null,
-        createdBy: actor.userId,
-      })
-      .returning({ id: residents.id });
+    // the same phone or ID gives back the resident already recorded (residents.identity.ts)
+    const [id] = await recordResidents(
+      tx,
+      protector,
+      [{ communeId: commune.id, fullName: input.fullName ? cleanText(input.fullName) : null, gender: input.gender ?? null, birthYear: input.birthYear ?? null, phone, nationalId }],
+      actor.userId,
+      input.consent?.purpose ? cleanText(input.consent.purpose) : null,
+    );
+    const row = { id };
     await recordAudit(tx, {
       ...actor,
       action: 'resident.created',

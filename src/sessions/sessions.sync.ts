@@ -7,7 +7,7 @@ import { nulPath } from '../text/nul.js';
 import { now as clockNow } from '../text/clock.js';
 import { freeText } from '../http/zod.js';
 import type { DataProtector } from '../privacy/protector.js';
-import { residents } from '../residents/residents.schema.js';
+import { recordResidents } from '../residents/residents.identity.js';
 import { normalizeNationalId } from '../residents/residents.service.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
@@ -342,61 +342,21 @@ export function residentKey64(hexHash: string): string {
 }
 
 /**
- * Finds or records the residents named with consent (by keyed hash of phone or ID within the
- * commune) and sets `residentId` on their sessions. Name-only residents are recorded each time.
+ * Finds or records the residents named with consent and sets `residentId` on their sessions: one
+ * resident per phone or citizen ID across the installation (unique keyed hashes, ON CONFLICT — see
+ * residents/residents.identity.ts). Name-only residents are recorded each time.
  */
 async function linkResidents(db: Db, protector: DataProtector, ready: { row: repo.SessionInsert; identity: { phone: string | null; nationalId: string | null; fullName: string | null } | null }[], userId: number | null) {
   const wanted = ready.filter((r) => r.identity);
   if (wanted.length === 0) return;
-  const hashOf = (i: { phone: string | null; nationalId: string | null }) => (i.phone ? protector.hash(i.phone) : i.nationalId ? protector.hash(i.nationalId) : null);
-  const known = await repo.residentsByHashes(
-    db,
-    [...new Set(wanted.map((r) => r.row.communeId))],
-    wanted.flatMap((r) => hashOf(r.identity!) ?? []),
-  );
-  const byKey = new Map<string, number>();
-  for (const k of known) for (const h of [k.phoneHash, k.nationalIdHash]) if (h) byKey.set(`${k.communeId}|${h}`, k.id);
-  // residents not yet recorded: one row per key (or per name-only mention), all inserted in one statement per chunk
-  const fresh: { values: typeof residents.$inferInsert; rows: { row: repo.SessionInsert }[] }[] = [];
-  const freshByKey = new Map<string, (typeof fresh)[number]>();
-  for (const r of wanted) {
-    const id = r.identity!;
-    const h = hashOf(id);
-    const key = h ? `${r.row.communeId}|${h}` : null;
-    const residentId = key ? byKey.get(key) : undefined;
-    if (residentId !== undefined) {
-      r.row.residentId = residentId;
-      continue;
-    }
-    const pending = key ? freshByKey.get(key) : undefined;
-    if (pending) {
-      pending.rows.push(r);
-      continue;
-    }
-    const entry = {
-      values: {
-        communeId: r.row.communeId,
-        fullName: id.fullName,
-        gender: (r.row.residentGender as 'male' | 'female' | null) ?? null,
-        birthYear: r.row.residentBirthYear,
-        phoneEnc: id.phone ? protector.encrypt(id.phone) : null,
-        phoneHash: id.phone ? protector.hash(id.phone) : null,
-        nationalIdEnc: id.nationalId ? protector.encrypt(id.nationalId) : null,
-        nationalIdHash: id.nationalId ? protector.hash(id.nationalId) : null,
-        consentPurpose: 'Ghi nhận buổi hướng dẫn, hỗ trợ của Tổ công nghệ số cộng đồng',
-        consentAt: new Date(),
-        createdBy: userId,
-      },
-      rows: [r],
-    };
-    fresh.push(entry);
-    if (key) freshByKey.set(key, entry);
-  }
-  for (const part of chunks(fresh, 1000)) {
-    // rows of a multi-row INSERT … RETURNING come back in the order given
-    const ids = await db.insert(residents).values(part.map((e) => e.values)).returning({ id: residents.id });
-    part.forEach((e, i) => {
-      for (const r of e.rows) r.row.residentId = ids[i].id;
-    });
+  for (const part of chunks(wanted, 1000)) {
+    const ids = await recordResidents(
+      db,
+      protector,
+      part.map((r) => ({ communeId: r.row.communeId, ...r.identity!, gender: (r.row.residentGender as 'male' | 'female' | null) ?? null, birthYear: r.row.residentBirthYear })),
+      userId,
+      'Ghi nhận buổi hướng dẫn, hỗ trợ của Tổ công nghệ số cộng đồng',
+    );
+    part.forEach((r, i) => (r.row.residentId = ids[i]));
   }
 }

@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sessionsRegistry } from '../../test/sessions.js';
+import { testApp, testDatabase, TEST_SECRETS, type TestAppInstance } from '../../test/db.js';
+import { ALL } from '../access/access.policy.js';
+import { type Database, queryRows } from '../db/client.js';
+import { DataProtector } from '../privacy/protector.js';
+import { syncSessions, type SyncRecord } from '../sessions/sessions.sync.js';
+
+/**
+ * One person, one resident (issue 13 item 4), on both databases: sync and every other insert are
+ * held by the unique keyed hashes of phone and CCCD (migration 0013).
+ */
+let database: Database;
+let app: TestAppInstance;
+const protector = new DataProtector(TEST_SECRETS);
+const NOW = new Date('2026-11-29T12:00:00+07:00');
+let team: { chiengAn: number; tieuKhu6: number };
+let member: Record<string, number>;
+let seq = 0;
+const uuid = () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
+const rec = (resident: Record<string, unknown>, over: Record<string, unknown> = {}): SyncRecord =>
+  ({ id: uuid(), teamId: team.chiengAn, memberIds: [member['Hà Thị Hiền']], occurredAt: '2026-11-10T09:00:00+07:00', kind: 'home', services: [{ code: 'vneid', outcome: 'eid_level2' }], resident: { consent: true, ...resident }, ...over }) as SyncRecord;
+const sync = (records: unknown[]) => syncSessions(database.db, protector, records, { userId: null, scope: ALL }, NOW);
+const residentsRows = () => queryRows<{ id: number; phone_hash: string | null; national_id_hash: string | null }>(database.db, sql`select id, phone_hash, national_id_hash from residents order by id`);
+const sessionResidents = () => queryRows<{ resident_id: number | null }>(database.db, sql`select resident_id from support_sessions order by occurred_at, id`);
+
+beforeAll(async () => {
+  database = await testDatabase();
+  app = await testApp(database);
+  ({ team, member } = await sessionsRegistry(database.db));
+});
+afterAll(async () => {
+  await app.close();
+  await database.close();
+});
+beforeEach(async () => {
+  await database.db.execute(sql`delete from support_sessions`);
+  await database.db.execute(sql`delete from residents`);
+});
+
+describe('residents counted once', () => {
+  it('the same phone in two syncs, written differently, is one resident', async () => {
+    const a = await sync([rec({ phone: '0912 345 678' })]);
+    const b = await sync([rec({ phone: '+84912345678' }, { occurredAt: '2026-11-11T09:00:00+07:00' })]);
+    expect([a[0].status, b[0].status]).toEqual(['accepted', 'accepted']);
+    const rows = await residentsRows();
+    expect(rows.length).toBe(1);
+    expect(rows[0].phone_hash).toBe(protector.hash('+84912345678'));
+    expect(await sessionResidents()).toEqual([{ resident_id: rows[0].id }, { resident_id: rows[0].id }]);
+  });
+
+  it('the same CCCD three times (one batch and a later one) is one resident', async () => {
+    await sync([rec({ nationalId: '014190000123' }), rec({ nationalId: '014 190 000 123' })]);
+    await sync([rec({ nationalId: '014190000123' })]);
+    const rows = await residentsRows();
+    expect(rows.length).toBe(1);
+    expect(rows[0].national_id_hash).toBe(protector.hash('014190000123'));
+    expect((await sessionResidents()).map((s) => s.resident_id)).toEqual([rows[0].id, rows[0].id, rows[0].id]);
+  });
+
+  it('two concurrent syncs of the same person make one resident and both batches succeed', async () => {
+    const [a, b] = await Promise.all([sync([rec({ phone: '0912000111', nationalId: '014190000555' })]), sync([rec({ phone: '0912000111', nationalId: '014190000555' })])]);
+    expect([a[0].status, b[0].status]).toEqual(['accepted', 'accepted']);
+    const rows = await residentsRows();
+    expect(rows.length).toBe(1);
+    expect((await sessionResidents()).map((s) => s.resident_id)).toEqual([rows[0].id, rows[0].id]);
+  });
+
+  it('an ID wins over a phone held by another resident; a first ID is added to the phone’s resident', async () => {
+    await sync([rec({ phone: '0912000222' })]); // resident A: phone only
+    await sync([rec({ phone: '0912000222', nationalId: '014190000777' })]); // A gives the ID
+    let rows = await residentsRows();
+    expect(rows.length).toBe(1);
+    expect(rows[0].national_id_hash).toBe(protector.hash('014190000777'));
+    await sync([rec({ phone: '0912000222', nationalId: '014190000888' })]); // a family member with A's phone
+    rows = await residentsRows();
+    expect(rows.length).toBe(2);
+    expect([rows[1].phone_hash, rows[1].national_id_hash]).toEqual([null, protector.hash('014190000888')]);
+    expect((await sessionResidents()).map((s) => s.resident_id)).toEqual([rows[0].id, rows[0].id, rows[1].id]);
+  });
+
+  it('the unique indexes hold an insert that bypasses the code', async () => {
+    await sync([rec({ phone: '0912000333', nationalId: '014190000999' })]);
+    const h = protector.hash('+84912000333');
+    const violation = (q: Promise<unknown>) => q.then(() => 'inserted', (e: { cause?: { code?: string; constraint?: string; message?: string } }) => [e.cause?.code, e.cause?.constraint ?? e.cause?.message?.match(/residents_\w+_key/)?.[0]]);
+    expect(await violation(database.db.execute(sql`insert into residents (commune_id, phone_hash) select commune_id, ${h} from residents limit 1`))).toEqual(['23505', 'residents_phone_hash_key']);
+    expect(await violation(database.db.execute(sql`insert into residents (commune_id, national_id_hash) select commune_id, ${protector.hash('014190000999')} from residents limit 1`))).toEqual(['23505', 'residents_national_id_hash_key']);
+    expect((await residentsRows()).length).toBe(1);
+  });
+
+  it('a CCCD that lost its leading zeros is refused with the suggestion, and kept once confirmed', async () => {
+    const [r] = await sync([rec({ nationalId: '14190000123' })]);
+    expect(r).toMatchObject({ status: 'rejected' });
+    expect(JSON.stringify(r)).toContain('014190000123');
+    expect((await residentsRows()).length).toBe(0);
+    const [ok] = await sync([rec({ nationalId: '014190000123' })]);
+    expect(ok.status).toBe('accepted');
+    expect((await residentsRows()).length).toBe(1);
+  });
+});
