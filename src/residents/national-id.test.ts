@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { CCCD_PROVINCE_CODES, checkNationalId } from './national-id.js';
+
+/** CCCD rules shared by the field app and the server (Circular 59/2021/TT-BCA). */
+describe('checkNationalId', () => {
+  it('keeps the 63 province codes of the Circular', () => {
+    const codes = Object.keys(CCCD_PROVINCE_CODES);
+    expect([codes.length, codes[0], codes.at(-1), CCCD_PROVINCE_CODES['014']]).toEqual([63, '001', '096', 'Sơn La']);
+  });
+
+  it('accepts 12 digits, ignoring spaces, dots and dashes', () => {
+    expect(checkNationalId('014 190.000-123')).toEqual({ kind: 'ok', value: '014190000123', province: 'Sơn La' });
+  });
+
+  it('suggests left-padding for 11, 10 and 9 digits (never repairs silently)', () => {
+    expect(checkNationalId('14190000123')).toMatchObject({ kind: 'repair', typed: '14190000123', suggestion: '014190000123', oldCmnd: false });
+    expect(checkNationalId('1090012345')).toMatchObject({ kind: 'repair', suggestion: '001090012345', oldCmnd: false });
+    const nine = checkNationalId('123456789');
+    expect(nine).toMatchObject({ kind: 'repair', suggestion: '000123456789', oldCmnd: true });
+    expect(nine.kind === 'repair' && nine.message).toContain('chứng minh nhân dân cũ (CMND)');
+  });
+
+  it('warns on a prefix outside the list, and keeps the value', () => {
+    expect(checkNationalId('999123456789')).toEqual({
+      kind: 'ok',
+      value: '999123456789',
+      province: null,
+      warning: 'Ba số đầu "999" không có trong danh sách mã tỉnh nơi đăng ký khai sinh (Thông tư 59/2021/TT-BCA). Số vẫn được lưu; hãy đối chiếu lại với thẻ.',
+    });
+  });
+
+  it('refuses letters, too short and too long values with the reason', () => {
+    expect(checkNationalId('01419000O123')).toEqual({ kind: 'invalid', reason: 'Số căn cước chỉ gồm chữ số; "O" không phải chữ số. Hãy nhập đúng 12 chữ số in trên thẻ.' });
+    expect(checkNationalId('12345678')).toEqual({ kind: 'invalid', reason: 'Số căn cước phải có đúng 12 chữ số; "12345678" có 8 chữ số.' });
+    expect(checkNationalId('0141900001234')).toEqual({ kind: 'invalid', reason: 'Số căn cước phải có đúng 12 chữ số; "0141900001234" có 13 chữ số.' });
+    expect(checkNationalId('  ')).toEqual({ kind: 'invalid', reason: 'Số căn cước đang trống: hãy nhập 12 chữ số in trên thẻ.' });
+  });
+});
