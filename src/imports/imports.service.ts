@@ -16,6 +16,7 @@ import { mapSheets, scopePlace } from './imports.sheets.js';
 import { checkUnitChoices } from './imports.units.js';
 import { RowParsers } from './imports.validate.js';
 import { Writer } from './imports.write.js';
+import { compareVietnamese } from '../text/vietnamese.js';
 
 export { type MappedSheet, mapSheets, saveMapping, splitMappingOverride } from './imports.sheets.js';
 export { checkUnitChoices } from './imports.units.js';
@@ -175,9 +176,9 @@ export async function importRoster(db: Db, file: { name: string; data: Buffer },
   // a large load changes the row counts the planner relies on; PGlite never re-analyses by itself
   if (report.committed && report.counts.new >= ANALYZE_AFTER_ROWS) await registry.analyzeRegistry(db);
   report.rows = report.rows
-    .sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row)
+    .sort((a, b) => (a.sheet === b.sheet ? 0 : compareVietnamese(a.sheet, b.sheet)) || a.row - b.row)
     .map(({ communeId: _c, provinceCode: _p, ...row }) => row);
-  report.problems.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row);
+  report.problems.sort((a, b) => (a.sheet === b.sheet ? 0 : compareVietnamese(a.sheet, b.sheet)) || a.row - b.row);
   return report;
 }
 

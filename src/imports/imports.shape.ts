@@ -72,7 +72,7 @@ export function buildShape(accepted: Link[], refused: Map<string, number>, teams
     entry(r.sheet, `?${nameKey(written)}`, { name: written, code: null }, `?${r.village ?? ''}`, { level: r.village ? 'village' : 'commune', name: r.village ?? 'Tổ cấp xã', village: r.village, isNew: true }).invalid++;
   }
   return [...sheets.entries()]
-    .sort((a, b) => a[0].localeCompare(b[0]))
+    .sort((a, b) => compareVietnamese(a[0], b[0]))
     .map(([sheet, communes]) => ({ sheet, communes: [...communes.values()].map((c) => ({ name: c.name, code: c.code, ...(c.written ? { written: c.written } : {}), teams: [...c.teams.values()].sort((a, b) => (a.level === b.level ? compareVietnamese(a.name, b.name) : a.level === 'commune' ? -1 : 1)) })) }));
 }
 
