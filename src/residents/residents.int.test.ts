@@ -22,8 +22,12 @@ describe('residents’ personal data', () => {
   it('needs consent to keep a phone or ID number', async () => {
     const res = await officer.post('/api/residents', { unit: '03664', fullName: 'Nguyễn Thị Hà', phone: '0912345678' });
     expect([res.statusCode, res.json().error.code]).toEqual([400, 'CONSENT_REQUIRED']);
-    const badId = await officer.post('/api/residents', { unit: '03664', nationalId: '999123456789', consent: { purpose: 'Hỗ trợ kích hoạt VNeID' } });
-    expect(badId.json().error.message).toMatch(/001 đến 096/);
+    const badId = await officer.post('/api/residents', { unit: '03664', nationalId: '01415800A234', consent: { purpose: 'Hỗ trợ kích hoạt VNeID' } });
+    expect([badId.statusCode, badId.json().error.message]).toEqual([400, 'Số căn cước chỉ gồm chữ số; "A" không phải chữ số. Hãy nhập đúng 12 chữ số in trên thẻ.']);
+    // lost leading zero: refused with the suggestion, never repaired silently; the client confirms by sending 12 digits
+    const short = await officer.post('/api/residents', { unit: '03664', nationalId: '14158001234', consent: { purpose: 'Hỗ trợ kích hoạt VNeID' } });
+    expect([short.statusCode, short.json().error.details]).toEqual([400, { suggestion: '014158001234' }]);
+    expect(short.json().error.message).toContain('hãy xác nhận số 014158001234');
   });
 
   it('stores numbers encrypted: a raw dump shows no phone or ID number', async () => {
