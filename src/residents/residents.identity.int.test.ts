@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signedInClient } from '../../test/auth.js';
 import { sessionsRegistry } from '../../test/sessions.js';
 import { testApp, testDatabase, TEST_SECRETS, type TestAppInstance } from '../../test/db.js';
 import { ALL } from '../access/access.policy.js';
@@ -87,6 +88,18 @@ describe('residents counted once', () => {
     expect(await violation(database.db.execute(sql`insert into residents (commune_id, phone_hash) select commune_id, ${h} from residents limit 1`))).toEqual(['23505', 'residents_phone_hash_key']);
     expect(await violation(database.db.execute(sql`insert into residents (commune_id, national_id_hash) select commune_id, ${protector.hash('014190000999')} from residents limit 1`))).toEqual(['23505', 'residents_national_id_hash_key']);
     expect((await residentsRows()).length).toBe(1);
+  });
+
+  it('the residents route and sync share the rule: same phone or ID gives back the same resident', async () => {
+    const officer = await signedInClient(app, database.db, { username: `canbo.${++seq}`, role: 'commune_officer', unit: '03664' });
+    const consent = { purpose: 'Hỗ trợ kích hoạt VNeID mức 2' };
+    const a = await officer.post('/api/residents', { unit: '03664', fullName: 'Lò Văn Pọm', phone: '0912 444 555', consent });
+    const b = await officer.post('/api/residents', { unit: '03664', phone: '+84912444555', nationalId: '014160000321', consent });
+    await sync([rec({ nationalId: '014160000321' })]);
+    const rows = await residentsRows();
+    expect([a.statusCode, b.statusCode, a.json().id, b.json().id]).toEqual([200, 200, rows[0].id, rows[0].id]);
+    expect(rows.map((r) => [r.phone_hash, r.national_id_hash])).toEqual([[protector.hash('+84912444555'), protector.hash('014160000321')]]);
+    expect((await sessionResidents()).map((s) => s.resident_id)).toEqual([rows[0].id]);
   });
 
   it('a CCCD that lost its leading zeros is refused with the suggestion, and kept once confirmed', async () => {
