@@ -12,6 +12,7 @@ import { FieldApp, type FieldState } from './controller.js';
 import { QueueBox, SummaryBar } from './queue-box.js';
 import { RecordForm } from './record-form.js';
 import { PasswordView, SignInView } from './signin.js';
+import { clockWarning } from './sync.js';
 
 /** Sets a performance mark once per page load. */
 function markOnce(name: string) {
@@ -77,6 +78,11 @@ export function Shell({ app }: { app: FieldApp }) {
         {view === 'password' && <PasswordView app={app} />}
         {view === 'record' && ctx && (
           <section id="view-record" aria-labelledby="record-title">
+            {clockWarning(state.clockOffsetMs) && (
+              <p id="clock-warning" class="clock-warning" role="alert">
+                {clockWarning(state.clockOffsetMs)}
+              </p>
+            )}
             <SummaryBar summary={state.summary} teamId={state.form.teamId} />
             <RecordForm app={app} state={state} ctx={ctx} />
             <QueueBox app={app} state={state} ctx={ctx} />

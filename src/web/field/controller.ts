@@ -10,8 +10,8 @@ import type { FieldContext } from '../../sessions/sessions.field.js';
 import { ApiClient } from '../shared/api.js';
 import { vnDateTime } from '../shared/time.js';
 import { counts, type QueuedRecord } from './queue.js';
-import { buildRecord, CENTRE, emptyForm, emptyPrefs, type FormState, formFromRecord, type Kind, type Prefs, updatePrefs } from './record.js';
-import { getQueued, getValue, queueStore, setValue, type StoredUser } from './store.js';
+import { buildRecord, CENTRE, commonKind, emptyForm, emptyPrefs, type FormState, formFromRecord, type Kind, type Prefs, updatePrefs, withDayOrder } from './record.js';
+import { deviceId, getQueued, getValue, queueStore, setValue, type StoredUser } from './store.js';
 import { Syncer, type SyncState } from './sync.js';
 import { newId, requestBackgroundSync } from './device.js';
 import type { FieldState, Summary, Team } from './state.js';
@@ -39,7 +39,7 @@ export class FieldApp {
   private queueDirty = false;
 
   constructor() {
-    this.syncer = new Syncer({ store: queueStore, api: this.api, online: () => navigator.onLine, onChange: (s) => this.onSync(s) });
+    this.syncer = new Syncer({ store: queueStore, api: this.api, online: () => navigator.onLine, onChange: (s) => this.onSync(s), deviceId, onClock: (c) => void this.onClock(c.offsetMs) });
     this.state = {
       view: 'boot',
       online: navigator.onLine,
@@ -55,7 +55,19 @@ export class FieldApp {
       message: { text: '', ok: false },
       signinNote: null,
       now: Date.now(),
+      clockOffsetMs: 0,
     };
+  }
+
+  /** Now by the server's clock: the phone's clock less its offset at the last sync (0 before any). */
+  trueNow(): number {
+    return Date.now() - this.state.clockOffsetMs;
+  }
+
+  /** Keeps the offset the last sync measured (phone minus server, ms) and shows the form's "now" by it. */
+  private async onClock(offsetMs: number) {
+    await setValue('clockOffsetMs', offsetMs);
+    this.set({ clockOffsetMs: offsetMs, now: Date.now() - offsetMs });
   }
 
   /** Calls `fn` after every change; returns the unsubscribe function. */
@@ -97,11 +109,14 @@ export class FieldApp {
     this.setForm({ kind });
   }
 
-  /** Picks a service (with the outcome last chosen for it, else "informed") or drops it. */
+  /**
+   * Picks a service with the lowest outcome ("informed": never the one chosen last time, which
+   * would be inherited silently; the member picks the outcome of this session), or drops it.
+   */
   toggleService(code: string): void {
-    const { form, prefs } = this.state;
+    const { form } = this.state;
     if (form.services.some((s) => s.code === code)) this.setForm({ services: form.services.filter((s) => s.code !== code) });
-    else this.setForm({ services: [...form.services, { code, outcome: prefs.outcomes[code] ?? 'informed' }] });
+    else this.setForm({ services: [...form.services, { code, outcome: 'informed' }] });
   }
 
   setOutcome(code: string, outcome: string): void {
@@ -135,9 +150,13 @@ export class FieldApp {
       teamId: t?.id ?? null,
       memberIds: t && me && t.members.some((m) => m.id === me) ? [me] : t && t.members.length === 1 ? [t.members[0].id] : [],
       place: t ? this.defaultPlace(t) : '',
-      kind: prefs.kind ?? 'home',
+      // the most common kind, not the last one: a group session does not make the next one a group
+      kind: commonKind(prefs),
     });
-    this.set({ form, editingId: null, formKey: this.state.formKey + 1 });
+    // the service buttons keep one order per day (recent services pinned at the day's first form)
+    const dayPrefs = withDayOrder(prefs, vnDateTime(new Date(this.trueNow())).date);
+    if (dayPrefs !== prefs && this.state.user) void setValue(`prefs:${this.state.user.id}`, dayPrefs);
+    this.set({ form, editingId: null, formKey: this.state.formKey + 1, prefs: dayPrefs });
   }
 
   /** Checks the form, queues the record on the phone and tries to send it. */
@@ -333,7 +352,7 @@ export class FieldApp {
         this.api.call('GET /api/reports/support', { query: { team: teamId, period: 'day' } }),
         this.api.call('GET /api/reports/support', { query: { team: teamId, period: 'week' } }),
       ]);
-      const s: Summary = { teamId, at: Date.now(), day: { sessions: day.sessions, headcount: day.headcount }, week: { sessions: week.sessions, headcount: week.headcount } };
+      const s: Summary = { teamId, at: this.trueNow(), day: { sessions: day.sessions, headcount: day.headcount }, week: { sessions: week.sessions, headcount: week.headcount } };
       await setValue(`summary:${user.id}`, s);
       this.set({ summary: s });
     } catch {
@@ -377,7 +396,7 @@ export class FieldApp {
     setInterval(() => {
       const s = this.syncer.state;
       if (s.pending > 0 && !s.running && s.nextRetryAt === null) this.syncer.kick();
-      if (this.state.form.when === null && this.state.view === 'record') this.set({ now: Date.now() });
+      if (this.state.form.when === null && this.state.view === 'record') this.set({ now: this.trueNow() });
     }, PERIODIC_MS);
     navigator.serviceWorker?.addEventListener('message', (e) => {
       if ((e.data as { type?: string })?.type === 'synced') void this.syncer.refresh().then(() => this.loadSummary());

@@ -9,7 +9,8 @@ import type { FieldContext } from '../../sessions/sessions.field.js';
 import { GENDERS } from '../../registry/registry.vocabulary.js';
 import type { FieldApp, FieldState } from './controller.js';
 import { KindIcon, ServiceIcon } from '../shared/icons.js';
-import { byRecent, CENTRE, type FormState, type Kind } from './record.js';
+import { visibleLength } from '../../text/measure.js';
+import { byRecent, CENTRE, type FormState, type Kind, NOTE_MAX, outcomeOrder, type Prefs } from './record.js';
 import { WhenField } from './when-field.js';
 
 /** Short labels of the kinds for the buttons (the full ones, from the server's SESSION_KINDS, are their titles). */
@@ -18,11 +19,14 @@ const SHORT_KINDS: Record<string, string> = { home: 'Tại nhà', group: 'Nhóm'
 const text = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement).value;
 
 /** The service buttons, recent first; a chosen service shows its outcome picker. */
-function ServiceGrid({ app, ctx, form, recent }: { app: FieldApp; ctx: FieldContext; form: FormState; recent: string[] }) {
+function ServiceGrid({ app, ctx, form, prefs }: { app: FieldApp; ctx: FieldContext; form: FormState; prefs: Prefs }) {
+  // the day's fixed order (record.ts withDayOrder): a save does not move the buttons
+  const order = prefs.order?.codes ?? [];
+  const outcomeLabels = new Map(ctx.outcomes.map((o) => [o.code, o.label]));
   const chosen = new Map(form.services.map((s) => [s.code, s.outcome]));
   return (
     <div id="services" class="svc-grid">
-      {byRecent(ctx.services, (s) => s.code, recent).map((s) => {
+      {byRecent(ctx.services, (s) => s.code, order).map((s) => {
         const on = chosen.has(s.code);
         return (
           <div key={s.code} class="svc" data-code={s.code} data-on={on ? '1' : '0'}>
@@ -32,9 +36,9 @@ function ServiceGrid({ app, ctx, form, recent }: { app: FieldApp; ctx: FieldCont
             </button>
             {on && (
               <select class="svc-outcome" aria-label={`Kết quả: ${s.name}`} value={chosen.get(s.code)} onChange={(e) => app.setOutcome(s.code, text(e))}>
-                {ctx.outcomes.map((o) => (
-                  <option key={o.code} value={o.code}>
-                    {o.label}
+                {outcomeOrder(prefs, s.code, ctx.outcomes.map((o) => o.code)).map((o) => (
+                  <option key={o} value={o}>
+                    {outcomeLabels.get(o)}
                   </option>
                 ))}
               </select>
@@ -90,13 +94,21 @@ function PersonBox({ app, ctx, resident, hidden }: { app: FieldApp; ctx: FieldCo
   );
 }
 
-/** The note, folded; open at first when the form already holds one. */
+/**
+ * The note, folded; open at first when the form already holds one. "còn N ký tự" counts as people
+ * see (text/measure.ts visibleLength, the server's count); no maxLength, which would cut a
+ * Vietnamese word while the keyboard is still composing it, and the value is never rewritten.
+ */
 function NoteBox({ app, note }: { app: FieldApp; note: string }) {
   const [open] = useState(() => note !== '');
+  const left = NOTE_MAX - visibleLength(note);
   return (
     <details class="field" open={open}>
       <summary>Ghi chú</summary>
-      <textarea id="note" rows={2} maxLength={500} aria-label="Ghi chú" value={note} onInput={(e) => app.setForm({ note: text(e) })} />
+      <textarea id="note" rows={2} aria-label="Ghi chú" aria-describedby="note-count" value={note} onInput={(e) => app.setForm({ note: text(e) })} />
+      <p id="note-count" class={left < 0 ? 'field-msg' : 'note'} aria-live="polite">
+        {left >= 0 ? `còn ${left} ký tự` : `quá ${-left} ký tự`}
+      </p>
     </details>
   );
 }
@@ -199,7 +211,7 @@ export function RecordForm({ app, state, ctx }: { app: FieldApp; state: FieldSta
 
       <fieldset class="field">
         <legend>Dịch vụ đã hướng dẫn</legend>
-        <ServiceGrid app={app} ctx={ctx} form={form} recent={prefs.services} />
+        <ServiceGrid app={app} ctx={ctx} form={form} prefs={prefs} />
       </fieldset>
 
       <NoteBox key={state.formKey} app={app} note={form.note} />

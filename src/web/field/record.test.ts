@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syncRecordSchema } from '../../sessions/sessions.sync.js';
-import { buildRecord, byRecent, CENTRE, emptyForm, emptyPrefs, type FormState, formFromRecord, remember, updatePrefs } from './record.js';
+import { buildRecord, byRecent, CENTRE, commonKind, emptyForm, emptyPrefs, type FormState, formFromRecord, outcomeOrder, remember, updatePrefs, withDayOrder } from './record.js';
 import { fromVn, vnDateTime, vnIso, vnLabel } from '../shared/time.js';
 
 const ID = '0b7f3a52-1c1e-4f3e-9d9a-5a3c2b1d0e9f';
@@ -105,6 +105,39 @@ describe('recent choices', () => {
     const r = buildRecord(form({ services: [{ code: 'zalo', outcome: 'installed' }], place: CENTRE, kind: 'help_desk' }), ID, NOW);
     if (!r.ok) throw new Error(r.message);
     const p = updatePrefs({ ...emptyPrefs(), services: ['vneid', 'zalo'], outcomes: { vneid: 'eid_level2' }, places: ['03664.001'] }, r.record);
-    expect(p).toEqual({ services: ['zalo', 'vneid'], outcomes: { vneid: 'eid_level2', zalo: 'installed' }, places: [CENTRE, '03664.001'], kind: 'help_desk', teamId: 12 });
+    expect(p).toEqual({ services: ['zalo', 'vneid'], outcomes: { vneid: 'eid_level2', zalo: 'installed' }, places: [CENTRE, '03664.001'], kind: 'help_desk', teamId: 12, kinds: { help_desk: 1 } });
+  });
+
+  it('starts a form with the most common kind, not the last one (home when tied or new)', () => {
+    expect(commonKind(emptyPrefs())).toBe('home');
+    expect(commonKind({ ...emptyPrefs(), kind: 'group', kinds: { home: 3, group: 1 } })).toBe('home');
+    expect(commonKind({ ...emptyPrefs(), kind: 'home', kinds: { home: 2, group: 2, help_desk: 5 } })).toBe('help_desk');
+    expect(commonKind({ ...emptyPrefs(), kinds: { home: 2, group: 2 } })).toBe('home');
+  });
+
+  it('keeps one service order per day: a save changes the recent list, not the buttons, until the next day', () => {
+    const day1 = withDayOrder({ ...emptyPrefs(), services: ['vneid', 'zalo'] }, '2026-11-29');
+    expect(day1.order).toEqual({ day: '2026-11-29', codes: ['vneid', 'zalo'] });
+    const r = buildRecord(form({ services: [{ code: 'vssid', outcome: 'installed' }] }), ID, NOW);
+    if (!r.ok) throw new Error(r.message);
+    const saved = updatePrefs(day1, r.record);
+    expect(saved.services).toEqual(['vssid', 'vneid', 'zalo']);
+    expect(withDayOrder(saved, '2026-11-29').order).toEqual({ day: '2026-11-29', codes: ['vneid', 'zalo'] });
+    expect(withDayOrder(saved, '2026-11-30').order).toEqual({ day: '2026-11-30', codes: ['vssid', 'vneid', 'zalo'] });
+  });
+
+  it("orders a service's outcome buttons by the last choice only (it is not chosen)", () => {
+    const all = ['informed', 'installed', 'account_created', 'eid_level2', 'submitted_online', 'payment_made'];
+    const p = { ...emptyPrefs(), outcomes: { vneid: 'eid_level2' } };
+    expect(outcomeOrder(p, 'vneid', all)).toEqual(['eid_level2', 'informed', 'installed', 'account_created', 'submitted_online', 'payment_made']);
+    expect(outcomeOrder(p, 'zalo', all)).toEqual(all);
+  });
+
+  it('measures the note as people see it: 500 NFD characters pass, 501 do not; invisible characters do not count', () => {
+    const nfd = 'ế'.normalize('NFD');
+    const ok = buildRecord(form({ note: nfd.repeat(500) + '\u200b' }), ID, NOW);
+    expect(ok.ok && ok.record.note).toBe('ế'.repeat(500));
+    const long = buildRecord(form({ note: nfd.repeat(501) }), ID, NOW);
+    expect(long).toEqual({ ok: false, field: 'note', message: 'Ghi chú dài quá 500 ký tự.' });
   });
 });

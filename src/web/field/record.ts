@@ -7,10 +7,14 @@
 import type { SyncRecord } from '../../sessions/sessions.sync.js';
 import { FUTURE_TOLERANCE_MS, MAX_GROUP_SIZE } from '../../sessions/sessions.vocabulary.js';
 import { fromVn, vnDate, vnDateTime, vnIso } from '../shared/time.js';
+import { cleanFreeText, graphemeLength } from '../../text/measure.js';
 import { dateProblem, parseDate, parseTime, timeProblem } from './when.js';
 
 export type { SyncRecord };
 export type Kind = SyncRecord['kind'];
+
+/** Longest note, in characters as people see them (text/measure.ts, the server's own count). */
+export const NOTE_MAX = 500;
 
 /** The place value meaning "at the commune public-service centre". */
 export const CENTRE = 'centre';
@@ -102,8 +106,8 @@ export function buildRecord(s: FormState, id: string, now: Date): BuildResult {
     if (name || phone) resident.consent = true;
     if (Object.keys(resident).length) record.resident = resident;
   }
-  const note = s.note.trim();
-  if (note.length > 500) return fail('note', 'Ghi chú dài quá 500 ký tự.');
+  const note = cleanFreeText(s.note);
+  if (graphemeLength(note) > NOTE_MAX) return fail('note', `Ghi chú dài quá ${NOTE_MAX} ký tự.`);
   if (note) record.note = note;
   return { ok: true, record };
 }
@@ -141,9 +145,34 @@ export interface Prefs {
   places: string[];
   kind: Kind | null;
   teamId: number | null;
+  /** how many sessions of each kind were saved on this phone (the form starts with the most common) */
+  kinds?: Partial<Record<Kind, number>>;
+  /** the order of the service buttons, fixed once per Vietnam day (YYYY-MM-DD) so a save never reshuffles them */
+  order?: { day: string; codes: string[] };
 }
 
 export const emptyPrefs = (): Prefs => ({ services: [], outcomes: {}, places: [], kind: null, teamId: null });
+
+/** The kind a new form starts with: the one saved most often on this phone (ties and no history: home). */
+export function commonKind(p: Prefs): Kind {
+  let best: Kind = 'home';
+  for (const [k, n] of Object.entries(p.kinds ?? {}) as [Kind, number][]) if (n > (p.kinds?.[best] ?? 0)) best = k;
+  return best;
+}
+
+/**
+ * The prefs with the service order of `today` (YYYY-MM-DD, Vietnam): the order kept when it is
+ * today's, else the recent services pinned for the day. Saves change `services`, not this order.
+ */
+export function withDayOrder(p: Prefs, today: string): Prefs {
+  return p.order?.day === today ? p : { ...p, order: { day: today, codes: [...p.services] } };
+}
+
+/** The outcome codes for a service's buttons: the one last chosen for it first, then the vocabulary's order (least to furthest). */
+export function outcomeOrder(p: Prefs, code: string, outcomes: readonly string[]): string[] {
+  const last = p.outcomes[code];
+  return last && outcomes.includes(last) ? [last, ...outcomes.filter((o) => o !== last)] : [...outcomes];
+}
 
 /** `list` with `used` moved to the front (in their order), at most `max` long. */
 export function remember(list: string[], used: string[], max = 12): string[] {
@@ -159,6 +188,8 @@ export function updatePrefs(p: Prefs, record: SyncRecord): Prefs {
     places: remember(p.places, [place], 5),
     kind: record.kind,
     teamId: record.teamId,
+    kinds: { ...p.kinds, [record.kind]: (p.kinds?.[record.kind] ?? 0) + 1 },
+    ...(p.order ? { order: p.order } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export interface FieldState {
   message: { text: string; ok: boolean; field?: string };
   /** why the sign-in page is shown (session ended, first use offline…), or null */
   signinNote: string | null;
-  /** the clock the "now" of the form shows; ticks every minute */
+  /** the clock the "now" of the form shows (corrected by clockOffsetMs); ticks every minute */
   now: number;
+  /** the phone's clock minus the server's at the last sync, ms (kept in IndexedDB); 0 before any */
+  clockOffsetMs: number;
 }

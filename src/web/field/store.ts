@@ -5,6 +5,7 @@
  * page and the service worker; survives closing the browser and restarting the phone.
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import { newId } from './device.js';
 import type { QueuedRecord } from './queue.js';
 import type { QueueStore } from './sync.js';
 
@@ -43,6 +44,15 @@ export async function setValue(key: string, value: unknown): Promise<void> {
   const d = await db();
   if (value === undefined) await d.delete('kv', key);
   else await d.put('kv', value, key);
+}
+
+/** This installation's UUID (x-device-id of every sync): made once and kept in IndexedDB. */
+export async function deviceId(): Promise<string> {
+  const known = await getValue<string>('deviceId');
+  if (known) return known;
+  const id = newId();
+  await setValue('deviceId', id);
+  return id;
 }
 
 /** One queued record by id. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncResult } from '../../sessions/sessions.sync.js';
 import { ApiClient } from '../shared/api.js';
 import type { QueuedRecord } from './queue.js';
-import { type QueueStore, Syncer, type SyncState } from './sync.js';
+import { clockWarning, type QueueStore, Syncer, type SyncState } from './sync.js';
 
 /**
  * An in-memory queue and a fake server (a fake `fetch` under the real ApiClient) answering
@@ -141,5 +141,41 @@ describe('Syncer', () => {
     // the second call ran once more after the first and found nothing left to send
     expect(t.calls.filter((c) => c.count).map((c) => c.count)).toEqual([2]);
     expect(t.map.size).toBe(0);
+  });
+});
+
+describe('Syncer and the phone clock (issue 13, item 2)', () => {
+  it('sends x-device-id and deviceNow on every sync, and hands on the server offset', async () => {
+    const id = '00000000-0000-4000-8000-000000000001';
+    const map = new Map<string, QueuedRecord>([[id, { id, userId: 7, savedAt: 0, status: 'pending', record: { id, teamId: 1, memberIds: [2], occurredAt: '2026-11-29T08:30:00+07:00', kind: 'home', services: [{ code: 'vneid', outcome: 'informed' }] } }]]);
+    const store: QueueStore = { list: async () => [...map.values()], put: async (r) => void map.set(r.id, r), remove: async (ids) => ids.forEach((x) => map.delete(x)), currentUserId: async () => 7 };
+    const sent: { device?: string; deviceNow?: string }[] = [];
+    const fetch = (async (url: string, init?: RequestInit) => {
+      const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+      if (url === '/api/auth/csrf') return json({ token: 't' });
+      const body = JSON.parse(String(init!.body));
+      sent.push({ device: (init!.headers as Record<string, string>)['x-device-id'], deviceNow: body.deviceNow });
+      return json({ results: body.records.map((r: { id: string }) => ({ id: r.id, status: 'accepted', day: '2026-11-29' })), clock: { serverNow: '2026-11-29T05:00:00.000Z', offsetMs: 10_800_000, wrong: true } });
+    }) as typeof globalThis.fetch;
+    const clocks: number[] = [];
+    // the phone's clock: 15:00 in Vietnam on 29/11/2026 (three hours ahead of the server's 12:00)
+    const syncer = new Syncer({ store, api: new ApiClient({ fetch }), now: () => Date.parse('2026-11-29T08:00:00Z'), deviceId: async () => 'dev-uuid', onClock: (c) => clocks.push(c.offsetMs), setTimer: () => null, clearTimer: () => {} });
+    expect(await syncer.run()).toEqual({ sent: 1, done: 1, rejected: 0, ok: true });
+    expect(sent).toEqual([{ device: 'dev-uuid', deviceNow: '2026-11-29T15:00:00+07:00' }]);
+    expect(clocks).toEqual([10_800_000]);
+  });
+
+  it('words the clock warning: nothing within 5 minutes, minutes under an hour, hours, then days', () => {
+    expect(clockWarning(0)).toBeNull();
+    expect(clockWarning(300_000)).toBeNull();
+    expect(clockWarning(-300_000)).toBeNull();
+    const lead = (ms: number) => clockWarning(ms)!.split(' (')[0];
+    expect(lead(301_000)).toBe('Giờ trên điện thoại đang sai khoảng 5 phút');
+    expect(lead(-42 * 60_000)).toBe('Giờ trên điện thoại đang sai khoảng 42 phút');
+    expect(lead(3 * 3_600_000 + 60_000)).toBe('Giờ trên điện thoại đang sai khoảng 3 giờ');
+    expect(lead(-47 * 3_600_000)).toBe('Giờ trên điện thoại đang sai khoảng 47 giờ');
+    expect(lead(90 * 86_400_000)).toBe('Giờ trên điện thoại đang sai khoảng 90 ngày');
+    expect(clockWarning(3 * 3_600_000)).toBe('Giờ trên điện thoại đang sai khoảng 3 giờ (nhanh hơn giờ chuẩn): ứng dụng dùng giờ chuẩn; hãy chỉnh lại giờ của điện thoại.');
+    expect(clockWarning(-3 * 3_600_000)).toContain('(chậm hơn giờ chuẩn)');
   });
 });

@@ -10,9 +10,12 @@ import { chunks } from '../../db/batch.js';
 import { MAX_SYNC_BATCH } from '../../sessions/sessions.vocabulary.js';
 import { type ApiClient, ApiError, type RawResponse } from '../shared/api.js';
 import type { Endpoints } from '../shared/endpoints.js';
+import { vnIso } from '../shared/time.js';
 import { applyResults, backoffMs, counts, type QueuedRecord, toSend } from './queue.js';
 
 const SYNC_PATH = '/api/support-sessions/sync';
+/** Beyond this offset the phone's clock counts as wrong (5 minutes, as the server flags it). */
+export const CLOCK_WRONG_MS = 5 * 60_000;
 type SyncAnswer = Endpoints['POST /api/support-sessions/sync']['response'];
 /** 500 records on weak 3G take longer than an ordinary request */
 const SYNC_TIMEOUT_MS = 60_000;
@@ -54,6 +57,19 @@ export interface SyncDeps {
   clearTimer?: (handle: unknown) => void;
   onChange?: (state: SyncState) => void;
   batchSize?: number;
+  /** this installation's UUID, sent as `x-device-id` (store.ts deviceId: made once, kept in IndexedDB) */
+  deviceId?: () => Promise<string>;
+  /** called with the server's clock answer after each batch (phone minus server, ms; `wrong` over 5 min) */
+  onClock?: (clock: ClockAnswer) => void;
+}
+
+/** The server's view of the phone's clock in a sync answer (contract of issue 13, item 2). */
+export interface ClockAnswer {
+  serverNow: string;
+  /** phone minus server, milliseconds; positive = the phone is ahead */
+  offsetMs: number;
+  /** |offsetMs| > 5 minutes */
+  wrong: boolean;
 }
 
 export interface RunOutcome {
@@ -169,12 +185,21 @@ export class Syncer {
   private async send(batch: QueuedRecord[]): Promise<SyncAnswer['results']> {
     let res: RawResponse;
     try {
-      res = await this.deps.api.raw(SYNC_PATH, { json: { records: batch.map((q) => q.record) }, timeoutMs: SYNC_TIMEOUT_MS });
+      const headers: Record<string, string> = this.deps.deviceId ? { 'x-device-id': await this.deps.deviceId() } : {};
+      // the phone's clock as it sends (ISO 8601 with +07:00): the server works out the phone's offset from it
+      const deviceNow = vnIso(new Date(this.now()));
+      res = await this.deps.api.raw(SYNC_PATH, { json: { records: batch.map((q) => q.record), deviceNow }, headers, timeoutMs: SYNC_TIMEOUT_MS });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'NETWORK') throw new ApiError(0, 'NETWORK', 'Mất kết nối khi gửi: sẽ thử lại.');
       throw err;
     }
-    if (res.ok) return (res.body as SyncAnswer).results;
+    if (res.ok) {
+      const clock = (res.body as { clock?: Partial<ClockAnswer> }).clock;
+      if (clock && typeof clock.offsetMs === 'number' && Number.isFinite(clock.offsetMs)) {
+        this.deps.onClock?.({ serverNow: String(clock.serverNow ?? ''), offsetMs: clock.offsetMs, wrong: clock.wrong ?? Math.abs(clock.offsetMs) > CLOCK_WRONG_MS });
+      }
+      return (res.body as SyncAnswer).results;
+    }
     const e = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `Máy chủ trả lỗi ${res.status}: sẽ thử lại.`);
   }
@@ -204,4 +229,18 @@ export class Syncer {
     this.state = { ...this.state, ...patch };
     this.deps.onChange?.(this.state);
   }
+}
+
+/**
+ * "Giờ trên điện thoại đang sai khoảng N phút/giờ" for an offset (phone minus server, ms), or
+ * null when it is within 5 minutes: minutes under an hour, hours under two days, days beyond.
+ */
+export function clockWarning(offsetMs: number): string | null {
+  const abs = Math.abs(offsetMs);
+  if (!(abs > CLOCK_WRONG_MS)) return null;
+  const way = offsetMs > 0 ? 'nhanh' : 'chậm';
+  const minutes = Math.round(abs / 60_000);
+  const hours = Math.round(abs / 3_600_000);
+  const size = minutes < 60 ? `${minutes} phút` : hours < 48 ? `${hours} giờ` : `${Math.round(abs / 86_400_000)} ngày`;
+  return `Giờ trên điện thoại đang sai khoảng ${size} (${way} hơn giờ chuẩn): ứng dụng dùng giờ chuẩn; hãy chỉnh lại giờ của điện thoại.`;
 }
