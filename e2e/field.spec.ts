@@ -136,9 +136,13 @@ describe('field app: offline recording and sync', () => {
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
     await expect.poll(() => badge().innerText()).toBe('1 chưa đồng bộ');
     expect(await page.locator('#form-msg').innerText()).toMatch(/^Đã lưu lúc \d\d:\d\d\. Sẽ tự đồng bộ khi có mạng\.$/);
-    // the form is ready for the next one: services cleared, VNeID now first
+    // the form is ready for the next one: services cleared, the buttons where they were (one order per day, a save never reshuffles)
     expect(await page.locator('.svc[data-on="1"]').count()).toBe(0);
-    expect(await firstServices(2)).toEqual(['vneid', 'son_la_smart']);
+    const order = await firstServices(11);
+    // a service tapped again starts at "đã hướng dẫn": the level-2 outcome of the last session is not inherited
+    await page.locator('.svc[data-code="vneid"] .svc-btn').click();
+    expect(await page.locator('.svc[data-code="vneid"] select').inputValue()).toBe('informed');
+    await page.locator('.svc[data-code="vneid"] .svc-btn').click();
 
     // 2. a group of 12 in Bản Hụm with a second member: Zalo installed, Sơn La Smart account created
     await page.locator('[data-kind="group"]').click();
@@ -151,9 +155,9 @@ describe('field app: offline recording and sync', () => {
     await page.selectOption('.svc[data-code="son_la_smart"] select', 'account_created');
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
     await expect.poll(() => badge().innerText()).toBe('2 chưa đồng bộ');
-    expect(await firstServices(3)).toEqual(['zalo', 'son_la_smart', 'vneid']);
-    // the kind and the place are remembered
-    expect(await page.locator('[data-kind="group"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await firstServices(11)).toEqual(order);
+    // the place is remembered; the kind goes back to the most common one (tied: at home)
+    expect(await page.locator('[data-kind="home"]').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('#place').inputValue()).not.toBe('');
 
     // 3. help desk at the service centre, a named resident who consents: online public service submitted
@@ -252,26 +256,56 @@ describe('field app: offline recording and sync', () => {
     expect([team.sessions, team.headcount]).toEqual([3, 14]);
   });
 
-  it('a record the server refuses stays on the phone with its reason, and can be corrected and sent again', async () => {
+  it('a session dated long before she joined is kept for the commune officer\'s review, not counted (issue 13: no longer refused)', async () => {
     await page.locator('[data-kind="home"]').click();
     await page.fill('#date', '06/01/2020');
     await page.fill('#time', '09:00');
     await page.locator('.svc[data-code="vssid"] .svc-btn').click();
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
-    await expect.poll(() => badge().getAttribute('data-state')).toBe('rejected');
+    await expect.poll(() => badge().innerText(), { timeout: 15_000 }).toBe('Đã đồng bộ');
+    const team = await getJson(phone.request, base, `/api/reports/support?team=${setup.teamId}&from=${vnDay(-1)}&to=${vnDay(1)}`);
+    expect(team.sessions).toBe(3);
+  });
+
+  it('a record the server refuses stays on the phone with its reason, and can be corrected and sent again', async () => {
+    // a record made by an older app with an ethnic code outside the 54 (as after a crash, put in the queue by hand)
+    const userId = (await readQueue(page).then(() => page.evaluate(() => new Promise<number>((resolve) => {
+      const open = indexedDB.open('ngoso-field');
+      open.onsuccess = () => {
+        const get = open.result.transaction('kv').objectStore('kv').get('user');
+        get.onsuccess = () => resolve((get.result as { id: number }).id);
+      };
+    }))));
+    const id = '7d1c2b3a-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
+    const at = new Date(Date.now() - 3_600_000 + 7 * 3_600_000).toISOString().slice(0, 19) + '+07:00';
+    const bad = { id, userId, savedAt: Date.now(), status: 'pending', record: { id, teamId: setup.teamId, memberIds: [setup.members['Hà Thị Hiền']], occurredAt: at, kind: 'home', services: [{ code: 'vssid', outcome: 'informed' }], resident: { ethnicity: '99' } } };
+    await page.evaluate(
+      (item) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('ngoso-field');
+          open.onsuccess = () => {
+            const tx = open.result.transaction('queue', 'readwrite');
+            tx.objectStore('queue').put(item);
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      bad,
+    );
+    await page.reload();
+    await expect.poll(() => badge().getAttribute('data-state'), { timeout: 15_000 }).toBe('rejected');
     expect(await badge().innerText()).toBe('1 chưa đồng bộ');
     const reason = await page.locator('#queue-list .q-reason').innerText();
-    expect(reason).toMatch(/^Bị từ chối: Ngày 09:00 06\/01\/2020 quá xa trước khi thành viên vào tổ \(\d\d\/\d\d\/\d{4}\): hãy kiểm tra ngày của điện thoại\.$/);
+    expect(reason).toBe('Bị từ chối: Mã dân tộc "99" không có trong danh mục 54 dân tộc (01–54).');
 
     await page.screenshot({ path: '/tmp/ui-field-rejected-390.png', fullPage: true });
     await page.locator('#queue-list [data-action="edit"]').click();
     await page.locator('#editing').waitFor();
-    expect(await page.locator('#date').inputValue()).toBe('06/01/2020');
     expect(await page.locator('#form-msg').innerText()).toBe(reason);
     expect(await page.locator('.svc[data-code="vssid"] .svc-btn').getAttribute('aria-pressed')).toBe('true');
-    await page.getByRole('button', { name: 'Bây giờ' }).click();
+    await page.selectOption('#ethnicity', { label: 'Thái' });
     await page.getByRole('button', { name: 'Lưu và gửi lại' }).click();
-    await expect.poll(() => badge().innerText()).toBe('Đã đồng bộ');
+    await expect.poll(() => badge().innerText(), { timeout: 15_000 }).toBe('Đã đồng bộ');
     const team = await getJson(phone.request, base, `/api/reports/support?team=${setup.teamId}&from=${vnDay(-1)}&to=${vnDay(1)}`);
     expect(team.sessions).toBe(4);
   });

@@ -8,7 +8,7 @@
  */
 import type { FieldContext } from '../../sessions/sessions.field.js';
 import { ApiClient } from '../shared/api.js';
-import { vnDateTime } from '../shared/time.js';
+import { vnDateTime, vnIso } from '../shared/time.js';
 import { counts, type QueuedRecord } from './queue.js';
 import { buildRecord, CENTRE, commonKind, emptyForm, emptyPrefs, type FormState, formFromRecord, type Kind, type Prefs, updatePrefs, withDayOrder } from './record.js';
 import { deviceId, getQueued, getValue, queueStore, setValue, type StoredUser } from './store.js';
@@ -164,10 +164,18 @@ export class FieldApp {
     const { user, ctx, editingId } = this.state;
     if (!user || !ctx) return;
     const id = editingId ?? newId();
-    const built = buildRecord(this.state.form, id, new Date());
+    // checked by the true time (the phone's clock less the last offset); written in the phone's own
+    // clock, since the server subtracts the offset it measures at sync (a typed 09:00 stays 09:00)
+    const offset = this.state.clockOffsetMs;
+    const built = buildRecord(this.state.form, id, new Date(this.trueNow()));
     if (!built.ok) {
       this.set({ message: { text: built.message, ok: false, field: built.field } });
       return;
+    }
+    if (offset !== 0) {
+      const r = built.record;
+      r.occurredAt = vnIso(new Date(Date.parse(r.occurredAt) + offset));
+      if (r.deviceSavedAt) r.deviceSavedAt = vnIso(new Date(Date.parse(r.deviceSavedAt) + offset));
     }
     await queueStore.put({ id, userId: user.id, record: built.record, savedAt: Date.now(), status: 'pending' });
     const prefs = updatePrefs(this.state.prefs, built.record);

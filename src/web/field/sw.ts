@@ -11,7 +11,7 @@ import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { ApiClient } from '../shared/api.js';
-import { queueStore } from './store.js';
+import { deviceId, queueStore } from './store.js';
 import { Syncer } from './sync.js';
 
 declare const __FIELD_PRECACHE__: { url: string; revision: string }[];
@@ -36,7 +36,7 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('/field/index.html'), 
 sw.addEventListener('sync', (e) => {
   if (e.tag !== 'ngoso-sync') return;
   const api = new ApiClient({ fetch: (url, init) => sw.fetch(url, init) });
-  const syncer = new Syncer({ store: queueStore, api, setTimer: () => null, clearTimer: () => {} });
+  const syncer = new Syncer({ store: queueStore, api, deviceId, setTimer: () => null, clearTimer: () => {} });
   e.waitUntil(
     syncer.run().then(async (outcome) => {
       for (const c of await sw.clients.matchAll({ includeUncontrolled: true })) c.postMessage({ type: 'synced', ...outcome });
