@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildRecord, emptyForm, type FormState } from '../web/field/record.js';
 import { CCCD_PROVINCE_CODES, checkNationalId } from './national-id.js';
 
 /** CCCD rules shared by the field app and the server (Circular 59/2021/TT-BCA). */
@@ -34,5 +35,23 @@ describe('checkNationalId', () => {
     expect(checkNationalId('12345678')).toEqual({ kind: 'invalid', reason: 'Số căn cước phải có đúng 12 chữ số; "12345678" có 8 chữ số.' });
     expect(checkNationalId('0141900001234')).toEqual({ kind: 'invalid', reason: 'Số căn cước phải có đúng 12 chữ số; "0141900001234" có 13 chữ số.' });
     expect(checkNationalId('  ')).toEqual({ kind: 'invalid', reason: 'Số căn cước đang trống: hãy nhập 12 chữ số in trên thẻ.' });
+  });
+});
+
+describe('the field app form uses the same CCCD rules', () => {
+  const NOW = new Date('2026-11-29T16:50:00Z');
+  const form = (nationalId: string, consent = true): FormState => ({
+    ...emptyForm({ teamId: 12, memberIds: [5], place: '', kind: 'home' }),
+    services: [{ code: 'vneid', outcome: 'eid_level2' }],
+    resident: { fullName: '', birthYear: '', gender: '', ethnicity: '', phone: '', nationalId, consent },
+  });
+  const ID = '00000000-0000-4000-8000-000000000001';
+
+  it('sends 12 digits, waits for the confirmation of a repair, refuses letters and a missing consent', () => {
+    const ok = buildRecord(form('014 190 000 123'), ID, NOW);
+    expect(ok.ok && ok.record.resident).toEqual({ nationalId: '014190000123', consent: true });
+    expect(buildRecord(form('14190000123'), ID, NOW)).toEqual({ ok: false, field: 'nationalId', message: expect.stringContaining('hãy xác nhận số 014190000123') });
+    expect(buildRecord(form('01419000O123'), ID, NOW)).toEqual({ ok: false, field: 'nationalId', message: 'Số căn cước chỉ gồm chữ số; "O" không phải chữ số. Hãy nhập đúng 12 chữ số in trên thẻ.' });
+    expect(buildRecord(form('014190000123', false), ID, NOW)).toMatchObject({ ok: false, field: 'consent' });
   });
 });

@@ -12,6 +12,7 @@ import { KindIcon, ServiceIcon } from '../shared/icons.js';
 import { visibleLength } from '../../text/measure.js';
 import { byRecent, CENTRE, type FormState, type Kind, NOTE_MAX, outcomeOrder, type Prefs } from './record.js';
 import { WhenField } from './when-field.js';
+import { checkNationalId } from '../../residents/national-id.js';
 
 /** Short labels of the kinds for the buttons (the full ones, from the server's SESSION_KINDS, are their titles). */
 const SHORT_KINDS: Record<string, string> = { home: 'Tại nhà', group: 'Nhóm', help_desk: 'Bàn hỗ trợ' };
@@ -90,7 +91,27 @@ function PersonBox({ app, ctx, resident, hidden }: { app: FieldApp; ctx: FieldCo
       <input id="full-name" autocomplete="off" maxLength={120} disabled={!r.consent} value={r.fullName} onInput={(e) => app.setResident({ fullName: text(e) })} />
       <label for="phone">Số điện thoại</label>
       <input id="phone" type="tel" inputMode="tel" autocomplete="off" maxLength={20} disabled={!r.consent} value={r.phone} onInput={(e) => app.setResident({ phone: text(e) })} />
+      <NationalIdInput app={app} value={r.nationalId ?? ''} disabled={!r.consent} />
     </details>
+  );
+}
+
+/** The CCCD input: the shared rules' hint under it (unknown province code, lost leading zeros with a "use 0…" button to confirm, reason). */
+function NationalIdInput({ app, value, disabled }: { app: FieldApp; value: string; disabled: boolean }) {
+  const c = value.trim() ? checkNationalId(value) : null;
+  return (
+    <>
+      <label for="national-id">Số căn cước (12 chữ số)</label>
+      <input id="national-id" inputMode="numeric" autocomplete="off" maxLength={20} disabled={disabled} value={value} onInput={(e) => app.setResident({ nationalId: text(e) })} />
+      {c?.kind === 'ok' && c.warning && <p class="hint" id="national-id-hint">{c.warning}</p>}
+      {c?.kind === 'invalid' && value.replace(/\D/g, '').length >= 12 && <p class="hint" id="national-id-hint">{c.reason}</p>}
+      {c?.kind === 'repair' && (
+        <p class="hint" id="national-id-hint">
+          {c.message}{' '}
+          <button type="button" id="national-id-confirm" onClick={() => app.setResident({ nationalId: c.suggestion })}>Dùng số {c.suggestion}</button>
+        </p>
+      )}
+    </>
   );
 }
 

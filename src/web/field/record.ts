@@ -4,6 +4,7 @@
  * Vietnamese messages, and back (to edit a record the server refused); the member's recent
  * choices, most recent first. Pure: tested in Node (record.test.ts).
  */
+import { checkNationalId } from '../../residents/national-id.js';
 import type { SyncRecord } from '../../sessions/sessions.sync.js';
 import { FUTURE_TOLERANCE_MS, MAX_GROUP_SIZE } from '../../sessions/sessions.vocabulary.js';
 import { fromVn, vnDate, vnDateTime, vnIso } from '../shared/time.js';
@@ -29,7 +30,7 @@ export interface FormState {
   place: string;
   kind: Kind;
   residentsCount: string;
-  resident: { fullName: string; birthYear: string; gender: '' | 'male' | 'female'; ethnicity: string; phone: string; consent: boolean };
+  resident: { fullName: string; birthYear: string; gender: '' | 'male' | 'female'; ethnicity: string; phone: string; /** typed CCCD (residents/national-id.ts) */ nationalId?: string; consent: boolean };
   services: { code: string; outcome: string }[];
   note: string;
 }
@@ -101,9 +102,18 @@ export function buildRecord(s: FormState, id: string, now: Date): BuildResult {
     const phone = r.phone.trim();
     if ((name || phone) && !r.consent) return fail('consent', 'Chỉ ghi họ tên, số điện thoại khi người dân đồng ý: hãy đánh dấu "Người dân đồng ý" hoặc xoá các thông tin đó.');
     if (phone && !/^(\+84|84|0)\d{9}$/.test(phone.replace(/[\s.-]/g, ''))) return fail('phone', 'Số điện thoại chưa đúng: 10 chữ số, ví dụ 0912 345 678.');
+    const typedId = (r.nationalId ?? '').trim();
+    if (typedId && !r.consent) return fail('consent', 'Chỉ ghi số căn cước khi người dân đồng ý: hãy đánh dấu "Người dân đồng ý" hoặc xoá số đó.');
+    if (typedId) {
+      // same rules as the server; a value that lost leading zeros waits for the user to confirm the suggestion
+      const id = checkNationalId(typedId);
+      if (id.kind === 'invalid') return fail('nationalId', id.reason);
+      if (id.kind === 'repair') return fail('nationalId', id.message);
+      resident.nationalId = id.value;
+    }
     if (name) resident.fullName = name;
     if (phone) resident.phone = phone;
-    if (name || phone) resident.consent = true;
+    if (name || phone || typedId) resident.consent = true;
     if (Object.keys(resident).length) record.resident = resident;
   }
   const note = cleanFreeText(s.note);
@@ -128,6 +138,7 @@ export function formFromRecord(r: SyncRecord): FormState {
       gender: r.resident?.gender ?? '',
       ethnicity: r.resident?.ethnicity ?? '',
       phone: r.resident?.phone ?? '',
+      ...(r.resident?.nationalId ? { nationalId: r.resident.nationalId } : {}),
       consent: r.resident?.consent ?? false,
     },
     services: r.services.map((s) => ({ ...s })),
