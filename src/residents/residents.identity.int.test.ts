@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signedInClient } from '../../test/auth.js';
@@ -110,5 +111,33 @@ describe('residents counted once', () => {
     const [ok] = await sync([rec({ nationalId: '014190000123' })]);
     expect(ok.status).toBe('accepted');
     expect((await residentsRows()).length).toBe(1);
+  });
+
+  it('migration 0013 merges existing duplicates before making the hashes unique, keeping sessions', async () => {
+    await sync([
+      rec({ phone: '0912000001' }),
+      rec({ phone: '0912000002' }),
+      rec({ nationalId: '014190000001' }),
+      rec({ nationalId: '014190000002', phone: '0912000004' }),
+      rec({ nationalId: '014190000005', phone: '0912000005' }),
+    ]);
+    const before = await residentsRows();
+    const [r1, r2, r3, r4, r5] = before.map((r) => r.id);
+    await database.db.execute(sql`drop index residents_phone_hash_key`);
+    await database.db.execute(sql`drop index residents_national_id_hash_key`);
+    const p1 = before[0].phone_hash!;
+    await database.db.execute(sql`update residents set phone_hash = ${p1} where id in (${r2}, ${r5})`); // r2: same phone; r5: a family member with its own ID
+    await database.db.execute(sql`update residents set national_id_hash = ${before[2].national_id_hash} where id = ${r4}`); // r4: same ID as r3
+    const migration = readFileSync(new URL('../db/migrations/0013_residents_unique_identity.sql', import.meta.url), 'utf8');
+    for (const statement of migration.split('--> statement-breakpoint')) await database.db.execute(sql.raw(statement));
+    const after = await residentsRows();
+    expect(after).toEqual([
+      { id: r1, phone_hash: p1, national_id_hash: null },
+      { id: r3, phone_hash: protector.hash('+84912000004'), national_id_hash: protector.hash('014190000001') },
+      { id: r5, phone_hash: null, national_id_hash: protector.hash('014190000005') },
+    ]);
+    expect((await sessionResidents()).map((x) => x.resident_id)).toEqual([r1, r1, r3, r3, r5]);
+    const indexes = await queryRows<{ indexname: string }>(database.db, sql`select indexname from pg_indexes where tablename = 'residents' and indexname like '%hash%' order by indexname`);
+    expect(indexes.map((i) => i.indexname)).toEqual(['residents_national_id_hash_key', 'residents_phone_hash_key']);
   });
 });
