@@ -250,8 +250,9 @@ describe('field app: offline recording and sync', () => {
       queued,
     );
     await page.reload();
+    // the badge reads "Đã đồng bộ" before the queue is counted: wait for the queue itself
+    await expect.poll(() => readQueue(page), { timeout: 30_000 }).toEqual([]);
     await expect.poll(() => badge().innerText(), { timeout: 30_000 }).toBe('Đã đồng bộ');
-    expect(await readQueue(page)).toEqual([]);
     const team = await getJson(phone.request, base, `/api/reports/support?team=${setup.teamId}&from=${vnDay(-1)}&to=${vnDay(1)}`);
     expect([team.sessions, team.headcount]).toEqual([3, 14]);
   });
