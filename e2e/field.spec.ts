@@ -49,6 +49,10 @@ async function newPage() {
 
 const badge = () => page.locator('#sync-badge');
 const queueItems = () => page.locator('#queue-list li');
+/** opens the services beyond the day's first six, when they are folded */
+const showAllServices = async () => {
+  if (await page.locator('#more-services').isVisible()) await page.click('#more-services');
+};
 const firstServices = async (n: number) => (await page.locator('#services .svc').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.code))).slice(0, n);
 
 /** Vietnamese date `days` from today, YYYY-MM-DD. */
@@ -108,9 +112,16 @@ describe('field app: offline recording and sync', () => {
     expect(await badge().innerText()).toBe('Đã đồng bộ');
     // her own team only: no team picker; the members by given name, her preselected
     expect(await page.locator('#team-box').isHidden()).toBe(true);
+    // folded to 'Tôi' (her alone), a tap opens the list
+    expect(await page.locator('#members-summary').innerText()).toBe('Tôi');
+    await page.click('#members-toggle');
     expect(await page.locator('#members .chip').allInnerTexts()).toEqual(['Lò Văn Dũng', 'Hà Thị Hiền (tôi)', 'Cầm Thị Lan']);
     expect(await page.locator('#members .chip[aria-pressed="true"]').innerText()).toBe('Hà Thị Hiền (tôi)');
     // the national services and Sơn La's own, as big buttons with icons
+    // the day's first six, the other five one tap away
+    expect(await page.locator('#services .svc').count()).toBe(6);
+    expect(await page.locator('#more-services').innerText()).toBe('Dịch vụ khác (5)');
+    await page.click('#more-services');
     expect(await page.locator('#services .svc').count()).toBe(11);
     // icons are SVG (lucide), not emoji: they render on every phone
     expect(await page.locator('.svc[data-code="son_la_smart"] .svc-btn').innerText()).toBe('Sơn La Smart');
@@ -132,30 +143,36 @@ describe('field app: offline recording and sync', () => {
 
     // 1. one-to-one at home: VNeID, level-2 e-ID activated (two taps and a choice)
     await page.locator('.svc[data-code="vneid"] .svc-btn').click();
-    await page.selectOption('.svc[data-code="vneid"] select', 'eid_level2');
+    await page.locator('.svc-out[data-code="vneid"] [data-outcome="eid_level2"]').click();
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await page.click('#confirm-save');
     await expect.poll(() => badge().innerText()).toBe('1 chưa đồng bộ');
-    expect(await page.locator('#form-msg').innerText()).toMatch(/^Đã lưu lúc \d\d:\d\d\. Sẽ tự đồng bộ khi có mạng\.$/);
+    expect(await page.locator('#saved-text').innerText()).toMatch(/^Đã lưu lúc \d\d:\d\d\. Sẽ tự đồng bộ khi có mạng\.$/);
     // the form is ready for the next one: services cleared, the buttons where they were (one order per day, a save never reshuffles)
     expect(await page.locator('.svc[data-on="1"]').count()).toBe(0);
-    const order = await firstServices(11);
+    const order = await firstServices(6);
     // a service tapped again starts at "đã hướng dẫn": the level-2 outcome of the last session is not inherited
     await page.locator('.svc[data-code="vneid"] .svc-btn').click();
-    expect(await page.locator('.svc[data-code="vneid"] select').inputValue()).toBe('informed');
+    expect(await page.locator('.svc-out[data-code="vneid"] [aria-checked="true"]').getAttribute('data-outcome')).toBe('informed');
     await page.locator('.svc[data-code="vneid"] .svc-btn').click();
 
     // 2. a group of 12 in Bản Hụm with a second member: Zalo installed, Sơn La Smart account created
     await page.locator('[data-kind="group"]').click();
     await page.fill('#count', '12');
+    await page.click('#members-toggle');
     await page.locator('#members .chip', { hasText: 'Lò Văn Dũng' }).click();
     await page.selectOption('#place', { label: 'Bản Hụm' });
+    await showAllServices();
     await page.locator('.svc[data-code="zalo"] .svc-btn').click();
-    await page.selectOption('.svc[data-code="zalo"] select', 'installed');
+    await page.locator('.svc-out[data-code="zalo"] [data-outcome="installed"]').click();
     await page.locator('.svc[data-code="son_la_smart"] .svc-btn').click();
-    await page.selectOption('.svc[data-code="son_la_smart"] select', 'account_created');
+    await page.locator('.svc-out[data-code="son_la_smart"] [data-outcome="account_created"]').click();
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    // the confirmation says in words what will be recorded
+    expect(await page.locator('#confirm-lines li').allInnerTexts()).toEqual(['Zalo: đã cài đặt ứng dụng — 12 người', 'Sơn La Smart: đã tạo tài khoản — 12 người']);
+    await page.click('#confirm-save');
     await expect.poll(() => badge().innerText()).toBe('2 chưa đồng bộ');
-    expect(await firstServices(11)).toEqual(order);
+    expect(await firstServices(6)).toEqual(order);
     // the place is remembered; the kind goes back to the most common one (tied: at home)
     expect(await page.locator('[data-kind="home"]').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('#place').inputValue()).not.toBe('');
@@ -172,8 +189,9 @@ describe('field app: offline recording and sync', () => {
     await page.fill('#full-name', 'Cầm Văn Xôm');
     await page.fill('#phone', '0987 111 222');
     await page.locator('.svc[data-code="public_services"] .svc-btn').click();
-    await page.selectOption('.svc[data-code="public_services"] select', 'submitted_online');
+    await page.locator('.svc-out[data-code="public_services"] [data-outcome="submitted_online"]').click();
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await page.click('#confirm-save');
     await expect.poll(() => badge().innerText()).toBe('3 chưa đồng bộ');
 
     await expect.poll(() => queueItems().count()).toBe(3);
@@ -263,6 +281,7 @@ describe('field app: offline recording and sync', () => {
     await page.fill('#time', '09:00');
     await page.locator('.svc[data-code="vssid"] .svc-btn').click();
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await page.click('#confirm-save');
     await expect.poll(() => badge().innerText(), { timeout: 15_000 }).toBe('Đã đồng bộ');
     const team = await getJson(phone.request, base, `/api/reports/support?team=${setup.teamId}&from=${vnDay(-1)}&to=${vnDay(1)}`);
     expect(team.sessions).toBe(3);
@@ -306,6 +325,7 @@ describe('field app: offline recording and sync', () => {
     expect(await page.locator('.svc[data-code="vssid"] .svc-btn').getAttribute('aria-pressed')).toBe('true');
     await page.selectOption('#ethnicity', { label: 'Thái' });
     await page.getByRole('button', { name: 'Lưu và gửi lại' }).click();
+    await page.click('#confirm-save');
     await expect.poll(() => badge().innerText(), { timeout: 15_000 }).toBe('Đã đồng bộ');
     const team = await getJson(phone.request, base, `/api/reports/support?team=${setup.teamId}&from=${vnDay(-1)}&to=${vnDay(1)}`);
     expect(team.sessions).toBe(4);
@@ -313,8 +333,10 @@ describe('field app: offline recording and sync', () => {
 
   it('a waiting record can be deleted on the phone', async () => {
     await phone.setOffline(true);
+    await showAllServices();
     await page.locator('.svc[data-code="zalo"] .svc-btn').click();
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await page.click('#confirm-save');
     await expect.poll(() => badge().innerText()).toBe('1 chưa đồng bộ');
     page.once('dialog', (d) => void d.accept());
     await page.locator('#queue-list [data-action="delete"]').click();
@@ -365,6 +387,7 @@ describe('field app: offline recording and sync', () => {
       await p.getByRole('button', { name: 'Bây giờ' }).click();
       await p.locator('#when-now').waitFor();
       // every service and kind button carries an SVG icon, and no emoji anywhere on the form
+      await p.click('#more-services');
       const services = await p.locator('#services .svc').count();
       expect(services).toBe(11);
       expect(await p.locator('#services .svc-btn > svg').count()).toBe(services);

@@ -83,8 +83,8 @@ export function Shell({ app }: { app: FieldApp }) {
                 {clockWarning(state.clockOffsetMs)}
               </p>
             )}
-            <SummaryBar summary={state.summary} teamId={state.form.teamId} />
             <RecordForm app={app} state={state} ctx={ctx} />
+            <SummaryBar summary={state.summary} teamId={state.form.teamId} />
             <QueueBox app={app} state={state} ctx={ctx} />
           </section>
         )}

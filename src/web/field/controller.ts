@@ -56,6 +56,7 @@ export class FieldApp {
       signinNote: null,
       now: Date.now(),
       clockOffsetMs: 0,
+      undoId: null,
     };
   }
 
@@ -91,8 +92,10 @@ export class FieldApp {
   /** Changes the form (typing, choosing). */
   setForm(patch: Partial<FormState>): void {
     const { message } = this.state;
-    // a change answers the refusal of a field: no longer marked wrong (the message stays until the next save)
-    this.set({ form: { ...this.state.form, ...patch }, message: message.field ? { text: message.text, ok: message.ok } : message });
+    // a change answers the refusal of a field: no longer marked wrong (the message stays until the next save);
+    // the next session begun hides "Đã lưu" and its undo
+    const next = message.ok ? { text: '', ok: false } : message.field ? { text: message.text, ok: message.ok } : message;
+    this.set({ form: { ...this.state.form, ...patch }, message: next, undoId: message.ok ? null : this.state.undoId });
   }
 
   /** Changes the resident part of the form. */
@@ -182,7 +185,8 @@ export class FieldApp {
     await setValue(`prefs:${user.id}`, prefs);
     this.set({ prefs });
     this.startForm(this.state.form.teamId);
-    this.set({ message: { text: `${editingId !== null ? 'Đã sửa' : 'Đã lưu'} lúc ${vnDateTime(new Date()).time}.${navigator.onLine ? '' : ' Sẽ tự đồng bộ khi có mạng.'}`, ok: true } });
+    this.set({ undoId: id, message: { text: `${editingId !== null ? 'Đã sửa' : 'Đã lưu'} lúc ${vnDateTime(new Date()).time}.${navigator.onLine ? '' : ' Sẽ tự đồng bộ khi có mạng.'}`, ok: true } });
+    // the new form starts at the top; the notice is fixed on screen (record-parts.tsx SavedNotice)
     window.scrollTo(0, 0);
     await this.syncer.refresh();
     requestBackgroundSync();
@@ -198,6 +202,19 @@ export class FieldApp {
     if (!q) return;
     this.set({ form: formFromRecord(q.record), editingId: id, formKey: this.state.formKey + 1, message: { text: `Bị từ chối: ${q.reason ?? ''}`, ok: false } });
     requestAnimationFrame(() => document.getElementById('record-form')?.scrollIntoView());
+  }
+
+  /** "Hoàn tác": takes the record just saved off the phone while it has not been sent, and opens it in the form again. */
+  async undoSave(): Promise<void> {
+    const id = this.state.undoId;
+    const q = id ? await getQueued(id) : undefined;
+    if (!id || !q || q.status !== 'pending') {
+      this.set({ undoId: null, message: { text: 'Bản ghi đã gửi lên máy chủ: không hoàn tác được nữa (nhờ cán bộ xã xoá nếu ghi nhầm).', ok: false } });
+      return;
+    }
+    await queueStore.remove([id]);
+    this.set({ form: formFromRecord(q.record), editingId: null, undoId: null, formKey: this.state.formKey + 1, message: { text: 'Đã hoàn tác: bản ghi chưa được lưu, hãy sửa rồi lưu lại.', ok: false } });
+    await this.syncer.refresh();
   }
 
   /** Deletes a record from the phone (the caller has asked the member). */

@@ -12,22 +12,31 @@ import { KindIcon, ServiceIcon } from '../shared/icons.js';
 import { visibleLength } from '../../text/measure.js';
 import { byRecent, CENTRE, type FormState, type Kind, NOTE_MAX, outcomeOrder, type Prefs } from './record.js';
 import { WhenField } from './when-field.js';
+import { ConfirmBox, MembersField, OutcomePickers, recordLines, SavedNotice } from './record-parts.js';
 import { checkNationalId } from '../../residents/national-id.js';
 
 /** Short labels of the kinds for the buttons (the full ones, from the server's SESSION_KINDS, are their titles). */
+/** How many service buttons show before "Dịch vụ khác" (two rows of three on a phone). */
+const FIRST_SERVICES = 6;
+
 const SHORT_KINDS: Record<string, string> = { home: 'Tại nhà', group: 'Nhóm', help_desk: 'Bàn hỗ trợ' };
 
 const text = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement).value;
 
-/** The service buttons, recent first; a chosen service shows its outcome picker. */
+/** The service buttons in the day's order; a chosen one is marked in place (its outcome is picked below the grid, record-parts.tsx). */
 function ServiceGrid({ app, ctx, form, prefs }: { app: FieldApp; ctx: FieldContext; form: FormState; prefs: Prefs }) {
   // the day's fixed order (record.ts withDayOrder): a save does not move the buttons
   const order = prefs.order?.codes ?? [];
-  const outcomeLabels = new Map(ctx.outcomes.map((o) => [o.code, o.label]));
   const chosen = new Map(form.services.map((s) => [s.code, s.outcome]));
+  // the day's first six fill one screen; the others open with one tap (and stay open while one of them is chosen)
+  const [all, setAll] = useState(false);
+  const sorted = byRecent(ctx.services, (s) => s.code, order);
+  const hiddenChosen = sorted.slice(FIRST_SERVICES).some((s) => chosen.has(s.code));
+  const shown = all || hiddenChosen ? sorted : sorted.slice(0, FIRST_SERVICES);
   return (
+    <>
     <div id="services" class="svc-grid">
-      {byRecent(ctx.services, (s) => s.code, order).map((s) => {
+      {shown.map((s) => {
         const on = chosen.has(s.code);
         return (
           <div key={s.code} class="svc" data-code={s.code} data-on={on ? '1' : '0'}>
@@ -35,19 +44,16 @@ function ServiceGrid({ app, ctx, form, prefs }: { app: FieldApp; ctx: FieldConte
               <ServiceIcon code={s.code} />
               <span class="svc-name">{s.name}</span>
             </button>
-            {on && (
-              <select class="svc-outcome" aria-label={`Kết quả: ${s.name}`} value={chosen.get(s.code)} onChange={(e) => app.setOutcome(s.code, text(e))}>
-                {outcomeOrder(prefs, s.code, ctx.outcomes.map((o) => o.code)).map((o) => (
-                  <option key={o} value={o}>
-                    {outcomeLabels.get(o)}
-                  </option>
-                ))}
-              </select>
-            )}
           </div>
         );
       })}
     </div>
+    {shown.length < sorted.length && (
+      <button id="more-services" type="button" class="link" onClick={() => setAll(true)}>
+        {`Dịch vụ khác (${sorted.length - shown.length})`}
+      </button>
+    )}
+    </>
   );
 }
 
@@ -153,9 +159,15 @@ export function RecordForm({ app, state, ctx }: { app: FieldApp; state: FieldSta
     focusCount.current = k === 'group';
     app.setKind(k);
   };
+  // the confirmation in words before saving: shown by the first "Lưu", closed by any change
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const formNow = JSON.stringify(form);
   const submit = (e: Event) => {
     e.preventDefault();
-    void app.save();
+    if (confirming === formNow || form.services.length === 0) {
+      setConfirming(null);
+      void app.save();
+    } else setConfirming(formNow);
   };
 
   return (
@@ -183,17 +195,28 @@ export function RecordForm({ app, state, ctx }: { app: FieldApp; state: FieldSta
         </div>
       )}
 
+      {/* what a common session needs first (issue 13, item 1): how, how many, which services and outcomes; who, when and where hold their defaults below */}
       <fieldset class="field">
-        <legend>Ai thực hiện</legend>
-        <div id="members" class="chips">
-          {(team?.members ?? []).map((m) => (
-            <button key={m.id} type="button" class="chip" data-member={String(m.id)} aria-pressed={form.memberIds.includes(m.id) ? 'true' : 'false'} onClick={() => app.toggleMember(m.id)}>
-              {m.id === ctx.me.memberId ? `${m.fullName} (tôi)` : m.fullName}
+        <legend>Hình thức</legend>
+        <div id="kinds" class="seg">
+          {ctx.kinds.map((k) => (
+            <button key={k.code} type="button" class="seg-btn" data-kind={k.code} aria-pressed={form.kind === k.code ? 'true' : 'false'} title={k.label} onClick={() => chooseKind(k.code as Kind)}>
+              <KindIcon kind={k.code} />
+              <span>{SHORT_KINDS[k.code] ?? k.label}</span>
             </button>
           ))}
-          {!team?.members.length && <p class="note">Tổ chưa có thành viên trong sổ.</p>}
         </div>
       </fieldset>
+      <div id="group-box" class="field" hidden={form.kind !== 'group'}>
+        <label for="count">Số người dân tham dự</label>
+        <input id="count" ref={countRef} type="number" inputMode="numeric" min={1} max={2000} step={1} value={form.residentsCount} onInput={(e) => app.setForm({ residentsCount: text(e) })} />
+      </div>
+      <fieldset class="field">
+        <legend>Dịch vụ đã hướng dẫn</legend>
+        <ServiceGrid app={app} ctx={ctx} form={form} prefs={prefs} />
+        <OutcomePickers app={app} ctx={ctx} form={form} prefs={prefs} />
+      </fieldset>
+      <MembersField key={`${state.formKey}:${team?.id ?? ''}`} app={app} team={team ?? null} form={form} me={ctx.me.memberId ?? null} />
 
       <WhenField app={app} when={form.when} now={state.now} invalid={message.field} />
 
@@ -211,39 +234,25 @@ export function RecordForm({ app, state, ctx }: { app: FieldApp; state: FieldSta
         </select>
       </div>
 
-      <fieldset class="field">
-        <legend>Hình thức</legend>
-        <div id="kinds" class="seg">
-          {ctx.kinds.map((k) => (
-            <button key={k.code} type="button" class="seg-btn" data-kind={k.code} aria-pressed={form.kind === k.code ? 'true' : 'false'} title={k.label} onClick={() => chooseKind(k.code as Kind)}>
-              <KindIcon kind={k.code} />
-              <span>{SHORT_KINDS[k.code] ?? k.label}</span>
-            </button>
-          ))}
-        </div>
-      </fieldset>
 
-      <div id="group-box" class="field" hidden={form.kind !== 'group'}>
-        <label for="count">Số người dân tham dự</label>
-        <input id="count" ref={countRef} type="number" inputMode="numeric" min={1} max={2000} step={1} value={form.residentsCount} onInput={(e) => app.setForm({ residentsCount: text(e) })} />
-      </div>
 
       <PersonBox key={state.formKey} app={app} ctx={ctx} resident={form.resident} hidden={form.kind === 'group'} />
 
-      <fieldset class="field">
-        <legend>Dịch vụ đã hướng dẫn</legend>
-        <ServiceGrid app={app} ctx={ctx} form={form} prefs={prefs} />
-      </fieldset>
 
       <NoteBox key={state.formKey} app={app} note={form.note} />
 
-      <p id="form-msg" class={message.ok ? 'msg ok' : 'msg'} role="alert">
-        {message.text}
+      <p id="form-msg" class="msg" role="alert">
+        {message.ok ? '' : message.text}
       </p>
+      <SavedNotice app={app} state={state} />
       <div class="save-bar">
-        <button id="save" type="submit" class="primary big">
-          {editingId ? 'Lưu và gửi lại' : 'Lưu'}
-        </button>
+        {confirming === formNow ? (
+          <ConfirmBox lines={recordLines(ctx, form)} onConfirm={() => submit(new Event('submit'))} onBack={() => setConfirming(null)} />
+        ) : (
+          <button id="save" type="submit" class="primary big">
+            {editingId ? 'Lưu và gửi lại' : 'Lưu'}
+          </button>
+        )}
       </div>
     </form>
   );

@@ -40,4 +40,6 @@ export interface FieldState {
   now: number;
   /** the phone's clock minus the server's at the last sync, ms (kept in IndexedDB); 0 before any */
   clockOffsetMs: number;
+  /** the record just saved, which "Hoàn tác" removes from the phone while it is not yet sent; else null */
+  undoId: string | null;
 }
