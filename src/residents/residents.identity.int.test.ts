@@ -141,3 +141,20 @@ describe('residents counted once', () => {
     expect(indexes.map((i) => i.indexname)).toEqual(['residents_national_id_hash_key', 'residents_phone_hash_key']);
   });
 });
+
+describe('one person, one key in the counts', () => {
+  it('a person seen with phone and CCCD, then with the CCCD only, then with the phone written another way is one key of the rollups', async () => {
+    const results = await sync([
+      rec({ phone: '0912 777 001', nationalId: '014190004321' }),
+      rec({ nationalId: '014190004321' }, { occurredAt: '2026-11-11T09:00:00+07:00' }),
+      rec({ phone: '+84912777001' }, { occurredAt: '2026-11-12T09:00:00+07:00' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    const keys = await queryRows<{ people: number; keyed: number; residents: number }>(
+      database.db,
+      sql`select count(distinct resident_key)::int as people, count(resident_key)::int as keyed, count(distinct resident_id)::int as residents from support_sessions`,
+    );
+    expect(keys[0]).toEqual({ people: 1, keyed: 3, residents: 1 });
+  });
+});
+

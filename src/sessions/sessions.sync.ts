@@ -342,7 +342,8 @@ export function residentKey64(hexHash: string): string {
 }
 
 /**
- * Finds or records the residents named with consent and sets `residentId` on their sessions: one
+ * Finds or records the residents named with consent and sets `residentId` (and the rollups'
+ * `residentKey`, from the resident's id) on their sessions: one
  * resident per phone or citizen ID across the installation (unique keyed hashes, ON CONFLICT — see
  * residents/residents.identity.ts). Name-only residents are recorded each time.
  */
@@ -357,6 +358,11 @@ async function linkResidents(db: Db, protector: DataProtector, ready: { row: rep
       userId,
       'Ghi nhận buổi hướng dẫn, hỗ trợ của Tổ công nghệ số cộng đồng',
     );
-    part.forEach((r, i) => (r.row.residentId = ids[i]));
+    part.forEach((r, i) => {
+      r.row.residentId = ids[i];
+      // the rollups' resident key is the resident's, not the number's: one person seen once with phone
+      // and CCCD and once with the CCCD only (or the phone only) is one key, so one person in every count
+      if (ids[i] !== null && (r.identity!.phone || r.identity!.nationalId)) r.row.residentKey = protector.hash(`resident:${ids[i]}`);
+    });
   }
 }
