@@ -52,6 +52,9 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
  * device header, `sync:<account id>:s:<session>` (one signed-in session). Undefined for any other
  * request (which counts per session or per address).
  */
+/** The shape of a session token (auth.service.ts openSession: 32 random bytes as base64url). */
+const SESSION_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
 function syncRateKey(req: FastifyRequest): string | undefined {
   if (req.method !== 'POST' || req.routeOptions.url !== SYNC_URL || !req.actor) return undefined;
   const device = req.headers['x-device-id'];
@@ -110,8 +113,10 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
     keyGenerator: (req) => {
       const sync = syncRateKey(req);
       if (sync) return sync;
+      // only a live session counts apart from its address: a validly signed value that is no session
+      // (an ended one, or the CSRF cookie's value replayed as the session cookie) counts per address
       const raw = req.cookies?.[SESSION_COOKIE];
-      const unsigned = raw ? req.unsignCookie(raw) : null;
+      const unsigned = raw && req.actor ? req.unsignCookie(raw) : null;
       return unsigned?.valid && unsigned.value ? `s:${unsigned.value}` : `ip:${req.ip}`;
     },
     errorResponseBuilder: (req, ctx) => {
@@ -138,7 +143,9 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
     const unsigned = raw ? req.unsignCookie(raw) : null;
     const user = unsigned?.valid && unsigned.value ? await sessionUser(db, unsigned.value) : null;
     if (user) req.actor = { user, userId: user.id, ip: req.ip, scope: await scopeOf(db, user) };
-    req.credential = !raw ? 'none' : !unsigned?.valid || !unsigned.value ? 'forged' : user ? 'live' : 'ended';
+    // 'ended' is a signed value shaped like a session token (32 random bytes, base64url) that no longer
+    // opens a session; any other value (another cookie's signed value replayed here) is 'forged'
+    req.credential = !raw ? 'none' : !unsigned?.valid || !unsigned.value ? 'forged' : user ? 'live' : SESSION_TOKEN_SHAPE.test(unsigned.value) ? 'ended' : 'forged';
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
       await new Promise<void>((resolve, reject) =>
         app.csrfProtection(req, reply, (err?: Error) => (err ? reject(new AppError('CSRF_INVALID', 'Phiên làm việc hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang rồi thử lại.')) : resolve())),

@@ -42,11 +42,16 @@ describe('refusals in the audit log', () => {
     forged.setCookie('ngoso_session', 's%3Aabc.def');
     expect((await forged.get('/api/field/context')).statusCode).toBe(401);
     const ended = new TestClient(app, '10.20.0.3');
-    ended.setCookie('ngoso_session', encodeURIComponent(sign(randomBytes(24).toString('hex'), TEST_SECRETS.cookieSecret)));
+    ended.setCookie('ngoso_session', encodeURIComponent(sign(randomBytes(32).toString('base64url'), TEST_SECRETS.cookieSecret)));
     expect((await ended.get('/api/field/context')).statusCode).toBe(401);
+    // the CSRF cookie's value (signed with the same secret) replayed as the session cookie: not a session token, so 'forged'
+    const replayed = new TestClient(app, '10.20.0.4');
+    replayed.setCookie('ngoso_session', encodeURIComponent(sign(randomBytes(18).toString('base64'), TEST_SECRETS.cookieSecret)));
+    expect((await replayed.get('/api/field/context')).statusCode).toBe(401);
     expect((await deniedRows()).map((r) => [r.userId, r.entityId, r.after.code, r.after.credential, r.after.requester])).toEqual([
       [null, 'GET /api/field/context', 'AUTH_REQUIRED', 'forged', null],
       [null, 'GET /api/field/context', 'AUTH_REQUIRED', 'ended', null],
+      [null, 'GET /api/field/context', 'AUTH_REQUIRED', 'forged', null],
     ]);
   });
 
@@ -54,8 +59,8 @@ describe('refusals in the audit log', () => {
     const inspector = await signedInClient(app, database.db, { username: 'thanh-tra', role: 'viewer', unit: '14' });
     expect((await inspector.get('/api/field/context')).statusCode).toBe(403);
     const rows = await deniedRows();
-    expect(rows.length).toBe(3);
-    expect(rows[2]).toMatchObject({ entityId: 'GET /api/field/context', after: { code: 'FORBIDDEN', requester: { role: 'viewer', unit: '14' } } });
-    expect(rows[2].after.credential).toBeUndefined();
+    expect(rows.length).toBe(4);
+    expect(rows[3]).toMatchObject({ entityId: 'GET /api/field/context', after: { code: 'FORBIDDEN', requester: { role: 'viewer', unit: '14' } } });
+    expect(rows[3].after.credential).toBeUndefined();
   });
 });

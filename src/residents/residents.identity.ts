@@ -60,6 +60,11 @@ export async function recordResidents(db: Db, protector: DataProtector, people: 
     nameOnly.forEach(({ i }, k) => (out[i] = ids[k].id));
   }
   let pending = hashed.map((h, i) => ({ ...h, i })).filter((h) => h.ph || h.nh);
+  // one lock per phone or CCCD hash, taken in one global order: two syncs naming the same people in
+  // different orders wait for each other instead of deadlocking on the unique indexes (PostgreSQL
+  // advisory locks, released at the transaction's end; the caller's `db` is a transaction)
+  const keys = [...new Set(pending.flatMap((h) => [h.ph, h.nh]).filter((x): x is string => !!x))].sort();
+  if (keys.length) await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${sql.param(keys)}::text[]) as k order by k`);
   // each round sees rows committed by concurrent syncs (ON CONFLICT waits for them); 4 rounds cover every path
   for (let round = 0; pending.length && round < 4; round++) {
     const hashes = [...new Set(pending.flatMap((h) => [h.ph, h.nh]).filter((x): x is string => !!x))];

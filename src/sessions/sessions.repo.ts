@@ -71,6 +71,16 @@ export function servicesFor(db: Db, provinceCode?: string | null): Promise<Servi
 }
 
 /** Session ids already stored (counted, or kept for review), of those given. */
+/**
+ * Locks the given session ids for the caller's transaction (advisory locks in one global order), so
+ * two syncs of the same record (page and service worker, a resend) decide one after the other
+ * whether it counts or waits for review: never both.
+ */
+export async function lockSessionIds(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(k, 1)) from unnest(${sql.param([...ids].sort())}::text[]) as k order by k`);
+}
+
 export async function existingSessionIds(db: Db, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await queryRows<{ id: string }>(
@@ -125,7 +135,7 @@ export async function insertSessions(db: Db, rows: SessionInsert[]): Promise<Set
                              ${col('occurredAt')}::timestamptz[], ${col('day')}::date[], ${col('deviceSavedAt')}::timestamptz[], ${col('recordedBy')}::int[], ${col('kind')}::text[],
                              ${col('atServiceCentre')}::boolean[], ${col('residentsCount')}::int[], ${col('residentGender')}::text[], ${col('residentBirthYear')}::smallint[],
                              ${col('residentEthnicity')}::text[], ${col('residentId')}::int[], ${col('residentKey')}::text[], ${col('note')}::text[],
-                             ${col('deviceOccurredAt')}::timestamptz[], ${col('clockOffsetMs')}::int[], ${col('clockFlag')}::boolean[], ${col('receivedAt')}::timestamptz[])
+                             ${col('deviceOccurredAt')}::timestamptz[], ${col('clockOffsetMs')}::bigint[], ${col('clockFlag')}::boolean[], ${col('receivedAt')}::timestamptz[])
         on conflict (id) do nothing
         returning id`,
   );
@@ -151,7 +161,7 @@ export async function insertReviews(db: Db, rows: ReviewInsert[]): Promise<Set<s
     sql`insert into support_session_reviews (session_id, province_code, commune_id, team_id, reason, device_occurred_at, clock_offset_ms, clock_flag, corrected_at, received_at, record)
         select * from unnest(${sql.param(rows.map((r) => r.row.id))}::uuid[], ${sql.param(rows.map((r) => r.row.provinceCode))}::text[], ${sql.param(rows.map((r) => r.row.communeId))}::int[],
                              ${sql.param(rows.map((r) => r.row.teamId))}::int[], ${sql.param(rows.map((r) => r.reason))}::text[], ${sql.param(rows.map((r) => r.row.deviceOccurredAt ?? r.row.occurredAt))}::timestamptz[],
-                             ${sql.param(rows.map((r) => r.row.clockOffsetMs))}::int[], ${sql.param(rows.map((r) => r.row.clockFlag))}::boolean[], ${sql.param(rows.map((r) => r.row.occurredAt))}::timestamptz[],
+                             ${sql.param(rows.map((r) => r.row.clockOffsetMs))}::bigint[], ${sql.param(rows.map((r) => r.row.clockFlag))}::boolean[], ${sql.param(rows.map((r) => r.row.occurredAt))}::timestamptz[],
                              ${sql.param(rows.map((r) => r.row.receivedAt))}::timestamptz[], ${sql.param(rows.map((r) => JSON.stringify({ row: r.row, memberIds: r.memberIds, serviceIds: r.serviceIds })))}::jsonb[])
         on conflict (session_id) do nothing
         returning session_id as id`,

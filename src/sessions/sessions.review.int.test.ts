@@ -61,7 +61,7 @@ describe('the phone’s clock', () => {
     expect(await syncSessions(database.db, protector, [old], { userId: null, scope: ALL }, NOW)).toEqual([{ id: old.id, status: 'accepted', day: '2026-11-27' }]);
     const rows = await queryRows<{ id: string; device: string; offset: number | null; flag: boolean; received: string; occurred: string; day: string }>(
       database.db,
-      sql`select id, device_occurred_at as device, clock_offset_ms as offset, clock_flag as flag, received_at as received, occurred_at as occurred, day::text as day
+      sql`select id, device_occurred_at as device, clock_offset_ms::float8 as offset, clock_flag as flag, received_at as received, occurred_at as occurred, day::text as day
             from support_sessions order by occurred_at`,
     );
     const iso = (v: string) => new Date(v).toISOString();
@@ -179,3 +179,33 @@ describe('a team whose start is unknown', () => {
     expect(await syncSessions(database.db, protector, [before], { userId: null, scope: ALL }, NOW)).toEqual([{ id: before.id, status: 'accepted', day: '2026-11-10', review: true }]);
   });
 });
+
+describe('phones far off and records sent twice at once', () => {
+  it('a phone a month ahead or set to 1970 still syncs (the offset is stored), and is flagged', async () => {
+    const month = rec({ occurredAt: '2026-12-29T10:00:00+07:00' });
+    const epoch = rec({ occurredAt: '1970-01-01T10:00:00+07:00' });
+    const [a] = await syncSessions(database.db, protector, [month], { userId: null, scope: ALL }, NOW, { deviceNow: '2026-12-29T12:00:00+07:00' });
+    const [b] = await syncSessions(database.db, protector, [epoch], { userId: null, scope: ALL }, NOW, { deviceNow: '1970-01-01T12:00:00+07:00' });
+    expect([a, b]).toEqual([
+      { id: month.id, status: 'accepted', day: '2026-11-29', clockFlag: true },
+      { id: epoch.id, status: 'accepted', day: '2026-11-29', clockFlag: true },
+    ]);
+    const rows = await queryRows<{ offset: string }>(database.db, sql`select clock_offset_ms::text as offset from support_sessions where id in (${month.id}, ${epoch.id}) order by clock_offset_ms`);
+    expect(rows.map((r) => r.offset)).toEqual([String(Date.parse('1970-01-01T12:00:00+07:00') - NOW.getTime()), String(30 * 86_400_000)]);
+  });
+
+  it('the same record sent twice at once, one send with the clock and one without, is counted or held, never both', async () => {
+    const twice = rec({ occurredAt: '2026-11-29T14:00:00+07:00' });
+    const results = await Promise.all([
+      syncSessions(database.db, protector, [twice], { userId: null, scope: ALL }, NOW),
+      syncSessions(database.db, protector, [twice], { userId: null, scope: ALL }, NOW, { deviceNow: '2026-11-29T14:00:00+07:00' }),
+    ]);
+    expect(results.flat().map((r) => r.status).sort()).toEqual(['accepted', 'duplicate']);
+    const where = await queryRows<{ counted: number; held: number }>(
+      database.db,
+      sql`select (select count(*)::int from support_sessions where id = ${twice.id}) as counted, (select count(*)::int from support_session_reviews where session_id = ${twice.id}) as held`,
+    );
+    expect(where[0].counted + where[0].held).toBe(1);
+  });
+});
+

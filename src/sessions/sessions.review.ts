@@ -51,7 +51,7 @@ export async function listReviews(db: Db, scope: Scope, status: ReviewItem['stat
   const rows = await queryRows<Omit<ReviewItem, 'reasonLabel' | 'correctedDay' | 'kind' | 'residentsCount' | 'services'> & { record: Stored | string }>(
     db,
     sql`select r.session_id as id, r.team_id as "teamId", t.name as "teamName", r.reason, r.status, r.device_occurred_at as "deviceOccurredAt",
-               r.clock_offset_ms as "clockOffsetMs", r.clock_flag as "clockFlag", r.corrected_at as "correctedAt", r.received_at as "receivedAt", r.record
+               r.clock_offset_ms::float8 as "clockOffsetMs", r.clock_flag as "clockFlag", r.corrected_at as "correctedAt", r.received_at as "receivedAt", r.record
           from support_session_reviews r join teams t on t.id = r.team_id
          where r.status = ${status} and ${teamInScopeSql(scope)}
          order by r.received_at desc, r.session_id limit 500`,

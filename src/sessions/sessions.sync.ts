@@ -277,12 +277,17 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
 
   if (ready.length) {
     await db.transaction(async (tx) => {
-      await linkResidents(tx, protector, ready, actor.userId);
-      const counted = ready.filter((r) => !r.review);
-      const held = ready.filter((r) => r.review);
+      // the same record sent twice at once: the second waits here and finds the first's row
+      await repo.lockSessionIds(tx, ready.map((r) => r.row.id));
+      const already = await repo.existingSessionIds(tx, ready.map((r) => r.row.id));
+      for (const r of ready) if (already.has(r.row.id)) results[r.index] = { id: r.row.id, status: 'duplicate' };
+      const fresh = ready.filter((r) => !already.has(r.row.id));
+      await linkResidents(tx, protector, fresh, actor.userId);
+      const counted = fresh.filter((r) => !r.review);
+      const held = fresh.filter((r) => r.review);
       const inserted = await countSessions(tx, counted.map((r) => ({ row: r.row, team: r.team, serviceIds: r.serviceIds, memberIds: r.rec.memberIds })));
       const kept = await repo.insertReviews(tx, held.map((r) => ({ row: r.row, memberIds: [...new Set(r.rec.memberIds)], serviceIds: r.serviceIds, reason: r.review! })));
-      for (const r of ready) {
+      for (const r of fresh) {
         results[r.index] = !(r.review ? kept : inserted).has(r.row.id)
           ? { id: r.row.id, status: 'duplicate' }
           : { id: r.row.id, status: 'accepted', day: r.row.day, ...(r.review ? { review: true as const } : {}), ...(clockFlag ? { clockFlag: true as const } : {}) };
