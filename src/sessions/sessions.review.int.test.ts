@@ -137,6 +137,11 @@ describe('review of sessions in the future, too old, before the team existed', (
     // the future one cannot be accepted as it is: its date must be corrected, or it is deleted
     const future = await officer.post(`/api/support-sessions/reviews/${held.future}`, { action: 'accept' });
     expect([future.statusCode, future.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    // a date no report shows, or before the team's founding day (01/10/2026), is refused with the reason
+    const ancient = await officer.post(`/api/support-sessions/reviews/${held.beforeTeam}`, { action: 'correct', occurredAt: '0000-01-01T09:00:00+07:00' });
+    expect([ancient.statusCode, ancient.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const early = await officer.post(`/api/support-sessions/reviews/${held.beforeTeam}`, { action: 'correct', occurredAt: '2026-09-30T09:00:00+07:00' });
+    expect([early.statusCode, early.json().error.message]).toEqual([400, 'Ngày 30/09/2026 trước khi tổ bắt đầu hoạt động (01/10/2026) hoặc ngoài khoảng 2000–2100 của báo cáo: hãy sửa lại ngày (hoặc ngày thành lập của tổ), hoặc xoá buổi này.']);
     const correct = await officer.post(`/api/support-sessions/reviews/${held.beforeTeam}`, { action: 'correct', occurredAt: '2026-10-05T09:00:00+07:00' });
     expect(correct.json()).toEqual({ id: held.beforeTeam, status: 'corrected', day: '2026-10-05' });
     const del = await officer.post(`/api/support-sessions/reviews/${held.future}`, { action: 'delete' });

@@ -9,7 +9,7 @@ import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { REVIEW_REASON_LABELS, type ReviewReason } from './sessions.clock.js';
 import * as repo from './sessions.repo.js';
 import { countSessions } from './sessions.sync.js';
-import { FUTURE_TOLERANCE_MS } from './sessions.vocabulary.js';
+import { FUTURE_TOLERANCE_MS, REPORT_YEARS } from './sessions.vocabulary.js';
 
 /**
  * The commune officer's review of sessions kept instead of counted (issue 13, item 2; rules in
@@ -107,10 +107,15 @@ export async function decideReview(db: Db, id: string, decision: ReviewDecision,
         throw new AppError('VALIDATION_FAILED', `Thời điểm ${formatDateVi(todayInVietnam(countedAt))} ở tương lai: hãy chọn "Sửa ngày" với ngày giờ buổi hỗ trợ thật sự diễn ra, hoặc xoá buổi này.`);
       }
       const day = todayInVietnam(countedAt);
+      const [team] = await repo.teamsForSync(tx, [found.teamId]);
+      // a day no report can show would be counted where nobody sees it; an officer's new date must not lie
+      // before the team's known start either (accepting the phone's own date is the officer's call)
+      if (Number.isNaN(countedAt.getTime()) || Number(day.slice(0, 4)) < REPORT_YEARS.first || (decision.action === 'correct' && team?.startsOn && day < team.startsOn)) {
+        throw new AppError('VALIDATION_FAILED', `Ngày ${Number.isNaN(countedAt.getTime()) ? decision.action === 'correct' ? decision.occurredAt : '' : formatDateVi(day)} trước khi tổ bắt đầu hoạt động${team?.startsOn ? ` (${formatDateVi(team.startsOn)})` : ''} hoặc ngoài khoảng ${REPORT_YEARS.first}–${REPORT_YEARS.last} của báo cáo: hãy sửa lại ngày (hoặc ngày thành lập của tổ), hoặc xoá buổi này.`);
+      }
       const periods = await repo.membershipsForSync(tx, [found.teamId]);
       const leaver = stored.memberIds.map((m) => periods.find((p) => p.memberId === m)).find((p) => p?.leftOn && day >= p.leftOn);
       if (leaver) throw new AppError('VALIDATION_FAILED', `Thành viên mã ${leaver.memberId} đã rời tổ từ ngày ${formatDateVi(leaver.leftOn!)}, trước ngày ${formatDateVi(day)}: hãy sửa ngày, hoặc xoá buổi này.`);
-      const [team] = await repo.teamsForSync(tx, [found.teamId]);
       await countSessions(tx, [{ row: { ...stored.row, occurredAt: countedAt.toISOString(), day }, team, serviceIds: stored.serviceIds, memberIds: stored.memberIds }]);
     }
     await tx.execute(
