@@ -69,6 +69,8 @@ async function dryRun(files: { name: string; mimeType: string; buffer: Buffer }[
   await page.setInputFiles('#imp-files', files);
   await page.getByRole('button', { name: 'Kiểm tra (chạy thử)' }).click();
   await page.getByRole('heading', { name: 'Kết quả chạy thử (chưa ghi gì)' }).waitFor();
+  // the heading may still be the previous run's: wait for this file's own report
+  await page.locator(`.file-report[data-file="${files[0].name}"]`).first().waitFor();
 }
 
 /** Each line of the shape tree: commune lines, then their teams, as shown. */
