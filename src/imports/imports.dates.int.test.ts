@@ -6,6 +6,8 @@ import { ALL } from '../access/access.policy.js';
 import { type Database, queryRows } from '../db/client.js';
 import { isoDay } from '../http/zod.js';
 import { readPersonDate } from '../text/person-date.js';
+import { networkReport } from '../reports/network.service.js';
+import { todayInVietnam } from '../text/dates.js';
 import { importRoster } from './imports.service.js';
 
 /**
@@ -87,10 +89,13 @@ describe('dates in a roster', () => {
     );
     // without a join date the membership starts on the import day (today by the server's clock),
     // marked 'imported': the person was on the roster that day, which is not a join date
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    const today = todayInVietnam();
     expect(rows).toEqual([
       { fullName: 'Lò Văn Chín', birthYear: 1990, joinedOn: '2024-01-01', startReason: 'joined' },
       { fullName: 'Lò Văn Mười', birthYear: 1990, joinedOn: today, startReason: 'imported' },
     ]);
+    // the network report's movement counts the import day's list apart from the joins
+    const moves = await networkReport(database.db, '14', ALL, { from: '2024-01-01', to: today });
+    expect(moves.movement).toEqual({ joined: 1, imported: 1, left: 0 });
   });
 });

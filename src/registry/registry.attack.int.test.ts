@@ -822,7 +822,7 @@ describe('as-of reports around each change', () => {
       ['2026-09-01', 1, 0, 0],
     ]);
     const moves = await network(officer, w, '&from=2026-05-01&to=2026-09-01');
-    expect(moves.movement).toEqual({ joined: 1, left: 2 });
+    expect(moves.movement).toEqual({ joined: 1, imported: 0, left: 2 });
   });
 });
 

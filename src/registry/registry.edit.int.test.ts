@@ -157,9 +157,9 @@ describe('members and periods', () => {
     expect((await network(admin, '14', '&asOf=2026-01-04')).members.total).toBe(0);
     expect((await network(admin, '14', '&asOf=2026-01-05')).members.total).toBe(2);
     const moves = await network(admin, '14', '&from=2026-06-01&to=2026-06-30');
-    expect([moves.movement, moves.children.find((c: { code: string }) => c.code === '04105').movement]).toEqual([{ joined: 1, left: 1 }, { joined: 1, left: 0 }]);
+    expect([moves.movement, moves.children.find((c: { code: string }) => c.code === '04105').movement]).toEqual([{ joined: 1, imported: 0, left: 1 }, { joined: 1, imported: 0, left: 0 }]);
     const year = await network(admin, '14', '&from=2026-01-01&to=2026-11-30');
-    expect(year.movement).toEqual({ joined: 5, left: 1 }); // 4 joined Chiềng An (not the role change), 1 moved in; 1 moved out
+    expect(year.movement).toEqual({ joined: 5, imported: 0, left: 1 }); // 4 joined Chiềng An (not the role change), 1 moved in; 1 moved out
     expect((await send(admin, 'GET', '/api/reports/network?unit=14&asOf=2099-01-01')).statusCode).toBe(400);
     expect((await send(admin, 'GET', '/api/reports/network?unit=14&asOf=2026-02-30')).statusCode).toBe(400);
 

@@ -60,19 +60,22 @@ export async function networkAggregates(db: Db, unit: UnitRow, year: number, asO
   return { teams, cube, affiliations, people };
 }
 
-export interface MovementRow { child: number; joined: number; left: number }
+export interface MovementRow { child: number; joined: number; imported: number; left: number }
 
 /**
  * People who joined and left teams of `unit` in [from, to] (Vietnam days, inclusive), per child:
  * a join is a period begun by joining or by a transfer from another team; a leave is one ended by a
  * transfer, moving away, resigning, death, dissolution or another reason. Role changes and merged duplicates are neither.
+ * `imported`: periods a roster import without join dates began (start_reason 'imported'): on the
+ * list from that day, not known to have joined then, so counted apart from the joins.
  */
 export function networkMovement(db: Db, unit: UnitRow, from: string, to: string) {
   const { filter, child } = scope(unit);
   return queryRows<MovementRow>(
     db,
     sql`select ${child} as child,
-               count(*) filter (where tm.joined_on between ${from}::date and ${to}::date and tm.start_reason in ('joined', 'transferred', 'imported'))::int as joined,
+               count(*) filter (where tm.joined_on between ${from}::date and ${to}::date and tm.start_reason in ('joined', 'transferred'))::int as joined,
+               count(*) filter (where tm.joined_on between ${from}::date and ${to}::date and tm.start_reason = 'imported')::int as imported,
                count(*) filter (where tm.left_on between ${from}::date and ${to}::date and tm.end_reason not in ('role_change', 'merged'))::int as "left"
           from team_members tm join teams t on t.id = tm.team_id
          where ${filter} and (tm.joined_on between ${from}::date and ${to}::date or tm.left_on between ${from}::date and ${to}::date)

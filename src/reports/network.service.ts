@@ -30,7 +30,8 @@ export interface Breakdown {
   byAgeBand: Record<AgeBand, number>;
 }
 /** Joins and leaves in a period (see networkMovement): people, counted per membership period. */
-export interface Movement { joined: number; left: number }
+/** Joins and leaves in the period; `imported`: people first on the list by a roster import without join dates (their join day unknown). */
+export interface Movement { joined: number; imported: number; left: number }
 export interface NetworkReport extends Breakdown {
   unit: { code: string | null; name: string; level: UnitRow['level'] };
   /** the Vietnam day the figures are for (null: now) */
@@ -117,15 +118,15 @@ async function computeReport(db: Db, unit: UnitRow, asOf: string | null, period:
   childUnits.sort((a, b) => compareVietnamese(a.name, b.name));
   const ordered = unit.level === 'commune' ? [unit, ...childUnits] : childUnits;
   const children = new Map<number, NetworkReport['children'][number]>(
-    ordered.map((c) => [c.id, { code: c.code, name: c.id === unit.id ? `${c.name} (tổ cấp xã)` : c.name, level: c.level, self: c.id === unit.id, ...emptyBreakdown(), movement: period ? { joined: 0, left: 0 } : null }]),
+    ordered.map((c) => [c.id, { code: c.code, name: c.id === unit.id ? `${c.name} (tổ cấp xã)` : c.name, level: c.level, self: c.id === unit.id, ...emptyBreakdown(), movement: period ? { joined: 0, imported: 0, left: 0 } : null }]),
   );
   const total = emptyBreakdown();
   const at = (child: number) => children.get(child);
   const year = asOf ? Number(asOf.slice(0, 4)) : yearInVietnam();
   const moves = period ? networkMovement(db, unit, period.from, period.to) : Promise.resolve([]);
-  const movement = period ? { joined: 0, left: 0 } : null;
+  const movement = period ? { joined: 0, imported: 0, left: 0 } : null;
   const addMoves = (rows: Awaited<typeof moves>) => {
-    for (const r of rows) for (const m of [at(r.child)?.movement, movement]) if (m) (m.joined += r.joined), (m.left += r.left);
+    for (const r of rows) for (const m of [at(r.child)?.movement, movement]) if (m) (m.joined += r.joined), (m.imported += r.imported), (m.left += r.left);
   };
   if (asOf === null && source === 'kept') {
     // the current registry: the counts kept by the registry's triggers, a few rows per child

@@ -128,7 +128,7 @@ function Report({ code, when }: { code: string; when: AsOf }) {
       <WhenForm code={unitCode} when={when} />
       <div class="cards">
         {r.movement && r.period ? (
-          <StatCard stat="movement" label={`Vào, rời tổ ${vnDate(r.period.from)}–${vnDate(r.period.to)}`} value={`+${num(r.movement.joined)} / −${num(r.movement.left)}`} note="Vào tổ (kể cả chuyển đến) / rời tổ (kể cả chuyển đi); không tính đổi vai trò" />
+          <StatCard stat="movement" label={`Vào, rời tổ ${vnDate(r.period.from)}–${vnDate(r.period.to)}`} value={`+${num(r.movement.joined)} / −${num(r.movement.left)}`} note={`Vào tổ (kể cả chuyển đến) / rời tổ (kể cả chuyển đi); không tính đổi vai trò${r.movement.imported ? `; ngoài ra ${num(r.movement.imported)} người có trong danh sách nhập (không rõ ngày vào tổ)` : ''}`} />
         ) : null}
         <StatCard stat="teams" label="Số tổ" value={num(r.teams.total)} note={`${num(r.teams.commune)} cấp xã · ${num(r.teams.village)} cấp thôn, bản`} />
         <StatCard stat="members" label="Thành viên" value={num(total)} note={`${num(r.members.commune)} ở tổ cấp xã · ${num(r.members.village)} ở tổ cấp thôn, bản`} />
