@@ -33,8 +33,10 @@ const HIDDEN_INSIDE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200
  * Whitespace and zero-width characters at either end, trimmed away (direction controls are not:
  * they are refused wherever they are, or removed for the phone's notes).
  */
-const ZW = '[\\s\\u00ad\\u180e\\u200b-\\u200d\\u2060\\ufeff]|\\udb40[\\udc00-\\udc7f]';
-const INVISIBLE_ENDS = new RegExp(`^(?:${ZW})+|(?:${ZW})+$`, 'g');
+const ZW = '[\\s\\u00ad\\u180e\\u200b-\\u200d\\u2060\\ufeff]';
+const TAG = '\\udb40[\\udc00-\\udc7f]';
+// tag characters only at the start: at the end they may close an emoji flag (text/measure.ts keeps those)
+const INVISIBLE_ENDS = new RegExp(`^(?:${ZW}|${TAG})+|(?:${ZW})+$`, 'g');
 
 /**
  * A length-limited free-text field measured as people see it (issue 13, item 5), the same on the

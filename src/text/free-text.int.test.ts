@@ -37,6 +37,10 @@ describe('freeText', () => {
     expect(freeText(50, 'Ghi chú', { hidden: 'remove' }).parse('Ghi\u200bchú\nhai dòng')).toBe('Ghichú\nhai dòng');
     expect(freeText(50, 'Ghi chú', { hidden: 'remove' }).safeParse('Ghi\u0007chú').success).toBe(false);
     expect(freeText(50, 'Ghi chú', { oneLine: true }).parse(' Ghi \n  chú ')).toBe('Ghi chú');
+    // a phone's note may end with an emoji built of joiners or tag characters: kept whole and counted once
+    const scotland = '🏴\udb40\udc67\udb40\udc62\udb40\udc73\udb40\udc63\udb40\udc74\udb40\udc7f';
+    expect(freeText(5, 'Ghi chú', { hidden: 'remove' }).parse(`Tốt ${scotland}`)).toBe(`Tốt ${scotland}`);
+    expect(freeText(5, 'Ghi chú', { hidden: 'remove' }).parse('Gia 👨\u200d👩\u200d👧')).toBe('Gia 👨\u200d👩\u200d👧');
   });
   it('the registry’s leave note: 500 characters typed NFD are accepted, 501 refused', () => {
     const body = (n: number) => ({ version: 1, on: '2026-06-01', reason: 'other', note: nfd('ế'.repeat(n)) });
