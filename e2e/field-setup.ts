@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { APIRequestContext, Browser, BrowserContext } from 'playwright-core';
+import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 
 /**
  * A team and a member account for the field app, made through the HTTP API on a fresh server:
@@ -14,6 +14,24 @@ export const FIELD_ADMIN = { name: 'Quàng Văn Quản', login: 'quantri', passw
 export const FIELD_MEMBER = { name: 'Hà Thị Hiền', phone: '0912 345 678', issued: 'cap-tam-thoi-47', own: 'Ban-Hum-mua-xuan-2026' };
 export const FIELD_COMMUNE = '03664';
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'to-cnscd-son-la.csv');
+
+/**
+ * Signs the member in on the field app's sign-in page: with the issued password the first time
+ * (then changes it to her own), with her own afterwards; returns once the record form is shown.
+ */
+export async function signInFieldMember(page: Page, first: boolean) {
+  await page.fill('#login', FIELD_MEMBER.phone);
+  await page.fill('#password', first ? FIELD_MEMBER.issued : FIELD_MEMBER.own);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  if (first) {
+    await page.getByRole('heading', { name: 'Đổi mật khẩu' }).waitFor();
+    await page.fill('#pw-current', FIELD_MEMBER.issued);
+    await page.fill('#pw-new', FIELD_MEMBER.own);
+    await page.fill('#pw-new2', FIELD_MEMBER.own);
+    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+  }
+  await page.getByRole('heading', { name: 'Ghi buổi hỗ trợ' }).waitFor();
+}
 
 /** POST JSON with the CSRF token (the request context keeps the cookies). */
 export async function postJson(req: APIRequestContext, base: string, p: string, body: unknown) {

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIELD_MEMBER, type FieldSetup, getJson, setUpFieldTeam } from './field-setup.js';
+import { type FieldSetup, getJson, setUpFieldTeam, signInFieldMember } from './field-setup.js';
 import { type Harness, startHarness } from './harness.js';
 
 /**
@@ -54,15 +54,7 @@ describe('field app: a phone 3 hours ahead, outcomes chosen', () => {
     await page.goto(`${base}/field/`);
     await page.locator('#view-signin').waitFor();
     expect(await page.evaluate(() => Date.now() - performance.timeOrigin - performance.now())).toBeGreaterThan(SHIFT_MS - 60_000);
-    await page.fill('#login', FIELD_MEMBER.phone);
-    await page.fill('#password', FIELD_MEMBER.issued);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    await page.getByRole('heading', { name: 'Đổi mật khẩu' }).waitFor();
-    await page.fill('#pw-current', FIELD_MEMBER.issued);
-    await page.fill('#pw-new', FIELD_MEMBER.own);
-    await page.fill('#pw-new2', FIELD_MEMBER.own);
-    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-    await page.getByRole('heading', { name: 'Ghi buổi hỗ trợ' }).waitFor();
+    await signInFieldMember(page, true);
 
     await page.locator('.svc[data-code="vneid"] .svc-btn').click();
     expect(await page.locator('.svc-out[data-code="vneid"] [aria-checked="true"]').getAttribute('data-outcome')).toBe('informed');
@@ -121,10 +113,7 @@ describe('field app: a phone 3 hours ahead, outcomes chosen', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${base}/field/`);
     await page.locator('#view-signin').waitFor();
-    await page.fill('#login', FIELD_MEMBER.phone);
-    await page.fill('#password', FIELD_MEMBER.own);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    await page.getByRole('heading', { name: 'Ghi buổi hỗ trợ' }).waitFor();
+    await signInFieldMember(page, false);
     await page.screenshot({ path: '/tmp/ui-field-first-screen-360.png' });
     // 1. one-to-one, one service: VNeID, account created
     await tap('.svc[data-code="vneid"] .svc-btn', true);
@@ -140,6 +129,8 @@ describe('field app: a phone 3 hours ahead, outcomes chosen', () => {
     taps = 0;
     await page.evaluate(() => window.scrollTo(0, 0));
     await tap('[data-kind="group"]', true);
+    // the count field takes the focus: the number is typed without a tap
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('count');
     await page.keyboard.type('20');
     await tap('.svc[data-code="vneid"] .svc-btn', true);
     await tap('.svc[data-code="vssid"] .svc-btn', true);
@@ -152,6 +143,15 @@ describe('field app: a phone 3 hours ahead, outcomes chosen', () => {
     expect(swiped).toEqual([]);
     // the kind goes back to the most common one
     await expect.poll(() => page.locator('#kinds [aria-pressed="true"]').getAttribute('data-kind')).toBe('home');
+
+    // a group without its count is refused before the confirmation, which never says "0 người"
+    await page.locator('[data-kind="group"]').click();
+    await page.locator('.svc[data-code="vneid"] .svc-btn').click();
+    await page.click('#save');
+    expect(await page.locator('#confirm').count()).toBe(0);
+    expect(await page.locator('#form-msg').innerText()).toBe('Hãy nhập số người dân tham dự (1–2000).');
+    await page.locator('[data-kind="home"]').click();
+    await page.locator('.svc[data-code="vneid"] .svc-btn').click();
 
     // 3. one-to-one with personal data (scrolling allowed): birth year, consent, name, phone
     taps = 0;

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIELD_COMMUNE, FIELD_MEMBER, type FieldSetup, getJson, postJson, setUpFieldTeam } from './field-setup.js';
+import { FIELD_COMMUNE, FIELD_MEMBER, type FieldSetup, getJson, postJson, setUpFieldTeam, signInFieldMember } from './field-setup.js';
 import { type Harness, startHarness } from './harness.js';
 
 /**
@@ -99,15 +99,7 @@ describe('field app: offline recording and sync', () => {
   it('signs in with the issued password, changes it, and opens the record form with her preselected', async () => {
     await page.goto(`${base}/field/`);
     await page.locator('#view-signin').waitFor();
-    await page.fill('#login', FIELD_MEMBER.phone);
-    await page.fill('#password', FIELD_MEMBER.issued);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    await page.getByRole('heading', { name: 'Đổi mật khẩu' }).waitFor();
-    await page.fill('#pw-current', FIELD_MEMBER.issued);
-    await page.fill('#pw-new', FIELD_MEMBER.own);
-    await page.fill('#pw-new2', FIELD_MEMBER.own);
-    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-    await page.getByRole('heading', { name: 'Ghi buổi hỗ trợ' }).waitFor();
+    await signInFieldMember(page, true);
     expect(await page.locator('#who').innerText()).toBe(FIELD_MEMBER.name);
     expect(await badge().innerText()).toBe('Đã đồng bộ');
     // her own team only: no team picker; the members by given name, her preselected

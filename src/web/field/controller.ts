@@ -162,6 +162,13 @@ export class FieldApp {
     this.set({ form, editingId: null, formKey: this.state.formKey + 1, prefs: dayPrefs });
   }
 
+  /** Checks the form as saving would (record.ts buildRecord); on a refusal shows why and returns false. */
+  check(): boolean {
+    const built = buildRecord(this.state.form, this.state.editingId ?? 'check', new Date(this.trueNow()));
+    if (!built.ok) this.set({ message: { text: built.message, ok: false, field: built.field } });
+    return built.ok;
+  }
+
   /** Checks the form, queues the record on the phone and tries to send it. */
   async save(): Promise<void> {
     const { user, ctx, editingId } = this.state;

@@ -167,7 +167,7 @@ export function RecordForm({ app, state, ctx }: { app: FieldApp; state: FieldSta
     if (confirming === formNow || form.services.length === 0) {
       setConfirming(null);
       void app.save();
-    } else setConfirming(formNow);
+    } else if (app.check()) setConfirming(formNow);
   };
 
   return (
