@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signedInClient } from '../../test/auth.js';
-import { sessionsRegistry } from '../../test/sessions.js';
+import { sessionIds, sessionsRegistry } from '../../test/sessions.js';
 import { testApp, testDatabase, TEST_SECRETS, type TestAppInstance } from '../../test/db.js';
 import { ALL } from '../access/access.policy.js';
 import { type Database, queryRows } from '../db/client.js';
@@ -19,8 +19,7 @@ const protector = new DataProtector(TEST_SECRETS);
 const NOW = new Date('2026-11-29T12:00:00+07:00');
 let team: { chiengAn: number; tieuKhu6: number };
 let member: Record<string, number>;
-let seq = 0;
-const uuid = () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
+const uuid = sessionIds();
 const rec = (resident: Record<string, unknown>, over: Record<string, unknown> = {}): SyncRecord =>
   ({ id: uuid(), teamId: team.chiengAn, memberIds: [member['Hà Thị Hiền']], occurredAt: '2026-11-10T09:00:00+07:00', kind: 'home', services: [{ code: 'vneid', outcome: 'eid_level2' }], resident: { consent: true, ...resident }, ...over }) as SyncRecord;
 const sync = (records: unknown[]) => syncSessions(database.db, protector, records, { userId: null, scope: ALL }, NOW);
@@ -92,7 +91,7 @@ describe('residents counted once', () => {
   });
 
   it('the residents route and sync share the rule: same phone or ID gives back the same resident', async () => {
-    const officer = await signedInClient(app, database.db, { username: `canbo.${++seq}`, role: 'commune_officer', unit: '03664' });
+    const officer = await signedInClient(app, database.db, { username: 'canbo.residents', role: 'commune_officer', unit: '03664' });
     const consent = { purpose: 'Hỗ trợ kích hoạt VNeID mức 2' };
     const a = await officer.post('/api/residents', { unit: '03664', fullName: 'Lò Văn Pọm', phone: '0912 444 555', consent });
     const b = await officer.post('/api/residents', { unit: '03664', phone: '+84912444555', nationalId: '014160000321', consent });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient, type TestClient } from '../../test/auth.js';
-import { sessionsRegistry } from '../../test/sessions.js';
+import { sessionIds, sessionsRegistry } from '../../test/sessions.js';
 import { testApp, testDatabase, TEST_SECRETS, type TestAppInstance } from '../../test/db.js';
 import { ALL } from '../access/access.policy.js';
 import { type Database, queryRows } from '../db/client.js';
@@ -26,8 +26,7 @@ const protector = new DataProtector(TEST_SECRETS);
 const NOW = new Date('2026-11-29T12:00:00+07:00');
 let team: { chiengAn: number; tieuKhu6: number };
 let member: Record<string, number>;
-let seq = 0;
-const uuid = () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
+const uuid = sessionIds();
 const rec = (over: Partial<SyncRecord> = {}): SyncRecord =>
   ({ id: uuid(), teamId: team.chiengAn, memberIds: [member['Hà Thị Hiền']], occurredAt: '2026-11-10T09:00:00+07:00', kind: 'home', services: [{ code: 'vneid', outcome: 'eid_level2' }], ...over }) as SyncRecord;
 const dayCount = async (date: string) => (await supportReport(database.db, { unit: '03664' }, { period: 'day', date }, ALL)).sessions;
