@@ -43,8 +43,10 @@ const SYNC_URL = '/api/support-sessions/sync';
  * account and installation (the field app's `x-device-id`, a UUID v4 kept in IndexedDB), whatever
  * the address: a carrier NAT puts hundreds of phones behind one (issue 13, item 10). A phone sends
  * on start, on reconnecting, after each save and on a timer, so 120 a minute is far above use.
+ * `perAccount`: all the account's installations together (three phones' worth), so a made-up
+ * x-device-id per request does not escape the limit.
  */
-export const SYNC_RATE_LIMIT = { max: 120 } as const;
+export const SYNC_RATE_LIMIT = { max: 120, perAccount: 360 } as const;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /**
@@ -125,6 +127,17 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
         ? new AppError('RATE_LIMITED', `Máy này gửi đồng bộ quá nhiều lần trong một phút; hãy đợi ${wait} giây rồi thử lại. Các buổi chưa gửi vẫn được giữ trên máy.`)
         : new AppError('RATE_LIMITED', `Quá nhiều yêu cầu; hãy đợi ${wait} giây rồi thử lại.`);
     },
+  });
+
+  // the account's own cap over all its installations (the header is the caller's to choose);
+  // checked once the caller is known, after the per-installation limit above
+  const accountSyncLimit = app.createRateLimit({ max: SYNC_RATE_LIMIT.perAccount, timeWindow: '1 minute', keyGenerator: (req) => `sync-account:${req.actor?.userId}` });
+  app.addHook('preHandler', async (req, reply) => {
+    if (!syncRateKey(req)) return;
+    const limit = await accountSyncLimit(req);
+    if (limit.isAllowed || !limit.isExceeded) return;
+    reply.header('retry-after', limit.ttlInSeconds);
+    throw new AppError('RATE_LIMITED', `Tài khoản này gửi đồng bộ quá nhiều lần trong một phút (từ mọi máy cộng lại); hãy đợi ${Math.max(1, limit.ttlInSeconds)} giây rồi thử lại. Các buổi chưa gửi vẫn được giữ trên máy.`);
   });
 
   app.decorateRequest('actor', null);

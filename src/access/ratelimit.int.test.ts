@@ -60,7 +60,7 @@ describe('rate limit of authenticated sync', () => {
   }, 120_000);
 
   it('one account on one phone over its limit gets 429 with the wait in Vietnamese and Retry-After; its other phone and other accounts still sync', async () => {
-    expect(SYNC_RATE_LIMIT.max).toBe(120);
+    expect(SYNC_RATE_LIMIT).toEqual({ max: 120, perAccount: 360 });
     const me = await phoneAccount();
     const device = randomUUID();
     const codes: number[] = [];
@@ -78,6 +78,20 @@ describe('rate limit of authenticated sync', () => {
     // nothing about the refusal is written to the audit log (a limit is not a refusal of access)
     const denied = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from audit_log where action = 'access.denied'`);
     expect(denied[0].n).toBe(0);
+  }, 120_000);
+
+  it('a made-up x-device-id per request does not escape the account’s own cap over all its installations', async () => {
+    const me = await phoneAccount();
+    const codes: number[] = [];
+    for (let i = 0; i < SYNC_RATE_LIMIT.perAccount; i++) codes.push((await sync(me.headers, randomUUID())).statusCode);
+    expect(codes).toEqual(Array(SYNC_RATE_LIMIT.perAccount).fill(200));
+    const over = await sync(me.headers, randomUUID());
+    expect(over.statusCode).toBe(429);
+    const wait = Number(over.headers['retry-after']);
+    expect(Number.isInteger(wait) && wait >= 1 && wait <= 60).toBe(true);
+    expect(over.json()).toEqual({ error: { code: 'RATE_LIMITED', message: `Tài khoản này gửi đồng bộ quá nhiều lần trong một phút (từ mọi máy cộng lại); hãy đợi ${wait} giây rồi thử lại. Các buổi chưa gửi vẫn được giữ trên máy.` } });
+    // another account is not held back by it
+    expect((await sync((await phoneAccount()).headers, randomUUID())).statusCode).toBe(200);
   }, 120_000);
 
   it('signed-out requests still count per address', async () => {
