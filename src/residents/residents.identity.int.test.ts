@@ -102,6 +102,28 @@ describe('residents counted once', () => {
     expect((await sessionResidents()).map((s) => s.resident_id)).toEqual([rows[0].id]);
   });
 
+  it('the route says whether it created or found the resident, and gives another commune’s resident no id', async () => {
+    const consent = { purpose: 'Hỗ trợ kích hoạt VNeID mức 2' };
+    const here = await signedInClient(app, database.db, { username: 'canbo.here', role: 'commune_officer', unit: '03664' });
+    const there = await signedInClient(app, database.db, { username: 'canbo.there', role: 'commune_officer', unit: '04105' });
+    const first = (await here.post('/api/residents', { unit: '03664', fullName: 'Lò Thị Ún', phone: '0912 777 888', consent })).json();
+    const again = (await here.post('/api/residents', { unit: '03664', phone: '+84912777888', consent })).json();
+    const away = await there.post('/api/residents', { unit: '04105', fullName: 'Tên khác', phone: '0912777888', consent });
+    const rows = await residentsRows();
+    expect([first, again, away.statusCode, away.json()]).toEqual([{ id: rows[0].id, created: true }, { id: rows[0].id, created: false }, 200, { id: null, created: false }]);
+    // one resident, kept where first recorded; the other commune's name was not written over it
+    expect(rows.length).toBe(1);
+    const audit = await queryRows<{ action: string; commune: string }>(
+      database.db,
+      sql`select a.action, u.code as commune from audit_log a join admin_units u on u.id = a.commune_id where a.entity = 'resident' and a.entity_id = ${String(rows[0].id)} order by a.id`,
+    );
+    expect(audit).toEqual([
+      { action: 'resident.created', commune: '03664' },
+      { action: 'resident.matched', commune: '03664' },
+      { action: 'resident.matched', commune: '03664' },
+    ]);
+  });
+
   it('a CCCD that lost its leading zeros is refused with the suggestion, and kept once confirmed', async () => {
     const [r] = await sync([rec({ nationalId: '14190000123' })]);
     expect(r).toMatchObject({ status: 'rejected' });

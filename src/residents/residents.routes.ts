@@ -5,7 +5,11 @@ import { createResident, listResidents } from './residents.service.js';
 
 /** Routes of residents' personal data. */
 export const residentRoutes: RouteModule = (api, { database, protector }) => {
-  /** POST /api/residents {unit, fullName?, gender?, birthYear?, phone?, nationalId?, consent?:{purpose}} → {id}. Phone/ID need consent. */
+  /**
+   * POST /api/residents {unit, fullName?, gender?, birthYear?, phone?, nationalId?, consent?:{purpose}}
+   * → {id, created}: created false when the phone or ID was already recorded (that resident's id,
+   * null when another commune outside the caller's scope keeps it). Phone/ID need consent.
+   */
   api.post(
     '/api/residents',
     {

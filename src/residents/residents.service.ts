@@ -41,8 +41,13 @@ export function normalizeNationalId(raw: string): string {
 }
 
 /**
- * Records a resident. Phone or ID number require `consent.purpose` (CONSENT_REQUIRED). The unit must
- * be in the recorder's scope (OUT_OF_SCOPE). The audit entry holds masked values only.
+ * Records a resident → `{ id, created }`. Phone or ID number require `consent.purpose`
+ * (CONSENT_REQUIRED). The unit must be in the recorder's scope (OUT_OF_SCOPE). A phone or ID already
+ * recorded gives back that resident (residents.identity.ts: one person, one resident), `created:
+ * false`, audited as 'resident.matched'; when that resident is kept by a commune outside the
+ * recorder's scope, `id` is null (its record is that commune's: neither its id nor its details are
+ * shown) — only the fact that the number is already recorded, which the rule itself implies.
+ * The audit entry holds masked values only.
  */
 export async function createResident(db: Db, protector: DataProtector, input: NewResident, actor: AuditActor & { scope: Scope }) {
   const unit = await currentUnit(db, input.unit);
@@ -61,6 +66,10 @@ export async function createResident(db: Db, protector: DataProtector, input: Ne
     throw new AppError('CONSENT_REQUIRED', 'Chỉ lưu số điện thoại hoặc số căn cước khi người dân đồng ý: hãy ghi mục đích đã được đồng ý.');
   }
   return db.transaction(async (tx) => {
+    const hashes = [phone, nationalId].filter((x): x is string => !!x).map((x) => protector.hash(x));
+    const before = hashes.length
+      ? await tx.select({ id: residents.id }).from(residents).where(or(sql`${residents.phoneHash} = any(${sql.param(hashes)}::text[])`, sql`${residents.nationalIdHash} = any(${sql.param(hashes)}::text[])`))
+      : [];
     // the same phone or ID gives back the resident already recorded (residents.identity.ts)
     const [id] = await recordResidents(
       tx,
@@ -69,17 +78,20 @@ export async function createResident(db: Db, protector: DataProtector, input: Ne
       actor.userId,
       input.consent?.purpose ? cleanText(input.consent.purpose) : null,
     );
-    const row = { id };
+    const created = !before.some((r) => r.id === id);
+    const [kept] = await tx.select({ communeId: residents.communeId }).from(residents).where(eq(residents.id, id));
+    const keeper = kept.communeId === commune.id ? commune : await unitById(tx, kept.communeId);
+    const visible = !!keeper && (unitInScope(actor.scope, keeper) || (actor.scope.kind === 'team' && actor.scope.communeId === keeper.id));
     await recordAudit(tx, {
       ...actor,
-      action: 'resident.created',
+      action: created ? 'resident.created' : 'resident.matched',
       entity: 'resident',
-      entityId: row.id,
-      provinceCode: commune.provinceCode,
-      communeId: commune.id,
-      after: { phone: phone ? maskPhone(phone) : null, nationalId: nationalId ? maskNationalId(nationalId) : null, consent: input.consent?.purpose ?? null },
+      entityId: id,
+      provinceCode: keeper?.provinceCode ?? commune.provinceCode,
+      communeId: keeper?.id ?? commune.id,
+      after: { phone: phone ? maskPhone(phone) : null, nationalId: nationalId ? maskNationalId(nationalId) : null, consent: input.consent?.purpose ?? null, ...(created ? {} : { recordedFor: commune.code }) },
     });
-    return { id: row.id };
+    return { id: visible ? id : null, created };
   });
 }
 
