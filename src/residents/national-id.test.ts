@@ -13,12 +13,22 @@ describe('checkNationalId', () => {
     expect(checkNationalId('014 190.000-123')).toEqual({ kind: 'ok', value: '014190000123', province: 'Sơn La' });
   });
 
-  it('suggests left-padding for 11, 10 and 9 digits (never repairs silently)', () => {
-    expect(checkNationalId('14190000123')).toMatchObject({ kind: 'repair', typed: '14190000123', suggestion: '014190000123', oldCmnd: false });
-    expect(checkNationalId('1090012345')).toMatchObject({ kind: 'repair', suggestion: '001090012345', oldCmnd: false });
-    const nine = checkNationalId('123456789');
-    expect(nine).toMatchObject({ kind: 'repair', suggestion: '000123456789', oldCmnd: true });
-    expect(nine.kind === 'repair' && nine.message).toContain('chứng minh nhân dân cũ (CMND)');
+  it('suggests left-padding for 11 and 10 digits (never repairs silently); 9 digits are an old CMND', () => {
+    expect(checkNationalId('14190000123')).toMatchObject({ kind: 'repair', typed: '14190000123', suggestion: '014190000123' });
+    expect(checkNationalId('1090012345')).toMatchObject({ kind: 'repair', suggestion: '001090012345' });
+    // padded to 12 it would begin 000, a prefix no province has: no suggestion to confirm
+    expect(checkNationalId('123456789')).toEqual({ kind: 'invalid', reason: '"123456789" có 9 chữ số: đây là số chứng minh nhân dân cũ (CMND), không phải số căn cước. Hãy hỏi số căn cước 12 chữ số in trên thẻ.' });
+  });
+
+  it('refuses placeholders: twelve times one digit, and the prefix 000', () => {
+    const fix = 'hãy nhập đúng 12 chữ số in trên thẻ, hoặc bỏ trống nếu người dân không cung cấp.';
+    expect(checkNationalId('000000000000')).toEqual({ kind: 'invalid', reason: `"000000000000" không phải số căn cước thật (số điền tạm): ${fix}` });
+    expect(checkNationalId('1111 1111 1111')).toEqual({ kind: 'invalid', reason: `"111111111111" không phải số căn cước thật (số điền tạm): ${fix}` });
+    expect(checkNationalId('000190000123')).toEqual({ kind: 'invalid', reason: `"000190000123" không phải số căn cước thật (không tỉnh nào có mã 000): ${fix}` });
+  });
+
+  it('reads full-width digits as digits', () => {
+    expect(checkNationalId('０１４１９００００１２３')).toEqual({ kind: 'ok', value: '014190000123', province: 'Sơn La' });
   });
 
   it('warns on a prefix outside the list, and keeps the value', () => {

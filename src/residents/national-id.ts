@@ -8,11 +8,14 @@
  *   is the 63 codes of the Circular (001 Hà Nội … 096 Cà Mau). The 2025 merger of provinces did not
  *   re-number cards already issued, and new codes may follow: a prefix outside the list is therefore
  *   a WARNING (kept), never a refusal;
- * - a 9, 10 or 11-digit value is most often a 12-digit number whose leading zeros a spreadsheet
+ * - a 10 or 11-digit value is most often a 12-digit number whose leading zeros a spreadsheet
  *   dropped (e.g. 1090012345 for 001090012345): we SUGGEST the left-padded 12 digits and the user
  *   must confirm (send the 12 digits back) — never repaired silently;
- * - a 9-digit value is also what an old identity card (CMND) looks like: the answer says so, and
- *   the suggestion is given too (the person chooses; the server stores only 12 digits).
+ * - a 9-digit value is an old identity card (CMND), not a CCCD that lost zeros (padded, it would
+ *   start 000, which no province has): refused, asking for the 12-digit number;
+ * - full-width digits (an East Asian keyboard or a copied PDF: "０１４…") are read as digits (NFKC);
+ * - a placeholder is refused, not kept: twelve times the same digit ("000000000000") or the
+ *   prefix 000, which no province has (the codes run 001–096).
  */
 
 /** Province-of-birth codes of Circular 59/2021/TT-BCA (63 provinces before the 2025 merger). */
@@ -33,16 +36,16 @@ export const CCCD_PROVINCE_CODES: Readonly<Record<string, string>> = {
 /** Result of checking a typed CCCD. `ok` values are 12 digits; `repair` needs the user's confirmation. */
 export type NationalIdCheck =
   | { kind: 'ok'; value: string; province: string | null; warning?: string }
-  | { kind: 'repair'; typed: string; suggestion: string; message: string; oldCmnd: boolean }
+  | { kind: 'repair'; typed: string; suggestion: string; message: string }
   | { kind: 'invalid'; reason: string };
 
 /**
  * Checks a typed citizen ID. Returns `ok` (12 digits, with a warning when the province prefix is not
- * in the list), `repair` (9–11 digits: the left-padded suggestion, to be confirmed), or `invalid`
+ * in the list), `repair` (10–11 digits: the left-padded suggestion, to be confirmed), or `invalid`
  * with the reason in Vietnamese (what is wrong and how to fix it).
  */
 export function checkNationalId(raw: string): NationalIdCheck {
-  const typed = raw.normalize('NFC').replace(/[\s.\-\u200b-\u200d\ufeff]/g, '');
+  const typed = raw.normalize('NFKC').replace(/[\s.\-\u200b-\u200d\ufeff]/g, '');
   if (typed === '') return { kind: 'invalid', reason: 'Số căn cước đang trống: hãy nhập 12 chữ số in trên thẻ.' };
   if (!/^\d+$/.test(typed)) {
     const bad = [...typed].find((c) => !/\d/.test(c));
@@ -50,6 +53,9 @@ export function checkNationalId(raw: string): NationalIdCheck {
   }
   if (typed.length === 12) {
     const prefix = typed.slice(0, 3);
+    if (/^(\d)\1{11}$/.test(typed) || prefix === '000') {
+      return { kind: 'invalid', reason: `"${typed}" không phải số căn cước thật (${prefix === '000' && !/^0+$/.test(typed) ? 'không tỉnh nào có mã 000' : 'số điền tạm'}): hãy nhập đúng 12 chữ số in trên thẻ, hoặc bỏ trống nếu người dân không cung cấp.` };
+    }
     const province = CCCD_PROVINCE_CODES[prefix] ?? null;
     if (province) return { kind: 'ok', value: typed, province };
     return {
@@ -59,13 +65,13 @@ export function checkNationalId(raw: string): NationalIdCheck {
       warning: `Ba số đầu "${prefix}" không có trong danh sách mã tỉnh nơi đăng ký khai sinh (Thông tư 59/2021/TT-BCA). Số vẫn được lưu; hãy đối chiếu lại với thẻ.`,
     };
   }
-  if (typed.length >= 9 && typed.length <= 11) {
+  if (typed.length === 9) {
+    return { kind: 'invalid', reason: `"${typed}" có 9 chữ số: đây là số chứng minh nhân dân cũ (CMND), không phải số căn cước. Hãy hỏi số căn cước 12 chữ số in trên thẻ.` };
+  }
+  if (typed.length === 10 || typed.length === 11) {
     const suggestion = typed.padStart(12, '0');
-    const oldCmnd = typed.length === 9;
-    const lead = oldCmnd
-      ? `"${typed}" có 9 chữ số: đây có thể là số chứng minh nhân dân cũ (CMND), không phải số căn cước. Hãy hỏi số căn cước 12 chữ số.`
-      : `"${typed}" có ${typed.length} chữ số, thiếu ${12 - typed.length} số 0 ở đầu (bảng tính thường làm mất số 0 đầu).`;
-    return { kind: 'repair', typed, suggestion, oldCmnd, message: `${lead} Nếu đúng là số căn cước mất số 0 đầu, hãy xác nhận số ${suggestion}.` };
+    const lead = `"${typed}" có ${typed.length} chữ số, thiếu ${12 - typed.length} số 0 ở đầu (bảng tính thường làm mất số 0 đầu).`;
+    return { kind: 'repair', typed, suggestion, message: `${lead} Nếu đúng là số căn cước mất số 0 đầu, hãy xác nhận số ${suggestion}.` };
   }
   return { kind: 'invalid', reason: `Số căn cước phải có đúng 12 chữ số; "${typed}" có ${typed.length} chữ số.` };
 }

@@ -16,6 +16,9 @@ describe('normalizePhone', () => {
     expect(ok('+84 912 345 678')).toBe('+84912345678');
     expect(ok('84912345678')).toBe('+84912345678');
     expect(ok('0084912345678')).toBe('+84912345678');
+    // full-width digits and plus (an East Asian keyboard, a copied PDF)
+    expect(ok('０９１２ ３４５ ６７８')).toBe('+84912345678');
+    expect(ok('＋８４９１２３４５６７８')).toBe('+84912345678');
   });
 
   it('converts pre-2018 11-digit mobile numbers to the new prefixes', () => {

@@ -31,7 +31,8 @@ export type PhoneResult =
 
 /** Normalises one Vietnamese phone number to E.164; see the module comment for accepted forms. */
 export function normalizePhone(raw: string | number): PhoneResult {
-  const text = String(raw).trim();
+  // full-width digits and plus sign ("０９１２…", an East Asian keyboard or a copied PDF) read as ASCII
+  const text = String(raw).normalize('NFKC').trim();
   if (!text) return { ok: false, reason: 'trống' };
   if (/[a-zA-Z]/.test(text.replace(/^(tel|đt|dt)[:.]?/i, ''))) {
     return { ok: false, reason: `"${text}" có chữ cái, không phải số điện thoại` };
