@@ -113,7 +113,14 @@ describe('review of sessions in the future, too old, before the team existed', (
         [held.beforeTeam, 'before_team', 'Trước ngày tổ được thành lập', '2026-09-20', 1],
       ].sort(),
     );
-    expect((await otherOfficer.get('/api/support-sessions/reviews')).json().reviews).toEqual([]);
+    // a page at a time, newest received first, with the total; the pages together are the whole list
+    const pages = [0, 1, 2, 3].map((offset) => officer.get(`/api/support-sessions/reviews?limit=1&offset=${offset}`));
+    const answers = await Promise.all(pages.map(async (p) => (await p).json() as { reviews: { id: string }[]; total: number; offset: number; limit: number }));
+    expect(answers.map((a) => [a.total, a.offset, a.limit, a.reviews.length])).toEqual([[3, 0, 1, 1], [3, 1, 1, 1], [3, 2, 1, 1], [3, 3, 1, 0]]);
+    expect(answers.flatMap((a) => a.reviews.map((r) => r.id)).sort()).toEqual(list.map((r) => r.id).sort());
+    const badLimit = await officer.get('/api/support-sessions/reviews?limit=501');
+    expect(badLimit.statusCode).toBe(400);
+    expect((await otherOfficer.get('/api/support-sessions/reviews')).json()).toEqual({ reviews: [], total: 0, offset: 0, limit: 200 });
     const refused = await otherOfficer.post(`/api/support-sessions/reviews/${held.tooOld}`, { action: 'accept' });
     expect([refused.statusCode, refused.json().error.code]).toEqual([404, 'NOT_FOUND']);
     const member = await signedInClient(app, database.db, { username: 'tv.chiengan', role: 'member', teamId: team.chiengAn });

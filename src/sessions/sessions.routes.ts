@@ -66,16 +66,22 @@ export const sessionRoutes: RouteModule = (api, { database, protector, config })
   );
 
   /**
-   * GET /api/support-sessions/reviews[?status=pending|accepted|corrected|deleted] → {reviews:
-   * [ReviewItem]} (sessions.review.ts): the sessions kept for review in the officer's scope.
+   * GET /api/support-sessions/reviews[?status=pending|accepted|corrected|deleted][&offset=N][&limit=1..500]
+   * → {reviews: [ReviewItem], total, offset, limit} (sessions.review.ts): the sessions kept for review
+   * in the officer's scope, newest received first, a page at a time (default 200) with the total.
    */
   api.get(
     '/api/support-sessions/reviews',
     {
       config: { access: { roles: OFFICERS } },
-      schema: { summary: 'Sessions kept for the commune officer’s review (clock in the future, too old, before the team existed)', querystring: z.object({ status: z.enum(['pending', 'accepted', 'corrected', 'deleted']).default('pending') }) },
+      schema: { summary: 'Sessions kept for the commune officer’s review (clock in the future, too old, before the team existed)', querystring: z.object({
+          status: z.enum(['pending', 'accepted', 'corrected', 'deleted']).default('pending'),
+          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+          limit: z.coerce.number().int().min(1).max(500).default(200),
+        }),
+      },
     },
-    async (req) => ({ reviews: await listReviews(db, req.actor!.scope, req.query.status) }),
+    async (req) => listReviews(db, req.actor!.scope, req.query.status, { offset: req.query.offset, limit: req.query.limit }),
   );
 
   /**

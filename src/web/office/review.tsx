@@ -49,14 +49,23 @@ function Correct({ item, onDone }: { item: ReviewItem; onDone: (date: string, ti
   );
 }
 
+/** Kept sessions shown per page. */
+const PAGE = 200;
+
 function ReviewPage() {
   const [tick, setTick] = useState(0);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
-  const loaded = useLoad(() => api.call('GET /api/support-sessions/reviews', { query: {} }), [tick]);
+  const [offset, setOffset] = useState(0);
+  const loaded = useLoad(() => api.call('GET /api/support-sessions/reviews', { query: { offset, limit: PAGE } }), [tick, offset]);
   if (loaded.error) return <LoadError error={loaded.error} />;
   if (!loaded.data) return <Loading />;
-  const items = loaded.data.reviews;
+  const { reviews: items, total } = loaded.data;
+  // a page emptied by decisions (or a list that shrank) goes back to the last page that has some
+  if (items.length === 0 && offset > 0 && total > 0) {
+    setOffset(Math.max(0, Math.floor((total - 1) / PAGE) * PAGE));
+    return <Loading />;
+  }
 
   const decide = async (item: ReviewItem, body: { action: 'accept' } | { action: 'delete' } | { action: 'correct'; occurredAt: string }) => {
     if (body.action === 'delete' && !confirm(`Xoá buổi hỗ trợ ${vnDateTimeLabel(item.correctedAt)} của ${item.teamName}? Buổi này sẽ không được tính.`)) return;
@@ -77,11 +86,13 @@ function ReviewPage() {
         Các buổi có thời điểm ở tương lai, cũ hơn 90 ngày hoặc trước ngày tổ thành lập (thường do đồng hồ điện thoại sai) được giữ lại và chưa tính vào báo cáo. Hãy chấp nhận, sửa ngày hoặc xoá từng buổi.
       </p>
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
-      {items.length === 0 ? (
+      {items.length === 0 && total === 0 ? (
         <p class="muted">Không có buổi hỗ trợ nào cần xem xét.</p>
       ) : (
         <>
-          <p class="meta">{num(items.length)} buổi chờ xem xét.</p>
+          <p class="meta">
+            {num(total)} buổi chờ xem xét{total > items.length ? `; đang xem ${num(offset + 1)}–${num(offset + items.length)}` : ''}.
+          </p>
           <Table
             class="review stack"
             columns={['Tổ', 'Lý do', 'Giờ trên điện thoại', 'Đồng hồ điện thoại', 'Thời điểm đã chỉnh', 'Nhận lúc', 'Buổi', 'Thao tác']}
@@ -113,6 +124,16 @@ function ReviewPage() {
               ],
             }))}
           />
+          {total > PAGE && (
+            <p class="actions">
+              <button type="button" class="btn-secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+                Trang trước
+              </button>{' '}
+              <button type="button" class="btn-secondary" disabled={offset + items.length >= total} onClick={() => setOffset(offset + PAGE)}>
+                Trang sau
+              </button>
+            </p>
+          )}
         </>
       )}
     </>

@@ -68,7 +68,7 @@ export interface Endpoints {
   'GET /api/field/context': { query: { commune?: string }; response: FieldContext };
   /** at most 500 records (MAX_SYNC_BATCH); the field app's Syncer reads the per-record answers with `api.raw` */
   'POST /api/support-sessions/sync': { body: { records: SyncRecord[]; deviceNow?: string }; response: SyncAnswer };
-  'GET /api/support-sessions/reviews': { query: { status?: ReviewItem['status'] }; response: { reviews: ReviewItem[] } };
+  'GET /api/support-sessions/reviews': { query: { status?: ReviewItem['status']; offset?: number; limit?: number }; response: { reviews: ReviewItem[]; total: number; offset: number; limit: number } };
   'POST /api/support-sessions/reviews/:id': { params: { id: string }; body: ReviewDecision; response: Result<typeof decideReview> };
   'POST /api/auth/logout': { body: Record<string, never>; response: { ok: boolean } };
   /** unit=CODE | team=ID | member=ID over a period; format csv (one `table`) or xlsx are downloads (`api.file`) */
