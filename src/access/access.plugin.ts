@@ -136,8 +136,9 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
     if (!syncRateKey(req)) return;
     const limit = await accountSyncLimit(req);
     if (limit.isAllowed || !limit.isExceeded) return;
-    reply.header('retry-after', limit.ttlInSeconds);
-    throw new AppError('RATE_LIMITED', `Tài khoản này gửi đồng bộ quá nhiều lần trong một phút (từ mọi máy cộng lại); hãy đợi ${Math.max(1, limit.ttlInSeconds)} giây rồi thử lại. Các buổi chưa gửi vẫn được giữ trên máy.`);
+    const wait = Math.max(1, limit.ttlInSeconds);
+    reply.header('retry-after', wait);
+    throw new AppError('RATE_LIMITED', `Tài khoản này gửi đồng bộ quá nhiều lần trong một phút (từ mọi máy cộng lại); hãy đợi ${wait} giây rồi thử lại. Các buổi chưa gửi vẫn được giữ trên máy.`);
   });
 
   app.decorateRequest('actor', null);

@@ -39,13 +39,18 @@ export type NationalIdCheck =
   | { kind: 'repair'; typed: string; suggestion: string; message: string }
   | { kind: 'invalid'; reason: string };
 
+/** The typed value as digits: full-width digits read as ASCII (NFKC), spaces, dots, dashes and invisible characters dropped. */
+export function typedNationalId(raw: string): string {
+  return raw.normalize('NFKC').replace(/[\s.\-\u200b-\u200d\ufeff]/g, '');
+}
+
 /**
  * Checks a typed citizen ID. Returns `ok` (12 digits, with a warning when the province prefix is not
  * in the list), `repair` (10–11 digits: the left-padded suggestion, to be confirmed), or `invalid`
  * with the reason in Vietnamese (what is wrong and how to fix it).
  */
 export function checkNationalId(raw: string): NationalIdCheck {
-  const typed = raw.normalize('NFKC').replace(/[\s.\-\u200b-\u200d\ufeff]/g, '');
+  const typed = typedNationalId(raw);
   if (typed === '') return { kind: 'invalid', reason: 'Số căn cước đang trống: hãy nhập 12 chữ số in trên thẻ.' };
   if (!/^\d+$/.test(typed)) {
     const bad = [...typed].find((c) => !/\d/.test(c));
@@ -53,8 +58,9 @@ export function checkNationalId(raw: string): NationalIdCheck {
   }
   if (typed.length === 12) {
     const prefix = typed.slice(0, 3);
-    if (/^(\d)\1{11}$/.test(typed) || prefix === '000') {
-      return { kind: 'invalid', reason: `"${typed}" không phải số căn cước thật (${prefix === '000' && !/^0+$/.test(typed) ? 'không tỉnh nào có mã 000' : 'số điền tạm'}): hãy nhập đúng 12 chữ số in trên thẻ, hoặc bỏ trống nếu người dân không cung cấp.` };
+    const placeholder = /^(\d)\1{11}$/.test(typed);
+    if (placeholder || prefix === '000') {
+      return { kind: 'invalid', reason: `"${typed}" không phải số căn cước thật (${placeholder ? 'số điền tạm' : 'không tỉnh nào có mã 000'}): hãy nhập đúng 12 chữ số in trên thẻ, hoặc bỏ trống nếu người dân không cung cấp.` };
     }
     const province = CCCD_PROVINCE_CODES[prefix] ?? null;
     if (province) return { kind: 'ok', value: typed, province };

@@ -38,7 +38,16 @@ type Found = { id: number; phoneHash: string | null; nationalIdHash: string | nu
 
 /** Finds or records each identity; returns the resident id for each, in input order. */
 export async function recordResidents(db: Db, protector: DataProtector, people: ResidentIdentity[], userId: number | null, consentPurpose: string | null): Promise<number[]> {
+  return (await recordResidentsTold(db, protector, people, userId, consentPurpose)).map((r) => r.id);
+}
+
+/**
+ * The same, telling for each whether its resident was inserted by this call (`created`) or was
+ * already recorded (found by phone or ID, perhaps by a concurrent sync, or given its first ID).
+ */
+export async function recordResidentsTold(db: Db, protector: DataProtector, people: ResidentIdentity[], userId: number | null, consentPurpose: string | null): Promise<{ id: number; created: boolean }[]> {
   const out: (number | undefined)[] = new Array(people.length);
+  const inserted = new Set<number>();
   const hashed = people.map((p) => ({ p, ph: p.phone ? protector.hash(p.phone) : null, nh: p.nationalId ? protector.hash(p.nationalId) : null }));
   const values = (p: ResidentIdentity, withPhone: boolean, withId: boolean) => ({
     communeId: p.communeId,
@@ -57,7 +66,10 @@ export async function recordResidents(db: Db, protector: DataProtector, people: 
   const nameOnly = hashed.map((h, i) => ({ h, i })).filter(({ h }) => !h.ph && !h.nh);
   if (nameOnly.length) {
     const ids = await db.insert(residents).values(nameOnly.map(({ h }) => values(h.p, false, false))).returning({ id: residents.id });
-    nameOnly.forEach(({ i }, k) => (out[i] = ids[k].id));
+    nameOnly.forEach(({ i }, k) => {
+      out[i] = ids[k].id;
+      inserted.add(ids[k].id);
+    });
   }
   let pending = hashed.map((h, i) => ({ ...h, i })).filter((h) => h.ph || h.nh);
   // one lock per phone or CCCD hash, taken in one global order: two syncs naming the same people in
@@ -95,9 +107,12 @@ export async function recordResidents(db: Db, protector: DataProtector, people: 
       }
     }
     const rows = [...toInsert.values()];
-    if (rows.length) await db.insert(residents).values(rows.map((r) => values(r.h.p, r.withPhone, true))).onConflictDoNothing();
+    if (rows.length) {
+      const added = await db.insert(residents).values(rows.map((r) => values(r.h.p, r.withPhone, true))).onConflictDoNothing().returning({ id: residents.id });
+      for (const a of added) inserted.add(a.id);
+    }
     pending = next;
   }
   if (pending.length) throw new AppError('VERSION_CONFLICT', 'Không ghi nhận được cư dân do nhiều thiết bị gửi cùng lúc; hãy đồng bộ lại.');
-  return out as number[];
+  return (out as number[]).map((id) => ({ id, created: inserted.has(id) }));
 }

@@ -76,6 +76,7 @@ describe('residents’ personal data', () => {
     expect(row.erased_at).not.toBeNull();
     await expect(exportResidents(database.db, protector, { phone: '0912345678' }, CONSOLE)).rejects.toMatchObject({ code: 'RESIDENT_NOT_FOUND' });
   });
+
 });
 
 describe('audit log', () => {
@@ -93,5 +94,19 @@ describe('audit log', () => {
     const lines = res.body.split(/\r?\n/);
     expect(lines[0]).toBe('\ufeffMã,Thời điểm (UTC),Người dùng,Địa chỉ IP,Hành động,Đối tượng,Mã đối tượng,Trước,Sau');
     expect(lines.filter((l) => l.includes('resident.revealed'))).toHaveLength(1);
+  });
+});
+
+describe('numbers kept by earlier releases', () => {
+  it('finds by its number a resident kept before the placeholder rule, for the owner’s request', async () => {
+    // an old CMND confirmed as 000… and a placeholder, both accepted by earlier releases
+    for (const id of ['000123456789', '000000000000']) {
+      await database.db.execute(sql`insert into residents (commune_id, full_name, national_id_enc, national_id_hash)
+        select id, ${'Người cũ ' + id}, ${protector.encrypt(id)}, ${protector.hash(id)} from admin_units where code = '03664' and valid_to is null`);
+    }
+    expect((await exportResidents(database.db, protector, { nationalId: '000 123 456 789' }, CONSOLE)).map((r) => r.nationalId)).toEqual(['000123456789']);
+    expect((await exportResidents(database.db, protector, { nationalId: '000000000000' }, CONSOLE)).map((r) => r.fullName)).toEqual(['Người cũ 000000000000']);
+    // a number that is not 12 digits still gets the rule's reason
+    await expect(exportResidents(database.db, protector, { nationalId: '123456789' }, CONSOLE)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });

@@ -1,15 +1,15 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
-import { unitById } from '../catalogue/catalogue.repo.js';
+import { unitById, type UnitRow } from '../catalogue/catalogue.repo.js';
 import { currentUnit } from '../registry/registry.service.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { type DataProtector, maskNationalId, maskPhone } from '../privacy/protector.js';
 import { normalizePhone } from '../text/phone.js';
 import { cleanText } from '../text/vietnamese.js';
-import { checkNationalId } from './national-id.js';
-import { recordResidents } from './residents.identity.js';
+import { checkNationalId, typedNationalId } from './national-id.js';
+import { recordResidentsTold } from './residents.identity.js';
 import { residents } from './residents.schema.js';
 
 /**
@@ -40,6 +40,11 @@ export function normalizeNationalId(raw: string): string {
   return c.value;
 }
 
+/** A commune whose residents the caller may record and see: in their scope, or their team's commune. */
+function communeVisible(scope: Scope, commune: UnitRow): boolean {
+  return unitInScope(scope, commune) || (scope.kind === 'team' && scope.communeId === commune.id);
+}
+
 /**
  * Records a resident → `{ id, created }`. Phone or ID number require `consent.purpose`
  * (CONSENT_REQUIRED). The unit must be in the recorder's scope (OUT_OF_SCOPE). A phone or ID already
@@ -53,8 +58,7 @@ export async function createResident(db: Db, protector: DataProtector, input: Ne
   const unit = await currentUnit(db, input.unit);
   const commune = unit.level === 'village' ? await unitById(db, unit.parentId!) : unit;
   if (!commune || commune.level !== 'commune') throw new AppError('VALIDATION_FAILED', 'Cư dân gắn với một xã/phường (hoặc thôn của xã).');
-  const inScope = unitInScope(actor.scope, unit) || unitInScope(actor.scope, commune) || (actor.scope.kind === 'team' && actor.scope.communeId === commune.id);
-  requireScope(inScope, `đơn vị "${unit.name}"`, unitTarget(unit));
+  requireScope(unitInScope(actor.scope, unit) || communeVisible(actor.scope, commune), `đơn vị "${unit.name}"`, unitTarget(unit));
   let phone: string | null = null;
   if (input.phone) {
     const p = normalizePhone(input.phone);
@@ -66,22 +70,17 @@ export async function createResident(db: Db, protector: DataProtector, input: Ne
     throw new AppError('CONSENT_REQUIRED', 'Chỉ lưu số điện thoại hoặc số căn cước khi người dân đồng ý: hãy ghi mục đích đã được đồng ý.');
   }
   return db.transaction(async (tx) => {
-    const hashes = [phone, nationalId].filter((x): x is string => !!x).map((x) => protector.hash(x));
-    const before = hashes.length
-      ? await tx.select({ id: residents.id }).from(residents).where(or(sql`${residents.phoneHash} = any(${sql.param(hashes)}::text[])`, sql`${residents.nationalIdHash} = any(${sql.param(hashes)}::text[])`))
-      : [];
     // the same phone or ID gives back the resident already recorded (residents.identity.ts)
-    const [id] = await recordResidents(
+    const [{ id, created }] = await recordResidentsTold(
       tx,
       protector,
       [{ communeId: commune.id, fullName: input.fullName ? cleanText(input.fullName) : null, gender: input.gender ?? null, birthYear: input.birthYear ?? null, phone, nationalId }],
       actor.userId,
       input.consent?.purpose ? cleanText(input.consent.purpose) : null,
     );
-    const created = !before.some((r) => r.id === id);
     const [kept] = await tx.select({ communeId: residents.communeId }).from(residents).where(eq(residents.id, id));
     const keeper = kept.communeId === commune.id ? commune : await unitById(tx, kept.communeId);
-    const visible = !!keeper && (unitInScope(actor.scope, keeper) || (actor.scope.kind === 'team' && actor.scope.communeId === keeper.id));
+    const visible = !!keeper && communeVisible(actor.scope, keeper);
     await recordAudit(tx, {
       ...actor,
       action: created ? 'resident.created' : 'resident.matched',
@@ -133,7 +132,9 @@ export async function findResidents(db: Db, protector: DataProtector, key: { id?
   const conds = [
     key.id ? eq(residents.id, key.id) : undefined,
     key.phone ? (() => { const p = normalizePhone(key.phone!); if (!p.ok) throw new AppError('VALIDATION_FAILED', `Số điện thoại: ${p.reason}.`); return eq(residents.phoneHash, protector.hash(p.e164)); })() : undefined,
-    key.nationalId ? eq(residents.nationalIdHash, protector.hash(normalizeNationalId(key.nationalId))) : undefined,
+    // any 12 digits are looked up as typed: a number kept before today's rules (a placeholder, a
+    // confirmed 000… CMND) must still be found for its owner's request
+    key.nationalId ? eq(residents.nationalIdHash, protector.hash(/^\d{12}$/.test(typedNationalId(key.nationalId)) ? typedNationalId(key.nationalId) : normalizeNationalId(key.nationalId))) : undefined,
   ].filter(Boolean);
   if (conds.length === 0) throw new AppError('VALIDATION_FAILED', 'Cần mã cư dân, số điện thoại hoặc số căn cước.');
   const rows = await db.select().from(residents).where(or(...conds));

@@ -53,18 +53,17 @@ interface Stored {
 export async function listReviews(db: Db, scope: Scope, status: ReviewItem['status'] = 'pending', page: { offset?: number; limit?: number } = {}): Promise<{ reviews: ReviewItem[]; total: number; offset: number; limit: number }> {
   const offset = page.offset ?? 0;
   const limit = page.limit ?? 200;
-  const [{ total }] = await queryRows<{ total: number }>(
-    db,
-    sql`select count(*)::int as total from support_session_reviews r join teams t on t.id = r.team_id where r.status = ${status} and ${teamInScopeSql(scope)}`,
-  );
-  const rows = await queryRows<Omit<ReviewItem, 'reasonLabel' | 'correctedDay' | 'kind' | 'residentsCount' | 'services'> & { record: Stored | string }>(
+  const [[{ total }], rows] = await Promise.all([
+    queryRows<{ total: number }>(db, sql`select count(*)::int as total from support_session_reviews r join teams t on t.id = r.team_id where r.status = ${status} and ${teamInScopeSql(scope)}`),
+    queryRows<Omit<ReviewItem, 'reasonLabel' | 'correctedDay' | 'kind' | 'residentsCount' | 'services'> & { record: Stored | string }>(
     db,
     sql`select r.session_id as id, r.team_id as "teamId", t.name as "teamName", r.reason, r.status, r.device_occurred_at as "deviceOccurredAt",
                r.clock_offset_ms::float8 as "clockOffsetMs", r.clock_flag as "clockFlag", r.corrected_at as "correctedAt", r.received_at as "receivedAt", r.record
           from support_session_reviews r join teams t on t.id = r.team_id
          where r.status = ${status} and ${teamInScopeSql(scope)}
          order by r.received_at desc, r.session_id limit ${limit} offset ${offset}`,
-  );
+    ),
+  ]);
   const reviews = rows.map(({ record, ...r }) => {
     const rec = (typeof record === 'string' ? JSON.parse(record) : record) as Stored;
     const iso = (v: unknown) => new Date(v as string).toISOString();
