@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 
 /** All SQL that writes support sessions and their daily rollups. */
@@ -70,7 +70,15 @@ export function servicesFor(db: Db, provinceCode?: string | null): Promise<Servi
   );
 }
 
-/** Session ids already stored (counted, or kept for review), of those given. */
+/** The services with these codes (any province, active or not: the caller checks), for a sync's records. */
+export function servicesByCodes(db: Db, codes: string[]): Promise<ServiceRow[]> {
+  if (codes.length === 0) return Promise.resolve([]);
+  return queryRows<ServiceRow>(
+    db,
+    sql`select id, code, province_code as "provinceCode", name, icon, sort_order as "sortOrder", active from support_services where code = any(${sql.param(codes)}::text[])`,
+  );
+}
+
 /**
  * Locks the given session ids for the caller's transaction (advisory locks in one global order), so
  * two syncs of the same record (page and service worker, a resend) decide one after the other
@@ -81,6 +89,7 @@ export async function lockSessionIds(db: Db, ids: string[]): Promise<void> {
   await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(k, 1)) from unnest(${sql.param([...ids].sort())}::text[]) as k order by k`);
 }
 
+/** Session ids already stored (counted, or kept for review), of those given. */
 export async function existingSessionIds(db: Db, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await queryRows<{ id: string }>(
@@ -120,15 +129,13 @@ export interface SessionInsert {
 }
 
 /**
- * Inserts sessions in one statement (arrays unnested); rows whose id is already stored are skipped
- * (`on conflict do nothing`). Returns the ids actually inserted: only those count in the rollups.
+ * The statement inserting sessions (arrays unnested), for a CTE of the statement that also counts
+ * them (sessions.rollup.ts storeAndCountSessions): rows whose id is already stored are skipped
+ * (`on conflict do nothing`); it returns the ids actually inserted.
  */
-export async function insertSessions(db: Db, rows: SessionInsert[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
+export function insertSessionsSql(rows: SessionInsert[]): SQL {
   const col = <K extends keyof SessionInsert>(k: K) => sql.param(rows.map((r) => r[k]));
-  const inserted = await queryRows<{ id: string }>(
-    db,
-    sql`insert into support_sessions (id, province_code, commune_id, village_id, team_id, occurred_at, day, device_saved_at, recorded_by, kind,
+  return sql`insert into support_sessions (id, province_code, commune_id, village_id, team_id, occurred_at, day, device_saved_at, recorded_by, kind,
                                       at_service_centre, residents_count, resident_gender, resident_birth_year, resident_ethnicity, resident_id, resident_key, note,
                                       device_occurred_at, clock_offset_ms, clock_flag, received_at)
         select * from unnest(${col('id')}::uuid[], ${col('provinceCode')}::text[], ${col('communeId')}::int[], ${col('villageId')}::int[], ${col('teamId')}::int[],
@@ -137,9 +144,7 @@ export async function insertSessions(db: Db, rows: SessionInsert[]): Promise<Set
                              ${col('residentEthnicity')}::text[], ${col('residentId')}::int[], ${col('residentKey')}::text[], ${col('note')}::text[],
                              ${col('deviceOccurredAt')}::timestamptz[], ${col('clockOffsetMs')}::bigint[], ${col('clockFlag')}::boolean[], ${col('receivedAt')}::timestamptz[])
         on conflict (id) do nothing
-        returning id`,
-  );
-  return new Set(inserted.map((r) => r.id));
+        returning id`;
 }
 
 /** A session kept for review (support_session_reviews): its row, who ran it and its services, and why. */
@@ -167,78 +172,6 @@ export async function insertReviews(db: Db, rows: ReviewInsert[]): Promise<Set<s
         returning session_id as id`,
   );
   return new Set(inserted.map((r) => r.id));
-}
-
-/** Inserts the (session, member, day) and (session, service, outcome) rows. */
-export async function insertSessionParts(db: Db, people: { sessionId: string; memberId: number; day: string }[], services: { sessionId: string; serviceId: number; outcome: string }[]) {
-  if (people.length) {
-    await db.execute(
-      sql`insert into support_session_members (session_id, member_id, day)
-          select * from unnest(${sql.param(people.map((p) => p.sessionId))}::uuid[], ${sql.param(people.map((p) => p.memberId))}::int[], ${sql.param(people.map((p) => p.day))}::date[])`,
-    );
-  }
-  if (services.length) {
-    await db.execute(
-      sql`insert into support_session_services (session_id, service_id, outcome)
-          select * from unnest(${sql.param(services.map((s) => s.sessionId))}::uuid[], ${sql.param(services.map((s) => s.serviceId))}::int[], ${sql.param(services.map((s) => s.outcome))}::text[])`,
-    );
-  }
-}
-
-export interface RollupDelta {
-  unitId: number;
-  day: string;
-  serviceId: number;
-  outcome: string;
-  sessions: number;
-  residents: number;
-}
-
-/**
- * Adds deltas to the daily rollup. Rows are sorted by key first so that concurrent syncs lock
- * them in the same order (no deadlocks between two phones of one commune).
- */
-export async function addToRollup(db: Db, deltas: RollupDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  const rows = [...deltas].sort((a, b) => a.unitId - b.unitId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0) || a.serviceId - b.serviceId || (a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0));
-  const col = <K extends keyof RollupDelta>(k: K) => sql.param(rows.map((r) => r[k]));
-  await db.execute(
-    sql`insert into support_daily (unit_id, day, service_id, outcome, sessions, residents)
-        select * from unnest(${col('unitId')}::int[], ${col('day')}::date[], ${col('serviceId')}::int[], ${col('outcome')}::text[], ${col('sessions')}::bigint[], ${col('residents')}::bigint[])
-        on conflict (unit_id, day, service_id, outcome)
-        do update set sessions = support_daily.sessions + excluded.sessions, residents = support_daily.residents + excluded.residents`,
-  );
-}
-
-/**
- * Records that recognised residents were helped in a unit on a day and in its month, quarter and
- * year (idempotent), and adds the people new to a period to that period's count. Keys are the
- * 64-bit resident keys as decimal strings. Rows are sorted so concurrent syncs lock in one order.
- */
-export async function addResidentSightings(db: Db, rows: { unitId: number; day: string; residentKey: string }[]): Promise<void> {
-  if (rows.length === 0) return;
-  const byKey = (a: { unitId: number; residentKey: string }, b: { unitId: number; residentKey: string }) => a.unitId - b.unitId || (a.residentKey < b.residentKey ? -1 : a.residentKey > b.residentKey ? 1 : 0);
-  const days = [...rows].sort((a, b) => byKey(a, b) || (a.day < b.day ? -1 : 1));
-  await db.execute(
-    sql`insert into support_resident_days (unit_id, day, resident_key)
-        select * from unnest(${sql.param(days.map((r) => r.unitId))}::int[], ${sql.param(days.map((r) => r.day))}::date[], ${sql.param(days.map((r) => r.residentKey))}::bigint[])
-        on conflict do nothing`,
-  );
-  const periods = new Map<string, { unitId: number; period: string; residentKey: string }>();
-  for (const r of rows) {
-    for (const period of periodKeys(r.day)) periods.set(`${r.unitId}|${period}|${r.residentKey}`, { unitId: r.unitId, period, residentKey: r.residentKey });
-  }
-  const list = [...periods.values()].sort((a, b) => a.unitId - b.unitId || (a.period < b.period ? -1 : a.period > b.period ? 1 : 0) || (a.residentKey < b.residentKey ? -1 : 1));
-  await db.execute(
-    sql`with fresh as (
-          insert into support_resident_periods (unit_id, period, resident_key)
-          select * from unnest(${sql.param(list.map((r) => r.unitId))}::int[], ${sql.param(list.map((r) => r.period))}::text[], ${sql.param(list.map((r) => r.residentKey))}::bigint[])
-          on conflict do nothing
-          returning unit_id, period)
-        insert into support_resident_counts (unit_id, period, residents)
-        select unit_id, period, count(*)::int from fresh group by unit_id, period order by unit_id, period
-        on conflict (unit_id, period) do update set residents = support_resident_counts.residents + excluded.residents`,
-  );
 }
 
 /** The calendar periods a day belongs to, as stored in support_resident_periods: 'Y2026', 'Q2026-4', 'M2026-11'. */

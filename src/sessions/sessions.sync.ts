@@ -13,7 +13,7 @@ import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
 import { cleanText } from '../text/vietnamese.js';
 import * as repo from './sessions.repo.js';
-import { addSessionsToRollups } from './sessions.rollup.js';
+import { type CountedSession, storeAndCountSessions } from './sessions.rollup.js';
 import { clockOf, correctedTime, reviewReason, type ReviewReason } from './sessions.clock.js';
 import {
   ETHNIC_CODES,
@@ -127,13 +127,13 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
 
   const reject = (index: number, id: string, field: string, reason: string) => (results[index] = { id, status: 'rejected', field, reason });
   const teamIds = [...new Set(parsed.map((p) => p.rec.teamId))];
-  // one round of independent reads (the catalogue is small: read whole, filtered below)
+  // one round of independent reads
   const [teams, memberships, villages, existing, catalogue] = await Promise.all([
     repo.teamsForSync(db, teamIds),
     repo.membershipsForSync(db, teamIds),
     repo.villagesByCodes(db, [...new Set(parsed.flatMap((p) => (p.rec.villageCode ? [p.rec.villageCode] : [])))]),
     repo.existingSessionIds(db, parsed.map((p) => p.rec.id)),
-    parsed.length ? repo.servicesFor(db, undefined) : Promise.resolve([]),
+    repo.servicesByCodes(db, [...new Set(parsed.flatMap((p) => p.rec.services.map((s) => s.code)))]),
   ]);
   const provinces = [...new Set(teams.map((t) => t.provinceCode))];
   const services = catalogue.filter((s) => s.active && (s.provinceCode === null || provinces.includes(s.provinceCode)));
@@ -312,30 +312,15 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
   return results;
 }
 
-/** A session to count: its row (corrected time and day set), team, services and who ran it. */
-export interface CountedSession {
-  row: repo.SessionInsert;
-  team: repo.TeamForSync;
-  serviceIds: { serviceId: number; outcome: string }[];
-  memberIds: number[];
-}
-
 /**
- * Stores sessions and their members and services, and adds those actually stored (ids not yet
- * there) to every rollup, in the caller's transaction (`db` must be one): the one way a session
- * comes to count, from a sync or from a review's acceptance. Returns the ids stored.
+ * Stores sessions and their members and services and adds them to every rollup, in the caller's
+ * transaction (`db` must be one), whose ids the caller has locked and found not stored
+ * (lockSessionIds, existingSessionIds): the one way a session comes to count, from a sync or from
+ * a review's acceptance. Returns the ids stored; one already there rolls everything back
+ * (sessions.rollup.ts storeAndCountSessions).
  */
-export async function countSessions(db: Db, sessions: CountedSession[]): Promise<Set<string>> {
-  if (sessions.length === 0) return new Set();
-  const inserted = await repo.insertSessions(db, sessions.map((r) => r.row));
-  const stored = sessions.filter((r) => inserted.has(r.row.id));
-  await repo.insertSessionParts(
-    db,
-    stored.flatMap((r) => [...new Set(r.memberIds)].map((memberId) => ({ sessionId: r.row.id, memberId, day: r.row.day }))),
-    stored.flatMap((r) => r.serviceIds.map((s) => ({ sessionId: r.row.id, ...s }))),
-  );
-  await addSessionsToRollups(db, stored);
-  return inserted;
+export function countSessions(db: Db, sessions: CountedSession[]): Promise<Set<string>> {
+  return storeAndCountSessions(db, sessions);
 }
 
 /**
