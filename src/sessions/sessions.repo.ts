@@ -17,14 +17,15 @@ export interface TeamForSync {
 /** Teams by id with the id of their province's unit (for the province rollup row). */
 export function teamsForSync(db: Db, ids: number[]): Promise<TeamForSync[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return queryRows<TeamForSync>(
-    db,
-    sql`select t.id, t.unit_id as "unitId", t.commune_id as "communeId", t.province_code as "provinceCode", t.level,
+  return queryRows<TeamForSync>(db, teamsSql(ids));
+}
+
+function teamsSql(ids: number[]): SQL {
+  return sql`select t.id, t.unit_id as "unitId", t.commune_id as "communeId", t.province_code as "provinceCode", t.level,
                p.id as "provinceUnitId",
                coalesce(t.established_on, (select min(tm.joined_on) from team_members tm where tm.team_id = t.id and tm.start_reason <> 'imported'))::text as "startsOn"
           from teams t join admin_units p on p.level = 'province' and p.code = t.province_code and p.valid_to is null
-         where t.id = any(${sql.param(ids)}::int[])`,
-  );
+         where t.id = any(${sql.param(ids)}::int[])`;
 }
 
 /**
@@ -34,21 +35,17 @@ export function teamsForSync(db: Db, ids: number[]): Promise<TeamForSync[]> {
  */
 export function membershipsForSync(db: Db, teamIds: number[]) {
   if (teamIds.length === 0) return Promise.resolve([] as { teamId: number; memberId: number; joinedOn: string; leftOn: string | null }[]);
-  return queryRows<{ teamId: number; memberId: number; joinedOn: string; leftOn: string | null }>(
-    db,
-    sql`select team_id as "teamId", member_id as "memberId", min(joined_on)::text as "joinedOn",
-               case when bool_or(left_on is null) then null else max(left_on)::text end as "leftOn"
-          from team_members where team_id = any(${sql.param(teamIds)}::int[]) group by team_id, member_id`,
-  );
+  return queryRows<{ teamId: number; memberId: number; joinedOn: string; leftOn: string | null }>(db, membershipsSql(teamIds));
 }
 
-/** Current villages by code (code, id, commune id). */
-export function villagesByCodes(db: Db, codes: string[]) {
-  if (codes.length === 0) return Promise.resolve([] as { id: number; code: string; parentId: number }[]);
-  return queryRows<{ id: number; code: string; parentId: number }>(
-    db,
-    sql`select id, code, parent_id as "parentId" from admin_units where level = 'village' and valid_to is null and code = any(${sql.param(codes)}::text[])`,
-  );
+function membershipsSql(teamIds: number[]): SQL {
+  return sql`select team_id as "teamId", member_id as "memberId", min(joined_on)::text as "joinedOn",
+               case when bool_or(left_on is null) then null else max(left_on)::text end as "leftOn"
+          from team_members where team_id = any(${sql.param(teamIds)}::int[]) group by team_id, member_id`;
+}
+
+function villagesSql(codes: string[]): SQL {
+  return sql`select id, code, parent_id as "parentId" from admin_units where level = 'village' and valid_to is null and code = any(${sql.param(codes)}::text[])`;
 }
 
 export interface ServiceRow {
@@ -70,13 +67,39 @@ export function servicesFor(db: Db, provinceCode?: string | null): Promise<Servi
   );
 }
 
-/** The services with these codes (any province, active or not: the caller checks), for a sync's records. */
-export function servicesByCodes(db: Db, codes: string[]): Promise<ServiceRow[]> {
-  if (codes.length === 0) return Promise.resolve([]);
-  return queryRows<ServiceRow>(
+function servicesSql(codes: string[]): SQL {
+  return sql`select id, code, province_code as "provinceCode", name, icon, sort_order as "sortOrder", active from support_services where code = any(${sql.param(codes)}::text[])`;
+}
+
+export interface SyncContext {
+  teams: TeamForSync[];
+  memberships: { teamId: number; memberId: number; joinedOn: string; leftOn: string | null }[];
+  villages: { id: number; code: string; parentId: number }[];
+  /** ids already stored (counted or kept for review) */
+  existing: Set<string>;
+  services: ServiceRow[];
+}
+
+/**
+ * What a sync batch is checked against, in one statement (one round trip, one connection): the
+ * teams named (teamsForSync), their memberships (membershipsForSync), the villages and services
+ * named, and which ids are already stored (existingSessionIds).
+ */
+export async function syncContext(db: Db, want: { teamIds: number[]; villageCodes: string[]; serviceCodes: string[]; ids: string[] }): Promise<SyncContext> {
+  const agg = (q: SQL) => sql`(select coalesce(json_agg(x), '[]'::json) from (${q}) x)`;
+  const [row] = await queryRows<{ teams: TeamForSync[]; memberships: SyncContext['memberships']; villages: SyncContext['villages']; existing: string[]; services: ServiceRow[] }>(
     db,
-    sql`select id, code, province_code as "provinceCode", name, icon, sort_order as "sortOrder", active from support_services where code = any(${sql.param(codes)}::text[])`,
+    sql`select ${agg(teamsSql(want.teamIds))} as teams, ${agg(membershipsSql(want.teamIds))} as memberships, ${agg(villagesSql(want.villageCodes))} as villages,
+               ${agg(existingSql(want.ids))} as existing, ${agg(servicesSql(want.serviceCodes))} as services`,
   );
+  const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+  return {
+    teams: json(row.teams),
+    memberships: json(row.memberships),
+    villages: json(row.villages),
+    existing: new Set(json(row.existing).map((r) => (r as unknown as { id: string }).id)),
+    services: json(row.services),
+  };
 }
 
 /**
@@ -92,12 +115,13 @@ export async function lockSessionIds(db: Db, ids: string[]): Promise<void> {
 /** Session ids already stored (counted, or kept for review), of those given. */
 export async function existingSessionIds(db: Db, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`select id from support_sessions where id = any(${sql.param(ids)}::uuid[])
-        union all select session_id from support_session_reviews where session_id = any(${sql.param(ids)}::uuid[])`,
-  );
+  const rows = await queryRows<{ id: string }>(db, existingSql(ids));
   return new Set(rows.map((r) => r.id));
+}
+
+function existingSql(ids: string[]): SQL {
+  return sql`select id from support_sessions where id = any(${sql.param(ids)}::uuid[])
+        union all select session_id from support_session_reviews where session_id = any(${sql.param(ids)}::uuid[])`;
 }
 
 export interface SessionInsert {

@@ -127,16 +127,14 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
 
   const reject = (index: number, id: string, field: string, reason: string) => (results[index] = { id, status: 'rejected', field, reason });
   const teamIds = [...new Set(parsed.map((p) => p.rec.teamId))];
-  // one round of independent reads
-  const [teams, memberships, villages, existing, catalogue] = await Promise.all([
-    repo.teamsForSync(db, teamIds),
-    repo.membershipsForSync(db, teamIds),
-    repo.villagesByCodes(db, [...new Set(parsed.flatMap((p) => (p.rec.villageCode ? [p.rec.villageCode] : [])))]),
-    repo.existingSessionIds(db, parsed.map((p) => p.rec.id)),
-    repo.servicesByCodes(db, [...new Set(parsed.flatMap((p) => p.rec.services.map((s) => s.code)))]),
-  ]);
+  const { teams, memberships, villages, existing, services: named } = await repo.syncContext(db, {
+    teamIds,
+    villageCodes: [...new Set(parsed.flatMap((p) => (p.rec.villageCode ? [p.rec.villageCode] : [])))],
+    serviceCodes: [...new Set(parsed.flatMap((p) => p.rec.services.map((s) => s.code)))],
+    ids: parsed.map((p) => p.rec.id),
+  });
   const provinces = [...new Set(teams.map((t) => t.provinceCode))];
-  const services = catalogue.filter((s) => s.active && (s.provinceCode === null || provinces.includes(s.provinceCode)));
+  const services = named.filter((s) => s.active && (s.provinceCode === null || provinces.includes(s.provinceCode)));
   const teamById = new Map(teams.map((t) => [t.id, t]));
   const joined = new Map(memberships.map((m) => [`${m.teamId}:${m.memberId}`, m.joinedOn]));
   const left = new Map(memberships.map((m) => [`${m.teamId}:${m.memberId}`, m.leftOn]));
