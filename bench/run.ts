@@ -15,6 +15,8 @@
  *  4. Field app (/field/, bench/field.ts): its JavaScript gzipped (target ≤ 60 KB; the office UI's
  *     first-load /app.js is printed too, target ≤ 250 KB) and the first load on an emulated 3G phone
  *     with a 4× slower CPU until the record form is usable (target ≤ 5 s).
+ *  6. Training certificates (bench/certificates.ts): 1,500 certificates with QR codes into one PDF,
+ *     seconds, pages/s, MB (target ≤ 30 s). No database.
  *
  * Databases: PGlite in memory, and PostgreSQL at NGOSO_BENCH_PG_URL (default
  * postgres://postgres@127.0.0.1:5432), where the bench creates databases named
@@ -31,6 +33,8 @@
  *   --no-district        skip the district batch
  *   --field-app          measure only the field app (no databases needed)
  *   --no-field-app       skip the field app measurements
+ *   --certificates       measure only the certificate PDF (no databases needed)
+ *   --no-certificates    skip the certificate PDF measurement
  *   --profile            take a CPU profile of each import phase (V8's sampling profiler,
  *                        bench/profile/cpu.ts) and print the functions that took the most time
  *   --sessions           only the support-session benchmark (bench/sessions.ts; skips 1 and 2)
@@ -59,6 +63,7 @@ import { FIELD_JS_TARGET_BYTES, FIELD_LOAD_TARGET_MS, type FieldAppFigures, meas
 import { buildRoster, rosterCsv, rosterXlsx } from './roster.js';
 import { runSessionsBench, type SessionsSummaryRow } from './sessions.js';
 import { runPhonesBench } from './phones.js';
+import { benchCertificates, CERTIFICATES_COUNT, CERTIFICATES_TARGET_MS, type CertificateFigures } from './certificates.js';
 
 const IMPORT_TARGET_ROWS_PER_S = 10_000;
 const DISTRICT_TARGET_MS = 10_000;
@@ -197,6 +202,21 @@ if (flag('field-app')) {
   process.exit(0);
 }
 
+if (flag('certificates')) {
+  log('Ngõ Số — benchmark: giấy chứng nhận tập huấn (--certificates)');
+  log(machine());
+  log();
+  log(`6. GIẤY CHỨNG NHẬN TẬP HUẤN (PDF, ${fmtInt(CERTIFICATES_COUNT)} trang)`);
+  let figures: CertificateFigures | undefined;
+  try {
+    figures = await benchCertificates(log);
+  } finally {
+    await cleanup();
+    log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
+  }
+  process.exit(figures.pages === CERTIFICATES_COUNT && figures.ms <= CERTIFICATES_TARGET_MS ? 0 : 1);
+}
+
 if (flag('phones')) {
   log('Ngõ Số — benchmark: nhiều điện thoại đồng bộ cùng lúc vào một máy chủ (--phones)');
   log(machine());
@@ -218,6 +238,7 @@ if (flag('phones')) {
 
 const importRows: ImportRow[] = [];
 let fieldFigures: FieldAppFigures | undefined;
+let certificateFigures: CertificateFigures | undefined;
 const reportRows: { engine: string; kind: string; what: string; lat: Latency; noStats?: Latency }[] = [];
 const districtRows: { engine: string; kind: string; result: DistrictResult }[] = [];
 let sessionRows: SessionsSummaryRow[] = [];
@@ -379,6 +400,16 @@ try {
     log();
   }
 
+  // ---------- 6. certificates ----------
+  if (!flag('no-certificates')) {
+    log(`6. GIẤY CHỨNG NHẬN TẬP HUẤN (PDF, ${fmtInt(CERTIFICATES_COUNT)} trang)`);
+    certificateFigures = await benchCertificates(log).catch((err: Error) => {
+      log(`  LỖI: ${err.message.split('\n')[0]}`);
+      return undefined;
+    });
+    log();
+  }
+
   // ---------- 3. district batch ----------
   if (!flag('no-district')) {
     log(`3. LÔ TỆP CỦA MỘT HUYỆN: ${DISTRICT_FILES} tệp, ${fmtInt(DISTRICT_MEMBERS)} thành viên (${PROVINCE_NAME})`);
@@ -493,6 +524,11 @@ try {
         [false, true, false, false],
       ),
     );
+    log();
+  }
+  if (certificateFigures) {
+    const c = certificateFigures;
+    log(`Giấy chứng nhận: ${fmtInt(c.pages)} trang trong ${fmtMs(c.ms)}, ${fmtInt(c.pages / (c.ms / 1000))} trang/s, ${(c.bytes / 1048576).toFixed(1)} MB; mục tiêu ≤ ${CERTIFICATES_TARGET_MS / 1000} s: ${c.ms <= CERTIFICATES_TARGET_MS ? 'OK' : 'MISS'}`);
     log();
   }
 } finally {
