@@ -19,9 +19,11 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** mark cookies Secure (set NGOSO_SECURE_COOKIES=1 when served over HTTPS) */
   secureCookies: boolean;
+  /** the address residents and QR codes reach the server at (NGOSO_PUBLIC_URL, e.g. https://ngoso.sonla.gov.vn); unset: the request's own origin */
+  publicUrl?: string;
 }
 
-/** Reads the configuration from `env` (PORT, HOST, DATABASE_URL, NGOSO_DATA_DIR, NGOSO_MAX_UPLOAD_MB, NGOSO_SECRETS_FILE, NGOSO_SECURE_COOKIES). */
+/** Reads the configuration from `env` (PORT, HOST, DATABASE_URL, NGOSO_DATA_DIR, NGOSO_MAX_UPLOAD_MB, NGOSO_SECRETS_FILE, NGOSO_SECURE_COOKIES, NGOSO_PUBLIC_URL). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number`);
@@ -38,5 +40,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretsFile: path.resolve(env.NGOSO_SECRETS_FILE ?? path.join(dataDir, 'secrets.json')),
     trustProxy: !env.NGOSO_TRUST_PROXY ? false : env.NGOSO_TRUST_PROXY === 'true' ? true : /^\d+$/.test(env.NGOSO_TRUST_PROXY) ? Number(env.NGOSO_TRUST_PROXY) : env.NGOSO_TRUST_PROXY,
     secureCookies: env.NGOSO_SECURE_COOKIES === '1' || env.NGOSO_SECURE_COOKIES === 'true',
+    publicUrl: env.NGOSO_PUBLIC_URL ? env.NGOSO_PUBLIC_URL.replace(/\/+$/, '') : undefined,
   };
 }

@@ -7,3 +7,4 @@ export * from '../audit/audit.schema.js';
 export * from '../residents/residents.schema.js';
 export * from '../sessions/sessions.schema.js';
 export * from '../sessions/sessions.rollup.schema.js';
+export * from '../trainings/trainings.schema.js';

@@ -1,0 +1,172 @@
+import { sql } from 'drizzle-orm';
+import type { Scope } from '../access/access.policy.js';
+import { type Db, queryRows } from '../db/client.js';
+import { clockOf, correctedTime } from '../sessions/sessions.clock.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
+import { normalizePhone } from '../text/phone.js';
+import { type AttendanceRecord, attendanceRecord } from './trainings.contract.js';
+import { verifyCheckInCode } from './trainings.code.js';
+import type { TrainingActor } from './trainings.service.js';
+
+/**
+ * Check-ins from phones (issue 14, item 3), as support sessions sync: a batch of records, each
+ * keyed by the phone's UUID (a resend is a duplicate, never a second check-in), one answer per
+ * record, the accepted ones stored in one transaction. Times are the phone's, corrected by its
+ * clock offset at sync (`deviceNow`, sessions.clock.ts).
+ *
+ * Rules: a check-in is open from CHECKIN_OPENS_MIN before the start to CHECKIN_CLOSES_MIN after
+ * the end and until the organiser closes attendance; a host checks people in at their own point
+ * (or an officer whose scope holds the point or the session); a member checks themselves in with
+ * the point's rotating code (trainings.code.ts) at the corrected time of the scan. A member is
+ * counted once per session (a second check-in answers `duplicate` and may add the leaving time);
+ * a member outside the invited audience is recorded and flagged; a walk-in not in the registry is
+ * kept by name and phone for the commune officer. Late: after the start plus LATE_MIN.
+ */
+export const CHECKIN_OPENS_MIN = 60;
+export const CHECKIN_CLOSES_MIN = 120;
+export const LATE_MIN = 15;
+
+export interface AttendanceResult {
+  id: string | null;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  reason?: string;
+  field?: string;
+  /** who was checked in (the member's or walk-in's name as recorded) */
+  fullName?: string;
+  notInvited?: boolean;
+  late?: boolean;
+  walkIn?: boolean;
+}
+
+interface PointCtx {
+  trainingId: number;
+  pointId: number;
+  pointName: string;
+  communeId: number;
+  villageId: number | null;
+  provinceCode: string;
+  sessionProvince: string;
+  sessionCommuneId: number | null;
+  startsAt: Date;
+  endsAt: Date;
+  closedAt: Date | null;
+  hostUserId: number | null;
+  hostMemberId: number | null;
+  codeSecret: string;
+}
+
+const hm = (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+const when = (d: Date) => `${hm(d)} ngày ${formatDateVi(todayInVietnam(d))}`;
+
+/** Whether the caller may check others in at the point: its host, an officer managing the session, or an officer whose scope holds the point's commune. */
+function mayHost(p: PointCtx, actor: TrainingActor): boolean {
+  if (p.hostUserId !== null && p.hostUserId === actor.userId) return true;
+  if (p.hostMemberId !== null && p.hostMemberId === actor.memberId) return true;
+  const s: Scope = actor.scope;
+  if (s.kind === 'all') return true;
+  if (s.kind === 'province') return s.provinceCode === p.sessionProvince || s.provinceCode === p.provinceCode;
+  if (s.kind === 'commune') return s.communeId === p.communeId || s.communeId === p.sessionCommuneId;
+  return false;
+}
+
+/**
+ * POST /api/trainings/attendance/sync: stores a batch of check-ins → one result per record, in
+ * order. `deviceNow` is the phone's clock when sending (ISO 8601 with offset). Never throws for a
+ * bad record: it is answered `rejected` with the field and the reason.
+ */
+export async function syncAttendance(db: Db, records: unknown[], actor: TrainingActor, now: Date, deviceNow?: string): Promise<AttendanceResult[]> {
+  const offset = clockOf(deviceNow, now).offsetMs;
+  const parsed = records.map((raw) => {
+    const r = attendanceRecord.safeParse(raw);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      return { error: { field: issue.path.join('.'), reason: issue.message } };
+    }
+    return { record: r.data };
+  });
+  const valid = parsed.flatMap((p) => (p.record ? [p.record] : []));
+  const idOf = (raw: unknown) => (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? ((raw as { id: string }).id.toLowerCase()) : null);
+
+  return db.transaction(async (tx) => {
+    const pairs = [...new Set(valid.map((r) => `${r.trainingId}:${r.pointId}`))];
+    const points = new Map<string, PointCtx>();
+    if (pairs.length) {
+      const rows = await queryRows<PointCtx>(tx, sql`select sp.training_id as "trainingId", sp.point_id as "pointId", bp.name as "pointName", bp.commune_id as "communeId", bp.village_id as "villageId",
+          bp.province_code as "provinceCode", s.province_code as "sessionProvince", s.commune_id as "sessionCommuneId", s.starts_at as "startsAt", s.ends_at as "endsAt", s.closed_at as "closedAt",
+          sp.host_user_id as "hostUserId", sp.host_member_id as "hostMemberId", sp.code_secret as "codeSecret"
+        from training_session_points sp join training_sessions s on s.id = sp.training_id join bridge_points bp on bp.id = sp.point_id
+        where (sp.training_id::text || ':' || sp.point_id::text) = any(${sql.param(pairs)}::text[])`);
+      for (const r of rows) points.set(`${r.trainingId}:${r.pointId}`, { ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt), closedAt: r.closedAt ? new Date(r.closedAt) : null });
+    }
+    const out: AttendanceResult[] = [];
+    for (const [i, p] of parsed.entries()) {
+      if (!p.record) {
+        out.push({ id: idOf(records[i]), status: 'rejected', field: p.error.field, reason: p.error.reason });
+        continue;
+      }
+      out.push(await storeOne(tx, p.record, points.get(`${p.record.trainingId}:${p.record.pointId}`), actor, now, offset));
+    }
+    return out;
+  });
+}
+
+async function storeOne(tx: Db, r: AttendanceRecord, p: PointCtx | undefined, actor: TrainingActor, now: Date, offset: number | null): Promise<AttendanceResult> {
+  const id = r.id.toLowerCase();
+  const reject = (reason: string, field?: string): AttendanceResult => ({ id, status: 'rejected', reason, ...(field ? { field } : {}) });
+  if (!p) return reject(`Không có điểm cầu mã ${r.pointId} trong lớp tập huấn mã ${r.trainingId}.`, 'pointId');
+  const at = correctedTime(new Date(r.checkedInAt), offset);
+  const leftAt = r.leftAt ? correctedTime(new Date(r.leftAt), offset) : null;
+
+  // a resend of a record already stored: the same answer, and the leaving time if it came later
+  const [same] = await queryRows<{ fullName: string }>(tx, sql`update training_attendance a set left_at = coalesce(a.left_at, ${leftAt?.toISOString() ?? null}::timestamptz)
+    where a.id = ${id} returning (select coalesce(m.full_name, a.walk_in_name) from members m where m.id = a.member_id) as "fullName"`);
+  if (same) return { id, status: 'duplicate', reason: 'Đã nhận lần điểm danh này trước đó.', fullName: same.fullName ?? undefined };
+
+  let memberId: number | null = null;
+  if (r.method === 'self') {
+    if (actor.memberId === null) return reject('Tài khoản này không gắn với thành viên nào nên không tự điểm danh được; hãy nhờ người phụ trách điểm cầu.', 'method');
+    memberId = actor.memberId;
+    const verdict = await verifyCheckInCode(p.codeSecret, p.trainingId, p.pointId, r.code!, at, r.window);
+    if (verdict === 'expired') return reject('Mã điểm danh đã hết hạn (mã đổi sau mỗi 45 giây): hãy quét mã đang hiện ở điểm cầu.', 'code');
+    if (verdict === 'wrong') return reject(`Mã điểm danh không đúng với điểm cầu "${p.pointName}" của lớp này: hãy quét lại mã đang hiện ở điểm cầu nơi bạn ngồi.`, 'code');
+  } else {
+    if (!mayHost(p, actor)) return reject(`Bạn không phụ trách điểm cầu "${p.pointName}" nên không điểm danh người khác ở đó được.`, 'pointId');
+    memberId = r.memberId ?? null;
+  }
+  if (at.getTime() > now.getTime() + 5 * 60_000) return reject(`Giờ điểm danh ${when(at)} ở tương lai: hãy kiểm tra đồng hồ của điện thoại.`, 'checkedInAt');
+  if (at.getTime() < p.startsAt.getTime() - CHECKIN_OPENS_MIN * 60_000) return reject(`Lớp chưa bắt đầu: điểm danh mở từ ${when(new Date(p.startsAt.getTime() - CHECKIN_OPENS_MIN * 60_000))}.`, 'checkedInAt');
+  if (at.getTime() > p.endsAt.getTime() + CHECKIN_CLOSES_MIN * 60_000) return reject(`Lớp đã kết thúc lúc ${when(p.endsAt)}; điểm danh chỉ nhận đến ${CHECKIN_CLOSES_MIN / 60} giờ sau khi kết thúc.`, 'checkedInAt');
+  if (p.closedAt && at > p.closedAt) return reject(`Ban tổ chức đã đóng điểm danh lúc ${when(p.closedAt)}.`, 'checkedInAt');
+  const late = at.getTime() > p.startsAt.getTime() + LATE_MIN * 60_000;
+
+  if (memberId === null) {
+    const w = r.walkIn!;
+    let phone: string | null = null;
+    if (w.phone) {
+      const ph = normalizePhone(w.phone);
+      if (!ph.ok) return reject(`Số điện thoại: ${ph.reason}.`, 'walkIn.phone');
+      phone = ph.e164;
+    }
+    await tx.execute(sql`insert into training_attendance (id, training_id, point_id, walk_in_name, walk_in_phone, walk_in_status, method, checked_in_at, left_at, late, invited, commune_id, province_code, recorded_by, received_at, clock_offset_ms)
+      values (${id}, ${p.trainingId}, ${p.pointId}, ${w.fullName}, ${phone}, 'pending', 'host', ${at.toISOString()}, ${leftAt?.toISOString() ?? null}, ${late}, false, ${p.communeId}, ${p.provinceCode}, ${actor.userId}, ${now.toISOString()}, ${offset})`);
+    return { id, status: 'accepted', fullName: w.fullName, walkIn: true, late, notInvited: true };
+  }
+
+  const [who] = await queryRows<{ fullName: string; invited: boolean; teamId: number | null; communeId: number | null; provinceCode: string | null }>(tx, sql`
+    select m.full_name as "fullName", (i.member_id is not null) as invited, coalesce(i.team_id, t.id) as "teamId", coalesce(i.commune_id, t.commune_id) as "communeId", coalesce(i.province_code, t.province_code) as "provinceCode"
+    from members m
+    left join training_invitations i on i.training_id = ${p.trainingId} and i.member_id = m.id
+    left join lateral (select t.* from team_members tm join teams t on t.id = tm.team_id where tm.member_id = m.id and tm.left_on is null order by t.id limit 1) t on true
+    where m.id = ${memberId} and m.merged_into_id is null`);
+  if (!who) return reject(`Không có thành viên mã ${memberId}.`, 'memberId');
+  const [inserted] = await queryRows<{ id: string }>(tx, sql`insert into training_attendance (id, training_id, point_id, member_id, method, checked_in_at, left_at, late, invited, team_id, commune_id, province_code, recorded_by, received_at, clock_offset_ms)
+    values (${id}, ${p.trainingId}, ${p.pointId}, ${memberId}, ${r.method}, ${at.toISOString()}, ${leftAt?.toISOString() ?? null}, ${late}, ${who.invited}, ${who.teamId}, ${who.communeId ?? p.communeId}, ${who.provinceCode ?? p.provinceCode}, ${actor.userId}, ${now.toISOString()}, ${offset})
+    on conflict do nothing returning id`);
+  if (!inserted) {
+    // checked in already (another phone, another point, or the member and the host both): counted once
+    const [first] = await queryRows<{ at: Date; point: string }>(tx, sql`update training_attendance a set left_at = coalesce(${leftAt?.toISOString() ?? null}::timestamptz, a.left_at)
+      from bridge_points bp where bp.id = a.point_id and a.training_id = ${p.trainingId} and a.member_id = ${memberId} returning a.checked_in_at as at, bp.name as point`);
+    return { id, status: 'duplicate', fullName: who.fullName, reason: `${who.fullName} đã được điểm danh lúc ${when(new Date(first.at))} tại "${first.point}"; chỉ tính một lần.` };
+  }
+  return { id, status: 'accepted', fullName: who.fullName, late, ...(who.invited ? {} : { notInvited: true }) };
+}

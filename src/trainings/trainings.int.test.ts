@@ -1,0 +1,272 @@
+import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedInClient, type TestClient } from '../../test/auth.js';
+import { testApp, testDatabase, type TestAppInstance } from '../../test/db.js';
+import { pdfPageTexts } from '../../test/pdf.js';
+import { sessionsRegistry } from '../../test/sessions.js';
+import { type Database, queryRows } from '../db/client.js';
+import { FixedClock, useClock } from '../text/clock.js';
+import { checkInCode, windowOf } from './trainings.code.js';
+
+/**
+ * Trainings end to end through the API (issue 14): bridge points, a province session with two
+ * points and an audience, check-ins by a host (members, a walk-in, someone not invited, twice the
+ * same person), a member's own check-in with the rotating code, the refusals (before the start,
+ * after the end, an old code, another point's code, not the host, after the close), certificates
+ * as PDF and their public verification, and the report against plain counts.
+ * Registry: SON_LA_ROSTER — Chiềng An (03664: Hà Thị Hiền leader, Lò Văn Bình, Quàng Thị Hoà) and
+ * Tiểu khu 6 in Mai Sơn (04105: Nguyễn Thị Hà leader, Lê Văn An).
+ */
+let database: Database;
+let app: TestAppInstance;
+let member: Record<string, number>;
+const clock = new FixedClock('2026-11-05T07:00:00+07:00');
+let restoreClock: () => void;
+let province: TestClient, officerMaiSon: TestClient, officerChiengAn: TestClient, hostHien: TestClient, memberAn: TestClient;
+let maiSonOfficerId: number;
+const point = { chiengAn: 0, maiSon: 0 };
+let trainingId = 0;
+let seq = 0;
+const uid = () => `00000000-0000-4000-9000-${String(++seq).padStart(12, '0')}`;
+const START = '2026-11-05T08:00:00+07:00';
+const END = '2026-11-05T11:00:00+07:00';
+
+const plan = (over: Record<string, unknown> = {}) => ({
+  unit: '14',
+  title: 'Tập huấn kích hoạt định danh điện tử mức 2',
+  topic: 'vneid_level2',
+  kind: 'hybrid',
+  startsAt: START,
+  endsAt: END,
+  materials: [{ title: 'Tài liệu hướng dẫn', url: 'https://dichvucong.gov.vn/huong-dan.pdf' }],
+  audience: { units: ['03664'], memberIds: [member['Lê Văn An']] },
+  points: [
+    { pointId: point.chiengAn, hostMemberId: member['Hà Thị Hiền'], capacity: 40 },
+    { pointId: point.maiSon, hostUserId: maiSonOfficerId, connection: 'https://meet.example.vn/phong-1' },
+  ],
+  ...over,
+});
+const checkIns = (c: TestClient, records: Record<string, unknown>[], deviceNow?: string) => c.post('/api/trainings/attendance/sync', { records, ...(deviceNow ? { deviceNow } : {}) });
+const host = (memberId: number, at = '2026-11-05T08:05:00+07:00', over: Record<string, unknown> = {}) => ({ id: uid(), trainingId, pointId: point.chiengAn, method: 'host', memberId, checkedInAt: at, ...over });
+
+beforeAll(async () => {
+  restoreClock = useClock(clock);
+  database = await testDatabase();
+  app = await testApp(database);
+  ({ member } = await sessionsRegistry(database.db));
+  province = await signedInClient(app, database.db, { username: 'tinh', role: 'province_officer', unit: '14' });
+  officerMaiSon = await signedInClient(app, database.db, { username: 'xa.maison', role: 'commune_officer', unit: '04105' });
+  officerChiengAn = await signedInClient(app, database.db, { username: 'xa.chiengan', role: 'commune_officer', unit: '03664' });
+  const teams = await queryRows<{ id: number; name: string }>(database.db, sql`select id, name from teams`);
+  const chiengAnTeam = teams.find((t) => t.name.includes('Chiềng Xôm'))!.id;
+  const tieuKhu6 = teams.find((t) => t.name.includes('Tiểu khu 6'))!.id;
+  hostHien = await signedInClient(app, database.db, { username: 'hien', role: 'team_leader', teamId: chiengAnTeam });
+  memberAn = await signedInClient(app, database.db, { username: 'le.an', role: 'member', teamId: tieuKhu6 });
+  await database.db.execute(sql`update users set member_id = ${member['Hà Thị Hiền']} where username = 'hien'`);
+  await database.db.execute(sql`update users set member_id = ${member['Lê Văn An']} where username = 'le.an'`);
+  [{ id: maiSonOfficerId }] = await queryRows<{ id: number }>(database.db, sql`select id from users where username = 'xa.maison'`);
+});
+afterAll(async () => {
+  await app.close();
+  await database.close();
+  restoreClock();
+});
+
+describe('bridge points and planning', () => {
+  it('creates points in the caller’s communes, refuses a name taken and a commune outside', async () => {
+    const a = await province.post('/api/bridge-points', { commune: '03664', name: 'Hội trường UBND xã Chiềng An', placeKind: 'commune_hall', capacity: 80 });
+    expect([a.statusCode, a.body]).toEqual([201, a.body.startsWith('{"error') ? 'x' : a.body]);
+    point.chiengAn = a.json().id;
+    const b = await officerMaiSon.post('/api/bridge-points', { commune: '04105', name: 'Nhà văn hóa Tiểu khu 6', placeKind: 'cultural_house' });
+    expect(b.statusCode).toBe(201);
+    point.maiSon = b.json().id;
+    const again = await province.post('/api/bridge-points', { commune: '03664', name: 'hội trường ubnd xã chiềng an', placeKind: 'commune_hall' });
+    expect([again.statusCode, again.json().error.code]).toEqual([409, 'REGISTRY_CONFLICT']);
+    const outside = await officerMaiSon.post('/api/bridge-points', { commune: '03664', name: 'Trường tiểu học', placeKind: 'school' });
+    expect(outside.statusCode).toBe(403);
+    const listed = await officerMaiSon.get('/api/bridge-points');
+    expect(listed.json().points.map((p: { name: string }) => p.name)).toEqual(['Nhà văn hóa Tiểu khu 6']);
+  });
+
+  it('refuses bad plans with where and why', async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ endsAt: '2026-11-05T07:00:00+07:00' }, 'endsAt', 'Giờ kết thúc phải sau giờ bắt đầu.'],
+      [{ topic: 'khong-co' }, 'topic', 'Chủ đề "khong-co" không có trong danh mục chủ đề tập huấn.'],
+      [{ audience: { units: ['00004'] } }, 'audience.units', 'Xã mã 00004 không thuộc Tỉnh Sơn La.'],
+      [{ audience: { units: [] } }, 'audience', 'Hãy chọn người được mời: đơn vị, tổ hoặc từng thành viên.'],
+      [{ materials: [{ title: 'x', url: 'javascript:alert(1)' }] }, 'materials.0.url', 'Đường dẫn phải bắt đầu bằng http:// hoặc https://.'],
+    ];
+    for (const [over, path, message] of cases) {
+      const res = await province.post('/api/trainings', plan(over));
+      expect([res.statusCode, res.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(JSON.stringify(res.json().error)).toContain(path.split('.')[0]);
+      expect(JSON.stringify(res.json().error)).toContain(JSON.stringify(message).slice(1, -1));
+    }
+    const notTheirs = await officerMaiSon.post('/api/trainings', plan());
+    expect(notTheirs.statusCode).toBe(403);
+    expect(await queryRows(database.db, sql`select id from training_sessions`)).toEqual([]);
+  });
+
+  it('plans a province session: the audience is the commune’s members and one named person', async () => {
+    const res = await province.post('/api/trainings', plan());
+    expect(res.statusCode).toBe(201);
+    trainingId = res.json().id;
+    expect(res.json().invited).toBe(4);
+    const invited = await queryRows<{ fullName: string }>(database.db, sql`select m.full_name as "fullName" from training_invitations i join members m on m.id = i.member_id where training_id = ${trainingId} order by m.full_name`);
+    expect(invited.map((r) => r.fullName)).toEqual(['Hà Thị Hiền', 'Lê Văn An', 'Lò Văn Bình', 'Quàng Thị Hoà']);
+    // the commune officer of Chiềng An sees it (their members are invited), but does not manage it
+    const seen = (await officerChiengAn.get('/api/trainings')).json().trainings;
+    expect(seen.map((t: { id: number; managed: boolean }) => [t.id, t.managed])).toEqual([[trainingId, false]]);
+    const edit = await officerChiengAn.request({ method: 'PUT', url: `/api/trainings/${trainingId}`, payload: { ...plan({ unit: '03664' }), version: 1 } });
+    expect(edit.statusCode).toBe(404); // a province's session is not a commune's to change
+  });
+});
+
+describe('attendance', () => {
+  it('a host checks members in once each, flags the uninvited, keeps a walk-in, refuses what is not theirs', async () => {
+    clock.set('2026-11-05T08:20:00+07:00');
+    const bình = host(member['Lò Văn Bình']);
+    const res = await checkIns(hostHien, [
+      bình,
+      host(member['Quàng Thị Hoà'], '2026-11-05T08:25:00+07:00', { leftAt: '2026-11-05T10:00:00+07:00' }),
+      host(member['Nguyễn Thị Hà']),
+      { id: uid(), trainingId, pointId: point.chiengAn, method: 'host', walkIn: { fullName: 'Vì Văn Khoa', phone: '0912 777 888' }, checkedInAt: '2026-11-05T08:10:00+07:00' },
+      bình, // a resend
+      host(member['Lò Văn Bình'], '2026-11-05T08:15:00+07:00'), // the same person again
+      { ...host(member['Hà Thị Hiền']), pointId: point.maiSon }, // not the host there
+      host(member['Hà Thị Hiền'], '2026-11-05T06:30:00+07:00'), // before check-in opens
+    ]);
+    expect(res.statusCode).toBe(200);
+    const r = res.json().results;
+    expect(r.map((x: { status: string }) => x.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'duplicate', 'duplicate', 'rejected', 'rejected']);
+    expect(r[1].late).toBe(true);
+    expect(r[2]).toMatchObject({ fullName: 'Nguyễn Thị Hà', notInvited: true });
+    expect(r[3]).toMatchObject({ walkIn: true, fullName: 'Vì Văn Khoa' });
+    expect(r[5].reason).toBe('Lò Văn Bình đã được điểm danh lúc 08:05 ngày 05/11/2026 tại "Hội trường UBND xã Chiềng An"; chỉ tính một lần.');
+    expect(r[6].reason).toBe('Bạn không phụ trách điểm cầu "Nhà văn hóa Tiểu khu 6" nên không điểm danh người khác ở đó được.');
+    expect(r[7].reason).toBe('Lớp chưa bắt đầu: điểm danh mở từ 07:00 ngày 05/11/2026.');
+    const rows = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from training_attendance where training_id = ${trainingId}`);
+    expect(rows[0].n).toBe(4);
+  });
+
+  it('a member checks in with the point’s current code; an old code and another point’s code fail', async () => {
+    clock.set('2026-11-05T08:40:00+07:00');
+    const shown = await officerMaiSon.get(`/api/trainings/${trainingId}/points/${point.maiSon}/code`);
+    expect(shown.statusCode).toBe(200);
+    const { window, code } = shown.json();
+    expect(window).toBe(windowOf(clock.now()));
+    expect(await checkInCode((await queryRows<{ s: string }>(database.db, sql`select code_secret as s from training_session_points where point_id = ${point.maiSon}`))[0].s, trainingId, point.maiSon, window)).toBe(code);
+    const notHost = await memberAn.get(`/api/trainings/${trainingId}/points/${point.maiSon}/code`);
+    expect(notHost.statusCode).toBe(403);
+    const self = (over: Record<string, unknown>) => ({ id: uid(), trainingId, pointId: point.maiSon, method: 'self', window, code, checkedInAt: clock.now().toISOString(), ...over });
+    const chiengAnCode = (await officerChiengAn.get(`/api/trainings/${trainingId}/points/${point.chiengAn}/code`)).json();
+    const old = await checkInCode((await queryRows<{ s: string }>(database.db, sql`select code_secret as s from training_session_points where point_id = ${point.maiSon}`))[0].s, trainingId, point.maiSon, window - 1920);
+    const res = await checkIns(memberAn, [self({ window: window - 1920, code: old }), self({ code: chiengAnCode.code }), self({})]);
+    expect(res.json().results.map((x: { status: string; reason?: string }) => [x.status, x.reason ?? ''])).toEqual([
+      ['rejected', 'Mã điểm danh đã hết hạn (mã đổi sau mỗi 45 giây): hãy quét mã đang hiện ở điểm cầu.'],
+      ['rejected', 'Mã điểm danh không đúng với điểm cầu "Nhà văn hóa Tiểu khu 6" của lớp này: hãy quét lại mã đang hiện ở điểm cầu nơi bạn ngồi.'],
+      ['accepted', ''],
+    ]);
+  });
+
+  it('a phone whose clock is 10 minutes fast is corrected at sync', async () => {
+    clock.set('2026-11-05T09:00:00+07:00');
+    const res = await checkIns(officerChiengAn, [host(member['Hà Thị Hiền'], '2026-11-05T09:10:00+07:00')], '2026-11-05T09:10:00+07:00');
+    expect(res.json().results[0]).toMatchObject({ status: 'accepted', late: true });
+    const [row] = await queryRows<{ at: string }>(database.db, sql`select to_char(checked_in_at at time zone 'Asia/Ho_Chi_Minh', 'HH24:MI') as at from training_attendance where member_id = ${member['Hà Thị Hiền']}`);
+    expect(row.at).toBe('09:00');
+  });
+
+  it('the board counts people once, per point, and shows the list to hosts and managers only', async () => {
+    const board = (await province.get(`/api/trainings/${trainingId}`)).json();
+    expect(board.totals).toEqual({ invited: 4, attended: 5, attendedInvited: 4, notInvited: 1, walkIns: 1, late: 3, leftEarly: 1 });
+    expect(board.points.map((p: { name: string; checkedIn: number; walkIns: number }) => [p.name, p.checkedIn, p.walkIns])).toEqual([
+      ['Hội trường UBND xã Chiềng An', 5, 1],
+      ['Nhà văn hóa Tiểu khu 6', 1, 0],
+    ]);
+    expect((await memberAn.get(`/api/trainings/${trainingId}`)).json().attendance).toBeNull();
+    expect((await hostHien.get(`/api/trainings/${trainingId}`)).json().attendance).toHaveLength(5);
+  });
+});
+
+describe('closing, certificates and their verification', () => {
+  it('closes attendance; a check-in made after it is refused, one made before still counts', async () => {
+    clock.set('2026-11-05T11:05:00+07:00');
+    const closed = await province.post(`/api/trainings/${trainingId}/close`);
+    expect(closed.statusCode).toBe(200);
+    clock.set('2026-11-05T11:20:00+07:00');
+    const res = await checkIns(hostHien, [host(member['Lò Văn Bình'], '2026-11-05T11:10:00+07:00', { id: uid() }), { id: uid(), trainingId, pointId: point.chiengAn, method: 'host', walkIn: { fullName: 'Lường Thị Mai' }, checkedInAt: '2026-11-05T10:50:00+07:00' }]);
+    expect(res.json().results.map((x: { status: string; reason?: string }) => [x.status, x.reason ?? ''])).toEqual([
+      ['rejected', 'Ban tổ chức đã đóng điểm danh lúc 11:05 ngày 05/11/2026.'],
+      ['accepted', ''],
+    ]);
+    clock.set('2026-11-05T14:00:00+07:00');
+    const late = await checkIns(hostHien, [{ id: uid(), trainingId, pointId: point.chiengAn, method: 'host', walkIn: { fullName: 'Lò Văn Nam' }, checkedInAt: '2026-11-05T13:30:00+07:00' }]);
+    expect(late.json().results[0].reason).toBe('Lớp đã kết thúc lúc 11:00 ngày 05/11/2026; điểm danh chỉ nhận đến 2 giờ sau khi kết thúc.');
+  });
+
+  it('prints every attendee’s certificate into one PDF with the names as written, and verifies them publicly', async () => {
+    const res = await province.get(`/api/trainings/${trainingId}/certificates.pdf`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const pages = await pdfPageTexts(res.rawPayload);
+    const names = ['Hà Thị Hiền', 'Nguyễn Thị Hà', 'Lê Văn An', 'Lò Văn Bình', 'Quàng Thị Hoà']; // by given name: An, Bình, Hà, Hiền, Hoà
+    expect(pages).toHaveLength(5);
+    const order = pages.map((p) => names.find((n) => p.includes(n)));
+    expect(order).toEqual(['Lê Văn An', 'Lò Văn Bình', 'Nguyễn Thị Hà', 'Hà Thị Hiền', 'Quàng Thị Hoà']);
+    const certs = await queryRows<{ code: string; fullName: string }>(database.db, sql`select code, full_name as "fullName" from training_certificates where training_id = ${trainingId}`);
+    expect(certs).toHaveLength(5);
+    for (const c of certs) expect(pages.find((p) => p.includes(c.fullName))).toContain(c.code);
+    // printed again: the same codes
+    await province.get(`/api/trainings/${trainingId}/certificates.pdf`);
+    expect((await queryRows(database.db, sql`select code from training_certificates`)).length).toBe(5);
+
+    const an = certs.find((c) => c.fullName === 'Lê Văn An')!;
+    const anon = app.inject({ method: 'GET', url: `/api/verify/${an.code.toLowerCase().replaceAll('-', '')}` });
+    expect((await anon).json()).toEqual({ code: an.code, initials: 'L. V. A.', title: 'Tập huấn kích hoạt định danh điện tử mức 2', topic: 'Định danh điện tử VNeID mức 2', day: '2026-11-05', lastDay: '2026-11-05', organiser: 'Tỉnh Sơn La' });
+    const page = await app.inject({ method: 'GET', url: `/xac-minh/${an.code}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('L. V. A.');
+    expect(page.body).toContain('Ngày 05/11/2026');
+    expect(page.body).not.toContain('Lê Văn An');
+    const unknown = await app.inject({ method: 'GET', url: '/xac-minh/%3Cscript%3E' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('&lt;script&gt;');
+    const mine = await memberAn.get(`/api/trainings/${trainingId}/certificates/mine.pdf`);
+    expect((await pdfPageTexts(mine.rawPayload))[0]).toContain(an.code);
+    const listed = (await memberAn.get('/api/trainings/mine')).json().trainings;
+    expect(listed.map((t: { id: number; certificate: string; pointName: string }) => [t.id, t.certificate, t.pointName])).toEqual([[trainingId, an.code, 'Nhà văn hóa Tiểu khu 6']]);
+  });
+});
+
+describe('the training report', () => {
+  it('counts the province and its communes exactly, with the seed’s sentence, as JSON, CSV and .xlsx', async () => {
+    const members = await queryRows<{ commune: string; n: number }>(database.db, sql`select c.code as commune, count(distinct tm.member_id)::int as n from team_members tm join teams t on t.id = tm.team_id join admin_units c on c.id = t.commune_id where tm.left_on is null group by c.code order by c.code`);
+    const res = await province.get('/api/reports/trainings?unit=14&from=2026-11-01&to=2026-11-30');
+    expect(res.statusCode).toBe(200);
+    const r = res.json();
+    const total = members.reduce((s, m) => s + m.n, 0);
+    expect(r.totals).toEqual({ sessions: 1, points: 2, invited: 4, attended: 5, invitations: 4, invitationsAttended: 4, attendanceRate: 1, walkIns: 2, members: total, neverTrained: total - 5 });
+    expect(r.children.map((c: { code: string; sessions: number; points: number; invited: number; attended: number; walkIns: number }) => [c.code, c.sessions, c.points, c.invited, c.attended, c.walkIns])).toEqual([
+      ['03664', 1, 1, 3, 3, 2],
+      ['04105', 1, 1, 1, 2, 0],
+    ]);
+    expect(r.sentence).toBe('Từ 01/11/2026 đến 30/11/2026, Tỉnh Sơn La đã tổ chức 1 lớp tập huấn tại 2 điểm cầu cho 5 thành viên và 2 người ngoài danh sách.');
+    const communeRes = await officerMaiSon.get('/api/reports/trainings?unit=04105&from=2026-11-01&to=2026-11-30');
+    expect([communeRes.statusCode, communeRes.statusCode === 200 ? '' : communeRes.body]).toEqual([200, '']);
+    const commune = communeRes.json();
+    expect(commune.totals).toMatchObject({ sessions: 1, points: 1, invited: 1, attended: 2, neverTrained: members.find((m) => m.commune === '04105')!.n - 2 });
+    expect((await officerMaiSon.get('/api/reports/trainings?unit=03664&from=2026-11-01&to=2026-11-30')).statusCode).toBe(403);
+    const october = (await province.get('/api/reports/trainings?unit=14&from=2026-10-01&to=2026-10-31')).json();
+    expect(october.totals).toMatchObject({ sessions: 0, attended: 0, neverTrained: total });
+
+    const csv = await province.get('/api/reports/trainings?unit=14&from=2026-11-01&to=2026-11-30&format=csv');
+    expect(csv.body).toContain('Tổng cộng: Tỉnh Sơn La');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await province.get('/api/reports/trainings?unit=14&from=2026-11-01&to=2026-11-30&format=xlsx')).rawPayload as unknown as ArrayBuffer);
+    const cells = wb.worksheets[0].getSheetValues().flat().filter((v) => typeof v === 'string');
+    expect(cells).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(cells).toContain(r.sentence);
+  });
+});

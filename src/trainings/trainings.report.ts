@@ -1,0 +1,130 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
+import { unitsByCode } from '../catalogue/catalogue.repo.js';
+import { type Db, queryRows } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { formatDateVi } from '../text/dates.js';
+import { compareVietnamese } from '../text/vietnamese.js';
+
+/**
+ * The training report (issue 14, item 6) of a province or a commune for a period of Vietnam days
+ * (a session counts in the period of the day it starts):
+ *
+ * - sessions: those organised in the unit, or with a bridge point or an invited member there;
+ * - points: the distinct bridge points in the unit those sessions used;
+ * - invited / attended: distinct people (a member invited to three sessions is one), by the commune
+ *   of the team they were invited or checked in through; walk-ins are counted apart;
+ * - attendance rate: the invitations (session × member) honoured, over the invitations;
+ * - never trained: current members of the unit's active teams who have no check-in in any session
+ *   up to the period's end, per team.
+ *
+ * Each child commune (of a province) or team (of a commune) gets the same figures; the unit's
+ * figures are counted on their own (a person trained in two communes is one in the province).
+ */
+export interface TrainingFigures {
+  sessions: number;
+  points: number;
+  invited: number;
+  attended: number;
+  invitations: number;
+  invitationsAttended: number;
+  /** invitationsAttended / invitations, 0–1; null without invitations */
+  attendanceRate: number | null;
+  walkIns: number;
+  members: number;
+  neverTrained: number;
+}
+
+export interface TrainingReport {
+  unit: { code: string; name: string; level: 'province' | 'commune' };
+  from: string;
+  to: string;
+  totals: TrainingFigures;
+  children: ({ code: string; name: string; kind: 'commune' | 'team'; id: number } & TrainingFigures)[];
+  /** the seed's sentence, for the unit and period */
+  sentence: string;
+}
+
+/** a row of a GROUP BY ROLLUP: g 1 on the total row */
+type G = { child: number | null; g: number };
+const rate = (done: number, of: number) => (of === 0 ? null : Math.round((done / of) * 10_000) / 10_000);
+
+/**
+ * GET /api/reports/trainings?unit=CODE&from&to: the report above. Errors: UNIT_NOT_FOUND,
+ * UNIT_LEVEL_UNSUPPORTED (a village, a dissolved unit), OUT_OF_SCOPE, VALIDATION_FAILED (from after to).
+ */
+export async function trainingReport(db: Db, unitCode: string, from: string, to: string, scope: Scope): Promise<TrainingReport> {
+  if (from > to) throw new AppError('VALIDATION_FAILED', `Từ ngày ${formatDateVi(from)} sau đến ngày ${formatDateVi(to)}.`, { path: 'from' });
+  const unit = (await unitsByCode(db, unitCode)).find((u) => !u.validTo && (u.level === 'province' || u.level === 'commune'));
+  if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có tỉnh hoặc xã hiện hành mã ${unitCode}.`);
+  requireScope(unit.level === 'province' ? scope.kind === 'all' || (scope.kind === 'province' && scope.provinceCode === unit.code) : unitInScope(scope, unit), `báo cáo tập huấn của "${unit.name}"`, unitTarget(unit));
+  const level = unit.level as 'province' | 'commune';
+  const provinceCode = unit.provinceCode ?? unit.code!;
+  // the area as a condition on a row's (province_code, commune_id), and the child key of a row
+  const area = (a: string): SQL => (level === 'province' ? sql`${sql.raw(a)}.province_code = ${provinceCode}` : sql`${sql.raw(a)}.commune_id = ${unit.id}`);
+  const days = sql`s.day between ${from} and ${to}`;
+  // the (session, child) pairs that reach the unit: organiser, points, invitations, check-ins
+  const childOf = (a: string) => (level === 'province' ? sql.raw(`${a}.commune_id`) : sql.raw(`${a}.team_id`));
+
+  const [reach, invited, attended, points, never] = await Promise.all([
+    queryRows<G & { sessions: number }>(db, sql`
+      with r as (
+        select s.id, ${level === 'province' ? sql`s.commune_id` : sql`null::int`} as child from training_sessions s where ${days} and ${area('s')}
+        union select s.id, ${level === 'province' ? sql`bp.commune_id` : sql`null::int`} from training_sessions s join training_session_points sp on sp.training_id = s.id join bridge_points bp on bp.id = sp.point_id where ${days} and ${area('bp')}
+        union select s.id, ${childOf('i')} from training_sessions s join training_invitations i on i.training_id = s.id where ${days} and ${area('i')}
+        union select s.id, ${childOf('a')} from training_sessions s join training_attendance a on a.training_id = s.id where ${days} and ${area('a')}
+      ) select child, grouping(child) as g, count(distinct id)::int as sessions from r group by rollup(child)`),
+    queryRows<G & { people: number; invitations: number; honoured: number }>(db, sql`
+      select ${childOf('i')} as child, grouping(${childOf('i')}) as g, count(distinct i.member_id)::int as people, count(*)::int as invitations,
+        count(*) filter (where exists (select 1 from training_attendance a where a.training_id = i.training_id and a.member_id = i.member_id))::int as honoured
+      from training_invitations i join training_sessions s on s.id = i.training_id where ${days} and ${area('i')} group by rollup(${childOf('i')})`),
+    queryRows<G & { people: number; walkIns: number }>(db, sql`
+      select ${childOf('a')} as child, grouping(${childOf('a')}) as g, count(distinct a.member_id)::int as people, count(*) filter (where a.member_id is null)::int as "walkIns"
+      from training_attendance a join training_sessions s on s.id = a.training_id where ${days} and ${area('a')} group by rollup(${childOf('a')})`),
+    queryRows<G & { points: number }>(db, sql`
+      select child, grouping(child) as g, count(distinct id)::int as points from (
+        select ${level === 'province' ? sql`bp.commune_id` : sql`null::int`} as child, bp.id
+        from training_sessions s join training_session_points sp on sp.training_id = s.id join bridge_points bp on bp.id = sp.point_id where ${days} and ${area('bp')}
+      ) x group by rollup(child)`),
+    queryRows<G & { members: number; never: number }>(db, sql`
+      with m as (
+        select distinct ${level === 'province' ? sql`t.commune_id` : sql`t.id`} as child, tm.member_id
+        from team_members tm join teams t on t.id = tm.team_id join members mm on mm.id = tm.member_id and mm.merged_into_id is null
+        where tm.left_on is null and t.status = 'active' and ${area('t')}
+      )
+      select child, grouping(child) as g, count(distinct member_id)::int as members,
+        count(distinct member_id) filter (where not exists (select 1 from training_attendance a join training_sessions s on s.id = a.training_id where a.member_id = m.member_id and s.day <= ${to}))::int as never
+      from m group by rollup(child)`),
+  ]);
+
+  const figures = (child: number | null, total: boolean): TrainingFigures => {
+    const pick = <T extends G>(rows: T[]) => rows.find((r) => (total ? Number(r.g) === 1 : Number(r.g) === 0 && r.child === child));
+    const inv = pick(invited);
+    const att = pick(attended);
+    return {
+      sessions: pick(reach)?.sessions ?? 0,
+      points: pick(points)?.points ?? 0,
+      invited: inv?.people ?? 0,
+      attended: att?.people ?? 0,
+      invitations: inv?.invitations ?? 0,
+      invitationsAttended: inv?.honoured ?? 0,
+      attendanceRate: rate(inv?.honoured ?? 0, inv?.invitations ?? 0),
+      walkIns: att?.walkIns ?? 0,
+      members: pick(never)?.members ?? 0,
+      neverTrained: pick(never)?.never ?? 0,
+    };
+  };
+
+  const childRows = level === 'province'
+    ? await queryRows<{ id: number; code: string; name: string }>(db, sql`select id, code, name from admin_units where level = 'commune' and valid_to is null and province_code = ${provinceCode}`)
+    : await queryRows<{ id: number; code: string; name: string }>(db, sql`select id, id::text as code, name from teams where commune_id = ${unit.id} and status = 'active'`);
+  const children = childRows
+    .map((c) => ({ ...c, kind: level === 'province' ? ('commune' as const) : ('team' as const), ...figures(c.id, false) }))
+    .filter((c) => c.sessions + c.members + c.walkIns > 0)
+    .sort((a, b) => compareVietnamese(a.name, b.name));
+  const totals = figures(null, true);
+  const who = level === 'province' ? `${unit.kind === 'thanh_pho' ? 'Thành phố' : 'Tỉnh'} ${unit.name}` : unit.name;
+  const n = (x: number) => x.toLocaleString('vi-VN');
+  const sentence = `Từ ${formatDateVi(from)} đến ${formatDateVi(to)}, ${who} đã tổ chức ${n(totals.sessions)} lớp tập huấn tại ${n(totals.points)} điểm cầu cho ${n(totals.attended)} thành viên${totals.walkIns ? ` và ${n(totals.walkIns)} người ngoài danh sách` : ''}.`;
+  return { unit: { code: unit.code!, name: who, level }, from, to, totals, children, sentence };
+}

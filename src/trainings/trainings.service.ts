@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
+import { type AuditActor, recordAudit } from '../audit/audit.service.js';
+import { unitsByCode, unitsByIds } from '../catalogue/catalogue.repo.js';
+import { type Db, queryRows } from '../db/client.js';
+import { AppError } from '../http/errors.js';
+import { todayInVietnam } from '../text/dates.js';
+import { nameKey } from '../text/vietnamese.js';
+import type { TrainingBody } from './trainings.contract.js';
+import * as repo from './trainings.repo.js';
+
+/**
+ * Training sessions and bridge points (issue 14, items 1–2): plan, invite, points and hosts, close.
+ * A session is organised by a province or a commune; the officers whose scope holds that unit
+ * manage it (a province's sessions: its province officers and admins). Its audience, points and
+ * hosts all lie under the organiser's unit. Each write is one transaction with its audit entry.
+ */
+
+/** The signed-in caller: account, the member the account belongs to (if any), scope, address. */
+export interface TrainingActor extends AuditActor {
+  scope: Scope;
+  memberId: number | null;
+}
+
+/** The current province (two digits) or commune (five digits) of a code. Errors: UNIT_NOT_FOUND, UNIT_LEVEL_UNSUPPORTED. */
+async function organiserUnit(db: Db, code: string): Promise<repo.OrganiserUnit & { parentId: number | null }> {
+  const unit = (await unitsByCode(db, code)).find((u) => !u.validTo && (u.level === 'province' || u.level === 'commune'));
+  if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có tỉnh hoặc xã hiện hành mã ${code}.`, { path: 'unit' });
+  return { id: unit.id, code: unit.code!, level: unit.level as 'province' | 'commune', name: unit.level === 'province' ? `${unit.kind === 'thanh_pho' ? 'Thành phố' : 'Tỉnh'} ${unit.name}` : unit.name, provinceCode: unit.provinceCode ?? unit.code!, parentId: unit.parentId };
+}
+
+/** Whether the scope manages sessions of the unit (a province: all or that province; a commune: its officers and above). */
+function manages(scope: Scope, unit: repo.OrganiserUnit & { parentId: number | null }): boolean {
+  if (scope.kind === 'all') return true;
+  if (scope.kind === 'province') return scope.provinceCode === unit.provinceCode;
+  if (scope.kind === 'commune') return unit.level === 'commune' && scope.communeId === unit.id;
+  return false;
+}
+
+/**
+ * POST /api/bridge-points: a place in a commune of the caller's scope (commune hall, cultural
+ * house, school…), reusable across sessions. → the point. Errors: UNIT_NOT_FOUND (commune or
+ * village), OUT_OF_SCOPE, REGISTRY_CONFLICT (the commune has a point of that name).
+ */
+export async function createBridgePoint(db: Db, body: { commune: string; village?: string; name: string; placeKind: string; capacity?: number }, actor: TrainingActor): Promise<repo.PointRow> {
+  const commune = (await unitsByCode(db, body.commune)).find((u) => !u.validTo && u.level === 'commune');
+  if (!commune) throw new AppError('UNIT_NOT_FOUND', `Không có xã hiện hành mã ${body.commune}.`, { path: 'commune' });
+  requireScope(unitInScope(actor.scope, commune), `điểm cầu ở "${commune.name}"`, unitTarget(commune));
+  let villageId: number | null = null;
+  if (body.village) {
+    const [village] = await unitsByIds(db, [Number(body.village.slice(1))]);
+    if (!village || village.level !== 'village' || village.parentId !== commune.id || village.validTo) throw new AppError('UNIT_NOT_FOUND', `Thôn/bản ${body.village} không thuộc ${commune.name}.`, { path: 'village' });
+    villageId = village.id;
+  }
+  return db.transaction(async (tx) => {
+    const id = await repo.insertPoint(tx, { provinceCode: commune.provinceCode!, communeId: commune.id, villageId, name: body.name, nameKey: nameKey(body.name), placeKind: body.placeKind, capacity: body.capacity ?? null });
+    if (id === null) throw new AppError('REGISTRY_CONFLICT', `${commune.name} đã có điểm cầu "${body.name}"; hãy chọn điểm cầu đó.`, { path: 'name' });
+    await recordAudit(tx, { ...actor, action: 'bridge_point.created', entity: 'bridge_point', entityId: id, provinceCode: commune.provinceCode, communeId: commune.id, after: body });
+    return (await repo.pointsByIds(tx, [id]))[0];
+  });
+}
+
+/** Checks the body against the organiser's unit and resolves the audience; throws VALIDATION_FAILED with the path of the first fault. */
+async function resolvePlan(db: Db, body: TrainingBody, unit: repo.OrganiserUnit & { parentId: number | null }) {
+  const within = repo.organiserScope(unit);
+  const topics = await repo.topicsOf(db, unit.provinceCode);
+  if (!topics.some((t) => t.code === body.topic)) throw new AppError('VALIDATION_FAILED', `Chủ đề "${body.topic}" không có trong danh mục chủ đề tập huấn.`, { path: 'topic' });
+
+  const points = await repo.pointsByIds(db, body.points.map((p) => p.pointId));
+  for (const [i, p] of body.points.entries()) {
+    const point = points.find((x) => x.id === p.pointId);
+    const inside = point && (unit.level === 'province' ? point.provinceCode === unit.provinceCode : point.communeId === unit.id);
+    if (!inside) throw new AppError('VALIDATION_FAILED', `Điểm cầu mã ${p.pointId} không thuộc ${unit.name}.`, { path: `points.${i}.pointId` });
+  }
+  const hosts = await repo.membersWithin(db, within, body.points.flatMap((p) => (p.hostMemberId ? [p.hostMemberId] : [])));
+  for (const [i, p] of body.points.entries()) {
+    if (p.hostMemberId && !hosts.has(p.hostMemberId)) throw new AppError('VALIDATION_FAILED', `Người phụ trách (thành viên mã ${p.hostMemberId}) không thuộc tổ nào đang hoạt động của ${unit.name}.`, { path: `points.${i}.hostMemberId` });
+    if (p.hostUserId) {
+      const [user] = await queryRows<{ ok: boolean }>(db, sql`select true as ok from users us left join admin_units su on su.id = us.scope_unit_id left join teams st on st.id = us.scope_team_id
+        where us.id = ${p.hostUserId} and not us.disabled and us.role <> 'viewer'
+          and coalesce(su.province_code, su.code, st.province_code) = ${unit.provinceCode}
+          and (${unit.level === 'province'} or su.id = ${unit.id} or su.parent_id = ${unit.id} or st.commune_id = ${unit.id})`);
+      if (!user) throw new AppError('VALIDATION_FAILED', `Tài khoản mã ${p.hostUserId} không phải cán bộ hay thành viên của ${unit.name}.`, { path: `points.${i}.hostUserId` });
+    }
+  }
+
+  const a = body.audience;
+  const villageIds = a.units.filter((c) => c.startsWith('V')).map((c) => Number(c.slice(1)));
+  const communeCodes = a.units.filter((c) => !c.startsWith('V'));
+  const unitIds: number[] = [];
+  for (const code of communeCodes) {
+    const commune = (await unitsByCode(db, code)).find((u) => !u.validTo && u.level === 'commune');
+    if (!commune || !unitInScope(within, commune)) throw new AppError('VALIDATION_FAILED', `Xã mã ${code} không thuộc ${unit.name}.`, { path: 'audience.units' });
+    unitIds.push(commune.id);
+  }
+  const villages = await unitsByIds(db, villageIds);
+  for (const id of villageIds) {
+    const v = villages.find((x) => x.id === id);
+    if (!v || v.level !== 'village' || v.validTo || !unitInScope(within, v)) throw new AppError('VALIDATION_FAILED', `Thôn/bản V${id} không thuộc ${unit.name}.`, { path: 'audience.units' });
+    unitIds.push(id);
+  }
+  const named = await repo.membersWithin(db, within, a.memberIds);
+  const outside = a.memberIds.filter((id) => !named.has(id));
+  if (outside.length) throw new AppError('VALIDATION_FAILED', `Thành viên mã ${outside.slice(0, 5).join(', ')} không thuộc tổ nào đang hoạt động của ${unit.name}.`, { path: 'audience.memberIds' });
+  if (a.teamIds.length) {
+    const teams = await queryRows<{ id: number }>(db, sql`select id from teams where id = any(${sql.param(a.teamIds)}::int[]) and ${unit.level === 'province' ? sql`province_code = ${unit.provinceCode}` : sql`commune_id = ${unit.id}`}`);
+    const missing = a.teamIds.filter((id) => !teams.some((t) => t.id === id));
+    if (missing.length) throw new AppError('VALIDATION_FAILED', `Tổ mã ${missing.slice(0, 5).join(', ')} không thuộc ${unit.name}.`, { path: 'audience.teamIds' });
+  }
+  const invited = await repo.audienceMembers(db, within, { unitIds, teamIds: a.teamIds, roles: a.roles, memberIds: a.memberIds });
+  return { invited };
+}
+
+const dayOf = (iso: string) => todayInVietnam(new Date(iso));
+
+/**
+ * POST /api/trainings: plans a session → {id}. The organiser (`unit`) must be the caller's to
+ * manage; topic, points, hosts and audience lie under it; the invited members are the audience's
+ * current members at this moment (saved again on every edit). Errors: UNIT_NOT_FOUND,
+ * OUT_OF_SCOPE, VALIDATION_FAILED (path of the fault).
+ */
+export async function createTraining(db: Db, body: TrainingBody, actor: TrainingActor): Promise<{ id: number; invited: number }> {
+  const unit = await organiserUnit(db, body.unit);
+  requireScope(manages(actor.scope, unit), `lớp tập huấn của "${unit.name}"`, unitTarget(unit));
+  return db.transaction(async (tx) => {
+    const { invited } = await resolvePlan(tx, body, unit);
+    const [row] = await queryRows<{ id: number }>(tx, sql`insert into training_sessions (province_code, organiser_unit_id, commune_id, title, topic_code, kind, starts_at, ends_at, day, materials, audience, created_by)
+      values (${unit.provinceCode}, ${unit.id}, ${unit.level === 'commune' ? unit.id : null}, ${body.title}, ${body.topic}, ${body.kind}, ${body.startsAt}, ${body.endsAt}, ${dayOf(body.startsAt)},
+        ${JSON.stringify(body.materials)}::jsonb, ${JSON.stringify(body.audience)}::jsonb, ${actor.userId}) returning id`);
+    await writePoints(tx, row.id, body.points);
+    await repo.replaceInvitations(tx, row.id, invited);
+    await recordAudit(tx, { ...actor, action: 'training.created', entity: 'training', entityId: row.id, provinceCode: unit.provinceCode, communeId: unit.level === 'commune' ? unit.id : null, after: { ...body, invited: invited.length } });
+    return { id: row.id, invited: invited.length };
+  });
+}
+
+/** Writes a session's points: a point kept keeps its secret (its QR codes stay valid); a point removed goes, unless someone checked in there. */
+async function writePoints(tx: Db, trainingId: number, points: TrainingBody['points']): Promise<void> {
+  const keep = points.map((p) => p.pointId);
+  const used = await queryRows<{ pointId: number }>(tx, sql`select distinct point_id as "pointId" from training_attendance where training_id = ${trainingId} and not (point_id = any(${sql.param(keep)}::int[]))`);
+  if (used.length) throw new AppError('VALIDATION_FAILED', `Không bỏ được điểm cầu mã ${used.map((u) => u.pointId).join(', ')}: đã có người điểm danh ở đó.`, { path: 'points' });
+  await tx.execute(sql`delete from training_session_points where training_id = ${trainingId} and not (point_id = any(${sql.param(keep)}::int[]))`);
+  for (const p of points) {
+    await tx.execute(sql`insert into training_session_points (training_id, point_id, host_member_id, host_user_id, capacity, connection, code_secret)
+      values (${trainingId}, ${p.pointId}, ${p.hostMemberId ?? null}, ${p.hostUserId ?? null}, ${p.capacity ?? null}, ${p.connection ?? null}, ${randomBytes(32).toString('base64')})
+      on conflict (training_id, point_id) do update set host_member_id = excluded.host_member_id, host_user_id = excluded.host_user_id, capacity = excluded.capacity, connection = excluded.connection`);
+  }
+}
+
+/**
+ * PUT /api/trainings/:id {…the plan, version}: changes a session the caller manages, before its
+ * attendance is closed. → {id, invited, version}. Errors: NOT_FOUND (also outside the scope),
+ * VERSION_CONFLICT, REGISTRY_CONFLICT (closed), VALIDATION_FAILED, OUT_OF_SCOPE (moving it to a unit not the caller's).
+ */
+export async function updateTraining(db: Db, id: number, body: TrainingBody & { version: number }, actor: TrainingActor): Promise<{ id: number; invited: number; version: number }> {
+  const unit = await organiserUnit(db, body.unit);
+  requireScope(manages(actor.scope, unit), `lớp tập huấn của "${unit.name}"`, unitTarget(unit));
+  return db.transaction(async (tx) => {
+    const before = await managedOrThrow(tx, id, actor);
+    if (before.version !== body.version) throw new AppError('VERSION_CONFLICT', 'Lớp tập huấn vừa được người khác sửa; hãy tải lại trang rồi sửa lại.');
+    if (before.closedAt) throw new AppError('REGISTRY_CONFLICT', 'Lớp tập huấn đã đóng điểm danh; không sửa được nữa.');
+    const { invited } = await resolvePlan(tx, body, unit);
+    await tx.execute(sql`update training_sessions set province_code = ${unit.provinceCode}, organiser_unit_id = ${unit.id}, commune_id = ${unit.level === 'commune' ? unit.id : null},
+      title = ${body.title}, topic_code = ${body.topic}, kind = ${body.kind}, starts_at = ${body.startsAt}, ends_at = ${body.endsAt}, day = ${dayOf(body.startsAt)},
+      materials = ${JSON.stringify(body.materials)}::jsonb, audience = ${JSON.stringify(body.audience)}::jsonb, version = version + 1 where id = ${id}`);
+    await writePoints(tx, id, body.points);
+    await repo.replaceInvitations(tx, id, invited);
+    // an attendee's invitation follows the new audience
+    await tx.execute(sql`update training_attendance a set invited = exists (select 1 from training_invitations i where i.training_id = a.training_id and i.member_id = a.member_id) where a.training_id = ${id}`);
+    await recordAudit(tx, { ...actor, action: 'training.updated', entity: 'training', entityId: id, provinceCode: unit.provinceCode, communeId: unit.level === 'commune' ? unit.id : null, before: { title: before.title, startsAt: before.startsAt, audience: before.audience }, after: body });
+    return { id, invited: invited.length, version: body.version + 1 };
+  });
+}
+
+/** The session locked, if the caller manages it; NOT_FOUND (a refusal when it exists elsewhere) otherwise. */
+export async function managedOrThrow(tx: Db, id: number, actor: TrainingActor): Promise<repo.SessionRow> {
+  const s = await repo.sessionForUpdate(tx, id);
+  const mine = s && (actor.scope.kind === 'all' || (actor.scope.kind === 'province' && actor.scope.provinceCode === s.provinceCode) || (actor.scope.kind === 'commune' && s.communeId === actor.scope.communeId));
+  if (!s || !mine) {
+    const err = new AppError('NOT_FOUND', `Không có lớp tập huấn mã ${id} do bạn quản lý.`);
+    throw s ? err.refusing({ entity: 'training', id, provinceCode: s.provinceCode, communeId: s.communeId }) : err;
+  }
+  return s;
+}
+
+/**
+ * POST /api/trainings/:id/close: closes attendance (check-ins made after this instant are
+ * refused; those made before and synced later still count). → {id, closedAt}. Errors: NOT_FOUND,
+ * REGISTRY_CONFLICT (already closed, or the session has not started).
+ */
+export async function closeTraining(db: Db, id: number, actor: TrainingActor, now: Date): Promise<{ id: number; closedAt: string }> {
+  return db.transaction(async (tx) => {
+    const s = await managedOrThrow(tx, id, actor);
+    if (s.closedAt) throw new AppError('REGISTRY_CONFLICT', `Lớp tập huấn đã đóng điểm danh lúc ${s.closedAt.toISOString()}.`);
+    if (now < s.startsAt) throw new AppError('REGISTRY_CONFLICT', 'Lớp tập huấn chưa bắt đầu; chỉ đóng điểm danh được sau giờ bắt đầu.');
+    await tx.execute(sql`update training_sessions set closed_at = ${now.toISOString()}, closed_by = ${actor.userId}, version = version + 1 where id = ${id}`);
+    await recordAudit(tx, { ...actor, action: 'training.closed', entity: 'training', entityId: id, provinceCode: s.provinceCode, communeId: s.communeId });
+    return { id, closedAt: now.toISOString() };
+  });
+}
