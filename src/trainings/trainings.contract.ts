@@ -104,3 +104,8 @@ export type AttendanceRecord = z.infer<typeof attendanceRecord>;
 
 /** At most this many check-ins in one sync request. */
 export const MAX_ATTENDANCE_BATCH = 500;
+
+/** What the forms send (defaults may be left out). */
+export type TrainingInput = z.input<typeof trainingBody>;
+export type BridgePointInput = z.input<typeof bridgePointBody>;
+export type AttendanceInput = z.input<typeof attendanceRecord>;

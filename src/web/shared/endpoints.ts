@@ -32,6 +32,14 @@ import type { importPopulation, PopulationProblem } from '../../sessions/session
 import type { PeriodQuery, supportReport } from '../../sessions/sessions.report.js';
 import type { SupportTable } from '../../sessions/sessions.export.js';
 import type { networkReport } from '../../reports/network.service.js';
+import type { AttendanceResult } from '../../trainings/trainings.attendance.js';
+import type { verifyCertificate } from '../../trainings/trainings.certify.js';
+import type { AttendanceInput, BridgePointInput, TrainingInput } from '../../trainings/trainings.contract.js';
+import type { PointRow, TopicRow } from '../../trainings/trainings.repo.js';
+import type { trainingReport } from '../../trainings/trainings.report.js';
+import type { closeTraining, createTraining, updateTraining } from '../../trainings/trainings.service.js';
+import type { currentCode, hostingFor, listTrainings, myTrainings, trainingDetail } from '../../trainings/trainings.views.js';
+import type { ClockAnswer } from '../../sessions/sessions.clock.js';
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 
 /** What every endpoint describes: optional params, query and body, and its answer. */
@@ -102,4 +110,25 @@ export interface Endpoints {
   'POST /api/villages': { body: CreateVillageBody; response: { code: string | null; name: string; validFrom: string | null } };
   'PATCH /api/villages/:code': { params: { code: string }; body: RenameVillageBody; response: { code: string | null; name: string } };
   'POST /api/villages/:code/merge': { params: { code: string }; body: MergeVillageBody; response: Result<typeof mergeVillages> };
+  // trainings (trainings/trainings.routes.ts); times arrive as ISO strings
+  'GET /api/training-topics': { response: { topics: TopicRow[] } };
+  'GET /api/bridge-points': { query: { commune?: string }; response: { points: PointRow[] } };
+  'POST /api/bridge-points': { body: BridgePointInput; response: PointRow };
+  'GET /api/trainings': { query: { from?: string; to?: string }; response: Result<typeof listTrainings> };
+  'POST /api/trainings': { body: TrainingInput; response: Result<typeof createTraining> };
+  'GET /api/trainings/:id': { params: { id: number }; response: Result<typeof trainingDetail> };
+  'PUT /api/trainings/:id': { params: { id: number }; body: TrainingInput & { version: number }; response: Result<typeof updateTraining> };
+  'POST /api/trainings/:id/close': { params: { id: number }; body: Record<string, never>; response: Result<typeof closeTraining> };
+  'GET /api/trainings/:id/points/:pointId/code': { params: { id: number; pointId: number }; response: Result<typeof currentCode> };
+  /** the host's screen, cached for offline use: each point's code secret lets the phone show the rotating QR without the network */
+  'GET /api/trainings/hosting': { response: Result<typeof hostingFor> };
+  'GET /api/trainings/mine': { response: Result<typeof myTrainings> };
+  /** at most 500 records (MAX_ATTENDANCE_BATCH) */
+  'POST /api/trainings/attendance/sync': { body: { records: AttendanceInput[]; deviceNow?: string }; response: { results: AttendanceResult[]; accepted: number; duplicates: number; rejected: number; clock: ClockAnswer } };
+  /** files (`api.file`): every attendee's certificates of a closed session; the caller's own */
+  'GET /api/trainings/:id/certificates.pdf': { params: { id: number }; response: Blob };
+  'GET /api/trainings/:id/certificates/mine.pdf': { params: { id: number }; response: Blob };
+  'GET /api/verify/:code': { params: { code: string }; response: NonNullable<Result<typeof verifyCertificate>> };
+  /** format csv or xlsx are downloads (`api.file`) */
+  'GET /api/reports/trainings': { query: { unit: string; from: string; to: string; format?: 'json' | 'csv' | 'xlsx' }; response: Result<typeof trainingReport> };
 }
