@@ -40,6 +40,18 @@ const PLACED_ROWS = sql`
     union all
     select 'unit_population', u.province_code, u.id, null, row_to_json(p)::text from unit_population p join admin_units u on u.id = p.unit_id
     union all
+    select 'training_sessions', s.province_code, s.commune_id, null, row_to_json(s)::text from training_sessions s
+    union all
+    select 'bridge_points', b.province_code, b.commune_id, null, row_to_json(b)::text from bridge_points b
+    union all
+    select 'training_session_points', b.province_code, b.commune_id, null, row_to_json(x)::text from training_session_points x join bridge_points b on b.id = x.point_id
+    union all
+    select 'training_invitations', i.province_code, i.commune_id, i.team_id, row_to_json(i)::text from training_invitations i
+    union all
+    select 'training_attendance', a.province_code, a.commune_id, a.team_id, row_to_json(a)::text from training_attendance a
+    union all
+    select 'training_certificates', s.province_code, s.commune_id, null, row_to_json(c)::text from training_certificates c join training_sessions s on s.id = c.training_id
+    union all
     select 'support_services', s.province_code, null, null, row_to_json(s)::text from support_services s where s.province_code is not null
   )
   select tbl || '|' || coalesce(province, '') || '|' || coalesce(commune::text, '') || '|' || coalesce(team::text, '') as key, md5(string_agg(r, E'\\n' order by r)) as hash

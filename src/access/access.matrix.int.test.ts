@@ -94,6 +94,37 @@ const session = (p: Place) => ({
   records: [{ id: crypto.randomUUID(), teamId: w.teams[p], memberIds: [w.members[p]], occurredAt: new Date().toISOString(), kind: 'home', services: [{ code: 'vneid', outcome: 'installed' }] }],
 });
 
+/** The trainings world: a bridge point in each place's commune, a session organised there inviting its team (the point hosted by its member), a closed home session the home member attended, and that member's certificate code. */
+const tw = { points: {} as Record<Place, number>, sessions: {} as Record<Place, number>, closed: 0, code: '' };
+const trainingPlan = (unit: string, p: Place) => ({
+  unit, title: `Tập huấn ${++seq}`, topic: 'vneid_level2', kind: 'in_person',
+  startsAt: new Date(Date.now() - 30 * 60_000).toISOString(), endsAt: new Date(Date.now() + 3 * 3_600_000).toISOString(),
+  audience: { teamIds: [w.teams[p]] }, points: [{ pointId: tw.points[p], hostMemberId: w.members[p] }],
+});
+const trainingVersion = async (id: number) => (await queryRows<{ v: number }>(database.db, sql`select version as v from training_sessions where id = ${id}`))[0].v;
+const trainingActor = { userId: null, ip: null, scope: ALL, memberId: null };
+/** A new open session at home (made by the operator), for the close sample. */
+const homeTraining = async (): Promise<number> => {
+  const { createTraining } = await import('../trainings/trainings.service.js');
+  const { trainingBody } = await import('../trainings/trainings.contract.js');
+  return (await createTraining(database.db, trainingBody.parse(trainingPlan('03664', 'home')), trainingActor)).id;
+};
+const walkIn = (p: Place) => ({ records: [{ id: crypto.randomUUID(), trainingId: tw.sessions[p], pointId: tw.points[p], method: 'host', walkIn: { fullName: 'Người Ngoài Danh Sách' }, checkedInAt: new Date().toISOString() }] });
+async function buildTrainings() {
+  const { createBridgePoint, createTraining, closeTraining } = await import('../trainings/trainings.service.js');
+  const { syncAttendance } = await import('../trainings/trainings.attendance.js');
+  const { sessionCertificates } = await import('../trainings/trainings.certify.js');
+  for (const p of ['home', 'sibling', 'other', 'far'] as Place[]) {
+    tw.points[p] = (await createBridgePoint(database.db, { commune: communeOf(p)!, name: `Điểm cầu ${p}`, placeKind: 'commune_hall' }, trainingActor)).id;
+    tw.sessions[p] = (await createTraining(database.db, (await import('../trainings/trainings.contract.js')).trainingBody.parse(trainingPlan(communeOf(p)!, p)), trainingActor)).id;
+  }
+  tw.closed = await homeTraining();
+  await syncAttendance(database.db, [{ id: crypto.randomUUID(), trainingId: tw.closed, pointId: tw.points.home, method: 'host', memberId: w.members.home, checkedInAt: new Date().toISOString() }], trainingActor, new Date());
+  await closeTraining(database.db, tw.closed, trainingActor, new Date());
+  await sessionCertificates(database.db, tw.closed, trainingActor, 'http://localhost');
+  tw.code = (await queryRows<{ code: string }>(database.db, sql`select code from training_certificates where training_id = ${tw.closed}`))[0].code;
+}
+
 /** What an allowed, in-scope request must answer: the status, and a check of the body (returns what is wrong, or null). */
 type Expect = { status: number; body?: (json: any, role: Role) => string | null };
 const has = (cond: boolean, what: string) => (cond ? null : what);
@@ -103,7 +134,8 @@ const has = (cond: boolean, what: string) => (cond ? null : what);
  */
 type Sample = {
   home: (c: TestClient, role: Role) => Promise<Res>;
-  expect: Expect;
+  /** the same for every permitted role, or by role (a member's own certificate: the officers have none) */
+  expect: Expect | ((role: Role) => Expect);
   away?: ((c: TestClient, role: Role) => Promise<Res>)[];
   refused?: (res: Res, role: Role) => boolean;
   /** strings of other units that the away requests themselves carry (an answer may echo the caller's own input) */
@@ -379,6 +411,74 @@ const SAMPLES: Record<string, Sample> = {
     expect: ok((j) => has(j.into?.startsWith('03664.'), 'merged')),
     away: [async (c, r) => c.post(`/api/villages/${awayVillages[awayCommunePlace(r)]}/merge`, { into: w.villageHome, on: '2026-07-01' })],
   },
+  // trainings (issue 14): sessions organised by each place's commune, points hosted by its member
+  'GET /api/training-topics': { home: (c) => c.get('/api/training-topics'), expect: ok((j) => has(j.topics.length >= 9, 'topics')) },
+  'GET /api/bridge-points': {
+    home: (c) => c.get('/api/bridge-points'),
+    expect: ok((j) => has(j.points.some((p: { id: number }) => p.id === tw.points.home), 'the home point')),
+    away: [(c, r) => c.get(`/api/bridge-points?commune=${communeOf(awayCommunePlace(r))}`), (c) => c.get('/api/bridge-points')],
+    refused: (res, r) => res.statusCode === 200 && !(res.json().points as { id: number }[]).some((p) => p.id === tw.points[awayCommunePlace(r)]),
+  },
+  'POST /api/bridge-points': {
+    home: (c) => c.post('/api/bridge-points', { commune: '03664', name: `Điểm cầu mới ${++seq}`, placeKind: 'school' }),
+    expect: { status: 201 },
+    away: [(c, r) => c.post('/api/bridge-points', { commune: communeOf(awayCommunePlace(r)), name: `Điểm cầu xa ${++seq}`, placeKind: 'school' })],
+  },
+  'GET /api/trainings': {
+    home: (c) => c.get('/api/trainings'),
+    expect: ok((j) => has(j.trainings.some((t: { id: number }) => t.id === tw.sessions.home), 'the home session')),
+    away: [(c) => c.get('/api/trainings?from=2026-01-01&to=2026-12-31')],
+    refused: (res, r) => res.statusCode === 200 && !(res.json().trainings as { id: number }[]).some((t) => t.id === tw.sessions[awayPlace(r)]),
+  },
+  'POST /api/trainings': {
+    home: (c, r) => c.post('/api/trainings', trainingPlan(HOME_UNIT[r], 'home')),
+    expect: { status: 201 },
+    away: [(c, r) => c.post('/api/trainings', trainingPlan(AWAY_UNIT[r], awayCommunePlace(r)))],
+  },
+  'GET /api/trainings/:id': {
+    home: (c) => c.get(`/api/trainings/${tw.sessions.home}`),
+    expect: ok((j) => has(j.id === tw.sessions.home, 'the session')),
+    away: [(c, r) => c.get(`/api/trainings/${tw.sessions[awayPlace(r)]}`)],
+  },
+  'PUT /api/trainings/:id': {
+    home: async (c) => c.request({ method: 'PUT', url: `/api/trainings/${tw.sessions.home}`, payload: { ...trainingPlan('03664', 'home'), version: await trainingVersion(tw.sessions.home) } }),
+    expect: ok((j) => has(j.id === tw.sessions.home, 'the session')),
+    away: [async (c, r) => c.request({ method: 'PUT', url: `/api/trainings/${tw.sessions[awayPlace(r)]}`, payload: { ...trainingPlan(communeOf(awayCommunePlace(r)), awayCommunePlace(r)), version: await trainingVersion(tw.sessions[awayPlace(r)]) } })],
+  },
+  'POST /api/trainings/:id/close': {
+    home: async (c) => c.post(`/api/trainings/${await homeTraining()}/close`),
+    expect: ok((j) => has(typeof j.closedAt === 'string', 'closed')),
+    away: [(c, r) => c.post(`/api/trainings/${tw.sessions[awayPlace(r)]}/close`)],
+  },
+  'GET /api/trainings/:id/points/:pointId/code': {
+    home: (c) => c.get(`/api/trainings/${tw.sessions.home}/points/${tw.points.home}/code`),
+    expect: ok((j) => has(/^\d{6}$/.test(j.code), 'a code')),
+    away: [(c, r) => c.get(`/api/trainings/${tw.sessions[awayPlace(r)]}/points/${tw.points[awayPlace(r)]}/code`)],
+  },
+  'GET /api/trainings/hosting': { home: (c) => c.get('/api/trainings/hosting'), expect: ok((j) => has(Array.isArray(j.sessions), 'sessions')), away: [(c) => c.get('/api/trainings/hosting')], refused: () => true },
+  'GET /api/trainings/mine': { home: (c) => c.get('/api/trainings/mine'), expect: ok((j) => has(Array.isArray(j.trainings), 'trainings')) },
+  'POST /api/trainings/attendance/sync': {
+    home: (c) => c.post('/api/trainings/attendance/sync', walkIn('home')),
+    expect: ok((j) => has(j.results[0].status === 'accepted', `accepted: ${JSON.stringify(j.results[0])}`)),
+    away: [(c, r) => c.post('/api/trainings/attendance/sync', walkIn(awayPlace(r)))],
+    refused: (res) => res.json().results?.[0]?.status === 'rejected',
+  },
+  'GET /api/trainings/:id/certificates.pdf': {
+    home: (c) => c.get(`/api/trainings/${tw.closed}/certificates.pdf`),
+    expect: { status: 200 },
+    away: [(c, r) => c.get(`/api/trainings/${tw.sessions[awayPlace(r)]}/certificates.pdf`)],
+  },
+  'GET /api/trainings/:id/certificates/mine.pdf': {
+    home: (c) => c.get(`/api/trainings/${tw.closed}/certificates/mine.pdf`),
+    // the team accounts stand for the home member, who attended; the officers are no one's member
+    expect: (r) => ({ status: r === 'team_leader' || r === 'member' ? 200 : 404 }),
+  },
+  'GET /api/verify/:code': { home: (c) => c.get(`/api/verify/${tw.code}`), expect: ok((j) => has(j.initials === 'L. V. N.', 'initials only')) },
+  'GET /api/reports/trainings': {
+    home: (c, r) => c.get(`/api/reports/trainings?unit=${HOME_UNIT[r]}&from=2026-01-01&to=2026-12-31`),
+    expect: ok((j) => has(typeof j.sentence === 'string', 'the report')),
+    away: [(c, r) => c.get(`/api/reports/trainings?unit=${AWAY_UNIT[r]}&from=2026-01-01&to=2026-12-31`)],
+  },
   'GET /api/audit': {
     home: (c, r) => c.get(`/api/audit?unit=${HOME_UNIT[r]}`),
     expect: ok((j) => has(Array.isArray(j.entries), 'entries')),
@@ -398,9 +498,12 @@ beforeAll(async () => {
   awayVillages.sibling = awayVillages.other;
   w.villageHome = await villageCode('03664', 'Bản Hụm');
   for (const p of ['far', 'other', 'sibling'] as Place[]) heldAway[p] = await heldSession(p);
+  await buildTrainings();
   for (const role of ROLES) {
     clients.set(role, await signedInClient(app, database.db, { username: `u.${role}`, role, ...(role === 'team_leader' || role === 'member' ? { teamId: w.teams.home } : { unit: role === 'admin' ? undefined : HOME_UNIT[role] }) }));
   }
+  // the team accounts are the home member's own (users.member_id): they host the home point and hold her certificate
+  await database.db.execute(sql`update users set member_id = ${w.members.home} where username in ('u.team_leader', 'u.member')`);
 });
 afterAll(async () => {
   await app.close();
@@ -447,7 +550,8 @@ describe('authorization matrix', () => {
           outcome.push(`${key} home ${refusal(home) === 'FORBIDDEN' ? 'ok' : `NOT REFUSED ${home.statusCode}`}`);
           continue;
         }
-        const wrong = home.statusCode !== sample.expect.status ? `status ${home.statusCode} ${home.body.slice(0, 200)}` : sample.expect.body?.(home.json(), role);
+        const expect_ = typeof sample.expect === 'function' ? sample.expect(role) : sample.expect;
+        const wrong = home.statusCode !== expect_.status ? `status ${home.statusCode} ${home.body.slice(0, 200)}` : expect_.body?.(home.json(), role);
         outcome.push(`${key} home ${wrong ? `WRONG: ${wrong}` : 'ok'}`);
         if (role === 'admin') continue;
         for (const [i, away] of (sample.away ?? []).entries()) {

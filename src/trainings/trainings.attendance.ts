@@ -128,9 +128,9 @@ async function storeOne(tx: Db, r: AttendanceRecord, p: PointCtx | undefined, ac
     memberId = actor.memberId;
     const verdict = await verifyCheckInCode(p.codeSecret, p.trainingId, p.pointId, r.code!, at, r.window);
     if (verdict === 'expired') return reject('Mã điểm danh đã hết hạn (mã đổi sau mỗi 45 giây): hãy quét mã đang hiện ở điểm cầu.', 'code');
-    if (verdict === 'wrong') return reject(`Mã điểm danh không đúng với điểm cầu "${p.pointName}" của lớp này: hãy quét lại mã đang hiện ở điểm cầu nơi bạn ngồi.`, 'code');
+    if (verdict === 'wrong') return reject('Mã điểm danh không đúng với điểm cầu này của lớp: hãy quét lại mã đang hiện ở điểm cầu nơi bạn ngồi.', 'code');
   } else {
-    if (!mayHost(p, actor)) return reject(`Bạn không phụ trách điểm cầu "${p.pointName}" nên không điểm danh người khác ở đó được.`, 'pointId');
+    if (!mayHost(p, actor)) return reject(`Bạn không phụ trách điểm cầu mã ${p.pointId} nên không điểm danh người khác ở đó được.`, 'pointId');
     memberId = r.memberId ?? null;
   }
   if (at.getTime() > now.getTime() + 5 * 60_000) return reject(`Giờ điểm danh ${when(at)} ở tương lai: hãy kiểm tra đồng hồ của điện thoại.`, 'checkedInAt');

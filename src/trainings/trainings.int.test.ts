@@ -144,7 +144,7 @@ describe('attendance', () => {
     expect(r[2]).toMatchObject({ fullName: 'Nguyễn Thị Hà', notInvited: true });
     expect(r[3]).toMatchObject({ walkIn: true, fullName: 'Vì Văn Khoa' });
     expect(r[5].reason).toBe('Lò Văn Bình đã được điểm danh lúc 08:05 ngày 05/11/2026 tại "Hội trường UBND xã Chiềng An"; chỉ tính một lần.');
-    expect(r[6].reason).toBe('Bạn không phụ trách điểm cầu "Nhà văn hóa Tiểu khu 6" nên không điểm danh người khác ở đó được.');
+    expect(r[6].reason).toBe(`Bạn không phụ trách điểm cầu mã ${point.maiSon} nên không điểm danh người khác ở đó được.`);
     expect(r[7].reason).toBe('Lớp chưa bắt đầu: điểm danh mở từ 07:00 ngày 05/11/2026.');
     const rows = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from training_attendance where training_id = ${trainingId}`);
     expect(rows[0].n).toBe(4);
@@ -165,7 +165,7 @@ describe('attendance', () => {
     const res = await checkIns(memberAn, [self({ window: window - 1920, code: old }), self({ code: chiengAnCode.code }), self({})]);
     expect(res.json().results.map((x: { status: string; reason?: string }) => [x.status, x.reason ?? ''])).toEqual([
       ['rejected', 'Mã điểm danh đã hết hạn (mã đổi sau mỗi 45 giây): hãy quét mã đang hiện ở điểm cầu.'],
-      ['rejected', 'Mã điểm danh không đúng với điểm cầu "Nhà văn hóa Tiểu khu 6" của lớp này: hãy quét lại mã đang hiện ở điểm cầu nơi bạn ngồi.'],
+      ['rejected', 'Mã điểm danh không đúng với điểm cầu này của lớp: hãy quét lại mã đang hiện ở điểm cầu nơi bạn ngồi.'],
       ['accepted', ''],
     ]);
   });

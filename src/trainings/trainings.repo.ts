@@ -40,13 +40,14 @@ export function managedSql(scope: Scope, s = 's'): SQL {
 
 /**
  * Sessions aliased `s` the caller may see: those they manage, those that invite a member of a team
- * in their scope, those with a bridge point in their scope, and those where they host a point.
+ * in their scope, those with a bridge point in an officer's province or commune (a team's people see
+ * only what invites their team), and those where they host a point.
  */
 export function visibleSql(scope: Scope, userId: number | null, memberId: number | null, s = 's'): SQL {
   const a = sql.raw(s);
   return sql`(${managedSql(scope, s)}
     or exists (select 1 from training_invitations vi join teams t on t.id = vi.team_id where vi.training_id = ${a}.id and ${teamInScopeSql(scope, 't')})
-    or exists (select 1 from training_session_points vp join bridge_points bp on bp.id = vp.point_id join admin_units u on u.id = coalesce(bp.village_id, bp.commune_id) where vp.training_id = ${a}.id and ${unitInScopeSql(scope, 'u')})
+    ${scope.kind === 'province' || scope.kind === 'commune' ? sql`or exists (select 1 from training_session_points vp join bridge_points bp on bp.id = vp.point_id join admin_units u on u.id = coalesce(bp.village_id, bp.commune_id) where vp.training_id = ${a}.id and ${unitInScopeSql(scope, 'u')})` : sql``}
     or exists (select 1 from training_session_points vh where vh.training_id = ${a}.id and (vh.host_user_id = ${userId} or vh.host_member_id = ${memberId})))`;
 }
 
