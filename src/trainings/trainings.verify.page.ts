@@ -23,6 +23,6 @@ export function verifyPage(code: string, found: { code: string; initials: string
 <p class="bad">Không có giấy chứng nhận nào mang mã <strong>${escapeHtml(code.slice(0, 40))}</strong>. Hãy kiểm tra lại mã in trên giấy (12 ký tự, dạng XXXX-XXXX-XXXX).</p>`;
   return `<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Xác minh giấy chứng nhận — Ngõ Số</title><link rel="stylesheet" href="/verify.css"></head>
+<title>Xác minh giấy chứng nhận — Ngõ Số</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/verify.css"></head>
 <body><main>${body}</main><footer>Ngõ Số — nền tảng của Tổ công nghệ số cộng đồng</footer></body></html>`;
 }

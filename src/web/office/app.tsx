@@ -27,6 +27,9 @@ import { unmountPage } from './mount.js';
 import { populationPage } from './population.js';
 import { reportPage } from './report.js';
 import { reviewPage } from './review.js';
+import { trainingBoardPage } from './training.board.js';
+import { trainingFormPage } from './training.form.js';
+import { trainingsPage } from './trainings.js';
 import { searchPage } from './search.js';
 import { myTeamPage, teamPage } from './team.js';
 import { villagesPage } from './villages.js';
@@ -35,7 +38,7 @@ import { Notice, OutOfScope } from './ui.js';
 
 /** A page as the router calls it: may render synchronously (Preact) or fill `view` and resolve (legacy). */
 type PageFn = (view: HTMLElement, match: [string], query: URLSearchParams) => unknown;
-type Nav = 'units' | 'my-team' | 'import' | 'report' | 'activity' | 'review' | 'accounts' | 'audit';
+type Nav = 'units' | 'my-team' | 'import' | 'report' | 'activity' | 'trainings' | 'review' | 'accounts' | 'audit';
 interface Route {
   re: RegExp;
   page: PageFn;
@@ -56,6 +59,10 @@ const routes: Route[] = [
   { re: /^bao-cao(?:\/([\d.]+))?$/, page: reportPage, nav: 'report', roles: READERS },
   { re: /^hoat-dong$/, page: dashboardPage, nav: 'activity', roles: EVERYONE },
   { re: /^dan-so$/, page: populationPage, nav: 'activity', roles: OFFICERS },
+  { re: /^tap-huan$/, page: trainingsPage, nav: 'trainings', roles: EVERYONE },
+  { re: /^tap-huan\/moi$/, page: trainingFormPage, nav: 'trainings', roles: OFFICERS },
+  { re: /^tap-huan\/(\d+)\/sua$/, page: trainingFormPage, nav: 'trainings', roles: OFFICERS },
+  { re: /^tap-huan\/(\d+)$/, page: trainingBoardPage, nav: 'trainings', roles: EVERYONE },
   { re: /^xem-xet$/, page: reviewPage, nav: 'review', roles: OFFICERS },
   { re: /^tai-khoan$/, page: accountsPage, nav: 'accounts', roles: OFFICERS },
   { re: /^nhat-ky$/, page: auditPage, nav: 'audit', roles: READERS },
@@ -64,7 +71,7 @@ const routes: Route[] = [
   { re: /^doi-mat-khau$/, page: changePasswordPage, roles: EVERYONE },
 ];
 /** Who sees which menu item (the server refuses the others anyway); null: everyone. */
-const NAV_ROLES: Record<Nav, readonly Role[] | null> = { units: null, 'my-team': TEAM_ROLES, import: OFFICERS, report: READERS, activity: EVERYONE, review: OFFICERS, accounts: OFFICERS, audit: READERS };
+const NAV_ROLES: Record<Nav, readonly Role[] | null> = { units: null, 'my-team': TEAM_ROLES, import: OFFICERS, report: READERS, activity: EVERYONE, trainings: EVERYONE, review: OFFICERS, accounts: OFFICERS, audit: READERS };
 
 const main = document.getElementById('main')!;
 const userBox = document.getElementById('user-box')!;

@@ -1,0 +1,141 @@
+// #/tap-huan/:id — a training session's board (issue 14, item 7): what, when, where; each bridge
+// point with its host and live attendance (refreshed every 15 seconds while attendance is open);
+// the totals (people counted once); the attendance list; for the officers who manage it: edit,
+// close attendance, and the certificates of all attendees as one PDF.
+import { useEffect, useState } from 'preact/hooks';
+import { PLACE_KINDS, type PlaceKind, TRAINING_KINDS, type TrainingKind } from '../../trainings/trainings.contract.js';
+import { num } from '../shared/format.js';
+import { vnDateTimeLabel } from '../shared/time.js';
+import { api } from './client.js';
+import { DownloadLink } from './download.js';
+import { page, type PageProps } from './mount.js';
+import { can, OFFICERS } from './session.js';
+import { LoadError, Loading, Notice, PageTitle, Table, useLoad } from './ui.js';
+
+const METHOD = { host: 'Người phụ trách điểm danh', self: 'Tự quét mã', organiser: 'Ban tổ chức' } as const;
+const hm = (iso: string | null) => (iso ? vnDateTimeLabel(iso).slice(-5) : '');
+
+function Board({ match }: PageProps) {
+  const id = Number(match[0]);
+  const [tick, setTick] = useState(0);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const loaded = useLoad(() => api.call('GET /api/trainings/:id', { params: { id } }), [id, tick]);
+  const open = loaded.data && !loaded.data.closedAt;
+  useEffect(() => {
+    if (!open) return;
+    const t = setInterval(() => setTick((n) => n + 1), 15_000);
+    return () => clearInterval(t);
+  }, [open]);
+  if (loaded.error) return <LoadError error={loaded.error} />;
+  if (!loaded.data) return <Loading />;
+  const t = loaded.data;
+  const manage = t.managed && can(OFFICERS);
+
+  const close = async () => {
+    if (!confirm('Đóng điểm danh? Lượt điểm danh sau thời điểm này sẽ không được nhận.')) return;
+    try {
+      await api.call('POST /api/trainings/:id/close', { params: { id }, json: {} });
+      setMessage({ kind: 'ok', text: 'Đã đóng điểm danh. Có thể in giấy chứng nhận.' });
+      setTick(tick + 1);
+    } catch (err) {
+      setMessage({ kind: 'error', text: (err as Error).message });
+    }
+  };
+
+  return (
+    <>
+      <p class="crumbs">
+        <a href="#/tap-huan">Tập huấn</a> ›
+      </p>
+      <PageTitle>{t.title}</PageTitle>
+      <p class="meta">
+        {t.topic.name} · {TRAINING_KINDS[t.kind as TrainingKind]} · {vnDateTimeLabel(t.startsAt!)} – {vnDateTimeLabel(t.endsAt!)} · Tổ chức: {t.unit.name}
+      </p>
+      <p id="training-status" class={t.closedAt ? 'ok' : ''}>
+        {t.closedAt ? `Đã đóng điểm danh lúc ${vnDateTimeLabel(t.closedAt)}.` : `Điểm danh mở từ ${vnDateTimeLabel(t.checkIn.opensAt!)} đến ${vnDateTimeLabel(t.checkIn.closesAt!)}.`}
+      </p>
+      {message && <Notice kind={message.kind}>{message.text}</Notice>}
+      {manage && (
+        <p class="actions">
+          {!t.closedAt && (
+            <>
+              <a class="button btn-secondary" href={`#/tap-huan/${id}/sua`}>
+                Sửa
+              </a>{' '}
+              <button type="button" id="close-attendance" onClick={close}>
+                Đóng điểm danh
+              </button>
+            </>
+          )}
+          {t.closedAt && (
+            <DownloadLink href={`/api/trainings/${id}/certificates.pdf`} fileName={`giay-chung-nhan-lop-${id}.pdf`}>
+              Tải giấy chứng nhận (PDF)
+            </DownloadLink>
+          )}
+        </p>
+      )}
+      <dl class="figures" id="training-totals">
+        <div><dt>Được mời</dt><dd>{num(t.totals.invited)}</dd></div>
+        <div><dt>Đã điểm danh</dt><dd>{num(t.totals.attended)}</dd></div>
+        <div><dt>Trong danh sách mời</dt><dd>{num(t.totals.attendedInvited)}</dd></div>
+        <div><dt>Ngoài danh sách mời</dt><dd>{num(t.totals.notInvited)}</dd></div>
+        <div><dt>Người chưa có trong hệ thống</dt><dd>{num(t.totals.walkIns)}</dd></div>
+        <div><dt>Đến muộn</dt><dd>{num(t.totals.late)}</dd></div>
+        <div><dt>Về sớm</dt><dd>{num(t.totals.leftEarly)}</dd></div>
+      </dl>
+      <Table
+        caption="Điểm cầu"
+        columns={['Điểm cầu', 'Nơi', 'Người phụ trách', 'Sức chứa', 'Kết nối', 'Đã điểm danh', 'Đến muộn', 'Ngoài hệ thống']}
+        rows={t.points.map((p) => ({
+          key: p.pointId,
+          cells: [
+            p.name,
+            `${PLACE_KINDS[p.placeKind as PlaceKind] ?? p.placeKind}, ${p.village ? `${p.village.name}, ` : ''}${p.commune.name}`,
+            p.host?.name ?? '—',
+            p.capacity ? num(p.capacity) : '—',
+            p.connection ?? '',
+            num(p.checkedIn),
+            num(p.late),
+            num(p.walkIns),
+          ],
+        }))}
+      />
+      {t.materials.length > 0 && (
+        <section>
+          <h3>Tài liệu</h3>
+          <ul>
+            {t.materials.map((m) => (
+              <li>
+                <a href={m.url} rel="noopener noreferrer" target="_blank">
+                  {m.title || m.url}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {t.attendance && (
+        <Table
+          caption="Danh sách điểm danh"
+          class="stack"
+          id="attendance-list"
+          columns={['Họ và tên', 'Tổ', 'Điểm cầu', 'Giờ đến', 'Giờ về', 'Cách điểm danh', 'Ghi chú']}
+          rows={t.attendance.map((a) => ({
+            key: a.id,
+            cells: [
+              a.fullName,
+              a.teamName ?? '—',
+              t.points.find((p) => p.pointId === a.pointId)?.name ?? '',
+              hm(a.checkedInAt),
+              hm(a.leftAt),
+              METHOD[a.method as keyof typeof METHOD] ?? a.method,
+              [a.walkIn ? 'Chưa có trong hệ thống' : '', !a.walkIn && !a.invited ? 'Ngoài danh sách mời' : '', a.late ? 'Đến muộn' : '', a.leftEarly ? 'Về sớm' : ''].filter(Boolean).join('; '),
+            ],
+          }))}
+        />
+      )}
+    </>
+  );
+}
+
+export const trainingBoardPage = page(Board);
