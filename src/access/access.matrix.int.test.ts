@@ -78,6 +78,12 @@ const populationForm = (code: string) => {
   form.append('file', new Blob([new Uint8Array(csv([['Mã xã', 'Năm', 'Dân số'], [code, 2026, 5000]]))]), 'dan-so.csv');
   return form;
 };
+// course completions: a completion list of one row (name, phone, unit), no certificate number, so every run stores it anew
+const courseForm = (rows: string[][]) => {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(csv([['Họ và tên', 'Số điện thoại', 'Đơn vị', 'Khóa học', 'Ngày hoàn thành'], ...rows.map((r) => [...r, 'Bình dân học vụ số', '15/08/2025'])]))]), 'hoan-thanh.csv');
+  return form;
+};
 /** A session kept for review (its time in the future) on the place's team, stored as the operator: its id. */
 const heldSession = async (p: Place): Promise<string> => {
   const { syncSessions } = await import('../sessions/sessions.sync.js');
@@ -95,7 +101,7 @@ const session = (p: Place) => ({
 });
 
 /** The trainings world: a bridge point in each place's commune, a session organised there inviting its team (the point hosted by its member), a closed home session the home member attended, and that member's certificate code. */
-const tw = { points: {} as Record<Place, number>, sessions: {} as Record<Place, number>, closed: 0, code: '' };
+const tw = { points: {} as Record<Place, number>, sessions: {} as Record<Place, number>, walkIns: {} as Record<Place, string>, closed: 0, code: '' };
 const trainingPlan = (unit: string, p: Place) => ({
   unit, title: `Tập huấn ${++seq}`, topic: 'vneid_level2', kind: 'in_person',
   startsAt: new Date(Date.now() - 30 * 60_000).toISOString(), endsAt: new Date(Date.now() + 3 * 3_600_000).toISOString(),
@@ -110,6 +116,14 @@ const homeTraining = async (): Promise<number> => {
   return (await createTraining(database.db, trainingBody.parse(trainingPlan('03664', 'home')), trainingActor)).id;
 };
 const walkIn = (p: Place) => ({ records: [{ id: crypto.randomUUID(), trainingId: tw.sessions[p], pointId: tw.points[p], method: 'host', walkIn: { fullName: 'Người Ngoài Danh Sách' }, checkedInAt: new Date().toISOString() }] });
+/** A walk-in checked in at the place's session by the operator: its id. */
+const placeWalkIn = async (p: Place): Promise<string> => {
+  const { syncAttendance } = await import('../trainings/trainings.attendance.js');
+  const record = walkIn(p).records[0];
+  const [r] = await syncAttendance(database.db, [record], trainingActor, new Date());
+  if (r.status !== 'accepted') throw new Error(`walk-in not kept: ${JSON.stringify(r)}`);
+  return record.id;
+};
 async function buildTrainings() {
   const { createBridgePoint, createTraining, closeTraining } = await import('../trainings/trainings.service.js');
   const { syncAttendance } = await import('../trainings/trainings.attendance.js');
@@ -118,6 +132,7 @@ async function buildTrainings() {
     tw.points[p] = (await createBridgePoint(database.db, { commune: communeOf(p)!, name: `Điểm cầu ${p}`, placeKind: 'commune_hall' }, trainingActor)).id;
     tw.sessions[p] = (await createTraining(database.db, (await import('../trainings/trainings.contract.js')).trainingBody.parse(trainingPlan(communeOf(p)!, p)), trainingActor)).id;
   }
+  for (const p of ['sibling', 'other', 'far'] as Place[]) tw.walkIns[p] = await placeWalkIn(p);
   tw.closed = await homeTraining();
   await syncAttendance(database.db, [{ id: crypto.randomUUID(), trainingId: tw.closed, pointId: tw.points.home, method: 'host', memberId: w.members.home, checkedInAt: new Date().toISOString() }], trainingActor, new Date());
   await closeTraining(database.db, tw.closed, trainingActor, new Date());
@@ -456,6 +471,17 @@ const SAMPLES: Record<string, Sample> = {
     away: [(c, r) => c.get(`/api/trainings/${tw.sessions[awayPlace(r)]}/points/${tw.points[awayPlace(r)]}/code`)],
   },
   'GET /api/trainings/hosting': { home: (c) => c.get('/api/trainings/hosting'), expect: ok((j) => has(Array.isArray(j.sessions), 'sessions')), away: [(c) => c.get('/api/trainings/hosting')], refused: () => true },
+  'GET /api/trainings/walk-ins': {
+    home: (c) => c.get('/api/trainings/walk-ins'),
+    expect: ok((j) => has(Array.isArray(j.walkIns), 'walk-ins')),
+    away: [(c) => c.get('/api/trainings/walk-ins'), (c) => c.get('/api/trainings/walk-ins?status=dismissed')],
+    refused: (res, r) => res.statusCode === 200 && !(res.json().walkIns as { id: string }[]).some((x) => x.id === tw.walkIns[awayCommunePlace(r)]),
+  },
+  'POST /api/trainings/walk-ins/:id': {
+    home: async (c) => c.post(`/api/trainings/walk-ins/${await placeWalkIn('home')}`, { action: 'dismiss' }),
+    expect: ok((j) => has(j.status === 'dismissed', 'dismissed')),
+    away: [(c, r) => c.post(`/api/trainings/walk-ins/${tw.walkIns[awayCommunePlace(r)]}`, { action: 'dismiss' })],
+  },
   'GET /api/trainings/mine': { home: (c) => c.get('/api/trainings/mine'), expect: ok((j) => has(Array.isArray(j.trainings), 'trainings')) },
   'POST /api/trainings/attendance/sync': {
     home: (c) => c.post('/api/trainings/attendance/sync', walkIn('home')),
@@ -483,6 +509,31 @@ const SAMPLES: Record<string, Sample> = {
     home: (c, r) => c.get(`/api/audit?unit=${HOME_UNIT[r]}`),
     expect: ok((j) => has(Array.isArray(j.entries), 'entries')),
     away: [(c, r) => c.get(`/api/audit?unit=${AWAY_UNIT[r]}`)],
+  },
+  // course completions (trainings/courses.routes.ts): officers import lists matched only within their scope; readers see their units' counts
+  'POST /api/course-completions/import': {
+    home: (c) => c.request({ method: 'POST', url: '/api/course-completions/import?commit=true&province=14', payload: courseForm([['Lò Văn Nhà', '0912000001', 'Phường Chiềng An']]) }),
+    expect: ok((j) => has(j.completions === 1 && j.matched.phone === 1 && j.refused === 0 && j.committed === true, 'one completion, matched by phone')),
+    away: [
+      // another unit's member's name and phone: no match, nobody named
+      (c, r) => {
+        const [name, phone] = PLACES[awayCommunePlace(r)].members[0];
+        return c.request({ method: 'POST', url: '/api/course-completions/import?commit=true&province=14', payload: courseForm([[name, phone, '']]) });
+      },
+      // a row of another commune (a commune officer), a list of another province (a province officer)
+      (c, r) => c.request({ method: 'POST', url: `/api/course-completions/import?commit=true&province=${r === 'province_officer' ? '01' : '14'}`, payload: courseForm([['Lò Văn Lạc', '', 'Xã Mai Sơn']]) }),
+    ],
+    echoes: (r) => [PLACES[awayCommunePlace(r)].members[0][0]],
+    refused: (res) => {
+      const report = res.statusCode === 200 ? res.json() : res.json().error?.details;
+      if (!report?.matched) return refusal(res) !== null;
+      return report.matched.phone + report.matched.nameBirthCommune === 0 && (report.unmatched.count === 1 || report.problems.some((p: { message: string }) => p.message.includes('ngoài phạm vi')));
+    },
+  },
+  'GET /api/course-completions': {
+    home: (c, r) => c.get(`/api/course-completions?unit=${HOME_UNIT[r]}`),
+    expect: ok((j, r) => has(j.unit?.code === HOME_UNIT[r] && j.communes.some((x: { code: string }) => x.code === '03664'), 'the unit’s communes')),
+    away: [(c, r) => c.get(`/api/course-completions?unit=${AWAY_UNIT[r]}`)],
   },
 };
 

@@ -270,3 +270,30 @@ describe('the training report', () => {
     expect(cells).toContain(r.sentence);
   });
 });
+
+describe('walk-ins', () => {
+  it('the commune officer links a walk-in to the member added for them, or dismisses one; another commune sees none', async () => {
+    const pending = (await officerChiengAn.get('/api/trainings/walk-ins')).json().walkIns;
+    expect(pending.map((w: { fullName: string; phone: string | null; pointName: string }) => [w.fullName, w.phone, w.pointName])).toEqual([
+      ['Lường Thị Mai', null, 'Hội trường UBND xã Chiềng An'],
+      ['Vì Văn Khoa', '+84912777888', 'Hội trường UBND xã Chiềng An'],
+    ]);
+    expect((await officerMaiSon.get('/api/trainings/walk-ins')).json().walkIns).toEqual([]);
+    const khoa = pending.find((w: { fullName: string }) => w.fullName === 'Vì Văn Khoa').id;
+    const mai = pending.find((w: { fullName: string }) => w.fullName === 'Lường Thị Mai').id;
+    // someone already checked in cannot take the walk-in's place; Mai Sơn's officer cannot touch it
+    const taken = await officerChiengAn.post(`/api/trainings/walk-ins/${khoa}`, { action: 'link', memberId: member['Lò Văn Bình'] });
+    expect([taken.statusCode, taken.json().error.message]).toEqual([409, 'Lò Văn Bình đã được điểm danh ở lớp này; hãy bỏ qua người ngoài danh sách này.']);
+    expect((await officerMaiSon.post(`/api/trainings/walk-ins/${khoa}`, { action: 'dismiss' })).statusCode).toBe(404);
+    const [team] = await queryRows<{ id: number }>(database.db, sql`select id from teams where name like '%Chiềng Xôm%'`);
+    const added = await officerChiengAn.post(`/api/teams/${team.id}/members`, { person: { fullName: 'Vì Văn Khoa', phone: '0912 777 888' }, role: 'member', joinedOn: '2026-11-05' });
+    expect(added.statusCode).toBe(201);
+    const linked = await officerChiengAn.post(`/api/trainings/walk-ins/${khoa}`, { action: 'link', memberId: added.json().memberId });
+    expect(linked.json()).toEqual({ id: khoa, status: 'added' });
+    expect((await officerChiengAn.post(`/api/trainings/walk-ins/${mai}`, { action: 'dismiss' })).json()).toEqual({ id: mai, status: 'dismissed' });
+    expect((await officerChiengAn.get('/api/trainings/walk-ins')).json().walkIns).toEqual([]);
+    const board = (await province.get(`/api/trainings/${trainingId}`)).json();
+    expect(board.totals).toMatchObject({ attended: 6, notInvited: 2, walkIns: 1 });
+  });
+});
+

@@ -13,7 +13,7 @@ import { bridgePointBody, MAX_ATTENDANCE_BATCH, trainingBody } from './trainings
 import { trainingReportCsv, trainingReportXlsx } from './trainings.export.js';
 import { pointsInScope, topicsOf } from './trainings.repo.js';
 import { trainingReport } from './trainings.report.js';
-import { closeTraining, createBridgePoint, createTraining, type TrainingActor, updateTraining } from './trainings.service.js';
+import { closeTraining, createBridgePoint, createTraining, decideWalkIn, type TrainingActor, updateTraining, walkInsFor } from './trainings.service.js';
 import { currentCode, hostingFor, listTrainings, myTrainings, trainingDetail } from './trainings.views.js';
 import { verifyPage } from './trainings.verify.page.js';
 
@@ -95,6 +95,27 @@ export const trainingRoutes: RouteModule = (api, { database, config }) => {
       const count = (s: string) => results.filter((r) => r.status === s).length;
       return { results, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), clock: clockOf(deviceNow, now) };
     },
+  );
+
+  /** GET /api/trainings/walk-ins[?status=pending|added|dismissed] → {walkIns}: people checked in who are not in the registry, at points of the caller's communes. */
+  api.get(
+    '/api/trainings/walk-ins',
+    { config: { access: { roles: OFFICERS } }, schema: { summary: 'Walk-ins to add to the registry', querystring: z.object({ status: z.enum(['pending', 'added', 'dismissed']).default('pending') }) } },
+    async (req) => walkInsFor(db, actorOf(req), req.query.status),
+  );
+
+  /** POST /api/trainings/walk-ins/:id {action: link, memberId} | {action: dismiss} → {id, status}. */
+  api.post(
+    '/api/trainings/walk-ins/:id',
+    {
+      config: { access: { roles: OFFICERS } },
+      schema: {
+        summary: 'Link a walk-in to the member added for them, or dismiss it',
+        params: z.object({ id: z.uuid() }),
+        body: z.discriminatedUnion('action', [z.object({ action: z.literal('link'), memberId: z.number().int().positive().max(2147483647) }), z.object({ action: z.literal('dismiss') })]),
+      },
+    },
+    async (req) => decideWalkIn(db, req.params.id.toLowerCase(), req.body, actorOf(req)),
   );
 
   /** GET /api/trainings/:id → the session's board (trainings.views.ts trainingDetail). 404 outside the scope. */

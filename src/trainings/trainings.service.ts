@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
+import { unitInScopeSql } from '../access/scope.sql.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import { unitsByCode, unitsByIds } from '../catalogue/catalogue.repo.js';
 import { type Db, queryRows } from '../db/client.js';
@@ -197,5 +198,50 @@ export async function closeTraining(db: Db, id: number, actor: TrainingActor, no
     await tx.execute(sql`update training_sessions set closed_at = ${now.toISOString()}, closed_by = ${actor.userId}, version = version + 1 where id = ${id}`);
     await recordAudit(tx, { ...actor, action: 'training.closed', entity: 'training', entityId: id, provinceCode: s.provinceCode, communeId: s.communeId });
     return { id, closedAt: now.toISOString() };
+  });
+}
+
+/**
+ * GET /api/trainings/walk-ins[?status=pending]: the people checked in who are not in the registry,
+ * at the points of the caller's communes, for the commune officer to add to a team (then link) or
+ * dismiss; newest first, at most 500.
+ */
+export async function walkInsFor(db: Db, actor: TrainingActor, status: 'pending' | 'added' | 'dismissed') {
+  const rows = await queryRows<{ id: string; fullName: string; phone: string | null; trainingId: number; title: string; pointName: string; communeName: string; checkedInAt: Date; status: string }>(db, sql`
+    select a.id, a.walk_in_name as "fullName", a.walk_in_phone as phone, a.training_id as "trainingId", s.title, bp.name as "pointName", c.name as "communeName", a.checked_in_at as "checkedInAt", a.walk_in_status as status
+    from training_attendance a join training_sessions s on s.id = a.training_id join bridge_points bp on bp.id = a.point_id join admin_units c on c.id = bp.commune_id
+    where a.member_id is null and a.walk_in_status = ${status} and ${unitInScopeSql(actor.scope, 'c')}
+    order by a.checked_in_at desc limit 500`);
+  return { walkIns: rows.map((r) => ({ ...r, checkedInAt: new Date(r.checkedInAt).toISOString() })) };
+}
+
+/**
+ * POST /api/trainings/walk-ins/:id {action: 'link', memberId} | {action: 'dismiss'}: a walk-in
+ * the officer has added to a team (or found there) becomes that member's check-in, counted like
+ * any other; or is dismissed (kept, never counted as a member). Audited. Errors: NOT_FOUND
+ * (outside the scope too), REGISTRY_CONFLICT (already decided, or the member is checked in
+ * already), VALIDATION_FAILED (the member is not on a current team the officer may see).
+ */
+export async function decideWalkIn(db: Db, id: string, body: { action: 'link'; memberId: number } | { action: 'dismiss' }, actor: TrainingActor): Promise<{ id: string; status: 'added' | 'dismissed' }> {
+  return db.transaction(async (tx) => {
+    const [w] = await queryRows<{ trainingId: number; status: string; communeId: number; provinceCode: string; pointCommune: number }>(tx, sql`
+      select a.training_id as "trainingId", a.walk_in_status as status, a.commune_id as "communeId", a.province_code as "provinceCode", bp.commune_id as "pointCommune"
+      from training_attendance a join bridge_points bp on bp.id = a.point_id join admin_units c on c.id = bp.commune_id
+      where a.id = ${id} and a.member_id is null and ${unitInScopeSql(actor.scope, 'c')} for update of a`);
+    if (!w) throw new AppError('NOT_FOUND', 'Không có người ngoài danh sách này trong phạm vi của bạn.');
+    if (w.status !== 'pending') throw new AppError('REGISTRY_CONFLICT', 'Người này đã được xử lý.');
+    if (body.action === 'dismiss') {
+      await tx.execute(sql`update training_attendance set walk_in_status = 'dismissed' where id = ${id}`);
+      await recordAudit(tx, { ...actor, action: 'training.walk_in_dismissed', entity: 'training_attendance', entityId: id, provinceCode: w.provinceCode, communeId: w.pointCommune });
+      return { id, status: 'dismissed' };
+    }
+    const member = (await repo.membersWithin(tx, actor.scope, [body.memberId])).get(body.memberId);
+    if (!member) throw new AppError('VALIDATION_FAILED', `Thành viên mã ${body.memberId} không thuộc tổ nào đang hoạt động trong phạm vi của bạn; hãy thêm người này vào tổ trước.`, { path: 'memberId' });
+    const [dup] = await queryRows<{ id: string }>(tx, sql`select id from training_attendance where training_id = ${w.trainingId} and member_id = ${body.memberId}`);
+    if (dup) throw new AppError('REGISTRY_CONFLICT', `${member.fullName} đã được điểm danh ở lớp này; hãy bỏ qua người ngoài danh sách này.`);
+    await tx.execute(sql`update training_attendance a set member_id = ${body.memberId}, walk_in_status = 'added', team_id = ${member.teamId}, commune_id = ${member.communeId}, province_code = ${member.provinceCode},
+      invited = exists (select 1 from training_invitations i where i.training_id = a.training_id and i.member_id = ${body.memberId}) where a.id = ${id}`);
+    await recordAudit(tx, { ...actor, action: 'training.walk_in_linked', entity: 'training_attendance', entityId: id, provinceCode: w.provinceCode, communeId: w.pointCommune, after: { memberId: body.memberId } });
+    return { id, status: 'added' };
   });
 }

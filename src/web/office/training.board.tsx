@@ -10,7 +10,41 @@ import { api } from './client.js';
 import { DownloadLink } from './download.js';
 import { page, type PageProps } from './mount.js';
 import { can, OFFICERS } from './session.js';
+import { PersonSearch } from './training.form.js';
 import { LoadError, Loading, Notice, PageTitle, Table, useLoad } from './ui.js';
+
+/** The walk-ins of this session at the officer's points: link each to the member added for them (after adding them to a team), or dismiss. */
+function WalkIns({ trainingId, tick, onChange }: { trainingId: number; tick: number; onChange: (text: string, ok: boolean) => void }) {
+  const loaded = useLoad(() => api.call('GET /api/trainings/walk-ins', { query: {} }), [tick]);
+  if (!loaded.data) return null;
+  const here = loaded.data.walkIns.filter((w) => w.trainingId === trainingId);
+  if (here.length === 0) return null;
+  const decide = async (id: string, body: { action: 'link'; memberId: number } | { action: 'dismiss' }, text: string) => {
+    try {
+      await api.call('POST /api/trainings/walk-ins/:id', { params: { id }, json: body });
+      onChange(text, true);
+    } catch (err) {
+      onChange((err as Error).message, false);
+    }
+  };
+  return (
+    <section aria-labelledby="walk-ins">
+      <h3 id="walk-ins">Người chưa có trong danh sách thành viên ({num(here.length)})</h3>
+      <p class="hint">Hãy thêm người này vào tổ của họ (trang của tổ), rồi chọn họ ở đây để lượt điểm danh được tính; hoặc bỏ qua.</p>
+      <ul class="walk-ins">
+        {here.map((w) => (
+          <li key={w.id}>
+            <strong>{w.fullName}</strong> {w.phone ? `· ${w.phone}` : ''} · {w.pointName} · {hm(w.checkedInAt)}{' '}
+            <PersonSearch id={`wi-${w.id}`} label="Đã thêm vào tổ: tìm người này" onPick={(h) => decide(w.id, { action: 'link', memberId: h.memberId }, `Đã tính lượt điểm danh cho ${h.fullName}.`)} />
+            <button type="button" class="btn-secondary" onClick={() => decide(w.id, { action: 'dismiss' }, `Đã bỏ qua ${w.fullName}.`)}>
+              Bỏ qua
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 const METHOD = { host: 'Người phụ trách điểm danh', self: 'Tự quét mã', organiser: 'Ban tổ chức' } as const;
 const hm = (iso: string | null) => (iso ? vnDateTimeLabel(iso).slice(-5) : '');
@@ -100,6 +134,7 @@ function Board({ match }: PageProps) {
           ],
         }))}
       />
+      {can(OFFICERS) && <WalkIns trainingId={id} tick={tick} onChange={(text, ok) => (setMessage({ kind: ok ? 'ok' : 'error', text }), setTick(tick + 1))} />}
       {t.materials.length > 0 && (
         <section>
           <h3>Tài liệu</h3>

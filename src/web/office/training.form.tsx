@@ -21,7 +21,7 @@ interface Chosen { pointId: number; host: Host | null; capacity: string; connect
 const ROLE_LABEL = { leader: 'Tổ trưởng', deputy: 'Tổ phó', member: 'Thành viên' } as const;
 
 /** Finds people of the registry by name (GET /api/search, diacritics ignored) and hands the one picked to `onPick`. */
-function PersonSearch({ id, label, onPick }: { id: string; label: string; onPick: (h: Hit) => void }) {
+export function PersonSearch({ id, label, onPick }: { id: string; label: string; onPick: (h: Hit) => void }) {
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<Hit[]>([]);
   const [note, setNote] = useState<string | null>(null);

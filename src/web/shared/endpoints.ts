@@ -37,9 +37,11 @@ import type { verifyCertificate } from '../../trainings/trainings.certify.js';
 import type { AttendanceInput, BridgePointInput, TrainingInput } from '../../trainings/trainings.contract.js';
 import type { PointRow, TopicRow } from '../../trainings/trainings.repo.js';
 import type { trainingReport } from '../../trainings/trainings.report.js';
-import type { closeTraining, createTraining, updateTraining } from '../../trainings/trainings.service.js';
+import type { closeTraining, createTraining, decideWalkIn, updateTraining, walkInsFor } from '../../trainings/trainings.service.js';
 import type { currentCode, hostingFor, listTrainings, myTrainings, trainingDetail } from '../../trainings/trainings.views.js';
 import type { ClockAnswer } from '../../sessions/sessions.clock.js';
+import type { CompletionReport } from '../../trainings/courses.import.js';
+import type { CourseCoverage } from '../../trainings/courses.coverage.js';
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 
 /** What every endpoint describes: optional params, query and body, and its answer. */
@@ -123,6 +125,8 @@ export interface Endpoints {
   /** the host's screen, cached for offline use: each point's code secret lets the phone show the rotating QR without the network */
   'GET /api/trainings/hosting': { response: Result<typeof hostingFor> };
   'GET /api/trainings/mine': { response: Result<typeof myTrainings> };
+  'GET /api/trainings/walk-ins': { query: { status?: 'pending' | 'added' | 'dismissed' }; response: Result<typeof walkInsFor> };
+  'POST /api/trainings/walk-ins/:id': { params: { id: string }; body: { action: 'link'; memberId: number } | { action: 'dismiss' }; response: Result<typeof decideWalkIn> };
   /** at most 500 records (MAX_ATTENDANCE_BATCH) */
   'POST /api/trainings/attendance/sync': { body: { records: AttendanceInput[]; deviceNow?: string }; response: { results: AttendanceResult[]; accepted: number; duplicates: number; rejected: number; clock: ClockAnswer } };
   /** files (`api.file`): every attendee's certificates of a closed session; the caller's own */
@@ -131,4 +135,8 @@ export interface Endpoints {
   'GET /api/verify/:code': { params: { code: string }; response: NonNullable<Result<typeof verifyCertificate>> };
   /** format csv or xlsx are downloads (`api.file`) */
   'GET /api/reports/trainings': { query: { unit: string; from: string; to: string; format?: 'json' | 'csv' | 'xlsx' }; response: Result<typeof trainingReport> };
+  // national course completion lists (trainings/courses.routes.ts)
+  /** multipart: the file in the body (FormData, field "file"); dry run unless commit=true; `province` only for an admin; a list with nothing to store, committed, is the error with its CompletionReport in `details` */
+  'POST /api/course-completions/import': { query: { commit?: 'true' | 'false'; province?: string }; response: CompletionReport };
+  'GET /api/course-completions': { query: { unit: string; from?: string; to?: string }; response: CourseCoverage };
 }
