@@ -47,6 +47,9 @@
  *                        server on each database, lost/doubled checked in the database, restart after
  *                        kill -9); --phones-count=N (default 200), --phones-seconds=N (default 30),
  *                        --phones-main-thread also runs PGlite in the HTTP thread, as before, to compare
+ *   --courses            only the national-course completion list benchmark (bench/courses.ts: a
+ *                        20,000-row .xlsx list matched against a 20,000-member registry, dry run and
+ *                        commit, rows/s; target on PostgreSQL ≤ 10 s); --pglite-only / --postgres-only apply
  */
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,6 +67,7 @@ import { buildRoster, rosterCsv, rosterXlsx } from './roster.js';
 import { runSessionsBench, type SessionsSummaryRow } from './sessions.js';
 import { runPhonesBench } from './phones.js';
 import { benchCertificates, CERTIFICATES_COUNT, CERTIFICATES_TARGET_MS, type CertificateFigures } from './certificates.js';
+import { COURSES_ROWS, runCoursesBench } from './courses.js';
 
 const IMPORT_TARGET_ROWS_PER_S = 10_000;
 const DISTRICT_TARGET_MS = 10_000;
@@ -234,6 +238,25 @@ if (flag('phones')) {
     log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}; load average lúc kết thúc ${loadavg()}`);
   }
   process.exit(failed ? 1 : 0);
+}
+
+if (flag('courses')) {
+  log('Ngõ Số — benchmark: danh sách hoàn thành khóa học quốc gia (--courses)');
+  log(machine());
+  log();
+  log(`8. DANH SÁCH HOÀN THÀNH KHÓA HỌC: ${fmtInt(COURSES_ROWS)} dòng (.xlsx), đối chiếu với sổ thành viên`);
+  let ok = false;
+  try {
+    if (!flag('postgres-only')) factories.push(await pgliteFactory());
+    const pg = flag('pglite-only') ? null : await postgresFactory(PG_URL);
+    if (pg) factories.push(pg);
+    else if (!flag('pglite-only')) log(`  ! PostgreSQL không trả lời ở ${PG_URL}: bỏ qua.`);
+    ok = (await runCoursesBench(factories, log, tmp)).every((f) => f.ok);
+  } finally {
+    await cleanup();
+    log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}; load average lúc kết thúc ${loadavg()}`);
+  }
+  process.exit(ok ? 0 : 1);
 }
 
 const importRows: ImportRow[] = [];

@@ -8,3 +8,4 @@ export * from '../residents/residents.schema.js';
 export * from '../sessions/sessions.schema.js';
 export * from '../sessions/sessions.rollup.schema.js';
 export * from '../trainings/trainings.schema.js';
+export * from '../trainings/courses.schema.js';
