@@ -34,6 +34,8 @@
  *   --field-app          measure only the field app (no databases needed)
  *   --no-field-app       skip the field app measurements
  *   --certificates       measure only the certificate PDF (no databases needed)
+ *   --trainings          only the training report on the generated Sơn La network with a year of
+ *                        trainings (bench/trainings.ts; PGlite and PostgreSQL unless one is skipped)
  *   --no-certificates    skip the certificate PDF measurement
  *   --profile            take a CPU profile of each import phase (V8's sampling profiler,
  *                        bench/profile/cpu.ts) and print the functions that took the most time
@@ -66,6 +68,7 @@ import { FIELD_JS_TARGET_BYTES, FIELD_LOAD_TARGET_MS, type FieldAppFigures, meas
 import { buildRoster, rosterCsv, rosterXlsx } from './roster.js';
 import { runSessionsBench, type SessionsSummaryRow } from './sessions.js';
 import { runPhonesBench } from './phones.js';
+import { benchTrainings } from './trainings.js';
 import { benchCertificates, CERTIFICATES_COUNT, CERTIFICATES_TARGET_MS, type CertificateFigures } from './certificates.js';
 import { COURSES_ROWS, runCoursesBench } from './courses.js';
 
@@ -204,6 +207,29 @@ if (flag('field-app')) {
     log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
   }
   process.exit(0);
+}
+
+if (flag('trainings')) {
+  log('Ngõ Số — benchmark: báo cáo tập huấn (--trainings)');
+  log(machine());
+  log();
+  log('7. BÁO CÁO TẬP HUẤN (mạng lưới Sơn La mô phỏng, một năm tập huấn)');
+  let ok = false;
+  try {
+    const list: DatabaseFactory[] = [];
+    if (!flag('postgres-only')) list.push(await pgliteFactory());
+    if (!flag('pglite-only')) {
+      const pg = await postgresFactory(PG_URL);
+      if (pg) list.push(pg);
+      else log(`  ! PostgreSQL không trả lời ở ${PG_URL}: bỏ qua.`);
+    }
+    factories.push(...list);
+    ok = await benchTrainings(list, log);
+  } finally {
+    await cleanup();
+    log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
+  }
+  process.exit(ok ? 0 : 1);
 }
 
 if (flag('certificates')) {

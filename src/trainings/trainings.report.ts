@@ -74,27 +74,34 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
         union select s.id, ${childOf('i')} from training_sessions s join training_invitations i on i.training_id = s.id where ${days} and ${area('i')}
         union select s.id, ${childOf('a')} from training_sessions s join training_attendance a on a.training_id = s.id where ${days} and ${area('a')}
       ) select child, grouping(child) as g, count(distinct id)::int as sessions from r group by rollup(child)`),
-    queryRows<G & { people: number; invitations: number; honoured: number }>(db, sql`
-      select ${childOf('i')} as child, grouping(${childOf('i')}) as g, count(distinct i.member_id)::int as people, count(*)::int as invitations,
-        count(*) filter (where exists (select 1 from training_attendance a where a.training_id = i.training_id and a.member_id = i.member_id))::int as honoured
-      from training_invitations i join training_sessions s on s.id = i.training_id where ${days} and ${area('i')} group by rollup(${childOf('i')})`),
-    queryRows<G & { people: number; walkIns: number }>(db, sql`
-      select ${childOf('a')} as child, grouping(${childOf('a')}) as g, count(distinct a.member_id)::int as people, count(*) filter (where a.member_id is null)::int as "walkIns"
-      from training_attendance a join training_sessions s on s.id = a.training_id where ${days} and ${area('a')} group by rollup(${childOf('a')})`),
+    // per (child, member) first (a hash aggregate), then per child: distinct people without sorting every invitation
+    queryRows<G & { people: number; invitations: number }>(db, sql`
+      select child, grouping(child) as g, count(distinct member_id)::int as people, sum(n)::int as invitations from (
+        select ${childOf('i')} as child, i.member_id, count(*) as n
+        from training_invitations i join training_sessions s on s.id = i.training_id where ${days} and ${area('i')} group by 1, 2
+      ) x group by rollup(child)`),
+    // an invitation honoured is a check-in of an invited member (training_attendance.invited, kept with the invitations)
+    queryRows<G & { people: number; walkIns: number; honoured: number }>(db, sql`
+      select child, grouping(child) as g, count(distinct member_id)::int as people, sum(walk_ins)::int as "walkIns", sum(honoured)::int as honoured from (
+        select ${childOf('a')} as child, a.member_id, count(*) filter (where a.member_id is null) as walk_ins, count(*) filter (where a.member_id is not null and a.invited) as honoured
+        from training_attendance a join training_sessions s on s.id = a.training_id where ${days} and ${area('a')} group by 1, 2
+      ) x group by rollup(child)`),
     queryRows<G & { points: number }>(db, sql`
       select child, grouping(child) as g, count(distinct id)::int as points from (
         select ${level === 'province' ? sql`bp.commune_id` : sql`null::int`} as child, bp.id
         from training_sessions s join training_session_points sp on sp.training_id = s.id join bridge_points bp on bp.id = sp.point_id where ${days} and ${area('bp')}
       ) x group by rollup(child)`),
+    // trained: anyone with a check-in in a session up to the period's end (a hash anti-join, not a subquery per member)
     queryRows<G & { members: number; never: number }>(db, sql`
       with m as (
         select distinct ${level === 'province' ? sql`t.commune_id` : sql`t.id`} as child, tm.member_id
         from team_members tm join teams t on t.id = tm.team_id join members mm on mm.id = tm.member_id and mm.merged_into_id is null
         where tm.left_on is null and t.status = 'active' and ${area('t')}
+      ), trained as (
+        select distinct a.member_id from training_attendance a join training_sessions s on s.id = a.training_id where a.member_id is not null and s.day <= ${to}
       )
-      select child, grouping(child) as g, count(distinct member_id)::int as members,
-        count(distinct member_id) filter (where not exists (select 1 from training_attendance a join training_sessions s on s.id = a.training_id where a.member_id = m.member_id and s.day <= ${to}))::int as never
-      from m group by rollup(child)`),
+      select child, grouping(child) as g, count(distinct m.member_id)::int as members, count(distinct m.member_id) filter (where tr.member_id is null)::int as never
+      from m left join trained tr on tr.member_id = m.member_id group by rollup(child)`),
   ]);
 
   const figures = (child: number | null, total: boolean): TrainingFigures => {
@@ -107,8 +114,8 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
       invited: inv?.people ?? 0,
       attended: att?.people ?? 0,
       invitations: inv?.invitations ?? 0,
-      invitationsAttended: inv?.honoured ?? 0,
-      attendanceRate: rate(inv?.honoured ?? 0, inv?.invitations ?? 0),
+      invitationsAttended: att?.honoured ?? 0,
+      attendanceRate: rate(att?.honoured ?? 0, inv?.invitations ?? 0),
       walkIns: att?.walkIns ?? 0,
       members: pick(never)?.members ?? 0,
       neverTrained: pick(never)?.never ?? 0,

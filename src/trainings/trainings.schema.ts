@@ -149,6 +149,7 @@ export const trainingAttendance = pgTable(
     uniqueIndex('training_attendance_member_uq').on(t.trainingId, t.memberId).where(sql`${t.memberId} is not null`),
     index('training_attendance_training_idx').on(t.trainingId, t.pointId),
     index('training_attendance_commune_idx').on(t.communeId),
+    index('training_attendance_member_idx').on(t.memberId).where(sql`${t.memberId} is not null`),
   ],
 );
 
