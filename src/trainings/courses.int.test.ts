@@ -162,6 +162,21 @@ describe('a course administrator’s export', () => {
   });
 });
 
+describe('in the training report', () => {
+  it('completions count in the period and the commune their list named; a member who completed a course is trained', async () => {
+    const year = (await province.get('/api/reports/trainings?unit=14&from=2025-01-01&to=2025-12-31')).json();
+    expect(year.totals).toMatchObject({ sessions: 0, members: 5, neverTrained: 0, courseCompletions: 9, courseMembers: 5 });
+    expect(year.children.map((c: { code: string; courseCompletions: number; courseMembers: number }) => [c.code, c.courseCompletions, c.courseMembers])).toEqual([
+      ['03664', 5, 3],
+      ['04105', 3, 2],
+    ]);
+    expect(year.sentence).toBe('Từ 01/01/2025 đến 31/12/2025, Tỉnh Sơn La đã tổ chức 0 lớp tập huấn tại 0 điểm cầu cho 0 thành viên; 9 lượt hoàn thành khóa học kỹ năng số trực tuyến.');
+    // by the end of August only Hà Thị Hiền (15/08) had completed one; Hà Văn Tùng (16/08) is a resident
+    const august = (await province.get('/api/reports/trainings?unit=14&from=2025-01-01&to=2025-08-31')).json();
+    expect(august.totals).toMatchObject({ courseCompletions: 2, courseMembers: 1, neverTrained: 4 });
+  });
+});
+
 describe('a list of one course', () => {
   it('names the course in its title when it has no course column; without either, each row says so', async () => {
     const titled = listCsv(['DANH SÁCH HỌC VIÊN HOÀN THÀNH KHÓA HỌC BÌNH DÂN HỌC VỤ SỐ'], [[], ['Họ tên', 'SĐT', 'Xã', 'Ngày hoàn thành'], ['Lê Văn An', '0912000111', 'Mai Sơn', '2025-10-21']]);

@@ -20,6 +20,8 @@ const COLUMNS: { header: string; value: (f: TrainingFigures) => number | string 
   { header: 'Người ngoài danh sách', value: (f) => f.walkIns },
   { header: 'Thành viên hiện có', value: (f) => f.members },
   { header: 'Chưa từng được tập huấn', value: (f) => f.neverTrained },
+  { header: 'Hoàn thành khóa học trực tuyến', value: (f) => f.courseCompletions },
+  { header: 'Trong đó thành viên', value: (f) => f.courseMembers },
 ];
 
 function rows(r: TrainingReport): (string | number)[][] {
@@ -57,6 +59,6 @@ export async function trainingReportXlsx(r: TrainingReport): Promise<Buffer> {
   ws.addRow([]);
   ws.addRow(['', 'NGƯỜI LẬP BIỂU', '', '', '', '', '', '', `TM. ${issuer}`]).font = { bold: true };
   ws.addRow(['', '(Ký, ghi rõ họ tên)', '', '', '', '', '', '', '(Ký tên, đóng dấu)']).font = { italic: true };
-  [6, 8, 34, 10, 10, 12, 14, 10, 12, 12, 12, 12, 14].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  [6, 8, 34, 10, 10, 12, 14, 10, 12, 12, 12, 12, 14, 14, 12].forEach((w, i) => (ws.getColumn(i + 1).width = w));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

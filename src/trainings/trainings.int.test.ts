@@ -247,7 +247,7 @@ describe('the training report', () => {
     expect(res.statusCode).toBe(200);
     const r = res.json();
     const total = members.reduce((s, m) => s + m.n, 0);
-    expect(r.totals).toEqual({ sessions: 1, points: 2, invited: 4, attended: 5, invitations: 4, invitationsAttended: 4, attendanceRate: 1, walkIns: 2, members: total, neverTrained: total - 5 });
+    expect(r.totals).toEqual({ sessions: 1, points: 2, invited: 4, attended: 5, invitations: 4, invitationsAttended: 4, attendanceRate: 1, walkIns: 2, members: total, neverTrained: total - 5, courseCompletions: 0, courseMembers: 0 });
     expect(r.children.map((c: { code: string; sessions: number; points: number; invited: number; attended: number; walkIns: number }) => [c.code, c.sessions, c.points, c.invited, c.attended, c.walkIns])).toEqual([
       ['03664', 1, 1, 3, 3, 2],
       ['04105', 1, 1, 1, 2, 0],

@@ -16,7 +16,9 @@ import { compareVietnamese } from '../text/vietnamese.js';
  *   of the team they were invited or checked in through; walk-ins are counted apart;
  * - attendance rate: the invitations (session × member) honoured, over the invitations;
  * - never trained: current members of the unit's active teams who have no check-in in any session
- *   up to the period's end, per team.
+ *   up to the period's end and no national course completed by then, per team;
+ * - course completions: the national online courses' completions in the period (imported lists), and
+ *   the registry's members among them.
  *
  * Each child commune (of a province) or team (of a commune) gets the same figures; the unit's
  * figures are counted on their own (a person trained in two communes is one in the province).
@@ -33,6 +35,10 @@ export interface TrainingFigures {
   walkIns: number;
   members: number;
   neverTrained: number;
+  /** completions of the national online courses in the period (imported lists, courses.import.ts), residents' included */
+  courseCompletions: number;
+  /** of which by members of the registry (distinct people) */
+  courseMembers: number;
 }
 
 export interface TrainingReport {
@@ -66,7 +72,7 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
   // the (session, child) pairs that reach the unit: organiser, points, invitations, check-ins
   const childOf = (a: string) => (level === 'province' ? sql.raw(`${a}.commune_id`) : sql.raw(`${a}.team_id`));
 
-  const [reach, invited, attended, points, never] = await Promise.all([
+  const [reach, invited, attended, points, never, courses] = await Promise.all([
     queryRows<G & { sessions: number }>(db, sql`
       with r as (
         select s.id, ${level === 'province' ? sql`s.commune_id` : sql`null::int`} as child from training_sessions s where ${days} and ${area('s')}
@@ -98,10 +104,16 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
         from team_members tm join teams t on t.id = tm.team_id join members mm on mm.id = tm.member_id and mm.merged_into_id is null
         where tm.left_on is null and t.status = 'active' and ${area('t')}
       ), trained as (
-        select distinct a.member_id from training_attendance a join training_sessions s on s.id = a.training_id where a.member_id is not null and s.day <= ${to}
+        select a.member_id from training_attendance a join training_sessions s on s.id = a.training_id where a.member_id is not null and s.day <= ${to}
+        union select c.member_id from course_completions c where c.member_id is not null and c.completed_on <= ${to}
       )
       select child, grouping(child) as g, count(distinct m.member_id)::int as members, count(distinct m.member_id) filter (where tr.member_id is null)::int as never
       from m left join trained tr on tr.member_id = m.member_id group by rollup(child)`),
+    // national courses: a completion counts in the commune its list named (none: the province's total only)
+    queryRows<G & { completions: number; people: number }>(db, sql`
+      select child, grouping(child) as g, count(*)::int as completions, count(distinct member_id)::int as people from (
+        select ${level === 'province' ? sql`c.commune_id` : sql`null::int`} as child, c.member_id from course_completions c where c.completed_on between ${from} and ${to} and ${area('c')}
+      ) x group by rollup(child)`),
   ]);
 
   const figures = (child: number | null, total: boolean): TrainingFigures => {
@@ -119,6 +131,8 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
       walkIns: att?.walkIns ?? 0,
       members: pick(never)?.members ?? 0,
       neverTrained: pick(never)?.never ?? 0,
+      courseCompletions: pick(courses)?.completions ?? 0,
+      courseMembers: pick(courses)?.people ?? 0,
     };
   };
 
@@ -127,11 +141,11 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
     : await queryRows<{ id: number; code: string; name: string }>(db, sql`select id, id::text as code, name from teams where commune_id = ${unit.id} and status = 'active'`);
   const children = childRows
     .map((c) => ({ ...c, kind: level === 'province' ? ('commune' as const) : ('team' as const), ...figures(c.id, false) }))
-    .filter((c) => c.sessions + c.members + c.walkIns > 0)
+    .filter((c) => c.sessions + c.members + c.walkIns + c.courseCompletions > 0)
     .sort((a, b) => compareVietnamese(a.name, b.name));
   const totals = figures(null, true);
   const who = level === 'province' ? `${unit.kind === 'thanh_pho' ? 'Thành phố' : 'Tỉnh'} ${unit.name}` : unit.name;
   const n = (x: number) => x.toLocaleString('vi-VN');
-  const sentence = `Từ ${formatDateVi(from)} đến ${formatDateVi(to)}, ${who} đã tổ chức ${n(totals.sessions)} lớp tập huấn tại ${n(totals.points)} điểm cầu cho ${n(totals.attended)} thành viên${totals.walkIns ? ` và ${n(totals.walkIns)} người ngoài danh sách` : ''}.`;
+  const sentence = `Từ ${formatDateVi(from)} đến ${formatDateVi(to)}, ${who} đã tổ chức ${n(totals.sessions)} lớp tập huấn tại ${n(totals.points)} điểm cầu cho ${n(totals.attended)} thành viên${totals.walkIns ? ` và ${n(totals.walkIns)} người ngoài danh sách` : ''}${totals.courseCompletions ? `; ${n(totals.courseCompletions)} lượt hoàn thành khóa học kỹ năng số trực tuyến` : ''}.`;
   return { unit: { code: unit.code!, name: who, level }, from, to, totals, children, sentence };
 }
