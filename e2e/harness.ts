@@ -8,11 +8,13 @@ import { loadConfig } from '../src/config/config.js';
 import type { Database } from '../src/db/client.js';
 import { openConfiguredDatabase } from '../src/db/open.js';
 import { buildApp } from '../src/http/app.js';
+import type { Clock } from '../src/text/clock.js';
 
 /**
  * Shared set-up of the browser tests: the app built in-process on a fresh embedded database in a
  * temp directory (NGOSO_DATA_DIR, so secrets.json is created there too), listening on a free
- * port, and Chromium (playwright-core, /usr/bin/chromium).
+ * port, and Chromium (playwright-core, /usr/bin/chromium). `clock` (optional) becomes the server's
+ * clock (buildApp's option) while the harness runs; the browser keeps the machine's.
  */
 export interface Harness {
   base: string;
@@ -20,7 +22,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(opts: { clock?: Clock } = {}): Promise<Harness> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ngoso-e2e-'));
   let database: Database | undefined;
   let app: FastifyInstance | undefined;
@@ -34,7 +36,7 @@ export async function startHarness(): Promise<Harness> {
   try {
     const config = loadConfig({ ...process.env, NGOSO_DATA_DIR: path.join(dataDir, 'db'), NGOSO_SECRETS_FILE: undefined, DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1' });
     database = await openConfiguredDatabase(config);
-    app = await buildApp({ database, config });
+    app = await buildApp({ database, config }, { clock: opts.clock });
     await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -12,6 +12,7 @@ import type { Database } from '../db/client.js';
 import { openConfiguredDatabase } from '../db/open.js';
 import { generateDemo } from '../demo/demo.service.js';
 import { seedDemoSessions } from '../demo/demo.sessions.js';
+import { seedDemoTrainings } from '../demo/demo.trainings.js';
 import { AppError } from '../http/errors.js';
 import { expandArchives } from '../imports/imports.archive.js';
 import { shapeSummary, writtenOtherwise } from '../imports/imports.labels.js';
@@ -224,7 +225,7 @@ program
 
 program
   .command('demo')
-  .description('tạo mạng lưới mẫu tỉnh Sơn La (1.459 tổ, 8.966 thành viên) và các buổi hỗ trợ gần đây trong cơ sở dữ liệu trống')
+  .description('tạo mạng lưới mẫu tỉnh Sơn La (1.459 tổ, 8.966 thành viên), các buổi hỗ trợ và lớp tập huấn gần đây trong cơ sở dữ liệu trống')
   .option('--sessions <số>', 'số buổi hỗ trợ sinh ra (qua đường đồng bộ của ứng dụng hiện trường)', '20000')
   .option('--days <số>', 'trải trên bao nhiêu ngày gần nhất (không tính hôm nay)', '90')
   .action((opts: { sessions: string; days: string }) =>
@@ -245,6 +246,9 @@ program
         const s = await seedDemoSessions(db, protector, { count, days });
         console.log(`Đã ghi ${s.accepted.toLocaleString('vi-VN')} buổi hỗ trợ từ ${formatDateVi(s.from)} đến ${formatDateVi(s.to)} (${Date.now() - t} ms)${s.rejected ? `; ${s.rejected} bị từ chối: ${s.problems.join(' | ')}` : ''}.`);
       }
+      const tt = Date.now();
+      const tr = await seedDemoTrainings(db);
+      console.log(`Đã ghi ${tr.sessions} lớp tập huấn tại ${tr.points} điểm cầu với ${tr.checkIns.toLocaleString('vi-VN')} lượt điểm danh (${Date.now() - tt} ms).`);
       const { port } = loadConfig();
       console.log(`Chạy "npm start" (cùng NGOSO_DATA_DIR), tạo tài khoản quản trị ở lần mở đầu, rồi mở http://localhost:${port}/#/bao-cao/14`);
     }),

@@ -25,8 +25,8 @@ const link = z
 export const bridgePointBody = z.object({
   /** the commune's five-digit code */
   commune: z.string().regex(/^\d{5}$/, 'Mã xã gồm 5 chữ số.'),
-  /** a village of that commune ("V" + id), optional */
-  village: z.string().regex(/^V\d{1,9}$/).optional(),
+  /** a village of that commune (its code: the commune's and a number, "03664.001"), optional */
+  village: z.string().regex(/^\d{5}\.\d{1,6}$/, 'Mã thôn/bản có dạng mã xã, dấu chấm và số thứ tự (ví dụ 03664.001).').optional(),
   name: oneLine(200, 'Tên điểm cầu').pipe(z.string().min(2, 'Tên điểm cầu cần ít nhất 2 ký tự.')),
   placeKind: z.enum(Object.keys(PLACE_KINDS) as [PlaceKind, ...PlaceKind[]]),
   capacity: z.number().int().min(1).max(100_000).optional(),
@@ -54,7 +54,8 @@ export const trainingBody = z
     endsAt: z.iso.datetime({ offset: true }),
     materials: z.array(z.object({ title: oneLine(200, 'Tên tài liệu'), url: link })).max(30).default([]),
     audience: z.object({
-      units: z.array(z.string().regex(/^\d{5}$|^V\d{1,9}$/)).max(5000).default([]),
+      /** commune codes (five digits) and village codes ("03664.001") */
+      units: z.array(z.string().regex(/^\d{5}(\.\d{1,6})?$/, 'Đơn vị được mời là mã xã (5 chữ số) hoặc mã thôn/bản (ví dụ 03664.001).')).max(5000).default([]),
       teamIds: z.array(id).max(20_000).default([]),
       roles: z.array(z.enum(TEAM_ROLES)).max(3).default([]),
       memberIds: z.array(id).max(20_000).default([]),

@@ -297,3 +297,18 @@ describe('walk-ins', () => {
   });
 });
 
+
+describe('villages', () => {
+  it('a commune invites one village’s teams and holds a session at its cultural house', async () => {
+    const [v] = await queryRows<{ code: string }>(database.db, sql`select v.code from admin_units v join admin_units c on c.id = v.parent_id where c.code = '04105' and v.name = 'Tiểu khu 6'`);
+    const made = await officerMaiSon.post('/api/bridge-points', { commune: '04105', village: v.code, name: 'Nhà văn hóa tiểu khu 6 (mới)', placeKind: 'cultural_house' });
+    expect(made.statusCode).toBe(201);
+    expect(made.json()).toMatchObject({ villageCode: v.code, villageName: 'Tiểu khu 6', communeCode: '04105' });
+    const wrongVillage = await officerMaiSon.post('/api/bridge-points', { commune: '03664', village: v.code, name: 'Sai xã', placeKind: 'school' });
+    expect(wrongVillage.statusCode).toBe(403);
+    const res = await officerMaiSon.post('/api/trainings', { ...plan({ unit: '04105', audience: { units: [v.code] }, points: [{ pointId: made.json().id }] }), startsAt: '2026-12-10T08:00:00+07:00', endsAt: '2026-12-10T10:00:00+07:00' });
+    expect([res.statusCode, res.json().invited]).toEqual([201, 2]);
+    const badCode = await officerMaiSon.post('/api/trainings', { ...plan({ unit: '04105', audience: { units: ['V12'] }, points: [{ pointId: made.json().id }] }) });
+    expect([badCode.statusCode, JSON.stringify(badCode.json())]).toEqual([400, expect.stringContaining('mã thôn/bản (ví dụ 03664.001)')]);
+  });
+});

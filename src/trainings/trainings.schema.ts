@@ -19,7 +19,7 @@ export const trainingTopics = pgTable('training_topics', {
 
 /** What a training session's invitation names; the invited members are materialised in `training_invitations`. */
 export interface TrainingAudience {
-  /** commune or village codes (commune: five digits; village: "V" + id) */
+  /** commune or village codes (commune: five digits; village: "03664.001") */
   units: string[];
   teamIds: number[];
   /** team roles invited within those units and teams (none: every role) */

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import { unitInScopeSql } from '../access/scope.sql.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
-import { unitsByCode, unitsByIds } from '../catalogue/catalogue.repo.js';
+import { unitsByCode } from '../catalogue/catalogue.repo.js';
 import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { todayInVietnam } from '../text/dates.js';
@@ -50,8 +50,8 @@ export async function createBridgePoint(db: Db, body: { commune: string; village
   requireScope(unitInScope(actor.scope, commune), `điểm cầu ở "${commune.name}"`, unitTarget(commune));
   let villageId: number | null = null;
   if (body.village) {
-    const [village] = await unitsByIds(db, [Number(body.village.slice(1))]);
-    if (!village || village.level !== 'village' || village.parentId !== commune.id || village.validTo) throw new AppError('UNIT_NOT_FOUND', `Thôn/bản ${body.village} không thuộc ${commune.name}.`, { path: 'village' });
+    const village = (await unitsByCode(db, body.village)).find((u) => u.level === 'village' && !u.validTo);
+    if (!village || village.parentId !== commune.id) throw new AppError('UNIT_NOT_FOUND', `Thôn/bản mã ${body.village} không thuộc ${commune.name}.`, { path: 'village' });
     villageId = village.id;
   }
   return db.transaction(async (tx) => {
@@ -87,19 +87,12 @@ async function resolvePlan(db: Db, body: TrainingBody, unit: repo.OrganiserUnit 
   }
 
   const a = body.audience;
-  const villageIds = a.units.filter((c) => c.startsWith('V')).map((c) => Number(c.slice(1)));
-  const communeCodes = a.units.filter((c) => !c.startsWith('V'));
   const unitIds: number[] = [];
-  for (const code of communeCodes) {
-    const commune = (await unitsByCode(db, code)).find((u) => !u.validTo && u.level === 'commune');
-    if (!commune || !unitInScope(within, commune)) throw new AppError('VALIDATION_FAILED', `Xã mã ${code} không thuộc ${unit.name}.`, { path: 'audience.units' });
-    unitIds.push(commune.id);
-  }
-  const villages = await unitsByIds(db, villageIds);
-  for (const id of villageIds) {
-    const v = villages.find((x) => x.id === id);
-    if (!v || v.level !== 'village' || v.validTo || !unitInScope(within, v)) throw new AppError('VALIDATION_FAILED', `Thôn/bản V${id} không thuộc ${unit.name}.`, { path: 'audience.units' });
-    unitIds.push(id);
+  for (const code of a.units) {
+    const level = code.includes('.') ? 'village' : 'commune';
+    const found = (await unitsByCode(db, code)).find((u) => !u.validTo && u.level === level);
+    if (!found || !unitInScope(within, found)) throw new AppError('VALIDATION_FAILED', `${level === 'village' ? 'Thôn/bản' : 'Xã'} mã ${code} không thuộc ${unit.name}.`, { path: 'audience.units' });
+    unitIds.push(found.id);
   }
   const named = await repo.membersWithin(db, within, a.memberIds);
   const outside = a.memberIds.filter((id) => !named.has(id));

@@ -1,8 +1,9 @@
 /**
  * The field app's page (/field/), in Preact: the bar (sync badge, network), the sign-in and
- * password pages, the one-screen record form with the queue and the summary, the footer. State and
- * behaviour are the FieldApp's (controller.ts); this file renders them and sets the performance
- * marks the benchmark reads (bench/field.ts): `ngoso:signin-ready` when the sign-in page first
+ * password pages, the one-screen record form with the queue and the summary, the footer; the
+ * trainings screens (trainings/screen.tsx, the Trainings controller) in place of the form while the
+ * hash names one. State and behaviour are the FieldApp's (controller.ts); this file renders them
+ * and sets the performance marks the benchmark reads (bench/field.ts): `ngoso:signin-ready` when the sign-in page first
  * shows, `ngoso:form-ready` when the record form first shows with the team, members and services.
  * Bundled by esbuild (src/web/web.build.ts) into /field/app.js.
  */
@@ -13,6 +14,8 @@ import { QueueBox, SummaryBar } from './queue-box.js';
 import { RecordForm } from './record-form.js';
 import { PasswordView, SignInView } from './signin.js';
 import { clockWarning } from './sync.js';
+import { TrainingsScreen, useTrainingsRoute, ViewSwitch } from './trainings/screen.js';
+import { Trainings } from './trainings/trainings.js';
 
 /** Sets a performance mark once per page load. */
 function markOnce(name: string) {
@@ -34,7 +37,8 @@ function SyncBadge({ app, state }: { app: FieldApp; state: FieldState }) {
 }
 
 /** The whole page for the app's current state. */
-export function Shell({ app }: { app: FieldApp }) {
+export function Shell({ app, trainings }: { app: FieldApp; trainings: Trainings }) {
+  const route = useTrainingsRoute();
   const [state, setState] = useState(app.state);
   useLayoutEffect(() => {
     const off = app.subscribe(setState);
@@ -58,7 +62,7 @@ export function Shell({ app }: { app: FieldApp }) {
       <header class="bar">
         <div class="title">
           <span class="mark" aria-hidden="true">NS</span>
-          <span class="title-text">Ghi hoạt động</span>
+          <ViewSwitch route={route} signedIn={!!user && view === 'record'} />
         </div>
         <div class="status">
           <SyncBadge app={app} state={state} />
@@ -76,7 +80,8 @@ export function Shell({ app }: { app: FieldApp }) {
         )}
         {view === 'signin' && <SignInView app={app} note={state.signinNote} />}
         {view === 'password' && <PasswordView app={app} />}
-        {view === 'record' && ctx && (
+        {view === 'record' && ctx && route && <TrainingsScreen t={trainings} route={route} />}
+        {view === 'record' && ctx && !route && (
           <section id="view-record" aria-labelledby="record-title">
             {clockWarning(state.clockOffsetMs) && (
               <p id="clock-warning" class="clock-warning" role="alert">
@@ -105,7 +110,9 @@ export function Shell({ app }: { app: FieldApp }) {
 
 const root = document.getElementById('app')!;
 const app = new FieldApp();
+const trainings = new Trainings(app);
 // the static shell of index.html (shown while this script loads) gives way to the rendered page
 root.replaceChildren();
-render(<Shell app={app} />, root);
+render(<Shell app={app} trainings={trainings} />, root);
 void app.boot();
+trainings.attach();

@@ -6,13 +6,13 @@
  */
 import type { SyncRecord, SyncResult } from '../../sessions/sessions.sync.js';
 
-/** A record waiting on the phone. */
-export interface QueuedRecord {
+/** A record waiting on the phone (a support session by default; the trainings outbox queues check-ins). */
+export interface QueuedRecord<R = SyncRecord> {
   /** the record's client-generated UUID (also the IndexedDB key) */
   id: string;
   /** the account that recorded it: only that account sends it */
   userId: number;
-  record: SyncRecord;
+  record: R;
   /** when the phone stored it (ms since epoch), for ordering */
   savedAt: number;
   /** pending: to send; rejected: the server refused it, waiting for the member to edit or delete it */
@@ -22,16 +22,24 @@ export interface QueuedRecord {
 }
 
 /** The user's records to send, oldest first. */
-export function toSend(queue: readonly QueuedRecord[], userId: number): QueuedRecord[] {
+export function toSend<Q extends QueuedRecord<unknown>>(queue: readonly Q[], userId: number): Q[] {
   return queue.filter((q) => q.userId === userId && q.status === 'pending').sort((a, b) => a.savedAt - b.savedAt || a.id.localeCompare(b.id));
 }
 
 /** How many of the user's records are not on the server: waiting to be sent, and refused. */
-export function counts(queue: readonly QueuedRecord[], userId: number): { pending: number; rejected: number; total: number } {
+export function counts(queue: readonly QueuedRecord<unknown>[], userId: number): { pending: number; rejected: number; total: number } {
   let pending = 0;
   let rejected = 0;
   for (const q of queue) if (q.userId === userId) q.status === 'pending' ? pending++ : rejected++;
   return { pending, rejected, total: pending + rejected };
+}
+
+/** One per-record answer of a sync endpoint, as `applyResults` reads it (SyncResult, and the trainings' AttendanceResult, are such). */
+export interface RecordAnswer {
+  id: string | null;
+  status: string;
+  field?: string;
+  reason?: string;
 }
 
 /** What one answer of the server means for the records sent. */
@@ -49,15 +57,15 @@ export interface Applied {
  * server could not read an id from) by position when the answer has one entry per record. A
  * record with no answer stays pending.
  */
-export function applyResults(sent: readonly QueuedRecord[], results: readonly SyncResult[]): Applied {
+export function applyResults(sent: readonly { id: string }[], results: readonly (SyncResult | RecordAnswer)[]): Applied {
   const out: Applied = { done: [], rejected: [], unanswered: [] };
-  const byId = new Map<string, SyncResult>();
+  const byId = new Map<string, SyncResult | RecordAnswer>();
   for (const r of results) if (r.id) byId.set(r.id.toLowerCase(), r);
   const inOrder = results.length === sent.length;
   sent.forEach((q, i) => {
     const r = byId.get(q.id.toLowerCase()) ?? (inOrder && results[i]?.id === null ? results[i] : undefined);
     if (!r) out.unanswered.push(q.id);
-    else if (r.status === 'rejected') out.rejected.push({ id: q.id, field: r.field, reason: r.reason });
+    else if (r.status === 'rejected') out.rejected.push({ id: q.id, field: ('field' in r && r.field) || '', reason: ('reason' in r && r.reason) || '' });
     else out.done.push(q.id);
   });
   return out;

@@ -4,8 +4,8 @@
  * build time as __FIELD_PRECACHE__) so the app opens with no network after the first visit, answers
  * every navigation under /field/ with the cached page, and on a Background Sync event ("ngoso-sync")
  * sends the queue from IndexedDB even when the app is closed (its own ApiClient over the worker's
- * fetch). API calls are not cached here: the
- * app keeps what it needs offline in IndexedDB.
+ * fetch), and the trainings' check-ins likewise on "ngoso-attendance" (trainings/store.ts). API
+ * calls are not cached here: the app keeps what it needs offline in IndexedDB.
  */
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
@@ -13,6 +13,7 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { ApiClient } from '../shared/api.js';
 import { deviceId, queueStore } from './store.js';
 import { Syncer } from './sync.js';
+import { ATTENDANCE_SYNC_TAG, attendanceSyncer } from './trainings/store.js';
 
 declare const __FIELD_PRECACHE__: { url: string; revision: string }[];
 
@@ -34,9 +35,10 @@ precacheAndRoute(__FIELD_PRECACHE__);
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/field/index.html'), { allowlist: [/^\/field\//] }));
 
 sw.addEventListener('sync', (e) => {
-  if (e.tag !== 'ngoso-sync') return;
+  if (e.tag !== 'ngoso-sync' && e.tag !== ATTENDANCE_SYNC_TAG) return;
   const api = new ApiClient({ fetch: (url, init) => sw.fetch(url, init) });
-  const syncer = new Syncer({ store: queueStore, api, deviceId, setTimer: () => null, clearTimer: () => {} });
+  const deps = { api, deviceId, setTimer: () => null, clearTimer: () => {} };
+  const syncer = e.tag === ATTENDANCE_SYNC_TAG ? attendanceSyncer(deps) : new Syncer({ store: queueStore, ...deps });
   e.waitUntil(
     syncer.run().then(async (outcome) => {
       for (const c of await sw.clients.matchAll({ includeUncontrolled: true })) c.postMessage({ type: 'synced', ...outcome });

@@ -1,8 +1,9 @@
 /**
- * Sends the phone's queue to POST /api/support-sessions/sync: one run at a time, batches of at
- * most 500; applies the per-record answers to the queue; after a network or server failure retries
- * with backoff. The requests go through the shared API client (shared/api.ts: the CSRF token, its
- * refresh on 403 CSRF_INVALID, timeouts); storage, the client, timers and "online" are passed in,
+ * Sends the phone's queue to POST /api/support-sessions/sync (or, with `path`, another endpoint of
+ * the same contract: the trainings' check-ins to POST /api/trainings/attendance/sync): one run at a
+ * time, batches of at most 500; applies the per-record answers to the queue; after a network or
+ * server failure retries with backoff. The requests go through the shared API client
+ * (shared/api.ts: the CSRF token, its refresh on 403 CSRF_INVALID, timeouts); storage, the client, timers and "online" are passed in,
  * so the page and the service worker (Background Sync) share it and Node tests drive it with a
  * fake fetch (sync.test.ts).
  */
@@ -11,7 +12,8 @@ import { MAX_SYNC_BATCH } from '../../sessions/sessions.vocabulary.js';
 import { type ApiClient, ApiError, type RawResponse } from '../shared/api.js';
 import type { Endpoints } from '../shared/endpoints.js';
 import { vnIso } from '../shared/time.js';
-import { applyResults, backoffMs, counts, type QueuedRecord, toSend } from './queue.js';
+import type { SyncRecord } from '../../sessions/sessions.sync.js';
+import { applyResults, backoffMs, counts, type QueuedRecord, type RecordAnswer, toSend } from './queue.js';
 
 const SYNC_PATH = '/api/support-sessions/sync';
 /** Beyond this offset the phone's clock counts as wrong (5 minutes, as the server flags it). */
@@ -24,9 +26,9 @@ const SYNC_TIMEOUT_MS = 60_000;
 export type SyncApi = Pick<ApiClient, 'raw' | 'resetCsrf'>;
 
 /** Where the queue lives (IndexedDB on the phone, a Map in tests). */
-export interface QueueStore {
-  list(): Promise<QueuedRecord[]>;
-  put(record: QueuedRecord): Promise<void>;
+export interface QueueStore<R = SyncRecord> {
+  list(): Promise<QueuedRecord<R>[]>;
+  put(record: QueuedRecord<R>): Promise<void>;
   remove(ids: string[]): Promise<void>;
   /** the signed-in account whose records are sent, or null */
   currentUserId(): Promise<number | null>;
@@ -46,8 +48,12 @@ export interface SyncState {
   nextRetryAt: number | null;
 }
 
-export interface SyncDeps {
-  store: QueueStore;
+export interface SyncDeps<R = SyncRecord> {
+  store: QueueStore<R>;
+  /** the endpoint records are POSTed to as {records, deviceNow}, answering {results, clock} (default POST /api/support-sessions/sync) */
+  path?: string;
+  /** called with each batch sent and the server's per-record answers, before they are applied to the queue */
+  onResults?: (sent: QueuedRecord<R>[], results: RecordAnswer[]) => void | Promise<void>;
   /** the API client: `raw()` gives the per-record answers of a 200 and the status of a failure */
   api: SyncApi;
   online?: () => boolean;
@@ -80,14 +86,14 @@ export interface RunOutcome {
 }
 
 /** The queue's sender. `run()` sends now; `kick()` sends soon unless a run is going; failures retry by themselves. */
-export class Syncer {
+export class Syncer<R = SyncRecord> {
   state: SyncState = { total: 0, pending: 0, rejected: 0, running: false, authRequired: false, lastError: null, lastSyncedAt: null, nextRetryAt: null };
   private current: Promise<RunOutcome> | null = null;
   private again = false;
   private attempt = 0;
   private timer: unknown = null;
 
-  constructor(private readonly deps: SyncDeps) {}
+  constructor(private readonly deps: SyncDeps<R>) {}
 
   /** Recounts the queue and tells the listener (after the page saves, edits or deletes a record). */
   async refresh(): Promise<SyncState> {
@@ -154,6 +160,7 @@ export class Syncer {
     try {
       for (const batch of chunks(pending, this.deps.batchSize ?? MAX_SYNC_BATCH)) {
         const results = await this.send(batch);
+        await this.deps.onResults?.(batch, results);
         const applied = applyResults(batch, results);
         await store.remove(applied.done);
         const byId = new Map(batch.map((q) => [q.id, q]));
@@ -182,13 +189,13 @@ export class Syncer {
   }
 
   /** Sends one batch; its per-record answers, or throws ApiError (NETWORK with the Syncer's own message, else the server's). */
-  private async send(batch: QueuedRecord[]): Promise<SyncAnswer['results']> {
+  private async send(batch: QueuedRecord<R>[]): Promise<RecordAnswer[]> {
     let res: RawResponse;
     try {
       const headers: Record<string, string> = this.deps.deviceId ? { 'x-device-id': await this.deps.deviceId() } : {};
       // the phone's clock as it sends (ISO 8601 with +07:00): the server works out the phone's offset from it
       const deviceNow = vnIso(new Date(this.now()));
-      res = await this.deps.api.raw(SYNC_PATH, { json: { records: batch.map((q) => q.record), deviceNow }, headers, timeoutMs: SYNC_TIMEOUT_MS });
+      res = await this.deps.api.raw(this.deps.path ?? SYNC_PATH, { json: { records: batch.map((q) => q.record), deviceNow }, headers, timeoutMs: SYNC_TIMEOUT_MS });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'NETWORK') throw new ApiError(0, 'NETWORK', 'Mất kết nối khi gửi: sẽ thử lại.');
       throw err;
