@@ -3,9 +3,9 @@
  * the same contract: the trainings' check-ins to POST /api/trainings/attendance/sync): one run at a
  * time, batches of at most 500; applies the per-record answers to the queue; after a network or
  * server failure retries with backoff. The requests go through the shared API client
- * (shared/api.ts: the CSRF token, its refresh on 403 CSRF_INVALID, timeouts); storage, the client, timers and "online" are passed in,
- * so the page and the service worker (Background Sync) share it and Node tests drive it with a
- * fake fetch (sync.test.ts).
+ * (shared/api.ts: the CSRF token, its refresh on 403 CSRF_INVALID, timeouts); storage, the client,
+ * timers and "online" are passed in, so the page and the service worker (Background Sync) share it
+ * and Node tests drive it with a fake fetch (sync.test.ts).
  */
 import { chunks } from '../../db/batch.js';
 import { MAX_SYNC_BATCH } from '../../sessions/sessions.vocabulary.js';
