@@ -500,6 +500,11 @@ const SAMPLES: Record<string, Sample> = {
     expect: (r) => ({ status: r === 'team_leader' || r === 'member' ? 200 : 404 }),
   },
   'GET /api/verify/:code': { home: (c) => c.get(`/api/verify/${tw.code}`), expect: ok((j) => has(j.initials === 'L. V. N.', 'initials only')) },
+  'GET /api/reports/trainings/untrained': {
+    home: (c, r) => c.get(`/api/reports/trainings/untrained?unit=${HOME_UNIT[r]}`),
+    expect: ok((j) => has(Array.isArray(j.members), 'members')),
+    away: [(c, r) => c.get(`/api/reports/trainings/untrained?unit=${AWAY_UNIT[r]}`)],
+  },
   'GET /api/reports/trainings': {
     home: (c, r) => c.get(`/api/reports/trainings?unit=${HOME_UNIT[r]}&from=2026-01-01&to=2026-12-31`),
     expect: ok((j) => has(typeof j.sentence === 'string', 'the report')),

@@ -261,6 +261,13 @@ describe('the training report', () => {
     const october = (await province.get('/api/reports/trainings?unit=14&from=2026-10-01&to=2026-10-31')).json();
     expect(october.totals).toMatchObject({ sessions: 0, attended: 0, neverTrained: total });
 
+    // nobody left untrained in November; before it, all of them
+    expect((await province.get('/api/reports/trainings/untrained?unit=14&asOf=2026-11-30')).json().members).toEqual([]);
+    const before = (await officerMaiSon.get('/api/reports/trainings/untrained?unit=04105&asOf=2026-11-04')).json();
+    expect(before.members.map((m: { fullName: string; teamName: string; villageName: string | null }) => [m.fullName, m.villageName])).toEqual([['Lê Văn An', 'Tiểu khu 6'], ['Nguyễn Thị Hà', 'Tiểu khu 6']]);
+    expect((await officerMaiSon.get('/api/reports/trainings/untrained?unit=03664')).statusCode).toBe(403);
+    const untrainedCsv = await officerMaiSon.get('/api/reports/trainings/untrained?unit=04105&asOf=2026-11-04&format=csv');
+    expect(untrainedCsv.body.trim().split(/\r?\n/).slice(1)).toEqual(['1,Lê Văn An,Thành viên,Tổ công nghệ số cộng đồng Tiểu khu 6,Tiểu khu 6,Xã Mai Sơn,04105', '2,Nguyễn Thị Hà,Tổ trưởng,Tổ công nghệ số cộng đồng Tiểu khu 6,Tiểu khu 6,Xã Mai Sơn,04105']);
     const csv = await province.get('/api/reports/trainings?unit=14&from=2026-11-01&to=2026-11-30&format=csv');
     expect(csv.body).toContain('Tổng cộng: Tỉnh Sơn La');
     const wb = new ExcelJS.Workbook();

@@ -13,6 +13,7 @@ import { bridgePointBody, MAX_ATTENDANCE_BATCH, trainingBody } from './trainings
 import { trainingReportCsv, trainingReportXlsx } from './trainings.export.js';
 import { pointsInScope, topicsOf } from './trainings.repo.js';
 import { trainingReport } from './trainings.report.js';
+import { untrainedCsv, untrainedMembers } from './trainings.untrained.js';
 import { closeTraining, createBridgePoint, createTraining, decideWalkIn, type TrainingActor, updateTraining, walkInsFor } from './trainings.service.js';
 import { currentCode, hostingFor, listTrainings, myTrainings, trainingDetail } from './trainings.views.js';
 import { verifyPage } from './trainings.verify.page.js';
@@ -162,6 +163,17 @@ export const trainingRoutes: RouteModule = (api, { database, config }) => {
     const found = await verifyCertificate(db, req.params.code);
     return reply.code(found ? 200 : 404).type('text/html; charset=utf-8').send(verifyPage(req.params.code, found));
   });
+
+  /** GET /api/reports/trainings/untrained?unit=CODE[&asOf=YYYY-MM-DD (default today)][&format=csv] → the members never trained (trainings.untrained.ts). */
+  api.get(
+    '/api/reports/trainings/untrained',
+    { config: { access: { roles: READERS } }, schema: { summary: 'Members never trained', querystring: z.object({ unit: z.string().regex(/^\d{2}$|^\d{5}$/), asOf: isoDay.optional(), format: z.enum(['json', 'csv']).default('json') }) } },
+    async (req, reply) => {
+      const list = await untrainedMembers(db, req.query.unit, req.query.asOf ?? todayInVietnam(clockNow()), req.actor!.scope);
+      if (req.query.format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="chua-tap-huan-${list.unit.code}-${list.asOf}.csv"`).send(untrainedCsv(list));
+      return list;
+    },
+  );
 
   /** GET /api/reports/trainings?unit=CODE&from&to[&format=csv|xlsx] → the training report (trainings.report.ts), or its file. */
   api.get(

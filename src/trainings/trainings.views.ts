@@ -134,7 +134,7 @@ export async function hostingFor(db: Db, actor: TrainingActor, now: Date) {
 export async function myTrainings(db: Db, actor: TrainingActor) {
   if (actor.memberId === null) return { trainings: [] };
   const rows = await queryRows<{ id: number; title: string; topic: string; startsAt: Date; endsAt: Date; day: string; unitName: string; invited: boolean; checkedInAt: Date | null; pointName: string | null; certificate: string | null; closedAt: Date | null }>(db, sql`
-    select s.id, s.title, tp.name as topic, s.starts_at as "startsAt", s.ends_at as "endsAt", to_char(s.day, 'YYYY-MM-DD') as day, u.name as "unitName",
+    select s.id, s.title, tp.name as topic, s.starts_at as "startsAt", s.ends_at as "endsAt", to_char(s.day, 'YYYY-MM-DD') as day, ${repo.unitTitleSql('u')} as "unitName",
       (i.member_id is not null) as invited, a.checked_in_at as "checkedInAt", bp.name as "pointName", c.code as certificate, s.closed_at as "closedAt"
     from training_sessions s join training_topics tp on tp.code = s.topic_code join admin_units u on u.id = s.organiser_unit_id
     left join training_invitations i on i.training_id = s.id and i.member_id = ${actor.memberId}

@@ -36,7 +36,8 @@ function Report({ unit, from, to }: { unit: string; from: string; to: string }) 
       </dl>
       <p class="actions">
         <DownloadLink href={`/api/reports/trainings?${q}&format=xlsx`}>Tải .xlsx (mẫu báo cáo)</DownloadLink>{' '}
-        <DownloadLink href={`/api/reports/trainings?${q}&format=csv`}>Tải CSV</DownloadLink>
+        <DownloadLink href={`/api/reports/trainings?${q}&format=csv`}>Tải CSV</DownloadLink>{' '}
+        <DownloadLink href={`/api/reports/trainings/untrained?unit=${unit}&asOf=${to > vnToday() ? vnToday() : to}&format=csv`}>Danh sách thành viên chưa từng tập huấn (CSV)</DownloadLink>
       </p>
       {r.children.length > 0 && (
         <Table

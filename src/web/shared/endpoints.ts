@@ -37,6 +37,7 @@ import type { verifyCertificate } from '../../trainings/trainings.certify.js';
 import type { AttendanceInput, BridgePointInput, TrainingInput } from '../../trainings/trainings.contract.js';
 import type { PointRow, TopicRow } from '../../trainings/trainings.repo.js';
 import type { trainingReport } from '../../trainings/trainings.report.js';
+import type { untrainedMembers } from '../../trainings/trainings.untrained.js';
 import type { closeTraining, createTraining, decideWalkIn, updateTraining, walkInsFor } from '../../trainings/trainings.service.js';
 import type { currentCode, hostingFor, listTrainings, myTrainings, trainingDetail } from '../../trainings/trainings.views.js';
 import type { ClockAnswer } from '../../sessions/sessions.clock.js';
@@ -134,6 +135,8 @@ export interface Endpoints {
   'GET /api/trainings/:id/certificates/mine.pdf': { params: { id: number }; response: Blob };
   'GET /api/verify/:code': { params: { code: string }; response: NonNullable<Result<typeof verifyCertificate>> };
   /** format csv or xlsx are downloads (`api.file`) */
+  /** format csv is a download (`api.file`) */
+  'GET /api/reports/trainings/untrained': { query: { unit: string; asOf?: string; format?: 'json' | 'csv' }; response: Result<typeof untrainedMembers> };
   'GET /api/reports/trainings': { query: { unit: string; from: string; to: string; format?: 'json' | 'csv' | 'xlsx' }; response: Result<typeof trainingReport> };
   // national course completion lists (trainings/courses.routes.ts)
   /** multipart: the file in the body (FormData, field "file"); dry run unless commit=true; `province` only for an admin; a list with nothing to store, committed, is the error with its CompletionReport in `details` */
