@@ -69,32 +69,32 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
   // the area as a condition on a row's (province_code, commune_id), and the child key of a row
   const area = (a: string): SQL => (level === 'province' ? sql`${sql.raw(a)}.province_code = ${provinceCode}` : sql`${sql.raw(a)}.commune_id = ${unit.id}`);
   const days = sql`s.day between ${from} and ${to}`;
-  // the (session, child) pairs that reach the unit: organiser, points, invitations, check-ins
+  // the child of a row: a province's commune, a commune's team
   const childOf = (a: string) => (level === 'province' ? sql.raw(`${a}.commune_id`) : sql.raw(`${a}.team_id`));
 
-  const [reach, invited, attended, points, never, courses] = await Promise.all([
-    queryRows<G & { sessions: number }>(db, sql`
-      with r as (
+  // each source also names the sessions (ids) that reach each child; a session counts once per child however it reaches it
+  const [organised, invited, attended, points, never, courses] = await Promise.all([
+    queryRows<G & { trainings: number[] }>(db, sql`
+      select child, grouping(child) as g, array_agg(distinct id) as trainings from (
         select s.id, ${level === 'province' ? sql`s.commune_id` : sql`null::int`} as child from training_sessions s where ${days} and ${area('s')}
-        union select s.id, ${level === 'province' ? sql`bp.commune_id` : sql`null::int`} from training_sessions s join training_session_points sp on sp.training_id = s.id join bridge_points bp on bp.id = sp.point_id where ${days} and ${area('bp')}
-        union select s.id, ${childOf('i')} from training_sessions s join training_invitations i on i.training_id = s.id where ${days} and ${area('i')}
-        union select s.id, ${childOf('a')} from training_sessions s join training_attendance a on a.training_id = s.id where ${days} and ${area('a')}
-      ) select child, grouping(child) as g, count(distinct id)::int as sessions from r group by rollup(child)`),
-    // per (child, member) first (a hash aggregate), then per child: distinct people without sorting every invitation
-    queryRows<G & { people: number; invitations: number }>(db, sql`
-      select child, grouping(child) as g, count(distinct member_id)::int as people, sum(n)::int as invitations from (
-        select ${childOf('i')} as child, i.member_id, count(*) as n
-        from training_invitations i join training_sessions s on s.id = i.training_id where ${days} and ${area('i')} group by 1, 2
+      ) x group by rollup(child)`),
+    // per (child, member) and per (child, session) in one pass (grouping sets), then per child: distinct people without sorting every invitation
+    queryRows<G & { people: number; invitations: number; trainings: number[] | null }>(db, sql`
+      select child, grouping(child) as g, count(distinct member_id)::int as people, coalesce(sum(n) filter (where member_id is not null), 0)::int as invitations,
+        array_agg(distinct training_id) filter (where training_id is not null) as trainings from (
+        select ${childOf('i')} as child, i.member_id, i.training_id, count(*) as n
+        from training_invitations i join training_sessions s on s.id = i.training_id where ${days} and ${area('i')} group by grouping sets ((1, 2), (1, 3))
       ) x group by rollup(child)`),
     // an invitation honoured is a check-in of an invited member (training_attendance.invited, kept with the invitations)
-    queryRows<G & { people: number; walkIns: number; honoured: number }>(db, sql`
-      select child, grouping(child) as g, count(distinct member_id)::int as people, sum(walk_ins)::int as "walkIns", sum(honoured)::int as honoured from (
-        select ${childOf('a')} as child, a.member_id, count(*) filter (where a.member_id is null) as walk_ins, count(*) filter (where a.member_id is not null and a.invited) as honoured
-        from training_attendance a join training_sessions s on s.id = a.training_id where ${days} and ${area('a')} group by 1, 2
+    queryRows<G & { people: number; walkIns: number; honoured: number; trainings: number[] | null }>(db, sql`
+      select child, grouping(child) as g, count(distinct member_id)::int as people, coalesce(sum(walk_ins) filter (where training_id is null), 0)::int as "walkIns",
+        coalesce(sum(honoured) filter (where training_id is null), 0)::int as honoured, array_agg(distinct training_id) filter (where training_id is not null) as trainings from (
+        select ${childOf('a')} as child, a.member_id, a.training_id, count(*) filter (where a.member_id is null) as walk_ins, count(*) filter (where a.member_id is not null and a.invited) as honoured
+        from training_attendance a join training_sessions s on s.id = a.training_id where ${days} and ${area('a')} group by grouping sets ((1, 2), (1, 3))
       ) x group by rollup(child)`),
-    queryRows<G & { points: number }>(db, sql`
-      select child, grouping(child) as g, count(distinct id)::int as points from (
-        select ${level === 'province' ? sql`bp.commune_id` : sql`null::int`} as child, bp.id
+    queryRows<G & { points: number; trainings: number[] }>(db, sql`
+      select child, grouping(child) as g, count(distinct id)::int as points, array_agg(distinct training_id) as trainings from (
+        select ${level === 'province' ? sql`bp.commune_id` : sql`null::int`} as child, bp.id, sp.training_id
         from training_sessions s join training_session_points sp on sp.training_id = s.id join bridge_points bp on bp.id = sp.point_id where ${days} and ${area('bp')}
       ) x group by rollup(child)`),
     // trained: anyone with a check-in in a session up to the period's end (a hash anti-join, not a subquery per member)
@@ -121,7 +121,7 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
     const inv = pick(invited);
     const att = pick(attended);
     return {
-      sessions: pick(reach)?.sessions ?? 0,
+      sessions: new Set([organised, invited, attended, points].flatMap((rows) => pick<G & { trainings: number[] | null }>(rows)?.trainings ?? [])).size,
       points: pick(points)?.points ?? 0,
       invited: inv?.people ?? 0,
       attended: att?.people ?? 0,
