@@ -310,7 +310,7 @@ describe('trainings on the phone', () => {
     const item = anPage.locator(`.my-item[data-training="${id.training}"]`);
     await expect.poll(() => item.locator('.my-cert').count(), { timeout: 20_000 }).toBe(1);
     expect(await item.locator('.tr-title').innerText()).toBe('Tập huấn kích hoạt định danh điện tử mức 2');
-    expect(await item.locator('.note').first().innerText()).toBe('Ngày 05/11/2026 · 08:00–11:00 · Sơn La');
+    expect(await item.locator('.note').first().innerText()).toBe('Ngày 05/11/2026 · 08:00–11:00 · Tỉnh Sơn La');
     expect(await item.locator('.my-att').innerText()).toMatch(/^Đã điểm danh lúc 08:2\d tại Nhà văn hóa Tiểu khu 1$/);
     await anPage.screenshot({ path: '/tmp/ui-trainings-mine-360.png', fullPage: true });
     const [download] = await Promise.all([anPage.waitForEvent('download'), item.locator('.my-cert').click()]);
