@@ -94,7 +94,7 @@ describe('web UI: trainings for the organiser', () => {
     expect(ok.accepted).toBe(3);
     await page.reload();
     await page.getByRole('heading', { name: TITLE }).waitFor();
-    expect(await page.locator('#training-totals').innerText()).toContain('Đã điểm danh\n3');
+    expect(await page.locator('#training-totals').innerText()).toContain('Thành viên đã điểm danh\n3');
     expect(await page.locator('#attendance-list tbody tr').count()).toBe(3);
     await page.getByRole('button', { name: 'Đóng điểm danh' }).click();
     await page.getByText('Đã đóng điểm danh. Có thể in giấy chứng nhận.').waitFor();

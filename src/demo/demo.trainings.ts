@@ -40,7 +40,7 @@ export async function seedDemoTrainings(db: Db, opts: { seed?: number; now?: Dat
   const hall = new Map<string, number>();
   let points = 0;
   for (const c of communes) {
-    hall.set(c.code, (await createBridgePoint(db, { commune: c.code, name: `Hội trường UBND ${c.name}`, placeKind: 'commune_hall', capacity: 80 }, actor)).id);
+    hall.set(c.code, (await createBridgePoint(db, { commune: c.code, name: `Hội trường UBND ${c.name.replace(/^(Xã|Phường|Đặc khu)/, (w) => w.toLocaleLowerCase('vi'))}`, placeKind: 'commune_hall', capacity: 80 }, actor)).id);
     points++;
   }
   for (let i = 0; points < 203 && i < villages.length; i += Math.max(1, Math.floor(villages.length / 128))) {

@@ -200,8 +200,8 @@ export async function closeTraining(db: Db, id: number, actor: TrainingActor, no
  * dismiss; newest first, at most 500.
  */
 export async function walkInsFor(db: Db, actor: TrainingActor, status: 'pending' | 'added' | 'dismissed') {
-  const rows = await queryRows<{ id: string; fullName: string; phone: string | null; trainingId: number; title: string; pointName: string; communeName: string; checkedInAt: Date; status: string }>(db, sql`
-    select a.id, a.walk_in_name as "fullName", a.walk_in_phone as phone, a.training_id as "trainingId", s.title, bp.name as "pointName", c.name as "communeName", a.checked_in_at as "checkedInAt", a.walk_in_status as status
+  const rows = await queryRows<{ id: string; fullName: string; phone: string | null; trainingId: number; title: string; pointName: string; communeCode: string; communeName: string; checkedInAt: Date; status: string }>(db, sql`
+    select a.id, a.walk_in_name as "fullName", a.walk_in_phone as phone, a.training_id as "trainingId", s.title, bp.name as "pointName", c.code as "communeCode", c.name as "communeName", a.checked_in_at as "checkedInAt", a.walk_in_status as status
     from training_attendance a join training_sessions s on s.id = a.training_id join bridge_points bp on bp.id = a.point_id join admin_units c on c.id = bp.commune_id
     where a.member_id is null and a.walk_in_status = ${status} and ${unitInScopeSql(actor.scope, 'c')}
     order by a.checked_in_at desc limit 500`);

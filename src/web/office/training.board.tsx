@@ -30,11 +30,11 @@ function WalkIns({ trainingId, tick, onChange }: { trainingId: number; tick: num
   return (
     <section aria-labelledby="walk-ins">
       <h3 id="walk-ins">Người chưa có trong danh sách thành viên ({num(here.length)})</h3>
-      <p class="hint">Hãy thêm người này vào tổ của họ (trang của tổ), rồi chọn họ ở đây để lượt điểm danh được tính; hoặc bỏ qua.</p>
+      <p class="hint">Hãy thêm người này vào tổ của họ (mở xã, chọn tổ, "Thêm thành viên"), rồi tìm họ ở đây để lượt điểm danh được tính và có giấy chứng nhận; hoặc bỏ qua.</p>
       <ul class="walk-ins">
         {here.map((w) => (
           <li key={w.id}>
-            <strong>{w.fullName}</strong> {w.phone ? `· ${w.phone}` : ''} · {w.pointName} · {hm(w.checkedInAt)}{' '}
+            <strong>{w.fullName}</strong> {w.phone ? `· ${formatPhone(w.phone)}` : ''} · {w.pointName} · {hm(w.checkedInAt)} · <a href={`#/don-vi/${w.communeCode}`}>{w.communeName}</a>{' '}
             <PersonSearch id={`wi-${w.id}`} label="Đã thêm vào tổ: tìm người này" onPick={(h) => decide(w.id, { action: 'link', memberId: h.memberId }, `Đã tính lượt điểm danh cho ${h.fullName}.`)} />
             <button type="button" class="btn-secondary" onClick={() => decide(w.id, { action: 'dismiss' }, `Đã bỏ qua ${w.fullName}.`)}>
               Bỏ qua
@@ -47,6 +47,8 @@ function WalkIns({ trainingId, tick, onChange }: { trainingId: number; tick: num
 }
 
 const METHOD = { host: 'Người phụ trách điểm danh', self: 'Tự quét mã', organiser: 'Ban tổ chức' } as const;
+/** "+84912345670" → "0912 345 670" (a stored E.164 Vietnamese number as people write it). */
+const formatPhone = (e164: string) => (/^\+84\d{9}$/.test(e164) ? `0${e164.slice(3, 6)} ${e164.slice(6, 9)} ${e164.slice(9)}` : e164);
 const hm = (iso: string | null) => (iso ? vnDateTimeLabel(iso).slice(-5) : '');
 
 function Board({ match }: PageProps) {
@@ -89,11 +91,14 @@ function Board({ match }: PageProps) {
         {t.closedAt ? `Đã đóng điểm danh lúc ${vnDateTimeLabel(t.closedAt)}.` : `Điểm danh mở từ ${vnDateTimeLabel(t.checkIn.opensAt!)} đến ${vnDateTimeLabel(t.checkIn.closesAt!)}.`}
       </p>
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
+      {t.closedAt && t.totals.walkIns > 0 && (
+        <Notice kind="info">{`${num(t.totals.walkIns)} người đã điểm danh nhưng chưa có trong danh sách thành viên nên chưa có giấy chứng nhận: hãy thêm họ vào tổ rồi liên kết ở mục bên dưới, sau đó tải lại giấy chứng nhận.`}</Notice>
+      )}
       {manage && (
         <p class="actions">
           {!t.closedAt && (
             <>
-              <a class="button btn-secondary" href={`#/tap-huan/${id}/sua`}>
+              <a class="btn btn-secondary" href={`#/tap-huan/${id}/sua`}>
                 Sửa
               </a>{' '}
               <button type="button" id="close-attendance" onClick={close}>
@@ -110,7 +115,7 @@ function Board({ match }: PageProps) {
       )}
       <dl class="figures" id="training-totals">
         <div><dt>Được mời</dt><dd>{num(t.totals.invited)}</dd></div>
-        <div><dt>Đã điểm danh</dt><dd>{num(t.totals.attended)}</dd></div>
+        <div><dt>Thành viên đã điểm danh</dt><dd>{num(t.totals.attended)}</dd></div>
         <div><dt>Trong danh sách mời</dt><dd>{num(t.totals.attendedInvited)}</dd></div>
         <div><dt>Ngoài danh sách mời</dt><dd>{num(t.totals.notInvited)}</dd></div>
         <div><dt>Người chưa có trong hệ thống</dt><dd>{num(t.totals.walkIns)}</dd></div>
@@ -119,7 +124,7 @@ function Board({ match }: PageProps) {
       </dl>
       <Table
         caption="Điểm cầu"
-        columns={['Điểm cầu', 'Nơi', 'Người phụ trách', 'Sức chứa', 'Kết nối', 'Đã điểm danh', 'Đến muộn', 'Ngoài hệ thống']}
+        columns={['Điểm cầu', 'Nơi', 'Người phụ trách', 'Sức chứa', 'Kết nối', 'Thành viên đã điểm danh', 'Đến muộn', 'Người chưa có trong hệ thống']}
         rows={t.points.map((p) => ({
           key: p.pointId,
           cells: [
@@ -128,7 +133,7 @@ function Board({ match }: PageProps) {
             p.host?.name ?? '—',
             p.capacity ? num(p.capacity) : '—',
             p.connection ?? '',
-            num(p.checkedIn),
+            num(p.checkedIn - p.walkIns),
             num(p.late),
             num(p.walkIns),
           ],
@@ -155,7 +160,7 @@ function Board({ match }: PageProps) {
           class="stack"
           id="attendance-list"
           columns={['Họ và tên', 'Tổ', 'Điểm cầu', 'Giờ đến', 'Giờ về', 'Cách điểm danh', 'Ghi chú']}
-          rows={t.attendance.map((a) => ({
+          rows={t.attendance.length === 0 ? [[<span class="muted">Chưa có ai điểm danh.</span>, '', '', '', '', '', '']] : t.attendance.map((a) => ({
             key: a.id,
             cells: [
               a.fullName,

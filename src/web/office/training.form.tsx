@@ -51,7 +51,7 @@ export function PersonSearch({ id, label, onPick }: { id: string; label: string;
                 {h.fullName}
               </button>{' '}
               <span class="muted">
-                {h.teamName}, {h.communeName}
+                {ROLE_LABEL[h.role as keyof typeof ROLE_LABEL] ?? ''}{h.birthYear ? `, sinh ${h.birthYear}` : ''} · {h.teamName}, {h.communeName}
               </span>
             </li>
           ))}
@@ -71,6 +71,7 @@ function NewPoint({ communes, onMade }: { communes: { code: string; name: string
     try {
       const p = await api.call('POST /api/bridge-points', { json: { commune, name, placeKind: kind, ...(capacity ? { capacity: Number(capacity) } : {}) } });
       setName('');
+      setCapacity('');
       setProblem(null);
       onMade(p);
     } catch (err) {
@@ -80,6 +81,7 @@ function NewPoint({ communes, onMade }: { communes: { code: string; name: string
   return (
     <fieldset>
       <legend>Thêm điểm cầu</legend>
+      <p class="hint">Xã/phường, tên, loại nơi và sức chứa (không bắt buộc) của điểm cầu mới.</p>
       <select aria-label="Xã, phường của điểm cầu" value={commune} onChange={(e) => setCommune(e.currentTarget.value)}>
         {communes.map((c) => (
           <option value={c.code}>{c.name}</option>
@@ -138,6 +140,7 @@ function Form({ data, editing }: { data: NonNullable<ReturnType<typeof useLoad<a
   const [roles, setRoles] = useState<string[]>(ex?.audience.roles ?? []);
   const [people, setPeople] = useState<Host[]>([]);
   const [unitFilter, setUnitFilter] = useState('');
+  const [pointFilter, setPointFilter] = useState('');
   const [points, setPoints] = useState<Point[]>(data.points);
   const [chosen, setChosen] = useState<Chosen[]>(ex ? ex.points.map((p) => ({ pointId: p.pointId, host: p.host?.kind === 'member' ? { memberId: p.host.id, name: p.host.name ?? '' } : null, capacity: p.capacity ? String(p.capacity) : '', connection: p.connection ?? '' })) : []);
   const [problem, setProblem] = useState<string | null>(null);
@@ -163,6 +166,7 @@ function Form({ data, editing }: { data: NonNullable<ReturnType<typeof useLoad<a
       audience: { units, roles: roles as ('leader' | 'deputy' | 'member')[], memberIds: [...(ex?.audience.memberIds ?? []), ...people.map((p) => p.memberId)], teamIds: ex?.audience.teamIds ?? [] },
       points: chosen.map((c) => ({ pointId: c.pointId, ...(c.host ? { hostMemberId: c.host.memberId } : {}), ...(c.capacity ? { capacity: Number(c.capacity) } : {}), ...(c.connection ? { connection: c.connection } : {}) })),
     };
+    if (t.getTime() < Date.now() && !confirm('Giờ kết thúc đã qua: điểm danh trên điện thoại chỉ nhận đến 2 giờ sau khi kết thúc. Vẫn lưu lớp này?')) return;
     const wrong = schemaProblem(trainingBody, body, { title: 'Tên lớp', topic: 'Chủ đề', endsAt: 'Giờ kết thúc', audience: 'Người được mời', points: 'Điểm cầu' });
     if (wrong) return setProblem(wrong);
     setBusy(true);
@@ -281,7 +285,12 @@ function Form({ data, editing }: { data: NonNullable<ReturnType<typeof useLoad<a
         <fieldset>
           <legend>Điểm cầu</legend>
           {points.length === 0 && <p class="muted">Chưa có điểm cầu nào; hãy thêm ở dưới.</p>}
-          {points.map((p) => {
+          {points.length > 12 && (
+            <p>
+              <input aria-label="Lọc điểm cầu" placeholder="Lọc điểm cầu theo tên hoặc xã (không cần dấu)" size={40} value={pointFilter} onInput={(e) => setPointFilter(e.currentTarget.value)} /> <span class="muted">Đã chọn {chosen.length}</span>
+            </p>
+          )}
+          {[...points.filter((p) => chosen.some((c) => c.pointId === p.id)), ...points.filter((p) => !chosen.some((c) => c.pointId === p.id) && (!pointFilter || fold(`${p.name} ${p.communeName}`).includes(fold(pointFilter))))].map((p) => {
             const c = chosen.find((x) => x.pointId === p.id);
             return (
               <div class="point-row" key={p.id}>

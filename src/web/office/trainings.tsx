@@ -11,7 +11,15 @@ import { page, type PageProps } from './mount.js';
 import { can, myUnit, OFFICERS, READERS } from './session.js';
 import { LoadError, Loading, Notice, PageTitle, Table, useLoad } from './ui.js';
 
-const pctOf = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`);
+const pctOf = (rate: number | null) => (rate === null ? '—' : new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFractionDigits: 1 }).format(rate));
+/** Where a session stands for a person reading the list (not only whether attendance was closed). */
+const stateOf = (t: { startsAt: string | null; endsAt: string | null; closedAt: string | null }) => {
+  const now = Date.now();
+  if (t.closedAt) return 'Đã đóng điểm danh';
+  if (Date.parse(t.startsAt!) > now) return 'Sắp diễn ra';
+  if (Date.parse(t.endsAt!) >= now) return 'Đang diễn ra';
+  return 'Đã kết thúc, chưa đóng điểm danh';
+};
 
 /** The training report of `unit` for [from, to], with its downloads. */
 function Report({ unit, from, to }: { unit: string; from: string; to: string }) {
@@ -31,7 +39,7 @@ function Report({ unit, from, to }: { unit: string; from: string; to: string }) 
         <div><dt>Điểm cầu</dt><dd>{num(r.totals.points)}</dd></div>
         <div><dt>Được mời</dt><dd>{num(r.totals.invited)}</dd></div>
         <div><dt>Tham gia</dt><dd>{num(r.totals.attended)}</dd></div>
-        <div><dt>Tỷ lệ tham gia</dt><dd>{pctOf(r.totals.attendanceRate)}</dd></div>
+        <div><dt>Lượt mời có tham gia</dt><dd>{pctOf(r.totals.attendanceRate)}</dd><dd class="hint">{num(r.totals.invitationsAttended)} / {num(r.totals.invitations)} lượt mời</dd></div>
         <div><dt>Chưa từng được tập huấn</dt><dd>{num(r.totals.neverTrained)} / {num(r.totals.members)}</dd></div>
       </dl>
       <p class="actions">
@@ -43,7 +51,7 @@ function Report({ unit, from, to }: { unit: string; from: string; to: string }) 
         <Table
           class="numbers"
           caption={r.unit.level === 'province' ? 'Theo xã, phường' : 'Theo tổ'}
-          columns={[r.unit.level === 'province' ? 'Xã, phường' : 'Tổ', 'Lớp', 'Điểm cầu', 'Được mời', 'Tham gia', 'Tỷ lệ', 'Ngoài danh sách', 'Chưa từng tập huấn']}
+          columns={[r.unit.level === 'province' ? 'Xã, phường' : 'Tổ', 'Lớp', 'Điểm cầu', 'Được mời', 'Tham gia', 'Lượt mời có tham gia', 'Chưa có trong hệ thống', 'Chưa từng tập huấn']}
           rows={r.children.map((c) => ({
             key: c.id,
             cells: [c.name, num(c.sessions), num(c.points), num(c.invited), num(c.attended), pctOf(c.attendanceRate), num(c.walkIns), `${num(c.neverTrained)} / ${num(c.members)}`],
@@ -95,27 +103,13 @@ function TrainingsPage({ query }: PageProps) {
         {can(OFFICERS) && (
           <>
             {' '}
-            <a class="button" href="#/tap-huan/moi">
+            <a class="btn" href="#/tap-huan/moi">
               Lớp tập huấn mới
             </a>
           </>
         )}
       </form>
       {problem && <Notice kind="error">{problem}</Notice>}
-      {!mine && can(READERS) && (
-        <p>
-          <label>
-            Báo cáo của tỉnh{' '}
-            <select id="tr-report-unit" value={picked ?? ''} onChange={(e) => setPicked(e.currentTarget.value || null)}>
-              <option value="">— chọn tỉnh —</option>
-              {(unit.data?.provinces ?? []).map((p) => (
-                <option value={p.code ?? ''}>{p.name}</option>
-              ))}
-            </select>
-          </label>
-        </p>
-      )}
-      {can(READERS) && reportUnit && <Report unit={reportUnit} from={from} to={to} />}
       <section aria-labelledby="training-list">
         <h3 id="training-list">Các lớp tập huấn</h3>
         {list.data.trainings.length === 0 ? (
@@ -134,12 +128,26 @@ function TrainingsPage({ query }: PageProps) {
                 num(t.points),
                 num(t.invited),
                 num(t.attended),
-                t.closedAt ? 'Đã đóng điểm danh' : 'Đang mở',
+                stateOf(t),
               ],
             }))}
           />
         )}
       </section>
+      {!mine && can(READERS) && (
+        <p>
+          <label>
+            Báo cáo của tỉnh{' '}
+            <select id="tr-report-unit" value={picked ?? ''} onChange={(e) => setPicked(e.currentTarget.value || null)}>
+              <option value="">— chọn tỉnh —</option>
+              {(unit.data?.provinces ?? []).map((p) => (
+                <option value={p.code ?? ''}>{p.name}</option>
+              ))}
+            </select>
+          </label>
+        </p>
+      )}
+      {can(READERS) && reportUnit && <Report unit={reportUnit} from={from} to={to} />}
     </>
   );
 }
