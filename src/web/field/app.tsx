@@ -22,16 +22,24 @@ function markOnce(name: string) {
   if (performance.getEntriesByName(name).length === 0) performance.mark(name);
 }
 
-/** The sync badge of the bar: "Đã đồng bộ" or "N chưa đồng bộ"; a tap sends now and shows the queue. */
-function SyncBadge({ app, state }: { app: FieldApp; state: FieldState }) {
+/**
+ * The sync badge of the bar: "Đã đồng bộ" or "N chưa đồng bộ", counting the support sessions and
+ * the training check-ins still on the phone; a tap sends both now and shows the sessions' queue.
+ */
+function SyncBadge({ app, state, trainings }: { app: FieldApp; state: FieldState; trainings: Trainings }) {
+  const [t, setT] = useState(trainings.state.sync);
+  useLayoutEffect(() => trainings.subscribe((x) => setT(x.sync)), [trainings]);
   const s = state.sync;
+  const total = s.total + t.total;
+  const rejected = s.rejected + t.rejected;
   const onClick = () => {
     app.syncNow();
+    trainings.sendNow();
     document.getElementById('queue-box')?.scrollIntoView();
   };
   return (
-    <button id="sync-badge" class="badge" type="button" hidden={!state.user} aria-live="polite" data-count={String(s.total)} data-state={s.total === 0 ? 'done' : s.rejected > 0 ? 'rejected' : 'pending'} onClick={onClick}>
-      {s.total === 0 ? 'Đã đồng bộ' : `${s.total} chưa đồng bộ${s.running ? ' …' : ''}`}
+    <button id="sync-badge" class="badge" type="button" hidden={!state.user} aria-live="polite" data-count={String(total)} data-state={total === 0 ? 'done' : rejected > 0 ? 'rejected' : 'pending'} onClick={onClick}>
+      {total === 0 ? 'Đã đồng bộ' : `${total} chưa đồng bộ${s.running || t.running ? ' …' : ''}`}
     </button>
   );
 }
@@ -65,7 +73,7 @@ export function Shell({ app, trainings }: { app: FieldApp; trainings: Trainings 
           <ViewSwitch route={route} signedIn={!!user && view === 'record'} />
         </div>
         <div class="status">
-          <SyncBadge app={app} state={state} />
+          <SyncBadge app={app} state={state} trainings={trainings} />
           <span id="net" class="net" role="status" data-online={state.online ? '1' : '0'}>
             {state.online ? 'Có mạng' : 'Không có mạng'}
           </span>

@@ -34,6 +34,11 @@ export function SignInView({ app, note }: { app: FieldApp; note: string | null }
           {note}
         </p>
       )}
+      {location.hash.startsWith('#diem-danh') && (
+        <p id="signin-checkin" class="note">
+          Đăng nhập để điểm danh lớp tập huấn. Mã trên màn hình điểm cầu đổi sau mỗi 45 giây: sau khi đăng nhập, nếu chưa được điểm danh, hãy quét lại mã đang hiện.
+        </p>
+      )}
       <form id="signin-form" noValidate onSubmit={submit}>
         <label for="login">Tên đăng nhập hoặc số điện thoại</label>
         <input id="login" name="login" autocomplete="username" autocapitalize="none" required maxLength={60} value={login} onInput={(e) => setLogin(value(e))} />
@@ -46,6 +51,9 @@ export function SignInView({ app, note }: { app: FieldApp; note: string | null }
           Đăng nhập
         </button>
       </form>
+      <p class="note">
+        Cán bộ xã cấp cho bạn mã một lần? <a href="/#/dang-nhap">Đặt mật khẩu bằng mã đó</a> (trang quản lý), rồi quay lại đây đăng nhập.
+      </p>
     </section>
   );
 }
