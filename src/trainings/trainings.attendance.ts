@@ -20,7 +20,11 @@ import type { TrainingActor } from './trainings.service.js';
  * the point's rotating code (trainings.code.ts) at the corrected time of the scan. A member is
  * counted once per session (a second check-in answers `duplicate` and may add the leaving time);
  * a member outside the invited audience is recorded and flagged; a walk-in not in the registry is
- * kept by name and phone for the commune officer. Late: after the start plus LATE_MIN.
+ * kept by name and phone for the commune officer. Late: after the start plus LATE_MIN. Only the
+ * invited and the members of the organiser's unit can be checked in (a host learns no one else's
+ * name); a self check-in must reach the server within SELF_MAX_DELAY_MS of its scan and before the
+ * close, and an account's wrong codes are limited (WRONG_CODE_LIMIT in 10 minutes); a host's
+ * offline check-ins are taken up to AFTER_CLOSE_GRACE_MS after the close.
  */
 export const CHECKIN_OPENS_MIN = 60;
 export const CHECKIN_CLOSES_MIN = 120;
@@ -110,27 +114,50 @@ export async function syncAttendance(db: Db, records: unknown[], actor: Training
   });
 }
 
+/** Wrong self check-in codes per account (this process): at most WRONG_CODE_LIMIT in WRONG_CODE_WINDOW_MS, then self check-ins wait. */
+const wrongCodes = new Map<number, number[]>();
+export const WRONG_CODE_LIMIT = 10;
+const WRONG_CODE_WINDOW_MS = 10 * 60_000;
+const recentWrong = (userId: number, now: number) => (wrongCodes.get(userId) ?? []).filter((t) => t > now - WRONG_CODE_WINDOW_MS);
+/** A self check-in must reach the server this soon after its scan (by the corrected clock): a code photographed and sent later fails. */
+export const SELF_MAX_DELAY_MS = 10 * 60_000;
+/** Check-ins recorded by hosts offline are still taken this long after the organiser closed attendance. */
+export const AFTER_CLOSE_GRACE_MS = 24 * 3_600_000;
+
 async function storeOne(tx: Db, r: AttendanceRecord, p: PointCtx | undefined, actor: TrainingActor, now: Date, offset: number | null): Promise<AttendanceResult> {
   const id = r.id.toLowerCase();
   const reject = (reason: string, field?: string): AttendanceResult => ({ id, status: 'rejected', reason, ...(field ? { field } : {}) });
   if (!p) return reject(`Không có điểm cầu mã ${r.pointId} trong lớp tập huấn mã ${r.trainingId}.`, 'pointId');
   const at = correctedTime(new Date(r.checkedInAt), offset);
   const leftAt = r.leftAt ? correctedTime(new Date(r.leftAt), offset) : null;
+  if (leftAt && (leftAt.getTime() > now.getTime() + 5 * 60_000 || leftAt.getTime() > p.endsAt.getTime() + CHECKIN_CLOSES_MIN * 60_000)) return reject('Giờ ra về ở tương lai hoặc quá xa sau giờ kết thúc.', 'leftAt');
 
-  // a resend of a record already stored: the same answer, and the leaving time if it came later
-  const [same] = await queryRows<{ fullName: string }>(tx, sql`update training_attendance a set left_at = coalesce(a.left_at, ${leftAt?.toISOString() ?? null}::timestamptz)
-    where a.id = ${id} returning (select coalesce(m.full_name, a.walk_in_name) from members m where m.id = a.member_id) as "fullName"`);
-  if (same) return { id, status: 'duplicate', reason: 'Đã nhận lần điểm danh này trước đó.', fullName: same.fullName ?? undefined };
+  // a resend of a record already stored by the same account: the same answer, and the leaving time if none was kept
+  const [same] = await queryRows<{ mine: boolean; fullName: string | null }>(tx, sql`select (a.recorded_by is not distinct from ${actor.userId} and a.training_id = ${p.trainingId} and a.point_id = ${p.pointId}) as mine,
+      coalesce((select m.full_name from members m where m.id = a.member_id), a.walk_in_name) as "fullName" from training_attendance a where a.id = ${id}`);
+  if (same) {
+    if (!same.mine) return reject('Mã bản ghi này đã được dùng cho một lượt điểm danh khác; hãy tạo lại lượt điểm danh.', 'id');
+    if (leftAt) await tx.execute(sql`update training_attendance set left_at = coalesce(left_at, ${leftAt.toISOString()}::timestamptz) where id = ${id}`);
+    return { id, status: 'duplicate', reason: 'Đã nhận lần điểm danh này trước đó.', ...(same.fullName ? { fullName: same.fullName } : {}) };
+  }
 
   let memberId: number | null = null;
   if (r.method === 'self') {
-    if (actor.memberId === null) return reject('Tài khoản này không gắn với thành viên nào nên không tự điểm danh được; hãy nhờ người phụ trách điểm cầu.', 'method');
+    if (actor.memberId === null || actor.userId === null) return reject('Tài khoản này không gắn với thành viên nào nên không tự điểm danh được; hãy nhờ người phụ trách điểm cầu.', 'method');
     memberId = actor.memberId;
+    if (recentWrong(actor.userId, now.getTime()).length >= WRONG_CODE_LIMIT) return reject(`Bạn đã nhập sai mã ${WRONG_CODE_LIMIT} lần trong 10 phút; hãy đợi rồi quét lại mã, hoặc nhờ người phụ trách điểm cầu điểm danh.`, 'code');
+    if (p.closedAt && now > p.closedAt) return reject(`Ban tổ chức đã đóng điểm danh lúc ${when(p.closedAt)}.`, 'checkedInAt');
+    if (now.getTime() - at.getTime() > SELF_MAX_DELAY_MS) return reject('Lượt tự điểm danh này gửi đến quá muộn sau khi quét mã (quá 10 phút): hãy nhờ người phụ trách điểm cầu điểm danh.', 'checkedInAt');
     const verdict = await verifyCheckInCode(p.codeSecret, p.trainingId, p.pointId, r.code!, at, r.window);
+    if (verdict !== 'ok') {
+      wrongCodes.set(actor.userId, [...recentWrong(actor.userId, now.getTime()), now.getTime()]);
+      if (wrongCodes.size > 10_000) wrongCodes.clear();
+    }
     if (verdict === 'expired') return reject('Mã điểm danh đã hết hạn (mã đổi sau mỗi 45 giây): hãy quét mã đang hiện ở điểm cầu.', 'code');
     if (verdict === 'wrong') return reject('Mã điểm danh không đúng với điểm cầu này của lớp: hãy quét lại mã đang hiện ở điểm cầu nơi bạn ngồi.', 'code');
   } else {
     if (!mayHost(p, actor)) return reject(`Bạn không phụ trách điểm cầu mã ${p.pointId} nên không điểm danh người khác ở đó được.`, 'pointId');
+    if (p.closedAt && now.getTime() > p.closedAt.getTime() + AFTER_CLOSE_GRACE_MS) return reject(`Ban tổ chức đã đóng điểm danh lúc ${when(p.closedAt)}; lượt điểm danh gửi sau hơn 24 giờ không được nhận nữa, hãy báo ban tổ chức.`, 'checkedInAt');
     memberId = r.memberId ?? null;
   }
   if (at.getTime() > now.getTime() + 5 * 60_000) return reject(`Giờ điểm danh ${when(at)} ở tương lai: hãy kiểm tra đồng hồ của điện thoại.`, 'checkedInAt');
@@ -147,25 +174,31 @@ async function storeOne(tx: Db, r: AttendanceRecord, p: PointCtx | undefined, ac
       if (!ph.ok) return reject(`Số điện thoại: ${ph.reason}.`, 'walkIn.phone');
       phone = ph.e164;
     }
-    await tx.execute(sql`insert into training_attendance (id, training_id, point_id, walk_in_name, walk_in_phone, walk_in_status, method, checked_in_at, left_at, late, invited, commune_id, province_code, recorded_by, received_at, clock_offset_ms)
-      values (${id}, ${p.trainingId}, ${p.pointId}, ${w.fullName}, ${phone}, 'pending', 'host', ${at.toISOString()}, ${leftAt?.toISOString() ?? null}, ${late}, false, ${p.communeId}, ${p.provinceCode}, ${actor.userId}, ${now.toISOString()}, ${offset})`);
+    const [kept] = await queryRows<{ id: string }>(tx, sql`insert into training_attendance (id, training_id, point_id, walk_in_name, walk_in_phone, walk_in_status, method, checked_in_at, left_at, late, invited, commune_id, province_code, recorded_by, received_at, clock_offset_ms)
+      values (${id}, ${p.trainingId}, ${p.pointId}, ${w.fullName}, ${phone}, 'pending', 'host', ${at.toISOString()}, ${leftAt?.toISOString() ?? null}, ${late}, false, ${p.communeId}, ${p.provinceCode}, ${actor.userId}, ${now.toISOString()}, ${offset})
+      on conflict (id) do nothing returning id`);
+    // the same record sent at once by the page and the service worker: stored once
+    if (!kept) return { id, status: 'duplicate', reason: 'Đã nhận lần điểm danh này trước đó.', fullName: w.fullName };
     return { id, status: 'accepted', fullName: w.fullName, walkIn: true, late, notInvited: true };
   }
 
+  // the person must be invited, or on a current team of the organiser's unit: no one elsewhere, and no names of people elsewhere
   const [who] = await queryRows<{ fullName: string; invited: boolean; teamId: number | null; communeId: number | null; provinceCode: string | null }>(tx, sql`
     select m.full_name as "fullName", (i.member_id is not null) as invited, coalesce(i.team_id, t.id) as "teamId", coalesce(i.commune_id, t.commune_id) as "communeId", coalesce(i.province_code, t.province_code) as "provinceCode"
     from members m
     left join training_invitations i on i.training_id = ${p.trainingId} and i.member_id = m.id
-    left join lateral (select t.* from team_members tm join teams t on t.id = tm.team_id where tm.member_id = m.id and tm.left_on is null order by t.id limit 1) t on true
-    where m.id = ${memberId} and m.merged_into_id is null`);
-  if (!who) return reject(`Không có thành viên mã ${memberId}.`, 'memberId');
+    left join lateral (select t.* from team_members tm join teams t on t.id = tm.team_id where tm.member_id = m.id and tm.left_on is null and t.status = 'active'
+      and t.province_code = ${p.sessionProvince} and (${p.sessionCommuneId}::int is null or t.commune_id = ${p.sessionCommuneId}) order by t.id limit 1) t on true
+    where m.id = ${memberId} and m.merged_into_id is null and (i.member_id is not null or t.id is not null)`);
+  if (!who) return reject(`Không có thành viên mã ${memberId} trong danh sách mời hay trong các tổ của đơn vị tổ chức lớp này.`, 'memberId');
   const [inserted] = await queryRows<{ id: string }>(tx, sql`insert into training_attendance (id, training_id, point_id, member_id, method, checked_in_at, left_at, late, invited, team_id, commune_id, province_code, recorded_by, received_at, clock_offset_ms)
     values (${id}, ${p.trainingId}, ${p.pointId}, ${memberId}, ${r.method}, ${at.toISOString()}, ${leftAt?.toISOString() ?? null}, ${late}, ${who.invited}, ${who.teamId}, ${who.communeId ?? p.communeId}, ${who.provinceCode ?? p.provinceCode}, ${actor.userId}, ${now.toISOString()}, ${offset})
     on conflict do nothing returning id`);
   if (!inserted) {
-    // checked in already (another phone, another point, or the member and the host both): counted once
-    const [first] = await queryRows<{ at: Date; point: string }>(tx, sql`update training_attendance a set left_at = coalesce(${leftAt?.toISOString() ?? null}::timestamptz, a.left_at)
+    // checked in already (another phone, another point, or the member and the host both): counted once; only its own recorder adds a leaving time
+    const [first] = await queryRows<{ at: Date; point: string }>(tx, sql`update training_attendance a set left_at = case when a.recorded_by is not distinct from ${actor.userId} then coalesce(a.left_at, ${leftAt?.toISOString() ?? null}::timestamptz) else a.left_at end
       from bridge_points bp where bp.id = a.point_id and a.training_id = ${p.trainingId} and a.member_id = ${memberId} returning a.checked_in_at as at, bp.name as point`);
+    if (!first) return { id, status: 'duplicate', reason: 'Đã nhận lần điểm danh này trước đó.', fullName: who.fullName };
     return { id, status: 'duplicate', fullName: who.fullName, reason: `${who.fullName} đã được điểm danh lúc ${when(new Date(first.at))} tại "${first.point}"; chỉ tính một lần.` };
   }
   return { id, status: 'accepted', fullName: who.fullName, late, ...(who.invited ? {} : { notInvited: true }) };

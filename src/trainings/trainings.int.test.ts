@@ -129,7 +129,7 @@ describe('attendance', () => {
     const bình = host(member['Lò Văn Bình']);
     const res = await checkIns(hostHien, [
       bình,
-      host(member['Quàng Thị Hoà'], '2026-11-05T08:25:00+07:00', { leftAt: '2026-11-05T10:00:00+07:00' }),
+      host(member['Quàng Thị Hoà'], '2026-11-05T08:16:00+07:00', { leftAt: '2026-11-05T08:19:00+07:00' }),
       host(member['Nguyễn Thị Hà']),
       { id: uid(), trainingId, pointId: point.chiengAn, method: 'host', walkIn: { fullName: 'Vì Văn Khoa', phone: '0912 777 888' }, checkedInAt: '2026-11-05T08:10:00+07:00' },
       bình, // a resend
@@ -317,5 +317,57 @@ describe('villages', () => {
     expect([res.statusCode, res.json().invited]).toEqual([201, 2]);
     const badCode = await officerMaiSon.post('/api/trainings', { ...plan({ unit: '04105', audience: { units: ['V12'] }, points: [{ pointId: made.json().id }] }) });
     expect([badCode.statusCode, JSON.stringify(badCode.json())]).toEqual([400, expect.stringContaining('mã thôn/bản (ví dụ 03664.001)')]);
+  });
+});
+
+describe('what a host or a member cannot do', () => {
+  it('a host checks in no one from outside the session’s unit and learns no name; a record id of someone else is refused; a leaving time is the recorder’s', async () => {
+    const { importRoster } = await import('../imports/imports.service.js');
+    const { csv, HEADER } = await import('../../test/fixtures.js');
+    const { ALL } = await import('../access/access.policy.js');
+    await importRoster(database.db, { name: 'ha-noi.csv', data: csv([HEADER, ['Hà Nội', 'Ba Đình', '', '', 'Nguyễn Văn Thủ Đô', 'Nam', 1980, '0912000041', 'Tổ trưởng', '']]) }, { scope: ALL, commit: true, maxBytes: 1e7 });
+    const [far] = await queryRows<{ id: number }>(database.db, sql`select id from members where full_name = 'Nguyễn Văn Thủ Đô'`);
+    clock.set('2026-11-20T09:00:00+07:00');
+    const open = await province.post('/api/trainings', { ...plan(), startsAt: '2026-11-20T08:30:00+07:00', endsAt: '2026-11-20T11:30:00+07:00' });
+    const id = open.json().id;
+    const res = await checkIns(hostHien, [
+      { id: uid(), trainingId: id, pointId: point.chiengAn, method: 'host', memberId: far.id, checkedInAt: '2026-11-20T08:55:00+07:00' },
+      { id: uid(), trainingId: id, pointId: point.chiengAn, method: 'host', memberId: 999_999, checkedInAt: '2026-11-20T08:55:00+07:00' },
+    ]);
+    expect(res.json().results.map((r: { status: string; reason: string }) => [r.status, r.reason])).toEqual([
+      ['rejected', `Không có thành viên mã ${far.id} trong danh sách mời hay trong các tổ của đơn vị tổ chức lớp này.`],
+      ['rejected', 'Không có thành viên mã 999999 trong danh sách mời hay trong các tổ của đơn vị tổ chức lớp này.'],
+    ]);
+    expect(res.body).not.toContain('Thủ Đô');
+    // Mai Sơn's host marks Lê Văn An in; Chiềng An's host may neither reuse that record's id nor set his leaving time
+    const anRecord = { id: uid(), trainingId: id, pointId: point.maiSon, method: 'host', memberId: member['Lê Văn An'], checkedInAt: '2026-11-20T08:40:00+07:00' };
+    expect((await checkIns(officerMaiSon, [anRecord])).json().results[0].status).toBe('accepted');
+    const reuse = await checkIns(hostHien, [{ ...anRecord, pointId: point.chiengAn, leftAt: '2026-11-20T08:50:00+07:00' }]);
+    expect(reuse.json().results[0]).toMatchObject({ status: 'rejected', reason: 'Mã bản ghi này đã được dùng cho một lượt điểm danh khác; hãy tạo lại lượt điểm danh.' });
+    expect(reuse.body).not.toContain('Lê Văn An');
+    await checkIns(hostHien, [{ id: uid(), trainingId: id, pointId: point.chiengAn, method: 'host', memberId: member['Lê Văn An'], checkedInAt: '2026-11-20T08:45:00+07:00', leftAt: '2026-11-20T08:50:00+07:00' }]);
+    const [row] = await queryRows<{ leftAt: Date | null }>(database.db, sql`select left_at as "leftAt" from training_attendance where id = ${anRecord.id}`);
+    expect(row.leftAt).toBeNull();
+  });
+
+  it('a code photographed and sent later fails; ten wrong codes stop an account’s self check-ins; a host’s offline check-ins end a day after the close', async () => {
+    const [open] = await queryRows<{ id: number }>(database.db, sql`select id from training_sessions where day = '2026-11-20' order by id limit 1`);
+    const secret = (await queryRows<{ s: string }>(database.db, sql`select code_secret as s from training_session_points where training_id = ${open.id} and point_id = ${point.maiSon}`))[0].s;
+    const photoAt = clock.now();
+    const w = windowOf(photoAt);
+    const code = await checkInCode(secret, open.id, point.maiSon, w);
+    clock.set('2026-11-20T09:20:00+07:00');
+    const self = (c: string, at: Date) => ({ id: uid(), trainingId: open.id, pointId: point.maiSon, method: 'self', window: windowOf(at), code: c, checkedInAt: at.toISOString() });
+    const late = await checkIns(hostHien, [self(code, photoAt)], clock.now().toISOString());
+    expect(late.json().results[0].reason).toBe('Lượt tự điểm danh này gửi đến quá muộn sau khi quét mã (quá 10 phút): hãy nhờ người phụ trách điểm cầu điểm danh.');
+    const wrong = Array.from({ length: 11 }, (_, i) => self(String(100000 + i), clock.now()));
+    const guesses = (await checkIns(hostHien, wrong)).json().results.map((r: { reason: string }) => r.reason);
+    expect(guesses[9]).toBe('Mã điểm danh không đúng với điểm cầu này của lớp: hãy quét lại mã đang hiện ở điểm cầu nơi bạn ngồi.');
+    expect(guesses[10]).toBe('Bạn đã nhập sai mã 10 lần trong 10 phút; hãy đợi rồi quét lại mã, hoặc nhờ người phụ trách điểm cầu điểm danh.');
+    const right = await checkInCode(secret, open.id, point.maiSon, windowOf(clock.now()));
+    expect((await checkIns(hostHien, [self(right, clock.now())])).json().results[0].status).toBe('rejected');
+    // the session of 05/11 closed at 11:05: a host's record of that morning arriving two weeks later is refused
+    const stale = await checkIns(hostHien, [{ id: uid(), trainingId, pointId: point.chiengAn, method: 'host', walkIn: { fullName: 'Lò Văn Muộn' }, checkedInAt: '2026-11-05T10:50:00+07:00' }]);
+    expect(stale.json().results[0].reason).toBe('Ban tổ chức đã đóng điểm danh lúc 11:05 ngày 05/11/2026; lượt điểm danh gửi sau hơn 24 giờ không được nhận nữa, hãy báo ban tổ chức.');
   });
 });
