@@ -225,6 +225,16 @@ describe('bad input', () => {
     expect([r.refused, r.completions]).toEqual([2, 2]);
   });
 
+  it('a cell far longer than a name or a course refuses its row with a short quote, never the whole cell', async () => {
+    const r = await dryRun('dai.csv', one([[1, 'X-1', 'A'.repeat(200_000), 'BDHVS', '15/08/2025', '', '1990', 'Xã Mai Sơn'], [2, 'X-2', 'Lò Văn Hai', 'B'.repeat(200_000), '15/08/2025', '', '1990', 'Xã Mai Sơn'], [3, 'X-3', 'Lò Văn Ba', 'BDHVS', '15/08/2025', '', '1990', 'Xã Mai Sơn']]));
+    expect(r.refused).toBe(2);
+    const long = errors(r).map((p) => p.message);
+    expect(long).toHaveLength(2);
+    expect(long[0]).toBe(`Ô "${errors(r)[0].column}" dài 200.000 ký tự, tối đa 120: "${'A'.repeat(80)}…"`);
+    expect(long[1]).toMatch(/^Ô ".+" dài 200\.000 ký tự, tối đa 200: "B{80}…"$/);
+    expect(JSON.stringify(r).length).toBeLessThan(20_000);
+  });
+
   it('a file with no recognisable header is refused with the headers looked for', async () => {
     const e = await failure(dryRun('bang-khac.csv', listCsv(['Mã', 'Tên đơn vị', 'Ghi chú'], [['1', 'Xã Mai Sơn', '']])));
     expect([e.code, e.message]).toEqual([

@@ -57,6 +57,11 @@ export interface RowRules {
   today: string;
 }
 
+/** The longest cell each field may hold (characters as read): a name, a unit's name, a course, a certificate number. */
+const MAX_CELL: Record<CompletionField, number> = { fullName: 120, phone: 40, birth: 40, unit: 300, course: 200, completedOn: 40, certificate: 60 };
+/** At most 80 characters of a cell, for a message. */
+const quote = (text: string) => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
+
 /** "BDHVS 2025 / 000123" → "BDHVS2025/000123": the form certificate numbers are kept and compared in. */
 export function certificateKey(text: string): string | null {
   const key = cleanText(text.normalize('NFKC')).toUpperCase().replace(/\s+/g, '');
@@ -95,6 +100,14 @@ export function readCompletionRows(sheet: Sheet, header: CompletionHeader, rules
       continue;
     }
     const cells = distinctCells(sheet, i);
+    // a cell far longer than any name, unit or course (a pasted text, a crafted file) refuses its row before any work on it
+    const tooLong = (Object.keys(cols) as CompletionField[]).find((f) => (cells[cols[f]!] ?? '').length > MAX_CELL[f]);
+    if (tooLong) {
+      const n = (cells[cols[tooLong]!] ?? '').length;
+      out.problems.push({ sheet: sheet.name, row: rowNo, column: headerText(tooLong), severity: 'error', message: `Ô "${headerText(tooLong)}" dài ${n.toLocaleString('vi-VN')} ký tự, tối đa ${MAX_CELL[tooLong]}: "${quote(cells[cols[tooLong]!] ?? '')}"`, suggestion: 'Kiểm tra lại ô này (có thể dán nhầm cả đoạn văn bản) rồi tải lên lại' });
+      out.refused++;
+      continue;
+    }
     const at = (f: CompletionField) => (cols[f] === undefined ? '' : cleanText(cells[cols[f]!] ?? ''));
     // the signature block is a few cells ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"), never a filled list row
     if (cells.filter((c) => c && c.trim()).length <= 3 && isSignatureRow(cells, [cols.unit])) {
@@ -131,7 +144,7 @@ export function readCompletionRows(sheet: Sheet, header: CompletionHeader, rules
     let courseCode: string | null = null;
     if (courseText) {
       courseCode = rules.matcher.codeOf(courseText);
-      if (!courseCode) problem('error', 'course', `Khóa học "${courseText}" không có trong danh mục khóa học quốc gia. Các khóa học đã biết: ${rules.matcher.names()}`, 'Sửa tên khóa học cho đúng một trong các khóa trên (viết tắt như "BDHVS" cũng được), hoặc đề nghị quản trị viên thêm khóa học vào danh mục');
+      if (!courseCode) problem('error', 'course', `Khóa học "${quote(courseText)}" không có trong danh mục khóa học quốc gia. Các khóa học đã biết: ${rules.matcher.names()}`, 'Sửa tên khóa học cho đúng một trong các khóa trên (viết tắt như "BDHVS" cũng được), hoặc đề nghị quản trị viên thêm khóa học vào danh mục');
     } else if (rules.defaultCourse) courseCode = rules.defaultCourse;
     else problem('error', cols.course === undefined ? null : 'course', `Không rõ khóa học: ${cols.course === undefined ? 'bảng không có cột "Khóa học" và tiêu đề không nêu tên khóa' : 'ô khóa học để trống'}. Các khóa học đã biết: ${rules.matcher.names()}`, 'Ghi tên khóa học vào cột "Khóa học" (hoặc vào tiêu đề phía trên bảng)');
 

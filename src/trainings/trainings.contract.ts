@@ -65,6 +65,9 @@ export const trainingBody = z
   .superRefine((b, ctx) => {
     const start = Date.parse(b.startsAt);
     const end = Date.parse(b.endsAt);
+    for (const [path, t] of [['startsAt', start], ['endsAt', end]] as const) {
+      if (!(t >= Date.UTC(2000, 0, 1) && t < Date.UTC(2100, 0, 1))) ctx.addIssue({ code: 'custom', path: [path], message: 'Thời gian phải trong khoảng năm 2000–2099; hãy kiểm tra lại năm.' });
+    }
     if (end <= start) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'Giờ kết thúc phải sau giờ bắt đầu.' });
     else if (end - start > 31 * 86_400_000) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'Một lớp tập huấn kéo dài tối đa 31 ngày; hãy chia thành nhiều lớp.' });
     const seen = new Set<number>();

@@ -95,6 +95,7 @@ describe('bridge points and planning', () => {
       [{ topic: 'khong-co' }, 'topic', 'Chủ đề "khong-co" không có trong danh mục chủ đề tập huấn.'],
       [{ audience: { units: ['00004'] } }, 'audience.units', 'Xã mã 00004 không thuộc Tỉnh Sơn La.'],
       [{ audience: { units: [] } }, 'audience', 'Hãy chọn người được mời: đơn vị, tổ hoặc từng thành viên.'],
+      [{ startsAt: '0000-01-01T08:00:00Z' }, 'startsAt', 'Thời gian phải trong khoảng năm 2000–2099; hãy kiểm tra lại năm.'],
       [{ materials: [{ title: 'x', url: 'javascript:alert(1)' }] }, 'materials.0.url', 'Đường dẫn phải bắt đầu bằng http:// hoặc https://.'],
     ];
     for (const [over, path, message] of cases) {
@@ -371,3 +372,14 @@ describe('what a host or a member cannot do', () => {
     expect(stale.json().results[0].reason).toBe('Ban tổ chức đã đóng điểm danh lúc 11:05 ngày 05/11/2026; lượt điểm danh gửi sau hơn 24 giờ không được nhận nữa, hãy báo ban tổ chức.');
   });
 });
+
+describe('names of provinces', () => {
+  it('a province is "Tỉnh …", a city keeps its own name once', async () => {
+    const { unitTitle } = await import('./trainings.repo.js');
+    const rows = await queryRows<{ level: string; kind: string; name: string }>(database.db, sql`select level, kind, name from admin_units where level = 'province' and code in ('01', '14') and valid_to is null order by code`);
+    expect(rows.map(unitTitle)).toEqual(['Thành phố Hà Nội', 'Tỉnh Sơn La']);
+    const [fromSql] = await queryRows<{ t: string }>(database.db, sql`select ${(await import('./trainings.repo.js')).unitTitleSql('u')} as t from admin_units u where level = 'province' and code = '01' and valid_to is null`);
+    expect(fromSql.t).toBe('Thành phố Hà Nội');
+  });
+});
+

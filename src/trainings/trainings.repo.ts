@@ -54,7 +54,13 @@ export function visibleSql(scope: Scope, userId: number | null, memberId: number
 /** A unit's name as a title, on an admin_units row aliased `u`: a province's with its kind ("Tỉnh Sơn La"; communes' names carry theirs). */
 export function unitTitleSql(u: string): SQL {
   const a = sql.raw(u);
-  return sql`case when ${a}.level = 'province' then (case ${a}.kind when 'thanh_pho' then 'Thành phố ' else 'Tỉnh ' end) || ${a}.name else ${a}.name end`;
+  return sql`case when ${a}.level = 'province' and ${a}.name !~ '^(Tỉnh|Thành phố) ' then (case ${a}.kind when 'thanh_pho' then 'Thành phố ' else 'Tỉnh ' end) || ${a}.name else ${a}.name end`;
+}
+
+/** The same in code: "Sơn La" → "Tỉnh Sơn La"; a city's name that already says "Thành phố Hà Nội" is kept. */
+export function unitTitle(u: { level: string; kind: string; name: string }): string {
+  if (u.level !== 'province' || /^(Tỉnh|Thành phố) /.test(u.name)) return u.name;
+  return `${u.kind === 'thanh_pho' ? 'Thành phố' : 'Tỉnh'} ${u.name}`;
 }
 
 export interface TopicRow { code: string; name: string; provinceCode: string | null }

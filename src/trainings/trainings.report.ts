@@ -5,6 +5,7 @@ import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { formatDateVi } from '../text/dates.js';
 import { compareVietnamese } from '../text/vietnamese.js';
+import { unitTitle } from './trainings.repo.js';
 
 /**
  * The training report (issue 14, item 6) of a province or a commune for a period of Vietnam days
@@ -144,7 +145,7 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
     .filter((c) => c.sessions + c.members + c.walkIns + c.courseCompletions > 0)
     .sort((a, b) => compareVietnamese(a.name, b.name));
   const totals = figures(null, true);
-  const who = level === 'province' ? `${unit.kind === 'thanh_pho' ? 'Thành phố' : 'Tỉnh'} ${unit.name}` : unit.name;
+  const who = unitTitle(unit);
   const n = (x: number) => x.toLocaleString('vi-VN');
   const sentence = `Từ ${formatDateVi(from)} đến ${formatDateVi(to)}, ${who} đã tổ chức ${n(totals.sessions)} lớp tập huấn tại ${n(totals.points)} điểm cầu cho ${n(totals.attended)} thành viên${totals.walkIns ? ` và ${n(totals.walkIns)} người ngoài danh sách` : ''}${totals.courseCompletions ? `; ${n(totals.courseCompletions)} lượt hoàn thành khóa học kỹ năng số trực tuyến` : ''}.`;
   return { unit: { code: unit.code!, name: who, level }, from, to, totals, children, sentence };

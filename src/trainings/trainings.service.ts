@@ -6,7 +6,9 @@ import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import { unitsByCode } from '../catalogue/catalogue.repo.js';
 import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
-import { todayInVietnam } from '../text/dates.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
+
+const formatDateTimeVi = (d: Date) => `${new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(d)} ngày ${formatDateVi(todayInVietnam(d))}`;
 import { nameKey } from '../text/vietnamese.js';
 import type { TrainingBody } from './trainings.contract.js';
 import * as repo from './trainings.repo.js';
@@ -28,7 +30,7 @@ export interface TrainingActor extends AuditActor {
 async function organiserUnit(db: Db, code: string): Promise<repo.OrganiserUnit & { parentId: number | null }> {
   const unit = (await unitsByCode(db, code)).find((u) => !u.validTo && (u.level === 'province' || u.level === 'commune'));
   if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có tỉnh hoặc xã hiện hành mã ${code}.`, { path: 'unit' });
-  return { id: unit.id, code: unit.code!, level: unit.level as 'province' | 'commune', name: unit.level === 'province' ? `${unit.kind === 'thanh_pho' ? 'Thành phố' : 'Tỉnh'} ${unit.name}` : unit.name, provinceCode: unit.provinceCode ?? unit.code!, parentId: unit.parentId };
+  return { id: unit.id, code: unit.code!, level: unit.level as 'province' | 'commune', name: repo.unitTitle(unit), provinceCode: unit.provinceCode ?? unit.code!, parentId: unit.parentId };
 }
 
 /** Whether the scope manages sessions of the unit (a province: all or that province; a commune: its officers and above). */
@@ -186,7 +188,7 @@ export async function managedOrThrow(tx: Db, id: number, actor: TrainingActor): 
 export async function closeTraining(db: Db, id: number, actor: TrainingActor, now: Date): Promise<{ id: number; closedAt: string }> {
   return db.transaction(async (tx) => {
     const s = await managedOrThrow(tx, id, actor);
-    if (s.closedAt) throw new AppError('REGISTRY_CONFLICT', `Lớp tập huấn đã đóng điểm danh lúc ${s.closedAt.toISOString()}.`);
+    if (s.closedAt) throw new AppError('REGISTRY_CONFLICT', `Lớp tập huấn đã đóng điểm danh lúc ${formatDateTimeVi(s.closedAt)}.`);
     if (now < s.startsAt) throw new AppError('REGISTRY_CONFLICT', 'Lớp tập huấn chưa bắt đầu; chỉ đóng điểm danh được sau giờ bắt đầu.');
     await tx.execute(sql`update training_sessions set closed_at = ${now.toISOString()}, closed_by = ${actor.userId}, version = version + 1 where id = ${id}`);
     await recordAudit(tx, { ...actor, action: 'training.closed', entity: 'training', entityId: id, provinceCode: s.provinceCode, communeId: s.communeId });
