@@ -108,7 +108,8 @@ export function readCompletionRows(sheet: Sheet, header: CompletionHeader, rules
       out.refused++;
       continue;
     }
-    const at = (f: CompletionField) => (cols[f] === undefined ? '' : cleanText(cells[cols[f]!] ?? ''));
+    // NUL cannot be stored in PostgreSQL text: a stray one (a CSV saved by an odd tool) is dropped, not a 500
+    const at = (f: CompletionField) => (cols[f] === undefined ? '' : cleanText((cells[cols[f]!] ?? '').replace(/\u0000/g, '')));
     // the signature block is a few cells ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"), never a filled list row
     if (cells.filter((c) => c && c.trim()).length <= 3 && isSignatureRow(cells, [cols.unit])) {
       signature = true;

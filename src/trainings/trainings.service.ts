@@ -90,7 +90,7 @@ async function resolvePlan(db: Db, body: TrainingBody, unit: repo.OrganiserUnit 
 
   const a = body.audience;
   const unitIds: number[] = [];
-  for (const code of a.units) {
+  for (const code of new Set(a.units)) {
     const level = code.includes('.') ? 'village' : 'commune';
     const found = (await unitsByCode(db, code)).find((u) => !u.validTo && u.level === level);
     if (!found || !unitInScope(within, found)) throw new AppError('VALIDATION_FAILED', `${level === 'village' ? 'Thôn/bản' : 'Xã'} mã ${code} không thuộc ${unit.name}.`, { path: 'audience.units' });
