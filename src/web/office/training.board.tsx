@@ -68,7 +68,8 @@ function Board({ match }: PageProps) {
   const manage = t.managed && can(OFFICERS);
 
   const close = async () => {
-    if (!confirm('Đóng điểm danh? Lượt điểm danh sau thời điểm này sẽ không được nhận.')) return;
+    const running = Date.parse(t.endsAt!) > Date.now() ? ` Lớp còn đến ${vnDateTimeLabel(t.endsAt!)}: người đến sau lúc đóng sẽ không được điểm danh.` : '';
+    if (!confirm(`Đóng điểm danh? Lượt điểm danh sau thời điểm này sẽ không được nhận.${running}`)) return;
     try {
       await api.call('POST /api/trainings/:id/close', { params: { id }, json: {} });
       setMessage({ kind: 'ok', text: 'Đã đóng điểm danh. Có thể in giấy chứng nhận.' });
