@@ -383,3 +383,15 @@ describe('names of provinces', () => {
   });
 });
 
+
+describe('changing a session', () => {
+  it('moving the start moves who counts as late', async () => {
+    const [s] = await queryRows<{ id: number; version: number }>(database.db, sql`select id, version from training_sessions where day = '2026-11-20' order by id limit 1`);
+    const lateOf = async () => (await queryRows<{ late: boolean }>(database.db, sql`select late from training_attendance where training_id = ${s.id} and member_id = ${member['Lê Văn An']}`))[0].late;
+    expect(await lateOf()).toBe(false); // 08:40 against a start at 08:30
+    const res = await province.request({ method: 'PUT', url: `/api/trainings/${s.id}`, payload: { ...plan(), startsAt: '2026-11-20T08:00:00+07:00', endsAt: '2026-11-20T11:30:00+07:00', version: s.version } });
+    expect(res.statusCode).toBe(200);
+    expect(await lateOf()).toBe(true);
+    expect((await province.get(`/api/trainings/${s.id}`)).json().totals.late).toBe(1);
+  });
+});

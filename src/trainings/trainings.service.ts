@@ -10,6 +10,7 @@ import { formatDateVi, todayInVietnam } from '../text/dates.js';
 
 const formatDateTimeVi = (d: Date) => `${new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(d)} ngày ${formatDateVi(todayInVietnam(d))}`;
 import { nameKey } from '../text/vietnamese.js';
+import { LATE_MIN } from './trainings.attendance.js';
 import type { TrainingBody } from './trainings.contract.js';
 import * as repo from './trainings.repo.js';
 
@@ -162,8 +163,9 @@ export async function updateTraining(db: Db, id: number, body: TrainingBody & { 
       materials = ${JSON.stringify(body.materials)}::jsonb, audience = ${JSON.stringify(body.audience)}::jsonb, version = version + 1 where id = ${id}`);
     await writePoints(tx, id, body.points);
     await repo.replaceInvitations(tx, id, invited);
-    // an attendee's invitation follows the new audience
-    await tx.execute(sql`update training_attendance a set invited = exists (select 1 from training_invitations i where i.training_id = a.training_id and i.member_id = a.member_id) where a.training_id = ${id}`);
+    // an attendee's invitation follows the new audience, and "late" the new start (both kept on the check-in for the reports)
+    await tx.execute(sql`update training_attendance a set invited = a.member_id is not null and exists (select 1 from training_invitations i where i.training_id = a.training_id and i.member_id = a.member_id),
+      late = a.checked_in_at > ${body.startsAt}::timestamptz + make_interval(mins => ${LATE_MIN}) where a.training_id = ${id}`);
     await recordAudit(tx, { ...actor, action: 'training.updated', entity: 'training', entityId: id, provinceCode: unit.provinceCode, communeId: unit.level === 'commune' ? unit.id : null, before: { title: before.title, startsAt: before.startsAt, audience: before.audience }, after: body });
     return { id, invited: invited.length, version: body.version + 1 };
   });
