@@ -22,6 +22,13 @@ export function formatDateVi(isoDay: string): string {
   return `${d}/${m}/${y}`;
 }
 
+const timeFormat = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false });
+
+/** An instant as people read it in messages, Vietnam time: "08:05 ngày 05/11/2026". */
+export function formatDateTimeVi(at: Date): string {
+  return `${timeFormat.format(at)} ngày ${formatDateVi(todayInVietnam(at))}`;
+}
+
 /** True when `value` is a real calendar date written YYYY-MM-DD. */
 export function isIsoDay(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

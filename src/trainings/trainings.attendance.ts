@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import type { Scope } from '../access/access.policy.js';
 import { type Db, queryRows } from '../db/client.js';
 import { clockOf, correctedTime } from '../sessions/sessions.clock.js';
-import { formatDateVi, todayInVietnam } from '../text/dates.js';
+import { formatDateTimeVi } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
 import { type AttendanceRecord, attendanceRecord } from './trainings.contract.js';
 import { verifyCheckInCode } from './trainings.code.js';
+import { CHECKIN_CLOSES_MIN, CHECKIN_OPENS_MIN, type HostedPoint, LATE_MIN, mayHost } from './trainings.rules.js';
 import type { TrainingActor } from './trainings.service.js';
 
 /**
@@ -26,9 +26,6 @@ import type { TrainingActor } from './trainings.service.js';
  * close, and an account's wrong codes are limited (WRONG_CODE_LIMIT in 10 minutes); a host's
  * offline check-ins are taken up to AFTER_CLOSE_GRACE_MS after the close.
  */
-export const CHECKIN_OPENS_MIN = 60;
-export const CHECKIN_CLOSES_MIN = 120;
-export const LATE_MIN = 15;
 
 export interface AttendanceResult {
   id: string | null;
@@ -42,36 +39,18 @@ export interface AttendanceResult {
   walkIn?: boolean;
 }
 
-interface PointCtx {
+interface PointCtx extends HostedPoint {
   trainingId: number;
   pointId: number;
   pointName: string;
-  communeId: number;
   villageId: number | null;
-  provinceCode: string;
-  sessionProvince: string;
-  sessionCommuneId: number | null;
   startsAt: Date;
   endsAt: Date;
   closedAt: Date | null;
-  hostUserId: number | null;
-  hostMemberId: number | null;
   codeSecret: string;
 }
 
-const hm = (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
-const when = (d: Date) => `${hm(d)} ngày ${formatDateVi(todayInVietnam(d))}`;
-
-/** Whether the caller may check others in at the point: its host, an officer managing the session, or an officer whose scope holds the point's commune. */
-function mayHost(p: PointCtx, actor: TrainingActor): boolean {
-  if (p.hostUserId !== null && p.hostUserId === actor.userId) return true;
-  if (p.hostMemberId !== null && p.hostMemberId === actor.memberId) return true;
-  const s: Scope = actor.scope;
-  if (s.kind === 'all') return true;
-  if (s.kind === 'province') return s.provinceCode === p.sessionProvince || s.provinceCode === p.provinceCode;
-  if (s.kind === 'commune') return s.communeId === p.communeId || s.communeId === p.sessionCommuneId;
-  return false;
-}
+const when = formatDateTimeVi;
 
 /**
  * POST /api/trainings/attendance/sync: stores a batch of check-ins → one result per record, in

@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import { pipeline } from 'node:stream/promises';
 import { Transform, Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import { formatDateVi, isIsoDay } from '../text/dates.js';
 import { cleanText } from '../text/vietnamese.js';
+import { qrRuns } from './trainings.qr.js';
 import { AppError } from '../http/errors.js';
 
 /** What one certificate shows. Texts are NFC-normalised before drawing; days are Vietnam days. */
@@ -103,21 +103,10 @@ function labelled(doc: Doc, label: string, value: string, size: number, y: numbe
 
 /** The QR code of `url` as filled vector squares (one rectangle per run of dark modules), `size` pt wide. */
 function qr(doc: Doc, url: string, x: number, y: number, size: number): void {
-  const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
-  const n = modules.size;
+  const { size: n, runs } = qrRuns(url);
   const cell = size / n;
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; ) {
-      if (!modules.data[r * n + c]) {
-        c++;
-        continue;
-      }
-      const start = c;
-      while (c < n && modules.data[r * n + c]) c++;
-      // a hair taller than the cell so no seam shows between rows when a reader anti-aliases
-      doc.rect(x + start * cell, y + r * cell, (c - start) * cell, cell + 0.05);
-    }
-  }
+  // a hair taller than the cell so no seam shows between rows when a reader anti-aliases
+  for (const r of runs) doc.rect(x + r.col * cell, y + r.row * cell, r.length * cell, cell + 0.05);
   doc.fillColor('#000').fill();
 }
 

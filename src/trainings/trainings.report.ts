@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
-import { unitsByCode } from '../catalogue/catalogue.repo.js';
+import { type UnitRow, unitsByCode } from '../catalogue/catalogue.repo.js';
 import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { formatDateVi } from '../text/dates.js';
@@ -57,14 +57,24 @@ type G = { child: number | null; g: number };
 const rate = (done: number, of: number) => (of === 0 ? null : Math.round((done / of) * 10_000) / 10_000);
 
 /**
+ * The current province or commune a training report or list is asked of, if the scope holds it
+ * (a province's row carries no province code of its own, so it is compared by its code). Errors:
+ * UNIT_NOT_FOUND, OUT_OF_SCOPE (audited, naming `what`).
+ */
+export async function reportUnit(db: Db, unitCode: string, scope: Scope, what: string): Promise<UnitRow> {
+  const unit = (await unitsByCode(db, unitCode)).find((u) => !u.validTo && (u.level === 'province' || u.level === 'commune'));
+  if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có tỉnh hoặc xã hiện hành mã ${unitCode}.`);
+  requireScope(unit.level === 'province' ? scope.kind === 'all' || (scope.kind === 'province' && scope.provinceCode === unit.code) : unitInScope(scope, unit), `${what} của "${unit.name}"`, unitTarget(unit));
+  return unit;
+}
+
+/**
  * GET /api/reports/trainings?unit=CODE&from&to: the report above. Errors: UNIT_NOT_FOUND,
  * UNIT_LEVEL_UNSUPPORTED (a village, a dissolved unit), OUT_OF_SCOPE, VALIDATION_FAILED (from after to).
  */
 export async function trainingReport(db: Db, unitCode: string, from: string, to: string, scope: Scope): Promise<TrainingReport> {
   if (from > to) throw new AppError('VALIDATION_FAILED', `Từ ngày ${formatDateVi(from)} sau đến ngày ${formatDateVi(to)}.`, { path: 'from' });
-  const unit = (await unitsByCode(db, unitCode)).find((u) => !u.validTo && (u.level === 'province' || u.level === 'commune'));
-  if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có tỉnh hoặc xã hiện hành mã ${unitCode}.`);
-  requireScope(unit.level === 'province' ? scope.kind === 'all' || (scope.kind === 'province' && scope.provinceCode === unit.code) : unitInScope(scope, unit), `báo cáo tập huấn của "${unit.name}"`, unitTarget(unit));
+  const unit = await reportUnit(db, unitCode, scope, 'báo cáo tập huấn');
   const level = unit.level as 'province' | 'commune';
   const provinceCode = unit.provinceCode ?? unit.code!;
   // the area as a condition on a row's (province_code, commune_id), and the child key of a row

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { EVERYONE, OFFICERS, READERS } from '../access/access.policy.js';
+import { unitsByCode } from '../catalogue/catalogue.repo.js';
 import { AppError } from '../http/errors.js';
 import type { RouteModule } from '../http/types.js';
 import { isoDay } from '../http/zod.js';
@@ -39,7 +40,6 @@ export const trainingRoutes: RouteModule = (api, { database, config }) => {
     async (req) => {
       let communeIds: number[] | null = null;
       if (req.query.commune) {
-        const { unitsByCode } = await import('../catalogue/catalogue.repo.js');
         communeIds = (await unitsByCode(db, req.query.commune)).filter((u) => u.level === 'commune' && !u.validTo).map((u) => u.id);
       }
       return { points: await pointsInScope(db, req.actor!.scope, communeIds) };

@@ -3,14 +3,12 @@ import { sql } from 'drizzle-orm';
 import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import { unitInScopeSql } from '../access/scope.sql.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
-import { unitsByCode } from '../catalogue/catalogue.repo.js';
+import { unitsByCode, unitsByCodes } from '../catalogue/catalogue.repo.js';
 import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
-import { formatDateVi, todayInVietnam } from '../text/dates.js';
-
-const formatDateTimeVi = (d: Date) => `${new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(d)} ngày ${formatDateVi(todayInVietnam(d))}`;
+import { formatDateTimeVi, todayInVietnam } from '../text/dates.js';
 import { nameKey } from '../text/vietnamese.js';
-import { LATE_MIN } from './trainings.attendance.js';
+import { LATE_MIN, managesSession } from './trainings.rules.js';
 import type { TrainingBody } from './trainings.contract.js';
 import * as repo from './trainings.repo.js';
 
@@ -34,13 +32,8 @@ async function organiserUnit(db: Db, code: string): Promise<repo.OrganiserUnit &
   return { id: unit.id, code: unit.code!, level: unit.level as 'province' | 'commune', name: repo.unitTitle(unit), provinceCode: unit.provinceCode ?? unit.code!, parentId: unit.parentId };
 }
 
-/** Whether the scope manages sessions of the unit (a province: all or that province; a commune: its officers and above). */
-function manages(scope: Scope, unit: repo.OrganiserUnit & { parentId: number | null }): boolean {
-  if (scope.kind === 'all') return true;
-  if (scope.kind === 'province') return scope.provinceCode === unit.provinceCode;
-  if (scope.kind === 'commune') return unit.level === 'commune' && scope.communeId === unit.id;
-  return false;
-}
+/** Whether the scope manages sessions organised by the unit. */
+const manages = (scope: Scope, unit: repo.OrganiserUnit) => managesSession(scope, { provinceCode: unit.provinceCode, communeId: unit.level === 'commune' ? unit.id : null });
 
 /**
  * POST /api/bridge-points: a place in a commune of the caller's scope (commune hall, cultural
@@ -91,9 +84,10 @@ async function resolvePlan(db: Db, body: TrainingBody, unit: repo.OrganiserUnit 
 
   const a = body.audience;
   const unitIds: number[] = [];
+  const byCode = await unitsByCodes(db, [...new Set(a.units)]);
   for (const code of new Set(a.units)) {
     const level = code.includes('.') ? 'village' : 'commune';
-    const found = (await unitsByCode(db, code)).find((u) => !u.validTo && u.level === level);
+    const found = (byCode.get(code) ?? []).find((u) => !u.validTo && u.level === level);
     if (!found || !unitInScope(within, found)) throw new AppError('VALIDATION_FAILED', `${level === 'village' ? 'Thôn/bản' : 'Xã'} mã ${code} không thuộc ${unit.name}.`, { path: 'audience.units' });
     unitIds.push(found.id);
   }
@@ -174,8 +168,7 @@ export async function updateTraining(db: Db, id: number, body: TrainingBody & { 
 /** The session locked, if the caller manages it; NOT_FOUND (a refusal when it exists elsewhere) otherwise. */
 export async function managedOrThrow(tx: Db, id: number, actor: TrainingActor): Promise<repo.SessionRow> {
   const s = await repo.sessionForUpdate(tx, id);
-  const mine = s && (actor.scope.kind === 'all' || (actor.scope.kind === 'province' && actor.scope.provinceCode === s.provinceCode) || (actor.scope.kind === 'commune' && s.communeId === actor.scope.communeId));
-  if (!s || !mine) {
+  if (!s || !managesSession(actor.scope, s)) {
     const err = new AppError('NOT_FOUND', `Không có lớp tập huấn mã ${id} do bạn quản lý.`);
     throw s ? err.refusing({ entity: 'training', id, provinceCode: s.provinceCode, communeId: s.communeId }) : err;
   }

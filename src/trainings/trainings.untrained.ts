@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
+import type { Scope } from '../access/access.policy.js';
 import { teamInScopeSql } from '../access/scope.sql.js';
-import { unitsByCode } from '../catalogue/catalogue.repo.js';
 import { type Db, queryRows } from '../db/client.js';
-import { AppError } from '../http/errors.js';
 import { csvFile } from '../reports/network.export.js';
 import { compareVietnamese, compareVietnameseNames } from '../text/vietnamese.js';
+import { reportUnit } from './trainings.report.js';
 
 /**
  * "Which members of which communes have never been trained" (issue 14, Why): the current members
@@ -20,9 +19,7 @@ const ROLE = { leader: 'Tổ trưởng', deputy: 'Tổ phó', member: 'Thành vi
 
 /** GET /api/reports/trainings/untrained?unit=CODE&asOf=YYYY-MM-DD → {unit, asOf, members}. Errors: UNIT_NOT_FOUND, OUT_OF_SCOPE. */
 export async function untrainedMembers(db: Db, unitCode: string, asOf: string, scope: Scope): Promise<{ unit: { code: string; name: string }; asOf: string; members: UntrainedMember[] }> {
-  const unit = (await unitsByCode(db, unitCode)).find((u) => !u.validTo && (u.level === 'province' || u.level === 'commune'));
-  if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có tỉnh hoặc xã hiện hành mã ${unitCode}.`);
-  requireScope(unit.level === 'province' ? scope.kind === 'all' || (scope.kind === 'province' && scope.provinceCode === unit.code) : unitInScope(scope, unit), `danh sách chưa tập huấn của "${unit.name}"`, unitTarget(unit));
+  const unit = await reportUnit(db, unitCode, scope, 'danh sách chưa tập huấn');
   const area = unit.level === 'province' ? sql`t.province_code = ${unit.code}` : sql`t.commune_id = ${unit.id}`;
   const members = await queryRows<UntrainedMember>(db, sql`
     with trained as (

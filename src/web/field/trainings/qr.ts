@@ -3,7 +3,7 @@
  * from the `qrcode` package's encoder (`create`, error correction M as on the certificates), drawn
  * by the page as one SVG path: no canvas, no network, no inline style (the strict CSP holds).
  */
-import { create } from 'qrcode/lib/core/qrcode.js';
+import { qrRuns } from '../../../trainings/trainings.qr.js';
 
 /** How many light modules surround the symbol (the standard's quiet zone). */
 export const QUIET_ZONE = 4;
@@ -14,20 +14,8 @@ export const QUIET_ZONE = 4;
  * and `box` the side with the quiet zone (the SVG's viewBox).
  */
 export function qrPath(text: string): { size: number; box: number; d: string } {
-  const { modules } = create(text, { errorCorrectionLevel: 'M' });
-  const n = modules.size;
-  let d = '';
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; ) {
-      if (!modules.data[r * n + c]) {
-        c++;
-        continue;
-      }
-      const start = c;
-      while (c < n && modules.data[r * n + c]) c++;
-      d += `M${start + QUIET_ZONE} ${r + QUIET_ZONE}h${c - start}v1h-${c - start}z`;
-    }
-  }
+  const { size: n, runs } = qrRuns(text);
+  const d = runs.map((r) => `M${r.col + QUIET_ZONE} ${r.row + QUIET_ZONE}h${r.length}v1h-${r.length}z`).join('');
   return { size: n, box: n + 2 * QUIET_ZONE, d };
 }
 

@@ -1,8 +1,0 @@
-/**
- * The QR encoder of the `qrcode` package without its canvas and SVG-string renderers (the field app
- * draws the modules itself, as SVG, in trainings/qr.ts): the same `create` as `qrcode`'s, typed by
- * @types/qrcode.
- */
-declare module 'qrcode/lib/core/qrcode.js' {
-  export { create } from 'qrcode';
-}
