@@ -57,14 +57,13 @@ type G = { child: number | null; g: number };
 const rate = (done: number, of: number) => (of === 0 ? null : Math.round((done / of) * 10_000) / 10_000);
 
 /**
- * The current province or commune a training report or list is asked of, if the scope holds it
- * (a province's row carries no province code of its own, so it is compared by its code). Errors:
- * UNIT_NOT_FOUND, OUT_OF_SCOPE (audited, naming `what`).
+ * The current province or commune a training report or list is asked of, if the scope holds it.
+ * Errors: UNIT_NOT_FOUND, OUT_OF_SCOPE (audited, naming `what`).
  */
 export async function reportUnit(db: Db, unitCode: string, scope: Scope, what: string): Promise<UnitRow> {
   const unit = (await unitsByCode(db, unitCode)).find((u) => !u.validTo && (u.level === 'province' || u.level === 'commune'));
   if (!unit) throw new AppError('UNIT_NOT_FOUND', `Không có tỉnh hoặc xã hiện hành mã ${unitCode}.`);
-  requireScope(unit.level === 'province' ? scope.kind === 'all' || (scope.kind === 'province' && scope.provinceCode === unit.code) : unitInScope(scope, unit), `${what} của "${unit.name}"`, unitTarget(unit));
+  requireScope(unitInScope(scope, unit), `${what} của "${unit.name}"`, unitTarget(unit));
   return unit;
 }
 
