@@ -395,3 +395,21 @@ describe('changing a session', () => {
     expect((await province.get(`/api/trainings/${s.id}`)).json().totals.late).toBe(1);
   });
 });
+
+describe('the report against plain counts', () => {
+  it('every total of the province’s report equals a plain count over the tables, for each period', async () => {
+    for (const [from, to] of [['2026-11-01', '2026-11-30'], ['2026-11-20', '2026-11-20'], ['2026-01-01', '2026-12-31']]) {
+      const r = (await province.get(`/api/reports/trainings?unit=14&from=${from}&to=${to}`)).json();
+      const [plain] = await queryRows<Record<string, number>>(database.db, sql`
+        with s as (select id from training_sessions where province_code = '14' and day between ${from} and ${to})
+        select (select count(*)::int from s) as sessions,
+          (select count(distinct sp.point_id)::int from training_session_points sp where sp.training_id in (select id from s)) as points,
+          (select count(distinct member_id)::int from training_invitations where training_id in (select id from s)) as invited,
+          (select count(*)::int from training_invitations where training_id in (select id from s)) as invitations,
+          (select count(distinct member_id)::int from training_attendance where training_id in (select id from s)) as attended,
+          (select count(*)::int from training_attendance a join training_invitations i on i.training_id = a.training_id and i.member_id = a.member_id where a.training_id in (select id from s)) as "invitationsAttended",
+          (select count(*)::int from training_attendance where member_id is null and training_id in (select id from s)) as "walkIns"`);
+      expect([from, to, r.totals]).toMatchObject([from, to, plain]);
+    }
+  });
+});
