@@ -413,3 +413,40 @@ describe('the report against plain counts', () => {
     }
   });
 });
+
+describe('the report’s kept counts (migration 0019)', () => {
+  const kept = async () => ({
+    reach: await queryRows(database.db, sql`select training_id, commune_id, team_id, province_code, invitations, checkins, honoured, walk_ins from training_reach order by 1, 2, 3`),
+    people: await queryRows(database.db, sql`select member_id, team_id, commune_id, province_code, invited::text, attended::text from training_member_reach order by 1, 2, 3`),
+  });
+  it('equal a rebuild from the tables after a day moved, an audience changed, a check-in removed and a session deleted', async () => {
+    const [s] = await queryRows<{ id: number; version: number }>(database.db, sql`select id, version from training_sessions where day = '2026-11-20' and closed_at is null order by id limit 1`);
+    const before = await kept();
+    expect(before.reach.length).toBeGreaterThan(0);
+    // a day moved and the audience narrowed to one person: invitations go, the check-ins' days move
+    const moved = await province.request({ method: 'PUT', url: `/api/trainings/${s.id}`, payload: { ...plan(), audience: { memberIds: [member['Lê Văn An']] }, startsAt: '2026-11-22T08:00:00+07:00', endsAt: '2026-11-22T11:00:00+07:00', version: s.version } });
+    expect(moved.statusCode).toBe(200);
+    const afterMove = await kept();
+    const invitedHere = afterMove.reach.filter((c) => c.training_id === s.id).reduce((n, c) => n + Number(c.invitations), 0);
+    expect(invitedHere).toBe(1);
+    expect(afterMove.people.find((p) => p.member_id === member['Lê Văn An'])?.invited).toContain('2026-11-22');
+    // a check-in removed, a session deleted (operator paths): the cascade finds no session to count
+    await database.db.execute(sql`delete from training_attendance where id = (select id from training_attendance where member_id is not null order by id limit 1)`);
+    const [other] = await queryRows<{ id: number }>(database.db, sql`select id from training_sessions where id <> ${s.id} order by id desc limit 1`);
+    await database.db.execute(sql`delete from training_sessions where id = ${other.id}`);
+    const now = await kept();
+    expect(now.reach.some((c) => c.training_id === other.id)).toBe(false);
+    await database.db.execute(sql`select training_reach_rebuild()`);
+    expect(await kept()).toEqual(now);
+  });
+  it('the report still equals plain counts after those edits', async () => {
+    const r = (await province.get('/api/reports/trainings?unit=14&from=2026-11-01&to=2026-11-30')).json();
+    const [plain] = await queryRows<Record<string, number>>(database.db, sql`
+      with s as (select id from training_sessions where province_code = '14' and day between '2026-11-01' and '2026-11-30')
+      select (select count(distinct member_id)::int from training_invitations where training_id in (select id from s)) as invited,
+        (select count(*)::int from training_invitations where training_id in (select id from s)) as invitations,
+        (select count(distinct member_id)::int from training_attendance where training_id in (select id from s)) as attended,
+        (select count(*)::int from training_attendance where member_id is null and training_id in (select id from s)) as "walkIns"`);
+    expect(r.totals).toMatchObject(plain);
+  });
+});

@@ -83,38 +83,36 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
   const childOf = (a: string) => (level === 'province' ? sql.raw(`${a}.commune_id`) : sql.raw(`${a}.team_id`));
 
   // each source also names the sessions (ids) that reach each child; a session counts once per child however it reaches it
-  const [organised, invited, attended, points, never, courses] = await Promise.all([
+  const period = sql`daterange(${from}::date, ${to}::date, '[]')`;
+  // invitations, check-ins and walk-ins per (training, commune, team) and each member's days, as the
+  // triggers keep them (migration 0019: training_reach, training_member_reach); a session counts once per child however it reaches it
+  const [organised, cells, people, points, never, courses] = await Promise.all([
     queryRows<G & { trainings: number[] }>(db, sql`
       select child, grouping(child) as g, array_agg(distinct id) as trainings from (
         select s.id, ${level === 'province' ? sql`s.commune_id` : sql`null::int`} as child from training_sessions s where ${days} and ${area('s')}
       ) x group by rollup(child)`),
-    // per (child, member) and per (child, session) in one pass (grouping sets), then per child: distinct people without sorting every invitation
-    queryRows<G & { people: number; invitations: number; trainings: number[] | null }>(db, sql`
-      select child, grouping(child) as g, count(distinct member_id)::int as people, coalesce(sum(n) filter (where member_id is not null), 0)::int as invitations,
-        array_agg(distinct training_id) filter (where training_id is not null) as trainings from (
-        select ${childOf('i')} as child, i.member_id, i.training_id, count(*) as n
-        from training_invitations i join training_sessions s on s.id = i.training_id where ${days} and ${area('i')} group by grouping sets ((1, 2), (1, 3))
-      ) x group by rollup(child)`),
-    // an invitation honoured is a check-in of an invited member (training_attendance.invited, kept with the invitations)
-    queryRows<G & { people: number; walkIns: number; honoured: number; trainings: number[] | null }>(db, sql`
-      select child, grouping(child) as g, count(distinct member_id)::int as people, coalesce(sum(walk_ins) filter (where training_id is null), 0)::int as "walkIns",
-        coalesce(sum(honoured) filter (where training_id is null), 0)::int as honoured, array_agg(distinct training_id) filter (where training_id is not null) as trainings from (
-        select ${childOf('a')} as child, a.member_id, a.training_id, count(*) filter (where a.member_id is null) as walk_ins, count(*) filter (where a.member_id is not null and a.invited) as honoured
-        from training_attendance a join training_sessions s on s.id = a.training_id where ${days} and ${area('a')} group by grouping sets ((1, 2), (1, 3))
-      ) x group by rollup(child)`),
+    queryRows<G & { invitations: number; honoured: number; walkIns: number; trainings: number[] }>(db, sql`
+      select ${childOf('c')} as child, grouping(${childOf('c')}) as g, sum(c.invitations)::int as invitations, sum(c.honoured)::int as honoured,
+        sum(c.walk_ins)::int as "walkIns", array_agg(distinct c.training_id) as trainings
+      from training_reach c join training_sessions s on s.id = c.training_id where ${days} and ${area('c')} group by rollup(${childOf('c')})`),
+    // distinct people: a member invited to (checked in at) any session of the period, through the child
+    queryRows<G & { invited: number; attended: number }>(db, sql`
+      select ${childOf('r')} as child, grouping(${childOf('r')}) as g, count(distinct r.member_id) filter (where r.invited && ${period})::int as invited,
+        count(distinct r.member_id) filter (where r.attended && ${period})::int as attended
+      from training_member_reach r where ${area('r')} and (r.invited && ${period} or r.attended && ${period}) group by rollup(${childOf('r')})`),
     queryRows<G & { points: number; trainings: number[] }>(db, sql`
       select child, grouping(child) as g, count(distinct id)::int as points, array_agg(distinct training_id) as trainings from (
         select ${level === 'province' ? sql`bp.commune_id` : sql`null::int`} as child, bp.id, sp.training_id
         from training_sessions s join training_session_points sp on sp.training_id = s.id join bridge_points bp on bp.id = sp.point_id where ${days} and ${area('bp')}
       ) x group by rollup(child)`),
-    // trained: anyone with a check-in in a session up to the period's end (a hash anti-join, not a subquery per member)
+    // trained: anyone with a check-in in a session up to the period's end, anywhere (a hash anti-join, not a subquery per member)
     queryRows<G & { members: number; never: number }>(db, sql`
       with m as (
         select distinct ${level === 'province' ? sql`t.commune_id` : sql`t.id`} as child, tm.member_id
         from team_members tm join teams t on t.id = tm.team_id join members mm on mm.id = tm.member_id and mm.merged_into_id is null
         where tm.left_on is null and t.status = 'active' and ${area('t')}
       ), trained as (
-        select a.member_id from training_attendance a join training_sessions s on s.id = a.training_id where a.member_id is not null and s.day <= ${to}
+        select r.member_id from training_member_reach r where r.attended && daterange(null, ${to}::date, '[]')
         union select c.member_id from course_completions c where c.member_id is not null and c.completed_on <= ${to}
       )
       select child, grouping(child) as g, count(distinct m.member_id)::int as members, count(distinct m.member_id) filter (where tr.member_id is null)::int as never
@@ -128,17 +126,17 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
 
   const figures = (child: number | null, total: boolean): TrainingFigures => {
     const pick = <T extends G>(rows: T[]) => rows.find((r) => (total ? Number(r.g) === 1 : Number(r.g) === 0 && r.child === child));
-    const inv = pick(invited);
-    const att = pick(attended);
+    const cell = pick(cells);
+    const who = pick(people);
     return {
-      sessions: new Set([organised, invited, attended, points].flatMap((rows) => pick<G & { trainings: number[] | null }>(rows)?.trainings ?? [])).size,
+      sessions: new Set([organised, cells, points].flatMap((rows) => pick<G & { trainings: number[] | null }>(rows)?.trainings ?? [])).size,
       points: pick(points)?.points ?? 0,
-      invited: inv?.people ?? 0,
-      attended: att?.people ?? 0,
-      invitations: inv?.invitations ?? 0,
-      invitationsAttended: att?.honoured ?? 0,
-      attendanceRate: rate(att?.honoured ?? 0, inv?.invitations ?? 0),
-      walkIns: att?.walkIns ?? 0,
+      invited: who?.invited ?? 0,
+      attended: who?.attended ?? 0,
+      invitations: cell?.invitations ?? 0,
+      invitationsAttended: cell?.honoured ?? 0,
+      attendanceRate: rate(cell?.honoured ?? 0, cell?.invitations ?? 0),
+      walkIns: cell?.walkIns ?? 0,
       members: pick(never)?.members ?? 0,
       neverTrained: pick(never)?.never ?? 0,
       courseCompletions: pick(courses)?.completions ?? 0,
