@@ -416,8 +416,8 @@ describe('the report against plain counts', () => {
 
 describe('the report’s kept counts (migration 0019)', () => {
   const kept = async () => ({
-    reach: await queryRows(database.db, sql`select training_id, commune_id, team_id, province_code, invitations, checkins, honoured, walk_ins from training_reach order by 1, 2, 3`),
-    people: await queryRows(database.db, sql`select member_id, team_id, commune_id, province_code, invited::text, attended::text from training_member_reach order by 1, 2, 3`),
+    reach: await queryRows<Record<string, number | string>>(database.db, sql`select training_id, commune_id, team_id, province_code, invitations, checkins, honoured, walk_ins from training_reach order by 1, 2, 3`),
+    people: await queryRows<Record<string, number | string>>(database.db, sql`select member_id, team_id, commune_id, province_code, invited::text, attended::text from training_member_reach order by 1, 2, 3`),
   });
   it('equal a rebuild from the tables after a day moved, an audience changed, a check-in removed and a session deleted', async () => {
     const [s] = await queryRows<{ id: number; version: number }>(database.db, sql`select id, version from training_sessions where day = '2026-11-20' and closed_at is null order by id limit 1`);
