@@ -160,7 +160,8 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
     // 'ended' is a signed value shaped like a session token (32 random bytes, base64url) that no longer
     // opens a session; any other value (another cookie's signed value replayed here) is 'forged'
     req.credential = !raw ? 'none' : !unsigned?.valid || !unsigned.value ? 'forged' : user ? 'live' : SESSION_TOKEN_SHAPE.test(unsigned.value) ? 'ended' : 'forged';
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+    const rule = req.routeOptions.config?.access;
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !(rule && 'public' in rule && rule.webhook)) {
       await new Promise<void>((resolve, reject) =>
         app.csrfProtection(req, reply, (err?: Error) => (err ? reject(new AppError('CSRF_INVALID', 'Phiên làm việc hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang rồi thử lại.')) : resolve())),
       );

@@ -18,7 +18,12 @@ export const ROLE_LABELS: Record<Role, string> = {
   viewer: 'Chỉ xem (thanh tra)',
 };
 
-export type AccessRule = { public: true } | { roles: readonly Role[] };
+/**
+ * Who may call a route: anyone (`public`), or signed-in callers of the roles. `webhook`: a public
+ * route a provider's server calls (no browser, no cookie), so no CSRF token is asked; such a route
+ * proves its caller otherwise (a signature, a secret in its address).
+ */
+export type AccessRule = { public: true; webhook?: true } | { roles: readonly Role[] };
 
 /** Role groups used by route rules. */
 export const OFFICERS = ['admin', 'province_officer', 'commune_officer'] as const satisfies readonly Role[];

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadNotifyConfig, type NotifyConfig } from '../notify/notify.config.js';
 
 /** Runtime settings, all from the environment; every value has a working default. */
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   secureCookies: boolean;
   /** the address residents and QR codes reach the server at (NGOSO_PUBLIC_URL, e.g. https://ngoso.sonla.gov.vn); unset: the request's own origin */
   publicUrl?: string;
+  /** outside channels (notify/notify.config.ts): each off unless its variables are set */
+  notify: NotifyConfig;
 }
 
 /** Reads the configuration from `env` (PORT, HOST, DATABASE_URL, NGOSO_DATA_DIR, NGOSO_MAX_UPLOAD_MB, NGOSO_SECRETS_FILE, NGOSO_SECURE_COOKIES, NGOSO_PUBLIC_URL). */
@@ -41,5 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: !env.NGOSO_TRUST_PROXY ? false : env.NGOSO_TRUST_PROXY === 'true' ? true : /^\d+$/.test(env.NGOSO_TRUST_PROXY) ? Number(env.NGOSO_TRUST_PROXY) : env.NGOSO_TRUST_PROXY,
     secureCookies: env.NGOSO_SECURE_COOKIES === '1' || env.NGOSO_SECURE_COOKIES === 'true',
     publicUrl: env.NGOSO_PUBLIC_URL ? env.NGOSO_PUBLIC_URL.replace(/\/+$/, '') : undefined,
+    notify: loadNotifyConfig(env),
   };
 }

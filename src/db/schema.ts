@@ -9,3 +9,5 @@ export * from '../sessions/sessions.schema.js';
 export * from '../sessions/sessions.rollup.schema.js';
 export * from '../trainings/trainings.schema.js';
 export * from '../trainings/courses.schema.js';
+export * from '../directives/directives.schema.js';
+export * from '../notify/notify.schema.js';

@@ -21,6 +21,7 @@ import { reportRoutes } from '../reports/reports.routes.js';
 import { sessionRoutes } from '../sessions/sessions.routes.js';
 import { trainingRoutes } from '../trainings/trainings.routes.js';
 import { courseRoutes } from '../trainings/courses.routes.js';
+import { notifyRoutes } from '../notify/notify.routes.js';
 import { registerWebApp } from '../web/web.plugin.js';
 import { AppError } from './errors.js';
 import { nulPath } from '../text/nul.js';
@@ -118,7 +119,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   const PUBLIC = { access: { public: true } } as const;
   api.get('/api/health', { config: PUBLIC, schema: { summary: 'Liveness and which database is in use' } }, async () => ({ status: 'ok', db: ctx.database.kind }));
   const routeCtx = { ...ctx, protector: new DataProtector(secrets) };
-  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, registryEditRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes, sessionRoutes, trainingRoutes, courseRoutes]) routes(api, routeCtx);
+  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, registryEditRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes, sessionRoutes, trainingRoutes, courseRoutes, notifyRoutes]) routes(api, routeCtx);
   api.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

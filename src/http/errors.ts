@@ -40,6 +40,11 @@ export const ERROR_STATUS = {
   VERSION_CONFLICT: 409,
   /** the change contradicts the registry as it stands (a second leader, a name taken, already a member) */
   REGISTRY_CONFLICT: 409,
+  /** a provider's callback whose signature does not match (forged or unsigned) */
+  SIGNATURE_INVALID: 401,
+  /** an attachment that is not what its name says, or of a kind not accepted */
+  ATTACHMENT_REFUSED: 415,
+  ATTACHMENT_TOO_LARGE: 413,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
