@@ -46,7 +46,7 @@ export class FakeProviders {
       this.hanging.push(res);
       return;
     }
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown): void => void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     if (this.mode === '500') return json(500, { error: 'Internal Server Error' });
     if (req.method === 'POST' && req.url === '/MainService.svc/json/SendMultipleMessage_V4_post_json/') {
       const body = JSON.parse(raw) as Record<string, string>;
