@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { lockMemberReach } from '../trainings/trainings.repo.js';
 import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import type { PersonPresenter } from '../access/presenter.js';
 import { unitsByCode } from '../catalogue/catalogue.repo.js';
@@ -134,6 +135,18 @@ export async function mergeMembers(db: Db, id: number, body: MergeMemberBody, ed
     const moved = await queryRows<{ id: number }>(tx, sql`update team_members set member_id = ${body.into} where member_id = ${id} returning id`);
     await tx.execute(sql`delete from support_session_members d where d.member_id = ${id} and exists (select 1 from support_session_members k where k.session_id = d.session_id and k.member_id = ${body.into})`);
     const sessions = await queryRows<{ n: number }>(tx, sql`with u as (update support_session_members set member_id = ${body.into} where member_id = ${id} returning 1) select count(*)::int as n from u`);
+    // trainings (issue 14): invitations, check-ins, certificates, national course completions and hosted points move to the
+    // survivor; where both were in one session the survivor's row stays (the report's kept counts follow by their triggers)
+    await lockMemberReach(tx, [id, body.into]);
+    await tx.execute(sql`delete from training_invitations d where d.member_id = ${id} and exists (select 1 from training_invitations k where k.training_id = d.training_id and k.member_id = ${body.into})`);
+    await tx.execute(sql`update training_invitations set member_id = ${body.into} where member_id = ${id}`);
+    await tx.execute(sql`delete from training_attendance d where d.member_id = ${id} and exists (select 1 from training_attendance k where k.training_id = d.training_id and k.member_id = ${body.into})`);
+    await tx.execute(sql`update training_attendance a set member_id = ${body.into}, invited = exists (select 1 from training_invitations i where i.training_id = a.training_id and i.member_id = ${body.into})
+      where a.member_id in (${id}, ${body.into})`);
+    await tx.execute(sql`delete from training_certificates d where d.member_id = ${id} and exists (select 1 from training_certificates k where k.training_id = d.training_id and k.member_id = ${body.into})`);
+    await tx.execute(sql`update training_certificates set member_id = ${body.into} where member_id = ${id}`);
+    await tx.execute(sql`update course_completions set member_id = ${body.into} where member_id = ${id}`);
+    await tx.execute(sql`update training_session_points set host_member_id = ${body.into} where host_member_id = ${id}`);
     // one person, one account: the duplicate's account is disabled when the survivor has one, else it becomes the survivor's
     const [survivorAccount] = await queryRows<{ id: number }>(tx, sql`select id from users where member_id = ${body.into} limit 1`);
     if (survivorAccount) {

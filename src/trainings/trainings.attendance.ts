@@ -6,6 +6,7 @@ import { normalizePhone } from '../text/phone.js';
 import { type AttendanceRecord, attendanceRecord } from './trainings.contract.js';
 import { verifyCheckInCode } from './trainings.code.js';
 import { CHECKIN_CLOSES_MIN, CHECKIN_OPENS_MIN, type HostedPoint, LATE_MIN, mayHost } from './trainings.rules.js';
+import * as repo from './trainings.repo.js';
 import type { TrainingActor } from './trainings.service.js';
 
 /**
@@ -71,6 +72,8 @@ export async function syncAttendance(db: Db, records: unknown[], actor: Training
   const idOf = (raw: unknown) => (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? ((raw as { id: string }).id.toLowerCase()) : null);
 
   return db.transaction(async (tx) => {
+    // every member this batch may touch, locked up front in order: two phones syncing the same people wait, never deadlock
+    await repo.lockMemberReach(tx, [...valid.map((r) => (r.method === 'self' ? actor.memberId ?? 0 : r.memberId ?? 0))]);
     const pairs = [...new Set(valid.map((r) => `${r.trainingId}:${r.pointId}`))];
     const points = new Map<string, PointCtx>();
     if (pairs.length) {
@@ -102,6 +105,8 @@ const recentWrong = (userId: number, now: number) => (wrongCodes.get(userId) ?? 
 export const SELF_MAX_DELAY_MS = 10 * 60_000;
 /** Check-ins recorded by hosts offline are still taken this long after the organiser closed attendance. */
 export const AFTER_CLOSE_GRACE_MS = 24 * 3_600_000;
+/** A host's offline check-ins reach the server at most this long after the session's end (a session left open is no door for late records). */
+export const HOST_LATE_SYNC_MS = 7 * 86_400_000;
 
 async function storeOne(tx: Db, r: AttendanceRecord, p: PointCtx | undefined, actor: TrainingActor, now: Date, offset: number | null): Promise<AttendanceResult> {
   const id = r.id.toLowerCase();
@@ -137,6 +142,7 @@ async function storeOne(tx: Db, r: AttendanceRecord, p: PointCtx | undefined, ac
   } else {
     if (!mayHost(p, actor)) return reject(`Bạn không phụ trách điểm cầu mã ${p.pointId} nên không điểm danh người khác ở đó được.`, 'pointId');
     if (p.closedAt && now.getTime() > p.closedAt.getTime() + AFTER_CLOSE_GRACE_MS) return reject(`Ban tổ chức đã đóng điểm danh lúc ${when(p.closedAt)}; lượt điểm danh gửi sau hơn 24 giờ không được nhận nữa, hãy báo ban tổ chức.`, 'checkedInAt');
+    if (now.getTime() > p.endsAt.getTime() + HOST_LATE_SYNC_MS) return reject(`Lớp đã kết thúc lúc ${when(p.endsAt)}, quá ${HOST_LATE_SYNC_MS / 86_400_000} ngày trước; lượt điểm danh gửi muộn như vậy không được nhận, hãy báo ban tổ chức.`, 'checkedInAt');
     memberId = r.memberId ?? null;
   }
   if (at.getTime() > now.getTime() + 5 * 60_000) return reject(`Giờ điểm danh ${when(at)} ở tương lai: hãy kiểm tra đồng hồ của điện thoại.`, 'checkedInAt');

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { todayInVietnam } from '../text/dates.js';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient, type TestClient } from '../../test/auth.js';
@@ -253,7 +254,7 @@ describe('the training report', () => {
       ['03664', 1, 1, 3, 3, 2],
       ['04105', 1, 1, 1, 2, 0],
     ]);
-    expect(r.sentence).toBe('Từ 01/11/2026 đến 30/11/2026, Tỉnh Sơn La đã tổ chức 1 lớp tập huấn tại 2 điểm cầu cho 5 thành viên và 2 người ngoài danh sách.');
+    expect(r.sentence).toBe('Từ 01/11/2026 đến 05/11/2026, Tỉnh Sơn La đã tổ chức 1 lớp tập huấn tại 2 điểm cầu cho 5 thành viên và 2 người ngoài danh sách.');
     const communeRes = await officerMaiSon.get('/api/reports/trainings?unit=04105&from=2026-11-01&to=2026-11-30');
     expect([communeRes.statusCode, communeRes.statusCode === 200 ? '' : communeRes.body]).toEqual([200, '']);
     const commune = communeRes.json();
@@ -401,7 +402,7 @@ describe('the report against plain counts', () => {
     for (const [from, to] of [['2026-11-01', '2026-11-30'], ['2026-11-20', '2026-11-20'], ['2026-01-01', '2026-12-31']]) {
       const r = (await province.get(`/api/reports/trainings?unit=14&from=${from}&to=${to}`)).json();
       const [plain] = await queryRows<Record<string, number>>(database.db, sql`
-        with s as (select id from training_sessions where province_code = '14' and day between ${from} and ${to})
+        with s as (select id from training_sessions where province_code = '14' and day between ${from} and ${to} and day <= ${todayInVietnam(clock.now())})
         select (select count(*)::int from s) as sessions,
           (select count(distinct sp.point_id)::int from training_session_points sp where sp.training_id in (select id from s)) as points,
           (select count(distinct member_id)::int from training_invitations where training_id in (select id from s)) as invited,
@@ -442,11 +443,76 @@ describe('the report’s kept counts (migration 0019)', () => {
   it('the report still equals plain counts after those edits', async () => {
     const r = (await province.get('/api/reports/trainings?unit=14&from=2026-11-01&to=2026-11-30')).json();
     const [plain] = await queryRows<Record<string, number>>(database.db, sql`
-      with s as (select id from training_sessions where province_code = '14' and day between '2026-11-01' and '2026-11-30')
+      with s as (select id from training_sessions where province_code = '14' and day between '2026-11-01' and '2026-11-30' and day <= ${todayInVietnam(clock.now())})
       select (select count(distinct member_id)::int from training_invitations where training_id in (select id from s)) as invited,
         (select count(*)::int from training_invitations where training_id in (select id from s)) as invitations,
         (select count(distinct member_id)::int from training_attendance where training_id in (select id from s)) as attended,
         (select count(*)::int from training_attendance where member_id is null and training_id in (select id from s)) as "walkIns"`);
     expect(r.totals).toMatchObject(plain);
+  });
+});
+
+describe('what the breaker found (fixed)', () => {
+  it('two hosts syncing the same people in opposite orders at once both succeed (no deadlock), each person counted once', async () => {
+    const [open] = await queryRows<{ id: number; startsAt: string }>(database.db, sql`select s.id, s.starts_at as "startsAt" from training_sessions s join training_session_points sp on sp.training_id = s.id and sp.point_id = ${point.chiengAn} where s.closed_at is null order by s.id limit 1`);
+    const at = new Date(new Date(open.startsAt).getTime() + 10 * 60_000);
+    clock.set(at);
+    const people = ['Hà Thị Hiền', 'Lò Văn Bình', 'Quàng Thị Hoà'].map((n) => member[n]);
+    await database.db.execute(sql`delete from training_attendance where training_id = ${open.id} and member_id = any(${sql.param(people)}::int[])`);
+    const batch = (ids: number[]) => ids.map((m) => ({ id: uid(), trainingId: open.id, pointId: point.chiengAn, method: 'host', memberId: m, checkedInAt: at.toISOString() }));
+    const [a, b] = await Promise.all([checkIns(hostHien, batch(people)), checkIns(officerChiengAn, batch([...people].reverse()))]);
+    expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+    const statuses = [...a.json().results, ...b.json().results].map((r: { status: string }) => r.status).sort();
+    expect(statuses).toEqual(['accepted', 'accepted', 'accepted', 'duplicate', 'duplicate', 'duplicate']);
+    const [n] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from training_attendance where training_id = ${open.id} and member_id = any(${sql.param(people)}::int[])`);
+    expect(n.n).toBe(3);
+  });
+
+  it('a host’s record for a session left open, arriving more than 7 days after its end, is refused', async () => {
+    const [open] = await queryRows<{ id: number; endsAt: string }>(database.db, sql`select s.id, s.ends_at as "endsAt" from training_sessions s join training_session_points sp on sp.training_id = s.id and sp.point_id = ${point.chiengAn} where s.closed_at is null order by s.id limit 1`);
+    const end = new Date(open.endsAt);
+    clock.set(new Date(end.getTime() + 7 * 86_400_000 + 3_600_000));
+    const res = await checkIns(hostHien, [{ id: uid(), trainingId: open.id, pointId: point.chiengAn, method: 'host', walkIn: { fullName: 'Lò Văn Muộn' }, checkedInAt: new Date(end.getTime() - 60_000).toISOString() }]);
+    expect(res.json().results[0]).toMatchObject({ status: 'rejected', field: 'checkedInAt' });
+    expect(res.json().results[0].reason).toMatch(/^Lớp đã kết thúc lúc .*, quá 7 ngày trước; lượt điểm danh gửi muộn như vậy không được nhận, hãy báo ban tổ chức\.$/);
+  });
+
+  it('merging a duplicate person moves their invitations and check-ins to the survivor, and the kept counts follow', async () => {
+    const [s] = await queryRows<{ id: number }>(database.db, sql`select training_id as id from training_attendance where member_id = ${member['Quàng Thị Hoà']} order by training_id limit 1`);
+    const [team] = await queryRows<{ teamId: number }>(database.db, sql`select team_id as "teamId" from team_members where member_id = ${member['Quàng Thị Hoà']} and left_on is null`);
+    const [dup] = await queryRows<{ id: number }>(database.db, sql`insert into members (full_name, name_key, search_key, gender, birth_year) select full_name, name_key, search_key, gender, birth_year from members where id = ${member['Quàng Thị Hoà']} returning id`);
+    await database.db.execute(sql`insert into team_members (team_id, member_id, role, joined_on) values (${team.teamId}, ${dup.id}, 'member', '2026-01-01')`);
+    // the duplicate was checked in at another session (and invited to it), the survivor at the first
+    const [other] = await queryRows<{ id: number }>(database.db, sql`select id from training_sessions where id <> ${s.id} order by id limit 1`);
+    await database.db.execute(sql`delete from training_attendance where training_id = ${other.id} and member_id = ${member['Quàng Thị Hoà']}`);
+    const [pt] = await queryRows<{ pointId: number }>(database.db, sql`select point_id as "pointId" from training_session_points where training_id = ${other.id} limit 1`);
+    await database.db.execute(sql`insert into training_invitations (training_id, member_id, team_id, commune_id, province_code) select ${other.id}, ${dup.id}, t.id, t.commune_id, t.province_code from teams t where t.id = ${team.teamId}`);
+    await database.db.execute(sql`insert into training_attendance (id, training_id, point_id, member_id, method, checked_in_at, invited, team_id, commune_id, province_code)
+      select ${uid()}, ${other.id}, ${pt.pointId}, ${dup.id}, 'organiser', s.starts_at, true, t.id, t.commune_id, t.province_code from training_sessions s, teams t where s.id = ${other.id} and t.id = ${team.teamId}`);
+    const versions = await queryRows<{ id: number; version: number }>(database.db, sql`select id, version from members where id in (${dup.id}, ${member['Quàng Thị Hoà']})`);
+    const v = (id: number) => versions.find((x) => x.id === id)!.version;
+    const res = await officerChiengAn.post(`/api/members/${dup.id}/merge`, { version: v(dup.id), into: member['Quàng Thị Hoà'], intoVersion: v(member['Quàng Thị Hoà']) });
+    expect(res.statusCode).toBe(200);
+    const left = await queryRows<{ n: number }>(database.db, sql`select (select count(*) from training_attendance where member_id = ${dup.id}) + (select count(*) from training_invitations where member_id = ${dup.id}) + (select count(*) from training_member_reach where member_id = ${dup.id}) as n`);
+    expect(Number(left[0].n)).toBe(0);
+    const moved = await queryRows<{ trainingId: number; invited: boolean }>(database.db, sql`select training_id as "trainingId", invited from training_attendance where member_id = ${member['Quàng Thị Hoà']} and training_id = ${other.id}`);
+    expect(moved).toEqual([{ trainingId: other.id, invited: true }]);
+    const snapshot = async () => queryRows(database.db, sql`select * from training_member_reach order by member_id, team_id, commune_id`);
+    const before = await snapshot();
+    await database.db.execute(sql`select training_reach_rebuild()`);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('a period reaching past today', () => {
+  it('counts what was held up to today, says so, and a period not begun counts nothing', async () => {
+    clock.set('2026-11-10T12:00:00+07:00');
+    const r = (await province.get('/api/reports/trainings?unit=14&from=2026-11-01&to=2026-12-31')).json();
+    expect([r.to, r.heldUntil]).toEqual(['2026-12-31', '2026-11-10']);
+    const [held] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from training_sessions where province_code = '14' and day between '2026-11-01' and '2026-11-10'`);
+    expect(r.totals.sessions).toBe(held.n);
+    expect(r.sentence.startsWith('Từ 01/11/2026 đến 10/11/2026, ')).toBe(true);
+    const later = (await province.get('/api/reports/trainings?unit=14&from=2026-12-01&to=2026-12-31')).json();
+    expect([later.heldUntil, later.totals.sessions, later.totals.invited, later.totals.invitations]).toEqual([null, 0, 0, 0]);
   });
 });

@@ -230,3 +230,16 @@ export function invitedOf(db: Db, trainingId: number): Promise<{ memberId: numbe
   return queryRows(db, sql`select i.member_id as "memberId", m.full_name as "fullName", i.team_id as "teamId", t.name as "teamName"
     from training_invitations i join members m on m.id = i.member_id join teams t on t.id = i.team_id where i.training_id = ${trainingId}`);
 }
+
+/**
+ * Takes, in ascending order, the transaction locks that the report's kept counts take per bucket
+ * of members (migration 0019, training_member_reach_refresh), for every member a transaction is
+ * about to touch. Taken up front and in order, two writers that share members wait for each other
+ * instead of deadlocking (a sync storing its records one by one would otherwise lock buckets in
+ * its records' order).
+ */
+export async function lockMemberReach(tx: Db, memberIds: number[]): Promise<void> {
+  const ids = [...new Set(memberIds.filter((m) => Number.isInteger(m) && m > 0))];
+  if (!ids.length) return;
+  await tx.execute(sql`select count(pg_advisory_xact_lock(20019, b)) from (select distinct x % 256 as b from unnest(${sql.param(ids)}::int[]) x order by 1) y`);
+}

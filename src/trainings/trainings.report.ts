@@ -3,7 +3,7 @@ import { requireScope, type Scope, unitInScope, unitTarget } from '../access/acc
 import { type UnitRow, unitsByCode } from '../catalogue/catalogue.repo.js';
 import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
-import { formatDateVi } from '../text/dates.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { compareVietnamese } from '../text/vietnamese.js';
 import { unitTitle } from './trainings.repo.js';
 
@@ -46,6 +46,8 @@ export interface TrainingReport {
   unit: { code: string; name: string; level: 'province' | 'commune' };
   from: string;
   to: string;
+  /** the last day counted: `to`, or today when the period reaches past it (null: the period has not begun) */
+  heldUntil: string | null;
   totals: TrainingFigures;
   children: ({ code: string; name: string; kind: 'commune' | 'team'; id: number } & TrainingFigures)[];
   /** the seed's sentence, for the unit and period */
@@ -74,16 +76,22 @@ export async function reportUnit(db: Db, unitCode: string, scope: Scope, what: s
 export async function trainingReport(db: Db, unitCode: string, from: string, to: string, scope: Scope): Promise<TrainingReport> {
   if (from > to) throw new AppError('VALIDATION_FAILED', `Từ ngày ${formatDateVi(from)} sau đến ngày ${formatDateVi(to)}.`, { path: 'from' });
   const unit = await reportUnit(db, unitCode, scope, 'báo cáo tập huấn');
+  // what was held: a period reaching past today counts up to today (a session planned for next week is not "đã tổ chức",
+  // and its invitations are not in the attendance rate); the answer says so (`heldUntil`)
+  const today = todayInVietnam();
+  const requestedTo = to;
+  if (to > today) to = today < from ? from : today;
+  const future = from > today;
   const level = unit.level as 'province' | 'commune';
   const provinceCode = unit.provinceCode ?? unit.code!;
   // the area as a condition on a row's (province_code, commune_id), and the child key of a row
   const area = (a: string): SQL => (level === 'province' ? sql`${sql.raw(a)}.province_code = ${provinceCode}` : sql`${sql.raw(a)}.commune_id = ${unit.id}`);
-  const days = sql`s.day between ${from} and ${to}`;
+  const days = future ? sql`false` : sql`s.day between ${from} and ${to}`;
   // the child of a row: a province's commune, a commune's team
   const childOf = (a: string) => (level === 'province' ? sql.raw(`${a}.commune_id`) : sql.raw(`${a}.team_id`));
 
   // each source also names the sessions (ids) that reach each child; a session counts once per child however it reaches it
-  const period = sql`daterange(${from}::date, ${to}::date, '[]')`;
+  const period = future ? sql`'empty'::daterange` : sql`daterange(${from}::date, ${to}::date, '[]')`;
   // invitations, check-ins and walk-ins per (training, commune, team) and each member's days, as the
   // triggers keep them (migration 0019: training_reach, training_member_reach); a session counts once per child however it reaches it
   const [organised, cells, people, points, never, courses] = await Promise.all([
@@ -155,5 +163,5 @@ export async function trainingReport(db: Db, unitCode: string, from: string, to:
   const who = unitTitle(unit);
   const n = (x: number) => x.toLocaleString('vi-VN');
   const sentence = `Từ ${formatDateVi(from)} đến ${formatDateVi(to)}, ${who} đã tổ chức ${n(totals.sessions)} lớp tập huấn tại ${n(totals.points)} điểm cầu cho ${n(totals.attended)} thành viên${totals.walkIns ? ` và ${n(totals.walkIns)} người ngoài danh sách` : ''}${totals.courseCompletions ? `; ${n(totals.courseCompletions)} lượt hoàn thành khóa học kỹ năng số trực tuyến` : ''}.`;
-  return { unit: { code: unit.code!, name: who, level }, from, to, totals, children, sentence };
+  return { unit: { code: unit.code!, name: who, level }, from, to: requestedTo, heldUntil: future ? null : to, totals, children, sentence };
 }

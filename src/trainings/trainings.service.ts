@@ -152,6 +152,8 @@ export async function updateTraining(db: Db, id: number, body: TrainingBody & { 
     if (before.version !== body.version) throw new AppError('VERSION_CONFLICT', 'Lớp tập huấn vừa được người khác sửa; hãy tải lại trang rồi sửa lại.');
     if (before.closedAt) throw new AppError('REGISTRY_CONFLICT', 'Lớp tập huấn đã đóng điểm danh; không sửa được nữa.');
     const { invited } = await resolvePlan(tx, body, unit);
+    const touched = await queryRows<{ m: number }>(tx, sql`select member_id as m from training_invitations where training_id = ${id} union select member_id from training_attendance where training_id = ${id} and member_id is not null`);
+    await repo.lockMemberReach(tx, [...touched.map((t) => t.m), ...invited.map((i) => i.memberId)]);
     await tx.execute(sql`update training_sessions set province_code = ${unit.provinceCode}, organiser_unit_id = ${unit.id}, commune_id = ${unit.level === 'commune' ? unit.id : null},
       title = ${body.title}, topic_code = ${body.topic}, kind = ${body.kind}, starts_at = ${body.startsAt}, ends_at = ${body.endsAt}, day = ${dayOf(body.startsAt)},
       materials = ${JSON.stringify(body.materials)}::jsonb, audience = ${JSON.stringify(body.audience)}::jsonb, version = version + 1 where id = ${id}`);
@@ -227,10 +229,15 @@ export async function decideWalkIn(db: Db, id: string, body: { action: 'link'; m
     }
     const member = (await repo.membersWithin(tx, actor.scope, [body.memberId])).get(body.memberId);
     if (!member) throw new AppError('VALIDATION_FAILED', `Thành viên mã ${body.memberId} không thuộc tổ nào đang hoạt động trong phạm vi của bạn; hãy thêm người này vào tổ trước.`, { path: 'memberId' });
+    await repo.lockMemberReach(tx, [body.memberId]);
+    const taken = `${member.fullName} đã được điểm danh ở lớp này; hãy bỏ qua người ngoài danh sách này.`;
     const [dup] = await queryRows<{ id: string }>(tx, sql`select id from training_attendance where training_id = ${w.trainingId} and member_id = ${body.memberId}`);
-    if (dup) throw new AppError('REGISTRY_CONFLICT', `${member.fullName} đã được điểm danh ở lớp này; hãy bỏ qua người ngoài danh sách này.`);
-    await tx.execute(sql`update training_attendance a set member_id = ${body.memberId}, walk_in_status = 'added', team_id = ${member.teamId}, commune_id = ${member.communeId}, province_code = ${member.provinceCode},
-      invited = exists (select 1 from training_invitations i where i.training_id = a.training_id and i.member_id = ${body.memberId}) where a.id = ${id}`);
+    if (dup) throw new AppError('REGISTRY_CONFLICT', taken);
+    // a check-in of the same member committed since the look (a phone syncing now) is the same conflict
+    const [linked] = await queryRows<{ id: string }>(tx, sql`update training_attendance a set member_id = ${body.memberId}, walk_in_status = 'added', team_id = ${member.teamId}, commune_id = ${member.communeId}, province_code = ${member.provinceCode},
+      invited = exists (select 1 from training_invitations i where i.training_id = a.training_id and i.member_id = ${body.memberId})
+      where a.id = ${id} and not exists (select 1 from training_attendance o where o.training_id = a.training_id and o.member_id = ${body.memberId}) returning a.id`);
+    if (!linked) throw new AppError('REGISTRY_CONFLICT', taken);
     await recordAudit(tx, { ...actor, action: 'training.walk_in_linked', entity: 'training_attendance', entityId: id, provinceCode: w.provinceCode, communeId: w.pointCommune, after: { memberId: body.memberId } });
     return { id, status: 'added' };
   });

@@ -60,7 +60,7 @@ export async function trainingDetail(db: Db, id: number, actor: TrainingActor) {
       return {
         pointId: p.id, name: p.name, placeKind: p.placeKind, commune: { code: p.communeCode, name: p.communeName }, village: p.villageCode ? { code: p.villageCode, name: p.villageName } : null,
         host: p.hostMemberId ? { kind: 'member', id: p.hostMemberId, name: p.hostName } : p.hostUserId ? { kind: 'user', id: p.hostUserId, name: p.hostName } : null,
-        capacity: p.sessionCapacity ?? p.capacity, connection: p.connection, checkedIn: here.length, late: here.filter((a) => a.late).length, walkIns: here.filter((a) => a.walkIn).length, mine: hosting.includes(p.id),
+        capacity: p.sessionCapacity ?? p.capacity, connection: p.connection, checkedIn: here.length, late: here.filter((a) => !a.walkIn && a.late).length, walkIns: here.filter((a) => a.walkIn).length, mine: hosting.includes(p.id),
       };
     }),
     totals: {
@@ -69,7 +69,8 @@ export async function trainingDetail(db: Db, id: number, actor: TrainingActor) {
       attendedInvited: attendance.filter((a) => !a.walkIn && a.invited).length,
       notInvited: attendance.filter((a) => !a.walkIn && !a.invited).length,
       walkIns: attendance.filter((a) => a.walkIn).length,
-      late: attendance.filter((a) => a.late).length,
+      // late and attended count the registry's members: a walk-in is counted apart
+      late: attendance.filter((a) => !a.walkIn && a.late).length,
       leftEarly: attendance.filter(leftEarly).length,
     },
     attendance: seesList

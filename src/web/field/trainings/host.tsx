@@ -107,6 +107,10 @@ export function PointView({ t, state, trainingId, pointId }: { t: Trainings; sta
       </div>
       <p id="point-count" class="tr-count">
         Đã điểm danh <b>{roster.checkedIn}</b>/{roster.invited}
+        {(() => {
+          const walkIns = roster.walkIns.filter((w) => w.state.kind === 'done' || w.state.kind === 'pending').length;
+          return walkIns ? ` · ${walkIns} người ngoài danh sách` : '';
+        })()}
       </p>
       {session.closedAt && <p class="msg">Ban tổ chức đã đóng điểm danh: lượt điểm danh mới sẽ bị từ chối.</p>}
       <div class="tr-actions">

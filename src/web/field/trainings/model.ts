@@ -226,7 +226,8 @@ export function pointRoster(session: HostSession, pointId: number, outbox: reado
   }
   const all = [...members, ...extra];
   const counted = (r: RosterRow) => r.state.kind === 'done' || r.state.kind === 'pending';
-  return { members: all, walkIns, checkedIn: all.filter(counted).length + walkIns.filter(counted).length, invited: session.invited.length };
+  // checked in of the invited list: walk-ins are shown apart, never against the invited total
+  return { members: all, walkIns, checkedIn: all.filter(counted).length, invited: session.invited.length };
 }
 
 /** The rows whose name holds every word of `query`, diacritics and case ignored ("hoa" finds "Quàng Thị Hoà"). */

@@ -211,8 +211,9 @@ export class Trainings {
     await this.syncer.refresh();
     if (soon) this.sendSoon();
     else {
-      this.syncer.kick();
-      requestSync();
+      // online the page sends now; offline the service worker's background sync sends when the network returns (not both: one request)
+      if (navigator.onLine) this.syncer.kick();
+      else requestSync();
     }
     return q.id;
   }
@@ -282,8 +283,9 @@ export class Trainings {
     if (this.sendTimer) clearTimeout(this.sendTimer);
     this.sendTimer = setTimeout(() => {
       this.sendTimer = null;
-      this.syncer.kick();
-      requestSync();
+      // online the page sends now; offline the service worker's background sync sends when the network returns (not both: one request)
+      if (navigator.onLine) this.syncer.kick();
+      else requestSync();
     }, SEND_DELAY_MS);
   }
 
