@@ -181,9 +181,12 @@ async function storeOne(tx: Db, r: AttendanceRecord, p: PointCtx | undefined, ac
     on conflict do nothing returning id`);
   if (!inserted) {
     // checked in already (another phone, another point, or the member and the host both): counted once; only its own recorder adds a leaving time
-    const [first] = await queryRows<{ at: Date; point: string }>(tx, sql`update training_attendance a set left_at = case when a.recorded_by is not distinct from ${actor.userId} then coalesce(a.left_at, ${leftAt?.toISOString() ?? null}::timestamptz) else a.left_at end
-      from bridge_points bp where bp.id = a.point_id and a.training_id = ${p.trainingId} and a.member_id = ${memberId} returning a.checked_in_at as at, bp.name as point`);
+    const [first] = await queryRows<{ at: Date; point: string; leftAt: Date | null; mine: boolean }>(tx, sql`update training_attendance a set left_at = case when a.recorded_by is not distinct from ${actor.userId} then coalesce(a.left_at, ${leftAt?.toISOString() ?? null}::timestamptz) else a.left_at end
+      from bridge_points bp where bp.id = a.point_id and a.training_id = ${p.trainingId} and a.member_id = ${memberId}
+      returning a.checked_in_at as at, bp.name as point, a.left_at as "leftAt", (a.recorded_by is not distinct from ${actor.userId}) as mine`);
     if (!first) return { id, status: 'duplicate', reason: 'Đã nhận lần điểm danh này trước đó.', fullName: who.fullName };
+    // the host's "Về" (a leaving time for someone they checked in): said as such
+    if (leftAt && first.mine && first.leftAt) return { id, status: 'duplicate', fullName: who.fullName, reason: `${who.fullName} về lúc ${when(new Date(first.leftAt))} (điểm danh lúc ${when(new Date(first.at))}).` };
     return { id, status: 'duplicate', fullName: who.fullName, reason: `${who.fullName} đã được điểm danh lúc ${when(new Date(first.at))} tại "${first.point}"; chỉ tính một lần.` };
   }
   return { id, status: 'accepted', fullName: who.fullName, late, ...(who.invited ? {} : { notInvited: true }) };

@@ -468,6 +468,20 @@ describe('what the breaker found (fixed)', () => {
     expect(n.n).toBe(3);
   });
 
+  it('the host’s "Về": a later record of the same member with a leaving time adds it to the first check-in, and says so', async () => {
+    const [open] = await queryRows<{ id: number; startsAt: string }>(database.db, sql`select s.id, s.starts_at as "startsAt" from training_sessions s join training_session_points sp on sp.training_id = s.id and sp.point_id = ${point.chiengAn} where s.closed_at is null order by s.id limit 1`);
+    const at = new Date(new Date(open.startsAt).getTime() + 15 * 60_000);
+    clock.set(new Date(at.getTime() + 60 * 60_000));
+    await database.db.execute(sql`delete from training_attendance where training_id = ${open.id} and member_id = ${member['Lò Văn Bình']}`);
+    const first = await checkIns(hostHien, [{ id: uid(), trainingId: open.id, pointId: point.chiengAn, method: 'host', memberId: member['Lò Văn Bình'], checkedInAt: at.toISOString() }]);
+    expect(first.json().results[0].status).toBe('accepted');
+    const leave = await checkIns(hostHien, [{ id: uid(), trainingId: open.id, pointId: point.chiengAn, method: 'host', memberId: member['Lò Văn Bình'], checkedInAt: clock.now().toISOString(), leftAt: clock.now().toISOString() }]);
+    expect(leave.json().results[0]).toMatchObject({ status: 'duplicate', fullName: 'Lò Văn Bình' });
+    expect(leave.json().results[0].reason).toMatch(/^Lò Văn Bình về lúc \d\d:\d\d ngày \d\d\/\d\d\/2026 \(điểm danh lúc \d\d:\d\d ngày \d\d\/\d\d\/2026\)\.$/);
+    const [row] = await queryRows<{ leftAt: string | null }>(database.db, sql`select left_at as "leftAt" from training_attendance where training_id = ${open.id} and member_id = ${member['Lò Văn Bình']}`);
+    expect(new Date(row.leftAt!).toISOString()).toBe(clock.now().toISOString());
+  });
+
   it('a host’s record for a session left open, arriving more than 7 days after its end, is refused', async () => {
     const [open] = await queryRows<{ id: number; endsAt: string }>(database.db, sql`select s.id, s.ends_at as "endsAt" from training_sessions s join training_session_points sp on sp.training_id = s.id and sp.point_id = ${point.chiengAn} where s.closed_at is null order by s.id limit 1`);
     const end = new Date(open.endsAt);

@@ -183,7 +183,16 @@ function Row({ r, t, trainingId, pointId }: { r: RosterRow; t: Trainings; traini
             </button>
           </span>
         )}
-        {s.kind === 'done' && <span class="ck-time ck-sent">✓ {hm(s.at)}</span>}
+        {s.kind === 'done' && (
+          <span class="ck-side">
+            <span class="ck-time ck-sent">✓ {hm(s.at)}</span>
+            {r.memberId !== null && !note && (
+              <button type="button" class="ghost ck-leave" onClick={() => void t.leave(trainingId, pointId, r.memberId!).then(() => setNote(`Đã ghi giờ về: ${hm(Date.now())}.`))}>
+                Về
+              </button>
+            )}
+          </span>
+        )}
       </div>
       {s.kind === 'done' && s.note && <p class="note">{s.note}</p>}
       {note && <p class="msg">{note}</p>}

@@ -9,6 +9,7 @@
  */
 import type { ApiClient } from '../../shared/api.js';
 import { newId } from '../device.js';
+import { vnIso } from '../../shared/time.js';
 import type { StoredUser } from '../store.js';
 import type { SyncState } from '../sync.js';
 import { type Cached, type CheckIn, hostRecord, type Hosting, measureOffset, type Mine, type Route, routeHash, sameSelf, selfRecord } from './model.js';
@@ -221,6 +222,16 @@ export class Trainings {
   /** The host checks an invited member in at a point (one tap): queued now, sent with the next taps. */
   checkIn(trainingId: number, pointId: number, memberId: number): Promise<string> {
     return this.queue(hostRecord(newId(), trainingId, pointId, memberId, new Date()), true);
+  }
+
+  /**
+   * The host records that a checked-in member left (early): a record of the same member with the
+   * leaving time; the server keeps the first check-in and adds the leaving time to it (only the
+   * host who recorded the check-in may).
+   */
+  leave(trainingId: number, pointId: number, memberId: number): Promise<string> {
+    const now = new Date();
+    return this.queue({ ...hostRecord(newId(), trainingId, pointId, memberId, now), leftAt: vnIso(now) }, true);
   }
 
   /** The host records someone not in the registry, by name and phone (as typed). */
