@@ -22,6 +22,8 @@ import { sessionRoutes } from '../sessions/sessions.routes.js';
 import { trainingRoutes } from '../trainings/trainings.routes.js';
 import { courseRoutes } from '../trainings/courses.routes.js';
 import { notifyRoutes } from '../notify/notify.routes.js';
+import { directiveRoutes } from '../directives/directives.routes.js';
+import fastifyFormbody from '@fastify/formbody';
 import { registerWebApp } from '../web/web.plugin.js';
 import { AppError } from './errors.js';
 import { nulPath } from '../text/nul.js';
@@ -103,6 +105,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
     transform: jsonSchemaTransform,
   });
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: MAX_FILES, fields: 20, parts: MAX_FILES + 20 } });
+  // residents' forms on public pages (/chi-dao/TOKEN) post urlencoded, working without script
+  await app.register(fastifyFormbody, { bodyLimit: 4096 });
   await app.register(fastifyStatic, { root: publicDir, prefix: '/' });
   await registerVendorScripts(app);
   await registerWebApp(app);
@@ -119,7 +123,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   const PUBLIC = { access: { public: true } } as const;
   api.get('/api/health', { config: PUBLIC, schema: { summary: 'Liveness and which database is in use' } }, async () => ({ status: 'ok', db: ctx.database.kind }));
   const routeCtx = { ...ctx, protector: new DataProtector(secrets) };
-  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, registryEditRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes, sessionRoutes, trainingRoutes, courseRoutes, notifyRoutes]) routes(api, routeCtx);
+  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, registryEditRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes, sessionRoutes, trainingRoutes, courseRoutes, notifyRoutes, directiveRoutes]) routes(api, routeCtx);
   api.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
   return app;
 }
