@@ -124,6 +124,28 @@ const placeWalkIn = async (p: Place): Promise<string> => {
   if (r.status !== 'accepted') throw new Error(`walk-in not kept: ${JSON.stringify(r)}`);
   return record.id;
 };
+/** The directives world: a directive of each place's commune to its team, a province directive through each place's commune (to forward), and an attachment of each. */
+const dw = { directives: {} as Record<Place, number>, via: {} as Record<Place, number>, attachments: {} as Record<Place, number> };
+const TINY_PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const directivePlan = (unit: string, over: Record<string, unknown>) => ({ unit, issuedOn: '2026-06-01', title: `Chỉ đạo ${++seq}`, body: 'Nội dung chỉ đạo.', target: over.target, ...over });
+async function buildDirectives() {
+  const { issueDirective } = await import('../directives/directives.service.js');
+  const { directiveBody } = await import('../directives/directives.contract.js');
+  for (const p of ['home', 'sibling', 'other', 'far'] as Place[]) {
+    dw.directives[p] = (await issueDirective(database.db, directiveBody.parse(directivePlan(communeOf(p)!, { target: { teamIds: [w.teams[p]] } })), trainingActor)).id;
+    const province = p === 'far' ? '01' : '14';
+    dw.via[p] = (await issueDirective(database.db, directiveBody.parse(directivePlan(province, { target: { units: [communeOf(p)!] }, viaCommunes: true })), trainingActor)).id;
+    [{ id: dw.attachments[p] }] = await queryRows<{ id: number }>(database.db, sql`insert into directive_attachments (directive_id, name, media_type, bytes, sha256, data) values (${dw.directives[p]}, 'cong-van.pdf', 'application/pdf', ${TINY_PDF.length}, 'x', ${TINY_PDF}) returning id`);
+  }
+}
+const pdfForm = () => {
+  const form = new FormData();
+  form.append('files', new Blob([new Uint8Array(TINY_PDF)]), 'phu-luc.pdf');
+  return form;
+};
+const ackOf = (p: Place) => ({ records: [{ id: crypto.randomUUID(), directiveId: dw.directives[p], teamId: w.teams[p], status: 'read', at: new Date().toISOString() }] });
+const pushSub = () => ({ endpoint: `https://push.example.com/sub/${++seq}`, keys: { p256dh: 'B'.repeat(87), auth: 'a'.repeat(22) } });
+
 async function buildTrainings() {
   const { createBridgePoint, createTraining, closeTraining } = await import('../trainings/trainings.service.js');
   const { syncAttendance } = await import('../trainings/trainings.attendance.js');
@@ -510,6 +532,56 @@ const SAMPLES: Record<string, Sample> = {
     expect: ok((j) => has(typeof j.sentence === 'string', 'the report')),
     away: [(c, r) => c.get(`/api/reports/trainings?unit=${AWAY_UNIT[r]}&from=2026-01-01&to=2026-12-31`)],
   },
+  // directives (issue 15): each place's commune's directive to its team; province directives through each commune
+  'GET /api/directives': {
+    home: (c) => c.get('/api/directives?from=2026-01-01&to=2026-12-31'),
+    expect: ok((j, r) => has(r === 'viewer' || r === 'admin' || r === 'province_officer' || r === 'commune_officer' || j.directives.some((d: { id: number }) => d.id === dw.directives.home), 'the home directive')),
+    away: [(c) => c.get('/api/directives?from=2026-01-01&to=2026-12-31')],
+    refused: (res, r) => res.statusCode === 200 && !(res.json().directives as { id: number }[]).some((d) => d.id === dw.directives[awayPlace(r)]),
+  },
+  'POST /api/directives': {
+    home: (c, r) => c.post('/api/directives', directivePlan(HOME_UNIT[r], { target: { teamIds: [w.teams.home] } })),
+    expect: { status: 201 },
+    away: [(c, r) => c.post('/api/directives', directivePlan(AWAY_UNIT[r], { target: { teamIds: [w.teams[awayCommunePlace(r)]] } })), (c, r) => c.post('/api/directives', directivePlan(HOME_UNIT[r], { target: { teamIds: [w.teams[awayCommunePlace(r)]] } }))],
+  },
+  'GET /api/directives/inbox': { home: (c) => c.get('/api/directives/inbox'), expect: ok((j, r) => has(r !== 'team_leader' && r !== 'member' ? Array.isArray(j.directives) : j.directives.some((d: { id: number }) => d.id === dw.directives.home), 'the inbox')) },
+  'POST /api/directives/acks/sync': {
+    home: (c) => c.post('/api/directives/acks/sync', ackOf('home')),
+    expect: ok((j) => has(j.results[0].status === 'accepted', `accepted: ${JSON.stringify(j.results[0])}`)),
+    away: [(c, r) => c.post('/api/directives/acks/sync', ackOf(awayPlace(r)))],
+    refused: (res) => res.json().results?.[0]?.status === 'rejected',
+  },
+  'GET /api/directives/:id/board': {
+    home: (c) => c.get(`/api/directives/${dw.directives.home}/board`),
+    expect: ok((j) => has(j.directive.id === dw.directives.home && j.totals.teams === 1, 'the board')),
+    away: [(c, r) => c.get(`/api/directives/${dw.directives[awayPlace(r)]}/board`)],
+  },
+  'POST /api/directives/:id/forward': {
+    home: (c, r) => c.post(`/api/directives/${dw.via.home}/forward`, r === 'commune_officer' ? {} : { commune: '03664' }),
+    expect: ok((j) => has(typeof j.teams === 'number', 'forwarded')),
+    away: [(c, r) => c.post(`/api/directives/${dw.via[awayCommunePlace(r)]}/forward`, { commune: communeOf(awayCommunePlace(r)) })],
+  },
+  'POST /api/directives/:id/remind': {
+    home: (c) => c.post(`/api/directives/${dw.directives.home}/remind`, { channels: ['sms'] }),
+    expect: ok((j) => has(j.teams === 1, 'reminded')),
+    away: [(c, r) => c.post(`/api/directives/${dw.directives[awayCommunePlace(r)]}/remind`, { channels: ['sms'] })],
+  },
+  'POST /api/directives/:id/attachments': {
+    home: (c) => c.request({ method: 'POST', url: `/api/directives/${dw.directives.home}/attachments`, payload: pdfForm() }),
+    expect: { status: 201 },
+    away: [(c, r) => c.request({ method: 'POST', url: `/api/directives/${dw.directives[awayCommunePlace(r)]}/attachments`, payload: pdfForm() })],
+  },
+  'GET /api/directives/:id/attachments/:attachmentId': {
+    home: (c) => c.get(`/api/directives/${dw.directives.home}/attachments/${dw.attachments.home}`),
+    expect: { status: 200 },
+    away: [(c, r) => c.get(`/api/directives/${dw.directives[awayPlace(r)]}/attachments/${dw.attachments[awayPlace(r)]}`)],
+  },
+  // outside channels (notify/): off in tests, so the providers' callbacks find nothing; browsers' push subscriptions
+  'GET /api/notify/esms/:token': { home: (c) => c.get('/api/notify/esms/any-token-0123456789?SMSID=x&SendStatus=5&SendSuccess=1'), expect: { status: 404 } },
+  'POST /api/notify/zalo/webhook': { home: (c) => c.post('/api/notify/zalo/webhook', { event_name: 'user_received_message' }), expect: { status: 404 } },
+  'GET /api/push/key': { home: (c) => c.get('/api/push/key'), expect: { status: 404 } },
+  'POST /api/push/subscriptions': { home: (c) => c.post('/api/push/subscriptions', pushSub()), expect: { status: 201 } },
+  'DELETE /api/push/subscriptions': { home: (c) => c.request({ method: 'DELETE', url: '/api/push/subscriptions', payload: { endpoint: 'https://push.example.com/none' } }), expect: ok((j) => has(j.removed === 0, 'nothing removed')) },
   'GET /api/audit': {
     home: (c, r) => c.get(`/api/audit?unit=${HOME_UNIT[r]}`),
     expect: ok((j) => has(Array.isArray(j.entries), 'entries')),
@@ -555,6 +627,7 @@ beforeAll(async () => {
   w.villageHome = await villageCode('03664', 'Bản Hụm');
   for (const p of ['far', 'other', 'sibling'] as Place[]) heldAway[p] = await heldSession(p);
   await buildTrainings();
+  await buildDirectives();
   for (const role of ROLES) {
     clients.set(role, await signedInClient(app, database.db, { username: `u.${role}`, role, ...(role === 'team_leader' || role === 'member' ? { teamId: w.teams.home } : { unit: role === 'admin' ? undefined : HOME_UNIT[role] }) }));
   }

@@ -42,6 +42,8 @@ export const ERROR_STATUS = {
   REGISTRY_CONFLICT: 409,
   /** a provider's callback whose signature does not match (forged or unsigned) */
   SIGNATURE_INVALID: 401,
+  /** a provider's callback address that is not ours (a wrong secret, or the channel is off) */
+  WEBHOOK_UNKNOWN: 404,
   /** an attachment that is not what its name says, or of a kind not accepted */
   ATTACHMENT_REFUSED: 415,
   ATTACHMENT_TOO_LARGE: 413,

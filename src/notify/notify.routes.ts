@@ -17,12 +17,12 @@ export const notifyRoutes: RouteModule = (api, { database, config }) => {
   /**
    * GET /api/notify/esms/:token?SMSID&RequestId&SendStatus&SendSuccess&SendFailed: eSMS's delivery
    * callback (eSMS calls it with GET and signs nothing, so the address carries a secret token).
-   * → 200 {known} (a report of a message we never sent changes nothing). Errors: 404 for a wrong token or SMS off.
+   * → 200 {known} (a report of a message we never sent changes nothing). Errors: 404 WEBHOOK_UNKNOWN for a wrong token or SMS off.
    */
   api.get('/api/notify/esms/:token', { config: WEBHOOK, schema: { hide: true, params: z.object({ token: z.string().max(200) }), querystring: z.record(z.string(), z.string().max(2000)) } }, async (req) => {
     const expected = config.notify.esms?.callbackToken;
     const given = Buffer.from(req.params.token);
-    if (!expected || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) throw new AppError('NOT_FOUND', 'Không có đường dẫn này.');
+    if (!expected || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) throw new AppError('WEBHOOK_UNKNOWN', 'Không có đường dẫn này.');
     const read = readEsmsCallback(req.query);
     if (!read) return { known: false };
     return { known: await applyReport(db, 'sms', read.report, read.messageId) };
@@ -34,11 +34,11 @@ export const notifyRoutes: RouteModule = (api, { database, config }) => {
     /**
      * POST /api/notify/zalo/webhook: Zalo's events (user_received_message, user_seen_message),
      * signed with X-ZEvent-Signature. → 200 {known}. Errors: 401 SIGNATURE_INVALID (forged or
-     * unsigned), 404 when Zalo is off.
+     * unsigned), 404 WEBHOOK_UNKNOWN when Zalo is off.
      */
     scope.post('/api/notify/zalo/webhook', { config: WEBHOOK, schema: { hide: true } }, async (req) => {
       const zns = config.notify.zns;
-      if (!zns) throw new AppError('NOT_FOUND', 'Kênh Zalo chưa được cấu hình.');
+      if (!zns) throw new AppError('WEBHOOK_UNKNOWN', 'Kênh Zalo chưa được cấu hình.');
       let report;
       try {
         report = new ZnsNotifier(zns).readWebhook(String(req.body ?? ''), req.headers['x-zevent-signature'] as string | undefined);
