@@ -3,9 +3,11 @@ import { openConfiguredDatabase } from './db/open.js';
 import { needsSetup } from './access/users.service.js';
 import { buildApp } from './http/app.js';
 import { webBundle } from './web/web.plugin.js';
+import { buildNotifiers, startDispatcher, vapidFromDataDir } from './notify/notify.channels.js';
 
 /** `npm start`: serves Ngõ Số on http://localhost:PORT (default 3000) with the configured database. */
-const config = loadConfig();
+// web push keys: configured, or made once and kept in the data directory
+const config = vapidFromDataDir(loadConfig());
 // the embedded database's worker thread dying leaves nothing to serve with: exit, to be restarted
 // (a restart takes the dead process's lock at once and PGlite replays its WAL: db/lock.ts)
 const onFatal = (err: Error) => {
@@ -17,6 +19,8 @@ const database = await openConfiguredDatabase(config, (m) => console.log(m), onF
   process.exit(1);
 });
 const app = await buildApp({ database, config }, { logger: true });
+// outside messages (web push; SMS and Zalo when configured) leave from the outbox every few seconds
+const stopDispatcher = startDispatcher(database.db, buildNotifiers(config), (m) => console.error(m));
 await app.listen({ port: config.port, host: config.host });
 // build the field app (/field/) now rather than on a phone's first request
 await webBundle().catch((err: Error) => console.error(`Không dựng được giao diện web (/app.js, /field/): ${err.message}`));
@@ -27,6 +31,7 @@ let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
+  await stopDispatcher();
   await app.close();
   await database.close();
   process.exit(0);

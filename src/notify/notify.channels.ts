@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/client.js';
@@ -31,6 +31,7 @@ export function vapidFromDataDir(config: Config): Config {
   let keys: { publicKey: string; privateKey: string };
   if (existsSync(file)) keys = JSON.parse(readFileSync(file, 'utf8'));
   else {
+    mkdirSync(config.dataDir, { recursive: true });
     keys = newVapidKeys();
     writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   }
