@@ -36,6 +36,8 @@
  *   --certificates       measure only the certificate PDF (no databases needed)
  *   --trainings          only the training report on the generated Sơn La network with a year of
  *                        trainings (bench/trainings.ts; PGlite and PostgreSQL unless one is skipped)
+ *   --directives         only the directives benchmark (bench/directives.ts: a province directive to the
+ *                        demo's 1,459 teams, the board, 10,000 acknowledgements; PGlite and PostgreSQL)
  *   --no-certificates    skip the certificate PDF measurement
  *   --profile            take a CPU profile of each import phase (V8's sampling profiler,
  *                        bench/profile/cpu.ts) and print the functions that took the most time
@@ -69,6 +71,7 @@ import { buildRoster, rosterCsv, rosterXlsx } from './roster.js';
 import { runSessionsBench, type SessionsSummaryRow } from './sessions.js';
 import { runPhonesBench } from './phones.js';
 import { benchTrainings } from './trainings.js';
+import { benchDirectives } from './directives.js';
 import { benchCertificates, CERTIFICATES_COUNT, CERTIFICATES_TARGET_MS, type CertificateFigures } from './certificates.js';
 import { COURSES_ROWS, runCoursesBench } from './courses.js';
 
@@ -225,6 +228,29 @@ if (flag('trainings')) {
     }
     factories.push(...list);
     ok = await benchTrainings(list, log);
+  } finally {
+    await cleanup();
+    log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
+  }
+  process.exit(ok ? 0 : 1);
+}
+
+if (flag('directives')) {
+  log('Ngõ Số — benchmark: chỉ đạo tới từng tổ (--directives)');
+  log(machine());
+  log();
+  log('8. CHỈ ĐẠO (mạng lưới Sơn La mô phỏng)');
+  let ok = false;
+  try {
+    const list: DatabaseFactory[] = [];
+    if (!flag('postgres-only')) list.push(await pgliteFactory());
+    if (!flag('pglite-only')) {
+      const pg = await postgresFactory(PG_URL);
+      if (pg) list.push(pg);
+      else log(`  ! PostgreSQL không trả lời ở ${PG_URL}: bỏ qua.`);
+    }
+    factories.push(...list);
+    ok = await benchDirectives(list, log);
   } finally {
     await cleanup();
     log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
