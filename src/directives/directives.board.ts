@@ -76,6 +76,26 @@ export async function directiveHead(db: Db, id: number, scope: Scope): Promise<D
 
 type Row = DirectiveFigures & { child: number | null; g: number };
 
+/** A team's line on a commune's board. Instants as the database gives them (ISO strings in JSON). */
+export interface BoardTeam {
+  id: number; name: string; village: string | null; receivedAt: string | null; readAt: string | null; willDoAt: string | null; doneAt: string | null;
+  channels: string[]; households: number | null; villageHouseholds: number | null; householdsOver: boolean; figure: number | null; note: string | null;
+  publicToken: string; overdue: boolean; confirmations: number;
+}
+
+/** A directive in a list, with its figures in the caller's scope. */
+export interface DirectiveListRow {
+  id: number; number: string | null; issuedOn: string; title: string; priority: string; deadline: string | null; issuer: string; manages: boolean;
+  teams: number; read: number; done: number; overdue: number; awaitsForwarding: boolean;
+}
+
+/** A directive as a team's field app keeps it. */
+export interface InboxDirective {
+  id: number; number: string | null; issuedOn: string; title: string; body: string; priority: string; deadline: string | null; asks: DirectiveAsks; issuer: string; note: string | null;
+  readAt: string | null; willDoAt: string | null; doneAt: string | null; channels: string[]; households: number | null; figure: number | null; publicToken: string;
+  attachments: { id: number; name: string; mediaType: string; bytes: number }[];
+}
+
 /** The figures of a directive's teams in the scope, grouped by commune with the total (rollup). */
 async function figures(db: Db, id: number, scope: Scope, deadline: string | null, groupBy: 'commune' | 'team'): Promise<Row[]> {
   const today = todayInVietnam();
@@ -120,9 +140,9 @@ export async function directiveBoard(db: Db, id: number, scope: Scope, communeCo
     })
     .sort((a, b) => compareVietnamese(a.name, b.name));
   const focus = communeCode ? names.find((n) => n.code === communeCode)?.id ?? -1 : scope.kind === 'commune' ? scope.communeId : communes.length === 1 ? communes[0].id : null;
-  let teams: unknown[] = [];
+  let teams: BoardTeam[] = [];
   if (focus !== null) {
-    teams = await queryRows(db, sql`
+    teams = await queryRows<BoardTeam>(db, sql`
       select dt.team_id as id, t.name, v.name as village, dt.received_at as "receivedAt", dt.read_at as "readAt", dt.will_do_at as "willDoAt", dt.done_at as "doneAt",
         dt.channels, dt.households, (select p.households from unit_population p where p.unit_id = dt.unit_id and p.households is not null order by p.year desc limit 1) as "villageHouseholds",
         dt.households_over as "householdsOver", dt.figure::float8 as figure, dt.note, dt.public_token as "publicToken",
@@ -142,10 +162,10 @@ export async function directiveBoard(db: Db, id: number, scope: Scope, communeCo
  * first, each with its figures in the caller's scope and whether the caller's commune still has
  * to forward it. → {directives}.
  */
-export async function listDirectives(db: Db, scope: Scope, from: string, to: string) {
+export async function listDirectives(db: Db, scope: Scope, from: string, to: string): Promise<DirectiveListRow[]> {
   const today = todayInVietnam();
   const communeOf = scope.kind === 'commune' ? sql`or exists (select 1 from directive_communes dc where dc.directive_id = d.id and dc.commune_id = ${scope.communeId})` : sql``;
-  return queryRows(db, sql`
+  return queryRows<DirectiveListRow>(db, sql`
     select d.id, d.number, d.issued_on::text as "issuedOn", d.title, d.priority, d.deadline::text as deadline, u.name as issuer, (${issuerInScopeSql(scope)}) as manages,
       x.teams, x.read, x.done, x.overdue,
       ${scope.kind === 'commune' ? sql`exists (select 1 from directive_communes dc where dc.directive_id = d.id and dc.commune_id = ${scope.communeId} and dc.forwarded_at is null)` : sql`false`} as "awaitsForwarding"
@@ -162,12 +182,12 @@ export async function listDirectives(db: Db, scope: Scope, from: string, to: str
  * GET /api/directives/inbox: a team account's directives (the last 180 days), whole, for the field
  * app to keep offline; the ones fetched for the first time become "received". → {directives}.
  */
-export async function teamInbox(db: Db, scope: Scope, now: Date) {
+export async function teamInbox(db: Db, scope: Scope, now: Date): Promise<{ directives: InboxDirective[] }> {
   if (scope.kind !== 'team') return { directives: [] };
   const rows = await queryRows<{ id: number }>(db, sql`
     update directive_teams set received_at = ${now.toISOString()} where team_id = ${scope.teamId} and received_at is null returning directive_id as id`);
   if (rows.length) await db.execute(sql`insert into directive_events (directive_id, team_id, commune_id, kind, at) select x, ${scope.teamId}, ${scope.communeId}, 'received', ${now.toISOString()} from unnest(${sql.param(rows.map((r) => r.id))}::int[]) x`);
-  const directives = await queryRows(db, sql`
+  const directives = await queryRows<InboxDirective>(db, sql`
     select d.id, d.number, d.issued_on::text as "issuedOn", d.title, d.body, d.priority, d.deadline::text as deadline, d.asks, u.name as issuer, dt.note,
       dt.read_at as "readAt", dt.will_do_at as "willDoAt", dt.done_at as "doneAt", dt.channels, dt.households, dt.figure::float8 as figure, dt.public_token as "publicToken",
       coalesce((select json_agg(json_build_object('id', a.id, 'name', a.name, 'mediaType', a.media_type, 'bytes', a.bytes) order by a.id) from directive_attachments a where a.directive_id = d.id), '[]') as attachments

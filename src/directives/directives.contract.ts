@@ -83,3 +83,9 @@ export const remindBody = z.object({
   /** only the teams of this commune (default: every team of the caller's part not done) */
   commune: z.string().regex(/^\d{5}$/).optional(),
 });
+
+/** The bodies as the forms send them (before the server's defaults). */
+export type DirectiveInput = z.input<typeof directiveBody>;
+export type ForwardInput = z.input<typeof forwardBody>;
+export type AckInput = z.input<typeof ackRecord>;
+export type RemindInput = z.input<typeof remindBody>;

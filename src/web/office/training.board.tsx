@@ -119,13 +119,13 @@ function Board({ match }: PageProps) {
         <div><dt>Thành viên đã điểm danh</dt><dd>{num(t.totals.attended)}</dd></div>
         <div><dt>Trong danh sách mời</dt><dd>{num(t.totals.attendedInvited)}</dd></div>
         <div><dt>Ngoài danh sách mời</dt><dd>{num(t.totals.notInvited)}</dd></div>
-        <div><dt>Người chưa có trong hệ thống</dt><dd>{num(t.totals.walkIns)}</dd></div>
+        <div><dt>Người ngoài danh sách</dt><dd>{num(t.totals.walkIns)}</dd></div>
         <div><dt>Đến muộn</dt><dd>{num(t.totals.late)}</dd></div>
         <div><dt>Về sớm</dt><dd>{num(t.totals.leftEarly)}</dd></div>
       </dl>
       <Table
         caption="Điểm cầu"
-        columns={['Điểm cầu', 'Nơi', 'Người phụ trách', 'Sức chứa', 'Kết nối', 'Thành viên đã điểm danh', 'Đến muộn', 'Người chưa có trong hệ thống']}
+        columns={['Điểm cầu', 'Nơi', 'Người phụ trách', 'Sức chứa', 'Kết nối', 'Thành viên đã điểm danh', 'Đến muộn', 'Người ngoài danh sách']}
         rows={t.points.map((p) => ({
           key: p.pointId,
           cells: [
@@ -170,7 +170,7 @@ function Board({ match }: PageProps) {
               hm(a.checkedInAt),
               hm(a.leftAt),
               METHOD[a.method as keyof typeof METHOD] ?? a.method,
-              [a.walkIn ? 'Chưa có trong hệ thống' : '', !a.walkIn && !a.invited ? 'Ngoài danh sách mời' : '', a.late ? 'Đến muộn' : '', a.leftEarly ? 'Về sớm' : ''].filter(Boolean).join('; '),
+              [a.walkIn ? 'Người ngoài danh sách' : '', !a.walkIn && !a.invited ? 'Ngoài danh sách mời' : '', a.late ? 'Đến muộn' : '', a.leftEarly ? 'Về sớm' : ''].filter(Boolean).join('; '),
             ],
           }))}
         />

@@ -51,7 +51,7 @@ function Report({ unit, from, to }: { unit: string; from: string; to: string }) 
         <Table
           class="numbers"
           caption={r.unit.level === 'province' ? 'Theo xã, phường' : 'Theo tổ'}
-          columns={[r.unit.level === 'province' ? 'Xã, phường' : 'Tổ', 'Lớp', 'Điểm cầu', 'Được mời', 'Tham gia', 'Lượt mời có tham gia', 'Chưa có trong hệ thống', 'Chưa từng tập huấn']}
+          columns={[r.unit.level === 'province' ? 'Xã, phường' : 'Tổ', 'Lớp', 'Điểm cầu', 'Được mời', 'Tham gia', 'Lượt mời có tham gia', 'Người ngoài danh sách', 'Chưa từng tập huấn']}
           rows={r.children.map((c) => ({
             key: c.id,
             cells: [c.name, num(c.sessions), num(c.points), num(c.invited), num(c.attended), pctOf(c.attendanceRate), num(c.walkIns), `${num(c.neverTrained)} / ${num(c.members)}`],

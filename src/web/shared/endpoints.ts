@@ -43,6 +43,10 @@ import type { currentCode, hostingFor, listTrainings, myTrainings, trainingDetai
 import type { ClockAnswer } from '../../sessions/sessions.clock.js';
 import type { CompletionReport } from '../../trainings/courses.import.js';
 import type { CourseCoverage } from '../../trainings/courses.coverage.js';
+import type { AckResult } from '../../directives/directives.acks.js';
+import type { directiveBoard, DirectiveListRow, teamInbox } from '../../directives/directives.board.js';
+import type { AckInput, DirectiveInput, ForwardInput, RemindInput } from '../../directives/directives.contract.js';
+import type { issueDirective } from '../../directives/directives.service.js';
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 
 /** What every endpoint describes: optional params, query and body, and its answer. */
@@ -113,6 +117,16 @@ export interface Endpoints {
   'POST /api/villages': { body: CreateVillageBody; response: { code: string | null; name: string; validFrom: string | null } };
   'PATCH /api/villages/:code': { params: { code: string }; body: RenameVillageBody; response: { code: string | null; name: string } };
   'POST /api/villages/:code/merge': { params: { code: string }; body: MergeVillageBody; response: Result<typeof mergeVillages> };
+  // directives (directives/directives.routes.ts)
+  'GET /api/directives': { query: { from?: string; to?: string }; response: { directives: DirectiveListRow[] } };
+  'POST /api/directives': { body: DirectiveInput; response: Result<typeof issueDirective> };
+  'GET /api/directives/inbox': { response: Result<typeof teamInbox> };
+  'POST /api/directives/acks/sync': { body: { records: AckInput[] }; response: { results: AckResult[] } };
+  'GET /api/directives/:id/board': { params: { id: number }; query: { commune?: string }; response: Result<typeof directiveBoard> };
+  'POST /api/directives/:id/forward': { params: { id: number }; body: ForwardInput; response: { teams: number } };
+  'POST /api/directives/:id/remind': { params: { id: number }; body: RemindInput; response: { teams: number; messages: number } };
+  /** multipart: the files in the body (FormData, field "files") */
+  'POST /api/directives/:id/attachments': { params: { id: number }; response: { attachments: { id: number; name: string; mediaType: string; bytes: number; flags: string[] }[] } };
   // trainings (trainings/trainings.routes.ts); times arrive as ISO strings
   'GET /api/training-topics': { response: { topics: TopicRow[] } };
   'GET /api/bridge-points': { query: { commune?: string }; response: { points: PointRow[] } };
