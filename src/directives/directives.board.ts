@@ -5,6 +5,7 @@ import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { todayInVietnam } from '../text/dates.js';
 import { compareVietnamese } from '../text/vietnamese.js';
+import { unitTitleSql } from '../trainings/trainings.repo.js';
 import type { DirectiveAsks, DirectiveTarget } from './directives.schema.js';
 
 /**
@@ -65,7 +66,7 @@ export async function directiveHead(db: Db, id: number, scope: Scope): Promise<D
   const communeOf = scope.kind === 'commune' ? sql`or exists (select 1 from directive_communes dc where dc.directive_id = d.id and dc.commune_id = ${scope.communeId})` : sql``;
   const [d] = await queryRows<DirectiveHead & { manages: boolean; issuerCode: string; issuerName: string; issuerLevel: string }>(db, sql`
     select d.id, d.number, d.issued_on::text as "issuedOn", d.title, d.body, d.priority, d.deadline::text as deadline, d.asks, d.target, d.via_communes as "viaCommunes",
-      u.code as "issuerCode", u.name as "issuerName", u.level as "issuerLevel", (${issuerInScopeSql(scope)}) as manages
+      u.code as "issuerCode", ${unitTitleSql('u')} as "issuerName", u.level as "issuerLevel", (${issuerInScopeSql(scope)}) as manages
     from directives d join admin_units u on u.id = d.issuer_unit_id
     where d.id = ${id} and ((${issuerInScopeSql(scope)}) or exists (select 1 from directive_teams dt join teams t on t.id = dt.team_id where dt.directive_id = d.id and ${teamInScopeSql(scope, 't')}) ${communeOf})`);
   if (!d) throw new AppError('NOT_FOUND', `Không có chỉ đạo mã ${id} trong phạm vi của bạn.`);
@@ -166,7 +167,7 @@ export async function listDirectives(db: Db, scope: Scope, from: string, to: str
   const today = todayInVietnam();
   const communeOf = scope.kind === 'commune' ? sql`or exists (select 1 from directive_communes dc where dc.directive_id = d.id and dc.commune_id = ${scope.communeId})` : sql``;
   return queryRows<DirectiveListRow>(db, sql`
-    select d.id, d.number, d.issued_on::text as "issuedOn", d.title, d.priority, d.deadline::text as deadline, u.name as issuer, (${issuerInScopeSql(scope)}) as manages,
+    select d.id, d.number, d.issued_on::text as "issuedOn", d.title, d.priority, d.deadline::text as deadline, ${unitTitleSql('u')} as issuer, (${issuerInScopeSql(scope)}) as manages,
       x.teams, x.read, x.done, x.overdue,
       ${scope.kind === 'commune' ? sql`exists (select 1 from directive_communes dc where dc.directive_id = d.id and dc.commune_id = ${scope.communeId} and dc.forwarded_at is null)` : sql`false`} as "awaitsForwarding"
     from directives d join admin_units u on u.id = d.issuer_unit_id
@@ -188,7 +189,7 @@ export async function teamInbox(db: Db, scope: Scope, now: Date): Promise<{ dire
     update directive_teams set received_at = ${now.toISOString()} where team_id = ${scope.teamId} and received_at is null returning directive_id as id`);
   if (rows.length) await db.execute(sql`insert into directive_events (directive_id, team_id, commune_id, kind, at) select x, ${scope.teamId}, ${scope.communeId}, 'received', ${now.toISOString()} from unnest(${sql.param(rows.map((r) => r.id))}::int[]) x`);
   const directives = await queryRows<InboxDirective>(db, sql`
-    select d.id, d.number, d.issued_on::text as "issuedOn", d.title, d.body, d.priority, d.deadline::text as deadline, d.asks, u.name as issuer, dt.note,
+    select d.id, d.number, d.issued_on::text as "issuedOn", d.title, d.body, d.priority, d.deadline::text as deadline, d.asks, ${unitTitleSql('u')} as issuer, dt.note,
       dt.read_at as "readAt", dt.will_do_at as "willDoAt", dt.done_at as "doneAt", dt.channels, dt.households, dt.figure::float8 as figure, dt.public_token as "publicToken",
       coalesce((select json_agg(json_build_object('id', a.id, 'name', a.name, 'mediaType', a.media_type, 'bytes', a.bytes) order by a.id) from directive_attachments a where a.directive_id = d.id), '[]') as attachments
     from directive_teams dt join directives d on d.id = dt.directive_id join admin_units u on u.id = d.issuer_unit_id

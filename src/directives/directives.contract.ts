@@ -8,13 +8,8 @@ import { freeText, isoDay } from '../http/zod.js';
 const id = z.number().int().positive().max(2147483647);
 const oneLine = (max: number, what: string) => freeText(max, what, { oneLine: true });
 
-export const PRIORITIES = { normal: 'Thường', high: 'Khẩn', urgent: 'Hỏa tốc' } as const;
-export type Priority = keyof typeof PRIORITIES;
-/** How a team passed a directive on to households (the seed: a Zalo group of 400+ households, the loudspeaker, a village meeting, door to door). */
-export const PASS_ON_CHANNELS = { zalo_group: 'Nhóm Zalo', loudspeaker: 'Loa truyền thanh', meeting: 'Họp thôn/bản', door_to_door: 'Đến từng hộ', other: 'Cách khác' } as const;
-export type PassOnChannel = keyof typeof PASS_ON_CHANNELS;
-export const ACK_STATUSES = { read: 'Đã đọc', will_do: 'Sẽ thực hiện', done: 'Đã hoàn thành' } as const;
-export type AckStatus = keyof typeof ACK_STATUSES;
+export { ACK_STATUSES, type AckStatus, PASS_ON_CHANNELS, type PassOnChannel, PRIORITIES, type Priority } from './directives.vocabulary.js';
+import { ACK_STATUSES, type AckStatus, PASS_ON_CHANNELS, type PassOnChannel, PRIORITIES, type Priority } from './directives.vocabulary.js';
 export const TEAM_ROLES = ['leader', 'deputy', 'member'] as const;
 
 const unitCode = z.string().regex(/^\d{5}(\.\d{1,6})?$/, 'Mã xã gồm 5 chữ số; mã thôn/bản có dạng mã xã, dấu chấm và số thứ tự (03664.001).');

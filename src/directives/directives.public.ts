@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 import { formatDateVi } from '../text/dates.js';
+import { unitTitleSql } from '../trainings/trainings.repo.js';
 
 /**
  * A directive's public page per team (issue 15, item 4): `/chi-dao/TOKEN`, the short link a team
@@ -17,7 +18,7 @@ export interface PublicDirective { directiveId: number; teamId: number; title: s
 export async function publicDirective(db: Db, token: string): Promise<PublicDirective | null> {
   if (!/^[0-9a-f]{32}$/.test(token)) return null;
   const [row] = await queryRows<PublicDirective>(db, sql`
-    select d.id as "directiveId", dt.team_id as "teamId", d.title, d.body, d.number, d.issued_on::text as "issuedOn", u.name as issuer, t.name as team, v.name as village, d.deadline::text as deadline
+    select d.id as "directiveId", dt.team_id as "teamId", d.title, d.body, d.number, d.issued_on::text as "issuedOn", ${unitTitleSql('u')} as issuer, t.name as team, v.name as village, d.deadline::text as deadline
     from directive_teams dt join directives d on d.id = dt.directive_id join admin_units u on u.id = d.issuer_unit_id join teams t on t.id = dt.team_id
     left join admin_units v on v.id = dt.unit_id and v.level = 'village' where dt.public_token = ${token}`);
   return row ?? null;

@@ -9,7 +9,7 @@ import { type Channel } from '../notify/notify.types.js';
 import { enqueue } from '../notify/notify.dispatch.js';
 import { now as clockNow } from '../text/clock.js';
 import { formatDateVi } from '../text/dates.js';
-import { unitTitle } from '../trainings/trainings.repo.js';
+import { unitTitle, unitTitleSql } from '../trainings/trainings.repo.js';
 import type { DirectiveBody } from './directives.contract.js';
 import type { DirectiveTarget } from './directives.schema.js';
 
@@ -94,7 +94,7 @@ async function sendToTeams(tx: Db, directiveId: number, teams: ReturnType<typeof
     )
     select team_id as "teamId", commune_id as "communeId" from ins`);
   if (!sent.length) return 0;
-  const [d] = await queryRows<{ title: string; issuer: string }>(tx, sql`select d.title, u.name as issuer from directives d join admin_units u on u.id = d.issuer_unit_id where d.id = ${directiveId}`);
+  const [d] = await queryRows<{ title: string; issuer: string }>(tx, sql`select d.title, ${unitTitleSql('u')} as issuer from directives d join admin_units u on u.id = d.issuer_unit_id where d.id = ${directiveId}`);
   const subs = await queryRows<{ subscriptionId: number; userId: number; teamId: number }>(tx, sql`
     select ps.id as "subscriptionId", us.id as "userId", us.scope_team_id as "teamId" from push_subscriptions ps join users us on us.id = ps.user_id
     left join team_members tm on tm.member_id = us.member_id and tm.team_id = us.scope_team_id and tm.left_on is null
@@ -192,7 +192,7 @@ export async function forwardDirective(db: Db, id: number, body: { commune?: str
  */
 export async function remindDirective(db: Db, id: number, body: { channels: Channel[]; commune?: string }, actor: DirectiveActor): Promise<{ teams: number; messages: number }> {
   const [d] = await queryRows<{ title: string; issuer: string; deadline: string | null; target: DirectiveTarget; provinceCode: string; communeId: number | null }>(db, sql`
-    select d.title, u.name as issuer, d.deadline::text as deadline, d.target, d.province_code as "provinceCode", d.commune_id as "communeId" from directives d join admin_units u on u.id = d.issuer_unit_id where d.id = ${id}`);
+    select d.title, ${unitTitleSql('u')} as issuer, d.deadline::text as deadline, d.target, d.province_code as "provinceCode", d.commune_id as "communeId" from directives d join admin_units u on u.id = d.issuer_unit_id where d.id = ${id}`);
   if (!d) throw new AppError('NOT_FOUND', `Không có chỉ đạo mã ${id}.`);
   const communeFilter = body.commune ? sql`and t.commune_id = (select id from admin_units where code = ${body.commune} and level = 'commune' and valid_to is null)` : sql``;
   const teams = await queryRows<{ teamId: number; token: string }>(db, sql`select dt.team_id as "teamId", dt.public_token as token from directive_teams dt join teams t on t.id = dt.team_id

@@ -16,6 +16,7 @@ import { PasswordView, SignInView } from './signin.js';
 import { clockWarning } from './sync.js';
 import { TrainingsScreen, useTrainingsRoute, ViewSwitch } from './trainings/screen.js';
 import { Trainings } from './trainings/trainings.js';
+import { DirectivesScreen, useDirectivesRoute } from './directives-loader.js';
 
 /** Sets a performance mark once per page load. */
 function markOnce(name: string) {
@@ -47,6 +48,7 @@ function SyncBadge({ app, state, trainings }: { app: FieldApp; state: FieldState
 /** The whole page for the app's current state. */
 export function Shell({ app, trainings }: { app: FieldApp; trainings: Trainings }) {
   const route = useTrainingsRoute();
+  const directives = useDirectivesRoute();
   const [state, setState] = useState(app.state);
   useLayoutEffect(() => {
     const off = app.subscribe(setState);
@@ -70,7 +72,7 @@ export function Shell({ app, trainings }: { app: FieldApp; trainings: Trainings 
       <header class="bar">
         <div class="title">
           <span class="mark" aria-hidden="true">NS</span>
-          <ViewSwitch route={route} signedIn={!!user && view === 'record'} />
+          <ViewSwitch route={route} signedIn={!!user && view === 'record'} directives={directives} />
         </div>
         <div class="status">
           <SyncBadge app={app} state={state} trainings={trainings} />
@@ -88,8 +90,9 @@ export function Shell({ app, trainings }: { app: FieldApp; trainings: Trainings 
         )}
         {view === 'signin' && <SignInView app={app} note={state.signinNote} />}
         {view === 'password' && <PasswordView app={app} />}
-        {view === 'record' && ctx && route && <TrainingsScreen t={trainings} route={route} />}
-        {view === 'record' && ctx && !route && (
+        {view === 'record' && ctx && directives && user && <DirectivesScreen userId={user.id} />}
+        {view === 'record' && ctx && !directives && route && <TrainingsScreen t={trainings} route={route} />}
+        {view === 'record' && ctx && !directives && !route && (
           <section id="view-record" aria-labelledby="record-title">
             {clockWarning(state.clockOffsetMs) && (
               <p id="clock-warning" class="clock-warning" role="alert">

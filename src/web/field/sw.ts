@@ -23,8 +23,9 @@ interface WaitUntilEvent {
 }
 const sw = self as unknown as {
   skipWaiting(): Promise<void>;
-  addEventListener(type: 'install' | 'sync', listener: (e: WaitUntilEvent) => void): void;
-  clients: { matchAll(opts?: { includeUncontrolled?: boolean }): Promise<{ postMessage(message: unknown): void }[]> };
+  addEventListener(type: 'install' | 'sync' | 'push' | 'notificationclick', listener: (e: WaitUntilEvent & { data?: { json(): unknown }; notification?: { data?: { url?: string }; close(): void } }) => void): void;
+  registration: { showNotification(title: string, opts: { body: string; data: unknown; icon?: string; tag?: string }): Promise<void> };
+  clients: { matchAll(opts?: { includeUncontrolled?: boolean }): Promise<{ postMessage(message: unknown): void }[]>; openWindow(url: string): Promise<unknown> };
   fetch: typeof fetch;
 };
 
@@ -46,4 +47,14 @@ sw.addEventListener('sync', (e) => {
       if (!outcome.ok && !syncer.state.authRequired) throw new Error(syncer.state.lastError ?? 'sync failed');
     }),
   );
+});
+
+// web push (a new directive, a reminder): the server sends {title, body, url} (notify/notify.webpush.ts)
+sw.addEventListener('push', (e) => {
+  const m = (e.data?.json() ?? {}) as { title?: string; body?: string; url?: string };
+  e.waitUntil(sw.registration.showNotification(m.title ?? 'Ngõ Số', { body: m.body ?? '', data: { url: m.url ?? '/field/' }, icon: '/field/icons/icon-192.png', tag: 'ngoso-directive' }));
+});
+sw.addEventListener('notificationclick', (e) => {
+  e.notification?.close();
+  e.waitUntil(sw.clients.openWindow(e.notification?.data?.url ?? '/field/'));
 });

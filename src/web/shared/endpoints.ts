@@ -117,6 +117,7 @@ export interface Endpoints {
   'POST /api/villages': { body: CreateVillageBody; response: { code: string | null; name: string; validFrom: string | null } };
   'PATCH /api/villages/:code': { params: { code: string }; body: RenameVillageBody; response: { code: string | null; name: string } };
   'POST /api/villages/:code/merge': { params: { code: string }; body: MergeVillageBody; response: Result<typeof mergeVillages> };
+  'POST /api/push/subscriptions': { body: { endpoint: string; keys: { p256dh: string; auth: string } }; response: { ok: boolean } };
   // directives (directives/directives.routes.ts)
   'GET /api/directives': { query: { from?: string; to?: string }; response: { directives: DirectiveListRow[] } };
   'POST /api/directives': { body: DirectiveInput; response: Result<typeof issueDirective> };

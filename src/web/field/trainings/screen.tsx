@@ -29,7 +29,7 @@ export function useTrainingsRoute(): Route | null {
  * record form, the host's check-in, my trainings), each a large row. Plain text while nobody is
  * signed in.
  */
-export function ViewSwitch({ route, signedIn }: { route: Route | null; signedIn: boolean }) {
+export function ViewSwitch({ route, signedIn, directives = false }: { route: Route | null; signedIn: boolean; directives?: boolean }) {
   const [open, setOpen] = useState(false);
   useEffect(() => {
     if (!open) return;
@@ -38,7 +38,7 @@ export function ViewSwitch({ route, signedIn }: { route: Route | null; signedIn:
     document.addEventListener('click', outside);
     return () => document.removeEventListener('click', outside);
   }, [open]);
-  const title = route ? 'Tập huấn' : 'Ghi hoạt động';
+  const title = directives ? 'Chỉ đạo' : route ? 'Tập huấn' : 'Ghi hoạt động';
   if (!signedIn) return <span class="title-text">{title}</span>;
   const close = () => setOpen(false);
   const mine = route?.name === 'mine' || route?.name === 'code' || route?.name === 'result';
@@ -51,7 +51,7 @@ export function ViewSwitch({ route, signedIn }: { route: Route | null; signedIn:
         </span>
       </summary>
       <nav class="switch-menu">
-        <a id="to-record" href="#" aria-current={route ? undefined : 'page'} onClick={close}>
+        <a id="to-record" href="#" aria-current={route || directives ? undefined : 'page'} onClick={close}>
           Ghi hoạt động hỗ trợ
         </a>
         <a id="to-trainings" href="#tap-huan" aria-current={route && !mine ? 'page' : undefined} onClick={close}>
@@ -59,6 +59,9 @@ export function ViewSwitch({ route, signedIn }: { route: Route | null; signedIn:
         </a>
         <a id="to-mine" href="#tap-huan/cua-toi" aria-current={mine ? 'page' : undefined} onClick={close}>
           Tập huấn của tôi
+        </a>
+        <a id="to-directives" href="#chi-dao" aria-current={directives ? 'page' : undefined} onClick={close}>
+          Chỉ đạo gửi tổ
         </a>
       </nav>
     </details>
