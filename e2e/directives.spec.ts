@@ -90,12 +90,15 @@ describe('a directive down to a team and back', () => {
     await page.getByText('Đã ghi báo cáo hoàn thành.').waitFor();
     expect(await page.locator('#dv-status').innerText()).toMatch(/^2 báo cáo chưa gửi/);
     expect(await page.locator('#dv-state').innerText()).toBe('Đã hoàn thành');
+    // the bar's badge counts them with the app's other records
+    await page.waitForFunction(() => document.querySelector('#sync-badge')?.textContent === '2 chưa đồng bộ');
     await page.screenshot({ path: '/tmp/ui-directive-offline-360.png' });
     let board = await getJson(setup.admin.request, base, `/api/directives/${directiveId}/board`);
     expect(board.totals.read).toBe(0);
 
     await phone.setOffline(false);
     await page.waitForFunction(() => document.querySelector('#dv-status')?.textContent?.startsWith('Đã gửi hết báo cáo'), undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('#sync-badge')?.textContent === 'Đã đồng bộ');
     board = await getJson(setup.admin.request, base, `/api/directives/${directiveId}/board?commune=03664`);
     expect(board.totals).toMatchObject({ read: 1, willDo: 1, done: 1, households: 350, figure: 42 });
     const mine = (board.teams as { id: number; channels: string[]; households: number }[]).find((t) => t.id === setup.teamId)!;

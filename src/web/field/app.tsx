@@ -16,7 +16,7 @@ import { PasswordView, SignInView } from './signin.js';
 import { clockWarning } from './sync.js';
 import { TrainingsScreen, useTrainingsRoute, ViewSwitch } from './trainings/screen.js';
 import { Trainings } from './trainings/trainings.js';
-import { DirectivesScreen, useDirectivesRoute } from './directives-loader.js';
+import { DirectivesScreen, pendingAcks, sendPendingAcks, useDirectivesRoute } from './directives-loader.js';
 
 /** Sets a performance mark once per page load. */
 function markOnce(name: string) {
@@ -30,12 +30,25 @@ function markOnce(name: string) {
 function SyncBadge({ app, state, trainings }: { app: FieldApp; state: FieldState; trainings: Trainings }) {
   const [t, setT] = useState(trainings.state.sync);
   useLayoutEffect(() => trainings.subscribe((x) => setT(x.sync)), [trainings]);
+  // the directives' acknowledgements waiting on the phone count too, and leave whenever the network returns
+  const [acks, setAcks] = useState(0);
+  const userId = state.user?.id;
+  useLayoutEffect(() => {
+    if (!userId) return;
+    const count = () => void pendingAcks(userId).then(setAcks);
+    const send = () => void sendPendingAcks(userId).then(count, count);
+    send();
+    window.addEventListener('online', send);
+    window.addEventListener('ngoso:directives-sent', count);
+    return () => (window.removeEventListener('online', send), window.removeEventListener('ngoso:directives-sent', count));
+  }, [userId]);
   const s = state.sync;
-  const total = s.total + t.total;
+  const total = s.total + t.total + acks;
   const rejected = s.rejected + t.rejected;
   const onClick = () => {
     app.syncNow();
     trainings.sendNow();
+    if (userId) void sendPendingAcks(userId);
     document.getElementById('queue-box')?.scrollIntoView();
   };
   return (

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-type Mount = { mount(root: HTMLElement, userId: number): () => void };
+type Mount = { mount(root: HTMLElement, userId: number): () => void; sendPending(userId: number): Promise<number> };
 let loading: Promise<Mount> | null = null;
 const load = () =>
   (loading ??= new Promise<Mount>((resolve, reject) => {
@@ -42,4 +42,31 @@ export function DirectivesScreen({ userId }: { userId: number }) {
       <div id="directives-root" ref={root} />
     </>
   );
+}
+
+/**
+ * How many of the account's acknowledgements wait on the phone (the screen's outbox, store.ts), read
+ * with the browser's own IndexedDB so the page needs no more code; opened at the version and with
+ * the stores the screen makes.
+ */
+export function pendingAcks(userId: number): Promise<number> {
+  return new Promise((resolve) => {
+    const req = indexedDB.open('ngoso-directives', 1);
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore('inbox');
+      req.result.createObjectStore('outbox', { keyPath: 'id' });
+    };
+    req.onerror = () => resolve(0);
+    req.onsuccess = () => {
+      const all = req.result.transaction('outbox').objectStore('outbox').getAll();
+      all.onsuccess = () => (resolve((all.result as { userId: number; status: string }[]).filter((o) => o.userId === userId && o.status === 'pending').length), req.result.close());
+      all.onerror = () => (resolve(0), req.result.close());
+    };
+  });
+}
+
+/** Sends the account's waiting acknowledgements (loading the screen's code if needed): on start and whenever the network returns, wherever the user is in the app. */
+export async function sendPendingAcks(userId: number): Promise<number> {
+  if (!navigator.onLine || (await pendingAcks(userId)) === 0) return 0;
+  return (await load()).sendPending(userId);
 }

@@ -99,7 +99,10 @@ function Screen({ userId }: { userId: number }) {
   const [open, setOpen] = useState<number | null>(null);
   const [reporting, setReporting] = useState(false);
   const [note, setNote] = useState('');
-  const reload = async () => setOut(await outbox(userId));
+  const reload = async () => {
+    setOut(await outbox(userId));
+    window.dispatchEvent(new Event('ngoso:directives-sent'));
+  };
   const sync = async () => {
     try {
       if (navigator.onLine) await sendOutbox(api, userId);
@@ -245,4 +248,6 @@ function mount(root: HTMLElement, userId: number): () => void {
   render(<Screen userId={userId} />, root);
   return () => render(null, root);
 }
-(window as unknown as { ngosoDirectives: { mount: typeof mount } }).ngosoDirectives = { mount };
+/** Sends the account's waiting acknowledgements (the page calls it when the network returns, on any screen). → how many left the phone. */
+const sendPending = (userId: number) => sendOutbox(api, userId).then((n) => (window.dispatchEvent(new Event('ngoso:directives-sent')), n));
+(window as unknown as { ngosoDirectives: { mount: typeof mount; sendPending: typeof sendPending } }).ngosoDirectives = { mount, sendPending };
