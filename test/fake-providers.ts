@@ -16,6 +16,8 @@ import type { AddressInfo } from 'node:net';
 export class FakeProviders {
   readonly esmsRequests: Record<string, string>[] = [];
   readonly znsRequests: { headers: IncomingMessage['headers']; body: Record<string, unknown> }[] = [];
+  /** pushes received by the fake push service (RFC 8030): POST /push/ID; ID "gone-…" answers 410, "fail-…" 500 */
+  readonly pushes: { id: string; headers: IncomingMessage['headers']; body: Buffer }[] = [];
   /** how the next requests behave: 'ok', 'timeout' (never answers), '500' */
   mode: 'ok' | 'timeout' | '500' = 'ok';
   /** phones (ZNS form 84…) that have no Zalo account */
@@ -40,14 +42,22 @@ export class FakeProviders {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
     if (this.mode === 'timeout') {
       this.hanging.push(res);
       return;
     }
     const json = (status: number, body: unknown): void => void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     if (this.mode === '500') return json(500, { error: 'Internal Server Error' });
+    const push = /^\/push\/([\w-]+)$/.exec(req.url ?? '');
+    if (req.method === 'POST' && push) {
+      this.pushes.push({ id: push[1], headers: req.headers, body: Buffer.concat(chunks) });
+      if (push[1].startsWith('gone-')) return void res.writeHead(410).end();
+      if (push[1].startsWith('fail-')) return void res.writeHead(500).end();
+      return void res.writeHead(201, { location: `${this.url}/message/${this.pushes.length}` }).end();
+    }
     if (req.method === 'POST' && req.url === '/MainService.svc/json/SendMultipleMessage_V4_post_json/') {
       const body = JSON.parse(raw) as Record<string, string>;
       this.esmsRequests.push(body);

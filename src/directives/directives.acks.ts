@@ -11,7 +11,8 @@ import { type AckRecord, ackRecord } from './directives.contract.js';
  * like support sessions: each keyed by the phone's UUID (a resend is a duplicate, counted once),
  * one answer per record, each record stored in its own transaction. A state only moves forward (a
  * late "read" after "done" changes nothing); each first time is kept (read_at, will_do_at,
- * done_at), every change is an event. Households above the village's known count are kept with a
+ * done_at), and the report's figures are the latest by the phone's time (an older record arriving
+ * late changes none); every change is an event. Households above the village's known count are kept with a
  * warning (`householdsOver`), never cut.
  */
 export interface AckResult {
@@ -61,24 +62,32 @@ async function storeAck(db: Db, r: AckRecord, actor: AckActor): Promise<AckResul
     const sentAt = new Date(row.sentAt);
     // the phone's time, but never before the directive reached the team nor after now
     const at = new Date(Math.min(Math.max(new Date(r.at).getTime(), sentAt.getTime()), now.getTime()));
+    // checked before anything is kept: a refused record leaves no trace, so its corrected resend is taken
+    if (r.figure !== undefined && !row.figure) return reject('Chỉ đạo này không yêu cầu báo cáo số liệu.', 'figure');
     const [kept] = await queryRows<{ id: string }>(tx, sql`insert into directive_acks (id, directive_id, team_id, status, user_id, body, at, received_at)
       values (${id}, ${r.directiveId}, ${teamId}, ${r.status}, ${actor.userId}, ${JSON.stringify(r)}::jsonb, ${at.toISOString()}, ${now.toISOString()}) on conflict (id) do nothing returning id`);
-    if (!kept) return { id, status: 'duplicate', reason: 'Đã nhận báo cáo này trước đó.' };
-    if (r.figure !== undefined && !row.figure) return reject('Chỉ đạo này không yêu cầu báo cáo số liệu.', 'figure');
+    if (!kept) {
+      // a resend is the same record of the same team and directive; an id another record holds is refused, never taken for it
+      const [same] = await queryRows<{ ok: boolean }>(tx, sql`select (directive_id = ${r.directiveId} and team_id = ${teamId}) as ok from directive_acks where id = ${id}`);
+      return same?.ok ? { id, status: 'duplicate', reason: 'Đã nhận báo cáo này trước đó.' } : reject('Mã bản ghi này đã được dùng cho một báo cáo khác; hãy gửi lại báo cáo.', 'id');
+    }
     const over = r.households !== undefined && row.unitHouseholds !== null && r.households > row.unitHouseholds;
     const done = r.status === 'done';
     const willDo = r.status === 'will_do' || done;
+    // the report (channels, households, figure) is the latest by the phone's time: an older record arriving late changes no figure
     const reports = r.households !== undefined || r.figure !== undefined || r.channels !== undefined;
+    const [{ newer }] = await queryRows<{ newer: boolean }>(tx, sql`select (reported_at is null or reported_at <= ${at.toISOString()}::timestamptz) as newer from directive_teams where directive_id = ${r.directiveId} and team_id = ${teamId}`);
+    const apply = reports && newer;
     await tx.execute(sql`update directive_teams set
         received_at = coalesce(received_at, ${at.toISOString()}), read_at = coalesce(read_at, ${at.toISOString()}),
         will_do_at = case when ${willDo} then coalesce(will_do_at, ${at.toISOString()}) else will_do_at end,
         done_at = case when ${done} then coalesce(done_at, ${at.toISOString()}) else done_at end,
-        channels = case when ${r.channels !== undefined} then ${sql.param(r.channels ?? [])}::text[] else channels end,
-        households = coalesce(${r.households ?? null}::int, households),
-        households_over = case when ${r.households !== undefined} then ${over} else households_over end,
-        figure = coalesce(${r.figure ?? null}::numeric, figure),
-        reported_at = case when ${reports} then ${at.toISOString()}::timestamptz else reported_at end,
-        reported_by = case when ${reports} then ${actor.userId} else reported_by end
+        channels = case when ${apply && r.channels !== undefined} then ${sql.param(r.channels ?? [])}::text[] else channels end,
+        households = case when ${apply && r.households !== undefined} then ${r.households ?? null}::int else households end,
+        households_over = case when ${apply && r.households !== undefined} then ${over} else households_over end,
+        figure = case when ${apply && r.figure !== undefined} then ${r.figure ?? null}::numeric else figure end,
+        reported_at = case when ${apply} then ${at.toISOString()}::timestamptz else reported_at end,
+        reported_by = case when ${apply} then ${actor.userId} else reported_by end
       where directive_id = ${r.directiveId} and team_id = ${teamId}`);
     await tx.execute(sql`insert into directive_events (directive_id, team_id, commune_id, kind, user_id, detail, at)
       select ${r.directiveId}, ${teamId}, t.commune_id, ${r.status}, ${actor.userId}, ${JSON.stringify({ channels: r.channels, households: r.households, figure: r.figure })}::jsonb, ${at.toISOString()} from teams t where t.id = ${teamId}`);

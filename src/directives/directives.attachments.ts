@@ -50,7 +50,8 @@ export async function checkAttachment(name: string, data: Buffer): Promise<Check
   const ext = clean.includes('.') ? clean.split('.').pop()!.toLowerCase() : '';
   if (ext && !EXTENSIONS[kind].includes(ext)) throw new AppError('ATTACHMENT_REFUSED', `Tệp "${clean}" mang đuôi .${ext} nhưng nội dung là ${kind.toUpperCase()}; hãy gửi đúng tệp.`, { path: 'files' });
   if (kind === 'pdf') {
-    const text = data.toString('latin1');
+    // PDF names may hide letters as #xx escapes (/J#61vaScript is /JavaScript): read them as written out
+    const text = data.toString('latin1').replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     const flags = /\/(JavaScript|JS|Launch|OpenAction|AA|EmbeddedFile)\b/.test(text) ? ['pdf_active_content'] : [];
     return { name: clean, mediaType: 'application/pdf', data, sha256: createHash('sha256').update(data).digest('hex'), flags };
   }

@@ -69,7 +69,12 @@ export async function directiveHead(db: Db, id: number, scope: Scope): Promise<D
       u.code as "issuerCode", ${unitTitleSql('u')} as "issuerName", u.level as "issuerLevel", (${issuerInScopeSql(scope)}) as manages
     from directives d join admin_units u on u.id = d.issuer_unit_id
     where d.id = ${id} and ((${issuerInScopeSql(scope)}) or exists (select 1 from directive_teams dt join teams t on t.id = dt.team_id where dt.directive_id = d.id and ${teamInScopeSql(scope, 't')}) ${communeOf})`);
-  if (!d) throw new AppError('NOT_FOUND', `Không có chỉ đạo mã ${id} trong phạm vi của bạn.`);
+  if (!d) {
+    // a directive outside the scope is answered as missing, and the attempt is audited in its issuer's unit too
+    const [other] = await queryRows<{ provinceCode: string; communeId: number | null }>(db, sql`select province_code as "provinceCode", commune_id as "communeId" from directives where id = ${id}`);
+    const err = new AppError('NOT_FOUND', `Không có chỉ đạo mã ${id} trong phạm vi của bạn.`);
+    throw other ? err.refusing({ entity: 'directive', id, provinceCode: other.provinceCode, communeId: other.communeId }) : err;
+  }
   const attachments = await queryRows<DirectiveHead['attachments'][number]>(db, sql`select id, name, media_type as "mediaType", bytes, flags from directive_attachments where directive_id = ${id} order by id`);
   const { issuerCode, issuerName, issuerLevel, ...rest } = d;
   return { ...rest, issuer: { code: issuerCode, name: issuerName, level: issuerLevel }, attachments };

@@ -180,7 +180,9 @@ describe('tracking', () => {
     expect((await chiengAn.get('/api/directives')).json().directives[0]).toMatchObject({ id: directiveId, teams: 2, done: 1, overdue: 1 });
     const r = await province.post(`/api/directives/${directiveId}/remind`, { channels: ['zalo', 'sms'] });
     // the one team not done (Chiềng An's second team) has no members: nobody to message, the reminder is still recorded
-    expect(r.json()).toEqual({ teams: 1, messages: 0 });
+    expect(r.json()).toEqual({ teams: 1, messages: 0, skipped: 0, unconfigured: ['zalo', 'sms'] });
+    // again within 6 hours: the team is skipped, nothing queued
+    expect((await province.post(`/api/directives/${directiveId}/remind`, { channels: ['sms'] })).json()).toEqual({ teams: 0, messages: 0, skipped: 1, unconfigured: ['sms'] });
     const events = await queryRows<{ kind: string; n: number }>(database.db, sql`select kind, count(*)::int as n from directive_events where directive_id = ${directiveId} group by kind order by kind`);
     expect(events).toEqual([{ kind: 'done', n: 2 }, { kind: 'forwarded', n: 3 }, { kind: 'issued', n: 1 }, { kind: 'read', n: 2 }, { kind: 'received', n: 1 }, { kind: 'reminded', n: 1 }, { kind: 'sent', n: 5 }]);
   });
@@ -223,5 +225,83 @@ describe('attachments', () => {
     const image = (await hien.get(`/api/directives/${directiveId}/attachments/${img.id}`)).rawPayload;
     expect((await sharp(image).metadata()).exif).toBeUndefined();
     expect((await other.get(`/api/directives/${directiveId}/attachments/${img.id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('what the breaker found (fixed)', () => {
+  it('the report is the latest by the phone’s time; a record refused for its figure leaves no trace; an id of another team’s record is refused', async () => {
+    const res = await province.post('/api/directives', plan({ viaCommunes: false, target: { teamIds: [team.tieuKhu6] }, title: 'Báo cáo số hộ theo thời gian' }));
+    const id = res.json().id;
+    clock.set('2026-12-11T12:00:00+07:00');
+    const at = (m: number) => new Date(Date.parse('2026-12-11T10:00:00+07:00') + m * 60_000).toISOString();
+    expect((await ack(an, [{ id: uid(), directiveId: id, status: 'done', at: at(10), households: 120, figure: 30, channels: ['meeting'] }])).json().results[0].status).toBe('accepted');
+    // older, arriving later: no figure changes
+    expect((await ack(an, [{ id: uid(), directiveId: id, status: 'done', at: at(5), households: 80, figure: 20 }])).json().results[0].status).toBe('accepted');
+    expect((await ack(an, [{ id: uid(), directiveId: id, status: 'read', at: at(8), households: 0, channels: [] }])).json().results[0].status).toBe('accepted');
+    const [row] = await queryRows<{ households: number; figure: number; channels: string[] }>(database.db, sql`select households, figure::float8 as figure, channels from directive_teams where directive_id = ${id} and team_id = ${team.tieuKhu6}`);
+    expect(row).toEqual({ households: 120, figure: 30, channels: ['meeting'] });
+    // a directive asking no figure: the record with one is refused, and nothing of it is kept
+    const noFigure = (await province.post('/api/directives', plan({ viaCommunes: false, target: { teamIds: [team.tieuKhu6] }, asks: { passOn: true, figure: null }, title: 'Không hỏi số liệu' }))).json().id;
+    const rec = { id: uid(), directiveId: noFigure, status: 'done', at: at(1), figure: 3 };
+    expect((await ack(an, [rec])).json().results[0]).toMatchObject({ status: 'rejected', field: 'figure' });
+    const { figure: _f, ...fixed } = rec;
+    expect((await ack(an, [fixed])).json().results[0].status).toBe('accepted');
+    // the same record id for another team: refused, not a duplicate
+    const forOther = (await ack(hien, [{ ...fixed, directiveId: directiveId }])).json().results[0];
+    expect([forOther.status, forOther.field]).toEqual(['rejected', 'id']);
+  });
+
+  it('a PDF hiding its script names in #xx escapes is flagged; uploads at once cannot pass the limit of 5', async () => {
+    const form = (files: [string, Buffer][]) => {
+      const f = new FormData();
+      for (const [name, data] of files) f.append('files', new Blob([new Uint8Array(data)]), name);
+      return f;
+    };
+    const id = (await province.post('/api/directives', plan({ viaCommunes: false, target: { teamIds: [team.tieuKhu6] }, title: 'Tệp đính kèm' }))).json().id;
+    const hidden = Buffer.from('%PDF-1.4\n1 0 obj << /OpenActio#6e << /S /J#61vaScript /JS (x) >> >> endobj\n%%EOF\n');
+    const one = await province.request({ method: 'POST', url: `/api/directives/${id}/attachments`, payload: form([['an.pdf', hidden]]) });
+    expect(one.json().attachments[0].flags).toEqual(['pdf_active_content']);
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+    const three = Array.from({ length: 3 }, (_, i) => [`p${i}.pdf`, pdf] as [string, Buffer]);
+    const [a, b] = await Promise.all([province.request({ method: 'POST', url: `/api/directives/${id}/attachments`, payload: form(three) }), province.request({ method: 'POST', url: `/api/directives/${id}/attachments`, payload: form(three) })]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([201, 400]);
+    const [n] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from directive_attachments where directive_id = ${id}`);
+    expect(n.n).toBe(4);
+  });
+
+  it('a resident without a phone counts once per address; the page answers refusals as a page', async () => {
+    const id = (await province.post('/api/directives', plan({ viaCommunes: false, target: { teamIds: [team.tieuKhu6] }, title: 'Xác nhận ẩn danh' }))).json().id;
+    const [{ token }] = await queryRows<{ token: string }>(database.db, sql`select public_token as token from directive_teams where directive_id = ${id}`);
+    const post = (payload: string, ip: string) => app.inject({ method: 'POST', url: `/chi-dao/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload, remoteAddress: ip });
+    expect((await post('phone=', '10.8.0.1')).body).toContain('Cảm ơn bà con!');
+    expect((await post('phone=', '10.8.0.1')).body).toContain('đã xác nhận trước đó');
+    expect((await post('phone=', '10.8.0.2')).body).toContain('Cảm ơn bà con!');
+    const long = await post(`phone=${'9'.repeat(40)}`, '10.8.0.3');
+    expect([long.statusCode, long.headers['content-type']]).toEqual([400, 'text/html; charset=utf-8']);
+    expect(long.body).toContain('Số điện thoại dài quá');
+    const [c] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from directive_confirmations where directive_id = ${id}`);
+    expect(c.n).toBe(2);
+  });
+
+  it('a paper dated in the future is refused; a push subscription only to a browser’s push service', async () => {
+    const future = await province.post('/api/directives', plan({ issuedOn: '9999-12-31', deadline: undefined }));
+    expect([future.statusCode, future.json().error.details.path]).toEqual([400, 'issuedOn']);
+    const keys = { p256dh: 'B'.repeat(87), auth: 'a'.repeat(22) };
+    for (const endpoint of ['https://127.0.0.1:3940/internal/admin', 'https://10.0.0.5/x', 'https://fcm.googleapis.com.evil.example/x', 'https://localhost/x']) {
+      const r = await hien.post('/api/push/subscriptions', { endpoint, keys });
+      expect([endpoint, r.statusCode]).toEqual([endpoint, 400]);
+    }
+    expect((await hien.post('/api/push/subscriptions', { endpoint: 'https://fcm.googleapis.com/fcm/send/abc123', keys })).statusCode).toBe(201);
+  });
+
+  it('"nhắc lại" links to the team’s page at the server’s public address', async () => {
+    const { remindDirective } = await import('./directives.service.js');
+    const id = (await province.post('/api/directives', plan({ viaCommunes: false, target: { teamIds: [team.tieuKhu6] }, title: 'Nhắc có đường dẫn' }))).json().id;
+    const r = await remindDirective(database.db, id, { channels: ['sms'] }, { userId: null, ip: null, scope: { kind: 'province', provinceCode: '14' } }, { origin: 'https://ngoso.sonla.gov.vn', configured: ['sms'] });
+    expect(r).toMatchObject({ teams: 1, skipped: 0, unconfigured: [] });
+    const msgs = await queryRows<{ link: string; channel: string }>(database.db, sql`select params->>'link' as link, channel from notify_messages where directive_id = ${id}`);
+    expect(msgs.length).toBe(r.messages);
+    expect(msgs.length).toBeGreaterThan(0);
+    for (const m of msgs) expect(m.link).toMatch(/^https:\/\/ngoso\.sonla\.gov\.vn\/chi-dao\/[0-9a-f]{32}$/);
   });
 });

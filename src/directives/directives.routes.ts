@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
+import fastifyFormbody from '@fastify/formbody';
 import { z } from 'zod';
 import { EVERYONE, OFFICERS } from '../access/access.policy.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -66,9 +67,12 @@ export const directiveRoutes: RouteModule = (api, { database, config, protector 
   api.post('/api/directives/:id/forward', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Forward to the commune’s teams', params: z.object({ id }), body: forwardBody } }, async (req) =>
     forwardDirective(db, req.params.id, req.body, actorOf(req)));
 
-  /** POST /api/directives/:id/remind {channels, commune?} → {teams, messages}: "nhắc lại" to the teams not done, by the channels in order. */
+  /** POST /api/directives/:id/remind {channels, commune?} → {teams, messages, skipped, unconfigured}: "nhắc lại" to the teams not done (not reminded in the last 6 hours), by the configured channels in order. */
   api.post('/api/directives/:id/remind', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Remind the teams not done', params: z.object({ id }), body: remindBody } }, async (req) =>
-    remindDirective(db, req.params.id, req.body, actorOf(req)));
+    remindDirective(db, req.params.id, req.body, actorOf(req), {
+      origin: config.publicUrl ?? `${req.protocol}://${req.host}`,
+      configured: [...(config.notify.vapid ? (['push'] as const) : []), ...(config.notify.zns ? (['zalo'] as const) : []), ...(config.notify.esms ? (['sms'] as const) : [])],
+    }));
 
   /**
    * POST /api/directives/:id/attachments (multipart, fields "files", at most 5 in all, 10 MB each):
@@ -95,6 +99,11 @@ export const directiveRoutes: RouteModule = (api, { database, config, protector 
     }
     if (!files.length) throw new AppError('IMPORT_FILE_MISSING', 'Chưa có tệp nào được gửi lên (trường "files").');
     const saved = await db.transaction(async (tx) => {
+      // counted again under the directive's lock: two uploads at once cannot pass the limit together
+      await tx.execute(sql`select id from directives where id = ${req.params.id} for update`);
+      // a statement of its own after the lock: it sees what the upload before this one committed
+      const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from directive_attachments where directive_id = ${req.params.id}`);
+      if (n + files.length > MAX_ATTACHMENTS) throw new AppError('VALIDATION_FAILED', `Mỗi chỉ đạo có tối đa ${MAX_ATTACHMENTS} tệp đính kèm (đã có ${n}).`, { path: 'files' });
       const out = [];
       for (const f of files) {
         const [row] = await queryRows<{ id: number }>(tx, sql`insert into directive_attachments (directive_id, name, media_type, bytes, sha256, flags, data)
@@ -130,28 +139,45 @@ export const directiveRoutes: RouteModule = (api, { database, config, protector 
   });
 
   /**
-   * POST /chi-dao/:token (a form: phone?, website = the honeypot): a resident confirms. A phone is
-   * kept only as its keyed hash (counted once per directive); without one, a browser counts once
-   * (a cookie). Rate-limited per address. A filled honeypot is thanked and not counted.
+   * POST /chi-dao/:token (a form, urlencoded: phone?, website = the honeypot): a resident confirms.
+   * A phone is kept only as its keyed hash (counted once per directive); without one, an address
+   * counts once per team's page (a keyed hash of it) and a browser once (a cookie). Rate-limited per
+   * address and page; every answer is the page itself (a refusal too). A filled honeypot is thanked
+   * and not counted.
    */
-  api.post(
-    '/chi-dao/:token',
-    { config: { access: { public: true }, rateLimit: { max: 20, timeWindow: '1 minute' } }, schema: { hide: true, params: z.object({ token: z.string().max(64) }), body: z.object({ phone: z.string().max(30).optional(), website: z.string().max(200).optional() }).optional() } },
-    async (req, reply) => {
-      const d = await publicDirective(db, req.params.token);
-      const html = (state: 'thanks' | 'already' | 'missing' | 'ask', code = 200) => reply.code(code).type('text/html; charset=utf-8').send(publicPage(d, state, `/chi-dao/${req.params.token}`));
-      if (!d) return html('missing', 404);
-      const body = req.body ?? {};
-      if (body.website) return html('thanks');
-      const cookie = `cd_${req.params.token}`;
-      const phone = body.phone?.trim() ? normalizePhone(body.phone) : null;
-      if (phone && !phone.ok) return reply.code(400).type('text/html; charset=utf-8').send(publicPage(d, 'ask', `/chi-dao/${req.params.token}`).replace('<form', `<p class="bad">Số điện thoại: ${phone.reason.replace(/[<>&"']/g, '')}. Hãy sửa hoặc để trống.</p><form`));
-      if (!phone && req.cookies[cookie]) return html('already');
-      const hash = phone?.ok ? protector.hash(`directive:${phone.e164}`) : null;
-      const [row] = await queryRows<{ id: number }>(db, sql`insert into directive_confirmations (directive_id, team_id, phone_hash, at) values (${d.directiveId}, ${d.teamId}, ${hash}, ${clockNow().toISOString()})
-        on conflict (directive_id, phone_hash) where phone_hash is not null do nothing returning id`);
-      reply.setCookie(cookie, '1', { path: `/chi-dao/${req.params.token}`, maxAge: 365 * 86_400, httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
-      return html(row ? 'thanks' : 'already');
-    },
-  );
+  api.register(async (scope) => {
+    // this form posts urlencoded (it works without script); only this route reads that type
+    await scope.register(fastifyFormbody, { bodyLimit: 4096 });
+    scope.post(
+      '/chi-dao/:token',
+      { config: { access: { public: true }, rateLimit: { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.ip}|${(req.params as { token?: string }).token ?? ''}` } }, schema: { hide: true } },
+      async (req, reply) => {
+        const token = String((req.params as { token?: string }).token ?? '').slice(0, 64);
+        const d = await publicDirective(db, token);
+        const page = (state: 'thanks' | 'already' | 'missing' | 'ask', code = 200, problem?: string) => {
+          const html = publicPage(d, state, `/chi-dao/${token}`);
+          return reply.code(code).type('text/html; charset=utf-8').send(problem ? html.replace('<form', `<p class="bad">${problem}</p><form`) : html);
+        };
+        if (!d) return page('missing', 404);
+        const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+        const text = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '');
+        if (text(body.website)) return page('thanks');
+        const raw = text(body.phone).trim();
+        if (raw.length > 30) return page('ask', 400, 'Số điện thoại dài quá; hãy nhập 10 chữ số, ví dụ 0912 345 678, hoặc để trống.');
+        const phone = raw ? normalizePhone(raw) : null;
+        if (phone && !phone.ok) return page('ask', 400, `Số điện thoại: ${phone.reason.replace(/[<>&"']/g, '')}. Hãy sửa hoặc để trống.`);
+        const cookie = `cd_${token}`;
+        if (!phone && req.cookies[cookie]) return page('already');
+        const phoneHash = phone?.ok ? protector.hash(`directive:${phone.e164}`) : null;
+        const ipHash = phoneHash ? null : protector.hash(`directive-ip:${req.ip}`);
+        const [row] = await queryRows<{ id: number }>(db, phoneHash
+          ? sql`insert into directive_confirmations (directive_id, team_id, phone_hash, at) values (${d.directiveId}, ${d.teamId}, ${phoneHash}, ${clockNow().toISOString()})
+              on conflict (directive_id, phone_hash) where phone_hash is not null do nothing returning id`
+          : sql`insert into directive_confirmations (directive_id, team_id, ip_hash, at) values (${d.directiveId}, ${d.teamId}, ${ipHash}, ${clockNow().toISOString()})
+              on conflict (directive_id, team_id, ip_hash) where phone_hash is null and ip_hash is not null do nothing returning id`);
+        reply.setCookie(cookie, '1', { path: `/chi-dao/${token}`, maxAge: 365 * 86_400, httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
+        return page(row ? 'thanks' : 'already');
+      },
+    );
+  });
 };

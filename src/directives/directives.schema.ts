@@ -145,7 +145,13 @@ export const directiveConfirmations = pgTable(
     directiveId: integer('directive_id').notNull().references(() => directives.id, { onDelete: 'cascade' }),
     teamId: integer('team_id').notNull(),
     phoneHash: text('phone_hash'),
+    /** without a phone: a keyed hash of the address, so one address counts once (migration 0021) */
+    ipHash: text('ip_hash'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('directive_confirmations_phone_uq').on(t.directiveId, t.phoneHash).where(sql`${t.phoneHash} is not null`), index('directive_confirmations_team_idx').on(t.directiveId, t.teamId)],
+  (t) => [
+    uniqueIndex('directive_confirmations_phone_uq').on(t.directiveId, t.phoneHash).where(sql`${t.phoneHash} is not null`),
+    uniqueIndex('directive_confirmations_ip_uq').on(t.directiveId, t.teamId, t.ipHash).where(sql`${t.phoneHash} is null and ${t.ipHash} is not null`),
+    index('directive_confirmations_team_idx').on(t.directiveId, t.teamId),
+  ],
 );

@@ -8,7 +8,7 @@ import { AppError } from '../http/errors.js';
 import { type Channel } from '../notify/notify.types.js';
 import { enqueue } from '../notify/notify.dispatch.js';
 import { now as clockNow } from '../text/clock.js';
-import { formatDateVi } from '../text/dates.js';
+import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { unitTitle, unitTitleSql } from '../trainings/trainings.repo.js';
 import type { DirectiveBody } from './directives.contract.js';
 import type { DirectiveTarget } from './directives.schema.js';
@@ -114,8 +114,9 @@ export async function issueDirective(db: Db, body: DirectiveBody, actor: Directi
   const issuer = await issuerUnit(db, body.unit);
   requireScope(mayIssue(actor.scope, issuer), `chỉ đạo của "${issuer.name}"`, unitTarget({ id: issuer.id, code: issuer.code, level: issuer.level, parentId: null, provinceCode: issuer.provinceCode }));
   if (body.viaCommunes && issuer.level !== 'province') throw new AppError('VALIDATION_FAILED', 'Chỉ chỉ đạo của tỉnh mới chuyển qua xã; chỉ đạo của xã gửi thẳng tới các tổ.', { path: 'viaCommunes' });
-  const target = await resolveTarget(db, body.target, issuer, actor.scope);
   const at = clockNow();
+  if (body.issuedOn > todayInVietnam(at)) throw new AppError('VALIDATION_FAILED', `Ngày ban hành ${formatDateVi(body.issuedOn)} chưa tới; hãy ghi ngày trên văn bản giấy.`, { path: 'issuedOn' });
+  const target = await resolveTarget(db, body.target, issuer, actor.scope);
   return db.transaction(async (tx) => {
     const [row] = await queryRows<{ id: number }>(tx, sql`insert into directives (province_code, issuer_unit_id, commune_id, number, issued_on, title, body, priority, deadline, asks, target, via_communes, created_by, created_at)
       values (${issuer.provinceCode}, ${issuer.id}, ${issuer.level === 'commune' ? issuer.id : null}, ${body.number ?? null}, ${body.issuedOn}, ${body.title}, ${body.body}, ${body.priority}, ${body.deadline ?? null},
@@ -188,19 +189,31 @@ export async function forwardDirective(db: Db, id: number, body: { commune?: str
  * POST /api/directives/:id/remind {channels, commune?}: "nhắc lại" to the teams of the caller's
  * part not yet done, by the channels chosen in order (the first that works per person: push, then
  * Zalo, then SMS as listed), to the members of the directive's roles (none: the team leaders for
- * Zalo and SMS, every member for push). → {teams, messages}. Errors: NOT_FOUND, OUT_OF_SCOPE.
+ * Zalo and SMS, every member for push); a team reminded in the last 6 hours is skipped; only
+ * configured channels are used (`opts.configured`), the others named in the answer. The link in a
+ * message is the team's public page at `opts.origin`. → {teams, messages, skipped, unconfigured}.
+ * Errors: NOT_FOUND, OUT_OF_SCOPE.
  */
-export async function remindDirective(db: Db, id: number, body: { channels: Channel[]; commune?: string }, actor: DirectiveActor): Promise<{ teams: number; messages: number }> {
+export const REMIND_GAP_MS = 6 * 3_600_000;
+
+export async function remindDirective(db: Db, id: number, body: { channels: Channel[]; commune?: string }, actor: DirectiveActor, opts: { origin: string; configured: Channel[] }): Promise<{ teams: number; messages: number; skipped: number; unconfigured: Channel[] }> {
   const [d] = await queryRows<{ title: string; issuer: string; deadline: string | null; target: DirectiveTarget; provinceCode: string; communeId: number | null }>(db, sql`
     select d.title, ${unitTitleSql('u')} as issuer, d.deadline::text as deadline, d.target, d.province_code as "provinceCode", d.commune_id as "communeId" from directives d join admin_units u on u.id = d.issuer_unit_id where d.id = ${id}`);
   if (!d) throw new AppError('NOT_FOUND', `Không có chỉ đạo mã ${id}.`);
   const communeFilter = body.commune ? sql`and t.commune_id = (select id from admin_units where code = ${body.commune} and level = 'commune' and valid_to is null)` : sql``;
-  const teams = await queryRows<{ teamId: number; token: string }>(db, sql`select dt.team_id as "teamId", dt.public_token as token from directive_teams dt join teams t on t.id = dt.team_id
+  const at = clockNow();
+  const candidates = await queryRows<{ teamId: number; token: string; recent: boolean }>(db, sql`select dt.team_id as "teamId", dt.public_token as token,
+      exists (select 1 from directive_events e where e.directive_id = dt.directive_id and e.team_id = dt.team_id and e.kind = 'reminded' and e.at > ${new Date(at.getTime() - REMIND_GAP_MS).toISOString()}) as recent
+    from directive_teams dt join teams t on t.id = dt.team_id
     where dt.directive_id = ${id} and dt.done_at is null and ${teamInScopeSql(actor.scope, 't')} ${communeFilter}`);
+  const unconfigured = body.channels.filter((c) => !opts.configured.includes(c));
+  const channels = body.channels.filter((c) => opts.configured.includes(c));
+  const teams = candidates.filter((t) => !t.recent);
+  const skipped = candidates.length - teams.length;
   if (!teams.length) {
     const [any] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from directive_teams dt join teams t on t.id = dt.team_id where dt.directive_id = ${id} and ${teamInScopeSql(actor.scope, 't')}`);
     if (!any.n) throw new AppError('NOT_FOUND', `Không có chỉ đạo mã ${id} trong phạm vi của bạn.`);
-    return { teams: 0, messages: 0 };
+    return { teams: 0, messages: 0, skipped, unconfigured };
   }
   const teamIds = teams.map((t) => t.teamId);
   const roles = d.target.roles;
@@ -210,12 +223,12 @@ export async function remindDirective(db: Db, id: number, body: { channels: Chan
     where tm.left_on is null and tm.team_id = any(${sql.param(teamIds)}::int[])`);
   const params = { issuer: d.issuer, title: d.title, deadline: d.deadline ? formatDateVi(d.deadline) : '' };
   const messages: Parameters<typeof enqueue>[1] = [];
-  const phoneChannels = body.channels.filter((c) => c !== 'push');
+  const phoneChannels = channels.filter((c) => c !== 'push');
   const seen = new Set<string>();
   for (const p of people) {
     const wanted = roles.length ? roles.includes(p.role as never) : null;
-    const link = `/chi-dao/${teams.find((t) => t.teamId === p.teamId)!.token}`;
-    const viaPush = body.channels.includes('push') && p.subscriptionId && (wanted ?? true);
+    const link = `${opts.origin}/chi-dao/${teams.find((t) => t.teamId === p.teamId)!.token}`;
+    const viaPush = channels.includes('push') && p.subscriptionId && (wanted ?? true);
     if (viaPush) messages.push({ channel: 'push', template: 'directive.remind', params: { ...params, link, url: '/field/#chi-dao', subscriptionId: String(p.subscriptionId) }, userId: p.userId, memberId: p.memberId, directiveId: id, teamId: p.teamId, fallback: [] });
     const key = `${p.teamId}:${p.memberId}`;
     if (phoneChannels.length && (wanted ?? p.role === 'leader') && !seen.has(key) && !viaPush) {
@@ -223,11 +236,10 @@ export async function remindDirective(db: Db, id: number, body: { channels: Chan
       messages.push({ channel: phoneChannels[0], template: 'directive.remind', params: { ...params, link }, memberId: p.memberId, directiveId: id, teamId: p.teamId, fallback: phoneChannels.slice(1) });
     }
   }
-  const at = clockNow();
   await db.transaction(async (tx) => {
     await enqueue(tx, messages);
     await tx.execute(sql`insert into directive_events (directive_id, team_id, kind, user_id, detail, at) select ${id}, t, 'reminded', ${actor.userId}, ${JSON.stringify({ channels: body.channels })}::jsonb, ${at.toISOString()} from unnest(${sql.param(teamIds)}::int[]) t`);
-    await recordAudit(tx, { ...actor, action: 'directive.reminded', entity: 'directive', entityId: id, provinceCode: d.provinceCode, communeId: d.communeId, after: { teams: teamIds.length, messages: messages.length, channels: body.channels } });
+    await recordAudit(tx, { ...actor, action: 'directive.reminded', entity: 'directive', entityId: id, provinceCode: d.provinceCode, communeId: d.communeId, after: { teams: teamIds.length, messages: messages.length, channels, skipped } });
   });
-  return { teams: teamIds.length, messages: messages.length };
+  return { teams: teamIds.length, messages: messages.length, skipped, unconfigured };
 }

@@ -23,7 +23,6 @@ import { trainingRoutes } from '../trainings/trainings.routes.js';
 import { courseRoutes } from '../trainings/courses.routes.js';
 import { notifyRoutes } from '../notify/notify.routes.js';
 import { directiveRoutes } from '../directives/directives.routes.js';
-import fastifyFormbody from '@fastify/formbody';
 import { registerWebApp } from '../web/web.plugin.js';
 import { AppError } from './errors.js';
 import { nulPath } from '../text/nul.js';
@@ -74,6 +73,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
       await auditRefusal(ctx.database.db, request, 'CSRF_INVALID');
       return reply.status(403).send({ error: { code: 'CSRF_INVALID', message: 'Phiên làm việc hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang rồi thử lại.' } });
     }
+    // a resident's public page answers as a page, never as JSON
+    if (request.url.startsWith('/chi-dao/') && e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      const text = e.statusCode === 429 ? 'Nhiều người gửi xác nhận từ cùng một mạng quá nhanh; xin đợi một phút rồi bấm lại.' : 'Yêu cầu không hợp lệ; hãy tải lại trang rồi bấm lại.';
+      return reply.status(e.statusCode).type('text/html; charset=utf-8').send(`<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Ngõ Số</title><link rel="stylesheet" href="/verify.css"></head><body><main><p class="bad">${text}</p></main></body></html>`);
+    }
     if (e.statusCode === 429) {
       return reply.status(429).send({ error: { code: 'RATE_LIMITED', message: 'Quá nhiều yêu cầu; hãy đợi một phút rồi thử lại.' } });
     }
@@ -105,8 +109,6 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
     transform: jsonSchemaTransform,
   });
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: MAX_FILES, fields: 20, parts: MAX_FILES + 20 } });
-  // residents' forms on public pages (/chi-dao/TOKEN) post urlencoded, working without script
-  await app.register(fastifyFormbody, { bodyLimit: 4096 });
   await app.register(fastifyStatic, { root: publicDir, prefix: '/' });
   await registerVendorScripts(app);
   await registerWebApp(app);

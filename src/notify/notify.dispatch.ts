@@ -108,6 +108,8 @@ export async function dispatchDue(db: Db, notifiers: Partial<Record<Channel, Not
       } else {
         await db.transaction(async (tx) => {
           await setState(tx, m.id, 'failed', e.message);
+          // a browser that unsubscribed: its subscription goes, so nothing is sent to it again
+          if (e.code === 'gone' && m.channel === 'push' && m.params.subscriptionId) await tx.execute(sql`delete from push_subscriptions where id = ${Number(m.params.subscriptionId)}`);
           const [next, ...rest] = m.fallback;
           if (next) await enqueue(tx, [{ channel: next, template: m.template, params: m.params, memberId: m.memberId, userId: m.userId, directiveId: m.directiveId, teamId: m.teamId, fallback: rest }]);
         });

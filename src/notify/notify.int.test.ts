@@ -9,6 +9,9 @@ import { sessionsRegistry } from '../../test/sessions.js';
 import { buildNotifiers } from './notify.channels.js';
 import { dispatchDue, enqueue, MAX_ATTEMPTS } from './notify.dispatch.js';
 import { MemoryNotifier } from './notify.memory.js';
+import { createECDH, randomBytes } from 'node:crypto';
+import ece from 'http_ece';
+import { newVapidKeys, WebPushNotifier } from './notify.webpush.js';
 import type { Channel, Notifier } from './notify.types.js';
 
 /**
@@ -192,5 +195,34 @@ describe('quiet hours and channels not configured', () => {
     await dispatchDue(database.db, { sms: memory });
     expect(memory.sent).toHaveLength(1);
     expect(memory.sent[0].to.phone).toBe('+84912345678');
+  });
+});
+
+describe('web push', () => {
+  it('pushes the encrypted payload with a VAPID signature to the browser’s push service; a gone subscription is forgotten, a failing service retried', async () => {
+    const browser = createECDH('prime256v1');
+    const p256dh = browser.generateKeys().toString('base64url');
+    const auth = randomBytes(16);
+    const [{ id: userId }] = await queryRows<{ id: number }>(database.db, sql`insert into users (username, full_name, password_hash, role) values ('push.user', 'Người Nhận', 'x', 'member') returning id`);
+    const sub = async (name: string) => (await queryRows<{ id: number }>(database.db, sql`insert into push_subscriptions (user_id, endpoint, p256dh, auth) values (${userId}, ${`${fake.url}/push/${name}`}, ${p256dh}, ${auth.toString('base64url')}) returning id`))[0].id;
+    const keys = { ...newVapidKeys(), subject: 'mailto:quantri@sonla.gov.vn' };
+    const push = { push: new WebPushNotifier(keys) };
+    const queuePush = async (subscriptionId: number) => (await enqueue(database.db, [{ channel: 'push', template: 'directive.new', params: { ...params, subscriptionId: String(subscriptionId), url: '/field/#chi-dao' }, userId }]))[0];
+    const ok = await queuePush(await sub('ok-1'));
+    expect(await dispatchDue(database.db, push)).toMatchObject({ sent: 1 });
+    const got = fake.pushes.at(-1)!;
+    expect([got.id, got.headers['content-encoding'], got.headers.ttl, got.headers.urgency]).toEqual(['ok-1', 'aes128gcm', '86400', 'normal']);
+    expect(String(got.headers.authorization)).toMatch(new RegExp(`^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k=${keys.publicKey}$`));
+    const plain = JSON.parse(ece.decrypt(got.body, { version: 'aes128gcm', privateKey: browser, authSecret: auth }).toString('utf8'));
+    expect(plain).toEqual({ title: params.title, body: '[Ngõ Số] UBND tỉnh Sơn La gửi chỉ đạo: Tuyên truyền kích hoạt VNeID mức 2. Hạn 15/11/2026. Xem: https://ngoso.example.vn/chi-dao/abc', url: '/field/#chi-dao' });
+    expect((await message(ok)).state).toBe('sent');
+    const goneSub = await sub('gone-1');
+    const gone = await queuePush(goneSub);
+    await dispatchDue(database.db, push);
+    expect(await message(gone)).toMatchObject({ state: 'failed', lastError: 'trình duyệt đã hủy đăng ký nhận thông báo (HTTP 410)' });
+    expect(await queryRows(database.db, sql`select id from push_subscriptions where id = ${goneSub}`)).toEqual([]);
+    const failing = await queuePush(await sub('fail-1'));
+    await dispatchDue(database.db, push);
+    expect(await message(failing)).toMatchObject({ state: 'queued', attempts: 1, lastError: 'dịch vụ push trả lỗi HTTP 500' });
   });
 });

@@ -10,6 +10,9 @@ import { ZnsNotifier } from './notify.zns.js';
 
 const WEBHOOK = { access: { public: true, webhook: true } } as const;
 
+/** The browsers' push services (Chrome/Android: FCM; Firefox: Mozilla autopush; Edge: WNS; Safari: Apple). `NGOSO_PUSH_HOSTS` replaces the list. */
+export const PUSH_SERVICE_HOSTS = ['fcm.googleapis.com', 'android.googleapis.com', 'push.services.mozilla.com', 'notify.windows.com', 'push.apple.com'];
+
 /** Providers' delivery callbacks and browsers' push subscriptions (issue 15, items 2–3). */
 export const notifyRoutes: RouteModule = (api, { database, config }) => {
   const { db } = database;
@@ -56,7 +59,18 @@ export const notifyRoutes: RouteModule = (api, { database, config }) => {
     return { publicKey: config.notify.vapid.publicKey };
   });
 
-  const subscription = z.object({ endpoint: z.url({ protocol: /^https$/ }).max(1000), keys: z.object({ p256dh: z.string().min(20).max(200), auth: z.string().min(8).max(100) }) });
+  // the server posts to a subscription's endpoint: only the browsers' push services, never an address of the caller's choosing (no requests into the server's own network)
+  const pushHosts = (process.env.NGOSO_PUSH_HOSTS ?? PUSH_SERVICE_HOSTS.join(',')).split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const subscription = z.object({
+    endpoint: z
+      .url({ protocol: /^https$/ })
+      .max(1000)
+      .refine((u) => {
+        const host = new URL(u).hostname.toLowerCase();
+        return pushHosts.some((h) => host === h || host.endsWith(`.${h}`));
+      }, 'Địa chỉ nhận thông báo không thuộc dịch vụ push của trình duyệt nào đã biết.'),
+    keys: z.object({ p256dh: z.string().regex(/^[A-Za-z0-9_-]{80,100}=*$/, 'Khóa p256dh không hợp lệ.'), auth: z.string().regex(/^[A-Za-z0-9_-]{16,30}=*$/, 'Khóa auth không hợp lệ.') }),
+  });
   /** POST /api/push/subscriptions {endpoint, keys: {p256dh, auth}} → 201: this browser receives the caller's notifications (the same endpoint moves to the caller). */
   api.post('/api/push/subscriptions', { config: { access: { roles: EVERYONE } }, schema: { summary: 'Allow web push on this browser', body: subscription } }, async (req, reply) => {
     await db.execute(sql`insert into push_subscriptions (user_id, endpoint, p256dh, auth) values (${req.actor!.userId}, ${req.body.endpoint}, ${req.body.keys.p256dh}, ${req.body.keys.auth})

@@ -28,7 +28,8 @@ export interface SendResult {
 
 /** A send that failed: `transient` ones (timeouts, 5xx, rate limits) are retried with backoff; the others fail the message at once. */
 export class NotifyError extends Error {
-  constructor(message: string, readonly transient: boolean) {
+  /** `code` 'gone': the recipient's address no longer exists (a browser's push subscription): forget it */
+  constructor(message: string, readonly transient: boolean, readonly code?: 'gone') {
     super(message);
   }
 }

@@ -125,7 +125,7 @@ export interface Endpoints {
   'POST /api/directives/acks/sync': { body: { records: AckInput[] }; response: { results: AckResult[] } };
   'GET /api/directives/:id/board': { params: { id: number }; query: { commune?: string }; response: Result<typeof directiveBoard> };
   'POST /api/directives/:id/forward': { params: { id: number }; body: ForwardInput; response: { teams: number } };
-  'POST /api/directives/:id/remind': { params: { id: number }; body: RemindInput; response: { teams: number; messages: number } };
+  'POST /api/directives/:id/remind': { params: { id: number }; body: RemindInput; response: { teams: number; messages: number; skipped: number; unconfigured: string[] } };
   /** multipart: the files in the body (FormData, field "files") */
   'POST /api/directives/:id/attachments': { params: { id: number }; response: { attachments: { id: number; name: string; mediaType: string; bytes: number; flags: string[] }[] } };
   // trainings (trainings/trainings.routes.ts); times arrive as ISO strings
