@@ -1,13 +1,15 @@
 import ExcelJS from 'exceljs';
 import { csvFile } from '../reports/network.export.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
+import { PASS_ON_CHANNELS, type PassOnChannel } from './directives.vocabulary.js';
 import type { DirectiveFigures } from './directives.board.js';
 import type { directiveBoard } from './directives.board.js';
 
 /**
  * A directive's board as files (issue 15, item 5): CSV (UTF-8 with BOM, formula-like text
  * neutralised by `csvFile`) and .xlsx in the official form (issuer and national motto, title with
- * the document's number and date, the table per commune with a total row, signature block).
+ * the document's number and date, the table per commune with a total row, or with one commune
+ * chosen its teams one per row, signature block).
  */
 type Board = Awaited<ReturnType<typeof directiveBoard>>;
 const COLUMNS: { header: string; value: (f: DirectiveFigures) => number | string }[] = [
@@ -31,15 +33,23 @@ function rows(b: Board): (string | number)[][] {
   return out;
 }
 
+/** The figure's column is headed with its own name and unit ("Số người được hướng dẫn (người)"). */
+const headers = (b: Board, base: string[]) => base.map((h) => (h === 'Chỉ tiêu báo cáo' && b.directive.asks.figure ? `${b.directive.asks.figure.name} (${b.directive.asks.figure.unit})` : h));
+const vnTime = (iso: string | null) => (iso ? formatDateVi(new Date(new Date(iso).getTime() + 7 * 3_600_000).toISOString().slice(0, 10)) : '');
+/** With one commune chosen, its teams, one row each. */
+const TEAM_HEADERS = ['STT', 'Tổ', 'Thôn/bản', 'Đã đọc', 'Hoàn thành', 'Quá hạn', 'Cách thông báo', 'Số hộ', 'Số hộ của thôn', 'Chỉ tiêu báo cáo', 'Người dân xác nhận'];
+const teamRows = (b: Board) => b.teams.map((t, i) => [i + 1, t.name, t.village ?? '', vnTime(t.readAt), vnTime(t.doneAt), t.overdue ? 'Quá hạn' : '', t.channels.map((c) => PASS_ON_CHANNELS[c as PassOnChannel] ?? c).join(', '), t.households ?? '', t.villageHouseholds ?? '', t.figure ?? '', t.confirmations]);
+
 const titleOf = (b: Board) => `${b.directive.number ? `Số ${b.directive.number} ngày ${formatDateVi(b.directive.issuedOn)}: ` : ''}${b.directive.title}`;
 
 /** The board's table as CSV, the directive's number and title first. */
-export function directiveBoardCsv(b: Board): Buffer {
-  return csvFile([[titleOf(b)], HEADERS, ...rows(b)]);
+export function directiveBoardCsv(b: Board, teamsOnly = false): Buffer {
+  if (teamsOnly) return csvFile([[titleOf(b)], headers(b, TEAM_HEADERS), ...teamRows(b)]);
+  return csvFile([[titleOf(b)], headers(b, HEADERS), ...rows(b)]);
 }
 
 /** The board as .xlsx in the official form (A4 landscape). */
-export async function directiveBoardXlsx(b: Board): Promise<Buffer> {
+export async function directiveBoardXlsx(b: Board, teamsOnly = false): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Ngõ Số';
   const ws = wb.addWorksheet('Theo dõi chỉ đạo', { pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 } });
@@ -64,11 +74,11 @@ export async function directiveBoardXlsx(b: Board): Promise<Buffer> {
   line([titleOf(b)], { italic: true }, [1, last]).alignment = { horizontal: 'center', wrapText: true };
   if (b.directive.deadline) line([`Hạn báo cáo: ${formatDateVi(b.directive.deadline)}`], { italic: true }, [1, last]).alignment = { horizontal: 'center' };
   ws.addRow([]);
-  const header = ws.addRow(HEADERS);
+  const header = ws.addRow(headers(b, teamsOnly ? TEAM_HEADERS : HEADERS));
   header.font = { bold: true };
   header.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-  for (const row of rows(b)) ws.addRow(row);
-  ws.lastRow!.font = { bold: true };
+  for (const row of teamsOnly ? teamRows(b) : rows(b)) ws.addRow(row);
+  if (!teamsOnly) ws.lastRow!.font = { bold: true };
   ws.addRow([]);
   ws.addRow(['', 'NGƯỜI LẬP BIỂU', '', '', '', '', '', '', '', `TM. ${issuer}`]).font = { bold: true };
   ws.addRow(['', '(Ký, ghi rõ họ tên)', '', '', '', '', '', '', '', '(Ký tên, đóng dấu)']).font = { italic: true };

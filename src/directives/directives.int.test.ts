@@ -193,6 +193,13 @@ describe('tracking', () => {
     const lines = csv.body.replace(/^\ufeff/, '').trim().split(/\r?\n/);
     expect(lines[0]).toBe('Số 125/UBND-VP ngày 01/12/2026: Tuyên truyền kích hoạt tài khoản định danh điện tử mức 2');
     expect(lines.at(-1)).toBe(',,Tổng cộng,,3,2,2,2,2,1,750,300,1,2,200');
+    // one commune chosen: its teams, one row each, the figure headed by its name
+    const teams = (await province.get(`/api/directives/${directiveId}/board?commune=03664&format=csv`)).body.replace(/^\ufeff/, '').trim().split(/\r?\n/);
+    expect(teams[1]).toBe('STT,Tổ,Thôn/bản,Đã đọc,Hoàn thành,Quá hạn,Cách thông báo,Số hộ,Số hộ của thôn,Số người được hướng dẫn (người),Người dân xác nhận');
+    expect(teams.slice(2).map((l) => l.split(',').slice(1, 2).concat(l.split(',').slice(4, 8)))).toEqual([
+      ['Tổ công nghệ số xã Chiềng An', '', 'Quá hạn', '', ''],
+      ['Tổ công nghệ số cộng đồng xã Chiềng Xôm', '02/12/2026', '', '"Nhóm Zalo', ' Loa truyền thanh"'],
+    ]);
     const xlsx = await province.get(`/api/directives/${directiveId}/board?format=xlsx`);
     expect([xlsx.statusCode, xlsx.rawPayload.subarray(0, 2).toString()]).toEqual([200, 'PK']);
   });

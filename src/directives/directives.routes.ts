@@ -57,8 +57,10 @@ export const directiveRoutes: RouteModule = (api, { database, config, protector 
     async (req, reply) => {
       const board = await directiveBoard(db, req.params.id, req.actor!.scope, req.query.commune);
       const name = `chi-dao-${req.params.id}-${todayInVietnam()}`;
-      if (req.query.format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(directiveBoardCsv(board));
-      if (req.query.format === 'xlsx') return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${name}.xlsx"`).send(await directiveBoardXlsx(board));
+      // a commune chosen (or the only one in the caller's part): its teams, one row each
+      const teamsOnly = board.teams.length > 0 && (!!req.query.commune || board.communes.length === 1);
+      if (req.query.format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(directiveBoardCsv(board, teamsOnly));
+      if (req.query.format === 'xlsx') return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${name}.xlsx"`).send(await directiveBoardXlsx(board, teamsOnly));
       return board;
     },
   );

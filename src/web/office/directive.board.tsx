@@ -58,8 +58,10 @@ function Board({ match, query }: PageProps) {
   };
   const forward = () => act(async () => `Đã chuyển tới ${num((await api.call('POST /api/directives/:id/forward', { params: { id }, json: { ...(mine ? { commune: mine.code } : {}), ...(note.trim() ? { note } : {}) } })).teams)} tổ.`);
   const remind = () => act(async () => {
+    if (!confirm('Nhắc lại các tổ chưa hoàn thành (thông báo đẩy, Zalo, SMS)? Tổ đã được nhắc trong 6 giờ qua sẽ không bị nhắc lại.')) return 'Chưa nhắc.';
     const r = await api.call('POST /api/directives/:id/remind', { params: { id }, json: { channels: ['push', 'zalo', 'sms'], ...(commune ? { commune } : {}) } });
-    return `Đã nhắc ${num(r.teams)} tổ chưa hoàn thành (${num(r.messages)} tin nhắn, gửi trong giờ 06:00–22:00).`;
+    const off = r.unconfigured.map((c) => ({ push: 'thông báo đẩy', zalo: 'Zalo', sms: 'SMS' })[c as 'push' | 'zalo' | 'sms'] ?? c);
+    return `Đã nhắc ${num(r.teams)} tổ chưa hoàn thành: ${num(r.messages)} tin nhắn, gửi trong giờ 06:00–22:00.${r.skipped ? ` ${num(r.skipped)} tổ đã được nhắc trong 6 giờ qua nên không nhắc lại.` : ''}${off.length ? ` Máy chủ chưa cấu hình ${off.join(', ')}: không gửi qua kênh đó.` : ''}`;
   });
   const q = `${commune ? `commune=${commune}&` : ''}`;
   return (
@@ -92,6 +94,7 @@ function Board({ match, query }: PageProps) {
           ))}
         </ul>
       )}
+      {mine?.note && <p class="hint">Ghi chú của xã khi chuyển tiếp: {mine.note}</p>}
       {mine?.awaitsForwarding && can(OFFICERS) && (
         <section class="forward" aria-labelledby="fw">
           <h3 id="fw">Chuyển tiếp tới các tổ của {mine.name}</h3>
@@ -115,7 +118,7 @@ function Board({ match, query }: PageProps) {
         {d.asks.figure && <div><dt>{d.asks.figure.name}</dt><dd>{t.figure === null ? '—' : `${num(t.figure)} ${d.asks.figure.unit}`}</dd></div>}
       </dl>
       <p class="actions">
-        {d.manages && can(OFFICERS) && t.done < t.teams && (
+        {can(OFFICERS) && t.done < t.teams && (
           <button type="button" id="remind" class="btn-secondary" onClick={remind}>
             Nhắc lại các tổ chưa hoàn thành
           </button>
@@ -127,10 +130,23 @@ function Board({ match, query }: PageProps) {
           class="numbers"
           id="directive-communes"
           caption="Theo xã, phường"
-          columns={['Xã, phường', 'Chuyển tiếp', 'Tổ nhận', 'Đã đọc', 'Hoàn thành', 'Quá hạn', 'Hộ đã thông báo', 'Người dân xác nhận']}
+          columns={['Xã, phường', 'Chuyển tiếp', 'Tổ nhận', 'Đã đọc', 'Hoàn thành', 'Quá hạn', 'Hộ đã thông báo', 'Người dân xác nhận', ...(d.asks.figure ? [`${d.asks.figure.name} (${d.asks.figure.unit})`] : [])]}
           rows={b.communes.map((c) => ({
             key: c.id,
-            cells: [<a href={`#/chi-dao/${id}?xa=${c.code}`}>{c.name}</a>, c.awaitsForwarding ? <span class="warn">Chưa chuyển</span> : c.forwardedAt ? vnDateTimeLabel(c.forwardedAt) : '—', num(c.teams), num(c.read), num(c.done), num(c.overdue), num(c.households), num(c.confirmations)],
+            cells: [
+              <>
+                <a href={`#/chi-dao/${id}?xa=${c.code}`}>{c.name}</a>
+                {c.note && <div class="hint">Ghi chú của xã: {c.note}</div>}
+              </>,
+              c.awaitsForwarding ? <span class="warn">Chưa chuyển</span> : c.forwardedAt ? vnDateTimeLabel(c.forwardedAt) : '—',
+              num(c.teams),
+              num(c.read),
+              num(c.done),
+              num(c.overdue),
+              num(c.households),
+              num(c.confirmations),
+              ...(d.asks.figure ? [c.figure === null ? '—' : num(c.figure)] : []),
+            ],
           }))}
         />
       )}
@@ -139,7 +155,7 @@ function Board({ match, query }: PageProps) {
           class="stack"
           id="directive-teams"
           caption="Theo tổ"
-          columns={['Tổ', 'Đã đọc', 'Hoàn thành', 'Cách thông báo', 'Số hộ', 'Người dân xác nhận', 'Trang cho người dân']}
+          columns={['Tổ', 'Đã đọc', 'Hoàn thành', 'Cách thông báo', 'Số hộ', ...(d.asks.figure ? [`${d.asks.figure.name} (${d.asks.figure.unit})`] : []), 'Người dân xác nhận', 'Trang cho người dân']}
           rows={b.teams.map((x) => ({
             key: x.id,
             cells: [
@@ -151,6 +167,7 @@ function Board({ match, query }: PageProps) {
               x.doneAt ? when(x.doneAt) : x.overdue ? <span class="warn">Quá hạn</span> : x.willDoAt ? 'Sẽ thực hiện' : '—',
               x.channels.map((c) => PASS_ON_CHANNELS[c as PassOnChannel] ?? c).join(', '),
               x.households === null ? '—' : <span class={x.householdsOver ? 'warn' : ''}>{num(x.households)}{x.villageHouseholds ? ` / ${num(x.villageHouseholds)}` : ''}</span>,
+              ...(d.asks.figure ? [x.figure === null ? '—' : num(x.figure)] : []),
               num(x.confirmations),
               <a href={`/chi-dao/${x.publicToken}`} rel="noopener" target="_blank">
                 /chi-dao/{x.publicToken.slice(0, 8)}…

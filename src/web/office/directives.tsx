@@ -65,7 +65,8 @@ function NewDirective({ query }: PageProps) {
     const unit = await myUnit();
     const all = unit ? null : await provinces();
     const pick = all?.find((p) => p.code === asked) ?? all?.[0];
-    const issuer = unit && (unit.level === 'province' || unit.level === 'commune') ? { code: unit.code, name: unit.name, level: unit.level } : { code: pick!.code!, name: `Tỉnh ${pick!.name}`, level: 'province' as const };
+    const titled = (name: string) => (/^(Tỉnh|Thành phố) /.test(name) ? name : `Tỉnh ${name}`);
+    const issuer = unit && (unit.level === 'province' || unit.level === 'commune') ? { code: unit.code, name: unit.level === 'province' ? titled(unit.name) : unit.name, level: unit.level } : { code: pick!.code!, name: titled(pick!.name), level: 'province' as const };
     const children = (await api.call('GET /api/units', { query: { parent: issuer.code } })) as { units: { code: string | null; name: string; level: string; status: string }[] };
     return { provinces: all, issuer, units: children.units.filter((u) => u.code && u.status === 'current') as { code: string; name: string; level: string }[] };
   }, [asked]);
@@ -98,7 +99,7 @@ function Form({ data }: { data: { provinces: { code: string | null; name: string
     e.preventDefault();
     const day = fromVnDate(issuedOn);
     const due = deadline.trim() ? fromVnDate(deadline) : null;
-    if (!day || (deadline.trim() && !due)) return setProblem('Ngày viết dạng ngày/tháng/năm, ví dụ 01/12/2026.');
+    if (!day || (deadline.trim() && !due)) return setProblem('Ngày viết dạng ngày/tháng/năm và phải có thật, ví dụ 01/12/2026.');
     const json = {
       unit: data.issuer.code,
       ...(number.trim() ? { number } : {}),
@@ -164,7 +165,7 @@ function Form({ data }: { data: { provinces: { code: string | null; name: string
         <Field label="Trích yếu" id="dv-title">
           <input id="dv-title" value={title} required onInput={(e) => setTitle(e.currentTarget.value)} />
         </Field>
-        <Field label="Nội dung" id="dv-body" hint='Chữ thường; để một dòng trống giữa các đoạn; dòng bắt đầu bằng "- " là một ý trong danh sách.'>
+        <Field label="Nội dung" id="dv-body" hint='Văn bản thuần, không định dạng: để một dòng trống giữa các đoạn; dòng bắt đầu bằng "- " là một ý trong danh sách.'>
           <textarea id="dv-body" rows={8} value={body} required onInput={(e) => setBody(e.currentTarget.value)} />
         </Field>
         <div class="inline-form">

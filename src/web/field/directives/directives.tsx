@@ -8,14 +8,16 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { PASS_ON_CHANNELS, type PassOnChannel } from '../../../directives/directives.vocabulary.js';
+import { PASS_ON_CHANNELS, type PassOnChannel, PRIORITIES, type Priority } from '../../../directives/directives.vocabulary.js';
 import type { InboxDirective } from '../../../directives/directives.board.js';
 import { ApiClient } from '../../shared/api.js';
 import { newId } from '../device.js';
 import { vnIso } from '../../shared/time.js';
+import { readNumber, withPending } from './model.js';
 import { cachedInbox, discard, type Outgoing, outbox, queueAck, refreshInbox, sendOutbox } from './store.js';
 
 const api = new ApiClient();
+
 const dmy = (iso: string | null) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '');
 const today = () => vnIso(new Date()).slice(0, 10);
 
@@ -57,11 +59,11 @@ function Report({ d, onSend }: { d: InboxDirective; onSend: (r: { channels: Pass
   const [figure, setFigure] = useState(d.figure === null ? '' : String(d.figure));
   const [problem, setProblem] = useState('');
   const send = () => {
-    const h = households.trim() ? Number(households) : undefined;
-    const f = figure.trim() ? Number(figure.replace(',', '.')) : undefined;
-    if (h !== undefined && !(Number.isInteger(h) && h >= 0)) return setProblem('Số hộ là số nguyên, ví dụ 120.');
-    if (f !== undefined && !(f >= 0)) return setProblem('Số liệu là một số, ví dụ 35.');
-    onSend({ channels, ...(h !== undefined ? { households: h } : {}), ...(f !== undefined ? { figure: f } : {}) });
+    const h = households.trim() ? readNumber(households) : undefined;
+    const f = figure.trim() ? readNumber(figure) : undefined;
+    if (h === null || (h !== undefined && !Number.isInteger(h))) return setProblem('Số hộ là số nguyên, ví dụ 120 hoặc 1.200.');
+    if (f === null) return setProblem('Số liệu là một số, ví dụ 35, 1.200 hoặc 2,5.');
+    onSend({ channels, ...(h != null ? { households: h } : {}), ...(f != null ? { figure: f } : {}) });
   };
   return (
     <fieldset class="dv-report" id="dv-report">
@@ -107,11 +109,12 @@ function Screen({ userId }: { userId: number }) {
     try {
       if (navigator.onLine) await sendOutbox(api, userId);
       const kept = navigator.onLine ? await refreshInbox(api, userId) : await cachedInbox(userId);
-      if (kept) (setList(kept.directives), setFetchedAt(kept.fetchedAt));
+      const waiting = await outbox(userId);
+      if (kept) (setList(withPending(kept.directives, waiting)), setFetchedAt(kept.fetchedAt));
       else setList([]);
     } catch {
       const kept = await cachedInbox(userId);
-      setList(kept?.directives ?? []);
+      setList(withPending(kept?.directives ?? [], await outbox(userId)));
       setFetchedAt(kept?.fetchedAt ?? null);
     }
     await reload();
@@ -119,7 +122,7 @@ function Screen({ userId }: { userId: number }) {
   useEffect(() => {
     void (async () => {
       const kept = await cachedInbox(userId);
-      if (kept) (setList(kept.directives), setFetchedAt(kept.fetchedAt));
+      if (kept) (setList(withPending(kept.directives, await outbox(userId))), setFetchedAt(kept.fetchedAt));
       await sync();
     })();
     const on = () => void sync();
@@ -161,6 +164,7 @@ function Screen({ userId }: { userId: number }) {
           {d.issuer}
           {d.number ? ` · Số ${d.number}` : ''} · {dmy(d.issuedOn)}
           {d.deadline ? ` · Hạn ${dmy(d.deadline)}` : ''}
+          {d.priority !== 'normal' ? <strong class="dv-urgent"> · {PRIORITIES[d.priority as Priority]}</strong> : null}
         </p>
         <p class={`dv-state dv-${stateOf(d).kind}`} id="dv-state">
           {stateOf(d).text}
@@ -226,6 +230,7 @@ function Screen({ userId }: { userId: number }) {
               >
                 <span class="dv-title">{x.title}</span>
                 <span class="dv-meta">
+                  {x.priority !== 'normal' ? <strong class="dv-urgent">{PRIORITIES[x.priority as Priority]} · </strong> : null}
                   {x.issuer}
                   {x.deadline ? ` · hạn ${dmy(x.deadline)}` : ''}
                 </span>
