@@ -47,7 +47,7 @@ export async function trainingReportXlsx(r: TrainingReport): Promise<Buffer> {
   ws.addRow(['', '', '', '', '', '', `Ngày ${formatDateVi(todayInVietnam())}`]).font = { italic: true };
   ws.addRow([]);
   ws.addRow([`BÁO CÁO KẾT QUẢ TẬP HUẤN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG — ${r.unit.name.toLocaleUpperCase('vi')}`]).font = { bold: true, size: 13 };
-  ws.addRow([`Từ ngày ${formatDateVi(r.from)} đến ngày ${formatDateVi(r.to)}`]).font = { italic: true };
+  ws.addRow([`Từ ngày ${formatDateVi(r.from)} đến ngày ${formatDateVi(r.heldUntil ?? r.to)}`]).font = { italic: true };
   ws.addRow([]);
   const header = ws.addRow(HEADERS);
   header.font = { bold: true };

@@ -312,7 +312,16 @@ export class Trainings {
 
   private async loadOutbox() {
     const userId = this.state.userId;
-    const all = userId === null ? [] : (await checkIns.all()).filter((q) => q.userId === userId).sort((a, b) => a.savedAt - b.savedAt);
+    let all = userId === null ? [] : (await checkIns.all()).filter((q) => q.userId === userId).sort((a, b) => a.savedAt - b.savedAt);
+    // a refused self check-in of a session the member is checked in at after all (a later scan, the host) is settled: dropped
+    const self = (q: CheckIn) => q.record.method === 'self';
+    const inAt = new Set([...all.filter((q) => self(q) && q.sentAt !== undefined).map((q) => q.record.trainingId), ...(this.state.mine?.data.trainings ?? []).filter((x) => x.checkedInAt).map((x) => x.id)]);
+    const stale = all.filter((q) => self(q) && q.status === 'rejected' && inAt.has(q.record.trainingId)).map((q) => q.id);
+    if (stale.length) {
+      await checkIns.discard(stale);
+      all = all.filter((q) => !stale.includes(q.id));
+      void this.syncer.refresh();
+    }
     if (this.state.userId === userId) this.set({ outbox: all });
   }
 }
