@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -347,10 +347,12 @@ async function ingestion(f: DatabaseFactory, opts: SessionsBenchOptions, log: (s
     if (opts.httpSeconds > 0) {
       const app = await benchApp(database);
       try {
-        const headers = await signIn(app, database.db);
-        log(`  Qua HTTP ${opts.httpSeconds} s (Fastify inject: phiên đăng nhập, CSRF, giới hạn tần suất theo địa chỉ — mỗi lô một điện thoại, một địa chỉ —, zod, JSON):`);
+        // 40 accounts, each its own phone: well under each one's rate limit at this pace
+        const accounts: Record<string, string>[] = [];
+        for (let n = 0; n < 40; n++) accounts.push(await signIn(app, database.db, n));
+        log(`  Qua HTTP ${opts.httpSeconds} s (Fastify inject: phiên đăng nhập của 40 tài khoản, mỗi tài khoản một máy, CSRF, giới hạn tần suất, zod, JSON; mỗi lô một địa chỉ):`);
         http = await run('POST /api/support-sessions/sync', opts.httpSeconds, async (body, i) => {
-          const res = await app.inject({ method: 'POST', url: '/api/support-sessions/sync', headers: { ...headers, 'content-type': 'application/json' }, payload: body, remoteAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
+          const res = await app.inject({ method: 'POST', url: '/api/support-sessions/sync', headers: { ...accounts[i % accounts.length], 'content-type': 'application/json' }, payload: body, remoteAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
           if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${res.body.slice(0, 300)}`);
           const j = res.json() as { accepted: number; duplicates: number; rejected: number };
           return { accepted: j.accepted, other: j.duplicates + j.rejected };
@@ -408,21 +410,27 @@ async function benchApp(database: Database): Promise<FastifyInstance> {
 }
 
 /** An administrator signed in through the API: the cookie and CSRF headers of the field app's requests. */
-async function signIn(app: FastifyInstance, db: Db): Promise<Record<string, string>> {
+/**
+ * Signs in an operator account for the HTTP stage (`n` different ones, so the sync rate limit —
+ * 120 a minute per account and installation, 360 per account, access.plugin.ts — is what many
+ * phones of many accounts see, not one account's). → its headers, with an installation id.
+ */
+async function signIn(app: FastifyInstance, db: Db, n = 0): Promise<Record<string, string>> {
   const password = randomBytes(12).toString('hex');
-  await createUser(db, { username: 'bench', fullName: 'Benchmark', password, role: 'admin', mustChangePassword: false } as never, null);
+  const username = `bench${n}`;
+  await createUser(db, { username, fullName: 'Benchmark', password, role: 'admin', mustChangePassword: false } as never, null);
   const cookies = new Map<string, string>();
   const keep = (res: { cookies: { name: string; value: string }[] }) => res.cookies.forEach((c) => cookies.set(c.name, c.value));
   const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   const c1 = await app.inject({ method: 'GET', url: '/api/auth/csrf' });
   keep(c1);
   const token = (c1.json() as { token: string }).token;
-  const login = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { cookie: header(), 'x-csrf-token': token }, payload: { login: 'bench', password } });
+  const login = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { cookie: header(), 'x-csrf-token': token }, payload: { login: username, password } });
   if (login.statusCode !== 200) throw new Error(`bench sign-in failed: ${login.statusCode} ${login.body}`);
   keep(login);
   const c2 = await app.inject({ method: 'GET', url: '/api/auth/csrf', headers: { cookie: header() } });
   keep(c2);
-  return { cookie: header(), 'x-csrf-token': (c2.json() as { token: string }).token };
+  return { cookie: header(), 'x-csrf-token': (c2.json() as { token: string }).token, 'x-device-id': randomUUID() };
 }
 
 // ---------- b. dashboard ----------
