@@ -18,23 +18,12 @@ import { directiveBody } from '../src/directives/directives.contract.js';
 import { issueDirective } from '../src/directives/directives.service.js';
 import type { DatabaseFactory } from './databases.js';
 import { percentile } from './network.js';
+import { time } from './trainings.js';
 
 export const FANOUT_TARGET_MS = 2000;
 export const BOARD_TARGET_MS = 100;
 export const ACK_TARGET_MS = 200;
 const ACKS = 10_000;
-
-async function timed(fn: () => Promise<unknown>, warmup = 5, runs = 30): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
-}
 
 /** Runs the benchmark on each database; returns whether every target was met. */
 export async function benchDirectives(factories: DatabaseFactory[], log: (s?: string) => void): Promise<boolean> {
@@ -61,7 +50,7 @@ export async function benchDirectives(factories: DatabaseFactory[], log: (s?: st
       log(`    gửi tới mọi tổ: ${issued.teams} tổ trong ${f1(fanout)}  ${verdict(fanout <= FANOUT_TARGET_MS, FANOUT_TARGET_MS)}`);
 
       const teams = await queryRows<{ teamId: number; communeCode: string }>(db, sql`select dt.team_id as "teamId", u.code as "communeCode" from directive_teams dt join admin_units u on u.id = dt.commune_id where dt.directive_id = ${issued.id} order by dt.team_id`);
-      const empty = await timed(() => directiveBoard(db, issued.id, { kind: 'province', provinceCode: '14' }));
+      const empty = await time(() => directiveBoard(db, issued.id, { kind: 'province', provinceCode: '14' }));
       log(`    bảng theo dõi của tỉnh (chưa ai báo cáo)   p50 ${f1(empty.p50).padStart(9)}  p95 ${f1(empty.p95).padStart(9)}  ${verdict(empty.p95 <= BOARD_TARGET_MS, BOARD_TARGET_MS)}`);
 
       // 10,000 acknowledgements, one per request: each team read, will do, done (400 households), and resends of some
@@ -90,11 +79,11 @@ export async function benchDirectives(factories: DatabaseFactory[], log: (s?: st
       ok &&= p95 <= ACK_TARGET_MS && wall <= 60_000;
       log(`    ${ACKS.toLocaleString('vi-VN')} báo cáo (mỗi yêu cầu một bản ghi) trong ${(wall / 1000).toFixed(1)} s (${Math.round(ACKS / (wall / 1000))}/s): p50 ${f1(percentile(ms, 50))}  p95 ${f1(p95)}  ${verdict(p95 <= ACK_TARGET_MS, ACK_TARGET_MS)}; nhận ${answers.accepted}, trùng ${answers.duplicate}, từ chối ${answers.rejected}`);
 
-      const full = await timed(() => directiveBoard(db, issued.id, { kind: 'province', provinceCode: '14' }));
+      const full = await time(() => directiveBoard(db, issued.id, { kind: 'province', provinceCode: '14' }));
       ok &&= full.p95 <= BOARD_TARGET_MS && empty.p95 <= BOARD_TARGET_MS;
       log(`    bảng theo dõi của tỉnh (sau các báo cáo)   p50 ${f1(full.p50).padStart(9)}  p95 ${f1(full.p95).padStart(9)}  ${verdict(full.p95 <= BOARD_TARGET_MS, BOARD_TARGET_MS)}`);
       const busiest = teams[0].communeCode;
-      const commune = await timed(() => directiveBoard(db, issued.id, { kind: 'province', provinceCode: '14' }, busiest));
+      const commune = await time(() => directiveBoard(db, issued.id, { kind: 'province', provinceCode: '14' }, busiest));
       log(`    bảng theo dõi, danh sách tổ của xã ${busiest}    p50 ${f1(commune.p50).padStart(9)}  p95 ${f1(commune.p95).padStart(9)}`);
       const board = await directiveBoard(db, issued.id, ALL);
       const [plain] = await queryRows<{ done: number; households: number }>(db, sql`select count(done_at)::int as done, coalesce(sum(households), 0)::int as households from directive_teams where directive_id = ${issued.id}`);

@@ -212,11 +212,12 @@ if (flag('field-app')) {
   process.exit(0);
 }
 
-if (flag('trainings')) {
-  log('Ngõ Số — benchmark: báo cáo tập huấn (--trainings)');
+/** A benchmark of its own on PGlite and PostgreSQL (unless one is skipped): prints its heading, runs, exits 0 when every target was met. */
+async function onBothDatabases(title: string, section: string, bench: (list: DatabaseFactory[], log: (s?: string) => void) => Promise<boolean>): Promise<never> {
+  log(title);
   log(machine());
   log();
-  log('7. BÁO CÁO TẬP HUẤN (mạng lưới Sơn La mô phỏng, một năm tập huấn)');
+  log(section);
   let ok = false;
   try {
     const list: DatabaseFactory[] = [];
@@ -227,7 +228,7 @@ if (flag('trainings')) {
       else log(`  ! PostgreSQL không trả lời ở ${PG_URL}: bỏ qua.`);
     }
     factories.push(...list);
-    ok = await benchTrainings(list, log);
+    ok = await bench(list, log);
   } finally {
     await cleanup();
     log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
@@ -235,28 +236,8 @@ if (flag('trainings')) {
   process.exit(ok ? 0 : 1);
 }
 
-if (flag('directives')) {
-  log('Ngõ Số — benchmark: chỉ đạo tới từng tổ (--directives)');
-  log(machine());
-  log();
-  log('8. CHỈ ĐẠO (mạng lưới Sơn La mô phỏng)');
-  let ok = false;
-  try {
-    const list: DatabaseFactory[] = [];
-    if (!flag('postgres-only')) list.push(await pgliteFactory());
-    if (!flag('pglite-only')) {
-      const pg = await postgresFactory(PG_URL);
-      if (pg) list.push(pg);
-      else log(`  ! PostgreSQL không trả lời ở ${PG_URL}: bỏ qua.`);
-    }
-    factories.push(...list);
-    ok = await benchDirectives(list, log);
-  } finally {
-    await cleanup();
-    log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
-  }
-  process.exit(ok ? 0 : 1);
-}
+if (flag('trainings')) await onBothDatabases('Ngõ Số — benchmark: báo cáo tập huấn (--trainings)', '7. BÁO CÁO TẬP HUẤN (mạng lưới Sơn La mô phỏng, một năm tập huấn)', benchTrainings);
+if (flag('directives')) await onBothDatabases('Ngõ Số — benchmark: chỉ đạo tới từng tổ (--directives)', '8. CHỈ ĐẠO (mạng lưới Sơn La mô phỏng)', benchDirectives);
 
 if (flag('certificates')) {
   log('Ngõ Số — benchmark: giấy chứng nhận tập huấn (--certificates)');

@@ -53,7 +53,8 @@ export async function generateTrainingsForBench(db: Db): Promise<{ sessions: num
   return { ...n, points: points.length };
 }
 
-async function time(fn: () => Promise<unknown>, warmup = 5, runs = 30): Promise<{ p50: number; p95: number }> {
+/** p50 and p95 of `runs` calls after `warmup` (ms). */
+export async function time(fn: () => Promise<unknown>, warmup = 5, runs = 30): Promise<{ p50: number; p95: number }> {
   for (let i = 0; i < warmup; i++) await fn();
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -5,7 +5,7 @@ import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { todayInVietnam } from '../text/dates.js';
 import { compareVietnamese } from '../text/vietnamese.js';
-import { unitTitleSql } from '../trainings/trainings.repo.js';
+import { managedSql, unitTitleSql } from '../trainings/trainings.repo.js';
 import type { DirectiveAsks, DirectiveTarget } from './directives.schema.js';
 
 /**
@@ -46,20 +46,8 @@ export interface DirectiveHead {
   attachments: { id: number; name: string; mediaType: string; bytes: number; flags: string[] }[];
 }
 
-/** Whether the scope holds the directive's issuing unit (its officers manage it: board, remind, attachments). */
-export const issuerInScopeSql = (scope: Scope, d = 'd'): SQL => {
-  const a = sql.raw(d);
-  switch (scope.kind) {
-    case 'all':
-      return sql`true`;
-    case 'province':
-      return sql`${a}.province_code = ${scope.provinceCode}`;
-    case 'commune':
-      return sql`${a}.commune_id = ${scope.communeId}`;
-    default:
-      return sql`false`;
-  }
-};
+/** Whether the scope holds the directive's issuing unit (its officers manage it): the same rule as a training's organiser. */
+export const issuerInScopeSql = (scope: Scope, d = 'd'): SQL => managedSql(scope, d);
 
 /** The directive if the caller may see it (issued in their scope, or reaching a team or commune of it). Errors: NOT_FOUND. */
 export async function directiveHead(db: Db, id: number, scope: Scope): Promise<DirectiveHead & { manages: boolean }> {

@@ -28,14 +28,14 @@ const COLUMNS: { header: string; value: (f: DirectiveFigures) => number | string
 const HEADERS = ['STT', 'Mã xã', 'Xã, phường', 'Đã chuyển tiếp', ...COLUMNS.map((c) => c.header)];
 
 function rows(b: Board): (string | number)[][] {
-  const out: (string | number)[][] = b.communes.map((c, i) => [i + 1, c.code, c.name, c.forwardedAt ? formatDateVi(new Date(c.forwardedAt).toISOString().slice(0, 10)) : b.directive.viaCommunes ? 'Chưa' : '', ...COLUMNS.map((col) => col.value(c))]);
+  const out: (string | number)[][] = b.communes.map((c, i) => [i + 1, c.code, c.name, c.forwardedAt ? vnTime(c.forwardedAt) : b.directive.viaCommunes ? 'Chưa' : '', ...COLUMNS.map((col) => col.value(c))]);
   out.push(['', '', 'Tổng cộng', '', ...COLUMNS.map((col) => col.value(b.totals))]);
   return out;
 }
 
 /** The figure's column is headed with its own name and unit ("Số người được hướng dẫn (người)"). */
 const headers = (b: Board, base: string[]) => base.map((h) => (h === 'Chỉ tiêu báo cáo' && b.directive.asks.figure ? `${b.directive.asks.figure.name} (${b.directive.asks.figure.unit})` : h));
-const vnTime = (iso: string | null) => (iso ? formatDateVi(new Date(new Date(iso).getTime() + 7 * 3_600_000).toISOString().slice(0, 10)) : '');
+const vnTime = (iso: string | null) => (iso ? formatDateVi(todayInVietnam(new Date(iso))) : '');
 /** With one commune chosen, its teams, one row each. */
 const TEAM_HEADERS = ['STT', 'Tổ', 'Thôn/bản', 'Đã đọc', 'Hoàn thành', 'Quá hạn', 'Cách thông báo', 'Số hộ', 'Số hộ của thôn', 'Chỉ tiêu báo cáo', 'Người dân xác nhận'];
 const teamRows = (b: Board) => b.teams.map((t, i) => [i + 1, t.name, t.village ?? '', vnTime(t.readAt), vnTime(t.doneAt), t.overdue ? 'Quá hạn' : '', t.channels.map((c) => PASS_ON_CHANNELS[c as PassOnChannel] ?? c).join(', '), t.households ?? '', t.villageHouseholds ?? '', t.figure ?? '', t.confirmations]);

@@ -1,6 +1,8 @@
+import { escapeHtml } from '../http/html.js';
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 import { formatDateVi } from '../text/dates.js';
+import { bodyBlocks } from './directives.vocabulary.js';
 import { unitTitleSql } from '../trainings/trainings.repo.js';
 
 /**
@@ -10,7 +12,6 @@ import { unitTitleSql } from '../trainings/trainings.repo.js';
  * button "Tôi đã nhận được" for residents (no sign-in; a phone, if given, is kept only as a keyed
  * hash, so a household counts once).
  */
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface PublicDirective { directiveId: number; teamId: number; title: string; body: string; number: string | null; issuedOn: string; issuer: string; team: string; village: string | null; deadline: string | null }
 
@@ -26,13 +27,8 @@ export async function publicDirective(db: Db, token: string): Promise<PublicDire
 
 /** Plain text → paragraphs and lists, all escaped (no markup from the text ever reaches the page). */
 export function bodyHtml(body: string): string {
-  return body
-    .split(/\n\s*\n/)
-    .map((block) => {
-      const lines = block.split('\n').map((l) => l.trim()).filter(Boolean);
-      if (lines.length && lines.every((l) => /^[-•*]\s+/.test(l))) return `<ul>${lines.map((l) => `<li>${escapeHtml(l.replace(/^[-•*]\s+/, ''))}</li>`).join('')}</ul>`;
-      return `<p>${lines.map(escapeHtml).join('<br>')}</p>`;
-    })
+  return bodyBlocks(body)
+    .map((b) => (b.kind === 'ul' ? `<ul>${b.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : `<p>${b.lines.map(escapeHtml).join('<br>')}</p>`))
     .join('\n');
 }
 

@@ -10,6 +10,7 @@ import { enqueue } from '../notify/notify.dispatch.js';
 import { now as clockNow } from '../text/clock.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { unitTitle, unitTitleSql } from '../trainings/trainings.repo.js';
+import { managesSession } from '../trainings/trainings.rules.js';
 import type { DirectiveBody } from './directives.contract.js';
 import type { DirectiveTarget } from './directives.schema.js';
 
@@ -33,12 +34,8 @@ export async function issuerUnit(db: Db, code: string): Promise<IssuerUnit> {
   return { id: unit.id, code: unit.code!, level: unit.level as 'province' | 'commune', name: unitTitle(unit), provinceCode: unit.provinceCode ?? unit.code! };
 }
 
-/** Whether the scope may issue in the unit's name (its officers and those above). */
-export function mayIssue(scope: Scope, unit: IssuerUnit): boolean {
-  if (scope.kind === 'all') return true;
-  if (unit.level === 'province') return scope.kind === 'province' && scope.provinceCode === unit.provinceCode;
-  return (scope.kind === 'province' && scope.provinceCode === unit.provinceCode) || (scope.kind === 'commune' && scope.communeId === unit.id);
-}
+/** Whether the scope may issue in the unit's name (its officers and those above): a training organiser's rule (trainings.rules.ts). */
+export const mayIssue = (scope: Scope, unit: IssuerUnit): boolean => managesSession(scope, { provinceCode: unit.provinceCode, communeId: unit.level === 'commune' ? unit.id : null });
 
 interface TargetIds { communeIds: number[]; villageIds: number[]; teamIds: number[] }
 

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../http/html.js';
 import { formatDateVi } from '../text/dates.js';
 
 /**
@@ -5,7 +6,6 @@ import { formatDateVi } from '../text/dates.js';
  * on any phone, showing only the holder's initials, the training, its day(s) and organiser. Every
  * value is HTML-escaped.
  */
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The page for `code` as asked, with what was found (or null: no such certificate). */
 export function verifyPage(code: string, found: { code: string; initials: string; title: string; topic: string; day: string; lastDay: string; organiser: string } | null): string {

@@ -7,6 +7,7 @@
 // done ("Nhắc lại") and download the board as .xlsx (official form) or CSV.
 import { useEffect, useState } from 'preact/hooks';
 import { PASS_ON_CHANNELS, type PassOnChannel, PRIORITIES, type Priority } from '../../directives/directives.contract.js';
+import { bodyBlocks } from '../../directives/directives.vocabulary.js';
 import { num } from '../shared/format.js';
 import { vnDate, vnDateTimeLabel } from '../shared/time.js';
 import { api } from './client.js';
@@ -19,11 +20,7 @@ import { LoadError, Loading, Notice, PageTitle, Table, useLoad } from './ui.js';
 function Body({ text }: { text: string }) {
   return (
     <div class="directive-body">
-      {text.split(/\n\s*\n/).map((block, i) => {
-        const lines = block.split('\n').map((l) => l.trim()).filter(Boolean);
-        if (lines.length && lines.every((l) => /^[-•*]\s+/.test(l))) return <ul key={i}>{lines.map((l) => <li>{l.replace(/^[-•*]\s+/, '')}</li>)}</ul>;
-        return <p key={i}>{lines.map((l, j) => (j ? [<br />, l] : l))}</p>;
-      })}
+      {bodyBlocks(text).map((b, i) => (b.kind === 'ul' ? <ul key={i}>{b.items.map((l) => <li>{l}</li>)}</ul> : <p key={i}>{b.lines.map((l, j) => (j ? [<br />, l] : l))}</p>))}
     </div>
   );
 }

@@ -8,17 +8,17 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { PASS_ON_CHANNELS, type PassOnChannel, PRIORITIES, type Priority } from '../../../directives/directives.vocabulary.js';
+import { bodyBlocks, PASS_ON_CHANNELS, type PassOnChannel, PRIORITIES, type Priority } from '../../../directives/directives.vocabulary.js';
 import type { InboxDirective } from '../../../directives/directives.board.js';
 import { ApiClient } from '../../shared/api.js';
 import { newId } from '../device.js';
-import { vnIso } from '../../shared/time.js';
+import { vnDate, vnIso } from '../../shared/time.js';
 import { readNumber, withPending } from './model.js';
 import { cachedInbox, discard, type Outgoing, outbox, queueAck, refreshInbox, sendOutbox } from './store.js';
 
 const api = new ApiClient();
 
-const dmy = (iso: string | null) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '');
+const dmy = vnDate;
 const today = () => vnIso(new Date()).slice(0, 10);
 
 function stateOf(d: InboxDirective): { text: string; kind: string } {
@@ -32,11 +32,7 @@ function stateOf(d: InboxDirective): { text: string; kind: string } {
 function Body({ text }: { text: string }) {
   return (
     <div class="dv-body">
-      {text.split(/\n\s*\n/).map((block) => {
-        const lines = block.split('\n').map((l) => l.trim()).filter(Boolean);
-        if (lines.length && lines.every((l) => /^[-•*]\s+/.test(l))) return <ul>{lines.map((l) => <li>{l.replace(/^[-•*]\s+/, '')}</li>)}</ul>;
-        return <p>{lines.map((l, j) => (j ? [<br />, l] : l))}</p>;
-      })}
+      {bodyBlocks(text).map((b, i) => (b.kind === 'ul' ? <ul key={i}>{b.items.map((l) => <li>{l}</li>)}</ul> : <p key={i}>{b.lines.map((l, j) => (j ? [<br />, l] : l))}</p>))}
     </div>
   );
 }
