@@ -23,7 +23,7 @@ export interface DirectiveFigures {
   done: number;
   overdue: number;
   households: number;
-  /** households of the teams' villages where the population figures give them */
+  /** households of the places the teams serve, each place once (a commune-level team: the commune's), where the population figures give them */
   householdsKnown: number;
   /** teams that reported more households than their village has (a warning) */
   householdsOver: number;
@@ -90,23 +90,38 @@ export interface InboxDirective {
   attachments: { id: number; name: string; mediaType: string; bytes: number }[];
 }
 
-/** The figures of a directive's teams in the scope, grouped by commune with the total (rollup). */
-async function figures(db: Db, id: number, scope: Scope, deadline: string | null, groupBy: 'commune' | 'team'): Promise<Row[]> {
+/**
+ * The figures of a directive's teams in the scope, grouped by commune with the total (rollup).
+ * The households the teams could reach are those of the distinct places they serve, not summed per
+ * team: two teams of one village count its households once, and a commune-level team stands for
+ * the whole commune (its households, the villages' included), so they are not added again.
+ */
+async function figures(db: Db, id: number, scope: Scope, deadline: string | null): Promise<Row[]> {
   const today = todayInVietnam();
-  const key = groupBy === 'commune' ? sql`dt.commune_id` : sql`dt.team_id`;
-  return queryRows<Row>(db, sql`
-    with c as (select team_id, count(distinct coalesce(phone_hash, id::text))::int as n from directive_confirmations where directive_id = ${id} group by team_id)
-    select ${key} as child, grouping(${key}) as g, count(*)::int as teams,
-      count(*) filter (where dt.received_at is not null or dt.read_at is not null)::int as received,
-      count(dt.read_at)::int as read, count(dt.will_do_at)::int as "willDo", count(dt.done_at)::int as done,
-      count(*) filter (where dt.done_at is null and ${deadline}::date < ${today}::date)::int as overdue,
-      coalesce(sum(dt.households), 0)::int as households,
-      coalesce(sum((select p.households from unit_population p where p.unit_id = dt.unit_id and p.households is not null order by p.year desc limit 1)), 0)::int as "householdsKnown",
-      count(*) filter (where dt.households_over)::int as "householdsOver",
-      sum(dt.figure)::float8 as figure, coalesce(sum(c.n), 0)::int as confirmations
-    from directive_teams dt join teams t on t.id = dt.team_id left join c on c.team_id = dt.team_id
-    where dt.directive_id = ${id} and ${teamInScopeSql(scope, 't')}
-    group by rollup(${key})`);
+  const [rows, known] = await Promise.all([
+    queryRows<Row>(db, sql`
+      with c as (select team_id, count(distinct coalesce(phone_hash, id::text))::int as n from directive_confirmations where directive_id = ${id} group by team_id)
+      select dt.commune_id as child, grouping(dt.commune_id) as g, count(*)::int as teams,
+        count(*) filter (where dt.received_at is not null or dt.read_at is not null)::int as received,
+        count(dt.read_at)::int as read, count(dt.will_do_at)::int as "willDo", count(dt.done_at)::int as done,
+        count(*) filter (where dt.done_at is null and ${deadline}::date < ${today}::date)::int as overdue,
+        coalesce(sum(dt.households), 0)::int as households,
+        count(*) filter (where dt.households_over)::int as "householdsOver",
+        sum(dt.figure)::float8 as figure, coalesce(sum(c.n), 0)::int as confirmations
+      from directive_teams dt join teams t on t.id = dt.team_id left join c on c.team_id = dt.team_id
+      where dt.directive_id = ${id} and ${teamInScopeSql(scope, 't')}
+      group by rollup(dt.commune_id)`),
+    queryRows<{ child: number | null; g: number; known: number }>(db, sql`
+      with u as (
+        select distinct dt.commune_id, dt.unit_id, (select p.households from unit_population p where p.unit_id = dt.unit_id and p.households is not null order by p.year desc limit 1) as h
+        from directive_teams dt join teams t on t.id = dt.team_id where dt.directive_id = ${id} and ${teamInScopeSql(scope, 't')}
+      ), per as (
+        select commune_id, case when bool_or(unit_id = commune_id) then max(h) filter (where unit_id = commune_id) else sum(h) end as known from u group by commune_id
+      )
+      select commune_id as child, grouping(commune_id) as g, coalesce(sum(known), 0)::int as known from per group by rollup(commune_id)`),
+  ]);
+  const knownOf = (r: Row) => known.find((k) => Number(k.g) === Number(r.g) && k.child === r.child)?.known ?? 0;
+  return rows.map((r) => ({ ...r, householdsKnown: knownOf(r) }));
 }
 
 const strip = ({ child: _c, g: _g, ...f }: Row): DirectiveFigures => f;
@@ -119,7 +134,7 @@ const EMPTY: DirectiveFigures = { teams: 0, received: 0, read: 0, willDo: 0, don
  */
 export async function directiveBoard(db: Db, id: number, scope: Scope, communeCode?: string) {
   const directive = await directiveHead(db, id, scope);
-  const rows = await figures(db, id, scope, directive.deadline, 'commune');
+  const rows = await figures(db, id, scope, directive.deadline);
   const totals = rows.find((r) => Number(r.g) === 1);
   const forwarding = await queryRows<{ communeId: number; forwardedAt: string | null; readAt: string | null; note: string | null }>(db, sql`
     select dc.commune_id as "communeId", dc.forwarded_at as "forwardedAt", dc.read_at as "readAt", dc.note from directive_communes dc join admin_units u on u.id = dc.commune_id

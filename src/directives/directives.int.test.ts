@@ -312,3 +312,15 @@ describe('what the breaker found (fixed)', () => {
     for (const m of msgs) expect(m.link).toMatch(/^https:\/\/ngoso\.sonla\.gov\.vn\/chi-dao\/[0-9a-f]{32}$/);
   });
 });
+
+describe('households the teams could reach', () => {
+  it('two teams of one village count its households once; a commune-level team stands for the whole commune', async () => {
+    const [village] = await queryRows<{ unitId: number; communeId: number }>(database.db, sql`select unit_id as "unitId", commune_id as "communeId" from teams where id = ${team.tieuKhu6}`);
+    const [{ id: second }] = await queryRows<{ id: number }>(database.db, sql`insert into teams (level, unit_id, commune_id, province_code, name, name_key, search_key) values ('village', ${village.unitId}, ${village.communeId}, '14', 'Tổ hai Tiểu khu 6', 'to hai tieu khu 6', 'to hai tieu khu 6') returning id`);
+    const villages = (await province.post('/api/directives', plan({ viaCommunes: false, target: { teamIds: [team.tieuKhu6, second] }, title: 'Hai tổ một thôn' }))).json().id;
+    expect((await province.get(`/api/directives/${villages}/board`)).json().totals).toMatchObject({ teams: 2, householdsKnown: 300 });
+    await database.db.execute(sql`insert into unit_population (unit_id, year, population, households) values (${village.communeId}, 2026, 9000, 2000)`);
+    const all = (await province.post('/api/directives', plan({ viaCommunes: false, target: { teamIds: [team.tieuKhu6, second, team.maiSon2] }, title: 'Cả xã' }))).json().id;
+    expect((await province.get(`/api/directives/${all}/board`)).json().totals).toMatchObject({ teams: 3, householdsKnown: 2000 });
+  });
+});
