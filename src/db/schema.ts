@@ -11,3 +11,5 @@ export * from '../trainings/trainings.schema.js';
 export * from '../trainings/courses.schema.js';
 export * from '../directives/directives.schema.js';
 export * from '../notify/notify.schema.js';
+export * from '../portal/portal.schema.js';
+export * from '../help/help.schema.js';

@@ -47,6 +47,9 @@ export const ERROR_STATUS = {
   /** an attachment that is not what its name says, or of a kind not accepted */
   ATTACHMENT_REFUSED: 415,
   ATTACHMENT_TOO_LARGE: 413,
+  IMAGE_INVALID: 415,
+  ALREADY_ACCEPTED: 409,
+  HELP_CLOSED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

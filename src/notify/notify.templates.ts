@@ -9,6 +9,10 @@ export const TEMPLATES = {
   'directive.new': { params: ['issuer', 'title', 'deadline', 'link'], text: (p: Record<string, string>) => `[Ngõ Số] ${p.issuer} gửi chỉ đạo: ${p.title}.${p.deadline ? ` Hạn ${p.deadline}.` : ''} Xem: ${p.link}` },
   /** "nhắc lại": a directive not yet done */
   'directive.remind': { params: ['issuer', 'title', 'deadline', 'link'], text: (p: Record<string, string>) => `[Ngõ Số] Nhắc: chỉ đạo "${p.title}" của ${p.issuer} chưa báo cáo hoàn thành.${p.deadline ? ` Hạn ${p.deadline}.` : ''} Xem: ${p.link}` },
+  /** a resident asked the team for help (issue 16) */
+  'help.new': { params: ['title', 'place', 'link'], text: (p: Record<string, string>) => `[Ngõ Số] Người dân ở ${p.place} nhờ hỗ trợ: ${p.title}. Nhận việc: ${p.link}` },
+  /** a request not accepted in time, to the commune's officers */
+  'help.overdue': { params: ['title', 'place', 'link'], text: (p: Record<string, string>) => `[Ngõ Số] Yêu cầu hỗ trợ ở ${p.place} (${p.title}) quá hạn chưa có ai nhận. Xem: ${p.link}` },
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -1,6 +1,6 @@
 import { adminUnits } from '../catalogue/catalogue.schema.js';
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, date, index, integer, pgTable, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, date, index, integer, pgTable, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * A community digital technology team (Tổ công nghệ số cộng đồng) at commune or village level.
@@ -51,6 +51,8 @@ export const members = pgTable(
     version: integer('version').notNull().default(1),
     /** set when this record was merged into another (a duplicate); the survivor holds its memberships and sessions */
     mergedIntoId: integer('merged_into_id').references((): AnyPgColumn => members.id),
+    /** the member agreed that the residents' portal show this phone on the team's public page (issue 16) */
+    publicPhone: boolean('public_phone').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('members_phone_idx').on(t.phone), index('members_name_key_idx').on(t.nameKey)],

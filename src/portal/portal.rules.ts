@@ -1,0 +1,29 @@
+import { cleanFreeText, graphemeLength } from '../text/measure.js';
+
+/**
+ * The comment's length rule (issue 16, item 2), one function for the page's live "còn N ký tự"
+ * counter (bundled into /portal.js) and the server's check: the text as the reader sees it —
+ * NFC, zero-width and direction characters removed, trimmed (text/measure.ts cleanFreeText) —
+ * counted in grapheme clusters by Intl.Segmenter, 5 to 500. Imports nothing a browser lacks.
+ */
+export const COMMENT_MIN = 5;
+export const COMMENT_MAX = 500;
+
+export type CommentCheck = { ok: true; text: string; length: number } | { ok: false; length: number; reason: string };
+
+/** Cleans and measures a comment → the text to store, or why it cannot be posted (in Vietnamese). */
+export function checkComment(raw: string): CommentCheck {
+  const text = cleanFreeText(raw);
+  const length = graphemeLength(text);
+  if (length < COMMENT_MIN) return { ok: false, length, reason: length === 0 ? 'Bình luận chưa có nội dung.' : `Bình luận cần ít nhất ${COMMENT_MIN} ký tự (đang có ${length}).` };
+  if (length > COMMENT_MAX) return { ok: false, length, reason: `Bình luận dài ${length} ký tự, tối đa ${COMMENT_MAX}; hãy rút gọn.` };
+  return { ok: true, text, length };
+}
+
+/** What the counter says for a draft: "còn N ký tự", or how far over/under it is. */
+export function counterText(raw: string): { text: string; state: 'short' | 'ok' | 'over' } {
+  const n = graphemeLength(cleanFreeText(raw));
+  if (n > COMMENT_MAX) return { text: `Quá ${n - COMMENT_MAX} ký tự`, state: 'over' };
+  if (n < COMMENT_MIN) return { text: `Cần thêm ${COMMENT_MIN - n} ký tự · còn ${COMMENT_MAX - n} ký tự`, state: 'short' };
+  return { text: `Còn ${COMMENT_MAX - n} ký tự`, state: 'ok' };
+}
