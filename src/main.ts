@@ -3,6 +3,7 @@ import { openConfiguredDatabase } from './db/open.js';
 import { needsSetup } from './access/users.service.js';
 import { buildApp } from './http/app.js';
 import { webBundle } from './web/web.plugin.js';
+import { escalateOverdue } from './help/help.service.js';
 import { buildNotifiers, startDispatcher, vapidFromDataDir } from './notify/notify.channels.js';
 
 /** `npm start`: serves Ngõ Số on http://localhost:PORT (default 3000) with the configured database. */
@@ -21,16 +22,20 @@ const database = await openConfiguredDatabase(config, (m) => console.log(m), onF
 const app = await buildApp({ database, config }, { logger: true });
 // outside messages (web push; SMS and Zalo when configured) leave from the outbox every few seconds
 const stopDispatcher = startDispatcher(database.db, buildNotifiers(config), (m) => console.error(m));
+// residents' help requests not accepted in time go up to the commune's officers (help.service.ts)
+const escalation = setInterval(() => void escalateOverdue(database.db).catch((err: Error) => console.error(`Chuyển yêu cầu quá hạn: ${err.message}`)), 60_000);
+escalation.unref();
 await app.listen({ port: config.port, host: config.host });
 // build the field app (/field/) now rather than on a phone's first request
 await webBundle().catch((err: Error) => console.error(`Không dựng được giao diện web (/app.js, /field/): ${err.message}`));
 console.log(`Ngõ Số đang chạy: http://localhost:${config.port} (cơ sở dữ liệu: ${database.kind === 'pglite' ? `PGlite tại ${config.dataDir}` : 'PostgreSQL'})`);
-if (await needsSetup(database.db)) console.log(`Lần chạy đầu: mở http://localhost:${config.port} để tạo tài khoản quản trị (hoặc dùng "npx ngoso admin create").`);
+if (await needsSetup(database.db)) console.log(`Lần chạy đầu: mở http://localhost:${config.port}/office/ để tạo tài khoản quản trị (hoặc dùng "npx ngoso admin create").`);
 
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
+  clearInterval(escalation);
   await stopDispatcher();
   await app.close();
   await database.close();

@@ -250,7 +250,7 @@ program
       const tr = await seedDemoTrainings(db);
       console.log(`Đã ghi ${tr.sessions} lớp tập huấn tại ${tr.points} điểm cầu với ${tr.checkIns.toLocaleString('vi-VN')} lượt điểm danh (${Date.now() - tt} ms).`);
       const { port } = loadConfig();
-      console.log(`Chạy "npm start" (cùng NGOSO_DATA_DIR), tạo tài khoản quản trị ở lần mở đầu, rồi mở http://localhost:${port}/#/bao-cao/14`);
+      console.log(`Chạy "npm start" (cùng NGOSO_DATA_DIR), tạo tài khoản quản trị ở lần mở đầu, rồi mở http://localhost:${port}/office/#/bao-cao/14`);
     }),
   );
 

@@ -18,13 +18,13 @@ const option = (value: string, label: string, chosen?: string) => `<option value
 /** `/nho-ho-tro`: step 1 (choose the commune) without `commune`, else the whole form; problems shown by their fields. */
 export function helpFormPage(d: FormData, draft: Partial<NewHelpRequest> = {}, problems: HelpProblem[] = []): string {
   const p = d.province;
+  const list = problems.length ? `<div class="bad" role="alert"><p>Chưa gửi được yêu cầu:</p><ul>${problems.map((x) => `<li>${escapeHtml(x.reason)}</li>`).join('')}</ul></div>` : '';
   if (!d.commune) {
-    return page({ title: 'Nhờ hỗ trợ', province: p, active: 'help' }, `<h1>Nhờ tổ công nghệ số hỗ trợ</h1><p>Tổ của thôn sẽ gọi lại hoặc đến tận nhà hướng dẫn, miễn phí.</p>
+    return page({ title: 'Nhờ hỗ trợ', province: p, active: 'help' }, `<h1>Nhờ tổ công nghệ số hỗ trợ</h1><p>Tổ của thôn sẽ gọi lại hoặc đến tận nhà hướng dẫn, miễn phí.</p>${list}
 <form method="get" action="/nho-ho-tro"><input type="hidden" name="tinh" value="${p.code}">${draft.service ? `<input type="hidden" name="dv" value="${escapeHtml(draft.service)}">` : ''}
 <label>Bạn ở xã/phường nào?<select name="xa" required><option value="">— Chọn xã/phường —</option>${d.communes.map((c) => option(c.code, c.name)).join('')}</select></label>
 <button type="submit">Tiếp tục</button></form>`);
   }
-  const list = problems.length ? `<div class="bad" role="alert"><p>Chưa gửi được yêu cầu:</p><ul>${problems.map((x) => `<li>${escapeHtml(x.reason)}</li>`).join('')}</ul></div>` : '';
   const hint = (f: string) => (err(problems, f) ? `<span class="bad">${escapeHtml(err(problems, f)!.reason)}</span>` : '');
   return page({ title: 'Nhờ hỗ trợ', province: p, active: 'help' }, `<h1>Nhờ tổ công nghệ số hỗ trợ</h1>${list}
 <form method="post" action="/nho-ho-tro" novalidate><input type="hidden" name="tinh" value="${p.code}"><input type="hidden" name="xa" value="${escapeHtml(d.commune.code)}">

@@ -134,11 +134,11 @@ export async function escalateOverdue(db: Db, now: Date = clockNow()): Promise<n
 
 export interface HelpActor { userId: number; ip: string | null; scope: Scope }
 
-interface RequestRow { id: number; teamId: number | null; communeId: number; provinceCode: string; status: string; createdAt: string; acceptedAt: string | null; acceptedByMemberId: number | null }
+interface RequestRow { id: number; teamId: number | null; communeId: number; provinceCode: string; status: string; createdAt: string; acceptedAt: string | null; acceptedByMemberId: number | null; acceptedByUserId: number | null }
 
 async function requestInScope(db: Db, id: number, scope: Scope, lock = false): Promise<RequestRow> {
   const [r] = await queryRows<RequestRow & { unitId: number | null }>(db, sql`
-    select r.id, r.team_id as "teamId", r.commune_id as "communeId", r.province_code as "provinceCode", r.status, r.created_at as "createdAt", r.accepted_at as "acceptedAt", r.accepted_by_member_id as "acceptedByMemberId", t.unit_id as "unitId"
+    select r.id, r.team_id as "teamId", r.commune_id as "communeId", r.province_code as "provinceCode", r.status, r.created_at as "createdAt", r.accepted_at as "acceptedAt", r.accepted_by_member_id as "acceptedByMemberId", r.accepted_by_user_id as "acceptedByUserId", t.unit_id as "unitId"
     from help_requests r left join teams t on t.id = r.team_id where r.id = ${id} ${lock ? sql`for update of r` : sql``}`);
   const visible = r && (r.teamId !== null && r.unitId !== null ? teamInScope(scope, { id: r.teamId, unitId: r.unitId, communeId: r.communeId, provinceCode: r.provinceCode }) : scope.kind === 'all' || (scope.kind === 'province' && scope.provinceCode === r.provinceCode) || (scope.kind === 'commune' && scope.communeId === r.communeId));
   if (!r || !visible) throw new AppError('NOT_FOUND', 'Không có yêu cầu hỗ trợ này trong phạm vi của bạn.');
@@ -157,7 +157,7 @@ export async function acceptHelpRequest(db: Db, id: number, actor: HelpActor, at
     const r = await requestInScope(tx, id, actor.scope, true);
     const [me] = await queryRows<{ memberId: number | null }>(tx, sql`select member_id as "memberId" from users where id = ${actor.userId}`);
     if (r.status === 'accepted') {
-      if (r.acceptedByMemberId !== null && r.acceptedByMemberId === me?.memberId) return { status: 'accepted' as const, acceptedAt: new Date(r.acceptedAt!).toISOString() };
+      if (r.acceptedByUserId === actor.userId || (r.acceptedByMemberId !== null && r.acceptedByMemberId === me?.memberId)) return { status: 'accepted' as const, acceptedAt: new Date(r.acceptedAt!).toISOString() };
       const [who] = await queryRows<{ name: string }>(tx, sql`select full_name as name from members where id = ${r.acceptedByMemberId ?? -1}`);
       throw new AppError('ALREADY_ACCEPTED', who ? `${who.name} đã nhận yêu cầu này.` : 'Yêu cầu này đã có người nhận.');
     }

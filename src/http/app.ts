@@ -23,8 +23,11 @@ import { trainingRoutes } from '../trainings/trainings.routes.js';
 import { courseRoutes } from '../trainings/courses.routes.js';
 import { notifyRoutes } from '../notify/notify.routes.js';
 import { directiveRoutes } from '../directives/directives.routes.js';
+import { portalRoutes } from '../portal/portal.routes.js';
+import { helpRoutes } from '../help/help.routes.js';
 import { registerWebApp } from '../web/web.plugin.js';
 import { AppError } from './errors.js';
+import { missing } from '../portal/portal.layout.js';
 import { nulPath } from '../text/nul.js';
 import { type Clock, useClock } from '../text/clock.js';
 import { registerVendorScripts } from './vendor.js';
@@ -98,7 +101,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   });
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Không có đường dẫn ${request.method} ${request.url.split('?')[0].slice(0, 80)}` } });
-    return reply.status(404).type('text/html').sendFile('index.html');
+    // the office UI is a hash-routed page of its own; anything else unknown is the portal's 404 page
+    if (request.url.startsWith('/office/')) return reply.status(404).type('text/html').sendFile('office/index.html');
+    return reply.status(404).type('text/html; charset=utf-8').send(missing('Không có trang này.'));
   });
 
   await registerAccess(app, { db: ctx.database.db, cookieSecret: secrets.cookieSecret, secureCookies: ctx.config.secureCookies, routeRules: opts.routeRules ?? [] });
@@ -109,7 +114,10 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
     transform: jsonSchemaTransform,
   });
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: MAX_FILES, fields: 20, parts: MAX_FILES + 20 } });
-  await app.register(fastifyStatic, { root: publicDir, prefix: '/' });
+  // /office/ is the office UI's page (office/index.html); `/` is the residents' portal (portal.routes.ts)
+  await app.register(fastifyStatic, { root: publicDir, prefix: '/', index: false, redirect: false });
+  app.get('/office/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('office/index.html'));
+  app.get('/office', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/office/', 301));
   await registerVendorScripts(app);
   await registerWebApp(app);
 
@@ -125,7 +133,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   const PUBLIC = { access: { public: true } } as const;
   api.get('/api/health', { config: PUBLIC, schema: { summary: 'Liveness and which database is in use' } }, async () => ({ status: 'ok', db: ctx.database.kind }));
   const routeCtx = { ...ctx, protector: new DataProtector(secrets) };
-  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, registryEditRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes, sessionRoutes, trainingRoutes, courseRoutes, notifyRoutes, directiveRoutes]) routes(api, routeCtx);
+  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, registryEditRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes, sessionRoutes, trainingRoutes, courseRoutes, notifyRoutes, directiveRoutes, portalRoutes, helpRoutes]) routes(api, routeCtx);
   api.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

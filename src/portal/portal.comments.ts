@@ -174,7 +174,7 @@ export async function setBannedWords(db: Db, site: { id: number; level: string; 
   const folded = [...new Set(words.map((w) => searchKey(w)).filter(Boolean))];
   await db.transaction(async (tx) => {
     await tx.execute(sql`delete from portal_banned_words where unit_id = ${site.id}`);
-    if (folded.length) await tx.execute(sql`insert into portal_banned_words (unit_id, word) select ${site.id}, w from unnest(${folded}::text[]) w`);
+    if (folded.length) await tx.execute(sql`insert into portal_banned_words (unit_id, word) select ${site.id}, w from unnest(${sql.param(folded)}::text[]) w`);
     await recordAudit(tx, { userId: actor.userId, ip: actor.ip, action: 'portal.site.words', entity: 'portal_site', entityId: site.id, provinceCode: site.level === 'province' ? site.code : site.provinceCode, communeId: site.level === 'commune' ? site.id : null, after: { words: folded.length } });
   });
   return folded;

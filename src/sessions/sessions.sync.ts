@@ -8,6 +8,7 @@ import { now as clockNow } from '../text/clock.js';
 import { freeText } from '../http/zod.js';
 import type { DataProtector } from '../privacy/protector.js';
 import { recordResidents } from '../residents/residents.identity.js';
+import { closableRequests, closeBySessions } from '../help/help.service.js';
 import { normalizeNationalId } from '../residents/residents.service.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
@@ -58,6 +59,8 @@ export const syncRecordSchema = z
       .max(20),
     // NFC, trimmed, invisible characters removed, at most 500 grapheme clusters (http/zod.ts freeText)
     note: freeText(500, 'Ghi chú', { hidden: 'remove' }).optional(),
+    /** the resident's help request this session answers (issue 16): the session closes it */
+    helpRequestId: z.number().int().positive().max(2147483647).optional(),
   })
   .strict();
 export type SyncRecord = z.infer<typeof syncRecordSchema>;
@@ -133,6 +136,7 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
     serviceCodes: [...new Set(parsed.flatMap((p) => p.rec.services.map((s) => s.code)))],
     ids: parsed.map((p) => p.rec.id),
   });
+  const requests = await closableRequests(db, [...new Set(parsed.flatMap((p) => (p.rec.helpRequestId ? [p.rec.helpRequestId] : [])))]);
   const provinces = [...new Set(teams.map((t) => t.provinceCode))];
   const services = named.filter((s) => s.active && (s.provinceCode === null || provinces.includes(s.provinceCode)));
   const teamById = new Map(teams.map((t) => [t.id, t]));
@@ -169,6 +173,14 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
     if (unknownMember !== undefined) {
       reject(index, rec.id, 'memberIds', `Thành viên mã ${unknownMember} không thuộc tổ này; hãy chọn lại người thực hiện.`);
       continue;
+    }
+    if (rec.helpRequestId) {
+      const r = requests.get(rec.helpRequestId);
+      // a request handed to another team (or not this team's at all) is refused, never closed by a stranger
+      if (!r || !(r.teamId === team.id || (r.teamId === null && r.communeId === team.communeId))) {
+        reject(index, rec.id, 'helpRequestId', `Yêu cầu hỗ trợ số ${rec.helpRequestId} không phải của tổ này (có thể cán bộ xã đã giao cho tổ khác); hãy bỏ liên kết yêu cầu rồi lưu lại buổi hỗ trợ.`);
+        continue;
+      }
     }
     const written = new Date(rec.occurredAt);
     const occurred = correctedTime(written, offsetMs);
@@ -284,6 +296,8 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
       const counted = fresh.filter((r) => !r.review);
       const held = fresh.filter((r) => r.review);
       const inserted = await countSessions(tx, counted.map((r) => ({ row: r.row, team: r.team, serviceIds: r.serviceIds, memberIds: r.rec.memberIds })));
+      // a counted session answering a help request closes it (help.service.ts); an already closed one stays as it was
+      await closeBySessions(tx, counted.filter((r) => r.rec.helpRequestId && inserted.has(r.row.id)).map((r) => ({ requestId: r.rec.helpRequestId!, sessionId: r.row.id, occurredAt: r.row.occurredAt, userId: actor.userId })));
       const kept = await repo.insertReviews(tx, held.map((r) => ({ row: r.row, memberIds: [...new Set(r.rec.memberIds)], serviceIds: r.serviceIds, reason: r.review! })));
       for (const r of fresh) {
         results[r.index] = !(r.review ? kept : inserted).has(r.row.id)

@@ -16,6 +16,9 @@ export const OFFICE_STYLES = '/styles.css';
 
 /** Where the field app is served. */
 export const FIELD_PREFIX = '/field/';
+/** The residents' pages' one script and style sheet (portal/portal.ts, portal/portal.css). */
+export const PORTAL_SCRIPT = '/portal.js';
+export const PORTAL_STYLES = '/portal.css';
 
 /** One file of the built field app, kept in memory with its gzip form. */
 export interface WebAsset {
@@ -84,6 +87,7 @@ async function bundle(entry: string, define: Record<string, string>): Promise<Bu
 
 /**
  * Builds the web front-end in memory, with esbuild, from the one source tree src/web/:
+ * - the residents' pages' script and style: src/web/portal/portal.ts → /portal.js, portal.css → /portal.css;
  * - the office UI: src/web/office/main.tsx → /app.js and office/styles.css → /styles.css (its HTML,
  *   and the dashboard's extra CSS, are static files of src/web/public/);
  * - the field app: the static files of src/web/field/public under /field/, the page script
@@ -98,6 +102,8 @@ export async function buildWeb(): Promise<WebBundle> {
   const assets = new Map<string, WebAsset>();
   assets.set(OFFICE_SCRIPT, asset(OFFICE_SCRIPT, await bundle('office/main.tsx', {})));
   assets.set(OFFICE_STYLES, asset(OFFICE_STYLES, await bundle('office/styles.css', {})));
+  assets.set(PORTAL_SCRIPT, asset(PORTAL_SCRIPT, await bundle('portal/portal.ts', {})));
+  assets.set(PORTAL_STYLES, asset(PORTAL_STYLES, await bundle('portal/portal.css', {})));
   const field: WebAsset[] = [asset(`${FIELD_PREFIX}app.css`, await bundle('field/app.css', {}))];
   for (const f of await files(fieldPublicDir)) field.push(asset(FIELD_PREFIX + f, await readFile(path.join(fieldPublicDir, f))));
   field.push(asset(`${FIELD_PREFIX}app.js`, await bundle('field/app.tsx', {})));

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildWeb, FIELD_PREFIX, OFFICE_SCRIPT, OFFICE_STYLES, type WebAsset, type WebBundle } from './web.build.js';
+import { buildWeb, FIELD_PREFIX, OFFICE_SCRIPT, OFFICE_STYLES, PORTAL_SCRIPT, PORTAL_STYLES, type WebAsset, type WebBundle } from './web.build.js';
 
 let bundlePromise: Promise<WebBundle> | null = null;
 
@@ -29,7 +29,7 @@ function sendAsset(req: FastifyRequest, reply: FastifyReply, a: WebAsset) {
  * `/field` redirects to `/field/`; other paths under /field/ are the site's 404 page.
  */
 export async function registerWebApp(app: FastifyInstance): Promise<void> {
-  for (const url of [OFFICE_SCRIPT, OFFICE_STYLES]) app.get(url, { schema: { hide: true } }, async (req, reply) => sendAsset(req, reply, (await webBundle()).assets.get(url)!));
+  for (const url of [OFFICE_SCRIPT, OFFICE_STYLES, PORTAL_SCRIPT, PORTAL_STYLES]) app.get(url, { schema: { hide: true } }, async (req, reply) => sendAsset(req, reply, (await webBundle()).assets.get(url)!));
   app.get('/field', { schema: { hide: true } }, async (_req, reply) => reply.redirect(FIELD_PREFIX, 301));
   app.get('/field/*', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
     const { assets } = await webBundle();

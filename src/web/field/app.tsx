@@ -126,7 +126,7 @@ export function Shell({ app, trainings }: { app: FieldApp; trainings: Trainings 
             Đăng xuất
           </button>
         )}
-        <a href="/">Trang quản lý</a>
+        <a href="/office/">Trang quản lý</a>
       </footer>
     </>
   );

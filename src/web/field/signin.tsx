@@ -52,7 +52,7 @@ export function SignInView({ app, note }: { app: FieldApp; note: string | null }
         </button>
       </form>
       <p class="note">
-        Cán bộ xã cấp cho bạn mã một lần? <a href="/#/dang-nhap">Đặt mật khẩu bằng mã đó</a> (trang quản lý), rồi quay lại đây đăng nhập.
+        Cán bộ xã cấp cho bạn mã một lần? <a href="/office/#/dang-nhap">Đặt mật khẩu bằng mã đó</a> (trang quản lý), rồi quay lại đây đăng nhập.
       </p>
     </section>
   );
