@@ -6,6 +6,8 @@
 //   #/bao-cao[/CODE]   network report     #/tai-khoan     accounts          #/nhat-ky?don-vi=CODE  audit log
 //   #/hoat-dong?unit=CODE|team=ID|member=ID[&period=…&date=…|&from=…&to=…]  support dashboards   #/dan-so  population import
 //   #/xem-xet          sessions kept for the officer's review (phone clocks)
+//   #/cong-dong        the residents' portal: articles, moderation   #/cong-dong/bai/moi|ID  the editor
+//   #/ho-tro           residents' help requests and their response times
 //   #/chi-dao          directives   #/chi-dao/moi  issue one   #/chi-dao/ID[?xa=CODE]  its live board
 //   #/khoi-tao         first-run setup    #/dang-nhap     sign in           #/doi-mat-khau  change password
 // The catalogue is public; every other page needs a signed-in user of the right role. A page that
@@ -28,6 +30,8 @@ import { unmountPage } from './mount.js';
 import { populationPage } from './population.js';
 import { reportPage } from './report.js';
 import { reviewPage } from './review.js';
+import { articlePage, portalPage } from './portal.js';
+import { helpPage } from './help.js';
 import { directiveBoardPage } from './directive.board.js';
 import { directiveFormPage, directivesPage } from './directives.js';
 import { trainingBoardPage } from './training.board.js';
@@ -41,7 +45,7 @@ import { Notice, OutOfScope } from './ui.js';
 
 /** A page as the router calls it: may render synchronously (Preact) or fill `view` and resolve (legacy). */
 type PageFn = (view: HTMLElement, match: [string], query: URLSearchParams) => unknown;
-type Nav = 'units' | 'my-team' | 'import' | 'report' | 'activity' | 'trainings' | 'directives' | 'review' | 'accounts' | 'audit';
+type Nav = 'units' | 'my-team' | 'import' | 'report' | 'activity' | 'trainings' | 'directives' | 'portal' | 'help' | 'review' | 'accounts' | 'audit';
 interface Route {
   re: RegExp;
   page: PageFn;
@@ -69,6 +73,10 @@ const routes: Route[] = [
   { re: /^chi-dao$/, page: directivesPage, nav: 'directives', roles: EVERYONE },
   { re: /^chi-dao\/moi$/, page: directiveFormPage, nav: 'directives', roles: OFFICERS },
   { re: /^chi-dao\/(\d+)$/, page: directiveBoardPage, nav: 'directives', roles: EVERYONE },
+  { re: /^cong-dong$/, page: portalPage, nav: 'portal', roles: OFFICERS },
+  { re: /^cong-dong\/bai\/moi$/, page: articlePage, nav: 'portal', roles: OFFICERS },
+  { re: /^cong-dong\/bai\/(\d+)$/, page: articlePage, nav: 'portal', roles: OFFICERS },
+  { re: /^ho-tro$/, page: helpPage, nav: 'help', roles: READERS },
   { re: /^xem-xet$/, page: reviewPage, nav: 'review', roles: OFFICERS },
   { re: /^tai-khoan$/, page: accountsPage, nav: 'accounts', roles: OFFICERS },
   { re: /^nhat-ky$/, page: auditPage, nav: 'audit', roles: READERS },
@@ -77,7 +85,7 @@ const routes: Route[] = [
   { re: /^doi-mat-khau$/, page: changePasswordPage, roles: EVERYONE },
 ];
 /** Who sees which menu item (the server refuses the others anyway); null: everyone. */
-const NAV_ROLES: Record<Nav, readonly Role[] | null> = { units: null, 'my-team': TEAM_ROLES, import: OFFICERS, report: READERS, activity: EVERYONE, trainings: EVERYONE, directives: EVERYONE, review: OFFICERS, accounts: OFFICERS, audit: READERS };
+const NAV_ROLES: Record<Nav, readonly Role[] | null> = { units: null, 'my-team': TEAM_ROLES, import: OFFICERS, report: READERS, activity: EVERYONE, trainings: EVERYONE, directives: EVERYONE, portal: OFFICERS, help: READERS, review: OFFICERS, accounts: OFFICERS, audit: READERS };
 
 const main = document.getElementById('main')!;
 const userBox = document.getElementById('user-box')!;

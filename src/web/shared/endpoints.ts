@@ -19,6 +19,12 @@ import type { FieldContext } from '../../sessions/sessions.field.js';
 import type { SyncAnswer } from '../../sessions/sessions.routes.js';
 import type { decideReview, ReviewDecision, ReviewItem } from '../../sessions/sessions.review.js';
 import type { SyncRecord } from '../../sessions/sessions.sync.js';
+import type { ArticleBody } from '../../portal/portal.contract.js';
+import type { OfficeArticle, storeImage } from '../../portal/portal.content.js';
+import type { moderateComment, QueuedComment, siteSettings } from '../../portal/portal.comments.js';
+import type { acceptHelpRequest, assignHelpRequest, cancelHelpRequest } from '../../help/help.service.js';
+import type { HelpRequestView } from '../../help/help.views.js';
+import type { HelpReport } from '../../help/help.report.js';
 import type { Me, SelfView } from '../../access/auth.routes.js';
 import type { ChangedUser, IssuedAccount, IssuedCode, TeamAccounts, TeamAccountsIssued, UserList } from '../../access/users.routes.js';
 import type { CreateUserBody, LoginBody, MemberAccountBody, PasswordBody, ResetBody, SetupBody, UpdateUserBody } from '../../access/auth.contract.js';
@@ -157,4 +163,24 @@ export interface Endpoints {
   /** multipart: the file in the body (FormData, field "file"); dry run unless commit=true; `province` only for an admin; a list with nothing to store, committed, is the error with its CompletionReport in `details` */
   'POST /api/course-completions/import': { query: { commit?: 'true' | 'false'; province?: string }; response: CompletionReport };
   'GET /api/course-completions': { query: { unit: string; from?: string; to?: string }; response: CourseCoverage };
+  // the residents' portal (portal/portal.routes.ts) and help requests (help/help.routes.ts); times arrive as ISO strings
+  'GET /api/portal/articles': { response: { articles: OfficeArticle[] } };
+  'GET /api/portal/articles/:id': { params: { id: number }; response: OfficeArticle };
+  'POST /api/portal/articles': { body: Partial<ArticleBody> & Pick<ArticleBody, 'kind' | 'title' | 'body'>; response: { id: number } };
+  'PUT /api/portal/articles/:id': { params: { id: number }; body: Partial<ArticleBody> & Pick<ArticleBody, 'kind' | 'title' | 'body'> & { version: number }; response: { id: number; version: number } };
+  'POST /api/portal/preview': { body: { body: string }; response: { html: string } };
+  /** multipart: the image in the body (FormData, field "file") */
+  'POST /api/portal/images': { query: { unit?: string }; response: Result<typeof storeImage> };
+  'GET /api/portal/comments': { query: { status?: 'pending' | 'hidden' | 'published' }; response: { comments: QueuedComment[] } };
+  'POST /api/portal/comments/:id/moderate': { params: { id: number }; body: { action: 'approve' | 'hide' | 'block'; days?: number; reason?: string }; response: Result<typeof moderateComment> };
+  'GET /api/portal/site': { query: { unit?: string }; response: { unit: { code: string | null; name: string; level: string } } & Result<typeof siteSettings> };
+  'PUT /api/portal/site': { body: { unit?: string; moderation: 'pre' | 'post' }; response: { unit: { code: string | null; name: string; level: string } } & Result<typeof siteSettings> };
+  'PUT /api/portal/banned-words': { body: { unit?: string; words: string[] }; response: { unit: { code: string | null; name: string; level: string } } & Result<typeof siteSettings> };
+  'PUT /api/portal/members/:id/public-phone': { params: { id: number }; body: { publish: boolean }; response: { id: number; publicPhone: boolean } };
+  'GET /api/help-requests/mine': { response: { requests: HelpRequestView[]; now: string } };
+  'GET /api/help-requests': { query: { state?: 'open' | 'overdue' | 'all' }; response: { requests: HelpRequestView[] } };
+  'POST /api/help-requests/:id/accept': { params: { id: number }; body: { at?: string; offsetMs?: number }; response: Result<typeof acceptHelpRequest> };
+  'POST /api/help-requests/:id/assign': { params: { id: number }; body: { teamId: number }; response: Result<typeof assignHelpRequest> };
+  'POST /api/help-requests/:id/cancel': { params: { id: number }; body: { reason: string }; response: Result<typeof cancelHelpRequest> };
+  'GET /api/help-requests/report': { query: { unit: string; from?: string; to?: string }; response: HelpReport };
 }
