@@ -131,7 +131,7 @@ describe('a request from the form to the report', () => {
   it('is accepted from the phone at the time the member tapped, corrected by the phone\'s clock offset', async () => {
     clock.set('2026-12-01T11:00:00+07:00');
     // tapped offline at 10:30 by a phone 5 minutes fast
-    const res = await an.post(`/api/help-requests/${requestId}/accept`, { at: '2026-12-01T10:35:00+07:00', offsetMs: 300_000 });
+    const res = await an.post(`/api/help-requests/${requestId}/accept`, { at: '2026-12-01T10:35:00+07:00', deviceNow: '2026-12-01T11:05:00+07:00' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'accepted', acceptedAt: '2026-12-01T03:30:00.000Z' });
     const again = await an.post(`/api/help-requests/${requestId}/accept`, {});

@@ -115,12 +115,12 @@ export const helpRoutes: RouteModule = (api, { database, protector }) => {
   api.get('/api/help-requests', { config: { access: { roles: EVERYONE } }, schema: { summary: 'Help requests in scope', querystring: z.object({ state: z.enum(['open', 'overdue', 'all']).default('open') }) } }, async (req) => ({ requests: await requestsForOffice(db, protector, req.actor!.scope, req.query.state) }));
 
   /**
-   * POST /api/help-requests/:id/accept {at?, offsetMs?} → {status, acceptedAt}: a member takes the
-   * request (at: the phone's time of the tap; offsetMs: the phone's clock offset from its last sync).
+   * POST /api/help-requests/:id/accept {at?, deviceNow?} → {status, acceptedAt}: a member takes the
+   * request (at: the phone's time of the tap; deviceNow: the phone's clock as it sends, for its offset).
    * 409 ALREADY_ACCEPTED / HELP_CLOSED; 404 outside the caller's team.
    */
-  api.post('/api/help-requests/:id/accept', { config: { access: { roles: HANDLERS } }, schema: { summary: 'Accept a help request', params: z.object({ id }), body: z.object({ at: z.iso.datetime({ offset: true }).optional(), offsetMs: z.number().int().min(-10 * 365 * 86_400_000).max(10 * 365 * 86_400_000).optional() }).default({}) } }, async (req) =>
-    acceptHelpRequest(db, req.params.id, actorOf(req), req.body.at, req.body.offsetMs ?? 0),
+  api.post('/api/help-requests/:id/accept', { config: { access: { roles: HANDLERS } }, schema: { summary: 'Accept a help request', params: z.object({ id }), body: z.object({ at: z.iso.datetime({ offset: true }).optional(), deviceNow: z.iso.datetime({ offset: true }).optional() }).default({}) } }, async (req) =>
+    acceptHelpRequest(db, req.params.id, actorOf(req), req.body.at, req.body.deviceNow),
   );
 
   /** POST /api/help-requests/:id/assign {teamId} → {id, teamId}: an officer hands it to another team of the commune. */

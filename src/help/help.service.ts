@@ -10,6 +10,7 @@ import type { DataProtector } from '../privacy/protector.js';
 import { now as clockNow } from '../text/clock.js';
 import { cleanFreeText, graphemeLength } from '../text/measure.js';
 import { normalizePhone } from '../text/phone.js';
+import { clockOf, correctedTime } from '../sessions/sessions.clock.js';
 
 /**
  * Residents' requests for help (issue 16, item 3), after FixMyStreet and Open311: a request is
@@ -147,12 +148,12 @@ async function requestInScope(db: Db, id: number, scope: Scope, lock = false): P
 
 /**
  * A member takes a request of their team → {status: 'accepted', acceptedAt}. `at`: when the
- * member tapped "Nhận" on the phone (offline perhaps), by the phone's clock; `offsetMs` the phone's
- * offset (phone minus server) from its last sync; the time kept is corrected and never before the
- * request nor after now. Taken by another already: 409 ALREADY_ACCEPTED (by a team-mate: named).
+ * member tapped "Nhận" on the phone (offline perhaps), by the phone's clock; `deviceNow` the phone's
+ * clock when it sent this, so the offset is measured as for sessions (sessions.clock.ts); the time
+ * kept is corrected and never before the request nor after now. Taken by another already: 409 ALREADY_ACCEPTED (by a team-mate: named).
  * Accepting one's own again answers the same. Closed or cancelled: 409 HELP_CLOSED.
  */
-export async function acceptHelpRequest(db: Db, id: number, actor: HelpActor, at?: string, offsetMs = 0): Promise<{ status: 'accepted'; acceptedAt: string }> {
+export async function acceptHelpRequest(db: Db, id: number, actor: HelpActor, at?: string, deviceNow?: string): Promise<{ status: 'accepted'; acceptedAt: string }> {
   return db.transaction(async (tx) => {
     const r = await requestInScope(tx, id, actor.scope, true);
     const [me] = await queryRows<{ memberId: number | null }>(tx, sql`select member_id as "memberId" from users where id = ${actor.userId}`);
@@ -163,7 +164,7 @@ export async function acceptHelpRequest(db: Db, id: number, actor: HelpActor, at
     }
     if (r.status !== 'open') throw new AppError('HELP_CLOSED', 'Yêu cầu này đã xong hoặc đã huỷ.');
     const now = clockNow();
-    let when = at ? new Date(new Date(at).getTime() - offsetMs) : now;
+    let when = at ? correctedTime(new Date(at), clockOf(deviceNow, now).offsetMs) : now;
     if (Number.isNaN(when.getTime()) || when > now) when = now;
     if (when < new Date(r.createdAt)) when = new Date(r.createdAt);
     await tx.execute(sql`update help_requests set status = 'accepted', accepted_at = ${when.toISOString()}, accepted_by_member_id = ${me?.memberId ?? null}, accepted_by_user_id = ${actor.userId} where id = ${id}`);

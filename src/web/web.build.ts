@@ -91,7 +91,7 @@ async function bundle(entry: string, define: Record<string, string>): Promise<Bu
  * - the office UI: src/web/office/main.tsx → /app.js and office/styles.css → /styles.css (its HTML,
  *   and the dashboard's extra CSS, are static files of src/web/public/);
  * - the field app: the static files of src/web/field/public under /field/, the page script
- *   (field/app.tsx → /field/app.js), the directives screen loaded on demand (→ /field/directives.js)
+ *   (field/app.tsx → /field/app.js), the directives screen loaded on demand (→ /field/directives.js) and the help requests screen (→ /field/help.js)
  *   and the service worker (field/sw.ts → /field/sw.js, with the
  *   precache list of every other field file and its content hash).
  * Bundled, minified, ES2017 (older Android WebViews). Deterministic: the same sources give the same
@@ -109,6 +109,8 @@ export async function buildWeb(): Promise<WebBundle> {
   field.push(asset(`${FIELD_PREFIX}app.js`, await bundle('field/app.tsx', {})));
   // the directives screen, loaded when first opened (field/directives-loader.tsx); precached like the rest
   field.push(asset(`${FIELD_PREFIX}directives.js`, await bundle('field/directives/directives.tsx', {})));
+  // the residents' help requests, likewise (field/help/help.tsx)
+  field.push(asset(`${FIELD_PREFIX}help.js`, await bundle('field/help/help.tsx', {})));
   const precache = field.map((a) => ({ url: a.url, revision: a.revision }));
   field.push(asset(`${FIELD_PREFIX}sw.js`, await bundle('field/sw.ts', { __FIELD_PRECACHE__: JSON.stringify(precache) })));
   for (const a of field) assets.set(a.url, a);

@@ -16,7 +16,7 @@ import { PasswordView, SignInView } from './signin.js';
 import { clockWarning } from './sync.js';
 import { TrainingsScreen, useTrainingsRoute, ViewSwitch } from './trainings/screen.js';
 import { Trainings } from './trainings/trainings.js';
-import { DirectivesScreen, pendingAcks, sendPendingAcks, useDirectivesRoute } from './directives-loader.js';
+import { DemandScreen, pendingAcks, sendPendingAcks, useDemandRoute } from './directives-loader.js';
 
 /** Sets a performance mark once per page load. */
 function markOnce(name: string) {
@@ -61,7 +61,8 @@ function SyncBadge({ app, state, trainings }: { app: FieldApp; state: FieldState
 /** The whole page for the app's current state. */
 export function Shell({ app, trainings }: { app: FieldApp; trainings: Trainings }) {
   const route = useTrainingsRoute();
-  const directives = useDirectivesRoute();
+  const demand = useDemandRoute();
+  const directives = demand !== null;
   const [state, setState] = useState(app.state);
   useLayoutEffect(() => {
     const off = app.subscribe(setState);
@@ -85,7 +86,7 @@ export function Shell({ app, trainings }: { app: FieldApp; trainings: Trainings 
       <header class="bar">
         <div class="title">
           <span class="mark" aria-hidden="true">NS</span>
-          <ViewSwitch route={route} signedIn={!!user && view === 'record'} directives={directives} />
+          <ViewSwitch route={route} signedIn={!!user && view === 'record'} demand={demand} />
         </div>
         <div class="status">
           <SyncBadge app={app} state={state} trainings={trainings} />
@@ -103,7 +104,7 @@ export function Shell({ app, trainings }: { app: FieldApp; trainings: Trainings 
         )}
         {view === 'signin' && <SignInView app={app} note={state.signinNote} />}
         {view === 'password' && <PasswordView app={app} />}
-        {view === 'record' && ctx && directives && user && <DirectivesScreen userId={user.id} />}
+        {view === 'record' && ctx && demand && user && <DemandScreen part={demand} userId={user.id} />}
         {view === 'record' && ctx && !directives && route && <TrainingsScreen t={trainings} route={route} />}
         {view === 'record' && ctx && !directives && !route && (
           <section id="view-record" aria-labelledby="record-title">
@@ -139,4 +140,6 @@ const trainings = new Trainings(app);
 root.replaceChildren();
 render(<Shell app={app} trainings={trainings} />, root);
 void app.boot();
+// a screen loaded on demand (help requests) queued a session: send it with the others
+window.addEventListener('ngoso:queued', () => app.syncNow());
 trainings.attach();

@@ -1,45 +1,47 @@
 /**
- * The page's side of the "Chỉ đạo" screen: the hash "#chi-dao" shows it; its code is a separate
- * bundle (/field/directives.js, precached by the service worker, so it opens offline too), loaded
- * the first time and mounted into its own element.
+ * The page's side of the screens loaded on demand: "Chỉ đạo" (hash "#chi-dao", /field/directives.js)
+ * and "Người dân nhờ hỗ trợ" (hash "#ho-tro", /field/help.js). Each is a separate bundle, precached
+ * by the service worker so it opens offline too, loaded the first time and mounted into its own element.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 type Mount = { mount(root: HTMLElement, userId: number): () => void; sendPending(userId: number): Promise<number> };
-let loading: Promise<Mount> | null = null;
-const load = () =>
-  (loading ??= new Promise<Mount>((resolve, reject) => {
+type Part = 'directives' | 'help';
+const loading: Partial<Record<Part, Promise<Mount>>> = {};
+const load = (part: Part = 'directives') =>
+  (loading[part] ??= new Promise<Mount>((resolve, reject) => {
     const s = document.createElement('script');
-    s.src = '/field/directives.js';
-    s.onload = () => resolve((window as unknown as { ngosoDirectives: Mount }).ngosoDirectives);
-    s.onerror = () => ((loading = null), reject(new Error('Không tải được phần Chỉ đạo; hãy thử lại khi có mạng.')));
+    s.src = `/field/${part}.js`;
+    s.onload = () => resolve((window as unknown as Record<string, Mount>)[`ngoso_${part}`]);
+    s.onerror = () => ((loading[part] = undefined), reject(new Error('Không tải được phần này; hãy thử lại khi có mạng.')));
     document.head.append(s);
   }));
 
-/** Whether the hash names the directives screen, following hash changes. */
-export function useDirectivesRoute(): boolean {
-  const [on, setOn] = useState(() => location.hash.startsWith('#chi-dao'));
+/** Which on-demand screen the hash names (null: none), following hash changes. */
+export function useDemandRoute(): Part | null {
+  const of = () => (location.hash.startsWith('#chi-dao') ? 'directives' : location.hash.startsWith('#ho-tro') ? 'help' : null);
+  const [on, setOn] = useState<Part | null>(of);
   useEffect(() => {
-    const f = () => setOn(location.hash.startsWith('#chi-dao'));
+    const f = () => setOn(of());
     window.addEventListener('hashchange', f);
     return () => window.removeEventListener('hashchange', f);
   }, []);
   return on;
 }
 
-export function DirectivesScreen({ userId }: { userId: number }) {
+export function DemandScreen({ part, userId }: { part: Part; userId: number }) {
   const root = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState('');
   useEffect(() => {
     let stop: (() => void) | null = null;
     let gone = false;
-    load().then((m) => !gone && root.current && (stop = m.mount(root.current, userId)), (e: Error) => setProblem(e.message));
+    load(part).then((m) => !gone && root.current && (stop = m.mount(root.current, userId)), (e: Error) => setProblem(e.message));
     return () => ((gone = true), stop?.());
-  }, [userId]);
+  }, [part, userId]);
   return (
     <>
       {problem && <p class="msg">{problem}</p>}
-      <div id="directives-root" ref={root} />
+      <div id={`${part}-root`} key={part} ref={root} />
     </>
   );
 }

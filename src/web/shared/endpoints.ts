@@ -179,7 +179,7 @@ export interface Endpoints {
   'PUT /api/portal/members/:id/public-phone': { params: { id: number }; body: { publish: boolean }; response: { id: number; publicPhone: boolean } };
   'GET /api/help-requests/mine': { response: { requests: HelpRequestView[]; now: string } };
   'GET /api/help-requests': { query: { state?: 'open' | 'overdue' | 'all' }; response: { requests: HelpRequestView[] } };
-  'POST /api/help-requests/:id/accept': { params: { id: number }; body: { at?: string; offsetMs?: number }; response: Result<typeof acceptHelpRequest> };
+  'POST /api/help-requests/:id/accept': { params: { id: number }; body: { at?: string; deviceNow?: string }; response: Result<typeof acceptHelpRequest> };
   'POST /api/help-requests/:id/assign': { params: { id: number }; body: { teamId: number }; response: Result<typeof assignHelpRequest> };
   'POST /api/help-requests/:id/cancel': { params: { id: number }; body: { reason: string }; response: Result<typeof cancelHelpRequest> };
   'GET /api/help-requests/report': { query: { unit: string; from?: string; to?: string }; response: HelpReport };

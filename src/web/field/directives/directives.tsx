@@ -251,4 +251,4 @@ function mount(root: HTMLElement, userId: number): () => void {
 }
 /** Sends the account's waiting acknowledgements (the page calls it when the network returns, on any screen). → how many left the phone. */
 const sendPending = (userId: number) => sendOutbox(api, userId).then((n) => (window.dispatchEvent(new Event('ngoso:directives-sent')), n));
-(window as unknown as { ngosoDirectives: { mount: typeof mount; sendPending: typeof sendPending } }).ngosoDirectives = { mount, sendPending };
+(window as unknown as { ngoso_directives: { mount: typeof mount; sendPending: typeof sendPending } }).ngoso_directives = { mount, sendPending };

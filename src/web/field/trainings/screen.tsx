@@ -29,7 +29,8 @@ export function useTrainingsRoute(): Route | null {
  * record form, the host's check-in, my trainings), each a large row. Plain text while nobody is
  * signed in.
  */
-export function ViewSwitch({ route, signedIn, directives = false }: { route: Route | null; signedIn: boolean; directives?: boolean }) {
+export function ViewSwitch({ route, signedIn, demand = null }: { route: Route | null; signedIn: boolean; demand?: 'directives' | 'help' | null }) {
+  const directives = demand !== null;
   const [open, setOpen] = useState(false);
   useEffect(() => {
     if (!open) return;
@@ -38,7 +39,7 @@ export function ViewSwitch({ route, signedIn, directives = false }: { route: Rou
     document.addEventListener('click', outside);
     return () => document.removeEventListener('click', outside);
   }, [open]);
-  const title = directives ? 'Chỉ đạo' : route ? 'Tập huấn' : 'Ghi hoạt động';
+  const title = demand === 'help' ? 'Nhờ hỗ trợ' : directives ? 'Chỉ đạo' : route ? 'Tập huấn' : 'Ghi hoạt động';
   if (!signedIn) return <span class="title-text">{title}</span>;
   const close = () => setOpen(false);
   const mine = route?.name === 'mine' || route?.name === 'code' || route?.name === 'result';
@@ -60,8 +61,11 @@ export function ViewSwitch({ route, signedIn, directives = false }: { route: Rou
         <a id="to-mine" href="#tap-huan/cua-toi" aria-current={mine ? 'page' : undefined} onClick={close}>
           Tập huấn của tôi
         </a>
-        <a id="to-directives" href="#chi-dao" aria-current={directives ? 'page' : undefined} onClick={close}>
+        <a id="to-directives" href="#chi-dao" aria-current={demand === 'directives' ? 'page' : undefined} onClick={close}>
           Chỉ đạo gửi tổ
+        </a>
+        <a id="to-help" href="#ho-tro" aria-current={demand === 'help' ? 'page' : undefined} onClick={close}>
+          Người dân nhờ hỗ trợ
         </a>
       </nav>
     </details>
