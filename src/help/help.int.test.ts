@@ -176,6 +176,23 @@ describe('a request from the form to the report', () => {
   });
 });
 
+describe('a phone back online', () => {
+  it('keeps the offline tap on "Nhận việc" when its session arrived first and closed the request', async () => {
+    clock.set('2026-12-01T16:00:00+07:00');
+    const res = await form(good({ dien_thoai: '0966 222 333', ten: 'Cầm Thị Xuân' }), '203.0.113.20');
+    const [{ id }] = await queryRows<{ id: number }>(database.db, sql`select id from help_requests where status = 'open' and team_id = ${team.tieuKhu6}`);
+    expect(res.statusCode).toBe(303);
+    clock.set('2026-12-01T18:00:00+07:00');
+    const session = { id: '00000000-0000-4000-a000-000000000171', teamId: team.tieuKhu6, memberIds: [member['Lê Văn An']], occurredAt: '2026-12-01T17:30:00+07:00', kind: 'home', services: [{ code: 'vneid', outcome: 'installed' }], helpRequestId: id };
+    expect((await an.post('/api/support-sessions/sync', { records: [session], deviceNow: '2026-12-01T18:00:00+07:00' })).json().results[0].status).toBe('accepted');
+    const late = await an.post(`/api/help-requests/${id}/accept`, { at: '2026-12-01T16:20:00+07:00', deviceNow: '2026-12-01T18:00:00+07:00' });
+    expect(late.json()).toEqual({ status: 'accepted', acceptedAt: '2026-12-01T09:20:00.000Z' });
+    const [row] = await queryRows<{ status: string; acceptedAt: string; closedAt: string }>(database.db, sql`select status, accepted_at as "acceptedAt", closed_at as "closedAt" from help_requests where id = ${id}`);
+    expect([row.status, new Date(row.acceptedAt).toISOString(), new Date(row.closedAt).toISOString()]).toEqual(['closed', '2026-12-01T09:20:00.000Z', '2026-12-01T10:30:00.000Z']);
+    await database.db.execute(sql`delete from help_requests where id = ${id}`);
+  });
+});
+
 describe('routing and escalation', () => {
   it('sends a request without a village to the commune\'s team, and escalates it when nobody accepts it in time', async () => {
     clock.set('2026-12-02T08:00:00+07:00');

@@ -162,11 +162,17 @@ export async function acceptHelpRequest(db: Db, id: number, actor: HelpActor, at
       const [who] = await queryRows<{ name: string }>(tx, sql`select full_name as name from members where id = ${r.acceptedByMemberId ?? -1}`);
       throw new AppError('ALREADY_ACCEPTED', who ? `${who.name} đã nhận yêu cầu này.` : 'Yêu cầu này đã có người nhận.');
     }
-    if (r.status !== 'open') throw new AppError('HELP_CLOSED', 'Yêu cầu này đã xong hoặc đã huỷ.');
     const now = clockNow();
     let when = at ? correctedTime(new Date(at), clockOf(deviceNow, now).offsetMs) : now;
     if (Number.isNaN(when.getTime()) || when > now) when = now;
     if (when < new Date(r.createdAt)) when = new Date(r.createdAt);
+    // a phone back online may send its session (which closes the request) before the tap on "Nhận
+    // việc" made offline: the tap is still what happened, so the earlier acceptance time is kept
+    if (r.status === 'closed' && r.acceptedByUserId === actor.userId && at) {
+      const [kept] = await queryRows<{ acceptedAt: string }>(tx, sql`update help_requests set accepted_at = least(accepted_at, ${when.toISOString()}::timestamptz) where id = ${id} returning accepted_at as "acceptedAt"`);
+      return { status: 'accepted' as const, acceptedAt: new Date(kept.acceptedAt).toISOString() };
+    }
+    if (r.status !== 'open') throw new AppError('HELP_CLOSED', 'Yêu cầu này đã xong hoặc đã huỷ.');
     await tx.execute(sql`update help_requests set status = 'accepted', accepted_at = ${when.toISOString()}, accepted_by_member_id = ${me?.memberId ?? null}, accepted_by_user_id = ${actor.userId} where id = ${id}`);
     await recordAudit(tx, { userId: actor.userId, ip: actor.ip, action: 'help.accept', entity: 'help_request', entityId: id, provinceCode: r.provinceCode, communeId: r.communeId, after: { acceptedAt: when.toISOString() } });
     return { status: 'accepted' as const, acceptedAt: when.toISOString() };
