@@ -206,14 +206,14 @@ export async function cancelHelpRequest(db: Db, id: number, reason: string, acto
 
 /**
  * Closes requests by the support sessions recorded for them, in the sync's transaction (`tx`):
- * accepted at the session's time when nobody took it first. Only a request of the session's team
+ * accepted at the session's time when nobody took it first (and never after it closed). Only a request of the session's team
  * (or of its commune, when routed to nobody) that is still open or accepted; the sync checked that.
  */
 export async function closeBySessions(tx: Db, closes: { requestId: number; sessionId: string; occurredAt: string; userId: number | null }[]) {
   for (const c of closes) {
     const [r] = await queryRows<{ provinceCode: string; communeId: number }>(tx, sql`
       update help_requests set status = 'closed', closed_at = greatest(${c.occurredAt}::timestamptz, created_at), session_id = ${c.sessionId},
-        accepted_at = coalesce(accepted_at, greatest(${c.occurredAt}::timestamptz, created_at)), accepted_by_user_id = coalesce(accepted_by_user_id, ${c.userId}),
+        accepted_at = least(coalesce(accepted_at, greatest(${c.occurredAt}::timestamptz, created_at)), greatest(${c.occurredAt}::timestamptz, created_at)), accepted_by_user_id = coalesce(accepted_by_user_id, ${c.userId}),
         accepted_by_member_id = coalesce(accepted_by_member_id, (select member_id from users where id = ${c.userId ?? -1}))
       where id = ${c.requestId} and status in ('open', 'accepted') returning province_code as "provinceCode", commune_id as "communeId"`);
     if (r) await recordAudit(tx, { userId: c.userId, ip: null, action: 'help.close', entity: 'help_request', entityId: c.requestId, provinceCode: r.provinceCode, communeId: r.communeId, after: { sessionId: c.sessionId } });

@@ -7,7 +7,6 @@
 import { type IDBPDatabase, openDB } from 'idb';
 import type { HelpRequestView } from '../../../help/help.views.js';
 import { ApiError, type ApiClient } from '../../shared/api.js';
-import { vnIso } from '../../shared/time.js';
 
 export interface Acceptance { id: number; userId: number; at: string; status: 'pending' | 'refused'; reason?: string }
 interface Schema { list: { key: number; value: { userId: number; fetchedAt: number; requests: HelpRequestView[] } }; outbox: { key: number; value: Acceptance } }
@@ -39,7 +38,7 @@ export async function acceptances(userId: number): Promise<Acceptance[]> {
 
 /** "Nhận việc": kept on the phone with the time of the tap (the phone's clock), sent by sendAcceptances. */
 export async function queueAccept(userId: number, id: number): Promise<void> {
-  await (await open()).put('outbox', { id, userId, at: vnIso(new Date()), status: 'pending' });
+  await (await open()).put('outbox', { id, userId, at: new Date().toISOString(), status: 'pending' });
 }
 
 export async function forget(id: number): Promise<void> {
@@ -56,7 +55,7 @@ export async function sendAcceptances(api: ApiClient, userId: number): Promise<n
   let gone = 0;
   for (const a of (await acceptances(userId)).filter((x) => x.status === 'pending')) {
     try {
-      await api.call('POST /api/help-requests/:id/accept', { params: { id: a.id }, json: { at: a.at, deviceNow: vnIso(new Date()) } });
+      await api.call('POST /api/help-requests/:id/accept', { params: { id: a.id }, json: { at: a.at, deviceNow: new Date().toISOString() } });
       await d.delete('outbox', a.id);
       gone++;
     } catch (err) {
