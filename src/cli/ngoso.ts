@@ -6,6 +6,7 @@ import { createUser } from '../access/users.service.js';
 import { DataProtector } from '../privacy/protector.js';
 import { loadSecrets, retireKeys, saveSecrets, withNewDataKey } from '../privacy/secrets.js';
 import { eraseResidents, exportResidents, reencryptResidents } from '../residents/residents.service.js';
+import { erasePortalData, exportPortalData, reencryptPortalPhones } from '../help/help.privacy.js';
 import { listIssues } from '../catalogue/catalogue.repo.js';
 import { loadConfig } from '../config/config.js';
 import type { Database } from '../db/client.js';
@@ -285,8 +286,27 @@ for (const [name, what] of [['export', 'xuất toàn bộ dữ liệu của mộ
       withDb(async ({ db }) => {
         const protector = new DataProtector(loadSecrets(loadConfig().secretsFile));
         const key = { id: opts.id, phone: opts.phone, nationalId: opts.cccd };
-        if (name === 'export') console.log(JSON.stringify(await exportResidents(db, protector, key, CONSOLE), null, 2));
-        else console.log(`Đã xoá dữ liệu định danh của cư dân: ${(await eraseResidents(db, protector, key, CONSOLE)).join(', ')}`);
+        // a phone also finds what the person wrote and asked on the residents' portal (help/help.privacy.ts)
+        const recorded = async <T,>(f: () => Promise<T>): Promise<T | null> => {
+          try {
+            return await f();
+          } catch (err) {
+            if (opts.phone && err instanceof AppError && err.code === 'RESIDENT_NOT_FOUND') return null;
+            throw err;
+          }
+        };
+        if (name === 'export') {
+          const residents = await recorded(() => exportResidents(db, protector, key, CONSOLE));
+          const portal = opts.phone ? await exportPortalData(db, protector, opts.phone, CONSOLE) : null;
+          console.log(JSON.stringify(portal ? { residents: residents ?? [], ...portal } : residents, null, 2));
+        } else {
+          const ids = await recorded(() => eraseResidents(db, protector, key, CONSOLE));
+          if (ids) console.log(`Đã xoá dữ liệu định danh của cư dân: ${ids.join(', ')}`);
+          if (opts.phone) {
+            const p = await erasePortalData(db, protector, opts.phone, CONSOLE);
+            console.log(`Trang người dân: đã xoá ${p.comments} bình luận và dữ liệu định danh của ${p.helpRequests} yêu cầu hỗ trợ.`);
+          }
+        }
       }),
     );
 }
@@ -302,7 +322,7 @@ program
       // the new key is saved before re-encryption, the old one removed only after: a crash in between loses nothing
       const rotated = withNewDataKey(loadSecrets(file));
       saveSecrets(file, rotated);
-      const changed = await reencryptResidents(db, new DataProtector(rotated));
+      const changed = (await reencryptResidents(db, new DataProtector(rotated))) + (await reencryptPortalPhones(db, new DataProtector(rotated)));
       saveSecrets(file, retireKeys(rotated));
       console.log(`Đã đổi khoá: khoá hiện hành ${rotated.currentKeyId}; mã hoá lại ${changed} giá trị.`);
     }),

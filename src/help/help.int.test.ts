@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient, type TestClient } from '../../test/auth.js';
-import { testApp, testDatabase, type TestAppInstance } from '../../test/db.js';
+import { TEST_SECRETS, testApp, testDatabase, type TestAppInstance } from '../../test/db.js';
+import { DataProtector } from '../privacy/protector.js';
 import { sessionsRegistry } from '../../test/sessions.js';
 import { type Database, queryRows } from '../db/client.js';
 import { FixedClock, useClock } from '../text/clock.js';
 import { escalateOverdue } from './help.service.js';
+import { erasePortalData, exportPortalData } from './help.privacy.js';
 
 /**
  * Help requests (issue 16, item 3) on both databases: a resident's request from the public form is
@@ -24,6 +26,7 @@ let maiSon: TestClient, chiengAn: TestClient, hanoi: TestClient, an: TestClient,
 let team: { chiengAn: number; tieuKhu6: number };
 let member: Record<string, number>;
 let tieuKhu6Code = '';
+const protector = new DataProtector(TEST_SECRETS);
 let otherVillageCode = '';
 
 const form = (fields: Record<string, string>, ip = '203.0.113.1') =>
@@ -232,5 +235,19 @@ describe('routing and escalation', () => {
     expect(row.escalatedAt).not.toBeNull();
     const page = await app.inject({ method: 'GET', url: res.headers.location as string });
     expect(page.body).toContain('Yêu cầu đã đến cán bộ xã');
+  });
+});
+
+describe('the resident\'s own data', () => {
+  it('exports and erases a phone\'s help requests, keeping the figures', async () => {
+    const actor = { userId: null, ip: null };
+    const out = await exportPortalData(database.db, protector, '0912345678', actor);
+    expect(out.helpRequests.map((r) => [r.residentName, r.phone, r.problem, r.rating])).toEqual([['Lò Thị Mai', '+84912345678', 'Không nhận được mã OTP khi kích hoạt VNeID', 5]]);
+    expect(await erasePortalData(database.db, protector, '0912 345 678', actor)).toEqual({ comments: 0, helpRequests: 1 });
+    const [row] = await queryRows<{ residentName: string; phoneEnc: string; problem: string; rating: number; status: string }>(database.db, sql`select resident_name as "residentName", phone_enc as "phoneEnc", problem, rating, status from help_requests where id = (select min(id) from help_requests)`);
+    expect(row).toEqual({ residentName: '', phoneEnc: '', problem: '', rating: 5, status: 'closed' });
+    expect((await exportPortalData(database.db, protector, '0912345678', actor)).helpRequests).toEqual([]);
+    const report = (await maiSon.get('/api/help-requests/report?unit=04105&from=2026-12-01&to=2026-12-01')).json();
+    expect(report.totals).toMatchObject({ requests: 1, closed: 1, rated: 1, solved: 1 });
   });
 });
