@@ -95,6 +95,8 @@ describe('a request from the form to the report', () => {
   let requestId = 0;
 
   it('routes the request to the village team, keeps the phone encrypted and gives a status link of 128 random bits', async () => {
+    // the member's phone allowed notifications: a web push is queued for it with the request
+    await database.db.execute(sql`insert into push_subscriptions (user_id, endpoint, p256dh, auth) select id, 'https://push.example/le-an', 'k', 'a' from users where username = 'le.an'`);
     const res = await form(good(), '203.0.113.10');
     expect(res.statusCode).toBe(303);
     const m = /^\/yeu-cau\/([A-Za-z0-9_-]{22})\?moi=1$/.exec(res.headers.location as string);
@@ -109,6 +111,8 @@ describe('a request from the form to the report', () => {
     // VNeID's expected response time is 24 hours (help_response_targets)
     expect(new Date(row.dueAt).getTime() - new Date(row.createdAt).getTime()).toBe(24 * 3_600_000);
     expect(row.consentText).toContain('Nghị định 13/2023');
+    const pushed = await queryRows<{ template: string; params: Record<string, string>; teamId: number }>(database.db, sql`select template, params, team_id as "teamId" from notify_messages where template like 'help.%'`);
+    expect(pushed.map((m) => [m.template, m.params.title, m.params.place, m.params.url, m.teamId])).toEqual([['help.new', 'VNeID (định danh điện tử)', 'Tiểu khu 6, Xã Mai Sơn', '/field/#ho-tro', team.tieuKhu6]]);
     const page = await app.inject({ method: 'GET', url: res.headers.location as string });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Đã gửi, đang chờ tổ nhận');
