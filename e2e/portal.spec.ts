@@ -41,6 +41,15 @@ afterAll(async () => {
   await harness?.close();
 });
 
+describe('the office moved to /office/', () => {
+  it('sends an old bookmark of the office (/#/bao-cao/14) on to /office/#/bao-cao/14', async () => {
+    const page = await resident('10.1.0.50');
+    await page.goto(`${base}/#/bao-cao/14`);
+    await page.waitForURL(`${base}/office/#/bao-cao/14`);
+    expect(new URL(page.url()).pathname).toBe('/office/');
+  });
+});
+
 describe('a resident comments', () => {
   it('shows the counter the server would, never blocking typing, and refuses on both sides what is over', async () => {
     const page = await resident('10.1.0.1');

@@ -3,11 +3,12 @@ import { formatDateTimeVi, formatDateVi, todayInVietnam } from '../text/dates.js
 
 /**
  * The residents' pages' frame (issue 16, item 1): server-rendered HTML, readable before any script
- * runs (the one script, /portal.js, only adds the comment counter), one small style sheet, the
+ * runs (the one script, /portal.js, on every page, only adds the comment counter and sends old
+ * office links on), one small style sheet, the
  * strict CSP kept (no inline script or style). `province` names the site in the header and keeps
  * the links on it.
  */
-export interface PageFrame { title: string; province?: { code: string; name: string } | null; description?: string; script?: boolean; active?: 'news' | 'guides' | 'team' | 'help' }
+export interface PageFrame { title: string; province?: { code: string; name: string } | null; description?: string; active?: 'news' | 'guides' | 'team' | 'help' }
 
 export function page(frame: PageFrame, main: string): string {
   const q = frame.province ? `?tinh=${frame.province.code}` : '';
@@ -20,7 +21,7 @@ export function page(frame: PageFrame, main: string): string {
   return `<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(frame.title)} — Ngõ Số</title>
-${frame.description ? `<meta name="description" content="${escapeHtml(frame.description)}">` : ''}<link rel="icon" href="data:,"><link rel="stylesheet" href="/portal.css">${frame.script ? '<script defer src="/portal.js"></script>' : ''}
+${frame.description ? `<meta name="description" content="${escapeHtml(frame.description)}">` : ''}<link rel="icon" href="data:,"><link rel="stylesheet" href="/portal.css"><script defer src="/portal.js"></script>
 </head><body>
 <header class="top"><a class="brand" href="${frame.province ? `/tinh/${frame.province.code}` : '/'}"><span class="mark" aria-hidden="true">NS</span><span>Ngõ Số${frame.province ? ` · ${escapeHtml(frame.province.name)}` : ''}<small>Tổ công nghệ số cộng đồng — công nghệ số tới từng ngõ, từng nhà</small></span></a>
 <nav aria-label="Trang cho người dân">${nav.map(([k, href, label]) => `<a href="${href}"${frame.active === k ? ' aria-current="page"' : ''}>${label}</a>`).join('')}</nav></header>

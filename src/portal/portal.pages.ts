@@ -56,7 +56,7 @@ export function articlePage(p: Province | null, a: PublicArticle, comments: Publ
     ? `<ol class="comments">${comments.map((c) => `<li id="bl-${c.id}"><p class="who"><strong>${escapeHtml(c.authorName)}</strong> <span class="meta">${vnDayTime(c.createdAt)}</span></p><p class="text">${escapeHtml(c.body).replace(/\n/g, '<br>')}</p>
 <form method="post" action="/binh-luan/${c.id}/bao-cao" class="report"><button type="submit" class="link">Báo cáo vi phạm</button></form></li>`).join('')}</ol>`
     : '<p class="meta">Chưa có bình luận.</p>';
-  return page({ title: a.title, province: p, script: true, active: a.kind === 'news' ? 'news' : 'guides', description: a.summary ?? undefined }, `<article>
+  return page({ title: a.title, province: p, active: a.kind === 'news' ? 'news' : 'guides', description: a.summary ?? undefined }, `<article>
 <p class="meta">${escapeHtml(a.site)} · ${vnDay(a.publishedAt)}</p><h1>${escapeHtml(a.title)}</h1>${a.summary ? `<p class="summary">${escapeHtml(a.summary)}</p>` : ''}
 <div class="body">${a.bodyHtml}</div></article>
 ${a.kind === 'news' ? `<section class="discussion"><h2>Bình luận (${comments.length})</h2>${list}${form}</section>` : ''}`);
