@@ -43,7 +43,7 @@ export function helpFormPage(d: FormData, draft: Partial<NewHelpRequest> = {}, p
 const STEPS: Record<HelpStatus['status'], string> = { open: 'Đã gửi, đang chờ tổ nhận', accepted: 'Tổ đã nhận, sẽ liên hệ bạn', closed: 'Đã hỗ trợ xong', cancelled: 'Đã huỷ' };
 
 /** `/yeu-cau/TOKEN`: the status only (no name, no phone, no problem text), and afterwards the question "đã giải quyết chưa?". */
-export function statusPage(province: Province | null, s: HelpStatus, link: string, message: { kind: 'ok' | 'bad'; text: string } | null = null, justMade = false): string {
+export function statusPage(province: Province | null, s: HelpStatus, link: string, message: { kind: 'ok' | 'bad'; text: string } | null = null, justMade = false, origin = ''): string {
   const rows: [string, string | null][] = [
     ['Gửi lúc', vnDayTime(s.createdAt)],
     ['Tổ nhận lúc', s.acceptedAt ? vnDayTime(s.acceptedAt) : null],
@@ -56,7 +56,7 @@ export function statusPage(province: Province | null, s: HelpStatus, link: strin
 <label>Góp ý (không bắt buộc)<textarea name="gop_y" rows="3"></textarea></label><button type="submit">Gửi đánh giá</button></form>`
     : s.rated ? `<p class="ok">Cảm ơn bạn đã đánh giá${s.rating ? `: ${s.rating}/5` : ''}.</p>` : '';
   return page({ title: 'Theo dõi yêu cầu', province }, `<h1>Yêu cầu hỗ trợ số ${s.id}</h1>
-${justMade ? `<div class="ok" role="status"><p><strong>Đã gửi yêu cầu.</strong> ${s.teamName ? `Yêu cầu đã đến ${escapeHtml(s.teamName)}.` : 'Yêu cầu đã đến cán bộ xã.'}</p><p>Hãy lưu lại đường dẫn của trang này để theo dõi: <a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p></div>` : ''}
+${justMade ? `<div class="ok" role="status"><p><strong>Đã gửi yêu cầu.</strong> ${s.teamName ? `Yêu cầu đã đến ${escapeHtml(s.teamName)}.` : 'Yêu cầu đã đến cán bộ xã.'}</p><p>Tổ sẽ nhận việc trước ${vnDayTime(s.dueAt)}. Hãy lưu lại đường dẫn này để theo dõi: <a href="${escapeHtml(link)}">${escapeHtml(origin + link)}</a></p></div>` : ''}
 ${message ? notice(message.kind, message.text) : ''}
 <p class="status status-${s.status}">${STEPS[s.status]}</p>
 <dl><dt>Việc cần hỗ trợ</dt><dd>${escapeHtml(s.serviceName)}</dd><dt>Nơi</dt><dd>${escapeHtml(s.place)}</dd>${rows.filter((r) => r[1]).map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>${ask}`);

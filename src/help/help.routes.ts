@@ -32,7 +32,7 @@ const HANDLERS = ['admin', 'province_officer', 'commune_officer', 'team_leader',
  * list, assign, cancel, the response-time report). A request is closed by the support session
  * recorded for it (`helpRequestId` in POST /api/support-sessions/sync).
  */
-export const helpRoutes: RouteModule = (api, { database, protector }) => {
+export const helpRoutes: RouteModule = (api, { database, config, protector }) => {
   const { db } = database;
   const actorOf = (req: FastifyRequest) => ({ userId: req.actor!.userId, ip: req.ip, scope: req.actor!.scope });
 
@@ -105,7 +105,7 @@ export const helpRoutes: RouteModule = (api, { database, protector }) => {
     const s = await statusByToken(db, token);
     if (!s) return html(reply, missing('Không có yêu cầu này. Hãy kiểm tra lại đường dẫn.'), 404);
     const [{ p }] = await queryRows<{ p: string }>(db, sql`select province_code as p from help_requests where id = ${s.id}`);
-    return html(reply, statusPage(await provinceByCode(db, p), s, `/yeu-cau/${token}`, null, ((req.query ?? {}) as Record<string, string>).moi === '1'));
+    return html(reply, statusPage(await provinceByCode(db, p), s, `/yeu-cau/${token}`, null, ((req.query ?? {}) as Record<string, string>).moi === '1', config.publicUrl ?? `${req.protocol}://${req.host}`));
   });
 
   /** GET /api/help-requests/mine → {requests, now}: a team account's requests (open, accepted, closed in 7 days), phones in full, for the field app (kept offline). */
