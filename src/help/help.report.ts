@@ -11,7 +11,7 @@ import { compareVietnamese } from '../text/vietnamese.js';
  * or a commune (a row per team, and "Chưa có tổ" for requests routed to nobody), over the requests
  * made in [from, to] (Vietnam days, inclusive): how many, accepted, closed, cancelled, the median
  * minutes from request to acceptance and to closing (of those that got there), the share of rated
- * requests the resident called solved, those open past due now and those accepted late. The
+ * requests the resident called solved, those open past due or escalated now (the office list's "Quá hạn") and those accepted late. The
  * unit's totals come from the same statement (a grouping set), so they are exact, not sums of
  * medians. Also the teams with overdue requests now, most first.
  */
@@ -38,7 +38,7 @@ export async function helpReport(db: Db, unitCode: string, scope: Scope, from: s
       round((percentile_cont(0.5) within group (order by extract(epoch from r.accepted_at - r.created_at)) / 60)::numeric, 1)::float8 as "medianAcceptMinutes",
       round((percentile_cont(0.5) within group (order by extract(epoch from r.closed_at - r.created_at)) filter (where r.status = 'closed') / 60)::numeric, 1)::float8 as "medianCloseMinutes",
       count(r.solved)::int as rated, coalesce(sum(r.solved), 0)::int as solved,
-      count(*) filter (where r.status = 'open' and r.due_at <= ${now})::int as "overdueNow",
+      count(*) filter (where r.status = 'open' and (r.due_at <= ${now} or r.escalated_at is not null))::int as "overdueNow",
       count(*) filter (where r.accepted_at > r.due_at)::int as "acceptedLate"
     from help_requests r join admin_units c on c.id = r.commune_id left join teams t on t.id = r.team_id
     where ${where} and r.created_at >= ${start}::timestamptz and r.created_at < ${end}::timestamptz
@@ -49,7 +49,7 @@ export async function helpReport(db: Db, unitCode: string, scope: Scope, from: s
   const overdue = await queryRows<{ teamId: number | null; name: string; commune: string; overdue: number; oldestDue: string }>(db, sql`
     select r.team_id as "teamId", coalesce(min(t.name), 'Chưa có tổ') as name, min(c.name) as commune, count(*)::int as overdue, min(r.due_at) as "oldestDue"
     from help_requests r join admin_units c on c.id = r.commune_id left join teams t on t.id = r.team_id
-    where ${where} and r.status = 'open' and r.due_at <= ${now} group by r.team_id, r.commune_id order by count(*) desc, min(r.due_at) limit 100`);
+    where ${where} and r.status = 'open' and (r.due_at <= ${now} or r.escalated_at is not null) group by r.team_id, r.commune_id order by count(*) desc, min(r.due_at) limit 100`);
   return {
     unit: { code: unit.code!, name: unit.name, level: unit.level },
     from,

@@ -20,7 +20,9 @@ const id = z.coerce.number().int().positive().max(2147483647);
 const html = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 const field = (body: unknown, name: string) => {
   const v = (body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined) ?? '';
-  return typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '';
+  const text = typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '';
+  // control characters (NUL, which PostgreSQL text cannot hold, ESC, BEL…) are seen by nobody: dropped
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
 };
 /** Members' roles that take requests on the phone, and officers who act for a team. */
 const HANDLERS = ['admin', 'province_officer', 'commune_officer', 'team_leader', 'member'] as const;

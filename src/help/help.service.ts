@@ -78,10 +78,12 @@ export async function createHelpRequest(db: Db, protector: DataProtector, input:
 
   const phoneHash = protector.hash(phone.e164);
   const now = clockNow();
-  const [open] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from help_requests where phone_hash = ${phoneHash} and status in ('open', 'accepted')`);
-  if (open.n >= OPEN_PER_PHONE) return { problems: [{ field: 'phone', reason: `Số điện thoại này đã có ${open.n} yêu cầu đang chờ; tổ sẽ liên hệ, hoặc bạn theo dõi bằng đường dẫn đã nhận.` }] };
   const token = randomBytes(16).toString('base64url');
   return db.transaction(async (tx) => {
+    // counted under a lock on the phone, so requests sent at once cannot all pass the count
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${phoneHash}, 0))`);
+    const [open] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from help_requests where phone_hash = ${phoneHash} and status in ('open', 'accepted')`);
+    if (open.n >= OPEN_PER_PHONE) return { problems: [{ field: 'phone' as const, reason: `Số điện thoại này đã có ${open.n} yêu cầu đang chờ; tổ sẽ liên hệ, hoặc bạn theo dõi bằng đường dẫn đã nhận.` }] };
     const [team] = await queryRows<{ id: number; name: string }>(tx, sql`
       select t.id, t.name from teams t where t.status = 'active' and t.commune_id = ${place.communeId}
         and ((t.level = 'village' and t.unit_id = ${place.villageId ?? -1}) or t.level = 'commune')
@@ -187,7 +189,10 @@ export async function assignHelpRequest(db: Db, id: number, teamId: number, acto
     if (!t || t.communeId !== r.communeId) throw new AppError('VALIDATION_FAILED', 'Chỉ giao được cho một tổ đang hoạt động của cùng xã.', { path: 'teamId' });
     requireScope(teamInScope(actor.scope, t), `tổ "${t.name}"`, teamTarget(t));
     if (r.status === 'closed' || r.status === 'cancelled') throw new AppError('HELP_CLOSED', 'Yêu cầu này đã xong hoặc đã huỷ.');
-    await tx.execute(sql`update help_requests set team_id = ${t.id}, status = 'open', accepted_at = null, accepted_by_member_id = null, accepted_by_user_id = null where id = ${id}`);
+    // the new team gets the service's whole time to accept, and escalation starts again
+    const [hours] = await queryRows<{ h: number }>(tx, sql`select accept_hours as h from help_response_targets where service_code in ((select service_code from help_requests where id = ${id}), '*') order by service_code = '*' limit 1`);
+    const due = new Date(clockNow().getTime() + (hours?.h ?? 48) * 3_600_000).toISOString();
+    await tx.execute(sql`update help_requests set team_id = ${t.id}, status = 'open', accepted_at = null, accepted_by_member_id = null, accepted_by_user_id = null, due_at = ${due}, escalated_at = null where id = ${id}`);
     await recordAudit(tx, { userId: actor.userId, ip: actor.ip, action: 'help.assign', entity: 'help_request', entityId: id, provinceCode: r.provinceCode, communeId: r.communeId, before: { teamId: r.teamId }, after: { teamId: t.id } });
     return { id, teamId: t.id };
   });

@@ -50,13 +50,13 @@ function present(rows: (Omit<HelpRequestView, 'phone' | 'overdue'> & { phoneEnc:
 
 /**
  * The field app's list for a team account: its team's requests still open or accepted, and those
- * closed in the last 7 days, oldest due first. Phones in full (the member calls). Other scopes: none.
+ * closed in the last 7 days (not the cancelled ones), oldest due first. Phones in full (the member calls). Other scopes: none.
  */
 export async function requestsForTeam(db: Db, protector: DataProtector, scope: Scope): Promise<HelpRequestView[]> {
   if (scope.kind !== 'team') return [];
   const since = new Date(clockNow().getTime() - 7 * 86_400_000).toISOString();
   const rows = await queryRows<Omit<HelpRequestView, 'phone' | 'overdue'> & { phoneEnc: string }>(db, sql`select ${columns} ${from}
-    where r.team_id = ${scope.teamId} and (r.status in ('open', 'accepted') or r.closed_at > ${since}) order by r.status = 'closed', r.due_at limit 200`);
+    where r.team_id = ${scope.teamId} and (r.status in ('open', 'accepted') or (r.status = 'closed' and r.closed_at > ${since})) order by r.status = 'closed', r.due_at limit 200`);
   return present(rows, protector, true);
 }
 

@@ -77,8 +77,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
       return reply.status(403).send({ error: { code: 'CSRF_INVALID', message: 'Phiên làm việc hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang rồi thử lại.' } });
     }
     // a resident's public page answers as a page, never as JSON
-    if (request.url.startsWith('/chi-dao/') && e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      const text = e.statusCode === 429 ? 'Nhiều người gửi xác nhận từ cùng một mạng quá nhanh; xin đợi một phút rồi bấm lại.' : 'Yêu cầu không hợp lệ; hãy tải lại trang rồi bấm lại.';
+    if (/^\/(chi-dao|tin|binh-luan|nho-ho-tro|yeu-cau)(\/|$|\?)/.test(request.url) && e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      const text = e.statusCode === 429 ? 'Nhiều người gửi từ cùng một mạng quá nhanh; xin đợi một phút rồi gửi lại.' : e.statusCode === 413 ? 'Nội dung gửi lên dài quá; hãy rút gọn rồi gửi lại.' : 'Yêu cầu không hợp lệ; hãy tải lại trang rồi gửi lại.';
       return reply.status(e.statusCode).type('text/html; charset=utf-8').send(`<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Ngõ Số</title><link rel="stylesheet" href="/verify.css"></head><body><main><p class="bad">${text}</p></main></body></html>`);
     }
     if (e.statusCode === 429) {

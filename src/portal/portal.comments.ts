@@ -68,19 +68,25 @@ export async function postComment(db: Db, protector: DataProtector, articleId: n
   const now = clockNow();
   const phoneHash = protector.hash(`portal:${p.e164}`);
   const ipHash = protector.hash(`portal-ip:${ip}`);
-  const [limits] = await queryRows<{ blockedUntil: string | null; phone10: number; phoneDay: number; ip10: number }>(db, sql`
-    select (select max(until)::text from portal_blocks b where b.phone_hash = ${phoneHash} and b.site_unit_id = ${a.unitId} and b.until > ${now.toISOString()}) as "blockedUntil",
-      (select count(*)::int from portal_comments c where c.phone_hash = ${phoneHash} and c.created_at > ${new Date(now.getTime() - 600_000).toISOString()}) as phone10,
-      (select count(*)::int from portal_comments c where c.phone_hash = ${phoneHash} and c.created_at > ${new Date(now.getTime() - 86_400_000).toISOString()}) as "phoneDay",
-      (select count(*)::int from portal_comments c where c.ip_hash = ${ipHash} and c.created_at > ${new Date(now.getTime() - 600_000).toISOString()}) as ip10`);
-  if (limits.blockedUntil) return { status: 'refused', field: 'phone', reason: `Số điện thoại này đang tạm dừng bình luận trên trang này đến ngày ${formatDateVi(todayInVietnam(new Date(limits.blockedUntil)))}.` };
-  if (limits.phone10 >= PHONE_PER_10_MIN || limits.phoneDay >= PHONE_PER_DAY || limits.ip10 >= ADDRESS_PER_10_MIN) return { status: 'refused', field: 'body', reason: 'Bạn đã gửi nhiều bình luận trong thời gian ngắn; xin đợi ít phút rồi gửi tiếp.' };
   const banned = await bannedWordIn(db, a.unitId, a.provinceUnitId, `${name} ${body.text}`);
   const heldFor = banned ? 'words' : a.moderation === 'pre' ? 'pre' : null;
-  const [row] = await queryRows<{ id: number }>(db, sql`
-    insert into portal_comments (article_id, site_unit_id, author_name, phone_enc, phone_hash, ip_hash, body, status, held_for, created_at)
-    values (${a.id}, ${a.unitId}, ${name}, ${protector.encrypt(p.e164)}, ${phoneHash}, ${ipHash}, ${body.text}, ${heldFor ? 'pending' : 'published'}, ${heldFor}, ${now.toISOString()}) returning id`);
-  return { status: heldFor ? 'pending' : 'published', id: row.id };
+  // counted and written under a lock on the phone (then the address), so comments posted at once
+  // cannot all pass the count
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${phoneHash}, 0))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${ipHash}, 0))`);
+    const [limits] = await queryRows<{ blockedUntil: string | null; phone10: number; phoneDay: number; ip10: number }>(tx, sql`
+      select (select max(until)::text from portal_blocks b where b.phone_hash = ${phoneHash} and b.site_unit_id = ${a.unitId} and b.until > ${now.toISOString()}) as "blockedUntil",
+        (select count(*)::int from portal_comments c where c.phone_hash = ${phoneHash} and c.created_at > ${new Date(now.getTime() - 600_000).toISOString()}) as phone10,
+        (select count(*)::int from portal_comments c where c.phone_hash = ${phoneHash} and c.created_at > ${new Date(now.getTime() - 86_400_000).toISOString()}) as "phoneDay",
+        (select count(*)::int from portal_comments c where c.ip_hash = ${ipHash} and c.created_at > ${new Date(now.getTime() - 600_000).toISOString()}) as ip10`);
+    if (limits.blockedUntil) return { status: 'refused', field: 'phone', reason: `Số điện thoại này đang tạm dừng bình luận trên trang này đến ngày ${formatDateVi(todayInVietnam(new Date(limits.blockedUntil)))}.` };
+    if (limits.phone10 >= PHONE_PER_10_MIN || limits.phoneDay >= PHONE_PER_DAY || limits.ip10 >= ADDRESS_PER_10_MIN) return { status: 'refused', field: 'body', reason: 'Bạn đã gửi nhiều bình luận trong thời gian ngắn; xin đợi ít phút rồi gửi tiếp.' };
+    const [row] = await queryRows<{ id: number }>(tx, sql`
+      insert into portal_comments (article_id, site_unit_id, author_name, phone_enc, phone_hash, ip_hash, body, status, held_for, created_at)
+      values (${a.id}, ${a.unitId}, ${name}, ${protector.encrypt(p.e164)}, ${phoneHash}, ${ipHash}, ${body.text}, ${heldFor ? 'pending' : 'published'}, ${heldFor}, ${now.toISOString()}) returning id`);
+    return { status: heldFor ? ('pending' as const) : ('published' as const), id: row.id };
+  });
 }
 
 /**

@@ -136,6 +136,15 @@ describe('comments: measured as the reader sees them', () => {
     expect(page.body).not.toContain('<script>alert');
   });
 
+  it('refuses a flood of marks stacked on one letter, and answers an oversized form as a page', async () => {
+    const zalgo = await comment(`Xin chào a${'\u0301\u0323\u0300\u0309\u0303'.repeat(40)} cả nhà`);
+    expect(zalgo.statusCode).toBe(400);
+    expect(zalgo.body).toContain('Bình luận có chữ bị chồng quá nhiều dấu');
+    const huge = await comment('x'.repeat(20_000));
+    expect([huge.statusCode, huge.headers['content-type']]).toEqual([413, 'text/html; charset=utf-8']);
+    expect(huge.body).toContain('Nội dung gửi lên dài quá');
+  });
+
   it('stores nothing from a filled honeypot and refuses a phone that is not Vietnamese', async () => {
     const before = (await stored()).length;
     expect((await comment('Một bình luận của máy', { website: 'http://spam.example' })).statusCode).toBe(303);

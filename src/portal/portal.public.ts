@@ -42,7 +42,9 @@ export async function publicArticle(db: Db, id: number): Promise<PublicArticle |
 
 /** A province's published guide for a service, or null (the national default is shown then). */
 export async function provinceGuide(db: Db, provinceCode: string, serviceCode: string): Promise<PublicArticle | null> {
-  const [a] = await queryRows<{ id: number }>(db, sql`select a.id from portal_articles a where a.province_code = ${provinceCode} and a.kind = 'guide' and a.service_code = ${serviceCode} and a.status = 'published' order by a.published_at desc limit 1`);
+  // the province's own site only: a commune's guide does not change what every commune reads
+  const [a] = await queryRows<{ id: number }>(db, sql`select a.id from portal_articles a join admin_units u on u.id = a.unit_id and u.level = 'province'
+    where a.province_code = ${provinceCode} and a.kind = 'guide' and a.service_code = ${serviceCode} and a.status = 'published' order by a.published_at desc limit 1`);
   return a ? publicArticle(db, a.id) : null;
 }
 

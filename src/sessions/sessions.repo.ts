@@ -177,6 +177,8 @@ export interface ReviewInsert {
   memberIds: number[];
   serviceIds: { serviceId: number; outcome: string }[];
   reason: 'future' | 'too_old' | 'before_team';
+  /** the help request the session answers (issue 16): closed when the officer accepts the session */
+  helpRequestId?: number;
 }
 
 /**
@@ -191,7 +193,7 @@ export async function insertReviews(db: Db, rows: ReviewInsert[]): Promise<Set<s
         select * from unnest(${sql.param(rows.map((r) => r.row.id))}::uuid[], ${sql.param(rows.map((r) => r.row.provinceCode))}::text[], ${sql.param(rows.map((r) => r.row.communeId))}::int[],
                              ${sql.param(rows.map((r) => r.row.teamId))}::int[], ${sql.param(rows.map((r) => r.reason))}::text[], ${sql.param(rows.map((r) => r.row.deviceOccurredAt ?? r.row.occurredAt))}::timestamptz[],
                              ${sql.param(rows.map((r) => r.row.clockOffsetMs))}::bigint[], ${sql.param(rows.map((r) => r.row.clockFlag))}::boolean[], ${sql.param(rows.map((r) => r.row.occurredAt))}::timestamptz[],
-                             ${sql.param(rows.map((r) => r.row.receivedAt))}::timestamptz[], ${sql.param(rows.map((r) => JSON.stringify({ row: r.row, memberIds: r.memberIds, serviceIds: r.serviceIds })))}::jsonb[])
+                             ${sql.param(rows.map((r) => r.row.receivedAt))}::timestamptz[], ${sql.param(rows.map((r) => JSON.stringify({ row: r.row, memberIds: r.memberIds, serviceIds: r.serviceIds, ...(r.helpRequestId ? { helpRequestId: r.helpRequestId } : {}) })))}::jsonb[])
         on conflict (session_id) do nothing
         returning session_id as id`,
   );

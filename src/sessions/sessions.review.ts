@@ -9,6 +9,7 @@ import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { REVIEW_REASON_LABELS, type ReviewReason } from './sessions.clock.js';
 import * as repo from './sessions.repo.js';
 import { countSessions } from './sessions.sync.js';
+import { closeBySessions } from '../help/help.service.js';
 import { FUTURE_TOLERANCE_MS, REPORT_YEARS } from './sessions.vocabulary.js';
 
 /**
@@ -44,6 +45,7 @@ interface Stored {
   row: repo.SessionInsert;
   memberIds: number[];
   serviceIds: { serviceId: number; outcome: string }[];
+  helpRequestId?: number;
 }
 
 /**
@@ -126,6 +128,8 @@ export async function decideReview(db: Db, id: string, decision: ReviewDecision,
       const leaver = stored.memberIds.map((m) => periods.find((p) => p.memberId === m)).find((p) => p?.leftOn && day >= p.leftOn);
       if (leaver) throw new AppError('VALIDATION_FAILED', `Thành viên mã ${leaver.memberId} đã rời tổ từ ngày ${formatDateVi(leaver.leftOn!)}, trước ngày ${formatDateVi(day)}: hãy sửa ngày, hoặc xoá buổi này.`);
       await countSessions(tx, [{ row: { ...stored.row, occurredAt: countedAt.toISOString(), day }, team, serviceIds: stored.serviceIds, memberIds: stored.memberIds }]);
+      // a session kept for review that answered a resident's help request closes it now (help.service.ts)
+      if (stored.helpRequestId) await closeBySessions(tx, [{ requestId: stored.helpRequestId, sessionId: id, occurredAt: countedAt.toISOString(), userId: stored.row.recordedBy ?? null }]);
     }
     await tx.execute(
       sql`update support_session_reviews set status = ${status}, decided_by = ${actor.userId}, decided_at = ${now.toISOString()}, counted_at = ${countedAt?.toISOString() ?? null} where session_id = ${id}`,
