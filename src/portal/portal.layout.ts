@@ -3,7 +3,8 @@ import { formatDateTimeVi, formatDateVi, todayInVietnam } from '../text/dates.js
 
 /**
  * The residents' pages' frame (issue 16, item 1): server-rendered HTML, readable before any script
- * runs (the one script, /portal.js, only adds the comment counter), one small style sheet, the
+ * runs (the one script, /portal.js, only adds the comment counter and sends old office bookmarks
+ * `/#/…` on to /office/; loaded by the article, home and province pages), one small style sheet, the
  * strict CSP kept (no inline script or style). `province` names the site in the header and keeps
  * the links on it.
  */

@@ -19,13 +19,15 @@ const findForm = (province: Province, q = '') => `<form class="find" method="get
 
 /** `/`: the provinces served (or straight to the only one, which the route does). */
 export function homePage(provinces: Province[]): string {
-  return page({ title: 'Trang cho người dân' }, `<h1>Tổ công nghệ số cộng đồng</h1><p>Chọn tỉnh của bạn để đọc tin, xem hướng dẫn, tìm tổ của thôn mình hoặc nhờ tổ hỗ trợ.</p>
+  // the script: an old office bookmark ("/#/bao-cao/14") arrives here and goes on to /office/
+  return page({ title: 'Trang cho người dân', script: true }, `<h1>Tổ công nghệ số cộng đồng</h1><p>Chọn tỉnh của bạn để đọc tin, xem hướng dẫn, tìm tổ của thôn mình hoặc nhờ tổ hỗ trợ.</p>
 <ul class="cards">${provinces.map((p) => `<li><a href="/tinh/${p.code}"><strong>${escapeHtml(p.name)}</strong></a></li>`).join('') || '<li>Chưa có tỉnh nào dùng Ngõ Số trên máy chủ này.</li>'}</ul>`);
 }
 
 /** `/tinh/CODE`: the province's news, the guides, finding one's team, asking for help. */
 export function provincePage(p: Province, news: ArticleCard[], services: { code: string; name: string }[]): string {
-  return page({ title: p.name, province: p, active: 'news', description: `Tin tức, hướng dẫn và Tổ công nghệ số cộng đồng của ${p.name}` }, `
+  // the script: `/` sends an old office bookmark here (the only province), and it goes on to /office/
+  return page({ title: p.name, province: p, script: true, active: 'news', description: `Tin tức, hướng dẫn và Tổ công nghệ số cộng đồng của ${p.name}` }, `
 <section class="lead"><h1>Công nghệ số tới từng ngõ, từng nhà</h1><p>Cần cài VNeID, VSSID, thanh toán không dùng tiền mặt hay làm thủ tục trực tuyến? Tổ công nghệ số của thôn sẽ hướng dẫn tận nơi, miễn phí.</p>
 <p><a class="button" href="/nho-ho-tro?tinh=${p.code}">Nhờ tổ hỗ trợ</a></p>${findForm(p)}</section>
 <section><h2>Tin tức</h2>${cards(news, 'Chưa có tin.')}</section>
