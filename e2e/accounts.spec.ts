@@ -42,7 +42,7 @@ const hien = async () => (await api('/api/users?q=ha%20thi%20hien')).users[0];
 
 describe('web UI: the accounts page', () => {
   it('searches accounts by name without diacritics and by phone, only in the officer’s commune', async () => {
-    await page.goto(`${harness.base}/#/tai-khoan`);
+    await page.goto(`${harness.base}/office/#/tai-khoan`);
     await page.getByRole('heading', { name: 'Tài khoản', exact: true }).waitFor();
     await expect.poll(names).toEqual(['Hà Thị Hiền', `${OFFICER.name}bạn`]);
     const search = page.getByRole('searchbox', { name: 'Tìm tài khoản' });

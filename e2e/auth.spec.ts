@@ -70,9 +70,9 @@ let resetCode = '';
 
 describe('web UI: accounts, sign-in, scope and audit', () => {
   it('first run: "Khởi tạo hệ thống" creates the admin, who is then signed in', async () => {
-    await admin.goto(`${base}/`);
+    await admin.goto(`${base}/office/`);
     await heading(admin, 'Khởi tạo hệ thống');
-    expect(admin.url()).toBe(`${base}/#/khoi-tao`);
+    expect(admin.url()).toBe(`${base}/office/#/khoi-tao`);
     // nothing but the first-run form: no menu items for anyone yet
     expect(await admin.locator('.nav a[data-nav]:visible').allInnerTexts()).toEqual(['Đơn vị và tổ']);
     await screenshots(admin, 'setup');
@@ -92,9 +92,9 @@ describe('web UI: accounts, sign-in, scope and audit', () => {
 
   it('once an admin exists the first-run page is gone: it sends visitors to sign-in', async () => {
     expect(await (await officer.request.get(`${base}/api/setup`)).json()).toEqual({ needed: false });
-    await officer.goto(`${base}/#/khoi-tao`);
+    await officer.goto(`${base}/office/#/khoi-tao`);
     await heading(officer, 'Đăng nhập');
-    expect(officer.url()).toBe(`${base}/#/dang-nhap`);
+    expect(officer.url()).toBe(`${base}/office/#/dang-nhap`);
     expect(await officer.locator('#setup-form').count()).toBe(0);
     // signed out: the catalogue only, and a sign-in button in the header
     expect(await officer.locator('.nav a[data-nav]:visible').allInnerTexts()).toEqual(['Đơn vị và tổ']);
@@ -104,7 +104,7 @@ describe('web UI: accounts, sign-in, scope and audit', () => {
 
   it('signing in with a wrong password shows the server\'s message', async () => {
     expect(await signInRefused(officer, ADMIN.login, 'sai-mat-khau-1')).toBe('Sai tên đăng nhập hoặc mật khẩu.');
-    expect(officer.url()).toBe(`${base}/#/dang-nhap`);
+    expect(officer.url()).toBe(`${base}/office/#/dang-nhap`);
     expect(await officer.locator('.user-name').count()).toBe(0);
   });
 
@@ -134,18 +134,18 @@ describe('web UI: accounts, sign-in, scope and audit', () => {
   });
 
   it('a user created by an officer must change the password at first sign-in, then comes back to the page asked for', async () => {
-    await officer.goto(`${base}/#/bao-cao/03664`);
+    await officer.goto(`${base}/office/#/bao-cao/03664`);
     await heading(officer, 'Đăng nhập');
-    expect(officer.url()).toBe(`${base}/#/dang-nhap?tiep=bao-cao%2F03664`);
+    expect(officer.url()).toBe(`${base}/office/#/dang-nhap?tiep=bao-cao%2F03664`);
     expect(await officer.locator('main .notice-info').innerText()).toContain('Hãy đăng nhập để mở trang này');
     await signIn(officer, OFFICER.login, OFFICER.issued);
     await heading(officer, 'Đổi mật khẩu');
     expect(await officer.locator('main .notice-info').innerText()).toContain('Cần đổi mật khẩu trước khi tiếp tục.');
     // every other page waits until the password is changed
-    await officer.goto(`${base}/#/nhap`);
-    await expect.poll(() => officer.url()).toBe(`${base}/#/doi-mat-khau?tiep=nhap`);
+    await officer.goto(`${base}/office/#/nhap`);
+    await expect.poll(() => officer.url()).toBe(`${base}/office/#/doi-mat-khau?tiep=nhap`);
     await heading(officer, 'Đổi mật khẩu');
-    await officer.goto(`${base}/#/doi-mat-khau?tiep=bao-cao%2F03664`);
+    await officer.goto(`${base}/office/#/doi-mat-khau?tiep=bao-cao%2F03664`);
     await heading(officer, 'Đổi mật khẩu');
 
     // the server's rule, and its message for a wrong current password
@@ -172,7 +172,7 @@ describe('web UI: accounts, sign-in, scope and audit', () => {
   });
 
   it('a commune officer opening another commune\'s report is told it is outside their scope', async () => {
-    await officer.goto(`${base}/#/bao-cao/04105`);
+    await officer.goto(`${base}/office/#/bao-cao/04105`);
     await heading(officer, 'Ngoài phạm vi được giao');
     const alert = await alertText(officer, 'main');
     expect(alert).toContain('Trang này ngoài phạm vi tài khoản của bạn.');
@@ -182,7 +182,7 @@ describe('web UI: accounts, sign-in, scope and audit', () => {
     await heading(officer, 'Báo cáo mạng lưới: Phường Chiềng An');
     // "Báo cáo" in the menu opens the officer's own commune
     await officer.locator('.nav').getByRole('link', { name: 'Báo cáo', exact: true }).click();
-    await expect.poll(() => officer.url()).toBe(`${base}/#/bao-cao/03664`);
+    await expect.poll(() => officer.url()).toBe(`${base}/office/#/bao-cao/03664`);
     await heading(officer, 'Báo cáo mạng lưới: Phường Chiềng An');
   });
 
@@ -195,7 +195,7 @@ describe('web UI: accounts, sign-in, scope and audit', () => {
     expect(await signInRefused(officer, OFFICER.login, 'sai-lan-thu-5')).toBe('Nhập sai mật khẩu 5 lần: tài khoản tạm khoá 15 phút.');
     const locked = await signInRefused(officer, OFFICER.login, OFFICER.own);
     expect(locked).toMatch(/^Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần; thử lại sau 1[45] phút hoặc nhờ cán bộ cấp mã đặt lại mật khẩu\.$/);
-    expect(officer.url()).toBe(`${base}/#/dang-nhap`);
+    expect(officer.url()).toBe(`${base}/office/#/dang-nhap`);
     expect(await officer.locator('.user-name').count()).toBe(0);
   });
 

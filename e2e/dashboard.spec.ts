@@ -99,9 +99,9 @@ afterAll(async () => {
 describe('web UI: support dashboards', () => {
   it('opens the officer’s own commune and picks a range of days', async () => {
     // signed in through the API: the first protected page finds the session
-    await page.goto(`${base}/#/hoat-dong`);
+    await page.goto(`${base}/office/#/hoat-dong`);
     await heading('Hoạt động hướng dẫn người dân: Phường Chiềng An');
-    expect(page.url()).toBe(`${base}/#/hoat-dong?unit=03664`);
+    expect(page.url()).toBe(`${base}/office/#/hoat-dong?unit=03664`);
     expect(await page.locator('.nav a[aria-current="page"]').innerText()).toBe('Hoạt động');
     expect(await page.locator('.nav a[data-nav]:visible').allInnerTexts()).toEqual(['Đơn vị và tổ', 'Nhập danh sách', 'Báo cáo', 'Hoạt động', 'Tập huấn', 'Chỉ đạo', 'Tài khoản', 'Xem xét buổi', 'Nhật ký']);
     // this month by default
@@ -122,14 +122,14 @@ describe('web UI: support dashboards', () => {
     expect(await page.locator('.period-form [role="alert"]').innerText()).toBe('Từ ngày: 13/13/2026 không có (không có tháng 13).');
     await page.fill('#p-from', vn(FROM));
     await page.getByRole('button', { name: 'Xem', exact: true }).click();
-    await expect.poll(() => page.url()).toBe(`${base}/#/hoat-dong?unit=03664&from=${FROM}&to=${TODAY}`);
+    await expect.poll(() => page.url()).toBe(`${base}/office/#/hoat-dong?unit=03664&from=${FROM}&to=${TODAY}`);
     await expect.poll(() => page.locator('[data-period]').innerText()).toBe(`${vn(FROM)} – ${vn(TODAY)}`);
 
     // an address with an impossible date falls back to this month instead of breaking the page
-    await page.goto(`${base}/#/hoat-dong?unit=03664&from=2026-13-01&to=2026-12-31`);
+    await page.goto(`${base}/office/#/hoat-dong?unit=03664&from=2026-13-01&to=2026-12-31`);
     await heading('Hoạt động hướng dẫn người dân: Phường Chiềng An');
     expect(await page.locator('#p-kind').inputValue()).toBe('month');
-    await page.goto(`${base}/#/hoat-dong?unit=03664&from=${FROM}&to=${TODAY}`);
+    await page.goto(`${base}/office/#/hoat-dong?unit=03664&from=${FROM}&to=${TODAY}`);
     await expect.poll(() => page.locator('[data-period]').innerText()).toBe(`${vn(FROM)} – ${vn(TODAY)}`);
   });
 
@@ -239,7 +239,7 @@ describe('web UI: support dashboards', () => {
   });
 
   it('imports the commune’s population from a CSV, and the dashboard shows coverage', async () => {
-    await page.goto(`${base}/#/dan-so`);
+    await page.goto(`${base}/office/#/dan-so`);
     await heading('Nhập số dân theo xã, phường');
     await page.setInputFiles('#pop-file', { name: 'dan-so.csv', mimeType: 'text/csv', buffer: Buffer.from(`\ufeffMã xã,Tên xã,Năm,Dân số,Số hộ\n03664,Phường Chiềng An,${TODAY.slice(0, 4)},7.000,1.750\n`) });
     await page.getByRole('button', { name: 'Ghi số dân' }).click();
@@ -247,7 +247,7 @@ describe('web UI: support dashboards', () => {
     expect(await page.locator('.result .notice-ok').innerText()).toBe('Đã ghi số dân của 1 xã, phường từ "dan-so.csv".');
     await screenshots(page, 'population');
 
-    await page.goto(`${base}/#/hoat-dong?unit=03664&from=${FROM}&to=${TODAY}`);
+    await page.goto(`${base}/office/#/hoat-dong?unit=03664&from=${FROM}&to=${TODAY}`);
     await heading('Hoạt động hướng dẫn người dân: Phường Chiềng An');
     expect(await stat('coverage')).toBe('0,20%');
     expect(await page.locator('[data-stat="coverage"] .stat-note').innerText()).toBe(`14 / 7.000 người (dân số năm ${TODAY.slice(0, 4)})`);
@@ -256,7 +256,7 @@ describe('web UI: support dashboards', () => {
 
   it('a range that runs past today stops at today: no future day drawn at zero', async () => {
     const ahead = day(-5);
-    await page.goto(`${base}/#/hoat-dong?unit=03664&from=${FROM}&to=${ahead}`);
+    await page.goto(`${base}/office/#/hoat-dong?unit=03664&from=${FROM}&to=${ahead}`);
     await heading('Hoạt động hướng dẫn người dân: Phường Chiềng An');
     await expect.poll(() => page.locator('[data-period]').innerText()).toBe(`${vn(FROM)} – ${vn(ahead)} (số liệu đến hôm nay, ${vn(TODAY)})`);
     await expect.poll(() => page.locator('#trend-chart').getAttribute('data-drawn')).toBe('3');

@@ -47,7 +47,7 @@ afterAll(async () => {
 
 describe('a directive down to a team and back', () => {
   it('the office issues it to the teams of a commune', async () => {
-    await office.goto(`${base}/#/chi-dao/moi?don-vi=14`);
+    await office.goto(`${base}/office/#/chi-dao/moi?don-vi=14`);
     await office.getByRole('heading', { name: 'Văn bản chỉ đạo mới' }).waitFor();
     await office.fill('#dv-number', '125/UBND-VP');
     await office.fill('#dv-title', TITLE);
@@ -108,7 +108,7 @@ describe('a directive down to a team and back', () => {
   });
 
   it('the office board shows it, and the team’s public page takes a resident’s confirmation', async () => {
-    await office.goto(`${base}/#/chi-dao/${directiveId}?xa=03664`);
+    await office.goto(`${base}/office/#/chi-dao/${directiveId}?xa=03664`);
     await office.locator('#directive-totals').waitFor();
     expect(await office.locator('#directive-totals').innerText()).toContain('Đã hoàn thành\n1');
     const board = await getJson(setup.admin.request, base, `/api/directives/${directiveId}/board?commune=03664`);

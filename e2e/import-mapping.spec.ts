@@ -65,7 +65,7 @@ async function roster() {
 
 describe('web UI: correcting the column mapping and choosing units before committing', () => {
   it('creates the administrator on the first-run page', async () => {
-    await page.goto(`${base}/#/nhap`);
+    await page.goto(`${base}/office/#/nhap`);
     await page.getByRole('heading', { name: 'Khởi tạo hệ thống' }).waitFor();
     await page.fill('#setup-name', 'Quàng Văn Quản');
     await page.fill('#setup-username', 'quantri');

@@ -82,7 +82,7 @@ async function treeLines(file: string) {
 
 describe('web UI: the import opens with the shape it understood', () => {
   it('creates the administrator and opens the import page', async () => {
-    await page.goto(`${base}/#/nhap`);
+    await page.goto(`${base}/office/#/nhap`);
     await page.getByRole('heading', { name: 'Khởi tạo hệ thống' }).waitFor();
     await page.fill('#setup-name', 'Quàng Văn Quản');
     await page.fill('#setup-username', 'quantri');

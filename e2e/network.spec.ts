@@ -52,9 +52,9 @@ async function apiJson(p: string) {
 
 describe('web UI: first run → import → report → search', () => {
   it('opens on the first-run page, creates the admin, signs in and returns to the page asked for', async () => {
-    await page.goto(`${base}/#/nhap`);
+    await page.goto(`${base}/office/#/nhap`);
     await page.getByRole('heading', { name: 'Khởi tạo hệ thống' }).waitFor();
-    expect(page.url()).toBe(`${base}/#/khoi-tao?tiep=nhap`);
+    expect(page.url()).toBe(`${base}/office/#/khoi-tao?tiep=nhap`);
     await page.fill('#setup-name', 'Quàng Văn Quản');
     await page.fill('#setup-username', 'quantri');
     await page.fill('#setup-password', 'Son-La-2026-khoi-tao');
@@ -70,7 +70,7 @@ describe('web UI: first run → import → report → search', () => {
   });
 
   it('dry-runs the roster, shows counts, mapping, new units and problems, and writes nothing', async () => {
-    await page.goto(`${base}/#/nhap`);
+    await page.goto(`${base}/office/#/nhap`);
     await expect.poll(() => page.locator('#imp-province option[value="14"]').count()).toBe(1);
     await page.selectOption('#imp-province', '14');
     await page.setInputFiles('#imp-files', FIXTURE);
@@ -208,7 +208,7 @@ describe('web UI: first run → import → report → search', () => {
   });
 
   it('browses from the unit page to a team and its members, in Vietnamese', async () => {
-    await page.goto(`${base}/#/don-vi/03664`);
+    await page.goto(`${base}/office/#/don-vi/03664`);
     await page.getByRole('heading', { name: 'Phường Chiềng An' }).waitFor();
     await page.getByRole('link', { name: 'Bản Hụm' }).waitFor();
     // the village team's card does not name its village twice
@@ -233,7 +233,7 @@ describe('web UI: first run → import → report → search', () => {
     // (numbers and dates the Vietnamese way: src/web/shared/format.test.ts, and the report's figures above)
     const evil = '<img src=x onerror="window.__xss=1">Lò Văn Xuyên';
     const csv = `Tỉnh,Xã/phường,Họ và tên,Năm sinh\nSơn La,Mai Sơn,"${evil.replace(/"/g, '""')}",1990\nSơn La,"<b>Mai</b> Sơn",Lò Văn Tư,1991\n`;
-    await page.goto(`${base}/#/nhap`);
+    await page.goto(`${base}/office/#/nhap`);
     await expect.poll(() => page.locator('#imp-province option[value="14"]').count()).toBe(1);
     await page.selectOption('#imp-province', '14');
     await page.setInputFiles('#imp-files', { name: 'ten-la.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });

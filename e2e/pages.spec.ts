@@ -43,7 +43,7 @@ beforeAll(async () => {
   base = harness.base;
   people.visitor = await openPage(harness.browser);
   // the first-run page, before anyone set the platform up
-  await people.visitor.page.goto(`${base}/`);
+  await people.visitor.page.goto(`${base}/office/`);
   await people.visitor.page.getByRole('heading', { name: 'Khởi tạo hệ thống', exact: true }).waitFor();
 
   const adminContext = await harness.browser.newContext();
@@ -74,7 +74,7 @@ async function open(who: keyof typeof people, hash: string, heading: string | Re
   errors.length = 0;
   // a fresh load each time (a new hash alone would not reload the page)
   await page.goto('about:blank');
-  await page.goto(`${base}/${hash}`);
+  await page.goto(`${base}/office/${hash}`);
   await page.locator('#main h2').filter({ hasText: heading }).first().waitFor();
   // let late requests (charts, counts, lists) finish before judging
   await page.waitForLoadState('networkidle');
@@ -127,13 +127,25 @@ describe('every page opens without a browser error', () => {
     const { token } = await (await page.request.get(`${base}/api/auth/csrf`)).json();
     await page.request.post(`${base}/api/auth/login`, { data: { login: ADMIN.username, password: ADMIN.password }, headers: { 'x-csrf-token': token } });
     for (const [hash, id] of [['#/nhap', 'imp-files'], ['#/dan-so', 'pop-file']]) {
-      await page.goto(`${base}/${hash}`);
+      await page.goto(`${base}/office/${hash}`);
       const picker = page.locator(`.file-picker:has(#${id})`);
       expect(await picker.innerText()).toMatch(/^Chọn tệp…\s+Chưa chọn tệp( nào)?$/);
       await page.setInputFiles(`#${id}`, { name: 'danh-sach.csv', mimeType: 'text/csv', buffer: Buffer.from('Họ và tên\n') });
       expect(await picker.locator('.file-names').innerText()).toBe('danh-sach.csv');
     }
     await context.close();
+  });
+
+  it('an old office bookmark (/#/…) opens the same page under /office/', async () => {
+    const { page, errors } = people.officer;
+    errors.length = 0;
+    await page.goto('about:blank');
+    // `/` (one province served) → /tinh/14, whose script sends a #/ hash on to /office/
+    await page.goto(`${base}/#/bao-cao/03664`);
+    await expect.poll(() => page.url()).toBe(`${base}/office/#/bao-cao/03664`);
+    await page.locator('#main h2').filter({ hasText: /Báo cáo mạng lưới/ }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(errors).toEqual([]);
   });
 
   it('leader: a team page by its address', async () => {

@@ -38,9 +38,9 @@ describe('web UI: keeping the registry by hand', () => {
   it('opens a new commune-level team from the commune page', async () => {
     // the session cookie was copied from the API context (no sign-in in this browser, so no "signed in" hint):
     // a page that needs a user makes the app ask who is signed in first
-    await page.goto(`${harness.base}/#/to/${teamId}`);
+    await page.goto(`${harness.base}/office/#/to/${teamId}`);
     await page.locator('table.members').waitFor();
-    await page.goto(`${harness.base}/#/don-vi/03664`);
+    await page.goto(`${harness.base}/office/#/don-vi/03664`);
     await page.getByRole('button', { name: 'Lập tổ mới cấp xã' }).click();
     await page.getByLabel('Tên tổ').fill('Tổ công nghệ số cộng đồng phường Chiềng An');
     await page.getByRole('button', { name: 'Lập tổ' }).click();
@@ -54,7 +54,7 @@ describe('web UI: keeping the registry by hand', () => {
   });
 
   it('fixes a phone from the member row; the row and the history show it', async () => {
-    await page.goto(`${harness.base}/#/to/${teamId}`);
+    await page.goto(`${harness.base}/office/#/to/${teamId}`);
     await row('Cầm Thị Lan').getByRole('button', { name: 'Sửa' }).click();
     const editor = page.locator('.member-editor');
     await editor.getByLabel('Số điện thoại').fill('0912 333 444');
@@ -120,13 +120,15 @@ describe('web UI: keeping the registry by hand', () => {
   });
 
   it('makes an account from a member row and prints the one-time code alone', async () => {
-    await page.goto(`${harness.base}/#/to/${teamId}`);
+    await page.goto(`${harness.base}/office/#/to/${teamId}`);
     await row('Lò Văn Dũng').getByRole('button', { name: 'Tạo tài khoản' }).click();
     const slip = page.locator('.slip');
     await slip.waitFor();
     const text = await slip.innerText();
     expect(text).toContain('Lò Văn Dũng');
     expect(text).toContain('Thành viên · Tổ công nghệ số cộng đồng xã Chiềng Xôm');
+    // the office UI, where "Đăng nhập" is, lives at /office/ (`/` is the residents' portal)
+    expect(text).toContain(`Vào ${harness.base}/office/, chọn "Đăng nhập" → "Quên mật khẩu / Có mã đặt lại"`);
     const code = (await slip.locator('.slip-code').innerText()).replace(/\s/g, '');
     expect(code).toMatch(/^\d{8}$/);
     await expect.poll(() => row('Lò Văn Dũng').innerText()).toContain('Đã có tài khoản');
@@ -152,7 +154,7 @@ describe('web UI: keeping the registry by hand', () => {
   it('reads the network report as of a day and the joins and leaves of a period', async () => {
     const yesterday = new Date(Date.now() + 7 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
     const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-    await page.goto(`${harness.base}/#/bao-cao/03664?ngay=${yesterday}&tu=${yesterday}&den=${today}`);
+    await page.goto(`${harness.base}/office/#/bao-cao/03664?ngay=${yesterday}&tu=${yesterday}&den=${today}`);
     await page.getByRole('heading', { name: /Báo cáo mạng lưới/ }).waitFor();
     expect(await page.locator('.page-head .meta').innerText()).toContain(`mạng lưới tại ngày ${yesterday.split('-').reverse().join('/')}`);
     // everything was imported today: yesterday the commune had no members

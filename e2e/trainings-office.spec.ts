@@ -51,7 +51,7 @@ afterAll(async () => {
 
 describe('web UI: trainings for the organiser', () => {
   it('plans a session with a new bridge point, its host and the invited commune', async () => {
-    await page.goto(`${base}/#/tap-huan/moi?don-vi=14`);
+    await page.goto(`${base}/office/#/tap-huan/moi?don-vi=14`);
     await page.getByRole('heading', { name: 'Lớp tập huấn mới' }).waitFor();
     expect(await page.locator('#tr-organiser').inputValue()).toBe('14');
     await page.fill('#tr-title', TITLE);
@@ -115,7 +115,7 @@ describe('web UI: trainings for the organiser', () => {
   });
 
   it('the report says what was done, for the province picked', async () => {
-    await page.goto(`${base}/#/tap-huan`);
+    await page.goto(`${base}/office/#/tap-huan`);
     await page.getByRole('heading', { name: 'Tập huấn', exact: true }).waitFor();
     await page.selectOption('#tr-report-unit', '14');
     await page.locator('#training-sentence').waitFor();

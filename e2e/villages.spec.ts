@@ -61,7 +61,7 @@ afterAll(async () => {
 
 describe('web UI: a duplicate village from an import, merged by hand', () => {
   it('an import written "Bản Hum" makes a second village with its own team', async () => {
-    await page.goto(`${base}/#/nhap`);
+    await page.goto(`${base}/office/#/nhap`);
     await page.getByRole('heading', { name: 'Nhập danh sách tổ' }).waitFor();
     await expect.poll(() => page.locator('#imp-province option[value="14"]').count()).toBe(1);
     await page.selectOption('#imp-province', '14');
@@ -82,7 +82,7 @@ describe('web UI: a duplicate village from an import, merged by hand', () => {
   });
 
   it('the officer merges Bản Hum into Bản Hụm from the commune’s villages page', async () => {
-    await page.goto(`${base}/#/don-vi/03664`);
+    await page.goto(`${base}/office/#/don-vi/03664`);
     await page.getByRole('link', { name: 'Thôn, bản, tổ dân phố' }).click();
     await page.getByRole('heading', { name: 'Thôn, bản, tổ dân phố: Phường Chiềng An' }).waitFor();
     const rows = page.locator('table.villages tbody tr');
@@ -146,7 +146,7 @@ describe('web UI: a duplicate village from an import, merged by hand', () => {
   });
 
   it('adds a village and renames it, the form checking the name as the server does', async () => {
-    await page.goto(`${base}/#/don-vi/03664/thon`);
+    await page.goto(`${base}/office/#/don-vi/03664/thon`);
     await page.getByRole('heading', { name: 'Thôn, bản, tổ dân phố: Phường Chiềng An' }).waitFor();
     const create = page.locator('#village-create');
     await create.getByLabel('Tên').fill('Bản <b>');
@@ -169,7 +169,7 @@ describe('web UI: a duplicate village from an import, merged by hand', () => {
 
 describe('web UI: possible duplicate people of the commune', () => {
   it('lists the pairs side by side with the reason in words', async () => {
-    await page.goto(`${base}/#/don-vi/03664`);
+    await page.goto(`${base}/office/#/don-vi/03664`);
     await page.getByRole('link', { name: 'Người có thể bị trùng' }).click();
     await page.getByRole('heading', { name: 'Người có thể bị trùng: Phường Chiềng An' }).waitFor();
     const pairs = page.locator('.dup-pair');
@@ -199,9 +199,9 @@ describe('web UI: possible duplicate people of the commune', () => {
   it('a read-only inspector sees the pairs with masked phones and no merge buttons; the villages page is not theirs', async () => {
     const v = viewer.page;
     // signed in through the API (no "signed in" hint in this browser): a page that needs a user makes the app ask who it is
-    await v.goto(`${base}/#/bao-cao/03664`);
+    await v.goto(`${base}/office/#/bao-cao/03664`);
     await v.getByRole('heading', { name: /Báo cáo mạng lưới/ }).waitFor();
-    await v.goto(`${base}/#/don-vi/03664`);
+    await v.goto(`${base}/office/#/don-vi/03664`);
     await v.getByRole('link', { name: 'Người có thể bị trùng' }).waitFor();
     expect(await v.getByRole('link', { name: 'Thôn, bản, tổ dân phố' }).count()).toBe(0);
     await v.getByRole('link', { name: 'Người có thể bị trùng' }).click();
@@ -210,7 +210,7 @@ describe('web UI: possible duplicate people of the commune', () => {
     expect(await v.locator('.dup-pair button').count()).toBe(0);
     const phone = await v.locator('.dup-pair').first().locator('tbody tr', { hasText: 'Điện thoại' }).locator('td').first().innerText();
     expect([phone.includes('•'), phone.includes('000 111')]).toEqual([true, false]);
-    await v.goto(`${base}/#/don-vi/03664/thon`);
+    await v.goto(`${base}/office/#/don-vi/03664/thon`);
     await v.getByRole('heading', { name: 'Không có quyền mở trang này' }).waitFor();
     expect(viewer.errors).toEqual([]);
   });

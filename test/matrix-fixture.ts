@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import JSZip from 'jszip';
 import { ALL, type Role } from '../src/access/access.policy.js';
 import { createUser, scopeOf } from '../src/access/users.service.js';
+import type { TestClient } from './auth.js';
 import { userByLogin } from '../src/access/access.repo.js';
 import type { Db } from '../src/db/client.js';
 import { importRoster } from '../src/imports/imports.service.js';
@@ -103,3 +104,30 @@ export async function bodyText(res: LightMyRequestResponse): Promise<string> {
 export async function scopeOfLogin(db: Db, username: string) {
   return scopeOf(db, (await userByLogin(db, { username }))!);
 }
+
+/** The units each role's home and away stand for; "away" for team roles is the sibling team of the same commune. */
+export const HOME_UNIT: Record<Role, string> = { admin: '14', province_officer: '14', viewer: '14', commune_officer: '03664', team_leader: '03664', member: '03664' };
+export const AWAY_UNIT: Record<Role, string> = { admin: '01', province_officer: '01', viewer: '01', commune_officer: '04105', team_leader: '04105', member: '04105' };
+export const awayPlace = (r: Role): Place => (r === 'province_officer' || r === 'viewer' || r === 'admin' ? 'far' : r === 'commune_officer' ? 'other' : 'sibling');
+/** Another commune for commune-level samples (team roles' sibling team shares their commune). */
+export const awayCommunePlace = (r: Role): Place => (awayPlace(r) === 'sibling' ? 'other' : awayPlace(r));
+export const communeOf = (p: Place) => ({ 'Chiềng An': '03664', 'Mai Sơn': '04105', 'Ba Đình': '00004' })[PLACES[p].commune];
+
+export type Res = LightMyRequestResponse;
+/** What an allowed, in-scope request must answer: the status, and a check of the body (returns what is wrong, or null). */
+export type Expect = { status: number; body?: (json: any, role: Role) => string | null };
+export const has = (cond: boolean, what: string) => (cond ? null : what);
+/**
+ * One request per route: `home` must be answered as `expect` says for permitted roles; each `away`
+ * (out of scope) must be refused, or for routes that answer per row or list, show it in `refused`.
+ */
+export type Sample = {
+  home: (c: TestClient, role: Role) => Promise<Res>;
+  /** the same for every permitted role, or by role (a member's own certificate: the officers have none) */
+  expect: Expect | ((role: Role) => Expect);
+  away?: ((c: TestClient, role: Role) => Promise<Res>)[];
+  refused?: (res: Res, role: Role) => boolean;
+  /** strings of other units that the away requests themselves carry (an answer may echo the caller's own input) */
+  echoes?: (role: Role) => string[];
+};
+export const ok = (body?: Expect['body']): Expect => ({ status: 200, body });

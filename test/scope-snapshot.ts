@@ -53,6 +53,20 @@ const PLACED_ROWS = sql`
     select 'training_certificates', s.province_code, s.commune_id, null, row_to_json(c)::text from training_certificates c join training_sessions s on s.id = c.training_id
     union all
     select 'support_services', s.province_code, null, null, row_to_json(s)::text from support_services s where s.province_code is not null
+    union all
+    select 'portal_articles', a.province_code, case when u.level = 'commune' then u.id end, null, row_to_json(a)::text from portal_articles a join admin_units u on u.id = a.unit_id
+    union all
+    select 'portal_comments', a.province_code, case when u.level = 'commune' then u.id end, null, row_to_json(c)::text from portal_comments c join portal_articles a on a.id = c.article_id join admin_units u on u.id = c.site_unit_id
+    union all
+    select 'portal_images', u.province_code, case when u.level = 'commune' then u.id end, null, row_to_json(i)::text from portal_images i join admin_units u on u.id = i.unit_id
+    union all
+    select 'portal_sites', u.province_code, case when u.level = 'commune' then u.id end, null, row_to_json(x)::text from portal_sites x join admin_units u on u.id = x.unit_id
+    union all
+    select 'portal_banned_words', u.province_code, case when u.level = 'commune' then u.id end, null, row_to_json(x)::text from portal_banned_words x join admin_units u on u.id = x.unit_id
+    union all
+    select 'portal_blocks', u.province_code, case when u.level = 'commune' then u.id end, null, row_to_json(x)::text from portal_blocks x join admin_units u on u.id = x.site_unit_id
+    union all
+    select 'help_requests', r.province_code, r.commune_id, r.team_id, row_to_json(r)::text from help_requests r
   )
   select tbl || '|' || coalesce(province, '') || '|' || coalesce(commune::text, '') || '|' || coalesce(team::text, '') as key, md5(string_agg(r, E'\\n' order by r)) as hash
     from placed group by 1`;

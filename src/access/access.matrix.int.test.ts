@@ -1,9 +1,9 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInClient, TestClient } from '../../test/auth.js';
 import { testApp, testDatabase } from '../../test/db.js';
 import { csv, HEADER } from '../../test/fixtures.js';
-import { allPhones, bodyText, buildWorld, foreignStrings, INSIDE, type Place, PLACES, scopeOfLogin, type World } from '../../test/matrix-fixture.js';
+import { allPhones, AWAY_UNIT, awayCommunePlace, awayPlace, bodyText, buildWorld, communeOf, foreignStrings, has, HOME_UNIT, INSIDE, ok, type Place, PLACES, type Res, type Sample, scopeOfLogin, type World } from '../../test/matrix-fixture.js';
+import { buildPortalWorld, portalForeignStrings, portalSamples } from '../../test/matrix-portal.js';
 import { changedOutside, placesOf, scopeSnapshot } from '../../test/scope-snapshot.js';
 import type { Database } from '../db/client.js';
 import { PHONE_ELSEWHERE } from '../imports/imports.plan.js';
@@ -26,15 +26,6 @@ let app: Awaited<ReturnType<typeof testApp>>;
 let w: World & { villageHome?: string };
 const rules: RouteRule[] = [];
 const clients = new Map<Role, TestClient>();
-type Res = LightMyRequestResponse;
-
-/** The units each role's home and away stand for; "away" for team roles is the sibling team of the same commune. */
-const HOME_UNIT: Record<Role, string> = { admin: '14', province_officer: '14', viewer: '14', commune_officer: '03664', team_leader: '03664', member: '03664' };
-const AWAY_UNIT: Record<Role, string> = { admin: '01', province_officer: '01', viewer: '01', commune_officer: '04105', team_leader: '04105', member: '04105' };
-const awayPlace = (r: Role): Place => (r === 'province_officer' || r === 'viewer' || r === 'admin' ? 'far' : r === 'commune_officer' ? 'other' : 'sibling');
-/** Another commune for commune-level samples (team roles' sibling team shares their commune). */
-const awayCommunePlace = (r: Role): Place => (awayPlace(r) === 'sibling' ? 'other' : awayPlace(r));
-const communeOf = (p: Place) => ({ 'Chiềng An': '03664', 'Mai Sơn': '04105', 'Ba Đình': '00004' })[PLACES[p].commune];
 
 const REFUSALS = ['AUTH_REQUIRED', 'FORBIDDEN', 'OUT_OF_SCOPE', 'PASSWORD_CHANGE_REQUIRED', 'CSRF_INVALID', 'TEAM_NOT_FOUND', 'USER_NOT_FOUND', 'NOT_FOUND'];
 const refusal = (res: Res): string | null => {
@@ -162,23 +153,6 @@ async function buildTrainings() {
   tw.code = (await queryRows<{ code: string }>(database.db, sql`select code from training_certificates where training_id = ${tw.closed}`))[0].code;
 }
 
-/** What an allowed, in-scope request must answer: the status, and a check of the body (returns what is wrong, or null). */
-type Expect = { status: number; body?: (json: any, role: Role) => string | null };
-const has = (cond: boolean, what: string) => (cond ? null : what);
-/**
- * One request per route: `home` must be answered as `expect` says for permitted roles; each `away`
- * (out of scope) must be refused, or for routes that answer per row or list, show it in `refused`.
- */
-type Sample = {
-  home: (c: TestClient, role: Role) => Promise<Res>;
-  /** the same for every permitted role, or by role (a member's own certificate: the officers have none) */
-  expect: Expect | ((role: Role) => Expect);
-  away?: ((c: TestClient, role: Role) => Promise<Res>)[];
-  refused?: (res: Res, role: Role) => boolean;
-  /** strings of other units that the away requests themselves carry (an answer may echo the caller's own input) */
-  echoes?: (role: Role) => string[];
-};
-const ok = (body?: Expect['body']): Expect => ({ status: 200, body });
 const SAMPLES: Record<string, Sample> = {
   'GET /api/health': { home: (c) => c.get('/api/health'), expect: ok((j) => has(j.status === 'ok', 'status ok')) },
   'GET /api/openapi.json': { home: (c) => c.get('/api/openapi.json'), expect: ok((j) => has(!!j.paths['/api/teams'], 'paths')) },
@@ -613,6 +587,8 @@ const SAMPLES: Record<string, Sample> = {
     expect: ok((j, r) => has(j.unit?.code === HOME_UNIT[r] && j.communes.some((x: { code: string }) => x.code === '03664'), 'the unit’s communes')),
     away: [(c, r) => c.get(`/api/course-completions?unit=${AWAY_UNIT[r]}`)],
   },
+  // the residents' portal and help requests (issue 16): test/matrix-portal.ts
+  ...portalSamples(() => ({ db: database.db, w })),
 };
 
 beforeAll(async () => {
@@ -629,6 +605,7 @@ beforeAll(async () => {
   for (const p of ['far', 'other', 'sibling'] as Place[]) heldAway[p] = await heldSession(p);
   await buildTrainings();
   await buildDirectives();
+  await buildPortalWorld(database.db, w);
   for (const role of ROLES) {
     clients.set(role, await signedInClient(app, database.db, { username: `u.${role}`, role, ...(role === 'team_leader' || role === 'member' ? { teamId: w.teams.home } : { unit: role === 'admin' ? undefined : HOME_UNIT[role] }) }));
   }
@@ -661,7 +638,7 @@ describe('authorization matrix', () => {
     it(`${role}: allowed routes answer as expected, refused routes say so, out of scope nothing is seen or changed`, async () => {
       const client = clients.get(role)!;
       const places = placesOf(await scopeOfLogin(database.db, `u.${role}`));
-      const foreign = foreignStrings(w, INSIDE[role]);
+      const foreign = [...foreignStrings(w, INSIDE[role]), ...portalForeignStrings(role)];
       const before = await scopeSnapshot(database.db);
       const outcome: string[] = [];
       const leaks = async (label: string, res: Res, echoes: string[] = []) => {

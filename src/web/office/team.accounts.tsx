@@ -80,7 +80,8 @@ export function IssuedSlips({ set, close }: { set: IssuedSet; close: () => void 
     document.body.classList.add('print-slips');
     return () => document.body.classList.remove('print-slips');
   }, []);
-  const site = `${location.origin}/`;
+  // the office UI, where "Đăng nhập" is (`/` is the residents' portal)
+  const site = `${location.origin}/office/`;
   return (
     <section class="slips" aria-label="Mã đăng nhập vừa cấp">
       <Notice kind="ok">
