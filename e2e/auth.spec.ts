@@ -168,7 +168,7 @@ describe('web UI: accounts, sign-in, scope and audit', () => {
     expect(await officer.locator('main .notice-ok').innerText()).toBe('Đã đổi mật khẩu. Lần sau hãy đăng nhập bằng mật khẩu mới.');
     expect(await officer.locator('.user-name').innerText()).toBe(OFFICER.name);
     expect(await officer.locator('.user-role').innerText()).toBe('Cán bộ xã');
-    expect(await officer.locator('.nav a[data-nav]:visible').allInnerTexts()).toEqual(['Đơn vị và tổ', 'Nhập danh sách', 'Báo cáo', 'Hoạt động', 'Tập huấn', 'Chỉ đạo', 'Tài khoản', 'Xem xét buổi', 'Nhật ký']);
+    expect(await officer.locator('.nav a[data-nav]:visible').allInnerTexts()).toEqual(['Đơn vị và tổ', 'Nhập danh sách', 'Báo cáo', 'Hoạt động', 'Tập huấn', 'Chỉ đạo', 'Trang người dân', 'Nhờ hỗ trợ', 'Tài khoản', 'Xem xét buổi', 'Nhật ký']);
   });
 
   it('a commune officer opening another commune\'s report is told it is outside their scope', async () => {

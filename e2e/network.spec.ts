@@ -65,7 +65,7 @@ describe('web UI: first run → import → report → search', () => {
     expect(await page.locator('.user-role').innerText()).toBe('Quản trị hệ thống');
     expect(await page.locator('main .notice-ok').first().innerText()).toContain('Đã khởi tạo hệ thống');
     // an admin sees every menu item except the team members' own-team page
-    expect(await page.locator('.nav a[data-nav]:visible').allInnerTexts()).toEqual(['Đơn vị và tổ', 'Nhập danh sách', 'Báo cáo', 'Hoạt động', 'Tập huấn', 'Chỉ đạo', 'Tài khoản', 'Xem xét buổi', 'Nhật ký']);
+    expect(await page.locator('.nav a[data-nav]:visible').allInnerTexts()).toEqual(['Đơn vị và tổ', 'Nhập danh sách', 'Báo cáo', 'Hoạt động', 'Tập huấn', 'Chỉ đạo', 'Trang người dân', 'Nhờ hỗ trợ', 'Tài khoản', 'Xem xét buổi', 'Nhật ký']);
     expect(await apiJson('/api/setup')).toEqual({ needed: false });
   });
 
