@@ -90,7 +90,7 @@ function Report({ unit, from, to }: { unit: string; from?: string; to?: string }
         Thời gian phản hồi — {r.unit.name}, {vnDate(r.from)}–{vnDate(r.to)}
       </h3>
       <Table
-        class="numbers"
+        class="help-report"
         columns={[r.unit.level === 'province' ? 'Xã/phường' : 'Tổ', 'Yêu cầu', 'Đã nhận', 'Đã xong', 'Trung vị đến khi nhận', 'Trung vị đến khi xong', 'Đã giải quyết', 'Quá hạn hiện nay', 'Nhận muộn']}
         rows={[...r.rows.map((x) => ({ key: x.key, cells: [x.name, ...cells(x)] })), { key: 'total', class: 'total', cells: ['Cộng', ...cells(r.totals)] }]}
       />
