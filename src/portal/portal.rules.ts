@@ -17,9 +17,9 @@ export function checkComment(raw: string): CommentCheck {
   const length = graphemeLength(text);
   if (length < COMMENT_MIN) return { ok: false, length, reason: length === 0 ? 'Bình luận chưa có nội dung.' : `Bình luận cần ít nhất ${COMMENT_MIN} ký tự (đang có ${length}).` };
   if (length > COMMENT_MAX) return { ok: false, length, reason: `Bình luận dài ${length} ký tự, tối đa ${COMMENT_MAX}; hãy rút gọn.` };
-  // Vietnamese puts at most two marks on a letter (and an emoji a selector or two): five or more
-  // stacked on one character is a flood that spills over the lines around it
-  if (/\p{M}{5,}/u.test(text)) return { ok: false, length, reason: 'Bình luận có chữ bị chồng quá nhiều dấu; hãy gõ lại phần chữ đó.' };
+  // after NFC a Vietnamese letter carries no loose mark, and an emoji a selector and a keycap at
+  // most: three or more stacked on one character is a flood that spills over the lines around it
+  if (/\p{M}{3,}/u.test(text)) return { ok: false, length, reason: 'Bình luận có chữ bị chồng quá nhiều dấu; hãy gõ lại phần chữ đó.' };
   return { ok: true, text, length };
 }
 
