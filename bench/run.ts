@@ -38,6 +38,10 @@
  *                        trainings (bench/trainings.ts; PGlite and PostgreSQL unless one is skipped)
  *   --directives         only the directives benchmark (bench/directives.ts: a province directive to the
  *                        demo's 1,459 teams, the board, 10,000 acknowledgements; PGlite and PostgreSQL)
+ *   --portal             only the residents' portal benchmark (bench/portal.ts: GET /tin/ID of a news article with
+ *                        200 comments under autocannon against the real server, ≥ 500 req/s and p95 ≤ 50 ms on
+ *                        PostgreSQL; its first render in Chromium on Fast 3G with a 4× slower CPU ≤ 2 s, its
+ *                        JavaScript ≤ 50 KB gzip; PGlite and PostgreSQL unless one is skipped)
  *   --no-certificates    skip the certificate PDF measurement
  *   --profile            take a CPU profile of each import phase (V8's sampling profiler,
  *                        bench/profile/cpu.ts) and print the functions that took the most time
@@ -72,6 +76,7 @@ import { runSessionsBench, type SessionsSummaryRow } from './sessions.js';
 import { runPhonesBench } from './phones.js';
 import { benchTrainings } from './trainings.js';
 import { benchDirectives } from './directives.js';
+import { benchPortal } from './portal.js';
 import { benchCertificates, CERTIFICATES_COUNT, CERTIFICATES_TARGET_MS, type CertificateFigures } from './certificates.js';
 import { COURSES_ROWS, runCoursesBench } from './courses.js';
 
@@ -238,6 +243,7 @@ async function onBothDatabases(title: string, section: string, bench: (list: Dat
 
 if (flag('trainings')) await onBothDatabases('Ngõ Số — benchmark: báo cáo tập huấn (--trainings)', '7. BÁO CÁO TẬP HUẤN (mạng lưới Sơn La mô phỏng, một năm tập huấn)', benchTrainings);
 if (flag('directives')) await onBothDatabases('Ngõ Số — benchmark: chỉ đạo tới từng tổ (--directives)', '8. CHỈ ĐẠO (mạng lưới Sơn La mô phỏng)', benchDirectives);
+if (flag('portal')) await onBothDatabases('Ngõ Số — benchmark: trang cho người dân (--portal)', '9. TRANG CHO NGƯỜI DÂN: GET /tin/ID, một bài tin với 200 bình luận (máy chủ HTTP thật)', benchPortal);
 
 if (flag('certificates')) {
   log('Ngõ Số — benchmark: giấy chứng nhận tập huấn (--certificates)');

@@ -71,7 +71,8 @@ const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'đạt (OK)' : 'chưa đạt (MISS)');
 const dayMs = 86_400_000;
 
-function benchSecrets(): Secrets {
+/** Random secrets for a benchmark's server and its DataProtector (never used outside the bench). */
+export function benchSecrets(): Secrets {
   const key = () => randomBytes(32).toString('base64');
   return { cookieSecret: randomBytes(32).toString('hex'), hashKey: key(), currentKeyId: 'b1', dataKeys: { b1: key() } };
 }
