@@ -233,3 +233,29 @@ describe('find my team', () => {
     expect((await app.inject({ method: 'GET', url: `/to-cua-toi/${code}` })).body).toContain('<a href="tel:+84915111222">0915111222</a>');
   });
 });
+
+describe('the article page served from memory', () => {
+  it('shows every change on the next request, whoever made it, and sends gzip with an ETag', async () => {
+    const get = (headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `/tin/${articleId}`, headers });
+    const first = await get({ 'accept-encoding': 'gzip, deflate' });
+    expect([first.statusCode, first.headers['content-encoding'], first.headers.vary]).toEqual([200, 'gzip', 'accept-encoding']);
+    const plain = await get();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect((await import('node:zlib')).gunzipSync(first.rawPayload).toString('utf8')).toBe(plain.body);
+    expect((await get({ 'if-none-match': String(plain.headers.etag) })).statusCode).toBe(304);
+    // another process on the same database changes a comment: the triggers move the revision
+    const [c] = await queryRows<{ id: number }>(database.db, sql`select id from portal_comments where article_id = ${articleId} and status = 'published' order by id limit 1`);
+    await database.db.execute(sql`update portal_comments set body = 'Sửa bởi tiến trình khác' where id = ${c.id}`);
+    const after = await get({ 'if-none-match': String(plain.headers.etag) });
+    expect(after.statusCode).toBe(200);
+    expect(after.body).toContain('Sửa bởi tiến trình khác');
+    await database.db.execute(sql`delete from portal_comments where id = ${c.id}`);
+    expect((await get()).body).not.toContain(`id="bl-${c.id}"`);
+    // withdrawn: gone at once, and back when published again
+    await database.db.execute(sql`update portal_articles set status = 'withdrawn' where id = ${articleId}`);
+    expect((await get()).statusCode).toBe(404);
+    await database.db.execute(sql`update portal_articles set title = 'Tiêu đề mới', status = 'published' where id = ${articleId}`);
+    const back = await get();
+    expect([back.statusCode, back.body.includes('Tiêu đề mới')]).toEqual([200, true]);
+  });
+});

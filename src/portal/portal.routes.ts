@@ -13,12 +13,14 @@ import { articleBody, bannedWordsBody, moderationBody, siteBody } from './portal
 import { articleForOffice, articlesForOffice, createArticle, imageBytes, renderArticle, siteOf, storeImage, updateArticle, type ArticleActor } from './portal.content.js';
 import { moderateComment, moderationQueue, postComment, publishedComments, reportComment, setBannedWords, setModeration, siteSettings } from './portal.comments.js';
 import { DEFAULT_GUIDES } from './portal.guides.js';
+import { cachedArticlePage, renderedPage, sendPage } from './portal.cache.js';
 import { missing } from './portal.layout.js';
 import { articlePage, communePage, findPage, guidePage, guidesPage, homePage, provincePage, teamsPage } from './portal.pages.js';
 import { articlesOf, placeByCode, provinceByCode, provinceGuide, publicArticle, searchPlaces, servedProvinces, servicesOf, teamsServing, villagesOf, type Province } from './portal.public.js';
 
 const id = z.coerce.number().int().positive().max(2147483647);
-const html = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body);
+/** A public page: gzipped when the browser takes it, with an ETag (portal.cache.ts sendPage). */
+const html = async (reply: FastifyReply, body: string, code = 200) => sendPage(reply.request, reply, await renderedPage(body), code);
 const field = (body: unknown, name: string) => {
   const v = (body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined) ?? '';
   const text = typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '';
@@ -68,10 +70,22 @@ export const portalRoutes: RouteModule = (api, { database, protector }) => {
     return html(reply, communePage(p, place, await articlesOf(db, [place.id, p.id], 'news'), await teamsServing(db, place)));
   });
 
-  /** GET /tin/:id → an article with its published comments. */
+  /**
+   * GET /tin/:id[?gui|bao_cao] → an article with its published comments (and the notice of what the
+   * reader just did). Without a query string the page comes from portal.cache.ts.
+   */
   api.get('/tin/:id', { schema: { hide: true } }, async (req, reply) => {
     const n = Number((req.params as { id: string }).id);
-    const a = Number.isSafeInteger(n) && n > 0 && n < 2 ** 31 ? await publicArticle(db, n) : null;
+    const valid = Number.isSafeInteger(n) && n > 0 && n < 2 ** 31;
+    // the plain page (no notice to show) is rendered once per revision of the article and its comments
+    if (valid && !req.url.includes('?')) {
+      const page = await cachedArticlePage(db, n, async () => {
+        const a = await publicArticle(db, n);
+        return a ? articlePage(await provinceByCode(db, a.provinceCode), a, await publishedComments(db, a.id), null) : null;
+      });
+      return page ? sendPage(req, reply, page) : html(reply, missing('Không có bài này hoặc bài đã gỡ.'), 404);
+    }
+    const a = valid ? await publicArticle(db, n) : null;
     if (!a) return html(reply, missing('Không có bài này hoặc bài đã gỡ.'), 404);
     const q = (req.query ?? {}) as Record<string, string>;
     const state = q.gui === 'cho' ? { kind: 'ok' as const, text: 'Đã nhận bình luận; bình luận sẽ hiện sau khi cán bộ duyệt.' } : q.gui === 'xong' ? { kind: 'ok' as const, text: 'Đã đăng bình luận. Cảm ơn bạn!' } : q.bao_cao ? { kind: 'ok' as const, text: 'Cảm ơn bạn đã báo cáo; cán bộ sẽ xem xét.' } : null;

@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from '../access/access.schema.js';
 import { adminUnits } from '../catalogue/catalogue.schema.js';
 
@@ -27,6 +27,8 @@ export const portalArticles = pgTable(
     createdBy: integer('created_by').references(() => users.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     version: integer('version').notNull().default(1),
+    /** bumped by triggers on any change to the article or its comments (0023): the public page's cache key */
+    rev: bigint('rev', { mode: 'number' }).notNull().default(0),
   },
   (t) => [index('portal_articles_unit_idx').on(t.unitId, t.status, t.publishedAt), index('portal_articles_province_idx').on(t.provinceCode, t.status, t.publishedAt)],
 );
