@@ -25,6 +25,7 @@ import { notifyRoutes } from '../notify/notify.routes.js';
 import { directiveRoutes } from '../directives/directives.routes.js';
 import { portalRoutes } from '../portal/portal.routes.js';
 import { helpRoutes } from '../help/help.routes.js';
+import { mapRoutes } from '../maps/maps.routes.js';
 import { registerWebApp } from '../web/web.plugin.js';
 import { AppError } from './errors.js';
 import { missing } from '../portal/portal.layout.js';
@@ -133,7 +134,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   const PUBLIC = { access: { public: true } } as const;
   api.get('/api/health', { config: PUBLIC, schema: { summary: 'Liveness and which database is in use' } }, async () => ({ status: 'ok', db: ctx.database.kind }));
   const routeCtx = { ...ctx, protector: new DataProtector(secrets) };
-  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, registryEditRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes, sessionRoutes, trainingRoutes, courseRoutes, notifyRoutes, directiveRoutes, portalRoutes, helpRoutes]) routes(api, routeCtx);
+  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, registryEditRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes, sessionRoutes, trainingRoutes, courseRoutes, notifyRoutes, directiveRoutes, portalRoutes, helpRoutes, mapRoutes]) routes(api, routeCtx);
   api.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,15 +1,11 @@
-import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
-
-const gzipAsync = promisify(gzip);
+import { type Compressed, compress, sendCompressed } from '../http/compressed.js';
 
 /** A rendered public page: its HTML, gzipped once, and an ETag of its bytes. */
-export interface RenderedPage { body: Buffer; gzip: Buffer; etag: string }
+export type RenderedPage = Compressed;
 
 interface Entry extends RenderedPage { rev: number; at: number }
 
@@ -29,10 +25,7 @@ async function revisionOf(db: Db, articleId: number): Promise<number | null> {
 }
 
 /** Gzips a page and names its bytes (ETag). */
-export async function renderedPage(html: string): Promise<RenderedPage> {
-  const body = Buffer.from(html, 'utf8');
-  return { body, gzip: await gzipAsync(body, { level: 6 }), etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` };
-}
+export const renderedPage = (html: string): Promise<RenderedPage> => compress(html);
 
 /**
  * The public page of a published article (GET /tin/ID without a query string), rendered by `render`
@@ -59,13 +52,7 @@ export async function cachedArticlePage(db: Db, articleId: number, render: () =>
   return page;
 }
 
-/**
- * Sends an HTML page: `Cache-Control: no-cache` with an ETag (304 when the browser has these bytes),
- * gzip when the browser takes it (a 113 KB page of 200 comments is 8 KB on the wire).
- */
+/** Sends an HTML page: no-cache with an ETag, gzip when the browser takes it (a 113 KB page of 200 comments is 8 KB on the wire). */
 export function sendPage(req: FastifyRequest, reply: FastifyReply, page: RenderedPage, code = 200) {
-  reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('vary', 'accept-encoding').header('etag', page.etag);
-  if (code === 200 && req.headers['if-none-match'] === page.etag) return reply.code(304).send();
-  if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(page.gzip);
-  return reply.send(page.body);
+  return sendCompressed(req, reply, page, 'text/html; charset=utf-8', code);
 }
