@@ -237,6 +237,28 @@ export function rawByCommune(db: Db, provinceCode: string, p: Period) {
   );
 }
 
+/** People reached per service (summed over outcomes) per commune unit, from the rollups: the maps' coverage of a service (issue 17). */
+export function rollupServicesByUnit(db: Db, unitIds: number[], p: Period) {
+  if (unitIds.length === 0) return Promise.resolve([] as { unitId: number; serviceId: number; residents: number }[]);
+  const where = sql`unit_id = any(${sql.param(unitIds)}::int[]) and service_id <> 0`;
+  return queryRows<{ unitId: number; serviceId: number; residents: number }>(
+    db,
+    sql`select unit_id as "unitId", service_id as "serviceId", sum(residents)::int as residents
+          from (${spanRows('support_daily', 'support_monthly', where, sql`unit_id, service_id, residents`, p)}) x
+         group by unit_id, service_id having sum(residents) > 0`,
+  );
+}
+
+/** The same from the sessions (reference for the rollup). */
+export function rawServicesByCommune(db: Db, provinceCode: string, p: Period) {
+  return queryRows<{ unitId: number; serviceId: number; residents: number }>(
+    db,
+    sql`select s.commune_id as "unitId", ss.service_id as "serviceId", sum(s.residents_count)::int as residents
+          from support_sessions s join support_session_services ss on ss.session_id = s.id
+         where s.province_code = ${provinceCode} and s.day between ${p.from} and ${p.to} group by 1, 2 having sum(s.residents_count) > 0`,
+  );
+}
+
 /** A member's name, when they are on a team within `scope` (else "#id"). */
 export async function memberName(db: Db, id: number, scope: Scope): Promise<string> {
   const [row] = await queryRows<{ name: string }>(db, sql`select m.full_name as name from members m where m.id = ${id} and ${memberVisibleSql(scope, sql.raw('m.id'))}`);
