@@ -27,8 +27,8 @@ export async function helpReport(db: Db, unitCode: string, scope: Scope, from: s
   requireScope(scope.kind !== 'village' && scope.kind !== 'team' && unitInScope(scope, unit), `đơn vị "${unit.name}"`, unitTarget(unit));
   const where = unit.level === 'province' ? sql`r.province_code = ${unit.code}` : sql`r.commune_id = ${unit.id}`;
   const start = `${from}T00:00:00+07:00`;
-  const endDay = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  const end = `${endDay}T00:00:00+07:00`;
+  // the end is exclusive: the next day's midnight, computed by the database (9999-12-31 has one, which toISOString cannot name)
+  const end = `${to}T00:00:00+07:00`;
   const now = clockNow().toISOString();
   const key = unit.level === 'province' ? sql`c.code` : sql`coalesce(r.team_id::text, '-')`;
   const name = unit.level === 'province' ? sql`c.name` : sql`coalesce(t.name, 'Chưa có tổ')`;
@@ -41,7 +41,7 @@ export async function helpReport(db: Db, unitCode: string, scope: Scope, from: s
       count(*) filter (where r.status = 'open' and (r.due_at <= ${now} or r.escalated_at is not null))::int as "overdueNow",
       count(*) filter (where r.accepted_at > r.due_at)::int as "acceptedLate"
     from help_requests r join admin_units c on c.id = r.commune_id left join teams t on t.id = r.team_id
-    where ${where} and r.created_at >= ${start}::timestamptz and r.created_at < ${end}::timestamptz
+    where ${where} and r.created_at >= ${start}::timestamptz and r.created_at < ${end}::timestamptz + interval '1 day'
     group by grouping sets ((${key}), ())`);
   const empty: HelpFigures = { requests: 0, accepted: 0, closed: 0, cancelled: 0, medianAcceptMinutes: null, medianCloseMinutes: null, rated: 0, solved: 0, solvedShare: null, overdueNow: 0, acceptedLate: 0 };
   const share = (f: HelpFigures): HelpFigures => ({ ...f, solvedShare: f.rated ? Math.round((1000 * f.solved) / f.rated) / 10 : null });

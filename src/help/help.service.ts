@@ -8,7 +8,7 @@ import { enqueue } from '../notify/notify.dispatch.js';
 import type { Channel } from '../notify/notify.types.js';
 import type { DataProtector } from '../privacy/protector.js';
 import { now as clockNow } from '../text/clock.js';
-import { cleanFreeText, graphemeLength } from '../text/measure.js';
+import { cleanFreeText, graphemeLength, showsNothing } from '../text/measure.js';
 import { normalizePhone } from '../text/phone.js';
 import { clockOf, correctedTime } from '../sessions/sessions.clock.js';
 
@@ -57,12 +57,12 @@ export async function createHelpRequest(db: Db, protector: DataProtector, input:
   const problems: HelpProblem[] = [];
   if (!input.consent) problems.push({ field: 'consent', reason: 'Cần đánh dấu đồng ý để tổ được liên hệ với bạn; không có đồng ý thì không ghi yêu cầu.' });
   const name = text(input.name, 80)?.replace(/\s+/g, ' ') ?? null;
-  if (!name || graphemeLength(name) < 2) problems.push({ field: 'name', reason: 'Hãy ghi họ tên (2 đến 80 ký tự).' });
+  if (!name || graphemeLength(name) < 2 || showsNothing(name)) problems.push({ field: 'name', reason: 'Hãy ghi họ tên (2 đến 80 ký tự).' });
   const phone = normalizePhone(String(input.phone ?? '').slice(0, 40));
   if (!phone.ok) problems.push({ field: 'phone', reason: `Số điện thoại: ${phone.reason}. Tổ chỉ gọi được số Việt Nam, ví dụ 0912 345 678.` });
   const problem = text(input.problem, 1000);
   if (problem === null) problems.push({ field: 'problem', reason: 'Phần mô tả dài quá 1.000 ký tự; hãy rút gọn.' });
-  else if (graphemeLength(problem) < 5) problems.push({ field: 'problem', reason: 'Hãy nói ngắn gọn bạn cần giúp gì (ít nhất 5 ký tự).' });
+  else if (graphemeLength(problem) < 5 || showsNothing(problem)) problems.push({ field: 'problem', reason: 'Hãy nói ngắn gọn bạn cần giúp gì (ít nhất 5 ký tự).' });
   const preferred = text(input.preferredTime, 120);
   if (preferred === null) problems.push({ field: 'preferredTime', reason: 'Thời gian thuận tiện dài quá 120 ký tự.' });
   const [place] = await queryRows<{ communeId: number; communeName: string; provinceCode: string; villageId: number | null; villageName: string | null }>(db, sql`
@@ -212,15 +212,17 @@ export async function cancelHelpRequest(db: Db, id: number, reason: string, acto
 /**
  * Closes requests by the support sessions recorded for them, in the sync's transaction (`tx`):
  * accepted at the session's time when nobody took it first (and never after it closed). Only a request of the session's team
- * (or of its commune, when routed to nobody) that is still open or accepted; the sync checked that.
+ * (or of its commune, when routed to nobody) that is still open or accepted: the sync checked that, but a session kept
+ * for review is decided later, when an officer may have handed the request to another team (then it stays open).
  */
-export async function closeBySessions(tx: Db, closes: { requestId: number; sessionId: string; occurredAt: string; userId: number | null }[]) {
+export async function closeBySessions(tx: Db, closes: { requestId: number; sessionId: string; teamId: number; occurredAt: string; userId: number | null }[]) {
   for (const c of closes) {
     const [r] = await queryRows<{ provinceCode: string; communeId: number }>(tx, sql`
       update help_requests set status = 'closed', closed_at = greatest(${c.occurredAt}::timestamptz, created_at), session_id = ${c.sessionId},
         accepted_at = least(coalesce(accepted_at, greatest(${c.occurredAt}::timestamptz, created_at)), greatest(${c.occurredAt}::timestamptz, created_at)), accepted_by_user_id = coalesce(accepted_by_user_id, ${c.userId}),
         accepted_by_member_id = coalesce(accepted_by_member_id, (select member_id from users where id = ${c.userId ?? -1}))
-      where id = ${c.requestId} and status in ('open', 'accepted') returning province_code as "provinceCode", commune_id as "communeId"`);
+      where id = ${c.requestId} and status in ('open', 'accepted')
+        and (team_id = ${c.teamId} or (team_id is null and commune_id = (select commune_id from teams where id = ${c.teamId}))) returning province_code as "provinceCode", commune_id as "communeId"`);
     if (r) await recordAudit(tx, { userId: c.userId, ip: null, action: 'help.close', entity: 'help_request', entityId: c.requestId, provinceCode: r.provinceCode, communeId: r.communeId, after: { sessionId: c.sessionId } });
   }
 }

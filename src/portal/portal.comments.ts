@@ -7,7 +7,7 @@ import { AppError } from '../http/errors.js';
 import { type DataProtector, maskPhone } from '../privacy/protector.js';
 import { now as clockNow } from '../text/clock.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
-import { cleanFreeText, graphemeLength } from '../text/measure.js';
+import { cleanFreeText, graphemeLength, showsNothing } from '../text/measure.js';
 import { normalizePhone } from '../text/phone.js';
 import { searchKey } from '../text/vietnamese.js';
 import type { ArticleActor } from './portal.content.js';
@@ -59,7 +59,7 @@ export async function postComment(db: Db, protector: DataProtector, articleId: n
   if (!a || a.status !== 'published' || a.kind !== 'news') return { status: 'refused', field: 'article', reason: 'Không có bài này hoặc bài đã gỡ.' };
   if (!a.commentsOpen) return { status: 'refused', field: 'article', reason: 'Bài này đã đóng bình luận.' };
   const name = cleanFreeText(input.name).replace(/\s+/g, ' ');
-  if (graphemeLength(name) < 2) return { status: 'refused', field: 'name', reason: 'Hãy ghi họ tên (ít nhất 2 ký tự).' };
+  if (graphemeLength(name) < 2 || showsNothing(name)) return { status: 'refused', field: 'name', reason: 'Hãy ghi họ tên (ít nhất 2 ký tự).' };
   if (graphemeLength(name) > 80) return { status: 'refused', field: 'name', reason: 'Họ tên dài quá 80 ký tự.' };
   const p = normalizePhone(input.phone.slice(0, 40));
   if (!p.ok) return { status: 'refused', field: 'phone', reason: `Số điện thoại: ${p.reason}. Hãy ghi số di động Việt Nam, ví dụ 0912 345 678.` };

@@ -39,7 +39,13 @@ ALLOWED.allowedAttributes = { ...ALLOWED.allowedAttributes, a: ['href', 'title',
 
 /** Markdown (or HTML in it) → the sanitized HTML stored and served. */
 export function renderArticle(source: string): string {
-  const html = marked.parse(source, { async: false, gfm: true, breaks: true }) as string;
+  let html: string;
+  try {
+    html = marked.parse(source, { async: false, gfm: true, breaks: true }) as string;
+  } catch {
+    // marked recurses once per level: quotes or lists nested some thousands deep exhaust its stack
+    throw new AppError('VALIDATION_FAILED', 'Nội dung có trích dẫn hoặc danh sách lồng nhau quá nhiều tầng; hãy bớt các dấu ">" hoặc "-" ở đầu dòng.', { path: 'body' });
+  }
   return sanitizeHtml(html, ALLOWED).trim();
 }
 

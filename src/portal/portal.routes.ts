@@ -178,7 +178,7 @@ export const portalRoutes: RouteModule = (api, { database, protector }) => {
   });
 
   /** PUT /api/portal/articles/:id {version, …articleBody} → {id, version}; 409 VERSION_CONFLICT. */
-  api.put('/api/portal/articles/:id', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Edit a portal article', params: z.object({ id }), body: articleBody.extend({ version: z.number().int().positive() }) } }, async (req) => {
+  api.put('/api/portal/articles/:id', { config: { access: { roles: OFFICERS } }, schema: { summary: 'Edit a portal article', params: z.object({ id }), body: articleBody.extend({ version: z.number().int().positive().max(2147483647) }) } }, async (req) => {
     const { version, ...body } = req.body;
     return updateArticle(db, req.params.id, version, body, actorOf(req));
   });

@@ -31,6 +31,14 @@ describe('comments measured as the reader sees them', () => {
     expect(checkComment('  \u200b\u200c\u2060\ufeff \u00ad  ')).toEqual({ ok: false, length: 0, reason: 'Bình luận chưa có nội dung.' });
   });
 
+  it('refuses fillers that draw nothing (Hangul filler U+3164, braille blank U+2800) as empty, and the counter agrees', () => {
+    for (const blank of ['\u3164'.repeat(6), '\u2800'.repeat(6), '\u115f\u1160\uffa0\u3164 \u3164']) {
+      expect(checkComment(blank)).toEqual({ ok: false, length: 0, reason: 'Bình luận chưa có nội dung.' });
+      expect(counterText(blank)).toEqual({ text: 'Cần thêm 5 ký tự · còn 500 ký tự', state: 'short' });
+    }
+    expect(checkComment('Tốt \u3164 lắm')).toMatchObject({ ok: true, length: 9 });
+  });
+
   it('removes direction overrides, which are neither stored nor counted', () => {
     expect(checkComment('\u202eabc\u202c xin chào')).toEqual({ ok: true, text: 'abc xin chào', length: 12 });
   });

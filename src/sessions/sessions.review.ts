@@ -129,7 +129,7 @@ export async function decideReview(db: Db, id: string, decision: ReviewDecision,
       if (leaver) throw new AppError('VALIDATION_FAILED', `Thành viên mã ${leaver.memberId} đã rời tổ từ ngày ${formatDateVi(leaver.leftOn!)}, trước ngày ${formatDateVi(day)}: hãy sửa ngày, hoặc xoá buổi này.`);
       await countSessions(tx, [{ row: { ...stored.row, occurredAt: countedAt.toISOString(), day }, team, serviceIds: stored.serviceIds, memberIds: stored.memberIds }]);
       // a session kept for review that answered a resident's help request closes it now (help.service.ts)
-      if (stored.helpRequestId) await closeBySessions(tx, [{ requestId: stored.helpRequestId, sessionId: id, occurredAt: countedAt.toISOString(), userId: stored.row.recordedBy ?? null }]);
+      if (stored.helpRequestId) await closeBySessions(tx, [{ requestId: stored.helpRequestId, sessionId: id, teamId: found.teamId, occurredAt: countedAt.toISOString(), userId: stored.row.recordedBy ?? null }]);
     }
     await tx.execute(
       sql`update support_session_reviews set status = ${status}, decided_by = ${actor.userId}, decided_at = ${now.toISOString()}, counted_at = ${countedAt?.toISOString() ?? null} where session_id = ${id}`,

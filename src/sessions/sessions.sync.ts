@@ -297,7 +297,7 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
       const held = fresh.filter((r) => r.review);
       const inserted = await countSessions(tx, counted.map((r) => ({ row: r.row, team: r.team, serviceIds: r.serviceIds, memberIds: r.rec.memberIds })));
       // a counted session answering a help request closes it (help.service.ts); an already closed one stays as it was
-      await closeBySessions(tx, counted.filter((r) => r.rec.helpRequestId && inserted.has(r.row.id)).map((r) => ({ requestId: r.rec.helpRequestId!, sessionId: r.row.id, occurredAt: r.row.occurredAt, userId: actor.userId })));
+      await closeBySessions(tx, counted.filter((r) => r.rec.helpRequestId && inserted.has(r.row.id)).map((r) => ({ requestId: r.rec.helpRequestId!, sessionId: r.row.id, teamId: r.team.id, occurredAt: r.row.occurredAt, userId: actor.userId })));
       const kept = await repo.insertReviews(tx, held.map((r) => ({ row: r.row, memberIds: [...new Set(r.rec.memberIds)], serviceIds: r.serviceIds, reason: r.review!, helpRequestId: r.rec.helpRequestId })));
       for (const r of fresh) {
         results[r.index] = !(r.review ? kept : inserted).has(r.row.id)

@@ -29,6 +29,14 @@ export function cleanFreeText(value: string): string {
   return wellFormed ? wellFormed.call(text) : text;
 }
 
+/** What draws nothing although it is not removed: whitespace, default-ignorable code points (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0, variation selectors…) and the braille blank U+2800. */
+const DRAWS_NOTHING = /[\s\p{Default_Ignorable_Code_Point}\u2800]/gu;
+
+/** Whether `value` (cleaned) shows nothing at all to a reader: only blanks and fillers, such as six U+3164. */
+export function showsNothing(value: string): boolean {
+  return value.replace(DRAWS_NOTHING, '') === '';
+}
+
 let segmenter: Intl.Segmenter | undefined;
 
 /** The number of user-perceived characters of `value` as given (callers clean first). */
