@@ -257,5 +257,7 @@ describe('the article page served from memory', () => {
     await database.db.execute(sql`update portal_articles set title = 'Tiêu đề mới', status = 'published' where id = ${articleId}`);
     const back = await get();
     expect([back.statusCode, back.body.includes('Tiêu đề mới')]).toEqual([200, true]);
+    // an id is decimal digits: no hex, exponent or padding reaches an article
+    for (const url of [`/tin/0x${articleId.toString(16)}`, `/tin/${articleId}e0`, `/tin/0${articleId}`, `/tin/%20${articleId}`]) expect([url, (await app.inject({ method: 'GET', url })).statusCode]).toEqual([url, 404]);
   });
 });

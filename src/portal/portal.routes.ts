@@ -21,6 +21,11 @@ import { articlesOf, placeByCode, provinceByCode, provinceGuide, publicArticle, 
 const id = z.coerce.number().int().positive().max(2147483647);
 /** A public page: gzipped when the browser takes it, with an ETag (portal.cache.ts sendPage). */
 const html = async (reply: FastifyReply, body: string, code = 200) => sendPage(reply.request, reply, await renderedPage(body), code);
+/** A path id written in decimal digits (not "0x1", "1e3" or " 1"), else NaN. */
+const idOf = (params: unknown) => {
+  const raw = String((params as { id: string }).id);
+  return /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : NaN;
+};
 const field = (body: unknown, name: string) => {
   const v = (body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined) ?? '';
   const text = typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '';
@@ -75,7 +80,7 @@ export const portalRoutes: RouteModule = (api, { database, protector }) => {
    * reader just did). Without a query string the page comes from portal.cache.ts.
    */
   api.get('/tin/:id', { schema: { hide: true } }, async (req, reply) => {
-    const n = Number((req.params as { id: string }).id);
+    const n = idOf(req.params);
     const valid = Number.isSafeInteger(n) && n > 0 && n < 2 ** 31;
     // the plain page (no notice to show) is rendered once per revision of the article and its comments
     if (valid && !req.url.includes('?')) {
@@ -129,7 +134,7 @@ export const portalRoutes: RouteModule = (api, { database, protector }) => {
 
   /** GET /anh/:id → an article's image (re-encoded WebP), cached for a year (its id never changes content). */
   api.get('/anh/:id', { schema: { hide: true } }, async (req, reply) => {
-    const n = Number((req.params as { id: string }).id);
+    const n = idOf(req.params);
     const img = Number.isSafeInteger(n) && n > 0 && n < 2 ** 31 ? await imageBytes(db, n) : null;
     if (!img) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'Không có ảnh này.' } });
     return reply.type(img.mediaType).header('cache-control', 'public, max-age=31536000, immutable').header('etag', `"${img.sha256}"`).send(img.data);
@@ -143,7 +148,7 @@ export const portalRoutes: RouteModule = (api, { database, protector }) => {
      * is answered as posted and stores nothing.
      */
     scope.post('/tin/:id/binh-luan', { config: { access: { public: true }, rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { hide: true } }, async (req, reply) => {
-      const n = Number((req.params as { id: string }).id);
+      const n = idOf(req.params);
       const a = Number.isSafeInteger(n) && n > 0 && n < 2 ** 31 ? await publicArticle(db, n) : null;
       if (!a) return html(reply, missing('Không có bài này hoặc bài đã gỡ.'), 404);
       if (field(req.body, 'website')) return reply.redirect(`/tin/${a.id}?gui=cho#comment`, 303);
@@ -155,7 +160,7 @@ export const portalRoutes: RouteModule = (api, { database, protector }) => {
 
     /** POST /binh-luan/:id/bao-cao → a resident reports a comment (once per address); back to the article (303). */
     scope.post('/binh-luan/:id/bao-cao', { config: { access: { public: true }, rateLimit: { max: 20, timeWindow: '1 minute' } }, schema: { hide: true } }, async (req, reply) => {
-      const n = Number((req.params as { id: string }).id);
+      const n = idOf(req.params);
       const [c] = Number.isSafeInteger(n) && n > 0 && n < 2 ** 31 ? await queryRows<{ articleId: number }>(db, sql`select article_id as "articleId" from portal_comments where id = ${n}`) : [];
       if (!c) return html(reply, missing('Không có bình luận này.'), 404);
       await reportComment(db, protector, n, `ip:${req.ip}`, field(req.body, 'reason') || null);
