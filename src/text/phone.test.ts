@@ -32,6 +32,11 @@ describe('normalizePhone', () => {
   it('rejects what is not a Vietnamese phone number, saying why', () => {
     expect(ok('abc')).toMatch(/chữ cái/);
     expect(ok('0912 345')).toMatch(/chữ số/);
+    // the count is of the digits written (a trunk 0 counts only when there, or when +84 stood for it)
+    expect(ok('0912 345')).toBe('invalid: "0912 345" có 7 chữ số, số Việt Nam có 10 chữ số (kể cả số 0 đầu)');
+    expect(ok('12345')).toBe('invalid: "12345" có 5 chữ số, số Việt Nam có 10 chữ số (kể cả số 0 đầu)');
+    expect(ok('+14155550100')).toBe('invalid: "+14155550100" có 11 chữ số, số Việt Nam có 10 chữ số (kể cả số 0 đầu)');
+    expect(ok('+84 912 345')).toBe('invalid: "+84 912 345" có 8 chữ số, số Việt Nam có 10 chữ số (kể cả số 0 đầu)');
     expect(ok('01112345678')).toMatch(/đầu số cũ/);
     expect(ok('0012345678')).toMatch(/invalid/);
     expect(ok('')).toMatch(/trống/);

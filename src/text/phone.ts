@@ -40,8 +40,12 @@ export function normalizePhone(raw: string | number): PhoneResult {
   let digits = text.replace(/[^\d+]/g, '');
   if (digits.startsWith('+')) digits = digits.slice(1);
   if (digits.includes('+')) return { ok: false, reason: `"${text}" có dấu + ở giữa` };
-  if (digits.startsWith('0084')) digits = digits.slice(4);
-  else if (digits.startsWith('84') && digits.length >= 11) digits = digits.slice(2);
+  // digits as written, for the message below: the trunk 0 counts only when it was there or
+  // replaced by a country code ("12345" has 5 digits, "+1 415 555 0100" 11)
+  const written = digits.length;
+  let trunk = 0;
+  if (digits.startsWith('0084')) { digits = digits.slice(4); trunk = 1; }
+  else if (digits.startsWith('84') && digits.length >= 11) { digits = digits.slice(2); trunk = 1; }
   else if (digits.startsWith('0')) digits = digits.slice(1);
   // national significant number now, without the trunk 0
   let converted = false;
@@ -52,7 +56,7 @@ export function normalizePhone(raw: string | number): PhoneResult {
     converted = true;
   }
   if (digits.length < 9 || digits.length > 10) {
-    return { ok: false, reason: `"${text}" có ${digits.length + 1} chữ số, số Việt Nam có 10 chữ số (kể cả số 0 đầu)` };
+    return { ok: false, reason: `"${text}" có ${trunk ? digits.length + 1 : written} chữ số, số Việt Nam có 10 chữ số (kể cả số 0 đầu)` };
   }
   // the trunk 0 written twice ("00912…"): libphonenumber's parser drops one more, and so do we
   if (digits.startsWith('0')) digits = digits.slice(1);
