@@ -24,7 +24,8 @@ import { networkReport } from '../reports/network.service.js';
 import { formatDateVi } from '../text/dates.js';
 
 /**
- * `ngoso` command line: catalogue check, roster import, network report, demo data.
+ * `ngoso` command line: catalogue check, roster import, network report, demo data, the move
+ * from the embedded database to PostgreSQL (migrate-to-postgres).
  * Uses the same database as `npm start` (DATABASE_URL or NGOSO_DATA_DIR). Exit codes: 0 ok,
  * 1 input problems (bad file, unknown unit), 2 usage errors.
  */
@@ -254,6 +255,28 @@ program
       console.log(`Chạy "npm start" (cùng NGOSO_DATA_DIR), tạo tài khoản quản trị ở lần mở đầu, rồi mở http://localhost:${port}/office/#/bao-cao/14`);
     }),
   );
+
+program
+  .command('migrate-to-postgres')
+  .description('chép cơ sở dữ liệu nhúng (PGlite ở NGOSO_DATA_DIR) sang một cơ sở dữ liệu PostgreSQL trống, kiểm tra từng bảng, rồi chỉ cách để máy chủ dùng PostgreSQL (DATABASE_URL)')
+  .requiredOption('--database-url <url>', 'postgres://người_dùng:mật_khẩu@máy:cổng/tên_csdl của một cơ sở dữ liệu trống (tạo bằng createdb)')
+  .option('--data-dir <thư mục>', 'thư mục dữ liệu nhúng (mặc định: NGOSO_DATA_DIR, hoặc ./data)')
+  .action(async (opts: { databaseUrl: string; dataDir?: string }) => {
+    const { formatChecks, migrateToPostgres, takeOverHint } = await import('../db/pg-migrate.js');
+    const config = loadConfig(opts.dataDir ? { ...process.env, NGOSO_DATA_DIR: opts.dataDir } : process.env);
+    console.log(`Chép cơ sở dữ liệu nhúng ở ${config.dataDir} sang PostgreSQL…`);
+    const result = await migrateToPostgres({ dataDir: config.dataDir, databaseUrl: opts.databaseUrl, log: (line) => console.log(line) });
+    console.log('');
+    for (const line of formatChecks(result.tables)) console.log(line);
+    const bad = result.tables.filter((t) => !t.ok);
+    if (bad.length) {
+      console.error(`\nLỗi: ${bad.length} bảng khác nhau giữa hai bên (${bad.map((t) => t.table).join(', ')}). Đừng chuyển máy chủ sang PostgreSQL; máy chủ vẫn chạy được trên cơ sở dữ liệu nhúng.`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`\nĐã chép và kiểm tra ${result.tables.length} bảng, ${result.rows.toLocaleString('vi-VN')} dòng (${(result.ms / 1000).toFixed(1)} s): số dòng và tổng kiểm md5 khớp ở mọi bảng.`);
+    for (const line of takeOverHint({ databaseUrl: opts.databaseUrl, dataDir: config.dataDir, secretsFile: config.secretsFile })) console.log(line);
+  });
 
 /** The operator at the console, for audit entries. */
 const CONSOLE = { userId: null, ip: 'cli' };

@@ -50,6 +50,10 @@ export const ERROR_STATUS = {
   IMAGE_INVALID: 415,
   ALREADY_ACCEPTED: 409,
   HELP_CLOSED: 409,
+  /** `ngoso migrate-to-postgres`: the target is not empty, or the copy cannot start (CLI only) */
+  MIGRATION_REFUSED: 409,
+  /** `ngoso migrate-to-postgres`: a table's copy failed part-way (CLI only) */
+  MIGRATION_FAILED: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
