@@ -60,18 +60,18 @@ describe('GET /api/maps/boundaries/:code', () => {
     expect([res.statusCode, res.headers['content-encoding']]).toEqual([200, 'gzip']);
     const body = JSON.parse(gunzipSync(res.rawPayload).toString('utf8')) as BoundaryResponse;
     const t = body.topology as Topology<{ communes: GeometryCollection<{ code: string; name: string }> }>;
-    const codes = t.objects.communes.geometries.map((g) => g.properties!.code);
+    const codes = t.objects.communes.geometries.map((g) => (g.properties as { code: string }).code);
     const expected = (await communes()).filter((c) => c.provinceCode === '22').map((c) => c.code);
     expect([...codes].sort()).toEqual([...expected].sort());
     // the commune whose boundary has another code carries the catalogue's, and says so
-    expect(t.objects.communes.geometries.find((g) => g.properties!.code === '06970')!.properties).toEqual({ code: '06970', name: 'Xã Ba Chẽ', boundaryCode: '06978' });
+    expect(t.objects.communes.geometries.find((g) => (g.properties as { code: string }).code === '06970')!.properties).toEqual({ code: '06970', name: 'Xã Ba Chẽ', boundaryCode: '06978' });
     expect([body.byName, body.withoutGeometry, body.unmatched]).toEqual([[{ boundaryCode: '06978', code: '06970', name: 'Xã Ba Chẽ' }], [], []]);
     // only the arcs the province uses: far fewer than the nation's 10,170
     expect(t.arcs.length).toBeLessThan(1500);
     expect(feature(t, t.objects.communes).features.every((f) => f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')).toBe(true);
 
     const vn = (await app.inject({ method: 'GET', url: '/api/maps/boundaries/VN' })).json() as BoundaryResponse;
-    const provinces = (vn.topology as Topology<{ provinces: GeometryCollection<{ code: string; name: string }> }>).objects.provinces.geometries.map((g) => g.properties!);
+    const provinces = (vn.topology as Topology<{ provinces: GeometryCollection<{ code: string; name: string }> }>).objects.provinces.geometries.map((g) => g.properties as { code: string; name: string });
     expect(provinces.length).toBe(34);
     expect(provinces.find((p) => p.code === '14')).toEqual({ code: '14', name: 'Sơn La' });
   });

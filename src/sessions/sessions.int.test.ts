@@ -205,8 +205,8 @@ describe('periods, late records and residents counted once', () => {
     const p = await report({ unit: '14' }, { from: '2026-10-01', to: '2026-11-30' });
     expect(p.coverage).toMatchObject({ population: 2400, communesWithFigures: 1, communes: 75 });
     // what the province map draws per commune (issue 17): population and people reached per service, the same from the sessions
-    const active = p.children.filter((c) => c.sessions > 0 || c.population !== null).map((c) => [c.code, c.population, c.services]);
-    expect(active).toEqual([['03664', 2400, { vneid: 11, son_la_smart: 1, zalo: 1, public_services: 1 }], ['04105', null, { cashless: 1 }]]);
+    const active = p.children.filter((c) => c.sessions > 0 || c.population !== null).map((c) => [c.code, c.population, c.services, c.teams, c.activeTeams]);
+    expect(active).toEqual([['03664', 2400, { vneid: 11, son_la_smart: 1, zalo: 1, public_services: 1 }, 1, 1], ['04105', null, { cashless: 1 }, 1, 1]]);
     // the same figures as each commune's own report lists per service
     for (const code of ['03664', '04105']) {
       const own = await report({ unit: code }, { from: '2026-10-01', to: '2026-11-30' });

@@ -259,6 +259,21 @@ export function rawServicesByCommune(db: Db, provinceCode: string, p: Period) {
   );
 }
 
+/**
+ * Per commune of a province: its active teams (status active) and how many of them held at least
+ * one session in the period, from the team rollups (unit id = −team id) or, `raw`, the sessions.
+ */
+export function activeTeamsByCommune(db: Db, provinceCode: string, p: Period, raw: boolean) {
+  const worked = raw
+    ? sql`exists (select 1 from support_sessions s where s.team_id = t.id and s.day between ${p.from} and ${p.to})`
+    : sql`-t.id in (select unit_id from (${spanRows('support_daily', 'support_monthly', sql`unit_id in (select -t2.id from teams t2 where t2.province_code = ${provinceCode}) and service_id = 0 and outcome = ${ROLLUP_ALL} and sessions > 0`, sql`unit_id`, p)}) x)`;
+  return queryRows<{ unitId: number; teams: number; active: number }>(
+    db,
+    sql`select t.commune_id as "unitId", count(*)::int as teams, count(*) filter (where ${worked})::int as active
+          from teams t where t.province_code = ${provinceCode} and t.status = 'active' group by t.commune_id`,
+  );
+}
+
 /** A member's name, when they are on a team within `scope` (else "#id"). */
 export async function memberName(db: Db, id: number, scope: Scope): Promise<string> {
   const [row] = await queryRows<{ name: string }>(db, sql`select m.full_name as name from members m where m.id = ${id} and ${memberVisibleSql(scope, sql.raw('m.id'))}`);

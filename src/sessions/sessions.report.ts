@@ -41,10 +41,11 @@ export interface SupportReport {
   trend: q.TrendPoint[];
   /**
    * Communes of a province also carry `population` (the latest figure of a year ≤ the period's,
-   * null when unknown) and `services` (people reached per service code, summed over outcomes):
-   * what the map's measures are computed from (issue 17).
+   * null when unknown), `services` (people reached per service code, summed over outcomes), and
+   * `teams` / `activeTeams` (its active teams, and those that held a session in the period): what
+   * the map's measures are computed from (issue 17).
    */
-  children: { kind: 'commune' | 'team' | 'member'; id: number; code: string | null; name: string; sessions: number; headcount: number; population?: number | null; services?: Record<string, number> }[];
+  children: { kind: 'commune' | 'team' | 'member'; id: number; code: string | null; name: string; sessions: number; headcount: number; population?: number | null; services?: Record<string, number>; teams?: number; activeTeams?: number }[];
   coverage: { population: number; year: number; communesWithFigures: number; communes: number; ratio: number } | null;
   sentence: string;
 }
@@ -146,16 +147,18 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
       const byUnit = raw ? await q.rawByCommune(db, unit.code!, period) : await q.rollupByUnit(db, communes.map((c) => c.id), period);
       const counts = new Map(byUnit.map((r) => [r.unitId, r]));
       const ids = communes.map((c) => c.id);
-      const [people, byService, serviceCodes] = await Promise.all([
+      const [people, byService, serviceCodes, teamsActive] = await Promise.all([
         q.populationOf(db, ids, Number(period.to.slice(0, 4))),
         raw ? q.rawServicesByCommune(db, unit.code!, period) : q.rollupServicesByUnit(db, ids, period),
         servicesFor(db, unit.provinceCode),
+        q.activeTeamsByCommune(db, unit.code!, period, raw),
       ]);
+      const teamCounts = new Map(teamsActive.map((r) => [r.unitId, r]));
       const population = new Map(people.map((r) => [r.unitId, r.population]));
       const codeOf = new Map(serviceCodes.map((s) => [s.id, s.code]));
       const reached = new Map<number, Record<string, number>>();
       for (const r of byService) if (codeOf.has(r.serviceId)) reached.set(r.unitId, { ...reached.get(r.unitId), [codeOf.get(r.serviceId)!]: r.residents });
-      children = communes.map((c) => ({ kind: 'commune' as const, id: c.id, code: c.code, name: c.name, sessions: counts.get(c.id)?.sessions ?? 0, headcount: counts.get(c.id)?.residents ?? 0, population: population.get(c.id) ?? null, services: reached.get(c.id) ?? {} }));
+      children = communes.map((c) => ({ kind: 'commune' as const, id: c.id, code: c.code, name: c.name, sessions: counts.get(c.id)?.sessions ?? 0, headcount: counts.get(c.id)?.residents ?? 0, population: population.get(c.id) ?? null, services: reached.get(c.id) ?? {}, teams: teamCounts.get(c.id)?.teams ?? 0, activeTeams: teamCounts.get(c.id)?.active ?? 0 }));
       coverage = await coverageOf(db, ids, period.to);
     } else if (unit.level === 'commune') {
       // every team of the commune, idle ones too; from the team rollup rows (unit id = −team id)

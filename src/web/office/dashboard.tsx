@@ -7,9 +7,11 @@
 import { useEffect } from 'preact/hooks';
 import { api, provinces } from './client.js';
 import { TrendSection } from './dashboard.chart.js';
-import { type Period, PeriodPicker, periodOf, periodParams, type SupportReport } from './dashboard.period.js';
+import { type Period, periodLabel, PeriodPicker, periodOf, periodParams, type SupportReport } from './dashboard.period.js';
 import { BreakdownSection, ChildrenSection, ServicesSection, SupportCards } from './dashboard.tables.js';
 import { DownloadLink } from './download.js';
+import { ChoroplethMap } from './map.js';
+import { supportMeasures } from './map.measures.js';
 import { type PageProps, page } from './mount.js';
 import { can, myUnit, OFFICERS, session, TEAM_ROLES } from './session.js';
 import { Loading, LoadError, PageTitle, useLoad } from './ui.js';
@@ -132,6 +134,9 @@ function Dashboard({ target, query }: { target: Target; query: URLSearchParams }
       ) : null}
       <TrendSection report={r} csvHref={file({ format: 'csv', table: 'trend' })} />
       <BreakdownSection report={r} />
+      {t.kind === 'province' && t.code ? (
+        <ChoroplethMap boundary={t.code} title={`Bản đồ hoạt động theo xã, phường: ${t.name}`} period={periodLabel(period.kind, r.period.from, r.period.to)} measures={supportMeasures(r)} link={(code) => href({ unit: code })} linkText="Xem hoạt động của xã, phường" />
+      ) : null}
       <ServicesSection report={r} csvHref={file({ format: 'csv', table: 'services' })} />
       {t.kind === 'member' ? null : <ChildrenSection report={r} link={link} csvHref={file({ format: 'csv', table: 'children' })} />}
     </>

@@ -12,6 +12,8 @@ import { num } from '../shared/format.js';
 import { vnDate, vnDateTimeLabel } from '../shared/time.js';
 import { api } from './client.js';
 import { DownloadLink } from './download.js';
+import { ChoroplethMap } from './map.js';
+import { directiveMeasures } from './map.measures.js';
 import { page, type PageProps } from './mount.js';
 import { can, OFFICERS } from './session.js';
 import { LoadError, Loading, Notice, PageTitle, Table, useLoad } from './ui.js';
@@ -147,6 +149,9 @@ function Board({ match, query }: PageProps) {
           }))}
         />
       )}
+      {b.communes.length > 1 && d.issuer.level === 'province' ? (
+        <ChoroplethMap boundary={d.issuer.code} title={`Bản đồ thực hiện chỉ đạo theo xã, phường: ${d.title}`} period={`ban hành ${vnDate(d.issuedOn)}${d.deadline ? `, hạn ${vnDate(d.deadline)}` : ''}; số liệu lúc ${vnDateTimeLabel()}`} measures={directiveMeasures(b)} link={(c) => `#/chi-dao/${id}?xa=${c}`} linkText="Xem các tổ của xã, phường" />
+      ) : null}
       {b.teams.length > 0 && (
         <Table
           class="stack"

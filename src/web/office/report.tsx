@@ -11,6 +11,9 @@ import { ApiError } from '../shared/api.js';
 import type { Endpoints } from '../shared/endpoints.js';
 import { num, pct } from '../shared/format.js';
 import { vnDate, vnDateTimeLabel, vnToday } from '../shared/time.js';
+import { ChoroplethMap } from './map.js';
+import { networkMeasures } from './map.measures.js';
+import { NationalMap } from './map.national.js';
 import { api, provinces } from './client.js';
 import { StatCard } from './dashboard.tables.js';
 import { DownloadLink } from './download.js';
@@ -141,6 +144,9 @@ function Report({ code, when }: { code: string; when: AsOf }) {
         <Bars title="Theo độ tuổi" labels={AGE_BANDS} counts={r.byAgeBand} total={total} />
       </div>
       {r.children.length ? <ChildrenTable report={r} /> : null}
+      {u.level === 'province' ? (
+        <ChoroplethMap boundary={unitCode} title={`Bản đồ mạng lưới theo xã, phường: ${u.name}`} period={r.asOf ? `mạng lưới tại ngày ${vnDate(r.asOf)}` : `số liệu lúc ${d.at}`} measures={networkMeasures(r)} link={(c) => `#/bao-cao/${c}${r.asOf ? `?ngay=${r.asOf}` : ''}`} linkText="Xem báo cáo của xã, phường" />
+      ) : null}
     </>
   );
 }
@@ -165,6 +171,7 @@ function ChooseUnit() {
     <>
       <PageTitle>Báo cáo mạng lưới</PageTitle>
       <p class="lead">{state.data.inProvince ? 'Chọn xã, phường của bạn.' : 'Chọn tỉnh, thành phố; từ báo cáo tỉnh bấm tên xã để xem báo cáo xã, rồi tới thôn, bản.'}</p>
+      {state.data.inProvince ? null : <NationalMap provinces={state.data.list} />}
       <ul class="unit-grid">
         {state.data.list.map((p) => (
           <li key={p.code}>

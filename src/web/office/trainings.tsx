@@ -10,6 +10,8 @@ import { DownloadLink } from './download.js';
 import { page, type PageProps } from './mount.js';
 import { can, myUnit, OFFICERS, READERS } from './session.js';
 import { LoadError, Loading, Notice, PageTitle, Table, useLoad } from './ui.js';
+import { ChoroplethMap } from './map.js';
+import { trainingMeasures } from './map.measures.js';
 
 const pctOf = (rate: number | null) => (rate === null ? '—' : new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFractionDigits: 1 }).format(rate));
 /** Where a session stands for a person reading the list (not only whether attendance was closed). */
@@ -58,6 +60,9 @@ function Report({ unit, from, to }: { unit: string; from: string; to: string }) 
           }))}
         />
       )}
+      {r.unit.level === 'province' ? (
+        <ChoroplethMap boundary={r.unit.code} title={`Bản đồ tập huấn theo xã, phường: ${r.unit.name}`} period={`${vnDate(from)} – ${vnDate(to)}`} measures={trainingMeasures(r)} link={(c) => `#/tap-huan?${new URLSearchParams({ 'don-vi': c, tu: from, den: to })}`} linkText="Xem báo cáo tập huấn của xã, phường" />
+      ) : null}
     </section>
   );
 }

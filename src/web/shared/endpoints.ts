@@ -53,6 +53,7 @@ import type { AckResult } from '../../directives/directives.acks.js';
 import type { directiveBoard, DirectiveListRow, teamInbox } from '../../directives/directives.board.js';
 import type { AckInput, DirectiveInput, ForwardInput, RemindInput } from '../../directives/directives.contract.js';
 import type { issueDirective } from '../../directives/directives.service.js';
+import type { BoundaryResponse } from '../../maps/maps.routes.js';
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 
 /** What every endpoint describes: optional params, query and body, and its answer. */
@@ -81,6 +82,7 @@ export interface Endpoints {
   'POST /api/users/:id/reset': { params: { id: number }; body: Record<string, never>; response: IssuedCode };
   /** `at` arrives as an ISO string (JSON); `after` is the entry's own JSON */
   'GET /api/audit': { query: { unit?: string; limit?: number; to?: string; format?: 'json' }; response: { entries: Result<typeof auditEntries> } };
+  'GET /api/maps/boundaries/:code': { params: { code: string }; response: BoundaryResponse };
   'GET /api/units': { query: { parent?: string; q?: string }; response: Result<typeof searchAdminUnits> | { units: Result<typeof childUnits> | Result<typeof listProvinces> } };
   'GET /api/units/:code': { params: { code: string }; query: { asOf?: string }; response: Result<typeof getUnit> };
   'GET /api/teams': { query: { unit: string }; response: { teams: Result<typeof listTeams> } };
