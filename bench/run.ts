@@ -42,6 +42,9 @@
  *                        200 comments under autocannon against the real server, ≥ 500 req/s and p95 ≤ 50 ms on
  *                        PostgreSQL; its first render in Chromium on Fast 3G with a 4× slower CPU ≤ 2 s, its
  *                        JavaScript ≤ 50 KB gzip; PGlite and PostgreSQL unless one is skipped)
+ *   --maps               only the maps benchmark (bench/maps.ts: the province's and the nation's map drawn in
+ *                        Chromium on Fast 3G with a 4× slower CPU after the data is in, ≤ 1 s and ≤ 2 s; the
+ *                        JavaScript the maps add, ≤ 60 KB gzip; the embedded database, use --pglite-only)
  *   --no-certificates    skip the certificate PDF measurement
  *   --profile            take a CPU profile of each import phase (V8's sampling profiler,
  *                        bench/profile/cpu.ts) and print the functions that took the most time
@@ -77,6 +80,7 @@ import { runPhonesBench } from './phones.js';
 import { benchTrainings } from './trainings.js';
 import { benchDirectives } from './directives.js';
 import { benchPortal } from './portal.js';
+import { benchMaps } from './maps.js';
 import { benchCertificates, CERTIFICATES_COUNT, CERTIFICATES_TARGET_MS, type CertificateFigures } from './certificates.js';
 import { COURSES_ROWS, runCoursesBench } from './courses.js';
 
@@ -243,6 +247,7 @@ async function onBothDatabases(title: string, section: string, bench: (list: Dat
 
 if (flag('trainings')) await onBothDatabases('Ngõ Số — benchmark: báo cáo tập huấn (--trainings)', '7. BÁO CÁO TẬP HUẤN (mạng lưới Sơn La mô phỏng, một năm tập huấn)', benchTrainings);
 if (flag('directives')) await onBothDatabases('Ngõ Số — benchmark: chỉ đạo tới từng tổ (--directives)', '8. CHỈ ĐẠO (mạng lưới Sơn La mô phỏng)', benchDirectives);
+if (flag('maps')) await onBothDatabases('Ngõ Số — benchmark: bản đồ (--maps)', '10. BẢN ĐỒ: tỉnh 75 xã và cả nước 34 tỉnh trong Chromium (3G giả lập, CPU chậm 4×)', benchMaps);
 if (flag('portal')) await onBothDatabases('Ngõ Số — benchmark: trang cho người dân (--portal)', '9. TRANG CHO NGƯỜI DÂN: GET /tin/ID, một bài tin với 200 bình luận (máy chủ HTTP thật)', benchPortal);
 
 if (flag('certificates')) {
