@@ -11,7 +11,11 @@ import { FixedClock, useClock } from '../text/clock.js';
  * defect found by trying to break the feature; they fail until the product is fixed:
  * NUL bytes answered with 500, the per-phone limits of comments and help requests passed by sending
  * at once, a help request left open when the support session closing it was kept for review, and a
- * commune officer's guide replacing the guide the whole province reads.
+ * commune officer's guide replacing the guide the whole province reads. Second round: Markdown
+ * nested deeper than the renderer's stack, a response-time report to 9999-12-31 and an article
+ * version past the integer range (500s), comments and names made only of invisible fillers (U+3164,
+ * U+2800) published as blank, and a session kept for review closing a request the officer had
+ * meanwhile handed to another team.
  * Registry: SON_LA_ROSTER (Chiềng An 03664: a commune team; Mai Sơn 04105: the team of Tiểu khu 6).
  */
 let database: Database;
@@ -125,5 +129,93 @@ describe('guides', () => {
     const page = await app.inject({ method: 'GET', url: '/huong-dan/vneid?tinh=14' });
     expect(page.body).not.toContain('VNeID theo cách của phường Chiềng An');
     expect(page.body).toContain('Cài VNeID và kích hoạt định danh điện tử mức 2');
+  });
+});
+
+describe('officers\' API: input past what the code below can hold', () => {
+  it('Markdown quotes or lists nested 5,000 deep are refused by the body (400), not a 500, on preview, create and edit', async () => {
+    const quotes = `${'>'.repeat(5_000)} x`;
+    const lists = `${'- '.repeat(5_000)}x`;
+    for (const body of [quotes, lists]) {
+      const preview = await province.post('/api/portal/preview', { body });
+      expect([preview.statusCode, preview.json().error?.code, preview.json().error?.details?.path]).toEqual([400, 'VALIDATION_FAILED', 'body']);
+      const created = await province.post('/api/portal/articles', { kind: 'news', title: 'Lồng sâu', body, status: 'published' });
+      expect([created.statusCode, created.json().error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
+    const edited = await province.request({ method: 'PUT', url: `/api/portal/articles/${articleId}`, payload: { version: 1, kind: 'news', title: 'Tin thử', body: quotes, status: 'published' } });
+    expect([edited.statusCode, edited.json().error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+    // 20 levels, as people write them, still render
+    const fine = await province.post('/api/portal/preview', { body: `${'>'.repeat(20)} trích dẫn` });
+    expect(fine.statusCode).toBe(200);
+    expect(fine.json().html).toContain('trích dẫn');
+  });
+
+  it('PUT /api/portal/articles/:id with a version past 2^31 answers 409 VERSION_CONFLICT or 400, not a 500', async () => {
+    const res = await province.request({ method: 'PUT', url: `/api/portal/articles/${articleId}`, payload: { version: 2 ** 40, kind: 'news', title: 'Tin thử', body: 'Nội dung', status: 'published' } });
+    expect([400, 409]).toContain(res.statusCode);
+  });
+
+  it('GET /api/help-requests/report up to 9999-12-31 answers the figures (200), not a 500', async () => {
+    const res = await province.get('/api/help-requests/report?unit=14&from=2026-01-01&to=9999-12-31');
+    expect(res.statusCode).toBe(200);
+    // every request of the province made since, those of the other tests here included
+    const [{ n }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from help_requests where province_code = '14' and created_at >= '2026-01-01T00:00:00+07:00'`);
+    expect(n).toBeGreaterThan(0);
+    expect(res.json()).toMatchObject({ from: '2026-01-01', to: '9999-12-31', totals: { requests: n } });
+  });
+});
+
+describe('text that looks empty', () => {
+  // U+3164 HANGUL FILLER and U+2800 BRAILLE PATTERN BLANK draw nothing; U+115F, U+FFA0 likewise
+  const blanks = ['\u3164\u3164\u3164\u3164\u3164\u3164', '\u2800\u2800\u2800\u2800\u2800\u2800', '\u115f\u1160\uffa0\u3164 \u3164\u3164'];
+
+  const count = async (table: 'portal_comments' | 'help_requests') => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0].n;
+
+  it('a comment of invisible fillers only is refused by its body (400) and stored nowhere', async () => {
+    const before = await count('portal_comments');
+    for (const body of blanks) {
+      const res = await comment({ body });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('Bình luận chưa có nội dung.');
+    }
+    expect(await count('portal_comments')).toBe(before);
+  });
+
+  it('a commenter\'s name or a help request\'s name and problem of invisible fillers only are refused', async () => {
+    const [comments, requests] = [await count('portal_comments'), await count('help_requests')];
+    const named = await comment({ name: '\u3164\u3164\u3164', body: 'Nội dung thật sự' });
+    expect(named.statusCode).toBe(400);
+    expect(named.body).toContain('Hãy ghi họ tên');
+    const asked = await help({ ten: '\u2800\u2800\u2800', van_de: '\u3164\u3164\u3164\u3164\u3164\u3164' });
+    expect(asked.statusCode).toBe(400);
+    expect(asked.body).toContain('Hãy ghi họ tên (2 đến 80 ký tự).');
+    expect(asked.body).toContain('Hãy nói ngắn gọn bạn cần giúp gì (ít nhất 5 ký tự).');
+    expect([await count('portal_comments'), await count('help_requests')]).toEqual([comments, requests]);
+  });
+
+  it('Vietnamese, emoji and a name with a filler among letters still pass', async () => {
+    expect((await comment({ body: 'Tốt lắm 👍🏽👍🏽' })).statusCode).toBe(303);
+    expect((await comment({ body: '❤️❤️❤️❤️❤️' })).statusCode).toBe(303);
+  });
+});
+
+describe('closing a help request by a session kept for review', () => {
+  it('does not close a request the officer handed to another team while the session waited', async () => {
+    await database.db.execute(sql`delete from help_requests`);
+    clock.set('2026-12-01T10:00:00+07:00');
+    expect((await help()).statusCode).toBe(303);
+    const [{ id }] = await queryRows<{ id: number }>(database.db, sql`select max(id)::int as id from help_requests`);
+    const session = { id: '00000000-0000-4000-a000-000000001601', teamId: team.tieuKhu6, memberIds: [member['Lê Văn An']], occurredAt: '2026-12-01T11:00:00+07:00', kind: 'home', services: [{ code: 'vneid', outcome: 'installed' }], helpRequestId: id };
+    const sync = await an.post('/api/support-sessions/sync', { records: [session], deviceNow: '2026-12-01T10:00:00+07:00' });
+    expect(sync.json().results[0]).toMatchObject({ status: 'accepted', review: true });
+    // meanwhile the commune officer gives the request to the commune's own team
+    const [{ communeId, unitId }] = await queryRows<{ communeId: number; unitId: number }>(database.db, sql`select commune_id as "communeId", commune_id as "unitId" from help_requests where id = ${id}`);
+    const [other] = await queryRows<{ id: number }>(database.db, sql`insert into teams (level, unit_id, commune_id, province_code, name, name_key, search_key) values ('commune', ${unitId}, ${communeId}, '14', 'Tổ công nghệ số xã Mai Sơn', 'to cong nghe so xa mai son', 'to cong nghe so xa mai son') returning id`);
+    expect((await maiSon.post(`/api/help-requests/${id}/assign`, { teamId: other.id })).statusCode).toBe(200);
+    clock.set('2026-12-01T12:00:00+07:00');
+    expect((await maiSon.post(`/api/support-sessions/reviews/${session.id}`, { action: 'accept' })).json()).toMatchObject({ status: 'accepted' });
+    const [row] = await queryRows<{ status: string; teamId: number; sessionId: string | null }>(database.db, sql`select status, team_id as "teamId", session_id as "sessionId" from help_requests where id = ${id}`);
+    // today: {status: 'closed', sessionId: …1601}: closed by a team it no longer belongs to
+    expect(row).toEqual({ status: 'open', teamId: other.id, sessionId: null });
   });
 });
