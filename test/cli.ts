@@ -22,6 +22,19 @@ export interface CliSandbox {
 
 const BIN = path.resolve('bin/ngoso.mjs');
 
+/** Runs `bin/ngoso.mjs ARGS` with `env` in a child process → its exit code and output. */
+export function runNgoso(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: process.cwd() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 export async function cliSandbox(prefix = 'ngoso-cli-'): Promise<CliSandbox> {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   const file = (name: string) => path.join(dir, name);
@@ -36,16 +49,7 @@ export async function cliSandbox(prefix = 'ngoso-cli-'): Promise<CliSandbox> {
     env.DATABASE_URL = copy.url;
     drop = copy.drop;
   }
-  const ngoso = (...args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env, cwd: process.cwd() });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const ngoso = (...args: string[]) => runNgoso(env, ...args);
   const open = () => (env.DATABASE_URL ? openDatabase({ databaseUrl: env.DATABASE_URL, migrate: false }) : openDatabase({ dataDir: file('db'), migrate: false }));
   return {
     dir,
