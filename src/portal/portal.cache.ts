@@ -4,10 +4,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
 import { type Compressed, compress, sendCompressed } from '../http/compressed.js';
 
-/** A rendered public page: its HTML, gzipped once, and an ETag of its bytes. */
-export type RenderedPage = Compressed;
-
-interface Entry extends RenderedPage { rev: number; at: number }
+interface Entry extends Compressed { rev: number; at: number }
 
 /**
  * How long a cached article page may be served without re-rendering although its revision did not
@@ -24,9 +21,6 @@ async function revisionOf(db: Db, articleId: number): Promise<number | null> {
   return r ? Number(r.rev) : null;
 }
 
-/** Gzips a page and names its bytes (ETag). */
-export const renderedPage = (html: string): Promise<RenderedPage> => compress(html);
-
 /**
  * The public page of a published article (GET /tin/ID without a query string), rendered by `render`
  * once per revision of the article and its comments and kept in memory (2,000 articles per
@@ -34,7 +28,7 @@ export const renderedPage = (html: string): Promise<RenderedPage> => compress(ht
  * erased by any process on the same database shows on the next request. Null when the article is
  * not published (the caller answers 404).
  */
-export async function cachedArticlePage(db: Db, articleId: number, render: () => Promise<string | null>, now = Date.now()): Promise<RenderedPage | null> {
+export async function cachedArticlePage(db: Db, articleId: number, render: () => Promise<string | null>, now = Date.now()): Promise<Compressed | null> {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new LRUCache<number, Entry>({ max: 2000 })));
   const rev = await revisionOf(db, articleId);
@@ -46,13 +40,13 @@ export async function cachedArticlePage(db: Db, articleId: number, render: () =>
   if (hit && hit.rev === rev && now - hit.at < MAX_AGE_MS) return hit;
   const html = await render();
   if (html === null) return null;
-  const page = await renderedPage(html);
+  const page = await compress(html);
   // a revision read before the render: a change made meanwhile moves it past this one, so the next request renders again
   cache.set(articleId, { ...page, rev, at: now });
   return page;
 }
 
 /** Sends an HTML page: no-cache with an ETag, gzip when the browser takes it (a 113 KB page of 200 comments is 8 KB on the wire). */
-export function sendPage(req: FastifyRequest, reply: FastifyReply, page: RenderedPage, code = 200) {
+export function sendPage(req: FastifyRequest, reply: FastifyReply, page: Compressed, code = 200) {
   return sendCompressed(req, reply, page, 'text/html; charset=utf-8', code);
 }

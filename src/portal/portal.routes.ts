@@ -13,14 +13,15 @@ import { articleBody, bannedWordsBody, moderationBody, siteBody } from './portal
 import { articleForOffice, articlesForOffice, createArticle, imageBytes, renderArticle, siteOf, storeImage, updateArticle, type ArticleActor } from './portal.content.js';
 import { moderateComment, moderationQueue, postComment, publishedComments, reportComment, setBannedWords, setModeration, siteSettings } from './portal.comments.js';
 import { DEFAULT_GUIDES } from './portal.guides.js';
-import { cachedArticlePage, renderedPage, sendPage } from './portal.cache.js';
+import { compress } from '../http/compressed.js';
+import { cachedArticlePage, sendPage } from './portal.cache.js';
 import { missing } from './portal.layout.js';
 import { articlePage, communePage, findPage, guidePage, guidesPage, homePage, provincePage, teamsPage } from './portal.pages.js';
 import { articlesOf, placeByCode, provinceByCode, provinceGuide, publicArticle, searchPlaces, servedProvinces, servicesOf, teamsServing, villagesOf, type Province } from './portal.public.js';
 
 const id = z.coerce.number().int().positive().max(2147483647);
 /** A public page: gzipped when the browser takes it, with an ETag (portal.cache.ts sendPage). */
-const html = async (reply: FastifyReply, body: string, code = 200) => sendPage(reply.request, reply, await renderedPage(body), code);
+const html = async (reply: FastifyReply, body: string, code = 200) => sendPage(reply.request, reply, await compress(body), code);
 /** A path id written in decimal digits (not "0x1", "1e3" or " 1"), else NaN. */
 const idOf = (params: unknown) => {
   const raw = String((params as { id: string }).id);

@@ -3,13 +3,13 @@
 import type { Endpoints } from '../shared/endpoints.js';
 import type { MapMeasure, MapRow } from './map.js';
 import { vnNumber } from './map.classes.js';
+import { num as n } from '../shared/format.js';
 
 type Support = Endpoints['GET /api/reports/support']['response'];
 type Network = Endpoints['GET /api/reports/network']['response'];
 type Training = Endpoints['GET /api/reports/trainings']['response'];
 type Board = Endpoints['GET /api/directives/:id/board']['response'];
 
-const n = (v: number) => v.toLocaleString('vi-VN');
 /** `part` of `whole` as a share (0–100, %), null when there is no whole. */
 const share = (part: number, whole: number | null | undefined) => (whole ? (part / whole) * 100 : null);
 const perThousand = (part: number, population: number | null | undefined) => (population ? (part * 1000) / population : null);
