@@ -78,7 +78,7 @@ const PASSWORD_CHANGE_ALLOWED = new Set(['GET /api/auth/me', 'POST /api/auth/pas
  *   /api without a rule throws at registration, so the app cannot start with an unguarded route.
  * Refusals of callers who showed a credential are written to the audit log (refusalWorthAuditing).
  */
-export async function registerAccess(app: FastifyInstance, opts: { db: Db; cookieSecret: string; secureCookies: boolean; routeRules: RouteRule[] }) {
+export async function registerAccess(app: FastifyInstance, opts: { db: Db; cookieSecret: string; secureCookies: boolean; routeRules: RouteRule[]; national?: boolean }) {
   const { db } = opts;
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -168,6 +168,16 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
     }
   });
 
+  // the national server (NGOSO_NATIONAL=1) holds the provinces' data as replication writes it:
+  // it serves reads, and writes only its own accounts and replication settings
+  if (opts.national) {
+    app.addHook('preHandler', async (req) => {
+      if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || !req.url.startsWith('/api/')) return;
+      if (NATIONAL_WRITES.some((p) => req.routeOptions.url?.startsWith(p))) return;
+      throw new AppError('READ_ONLY', 'Máy chủ toàn quốc chỉ đọc dữ liệu của các tỉnh: hãy ghi ở máy chủ của tỉnh, thay đổi sẽ tự chuyển về đây.');
+    });
+  }
+
   app.addHook('preHandler', async (req) => {
     const access = req.routeOptions.config?.access;
     if (!access || 'public' in access) return;
@@ -179,6 +189,9 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
     if (!access.roles.includes(req.actor.user.role)) throw new AppError('FORBIDDEN', 'Vai trò của bạn không được dùng chức năng này.');
   });
 }
+
+/** What the national server writes itself: sign-in and its own accounts (subscriptions are the operator's, by `ngoso national`). */
+const NATIONAL_WRITES = ['/api/auth/', '/api/users'];
 
 /** Query and route parameters that name what a request is about (never free text: it may be personal data). */
 const ASKED_KEYS = ['unit', 'commune', 'province', 'team', 'teamId', 'member', 'memberId', 'id'] as const;

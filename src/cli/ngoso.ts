@@ -22,10 +22,12 @@ import { checkUnitChoices, importRoster, splitMappingOverride, type FileReport }
 import { reportToCsv, reportToXlsx } from '../reports/network.export.js';
 import { networkReport } from '../reports/network.service.js';
 import { formatDateVi } from '../text/dates.js';
+import { nationalCommands } from './ngoso.national.js';
 
 /**
  * `ngoso` command line: catalogue check, roster import, network report, demo data, the move
- * from the embedded database to PostgreSQL (migrate-to-postgres).
+ * from the embedded database to PostgreSQL (migrate-to-postgres), the national replication
+ * (`ngoso national`, ngoso.national.ts).
  * Uses the same database as `npm start` (DATABASE_URL or NGOSO_DATA_DIR). Exit codes: 0 ok,
  * 1 input problems (bad file, unknown unit), 2 usage errors.
  */
@@ -350,6 +352,8 @@ program
       console.log(`Đã đổi khoá: khoá hiện hành ${rotated.currentKeyId}; mã hoá lại ${changed} giá trị.`);
     }),
   );
+
+nationalCommands(program, withDb);
 
 program.parseAsync().catch((err) => {
   const fsCode = (err as NodeJS.ErrnoException).code;

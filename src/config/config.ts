@@ -24,9 +24,19 @@ export interface Config {
   publicUrl?: string;
   /** outside channels (notify/notify.config.ts): each off unless its variables are set */
   notify: NotifyConfig;
+  /** NGOSO_PROVINCE: this server is the province's (two-digit code): its ids come from the province's range (national/national.keys.ts) */
+  province?: string;
+  /** NGOSO_NATIONAL=1: this server is the national one, fed by the provinces' replication; province data is read-only here */
+  national: boolean;
 }
 
-/** Reads the configuration from `env` (PORT, HOST, DATABASE_URL, NGOSO_DATA_DIR, NGOSO_MAX_UPLOAD_MB, NGOSO_SECRETS_FILE, NGOSO_SECURE_COOKIES, NGOSO_PUBLIC_URL). */
+function provinceOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!/^\d{2}$/.test(value) || value === '00') throw new Error(`NGOSO_PROVINCE=${value} must be the province's two-digit code (01–96, the statistics office's list), e.g. 14 for Sơn La`);
+  return value;
+}
+
+/** Reads the configuration from `env` (PORT, HOST, DATABASE_URL, NGOSO_DATA_DIR, NGOSO_MAX_UPLOAD_MB, NGOSO_SECRETS_FILE, NGOSO_SECURE_COOKIES, NGOSO_PUBLIC_URL, NGOSO_PROVINCE, NGOSO_NATIONAL). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number`);
@@ -45,5 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: env.NGOSO_SECURE_COOKIES === '1' || env.NGOSO_SECURE_COOKIES === 'true',
     publicUrl: env.NGOSO_PUBLIC_URL ? env.NGOSO_PUBLIC_URL.replace(/\/+$/, '') : undefined,
     notify: loadNotifyConfig(env),
+    province: provinceOf(env.NGOSO_PROVINCE),
+    national: env.NGOSO_NATIONAL === '1' || env.NGOSO_NATIONAL === 'true',
   };
 }

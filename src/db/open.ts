@@ -1,4 +1,5 @@
 import { ensureCatalogue } from '../catalogue/catalogue.load.js';
+import { applyProvinceRanges } from '../national/national.keys.js';
 import type { Config } from '../config/config.js';
 import { type Database, openDatabase } from './client.js';
 
@@ -7,6 +8,7 @@ import { type Database, openDatabase } from './client.js';
  * NGOSO_DATA_DIR), applies migrations and loads the administrative catalogue on first start.
  * PGlite runs in a worker thread; NGOSO_PGLITE_THREAD=main runs it in the HTTP server's thread,
  * as before issue 13 (only for the bench's comparison, bench/phones.ts: it starves the server).
+ * NGOSO_PROVINCE puts the ids into the province's range (national/national.keys.ts).
  * `onFatal`: PGlite's worker died (see db/client.ts).
  */
 export async function openConfiguredDatabase(config: Config, log: (msg: string) => void = () => {}, onFatal?: (err: Error) => void): Promise<Database> {
@@ -14,5 +16,19 @@ export async function openConfiguredDatabase(config: Config, log: (msg: string) 
   const started = Date.now();
   const result = await ensureCatalogue(database.db);
   if (result.loaded) log(`Đã nạp danh mục đơn vị hành chính: ${result.units} đơn vị, ${result.issues} lỗi dữ liệu nguồn được ghi nhận (${Date.now() - started} ms).`);
+  if (config.province && config.national) {
+    await database.close();
+    throw new Error('NGOSO_PROVINCE and NGOSO_NATIONAL are both set: a server is either a province\'s or the national one.');
+  }
+  // a province server draws its ids from the province's range, after the catalogue (same ids everywhere)
+  if (config.province) {
+    try {
+      const { changed } = await applyProvinceRanges(database.db, config.province);
+      if (changed.length) log(`Mã số của tỉnh ${config.province}: ${changed.length} dãy số đặt vào dải của tỉnh.`);
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+  }
   return database;
 }

@@ -1,3 +1,4 @@
+import { nationalRoutes } from '../national/national.routes.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyMultipart from '@fastify/multipart';
@@ -107,7 +108,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
     return reply.status(404).type('text/html; charset=utf-8').send(missing('Không có trang này.'));
   });
 
-  await registerAccess(app, { db: ctx.database.db, cookieSecret: secrets.cookieSecret, secureCookies: ctx.config.secureCookies, routeRules: opts.routeRules ?? [] });
+  await registerAccess(app, { db: ctx.database.db, cookieSecret: secrets.cookieSecret, secureCookies: ctx.config.secureCookies, routeRules: opts.routeRules ?? [], national: ctx.config.national });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Ngõ Số API', description: 'Tổ công nghệ số cộng đồng: danh mục đơn vị hành chính, sổ tổ và thành viên, nhập danh sách, báo cáo.', version: '0.1.0' },
@@ -134,7 +135,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   const PUBLIC = { access: { public: true } } as const;
   api.get('/api/health', { config: PUBLIC, schema: { summary: 'Liveness and which database is in use' } }, async () => ({ status: 'ok', db: ctx.database.kind }));
   const routeCtx = { ...ctx, protector: new DataProtector(secrets) };
-  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, registryEditRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes, sessionRoutes, trainingRoutes, courseRoutes, notifyRoutes, directiveRoutes, portalRoutes, helpRoutes, mapRoutes]) routes(api, routeCtx);
+  for (const routes of [authRoutes, catalogueRoutes, registryRoutes, registryEditRoutes, importRoutes, reportRoutes, auditRoutes, residentRoutes, sessionRoutes, trainingRoutes, courseRoutes, notifyRoutes, directiveRoutes, portalRoutes, helpRoutes, mapRoutes, nationalRoutes]) routes(api, routeCtx);
   api.get('/api/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

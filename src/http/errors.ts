@@ -50,6 +50,8 @@ export const ERROR_STATUS = {
   IMAGE_INVALID: 415,
   ALREADY_ACCEPTED: 409,
   HELP_CLOSED: 409,
+  /** the national server: province data is written on the province's server and replicated */
+  READ_ONLY: 409,
   /** `ngoso migrate-to-postgres`: the target is not empty, or the copy cannot start (CLI only) */
   MIGRATION_REFUSED: 409,
   /** `ngoso migrate-to-postgres`: a table's copy failed part-way (CLI only) */
