@@ -172,9 +172,10 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
   // it serves reads, and writes only its own accounts and replication settings
   if (opts.national) {
     app.addHook('preHandler', async (req) => {
-      if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || !req.url.startsWith('/api/')) return;
+      // the residents' forms too (a comment, a help request for a province's team): they belong on the province's server
+      if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return;
       if (NATIONAL_WRITES.some((p) => req.routeOptions.url?.startsWith(p))) return;
-      throw new AppError('READ_ONLY', 'Máy chủ toàn quốc chỉ đọc dữ liệu của các tỉnh: hãy ghi ở máy chủ của tỉnh, thay đổi sẽ tự chuyển về đây.');
+      throw new AppError('READ_ONLY', 'Máy chủ toàn quốc chỉ đọc dữ liệu của các tỉnh: hãy ghi ở máy chủ của tỉnh (trang của tỉnh), thay đổi sẽ tự chuyển về đây.');
     });
   }
 

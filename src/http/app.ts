@@ -63,6 +63,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
       // wrong passwords and lockouts are audited by the sign-in service itself; a refusal is
       // written before the answer, so the log never lags behind what the caller saw
       if (REFUSALS.has(err.code) || err.refusal) await auditRefusal(ctx.database.db, request, err.code, err.refusal);
+      // a resident's form sent to the national server: a page saying where to go
+      if (err.code === 'READ_ONLY' && !request.url.startsWith('/api/')) return reply.status(err.status).type('text/html; charset=utf-8').send(missing(err.message));
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

@@ -184,6 +184,10 @@ describe.skipIf(!enabled)('province servers → national server by logical repli
       const admin = await signedInClient(app, national.db, { username: `quantri_${tag}`, role: 'admin' });
       const write = await admin.post('/api/teams', { level: 'commune', unit: '00004', name: 'Tổ thử' });
       expect([write.statusCode, write.json().error.code]).toEqual([409, 'READ_ONLY']);
+      // a resident's help request sent to the national server would reach no team: refused, as a page
+      const form = await app.inject({ method: 'POST', url: '/nho-ho-tro', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'commune=03664&service=vneid' });
+      expect([form.statusCode, form.headers['content-type'], form.body.includes('Máy chủ toàn quốc chỉ đọc')]).toEqual([409, 'text/html; charset=utf-8', true]);
+      expect((await queryRows<{ n: number }>(national.db, sql`select count(*)::int as n from help_requests`))[0].n).toBe(0);
       const page = await admin.get('/api/national/replication');
       expect(page.statusCode).toBe(200);
       const body = page.json() as { server: string; subscriptions: { province: string; state: string; applyErrors: number }[] };
