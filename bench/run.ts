@@ -45,6 +45,10 @@
  *   --maps               only the maps benchmark (bench/maps.ts: the province's and the nation's map drawn in
  *                        Chromium on Fast 3G with a 4× slower CPU after the data is in, ≤ 1 s and ≤ 2 s; the
  *                        JavaScript the maps add, ≤ 60 KB gzip; the embedded database, use --pglite-only)
+ *   --national           only the national replication benchmark (bench/national.ts: two province servers on
+ *                        clusters of their own and a national subscriber; sync on a province while it publishes,
+ *                        ≥ 5,000 sessions/s; the lag from a province's commit to the national server, p95 ≤ 5 s;
+ *                        the national reports equal the province's after the load); --national-seconds=N (default 30)
  *   --no-certificates    skip the certificate PDF measurement
  *   --profile            take a CPU profile of each import phase (V8's sampling profiler,
  *                        bench/profile/cpu.ts) and print the functions that took the most time
@@ -81,6 +85,7 @@ import { benchTrainings } from './trainings.js';
 import { benchDirectives } from './directives.js';
 import { benchPortal } from './portal.js';
 import { benchMaps } from './maps.js';
+import { benchNational } from './national.js';
 import { benchCertificates, CERTIFICATES_COUNT, CERTIFICATES_TARGET_MS, type CertificateFigures } from './certificates.js';
 import { COURSES_ROWS, runCoursesBench } from './courses.js';
 
@@ -247,6 +252,20 @@ async function onBothDatabases(title: string, section: string, bench: (list: Dat
 
 if (flag('trainings')) await onBothDatabases('Ngõ Số — benchmark: báo cáo tập huấn (--trainings)', '7. BÁO CÁO TẬP HUẤN (mạng lưới Sơn La mô phỏng, một năm tập huấn)', benchTrainings);
 if (flag('directives')) await onBothDatabases('Ngõ Số — benchmark: chỉ đạo tới từng tổ (--directives)', '8. CHỈ ĐẠO (mạng lưới Sơn La mô phỏng)', benchDirectives);
+if (flag('national')) {
+  log('Ngõ Số — benchmark: toàn quốc, bản sao logic tỉnh → toàn quốc (--national)');
+  log(machine());
+  log();
+  log('11. TOÀN QUỐC: hai máy chủ tỉnh (cụm PostgreSQL riêng) và máy chủ toàn quốc đăng ký cả hai');
+  let ok = false;
+  try {
+    ok = await benchNational(PG_URL, { seconds: Number(option('national-seconds') ?? 30), senders: Number(option('sessions-senders') ?? 4) }, log);
+  } finally {
+    await cleanup();
+    log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
+  }
+  process.exit(ok ? 0 : 1);
+}
 if (flag('maps')) await onBothDatabases('Ngõ Số — benchmark: bản đồ (--maps)', '10. BẢN ĐỒ: tỉnh 75 xã và cả nước 34 tỉnh trong Chromium (3G giả lập, CPU chậm 4×)', benchMaps);
 if (flag('portal')) await onBothDatabases('Ngõ Số — benchmark: trang cho người dân (--portal)', '9. TRANG CHO NGƯỜI DÂN: GET /tin/ID, một bài tin với 200 bình luận (máy chủ HTTP thật)', benchPortal);
 

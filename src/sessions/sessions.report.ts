@@ -156,8 +156,11 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
       const teamCounts = new Map(teamsActive.map((r) => [r.unitId, r]));
       const population = new Map(people.map((r) => [r.unitId, r.population]));
       const codeOf = new Map(serviceCodes.map((s) => [s.id, s.code]));
+      // per commune, the services in the catalogue's order (the same answer whatever order the rows came in)
+      const byUnitService = new Map<number, Map<number, number>>();
+      for (const r of byService) if (codeOf.has(r.serviceId)) (byUnitService.get(r.unitId) ?? byUnitService.set(r.unitId, new Map()).get(r.unitId)!).set(r.serviceId, r.residents);
       const reached = new Map<number, Record<string, number>>();
-      for (const r of byService) if (codeOf.has(r.serviceId)) reached.set(r.unitId, { ...reached.get(r.unitId), [codeOf.get(r.serviceId)!]: r.residents });
+      for (const [unitId, m] of byUnitService) reached.set(unitId, Object.fromEntries(serviceCodes.filter((sv) => m.has(sv.id)).map((sv) => [sv.code, m.get(sv.id)!])));
       children = communes.map((c) => ({ kind: 'commune' as const, id: c.id, code: c.code, name: c.name, sessions: counts.get(c.id)?.sessions ?? 0, headcount: counts.get(c.id)?.residents ?? 0, population: population.get(c.id) ?? null, services: reached.get(c.id) ?? {}, teams: teamCounts.get(c.id)?.teams ?? 0, activeTeams: teamCounts.get(c.id)?.active ?? 0 }));
       coverage = await coverageOf(db, ids, period.to);
     } else if (unit.level === 'commune') {
