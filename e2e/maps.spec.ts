@@ -157,6 +157,10 @@ describe('web UI: maps', () => {
     const report = (await (await adminPage.request.get(`${base}/api/reports/network?unit=14`)).json()) as { teams: { total: number } };
     expect(sonLa).toBe(String(report.teams.total));
     expect(await adminPage.locator('svg.map path[data-code="01"]').getAttribute('data-value')).toBe('0');
+    // the operator's replication page (issue 18): this test server runs on the embedded database, which cannot publish
+    await adminPage.getByRole('link', { name: 'Sao chép dữ liệu toàn quốc' }).click();
+    await adminPage.getByRole('heading', { name: 'Sao chép dữ liệu toàn quốc' }).waitFor();
+    await adminPage.getByText('Máy chủ này dùng cơ sở dữ liệu nhúng: không phát dữ liệu về toàn quốc được.', { exact: false }).waitFor();
     await adminPage.context().close();
   });
 

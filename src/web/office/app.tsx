@@ -9,6 +9,7 @@
 //   #/cong-dong        the residents' portal: articles, moderation   #/cong-dong/bai/moi|ID  the editor
 //   #/ho-tro           residents' help requests and their response times
 //   #/chi-dao          directives   #/chi-dao/moi  issue one   #/chi-dao/ID[?xa=CODE]  its live board
+//   #/toan-quoc        the national replication (administrators: province servers → national server)
 //   #/khoi-tao         first-run setup    #/dang-nhap     sign in           #/doi-mat-khau  change password
 // The catalogue is public; every other page needs a signed-in user of the right role. A page that
 // needs signing in sends the visitor to #/dang-nhap?tiep=PAGE and comes back after.
@@ -38,6 +39,7 @@ import { trainingBoardPage } from './training.board.js';
 import { trainingFormPage } from './training.form.js';
 import { trainingsPage } from './trainings.js';
 import { searchPage } from './search.js';
+import { nationalPage } from './national.js';
 import { myTeamPage, teamPage } from './team.js';
 import { villagesPage } from './villages.js';
 import { clear, EVERYONE, loadSession, OFFICERS, probeSession, READERS, session, signOut, TEAM_ROLES } from './session.js';
@@ -80,6 +82,7 @@ const routes: Route[] = [
   { re: /^xem-xet$/, page: reviewPage, nav: 'review', roles: OFFICERS },
   { re: /^tai-khoan$/, page: accountsPage, nav: 'accounts', roles: OFFICERS },
   { re: /^nhat-ky$/, page: auditPage, nav: 'audit', roles: READERS },
+  { re: /^toan-quoc$/, page: nationalPage, nav: 'report', roles: ['admin'] },
   { re: /^khoi-tao$/, page: setupPage },
   { re: /^dang-nhap$/, page: signInPage },
   { re: /^doi-mat-khau$/, page: changePasswordPage, roles: EVERYONE },

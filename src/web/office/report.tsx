@@ -172,6 +172,11 @@ function ChooseUnit() {
       <PageTitle>Báo cáo mạng lưới</PageTitle>
       <p class="lead">{state.data.inProvince ? 'Chọn xã, phường của bạn.' : 'Chọn tỉnh, thành phố; từ báo cáo tỉnh bấm tên xã để xem báo cáo xã, rồi tới thôn, bản.'}</p>
       {state.data.inProvince ? null : <NationalMap provinces={state.data.list} />}
+      {session.user?.role === 'admin' && (
+        <p>
+          <a href="#/toan-quoc">Sao chép dữ liệu toàn quốc</a> (máy chủ các tỉnh → máy chủ toàn quốc)
+        </p>
+      )}
       <ul class="unit-grid">
         {state.data.list.map((p) => (
           <li key={p.code}>

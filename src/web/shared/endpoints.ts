@@ -49,6 +49,8 @@ import type { currentCode, hostingFor, listTrainings, myTrainings, trainingDetai
 import type { ClockAnswer } from '../../sessions/sessions.clock.js';
 import type { CompletionReport } from '../../trainings/courses.import.js';
 import type { CourseCoverage } from '../../trainings/courses.coverage.js';
+import type { SubscriptionStatus } from '../../national/national.subscription.js';
+import type { nationalNetworkReport } from '../../national/national.report.js';
 import type { AckResult } from '../../directives/directives.acks.js';
 import type { directiveBoard, DirectiveListRow, teamInbox } from '../../directives/directives.board.js';
 import type { AckInput, DirectiveInput, ForwardInput, RemindInput } from '../../directives/directives.contract.js';
@@ -97,6 +99,15 @@ export interface Endpoints {
   /** unit=CODE | team=ID | member=ID over a period; format csv (one `table`) or xlsx are downloads (`api.file`) */
   'GET /api/reports/support': { query: ({ unit: string } | { team: number | string } | { member: number | string }) & Pick<PeriodQuery, keyof PeriodQuery> & { format?: 'json' | 'csv' | 'xlsx'; table?: SupportTable }; response: Result<typeof supportReport> };
   /** format csv or xlsx are downloads (`api.file`) */
+  /** the operator's page (national/national.routes.ts): this server's part in the national replication */
+  'GET /api/national/replication': {
+    response:
+      | { server: 'embedded'; province: string | null }
+      | { server: 'standalone' }
+      | { server: 'national'; subscriptions: SubscriptionStatus[] }
+      | { server: 'province'; province: string | null; publication: string | null; slots: { slot: string; active: boolean; pendingBytes: number | null }[] };
+  };
+  'GET /api/national/network': { response: Result<typeof nationalNetworkReport> };
   'GET /api/reports/network': { query: { unit: string; format?: 'json' | 'csv' | 'xlsx'; asOf?: string; from?: string; to?: string }; response: Result<typeof networkReport> };
   /** a file: the unit's roster in the official form (.xlsx), fetched with `api.file` */
   'GET /api/reports/roster': { query: { unit: string; asOf?: string }; response: Blob };
