@@ -147,6 +147,8 @@ describe.skipIf(!enabled)('province servers → national server by logical repli
   });
 
   it('streams later writes in both provinces, and again after a province server restarts', async () => {
+    // a new year on the national server's clock: its counts stay the provinces' (a local rebuild would collide with theirs)
+    await national.db.execute(sql`update network_state set year = year - 1 where id = 1`);
     await haNoiTeams(haNoi.db, 3, 2);
     expect((await seedDemoSessions(haNoi.db, protector, { provinceCode: '01', count: 50, days: 30, seed: 13, now })).accepted).toBe(50);
     expect((await seedDemoSessions(sonLa.db, protector, { count: 200, days: 30, seed: 14, now })).accepted).toBe(200);

@@ -105,7 +105,12 @@ export function networkCells(db: Db, unit: UnitRow, childIds: number[]): Promise
 /** Recounts the kept network counts when the Vietnamese year (of the age bands) has turned since they were counted. */
 export async function ensureNetworkYear(db: Db, year: number): Promise<void> {
   const [row] = await queryRows<{ year: number }>(db, sql`select year from network_state where id = 1`);
-  if (row?.year !== year) await db.execute(sql`select network_rebuild(${year}::int)`);
+  if (row?.year === year) return;
+  // on the national server the counts are the provinces' own, replicated (national/): never rebuilt
+  // there — rows made locally would collide with the provinces' next changes and stop the stream
+  const [sub] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from pg_subscription where subdbid = (select oid from pg_database where datname = current_database())`);
+  if (sub.n) return;
+  await db.execute(sql`select network_rebuild(${year}::int)`);
 }
 
 /**
