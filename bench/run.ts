@@ -48,7 +48,9 @@
  *   --national           only the national replication benchmark (bench/national.ts: two province servers on
  *                        clusters of their own and a national subscriber; sync on a province while it publishes,
  *                        ≥ 5,000 sessions/s; the lag from a province's commit to the national server, p95 ≤ 5 s;
- *                        the national reports equal the province's after the load); --national-seconds=N (default 30)
+ *                        the national reports equal the province's after the load); --national-seconds=N (default 30);
+ *                        then the nation's network report on a registry of the country's size (bench/national.registry.ts:
+ *                        79,704 teams, 400,000 members), ≤ 100 ms; --no-national-replication runs only that part
  *   --no-certificates    skip the certificate PDF measurement
  *   --profile            take a CPU profile of each import phase (V8's sampling profiler,
  *                        bench/profile/cpu.ts) and print the functions that took the most time
@@ -86,6 +88,7 @@ import { benchDirectives } from './directives.js';
 import { benchPortal } from './portal.js';
 import { benchMaps } from './maps.js';
 import { benchNational } from './national.js';
+import { benchNationalRegistry } from './national.registry.js';
 import { benchCertificates, CERTIFICATES_COUNT, CERTIFICATES_TARGET_MS, type CertificateFigures } from './certificates.js';
 import { COURSES_ROWS, runCoursesBench } from './courses.js';
 
@@ -259,7 +262,9 @@ if (flag('national')) {
   log('11. TOÀN QUỐC: hai máy chủ tỉnh (cụm PostgreSQL riêng) và máy chủ toàn quốc đăng ký cả hai');
   let ok = false;
   try {
-    ok = await benchNational(PG_URL, { seconds: Number(option('national-seconds') ?? 30), senders: Number(option('sessions-senders') ?? 4) }, log);
+    const replication = flag('no-national-replication') ? true : await benchNational(PG_URL, { seconds: Number(option('national-seconds') ?? 30), senders: Number(option('sessions-senders') ?? 4) }, log);
+    const registry = await benchNationalRegistry(PG_URL, log);
+    ok = replication && registry;
   } finally {
     await cleanup();
     log(`Tổng thời gian chạy benchmark: ${fmtMs(performance.now() - benchStarted)}`);
