@@ -5,6 +5,9 @@ import type { RouteRule } from '../access/access.plugin.js';
 import { ALL, ROLES } from '../access/access.policy.js';
 import { createTeamBody } from '../registry/registry.contract.js';
 import { createTeam } from '../registry/registry.teams.js';
+import { directiveBody } from '../directives/directives.contract.js';
+import { issueDirective } from '../directives/directives.service.js';
+import { prepareNational } from './national.subscription.js';
 import { sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../db/client.js';
 
@@ -130,5 +133,30 @@ describe('the national server refuses writes of province data', () => {
     // (the sweep above signed the first administrator out)
     const admin2 = await signedInClient(app, database.db, { username: 'quantri_toanquoc_2', role: 'admin' });
     expect((await admin2.get('/api/national/replication')).json()).toEqual({ server: 'embedded', province: null });
+  });
+
+  it('lets no read write province data: the database refuses this server’s own writes of published tables, the API answers READ_ONLY', async () => {
+    // a province's team with a directive not yet fetched by its phone, as replication brings them (before the guard)
+    const team = await createTeam(database.db, createTeamBody.parse({ level: 'commune', unit: '03664', name: 'Tổ công nghệ số cộng đồng nhận chỉ đạo', establishedOn: '2025-08-01' }), { userId: null, ip: null, scope: ALL });
+    await issueDirective(database.db, directiveBody.parse({ unit: '14', issuedOn: '2026-06-01', title: 'Tuyên truyền VNeID', body: 'Nội dung', target: { teamIds: [team.id] } }), { userId: null, ip: null, scope: ALL });
+    await prepareNational(database.db);
+    // the field app's inbox marks a directive received on first fetch: on this server, refused
+    const leader = await signedInClient(app, database.db, { username: 'totruong_nhan', role: 'team_leader', teamId: team.id });
+    const inbox = await leader.get('/api/directives/inbox');
+    expect([inbox.statusCode, inbox.json().error.code]).toEqual([409, 'READ_ONLY']);
+    expect(await queryRows(database.db, sql`select received_at as "receivedAt" from directive_teams where team_id = ${team.id}`)).toEqual([{ receivedAt: null }]);
+    expect((await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from directive_events where kind = 'received'`))[0].n).toBe(0);
+    // any other write of a published table, and a truncate
+    for (const statement of [
+      sql`insert into training_certificates (code, training_id, member_id, full_name) values ('AAAA-BBBB-CCCC', 1, 1, 'Lò Văn Thắng')`,
+      sql`update teams set name = 'Tổ khác' where id = ${team.id}`,
+      sql`delete from directive_teams`,
+      sql`truncate support_daily`,
+    ]) {
+      await expect(database.db.execute(statement)).rejects.toMatchObject({ cause: { code: '25006' } });
+    }
+    // reads still work, and the server's own tables are its own
+    expect((await leader.get('/api/auth/me')).statusCode).toBe(200);
+    await database.db.execute(sql`update registry_state set revision = revision + 1 where id = 1`);
   });
 });

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { catalogueFingerprint, provinceRange } from './national.keys.js';
-import { PUBLICATION } from './national.publication.js';
+import { PUBLICATION, PUBLISHED_TABLES } from './national.publication.js';
 
 /**
  * The national server's side of the replication (issue 18, item 2): one subscription per province
@@ -34,6 +34,27 @@ export async function prepareNational(db: Db): Promise<void> {
     await db.execute(sql.raw(`drop trigger if exists national_registry_changed on public.${table}`));
     await db.execute(sql.raw(`create trigger national_registry_changed after insert or update or delete on public.${table} for each row execute function public.national_registry_changed()`));
     await db.execute(sql.raw(`alter table public.${table} enable always trigger national_registry_changed`));
+  }
+  // Province data is written here by the apply workers only. The HTTP layer refuses writes, but a
+  // read can write too (a certificate issued on first print, a directive marked received when a
+  // team's phone fetches it): such a row would never reach the province, and the province's own
+  // row would later conflict with it and stop the province's replication. A trigger enabled as
+  // usual (ORIGIN) fires for this server's own sessions and never for the apply workers (they run
+  // with session_replication_role = replica): every local write of a published table fails with
+  // SQLSTATE 25006 (read-only), which the API answers READ_ONLY. A maintenance session that must
+  // write (a repair by hand) sets ngoso.province_writes = on first.
+  await db.execute(sql`create or replace function public.national_read_only() returns trigger language plpgsql set search_path = public as $$
+    begin
+      if current_setting('ngoso.province_writes', true) = 'on' then
+        return case when tg_level = 'ROW' then coalesce(new, old) end;
+      end if;
+      raise exception using errcode = '25006', message = format('%s: province data on the national server is written only by the replication (set ngoso.province_writes = on to repair by hand)', tg_table_name);
+    end $$`);
+  for (const table of PUBLISHED_TABLES) {
+    await db.execute(sql.raw(`drop trigger if exists national_read_only on public.${table}`));
+    await db.execute(sql.raw(`create trigger national_read_only before insert or update or delete on public.${table} for each row execute function public.national_read_only()`));
+    await db.execute(sql.raw(`drop trigger if exists national_read_only_truncate on public.${table}`));
+    await db.execute(sql.raw(`create trigger national_read_only_truncate before truncate on public.${table} for each statement execute function public.national_read_only()`));
   }
 }
 
