@@ -8,7 +8,15 @@ import { buildNotifiers, startDispatcher, vapidFromDataDir } from './notify/noti
 
 /** `npm start`: serves Ngõ Số on http://localhost:PORT (default 3000) with the configured database. */
 // web push keys: configured, or made once and kept in the data directory
-const config = vapidFromDataDir(loadConfig());
+// a configuration error (a malformed NGOSO_PROVINCE…) is said, not thrown with a stack
+const config = (() => {
+  try {
+    return vapidFromDataDir(loadConfig());
+  } catch (err) {
+    console.error(`Không khởi động được: ${(err as Error).message}`);
+    process.exit(1);
+  }
+})();
 // the embedded database's worker thread dying leaves nothing to serve with: exit, to be restarted
 // (a restart takes the dead process's lock at once and PGlite replays its WAL: db/lock.ts)
 const onFatal = (err: Error) => {

@@ -18,6 +18,8 @@ export interface TestCluster {
   /** postgres://postgres@127.0.0.1:PORT/DB */
   url(db: string): string;
   restart(): Promise<void>;
+  /** stops the server (the province's server gone: unreachable) */
+  stop(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -38,8 +40,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Creates and starts a cluster named `name` (any leftover of that name is dropped first). */
-export async function createCluster(name: string): Promise<TestCluster> {
+/**
+ * Creates and starts a cluster named `name` (any leftover of that name is dropped first), prefixed
+ * with NGOSO_TEST_CLUSTER_PREFIX when set (several people testing on one machine: each drops only
+ * their own leftovers).
+ */
+export async function createCluster(clusterName: string): Promise<TestCluster> {
+  const name = `${process.env.NGOSO_TEST_CLUSTER_PREFIX ?? ''}${clusterName}`;
   const version = clusterVersion();
   if (!version) throw new Error('pg_createcluster is not installed (Debian package postgresql-common)');
   await run('pg_dropcluster', ['--stop', version, name]).catch(() => {});
@@ -53,6 +60,9 @@ export async function createCluster(name: string): Promise<TestCluster> {
     url: (db) => `postgres://postgres@127.0.0.1:${port}/${db}`,
     restart: async () => {
       await ctl('restart');
+    },
+    stop: async () => {
+      await ctl('stop');
     },
     drop: async () => {
       await run('pg_dropcluster', ['--stop', version, name]).catch(() => {});

@@ -169,12 +169,14 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
   });
 
   // the national server (NGOSO_NATIONAL=1) holds the provinces' data as replication writes it:
-  // it serves reads, and writes only its own accounts and replication settings
+  // it serves reads, and writes only its own accounts and replication settings. Refused as the
+  // request arrives (after the CSRF check), by the matched route, before its body is read or
+  // validated: every write answers READ_ONLY, whatever it sends
   if (opts.national) {
-    app.addHook('preHandler', async (req) => {
+    app.addHook('onRequest', async (req) => {
       // the residents' forms too (a comment, a help request for a province's team): they belong on the province's server
       if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return;
-      if (NATIONAL_WRITES.some((p) => req.routeOptions.url?.startsWith(p))) return;
+      if (nationalOwnWrite(req.routeOptions.url)) return;
       throw new AppError('READ_ONLY', 'Máy chủ toàn quốc chỉ đọc dữ liệu của các tỉnh: hãy ghi ở máy chủ của tỉnh (trang của tỉnh), thay đổi sẽ tự chuyển về đây.');
     });
   }
@@ -191,8 +193,15 @@ export async function registerAccess(app: FastifyInstance, opts: { db: Db; cooki
   });
 }
 
-/** What the national server writes itself: sign-in and its own accounts (subscriptions are the operator's, by `ngoso national`). */
-const NATIONAL_WRITES = ['/api/auth/', '/api/users'];
+/**
+ * What the national server writes itself, by route pattern: sign-in (/api/auth/…), the first-run
+ * page that makes its first administrator (/api/setup) and its own accounts (/api/users,
+ * /api/users/…). Subscriptions are the operator's, by `ngoso national`.
+ */
+function nationalOwnWrite(route: string | undefined): boolean {
+  if (!route) return false;
+  return route === '/api/setup' || route === '/api/users' || route.startsWith('/api/users/') || route.startsWith('/api/auth/');
+}
 
 /** Query and route parameters that name what a request is about (never free text: it may be personal data). */
 const ASKED_KEYS = ['unit', 'commune', 'province', 'team', 'teamId', 'member', 'memberId', 'id'] as const;

@@ -13,19 +13,27 @@ import { replicationStatus, subscribeProvince, unsubscribeProvince } from '../na
  */
 export function nationalCommands(program: Command, withDb: <T>(fn: (database: Database) => Promise<T>) => Promise<T>): void {
   const national = program.command('national').description('toàn quốc: máy chủ tỉnh phát dữ liệu, máy chủ toàn quốc nhận (bản sao logic của PostgreSQL)');
-  const requireNational = () => {
-    if (!loadConfig().national) throw new AppError('VALIDATION_FAILED', 'Lệnh này chạy trên máy chủ toàn quốc: đặt NGOSO_NATIONAL=1 (và DATABASE_URL của máy chủ toàn quốc).');
+  // checked before the database is opened: a mistaken run makes no embedded database in the
+  // current folder and loads no catalogue anywhere
+  const onNational = <T>(fn: (database: Database) => Promise<T>) => {
+    const config = loadConfig();
+    if (!config.national) throw new AppError('VALIDATION_FAILED', 'Lệnh này chạy trên máy chủ toàn quốc: đặt NGOSO_NATIONAL=1 (và DATABASE_URL của máy chủ toàn quốc).');
+    if (!config.databaseUrl) throw new AppError('VALIDATION_FAILED', 'Máy chủ toàn quốc dùng PostgreSQL (nhận bản sao logic; cơ sở dữ liệu nhúng không nhận được): đặt DATABASE_URL=postgres://… của máy chủ toàn quốc.');
+    return withDb(fn);
   };
 
   national
     .command('publish')
     .description('trên máy chủ tỉnh: tạo (hoặc cập nhật) bản phát ngoso_national gồm sổ tổ, buổi hỗ trợ, số liệu tổng hợp, tập huấn, chỉ đạo')
-    .action(() =>
-      withDb(async (database) => {
-        const r = await publishProvince(database.db, database.kind, loadConfig().province);
+    .action(() => {
+      const config = loadConfig();
+      if (!config.databaseUrl) throw new AppError('MIGRATION_REFUSED', 'Cơ sở dữ liệu nhúng (PGlite) không phát được bản sao logic: hãy chuyển lên PostgreSQL bằng "ngoso migrate-to-postgres" trước, rồi đặt DATABASE_URL.');
+      if (!config.province) throw new AppError('MIGRATION_REFUSED', 'Chưa đặt NGOSO_PROVINCE (mã tỉnh hai chữ số, ví dụ NGOSO_PROVINCE=14) cho máy chủ này.');
+      return withDb(async (database) => {
+        const r = await publishProvince(database.db, database.kind, config.province);
         console.log(`${r.created ? 'Đã tạo' : 'Đã cập nhật'} bản phát ${r.publication}: ${r.tables.length} bảng (thôn/bản của tỉnh: ${r.villages}).`);
-      }),
-    );
+      });
+    });
 
   national
     .command('subscribe')
@@ -33,8 +41,7 @@ export function nationalCommands(program: Command, withDb: <T>(fn: (database: Da
     .requiredOption('--province <mã>', 'mã tỉnh hai chữ số')
     .requiredOption('--url <postgres://…>', 'địa chỉ cơ sở dữ liệu của máy chủ tỉnh, như máy chủ toàn quốc kết nối tới')
     .action((opts: { province: string; url: string }) =>
-      withDb(async ({ db }) => {
-        requireNational();
+      onNational(async ({ db }) => {
         const { subscription } = await subscribeProvince(db, opts);
         console.log(`Đã đăng ký ${subscription}: dữ liệu của tỉnh ${opts.province} đang được chép; xem "ngoso national status".`);
       }),
@@ -44,11 +51,12 @@ export function nationalCommands(program: Command, withDb: <T>(fn: (database: Da
     .command('unsubscribe')
     .description('trên máy chủ toàn quốc: thôi nhận dữ liệu của một tỉnh (dữ liệu đã nhận vẫn giữ)')
     .requiredOption('--province <mã>', 'mã tỉnh hai chữ số')
-    .action((opts: { province: string }) =>
-      withDb(async ({ db }) => {
-        requireNational();
-        await unsubscribeProvince(db, opts.province);
+    .option('--force', 'thôi nhận cả khi không kết nối được máy chủ tỉnh (khe sao chép ở đó phải xoá tay)')
+    .action((opts: { province: string; force?: boolean }) =>
+      onNational(async ({ db }) => {
+        const { slotLeft } = await unsubscribeProvince(db, opts.province, { force: opts.force });
         console.log(`Đã thôi nhận dữ liệu của tỉnh ${opts.province}.`);
+        if (slotLeft) console.log(`Máy chủ tỉnh không kết nối được: nếu nó còn, trên đó chạy SELECT pg_drop_replication_slot('${slotLeft}'); (khe sao chép giữ lại WAL cho đến khi được xoá).`);
       }),
     );
 
@@ -57,8 +65,7 @@ export function nationalCommands(program: Command, withDb: <T>(fn: (database: Da
     .description('trên máy chủ toàn quốc: trạng thái từng tỉnh (đang nhận, đang chép, dừng, lỗi), độ trễ')
     .option('--json', 'in dạng JSON')
     .action((opts: { json?: boolean }) =>
-      withDb(async ({ db }) => {
-        requireNational();
+      onNational(async ({ db }) => {
         const rows = await replicationStatus(db);
         if (opts.json) return void console.log(JSON.stringify(rows, null, 2));
         if (!rows.length) return void console.log('Chưa nhận dữ liệu của tỉnh nào.');

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { AppError } from '../http/errors.js';
 import { loadNotifyConfig, type NotifyConfig } from '../notify/notify.config.js';
 
 /** Runtime settings, all from the environment; every value has a working default. */
@@ -32,17 +33,24 @@ export interface Config {
 
 function provinceOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  if (!/^\d{2}$/.test(value) || value === '00') throw new Error(`NGOSO_PROVINCE=${value} must be the province's two-digit code (01–96, the statistics office's list), e.g. 14 for Sơn La`);
+  if (!/^\d{2}$/.test(value) || value === '00') {
+    throw new AppError('VALIDATION_FAILED', `NGOSO_PROVINCE=${JSON.stringify(value)}: hãy đặt mã tỉnh hai chữ số theo danh mục của Tổng cục Thống kê, không có dấu cách (ví dụ NGOSO_PROVINCE=14 cho Sơn La, 01 cho Hà Nội).`);
+  }
   return value;
 }
 
-/** Reads the configuration from `env` (PORT, HOST, DATABASE_URL, NGOSO_DATA_DIR, NGOSO_MAX_UPLOAD_MB, NGOSO_SECRETS_FILE, NGOSO_SECURE_COOKIES, NGOSO_PUBLIC_URL, NGOSO_PROVINCE, NGOSO_NATIONAL). */
+/** Reads the configuration from `env` (PORT, HOST, DATABASE_URL, NGOSO_DATA_DIR, NGOSO_MAX_UPLOAD_MB, NGOSO_SECRETS_FILE, NGOSO_SECURE_COOKIES, NGOSO_PUBLIC_URL, NGOSO_PROVINCE, NGOSO_NATIONAL). Errors: VALIDATION_FAILED for a malformed NGOSO_PROVINCE, or NGOSO_PROVINCE with NGOSO_NATIONAL. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number`);
   const maxMb = Number(env.NGOSO_MAX_UPLOAD_MB ?? 20);
   if (!(maxMb > 0)) throw new Error(`NGOSO_MAX_UPLOAD_MB=${env.NGOSO_MAX_UPLOAD_MB} must be a positive number of megabytes`);
   const dataDir = path.resolve(env.NGOSO_DATA_DIR ?? 'data');
+  const province = provinceOf(env.NGOSO_PROVINCE);
+  const national = env.NGOSO_NATIONAL === '1' || env.NGOSO_NATIONAL === 'true';
+  if (province && national) {
+    throw new AppError('VALIDATION_FAILED', `Đã đặt cả NGOSO_PROVINCE=${province} lẫn NGOSO_NATIONAL: một máy chủ hoặc là của tỉnh (chỉ đặt NGOSO_PROVINCE), hoặc là máy chủ toàn quốc (chỉ đặt NGOSO_NATIONAL=1); hãy bỏ một trong hai.`);
+  }
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -55,7 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: env.NGOSO_SECURE_COOKIES === '1' || env.NGOSO_SECURE_COOKIES === 'true',
     publicUrl: env.NGOSO_PUBLIC_URL ? env.NGOSO_PUBLIC_URL.replace(/\/+$/, '') : undefined,
     notify: loadNotifyConfig(env),
-    province: provinceOf(env.NGOSO_PROVINCE),
-    national: env.NGOSO_NATIONAL === '1' || env.NGOSO_NATIONAL === 'true',
+    province,
+    national,
   };
 }

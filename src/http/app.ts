@@ -35,6 +35,14 @@ import { type Clock, useClock } from '../text/clock.js';
 import { registerVendorScripts } from './vendor.js';
 import type { AppContext } from './types.js';
 
+/** The SQLSTATE of a database error, or of the one it wraps (drizzle's DrizzleQueryError keeps it as `cause`). */
+function sqlState(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
 /** Errors that mean "you may not": written to the audit log. */
 const REFUSALS = new Set(['AUTH_REQUIRED', 'FORBIDDEN', 'OUT_OF_SCOPE', 'PASSWORD_CHANGE_REQUIRED', 'CSRF_INVALID']);
 
@@ -66,6 +74,13 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
       // a resident's form sent to the national server: a page saying where to go
       if (err.code === 'READ_ONLY' && !request.url.startsWith('/api/')) return reply.status(err.status).type('text/html; charset=utf-8').send(missing(err.message));
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
+    }
+    // a write of province data on the national server that got past the HTTP refusal (a read that
+    // writes) is stopped by the database (national.subscription.ts prepareNational): read-only
+    if (sqlState(err) === '25006') {
+      const message = 'Máy chủ toàn quốc chỉ đọc dữ liệu của các tỉnh: hãy làm việc này ở máy chủ của tỉnh (trang của tỉnh), kết quả sẽ tự chuyển về đây.';
+      if (!request.url.startsWith('/api/')) return reply.status(409).type('text/html; charset=utf-8').send(missing(message));
+      return reply.status(409).send({ error: { code: 'READ_ONLY', message } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({ where: `${err.validationContext ?? ''}${v.instancePath}`, message: v.message }));

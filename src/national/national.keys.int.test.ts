@@ -39,6 +39,8 @@ describe('province key ranges', () => {
     expect(await applyProvinceRanges(database.db, '14')).toEqual({ changed: [] });
     expect(await team('Tổ thứ ba')).toBe(14 * 2 ** 24 + 1);
     await expect(applyProvinceRanges(database.db, '01')).rejects.toThrow('Cơ sở dữ liệu này là của tỉnh mã 14');
+    // two digits, but no province of today's catalogue (Hà Giang, 02, merged into Tuyên Quang in 2025; 99): refused before any sequence is touched
+    for (const code of ['02', '99']) await expect(applyProvinceRanges(database.db, code)).rejects.toThrow(`NGOSO_PROVINCE=${code}: không có tỉnh, thành phố hiện hành nào mang mã ${code}`);
     // the team made before the range is named: it would collide with another province's on the national server
     expect(await rowsOutsideRange(database.db, '14')).toEqual([{ table: 'teams', rows: 1 }]);
     const [seq] = await queryRows<{ max: string }>(database.db, sql`select max_value::text as max from pg_sequences where sequencename = 'teams_id_seq'`);

@@ -44,10 +44,15 @@ interface SequenceRow {
 /**
  * Puts every sequence of schema `public` into province `code`'s range (see above); run at every
  * start of a province server, after the catalogue is loaded. Idempotent. Errors:
- * VALIDATION_FAILED when the database was set up for another province (its sequences start at
- * another province's range): one database is one province's.
+ * VALIDATION_FAILED when `code` is no current province of the catalogue, or when the database was
+ * set up for another province (its sequences start at another province's range): one database is
+ * one province's.
  */
 export async function applyProvinceRanges(db: Db, code: string): Promise<{ changed: string[] }> {
+  provinceRange(code, 'integer');
+  // a code of the statistics office's list, and of a province of today's catalogue (not 02, merged in 2025, nor 99)
+  const [known] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from admin_units where level = 'province' and code = ${code} and valid_to is null`);
+  if (!known.n) throw new AppError('VALIDATION_FAILED', `NGOSO_PROVINCE=${code}: không có tỉnh, thành phố hiện hành nào mang mã ${code} trong danh mục đơn vị hành chính; hãy đặt mã của tỉnh này (ví dụ 14 cho Sơn La, 01 cho Hà Nội).`);
   const rows = await queryRows<SequenceRow>(
     db,
     sql`select sequencename as name, data_type::text as "dataType", min_value::text as "minValue", max_value::text as "maxValue", last_value::text as "lastValue"
