@@ -5,7 +5,7 @@ import { AppError } from '../http/errors.js';
 import { AFFILIATION_CODES } from '../registry/registry.vocabulary.js';
 import { formatDateVi, todayInVietnam, yearInVietnam } from '../text/dates.js';
 import { compareVietnamese } from '../text/vietnamese.js';
-import { ensureNetworkYear, networkAggregates, networkCells, networkMovement } from './network.repo.js';
+import { ensureNetworkYear, networkAggregates, networkCells, type NetworkCellRow, networkMovement } from './network.repo.js';
 import { AGE_BANDS, type AgeBand } from './network.vocabulary.js';
 import { LRUCache } from 'lru-cache';
 import { currentRevision } from '../registry/registry.repo.js';
@@ -52,7 +52,21 @@ export interface NetworkOptions {
   source?: 'kept' | 'raw';
 }
 
-function emptyBreakdown(): Breakdown {
+/** Adds one kept count (a network_cells row: teams or members by level, gender|age band, affiliation, or the people) to a breakdown. */
+export function addCell(b: Breakdown, r: Pick<NetworkCellRow, 'level' | 'dim' | 'key' | 'n'>): void {
+  if (r.dim === 'teams') (b.teams[r.level as 'commune' | 'village'] += r.n), (b.teams.total += r.n);
+  else if (r.dim === 'members') {
+    const [gender, band] = r.key.split('|');
+    b.members[r.level as 'commune' | 'village'] += r.n;
+    b.members.total += r.n;
+    b.byGender[gender as keyof Breakdown['byGender']] += r.n;
+    b.byAgeBand[band as AgeBand] += r.n;
+  } else if (r.dim === 'aff') b.byAffiliation[r.key] = (b.byAffiliation[r.key] ?? 0) + r.n;
+  else if (r.level === '') b.people = r.n;
+}
+
+/** An empty breakdown: every count 0, every affiliation, gender and age band present. */
+export function emptyBreakdown(): Breakdown {
   return {
     teams: { total: 0, commune: 0, village: 0 },
     members: { total: 0, commune: 0, village: 0 },
@@ -135,16 +149,7 @@ async function computeReport(db: Db, unit: UnitRow, asOf: string | null, period:
     addMoves(moveRows);
     for (const r of cells) {
       const b = r.scope === 'total' ? total : at(r.unit);
-      if (!b) continue;
-      if (r.dim === 'teams') (b.teams[r.level as 'commune' | 'village'] += r.n), (b.teams.total += r.n);
-      else if (r.dim === 'members') {
-        const [gender, band] = r.key.split('|');
-        b.members[r.level as 'commune' | 'village'] += r.n;
-        b.members.total += r.n;
-        b.byGender[gender as keyof Breakdown['byGender']] += r.n;
-        b.byAgeBand[band as AgeBand] += r.n;
-      } else if (r.dim === 'aff') b.byAffiliation[r.key] = (b.byAffiliation[r.key] ?? 0) + r.n;
-      else if (r.level === '') b.people = r.n;
+      if (b) addCell(b, r);
     }
     return { unit: { code: unit.code, name: unit.name, level: unit.level }, asOf, period, movement, ...total, children: [...children.values()] };
   }
