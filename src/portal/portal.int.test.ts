@@ -232,6 +232,14 @@ describe('find my team', () => {
     expect(mine.json()).toEqual({ id: m.id, publicPhone: true });
     expect((await app.inject({ method: 'GET', url: `/to-cua-toi/${code}` })).body).toContain('<a href="tel:+84915111222">0915111222</a>');
   });
+
+  it('says when more places match than the 30 it shows, and not when all are shown', async () => {
+    const many = (await app.inject({ method: 'GET', url: '/to-cua-toi?tinh=14&q=ng' })).body;
+    expect(many.match(/<li><a href="\/to-cua-toi\//g)?.length).toBe(30);
+    expect(many).toContain('Còn nhiều nơi khác khớp "ng"; đây là 30 nơi đầu. Hãy gõ thêm tên thôn và xã, ví dụ "chieng xom", để tìm đúng nơi của mình.');
+    const few = (await app.inject({ method: 'GET', url: '/to-cua-toi?tinh=14&q=tieu%20khu%206' })).body;
+    expect(few).not.toContain('Còn nhiều nơi khác khớp');
+  });
 });
 
 describe('the article page served from memory', () => {

@@ -76,11 +76,13 @@ export function guidePage(p: Province, service: { code: string; name: string }, 
 <div class="body">${guide.bodyHtml}</div></article><p><a class="button" href="/nho-ho-tro?tinh=${p.code}&amp;dv=${encodeURIComponent(service.code)}">Làm chưa được? Nhờ tổ hỗ trợ</a></p>`);
 }
 
-/** `/to-cua-toi?q=`: the search and its places. */
-export function findPage(p: Province, q: string, places: Place[] | null): string {
+/** `/to-cua-toi?q=`: the search and its places (`more`: others match too, beyond those shown). */
+export function findPage(p: Province, q: string, found: { places: Place[]; more: boolean } | null): string {
+  const places = found?.places ?? null;
   const results = places === null ? ''
     : places.length === 0 ? notice('bad', `Không tìm thấy xã, thôn nào khớp "${q}" trong ${p.name}. Hãy gõ tên ngắn hơn, ví dụ chỉ tên thôn.`)
-    : `<ul class="cards">${places.map((pl) => `<li><a href="/to-cua-toi/${pl.code}"><strong>${escapeHtml(pl.name)}</strong></a>${pl.level === 'village' ? ` <span class="meta">${escapeHtml(pl.commune)}</span>` : ''}</li>`).join('')}</ul>`;
+    : `<ul class="cards">${places.map((pl) => `<li><a href="/to-cua-toi/${pl.code}"><strong>${escapeHtml(pl.name)}</strong></a>${pl.level === 'village' ? ` <span class="meta">${escapeHtml(pl.commune)}</span>` : ''}</li>`).join('')}</ul>`
+      + (found?.more ? `<p class="meta more">Còn nhiều nơi khác khớp "${escapeHtml(q)}"; đây là ${places.length} nơi đầu. Hãy gõ thêm tên thôn và xã, ví dụ "chieng xom", để tìm đúng nơi của mình.</p>` : '');
   return page({ title: 'Tổ công nghệ số của tôi', province: p, active: 'team' }, `<h1>Tổ công nghệ số của tôi</h1>${findForm(p, q)}${results}`);
 }
 
