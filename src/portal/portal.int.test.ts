@@ -233,6 +233,14 @@ describe('find my team', () => {
     expect((await app.inject({ method: 'GET', url: `/to-cua-toi/${code}` })).body).toContain('<a href="tel:+84915111222">0915111222</a>');
   });
 
+  it("names a ward's teams as the ward's on its page, a commune's as the commune's", async () => {
+    const ward = (await app.inject({ method: 'GET', url: '/xa/03664' })).body;
+    expect(ward).toContain('<h1>Phường Chiềng An</h1>');
+    expect(ward).toContain('<a href="/to-cua-toi/03664">Các tổ công nghệ số của phường</a>');
+    const commune = (await app.inject({ method: 'GET', url: '/xa/04105' })).body;
+    expect(commune).toContain('<a href="/to-cua-toi/04105">Các tổ công nghệ số của xã</a>');
+  });
+
   it('says when more places match than the 30 it shows, and not when all are shown', async () => {
     const many = (await app.inject({ method: 'GET', url: '/to-cua-toi?tinh=14&q=ng' })).body;
     expect(many.match(/<li><a href="\/to-cua-toi\//g)?.length).toBe(30);

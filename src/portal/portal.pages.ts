@@ -32,10 +32,13 @@ export function provincePage(p: Province, news: ArticleCard[], services: { code:
 <section><h2>Hướng dẫn từng bước</h2><ul class="guides">${services.map((s) => `<li><a href="/huong-dan/${encodeURIComponent(s.code)}?tinh=${p.code}">${escapeHtml(s.name)}</a></li>`).join('')}</ul></section>`);
 }
 
+/** The commune's kind as a resident says it after "của": "phường" for a ward, "đặc khu", else "xã". */
+const kindWord = (communeName: string) => /^(Xã|Phường|Đặc khu)\s/.exec(communeName)?.[1].toLocaleLowerCase('vi') ?? 'xã';
+
 /** `/xa/CODE`: a commune's page: its news and the province's, its teams, asking for help there. */
 export function communePage(p: Province, commune: PlaceUnit, news: ArticleCard[], teams: PublicTeam[]): string {
   return page({ title: commune.name, province: p, active: 'news' }, `<h1>${escapeHtml(commune.name)}</h1>
-<p><a class="button" href="/nho-ho-tro?tinh=${p.code}&amp;xa=${commune.code}">Nhờ tổ hỗ trợ</a> <a href="/to-cua-toi/${commune.code}">Các tổ công nghệ số của xã</a> (${teams.length})</p>
+<p><a class="button" href="/nho-ho-tro?tinh=${p.code}&amp;xa=${commune.code}">Nhờ tổ hỗ trợ</a> <a href="/to-cua-toi/${commune.code}">Các tổ công nghệ số của ${kindWord(commune.name)}</a> (${teams.length})</p>
 <section><h2>Tin tức</h2>${cards(news, 'Chưa có tin.')}</section>`);
 }
 
