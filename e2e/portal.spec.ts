@@ -88,6 +88,8 @@ describe('a resident comments', () => {
     for (const address of ['10.1.0.2', '10.1.0.3', '10.1.0.3', '10.1.0.4']) {
       const page = await resident(address);
       await page.goto(`${base}/tin/${articleId}`);
+      // a finger-sized target on the phone, though it looks like a small link
+      expect((await page.getByRole('button', { name: 'Báo cáo vi phạm' }).boundingBox())!.height).toBeGreaterThanOrEqual(44);
       await page.getByRole('button', { name: 'Báo cáo vi phạm' }).click();
       await page.getByText('Cảm ơn bạn đã báo cáo; cán bộ sẽ xem xét.').waitFor();
     }
