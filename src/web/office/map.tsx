@@ -11,6 +11,7 @@ import { api } from './client.js';
 import { saveFile } from './download.js';
 import { classify, classLabel, classOf, type ClassMethod, type MapClass, NO_DATA } from './map.classes.js';
 import { mapSvg } from './map.export.js';
+import { initialMeasure } from './map.measures.js';
 import { Loading, LoadError, useLoad } from './ui.js';
 
 /** One place's figure: `value` null when it has none (`text` says why, e.g. "chưa có số dân"). */
@@ -56,7 +57,7 @@ let instances = 0;
  */
 export function ChoroplethMap({ boundary, title, period, measures, link, linkText }: { boundary: string; title: string; period: string; measures: MapMeasure[]; link: (code: string) => string | null; linkText: string }) {
   const data = useLoad(() => boundaries(boundary), [boundary]);
-  const [measureId, setMeasureId] = useState(measures[0]?.id ?? '');
+  const [measureId, setMeasureId] = useState(() => initialMeasure(measures)?.id ?? '');
   const [method, setMethod] = useState<ClassMethod>('quantile');
   const [focus, setFocus] = useState<string | null>(null);
   const id = useMemo(() => `map${++instances}`, []);
