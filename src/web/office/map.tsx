@@ -34,7 +34,8 @@ async function loadBoundaries(code: string) {
   const [[, y0], [, y1]] = path.bounds(fc);
   projection.translate([projection.translate()[0] + 8, projection.translate()[1] - y0 + 8]);
   const shapes = fc.features.map((f) => ({ code: String(f.properties.code), name: String(f.properties.name), d: path(f) ?? '' }));
-  return { shapes, height: Math.ceil(y1 - y0 + 16), credit: b.credit, byName: b.byName, withoutGeometry: b.withoutGeometry };
+  // the communes joined by name are a province map's note; the nation's map draws provinces, where that note would only puzzle
+  return { shapes, height: Math.ceil(y1 - y0 + 16), credit: b.credit, byName: code === 'VN' ? [] : b.byName, withoutGeometry: b.withoutGeometry };
 }
 
 function boundaries(code: string) {
