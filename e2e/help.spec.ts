@@ -78,12 +78,19 @@ describe('a request for help from a resident to the report', () => {
     await page.click('.hp-item .dv-item');
     expect(await page.locator('.hp-detail').innerText()).toContain('Không nhận được mã OTP khi kích hoạt VNeID mức 2');
     expect(await page.locator('.hp-detail a[href^="tel:"]').innerText()).toBe('0977123456');
+    // the app's own buttons, not the browser's grey ones: the brand's filled button, outcomes as chips
+    const look = (sel: string) => page.locator(sel).first().evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]);
+    expect(await look('#hp-take')).toEqual(['rgb(11, 92, 138)', 'rgb(255, 255, 255)']);
     await page.click('#hp-take');
     await page.getByText('Đã nhận việc trên máy; sẽ gửi khi có mạng.').waitFor();
     expect(await page.locator('.hp-item .dv-state').innerText()).toBe('Đã nhận (chờ gửi)');
     await page.click('.hp-item .dv-item');
     await page.click('.hp-item .dv-item');
     await page.getByRole('button', { name: 'Đã kích hoạt định danh điện tử mức 2' }).click();
+    const chosen = page.locator('#hp-close .chip[aria-pressed="true"]');
+    expect(await chosen.innerText()).toBe('Đã kích hoạt định danh điện tử mức 2');
+    expect(await chosen.evaluate((e) => getComputedStyle(e).borderColor)).toBe('rgb(11, 92, 138)');
+    expect(await look('#hp-close button.primary')).toEqual(['rgb(11, 92, 138)', 'rgb(255, 255, 255)']);
     await page.getByRole('button', { name: 'Lưu buổi hỗ trợ' }).click();
     await page.getByText(/Đã lưu buổi hỗ trợ cho yêu cầu số \d+; sẽ gửi khi có mạng\./).waitFor();
     expect(await page.locator('.hp-item .dv-state').innerText()).toBe('Đã hỗ trợ (chờ gửi)');
