@@ -1,4 +1,5 @@
 import { escapeHtml } from '../http/html.js';
+import { searchKey } from '../text/vietnamese.js';
 import type { PublicComment } from './portal.comments.js';
 import { missing, notice, page, vnDay, vnDayTime } from './portal.layout.js';
 import type { ArticleCard, Place, PlaceUnit, Province, PublicArticle, PublicTeam } from './portal.public.js';
@@ -83,6 +84,7 @@ export function guidePage(p: Province, service: { code: string; name: string }, 
 export function findPage(p: Province, q: string, found: { places: Place[]; more: boolean } | null): string {
   const places = found?.places ?? null;
   const results = places === null ? ''
+    : places.length === 0 && searchKey(q).length < 2 ? notice('bad', `Hãy gõ ít nhất 2 chữ của tên thôn hoặc xã, ví dụ "chieng".`)
     : places.length === 0 ? notice('bad', `Không tìm thấy xã, thôn nào khớp "${q}" trong ${p.name}. Hãy gõ tên ngắn hơn, ví dụ chỉ tên thôn.`)
     : `<ul class="cards">${places.map((pl) => `<li><a href="/to-cua-toi/${pl.code}"><strong>${escapeHtml(pl.name)}</strong></a>${pl.level === 'village' ? ` <span class="meta">${escapeHtml(pl.commune)}</span>` : ''}</li>`).join('')}</ul>`
       + (found?.more ? `<p class="meta more">Còn nhiều nơi khác khớp "${escapeHtml(q)}"; đây là ${places.length} nơi đầu. Hãy gõ thêm tên thôn và xã, ví dụ "chieng xom", để tìm đúng nơi của mình.</p>` : '');
