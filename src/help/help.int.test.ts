@@ -95,6 +95,13 @@ describe('bad input', () => {
     expect(await count()).toBe(0);
   });
 
+  it('keeps the service chosen from a guide when the resident changes the commune', async () => {
+    const step2 = await app.inject({ method: 'GET', url: '/nho-ho-tro?tinh=14&dv=vssid&xa=04105' });
+    expect(step2.body).toContain('<a href="/nho-ho-tro?tinh=14&amp;dv=vssid">đổi</a>');
+    const step1 = await app.inject({ method: 'GET', url: '/nho-ho-tro?tinh=14&dv=vssid' });
+    expect(step1.body).toContain('<input type="hidden" name="dv" value="vssid">');
+  });
+
   it('answers a guessed token as unknown and rate-limits the status route per address', async () => {
     const guess = await app.inject({ method: 'GET', url: '/yeu-cau/AAAAAAAAAAAAAAAAAAAAAA', remoteAddress: '198.51.100.9' });
     expect(guess.statusCode).toBe(404);
