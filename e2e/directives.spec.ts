@@ -82,6 +82,8 @@ describe('a directive down to a team and back', () => {
     await page.click(`.dv-item[data-id="${directiveId}"]`);
     await page.locator('#dv-detail').waitFor();
     expect(await page.locator('#dv-detail').innerText()).toContain('hướng dẫn người dân kích hoạt VNeID mức 2.');
+    // the app's outlined buttons, not the browser's grey ones
+    for (const sel of ['#dv-copy', '#dv-will-do']) expect([sel, await page.locator(sel).evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderColor])]).toEqual([sel, ['rgb(255, 255, 255)', 'rgb(11, 92, 138)']]);
     await page.click('#dv-open-report');
     await page.getByLabel('Nhóm Zalo').check();
     await page.fill('#dv-households', '350');
