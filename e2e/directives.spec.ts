@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FieldSetup, getJson, setUpFieldTeam, signInFieldMember } from './field-setup.js';
+import { type FieldSetup, getJson, postJson, setUpFieldTeam, signInFieldMember } from './field-setup.js';
 import { type Harness, startHarness } from './harness.js';
 
 /**
@@ -82,6 +82,8 @@ describe('a directive down to a team and back', () => {
     await page.click(`.dv-item[data-id="${directiveId}"]`);
     await page.locator('#dv-detail').waitFor();
     expect(await page.locator('#dv-detail').innerText()).toContain('hướng dẫn người dân kích hoạt VNeID mức 2.');
+    // the app's outlined buttons, not the browser's grey ones
+    for (const sel of ['#dv-copy', '#dv-will-do']) expect([sel, await page.locator(sel).evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderColor])]).toEqual([sel, ['rgb(255, 255, 255)', 'rgb(11, 92, 138)']]);
     await page.click('#dv-open-report');
     await page.getByLabel('Nhóm Zalo').check();
     await page.fill('#dv-households', '350');
@@ -122,6 +124,25 @@ describe('a directive down to a team and back', () => {
     const after = await getJson(setup.admin.request, base, `/api/directives/${directiveId}/board`);
     expect(after.totals.confirmations).toBe(1);
     await office.screenshot({ path: '/tmp/ui-directive-board-1280.png', fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('opens one commune of a directive to several: its figures and its teams, not the table and map of all', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    const { id } = await postJson(setup.admin.request, base, '/api/directives', { unit: '14', issuedOn: today, title: 'Rà soát hộ chưa có tài khoản định danh', body: 'Các tổ rà soát từng hộ.', target: { units: ['03664', '04105'] }, viaCommunes: false });
+    const whole = await getJson(setup.admin.request, base, `/api/directives/${id}/board`);
+    const chiengAn = (whole.communes as { code: string; teams: number }[]).find((c) => c.code === '03664')!;
+    expect(whole.communes.length).toBe(2);
+    await office.goto(`${base}/office/#/chi-dao/${id}`);
+    await office.locator('#directive-communes').waitFor();
+    expect(await office.locator('#directive-totals div').first().innerText()).toBe(`Tổ nhận\n${whole.totals.teams}`);
+    await office.locator('#directive-communes a', { hasText: 'Phường Chiềng An' }).click();
+    await office.getByText('Các tổ của Phường Chiềng An').waitFor();
+    expect(await office.locator('p.crumbs').innerText()).toBe('Chỉ đạo › Toàn bộ › Phường Chiềng An');
+    expect(await office.locator('#directive-totals div').first().innerText()).toBe(`Tổ nhận\n${chiengAn.teams}`);
+    expect(await office.locator('#directive-teams tbody tr').count()).toBe(chiengAn.teams);
+    expect(await office.locator('#directive-communes').count()).toBe(0);
+    expect(await office.locator('.map-section').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

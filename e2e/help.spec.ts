@@ -78,15 +78,23 @@ describe('a request for help from a resident to the report', () => {
     await page.click('.hp-item .dv-item');
     expect(await page.locator('.hp-detail').innerText()).toContain('Không nhận được mã OTP khi kích hoạt VNeID mức 2');
     expect(await page.locator('.hp-detail a[href^="tel:"]').innerText()).toBe('0977123456');
+    // the app's own buttons, not the browser's grey ones: the brand's filled button, outcomes as chips
+    const look = (sel: string) => page.locator(sel).first().evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]);
+    expect(await look('#hp-take')).toEqual(['rgb(11, 92, 138)', 'rgb(255, 255, 255)']);
     await page.click('#hp-take');
     await page.getByText('Đã nhận việc trên máy; sẽ gửi khi có mạng.').waitFor();
-    expect(await page.locator('.hp-item .dv-state').innerText()).toBe('Đã nhận (chờ gửi)');
+    // the list is read again from the phone's store after the message: wait for it
+    await expect.poll(() => page.locator('.hp-item .dv-state').innerText()).toBe('Đã nhận (chờ gửi)');
     await page.click('.hp-item .dv-item');
     await page.click('.hp-item .dv-item');
     await page.getByRole('button', { name: 'Đã kích hoạt định danh điện tử mức 2' }).click();
+    const chosen = page.locator('#hp-close .chip[aria-pressed="true"]');
+    expect(await chosen.innerText()).toBe('Đã kích hoạt định danh điện tử mức 2');
+    expect(await chosen.evaluate((e) => getComputedStyle(e).borderColor)).toBe('rgb(11, 92, 138)');
+    expect(await look('#hp-close button.primary')).toEqual(['rgb(11, 92, 138)', 'rgb(255, 255, 255)']);
     await page.getByRole('button', { name: 'Lưu buổi hỗ trợ' }).click();
     await page.getByText(/Đã lưu buổi hỗ trợ cho yêu cầu số \d+; sẽ gửi khi có mạng\./).waitFor();
-    expect(await page.locator('.hp-item .dv-state').innerText()).toBe('Đã hỗ trợ (chờ gửi)');
+    await expect.poll(() => page.locator('.hp-item .dv-state').innerText()).toBe('Đã hỗ trợ (chờ gửi)');
     await page.waitForFunction(() => document.querySelector('#sync-badge')?.textContent === '1 chưa đồng bộ');
     await page.screenshot({ path: '/tmp/ui-help-field-offline-360.png', fullPage: true });
     let open = await getJson(setup.admin.request, base, '/api/help-requests?state=all');
@@ -117,6 +125,13 @@ describe('a request for help from a resident to the report', () => {
     await office.getByRole('heading', { name: /Thời gian phản hồi — Phường Chiềng An/ }).waitFor();
     expect(await office.locator('tr.total').innerText()).toMatch(/^Cộng\s+1\s+1\s+1/);
     await office.screenshot({ path: '/tmp/ui-help-office-1280.png', fullPage: true });
+    // the administrator chooses the province on the page (it asked to type ?don-vi=MÃ into the address)
+    await office.goto(`${base}/office/#/ho-tro`);
+    await office.getByLabel('Tỉnh, thành phố').selectOption({ label: 'Sơn La' });
+    await office.getByRole('heading', { name: /Thời gian phản hồi — Sơn La/ }).waitFor();
+    expect(office.url()).toBe(`${base}/office/#/ho-tro?don-vi=14`);
+    expect(await office.locator('tr.total').innerText()).toMatch(/^Cộng\s+1\s+1\s+1/);
+    expect(await office.getByText('Để trống: 30 ngày gần nhất, đến hôm nay.').count()).toBe(1);
     expect(errors).toEqual([]);
   });
 });

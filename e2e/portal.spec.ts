@@ -88,6 +88,8 @@ describe('a resident comments', () => {
     for (const address of ['10.1.0.2', '10.1.0.3', '10.1.0.3', '10.1.0.4']) {
       const page = await resident(address);
       await page.goto(`${base}/tin/${articleId}`);
+      // a finger-sized target on the phone, though it looks like a small link
+      expect((await page.getByRole('button', { name: 'Báo cáo vi phạm' }).boundingBox())!.height).toBeGreaterThanOrEqual(44);
       await page.getByRole('button', { name: 'Báo cáo vi phạm' }).click();
       await page.getByText('Cảm ơn bạn đã báo cáo; cán bộ sẽ xem xét.').waitFor();
     }
@@ -109,6 +111,35 @@ describe('a resident comments', () => {
     expect(await reader.locator('ol.comments li').count()).toBe(1);
     const audit = await getJson(setup.admin.request, base, '/api/audit?unit=14');
     expect((audit.entries as { action: string }[]).filter((e) => e.action === 'portal.comment.approve').length).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('an officer writes an article', () => {
+  it("lets the administrator choose the province and the commune's page, lays each label above its field, and posts there", async () => {
+    const office = await setup.admin.newPage();
+    office.setDefaultTimeout(20_000);
+    office.on('pageerror', (e) => errors.push(e.message));
+    await office.setViewportSize({ width: 1280, height: 900 });
+    await office.goto(`${base}/office/#/cong-dong/bai/moi`);
+    await office.getByLabel('Tỉnh, thành phố').selectOption({ label: 'Sơn La' });
+    await office.getByLabel('Đăng trên trang').selectOption({ label: 'Phường Chiềng An' });
+    // each label sits above its own field (the form had no layout: labels ran on after the previous field)
+    for (const name of ['Tiêu đề', 'Tóm tắt', 'Nội dung']) {
+      const label = (await office.locator('label', { hasText: new RegExp(`^${name}$`) }).boundingBox())!;
+      const field = (await office.getByLabel(name, { exact: true }).boundingBox())!;
+      expect(label.y + label.height).toBeLessThanOrEqual(field.y);
+      expect(Math.round(label.x)).toBe(Math.round(field.x));
+    }
+    expect((await office.getByLabel('Nội dung', { exact: true }).boundingBox())!.width).toBeGreaterThan(500);
+    await office.getByLabel('Tiêu đề', { exact: true }).fill('Phường Chiềng An: ngày hướng dẫn dịch vụ công');
+    await office.getByLabel('Nội dung', { exact: true }).fill('Tổ công nghệ số các tổ dân phố hướng dẫn bà con nộp hồ sơ trực tuyến vào sáng thứ Bảy.');
+    await office.getByRole('button', { name: 'Đăng bài' }).click();
+    await office.getByText('Đã đăng bài lên trang cho người dân.').waitFor();
+    expect(office.url()).toMatch(/#\/cong-dong\/bai\/\d+$/);
+    const reader = await resident('10.1.0.20');
+    await reader.goto(`${base}/xa/03664`);
+    await reader.getByRole('link', { name: 'Phường Chiềng An: ngày hướng dẫn dịch vụ công' }).waitFor();
     expect(errors).toEqual([]);
   });
 });

@@ -81,6 +81,27 @@ describe('bad input', () => {
     expect(await count()).toBe(0);
   });
 
+  it('lists the problems of a form sent empty in the order the form shows its fields', async () => {
+    const empty = await form({ tinh: '14', xa: '04105', thon: '', dv: '', van_de: '', ten: '', dien_thoai: '', thoi_gian: '' }, '203.0.113.77');
+    expect(empty.statusCode).toBe(400);
+    const list = /<div class="bad" role="alert"><p>Chưa gửi được yêu cầu:<\/p><ul>(.*?)<\/ul>/s.exec(empty.body)?.[1] ?? '';
+    expect([...list.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1])).toEqual([
+      'Hãy chọn việc cần hỗ trợ trong danh sách.',
+      'Hãy nói ngắn gọn bạn cần giúp gì (ít nhất 5 ký tự).',
+      'Hãy ghi họ tên (2 đến 80 ký tự).',
+      'Số điện thoại: trống. Tổ chỉ gọi được số Việt Nam, ví dụ 0912 345 678.',
+      'Cần đánh dấu đồng ý để tổ được liên hệ với bạn; không có đồng ý thì không ghi yêu cầu.',
+    ]);
+    expect(await count()).toBe(0);
+  });
+
+  it('keeps the service chosen from a guide when the resident changes the commune', async () => {
+    const step2 = await app.inject({ method: 'GET', url: '/nho-ho-tro?tinh=14&dv=vssid&xa=04105' });
+    expect(step2.body).toContain('<a href="/nho-ho-tro?tinh=14&amp;dv=vssid">đổi</a>');
+    const step1 = await app.inject({ method: 'GET', url: '/nho-ho-tro?tinh=14&dv=vssid' });
+    expect(step1.body).toContain('<input type="hidden" name="dv" value="vssid">');
+  });
+
   it('answers a guessed token as unknown and rate-limits the status route per address', async () => {
     const guess = await app.inject({ method: 'GET', url: '/yeu-cau/AAAAAAAAAAAAAAAAAAAAAA', remoteAddress: '198.51.100.9' });
     expect(guess.statusCode).toBe(404);

@@ -28,7 +28,7 @@ export function helpFormPage(d: FormData, draft: Partial<NewHelpRequest> = {}, p
   const hint = (f: string) => (err(problems, f) ? `<span class="bad">${escapeHtml(err(problems, f)!.reason)}</span>` : '');
   return page({ title: 'Nhờ hỗ trợ', province: p, active: 'help' }, `<h1>Nhờ tổ công nghệ số hỗ trợ</h1>${list}
 <form method="post" action="/nho-ho-tro" novalidate><input type="hidden" name="tinh" value="${p.code}"><input type="hidden" name="xa" value="${escapeHtml(d.commune.code)}">
-<p>Xã/phường: <strong>${escapeHtml(d.commune.name)}</strong> · <a href="/nho-ho-tro?tinh=${p.code}">đổi</a></p>
+<p>Xã/phường: <strong>${escapeHtml(d.commune.name)}</strong> · <a href="/nho-ho-tro?tinh=${p.code}${draft.service ? `&amp;dv=${encodeURIComponent(draft.service)}` : ''}">đổi</a></p>
 <label>Thôn, bản, tổ dân phố${hint('village')}<select name="thon"${invalid(problems, 'village')}><option value="">— Không rõ / chọn sau —</option>${d.villages.map((v) => option(v.code, v.name, draft.village)).join('')}</select></label>
 <label>Cần hỗ trợ việc gì?${hint('service')}<select name="dv" required${invalid(problems, 'service')}><option value="">— Chọn —</option>${d.services.map((s) => option(s.code, s.name, draft.service)).join('')}</select></label>
 <label>Đang gặp khó khăn gì?${hint('problem')}<textarea name="van_de" rows="3" required${invalid(problems, 'problem')} placeholder="Ví dụ: không nhận được mã OTP khi kích hoạt VNeID">${escapeHtml(draft.problem ?? '')}</textarea></label>

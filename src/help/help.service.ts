@@ -39,6 +39,10 @@ export interface NewHelpRequest {
 
 export type HelpProblem = { field: keyof NewHelpRequest; reason: string };
 
+/** The fields in the order the form shows them, so the list of problems reads top to bottom like the form. */
+const FORM_ORDER: (keyof NewHelpRequest)[] = ['province', 'commune', 'village', 'service', 'problem', 'name', 'phone', 'preferredTime', 'consent'];
+const inFormOrder = (problems: HelpProblem[]) => problems.sort((a, b) => FORM_ORDER.indexOf(a.field) - FORM_ORDER.indexOf(b.field));
+
 /** The hash kept for a status link's token (the token itself is only in the resident's link). */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -74,7 +78,7 @@ export async function createHelpRequest(db: Db, protector: DataProtector, input:
   else if (input.village && !place.villageId) problems.push({ field: 'village', reason: `Không có thôn/tổ dân phố này trong ${place.communeName}; hãy chọn lại.` });
   const [service] = await queryRows<{ code: string; name: string }>(db, sql`select code, name from support_services where code = ${input.service} and active and (province_code is null or province_code = ${input.province})`);
   if (!service) problems.push({ field: 'service', reason: 'Hãy chọn việc cần hỗ trợ trong danh sách.' });
-  if (problems.length || !place || !service || !phone.ok) return { problems };
+  if (problems.length || !place || !service || !phone.ok) return { problems: inFormOrder(problems) };
 
   const phoneHash = protector.hash(phone.e164);
   const now = clockNow();

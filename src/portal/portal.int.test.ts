@@ -111,6 +111,12 @@ describe('comments: measured as the reader sees them', () => {
     expect(await stored()).toEqual([]);
   });
 
+  it('sends the address a refused comment leaves in the bar (GET /tin/ID/binh-luan) back to the comment form, not to a 404', async () => {
+    const again = await app.inject({ method: 'GET', url: `/tin/${articleId}/binh-luan` });
+    expect([again.statusCode, again.headers.location]).toEqual([302, `/tin/${articleId}#comment`]);
+    expect((await app.inject({ method: 'GET', url: '/tin/abc/binh-luan' })).statusCode).toBe(404);
+  });
+
   it('accepts 500 graphemes written in 700 code units (NFD) and 125 emoji with skin tones, stored NFC', async () => {
     const nfd = ('ệ'.normalize('NFD') + 'a'.repeat(4)).repeat(100);
     expect([nfd.length, [...new Intl.Segmenter('vi', { granularity: 'grapheme' }).segment(nfd)].length]).toEqual([700, 500]);
@@ -231,6 +237,30 @@ describe('find my team', () => {
     const mine = await province.request({ method: 'PUT', url: `/api/portal/members/${m.id}/public-phone`, payload: { publish: true } });
     expect(mine.json()).toEqual({ id: m.id, publicPhone: true });
     expect((await app.inject({ method: 'GET', url: `/to-cua-toi/${code}` })).body).toContain('<a href="tel:+84915111222">0915111222</a>');
+  });
+
+  it("names a ward's teams as the ward's on its page, a commune's as the commune's", async () => {
+    const ward = (await app.inject({ method: 'GET', url: '/xa/03664' })).body;
+    expect(ward).toContain('<h1>Phường Chiềng An</h1>');
+    expect(ward).toContain('<a href="/to-cua-toi/03664">Các tổ công nghệ số của phường</a>');
+    const commune = (await app.inject({ method: 'GET', url: '/xa/04105' })).body;
+    expect(commune).toContain('<a href="/to-cua-toi/04105">Các tổ công nghệ số của xã</a>');
+  });
+
+  it('asks for two letters when the search is shorter, rather than for a shorter name', async () => {
+    const short = (await app.inject({ method: 'GET', url: '/to-cua-toi?tinh=14&q=%C4%91' })).body;
+    expect(short).toContain('Hãy gõ ít nhất 2 chữ của tên thôn hoặc xã, ví dụ &quot;chieng&quot;.');
+    expect(short).not.toContain('Hãy gõ tên ngắn hơn');
+    const none = (await app.inject({ method: 'GET', url: '/to-cua-toi?tinh=14&q=zzzz' })).body;
+    expect(none).toContain('Không tìm thấy xã, thôn nào khớp &quot;zzzz&quot; trong Sơn La. Hãy gõ tên ngắn hơn, ví dụ chỉ tên thôn.');
+  });
+
+  it('says when more places match than the 30 it shows, and not when all are shown', async () => {
+    const many = (await app.inject({ method: 'GET', url: '/to-cua-toi?tinh=14&q=ng' })).body;
+    expect(many.match(/<li><a href="\/to-cua-toi\//g)?.length).toBe(30);
+    expect(many).toContain('Còn nhiều nơi khác khớp "ng"; đây là 30 nơi đầu. Hãy gõ thêm tên thôn và xã, ví dụ "chieng xom", để tìm đúng nơi của mình.');
+    const few = (await app.inject({ method: 'GET', url: '/to-cua-toi?tinh=14&q=tieu%20khu%206' })).body;
+    expect(few).not.toContain('Còn nhiều nơi khác khớp');
   });
 });
 

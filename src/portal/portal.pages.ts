@@ -1,4 +1,5 @@
 import { escapeHtml } from '../http/html.js';
+import { searchKey } from '../text/vietnamese.js';
 import type { PublicComment } from './portal.comments.js';
 import { missing, notice, page, vnDay, vnDayTime } from './portal.layout.js';
 import type { ArticleCard, Place, PlaceUnit, Province, PublicArticle, PublicTeam } from './portal.public.js';
@@ -32,10 +33,13 @@ export function provincePage(p: Province, news: ArticleCard[], services: { code:
 <section><h2>Hướng dẫn từng bước</h2><ul class="guides">${services.map((s) => `<li><a href="/huong-dan/${encodeURIComponent(s.code)}?tinh=${p.code}">${escapeHtml(s.name)}</a></li>`).join('')}</ul></section>`);
 }
 
+/** The commune's kind as a resident says it after "của": "phường" for a ward, "đặc khu", else "xã". */
+const kindWord = (communeName: string) => /^(Xã|Phường|Đặc khu)\s/.exec(communeName)?.[1].toLocaleLowerCase('vi') ?? 'xã';
+
 /** `/xa/CODE`: a commune's page: its news and the province's, its teams, asking for help there. */
 export function communePage(p: Province, commune: PlaceUnit, news: ArticleCard[], teams: PublicTeam[]): string {
   return page({ title: commune.name, province: p, active: 'news' }, `<h1>${escapeHtml(commune.name)}</h1>
-<p><a class="button" href="/nho-ho-tro?tinh=${p.code}&amp;xa=${commune.code}">Nhờ tổ hỗ trợ</a> <a href="/to-cua-toi/${commune.code}">Các tổ công nghệ số của xã</a> (${teams.length})</p>
+<p><a class="button" href="/nho-ho-tro?tinh=${p.code}&amp;xa=${commune.code}">Nhờ tổ hỗ trợ</a> <a href="/to-cua-toi/${commune.code}">Các tổ công nghệ số của ${kindWord(commune.name)}</a> (${teams.length})</p>
 <section><h2>Tin tức</h2>${cards(news, 'Chưa có tin.')}</section>`);
 }
 
@@ -76,11 +80,14 @@ export function guidePage(p: Province, service: { code: string; name: string }, 
 <div class="body">${guide.bodyHtml}</div></article><p><a class="button" href="/nho-ho-tro?tinh=${p.code}&amp;dv=${encodeURIComponent(service.code)}">Làm chưa được? Nhờ tổ hỗ trợ</a></p>`);
 }
 
-/** `/to-cua-toi?q=`: the search and its places. */
-export function findPage(p: Province, q: string, places: Place[] | null): string {
+/** `/to-cua-toi?q=`: the search and its places (`more`: others match too, beyond those shown). */
+export function findPage(p: Province, q: string, found: { places: Place[]; more: boolean } | null): string {
+  const places = found?.places ?? null;
   const results = places === null ? ''
+    : places.length === 0 && searchKey(q).length < 2 ? notice('bad', `Hãy gõ ít nhất 2 chữ của tên thôn hoặc xã, ví dụ "chieng".`)
     : places.length === 0 ? notice('bad', `Không tìm thấy xã, thôn nào khớp "${q}" trong ${p.name}. Hãy gõ tên ngắn hơn, ví dụ chỉ tên thôn.`)
-    : `<ul class="cards">${places.map((pl) => `<li><a href="/to-cua-toi/${pl.code}"><strong>${escapeHtml(pl.name)}</strong></a>${pl.level === 'village' ? ` <span class="meta">${escapeHtml(pl.commune)}</span>` : ''}</li>`).join('')}</ul>`;
+    : `<ul class="cards">${places.map((pl) => `<li><a href="/to-cua-toi/${pl.code}"><strong>${escapeHtml(pl.name)}</strong></a>${pl.level === 'village' ? ` <span class="meta">${escapeHtml(pl.commune)}</span>` : ''}</li>`).join('')}</ul>`
+      + (found?.more ? `<p class="meta more">Còn nhiều nơi khác khớp "${escapeHtml(q)}"; đây là ${places.length} nơi đầu. Hãy gõ thêm tên thôn và xã, ví dụ "chieng xom", để tìm đúng nơi của mình.</p>` : '');
   return page({ title: 'Tổ công nghệ số của tôi', province: p, active: 'team' }, `<h1>Tổ công nghệ số của tôi</h1>${findForm(p, q)}${results}`);
 }
 

@@ -55,19 +55,23 @@ export function servicesOf(db: Db, provinceCode: string): Promise<{ code: string
 
 export interface Place { code: string; name: string; level: 'commune' | 'village'; commune: string; communeCode: string }
 
+/** How many places the search shows at most. */
+export const PLACES_SHOWN = 30;
+
 /**
  * Communes and villages of a province whose name matches `q` without diacritics ("chieng xom",
- * "Chiềng Xôm" and "CHIENG XOM" alike), at most 30, communes first.
+ * "Chiềng Xôm" and "CHIENG XOM" alike), at most PLACES_SHOWN, communes first; `more` says that
+ * other places match too (the page then asks for a longer name).
  */
-export async function searchPlaces(db: Db, provinceCode: string, q: string): Promise<Place[]> {
+export async function searchPlaces(db: Db, provinceCode: string, q: string): Promise<{ places: Place[]; more: boolean }> {
   const key = searchKey(q);
-  if (key.length < 2) return [];
+  if (key.length < 2) return { places: [], more: false };
   const like = `%${key.replace(/[%_\\]/g, '\\$&')}%`;
   const rows = await queryRows<Place>(db, sql`
     select u.code, u.name, u.level, coalesce(c.name, u.name) as commune, coalesce(c.code, u.code) as "communeCode" from admin_units u left join admin_units c on c.id = u.parent_id and u.level = 'village'
     where u.province_code = ${provinceCode} and u.valid_to is null and u.level in ('commune', 'village') and u.search_key like ${like}
-    order by u.level = 'village', u.search_key limit 30`);
-  return rows;
+    order by u.level = 'village', u.search_key limit ${PLACES_SHOWN + 1}`);
+  return { places: rows.slice(0, PLACES_SHOWN), more: rows.length > PLACES_SHOWN };
 }
 
 /** The villages of a commune, in Vietnamese order (numbers by value). */

@@ -159,6 +159,15 @@ export const portalRoutes: RouteModule = (api, { database, protector }) => {
       return reply.redirect(`/tin/${a.id}?gui=${out.status === 'published' ? 'xong' : 'cho'}#${out.status === 'published' ? `bl-${out.id}` : 'comment'}`, 303);
     });
 
+    /**
+     * GET /tin/:id/binh-luan → the article's comment form (302): the address a refused comment's page
+     * shows, so reloading it, or opening it from the history or a shared link, is not a 404.
+     */
+    scope.get('/tin/:id/binh-luan', { config: { access: { public: true } }, schema: { hide: true } }, async (req, reply) => {
+      const n = idOf(req.params);
+      return Number.isSafeInteger(n) && n > 0 && n < 2 ** 31 ? reply.redirect(`/tin/${n}#comment`, 302) : html(reply, missing('Không có bài này hoặc bài đã gỡ.'), 404);
+    });
+
     /** POST /binh-luan/:id/bao-cao → a resident reports a comment (once per address); back to the article (303). */
     scope.post('/binh-luan/:id/bao-cao', { config: { access: { public: true }, rateLimit: { max: 20, timeWindow: '1 minute' } }, schema: { hide: true } }, async (req, reply) => {
       const n = idOf(req.params);

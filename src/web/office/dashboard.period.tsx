@@ -49,7 +49,8 @@ export function readPickerDay(label: string, text: string): { day: string } | { 
 /**
  * The days the figures cover, after the period's name: " (01/12/2026 – 31/12/2026)" for a past
  * period, " (01/12/2026 – 02/12/2026, đến hôm nay)" for one that runs past today (the report's
- * `until`: charts stop there), " (chưa tới)" for one wholly ahead. A day says only whether it is
+ * `until`: charts stop there; " (01/12/2026, hôm nay)" on its first day), " (chưa tới)" for one
+ * wholly ahead. A day says only whether it is
  * today or ahead; a range says its end is today.
  */
 export function periodSpan(kind: Period['kind'], period: SupportReport['period']): string {
@@ -58,6 +59,8 @@ export function periodSpan(kind: Period['kind'], period: SupportReport['period']
   const toToday = until < to;
   if (kind === 'day') return '';
   if (kind === 'range') return toToday ? ` (số liệu đến hôm nay, ${vnDate(until)})` : '';
+  // the period's first day is today: one day, not "07/12/2026 – 07/12/2026"
+  if (toToday && from === until) return ` (${vnDate(from)}, hôm nay)`;
   return toToday ? ` (${vnDate(from)} – ${vnDate(until)}, đến hôm nay)` : ` (${vnDate(from)} – ${vnDate(to)})`;
 }
 

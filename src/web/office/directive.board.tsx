@@ -1,7 +1,8 @@
 // #/chi-dao/:id[?xa=CODE] — a directive's live board (issue 15, item 5): the document (number,
 // date, issuer, body as text, attachments), then in the user's part: teams targeted, received,
 // read, "will do", done, overdue, households reached against the villages' households, residents'
-// confirmations and the asked figure; by commune (with its forwarding) and, for one commune, by
+// confirmations and the asked figure; by commune (with its forwarding) and, for one commune (?xa=CODE: that commune's own
+// figures, without the table and map of all communes), by
 // team with each team's public link. Refreshed every 15 seconds. A commune officer forwards a
 // province's directive to the commune's teams here; the issuer's officers remind the teams not
 // done ("Nhắc lại") and download the board as .xlsx (official form) or CSV.
@@ -45,8 +46,11 @@ function Board({ match, query }: PageProps) {
   if (!loaded.data) return <Loading />;
   const b = loaded.data;
   const d = b.directive;
-  const t = b.totals;
+  // a commune chosen (from the table or the map): its own figures, its teams, and no table or map of all communes
+  const chosen = commune ? b.communes.find((c) => c.code === commune) ?? null : null;
+  const t = chosen ?? b.totals;
   const mine = b.communes.length === 1 ? b.communes[0] : null;
+  const all = !chosen && b.communes.length > 1;
   const act = async (what: () => Promise<string>) => {
     try {
       setMessage({ kind: 'ok', text: await what() });
@@ -66,7 +70,7 @@ function Board({ match, query }: PageProps) {
   return (
     <>
       <p class="crumbs">
-        <a href="#/chi-dao">Chỉ đạo</a> ›{commune && <> <a href={`#/chi-dao/${id}`}>Toàn bộ</a> ›</>}
+        <a href="#/chi-dao">Chỉ đạo</a> ›{commune && <> <a href={`#/chi-dao/${id}`}>Toàn bộ</a> ›{chosen ? ` ${chosen.name}` : ''}</>}
       </p>
       <PageTitle>{d.title}</PageTitle>
       <p class="meta" id="directive-meta">
@@ -124,7 +128,7 @@ function Board({ match, query }: PageProps) {
         )}{' '}
         <DownloadLink href={`/api/directives/${id}/board?${q}format=xlsx`}>Tải .xlsx (mẫu báo cáo)</DownloadLink> <DownloadLink href={`/api/directives/${id}/board?${q}format=csv`}>Tải CSV</DownloadLink>
       </p>
-      {b.communes.length > 1 && (
+      {all && (
         <Table
           class="numbers"
           id="directive-communes"
@@ -149,14 +153,14 @@ function Board({ match, query }: PageProps) {
           }))}
         />
       )}
-      {b.communes.length > 1 && d.issuer.level === 'province' ? (
+      {all && d.issuer.level === 'province' ? (
         <ChoroplethMap boundary={d.issuer.code} title={`Bản đồ thực hiện chỉ đạo theo xã, phường: ${d.title}`} period={`ban hành ${vnDate(d.issuedOn)}${d.deadline ? `, hạn ${vnDate(d.deadline)}` : ''}; số liệu lúc ${vnDateTimeLabel()}`} measures={directiveMeasures(b)} link={(c) => `#/chi-dao/${id}?xa=${c}`} linkText="Xem các tổ của xã, phường" />
       ) : null}
       {b.teams.length > 0 && (
         <Table
           class="stack"
           id="directive-teams"
-          caption="Theo tổ"
+          caption={chosen ? `Các tổ của ${chosen.name}` : 'Theo tổ'}
           columns={['Tổ', 'Đã đọc', 'Hoàn thành', 'Cách thông báo', 'Số hộ', ...(d.asks.figure ? [`${d.asks.figure.name} (${d.asks.figure.unit})`] : []), 'Người dân xác nhận', 'Trang cho người dân']}
           rows={b.teams.map((x) => ({
             key: x.id,

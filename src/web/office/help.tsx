@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { num } from '../shared/format.js';
 import { fromVnDate, vnDate, vnDateTimeLabel } from '../shared/time.js';
-import { api } from './client.js';
+import { api, provinces } from './client.js';
 import { page, type PageProps } from './mount.js';
 import { session } from './session.js';
 import { LoadError, Loading, Notice, PageTitle, Table, useLoad } from './ui.js';
@@ -104,8 +104,27 @@ function Report({ unit, from, to }: { unit: string; from?: string; to?: string }
   );
 }
 
+/** An administrator's choice of the province whose response times to show (#/ho-tro?don-vi=CODE). */
+function ProvinceChooser({ value }: { value: string | null }) {
+  const all = useLoad(() => provinces(), []);
+  return (
+    <p class="meta">
+      <label>
+        Tỉnh, thành phố{' '}
+        <select id="help-province" value={value && value.length === 2 ? value : ''} onChange={(e) => (location.hash = e.currentTarget.value ? `#/ho-tro?don-vi=${e.currentTarget.value}` : '#/ho-tro')}>
+          <option value="">— Chọn tỉnh để xem thời gian phản hồi —</option>
+          {(all.data ?? []).filter((p) => p.code).map((p) => (
+            <option value={p.code!}>{p.name}</option>
+          ))}
+        </select>
+      </label>
+    </p>
+  );
+}
+
 function HelpPage({ query }: PageProps) {
-  const unit = query.get('don-vi') ?? (session.unit && (session.unit.level === 'province' || session.unit.level === 'commune') ? session.unit.code : null);
+  const own = session.unit && (session.unit.level === 'province' || session.unit.level === 'commune') ? session.unit.code : null;
+  const unit = query.get('don-vi') ?? own;
   const [from, setFrom] = useState(query.get('tu') ?? '');
   const [to, setTo] = useState(query.get('den') ?? '');
   const fromIso = from ? fromVnDate(from) : undefined;
@@ -120,6 +139,7 @@ function HelpPage({ query }: PageProps) {
       <Requests />
       {unit ? (
         <>
+          {!own && <ProvinceChooser value={unit} />}
           <p class="inline-form">
             <label>
               Từ ngày <input value={from} size={10} placeholder="dd/mm/yyyy" onChange={(e) => setFrom(e.currentTarget.value)} />
@@ -127,11 +147,12 @@ function HelpPage({ query }: PageProps) {
             <label>
               Đến ngày <input value={to} size={10} placeholder="dd/mm/yyyy" onChange={(e) => setTo(e.currentTarget.value)} />
             </label>
+            <span class="hint">Để trống: 30 ngày gần nhất, đến hôm nay.</span>
           </p>
           {bad ? <Notice kind="error">{`Ngày ${bad} không đúng: hãy viết ngày/tháng/năm, ví dụ 05/10/2026.`}</Notice> : <Report unit={unit} from={fromIso ?? undefined} to={toIso ?? undefined} />}
         </>
       ) : (
-        <p class="muted">Chọn đơn vị để xem báo cáo: thêm ?don-vi=MÃ vào địa chỉ (mã tỉnh hoặc mã xã).</p>
+        <ProvinceChooser value={null} />
       )}
     </>
   );

@@ -18,6 +18,15 @@ function measure(id: string, label: string, unit: string, digits: number, rows: 
   return { id, label, unit, digits, rows };
 }
 
+/**
+ * The measure a map opens on: the page's first that has a figure for some place, so a province
+ * without population figures yet opens on the sessions rather than on a map hatched all over; the
+ * first when none has any.
+ */
+export function initialMeasure(measures: MapMeasure[]): MapMeasure | undefined {
+  return measures.find((m) => m.rows.some((r) => r.value !== null)) ?? measures[0];
+}
+
 /** A province's dashboard (GET /api/reports/support, its communes): activity against population, coverage per service, active teams. */
 export function supportMeasures(r: Support): MapMeasure[] {
   const communes = r.children.filter((c) => c.kind === 'commune' && c.code);

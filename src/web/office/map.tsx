@@ -11,6 +11,7 @@ import { api } from './client.js';
 import { saveFile } from './download.js';
 import { classify, classLabel, classOf, type ClassMethod, type MapClass, NO_DATA } from './map.classes.js';
 import { mapSvg } from './map.export.js';
+import { initialMeasure } from './map.measures.js';
 import { Loading, LoadError, useLoad } from './ui.js';
 
 /** One place's figure: `value` null when it has none (`text` says why, e.g. "chưa có số dân"). */
@@ -33,7 +34,8 @@ async function loadBoundaries(code: string) {
   const [[, y0], [, y1]] = path.bounds(fc);
   projection.translate([projection.translate()[0] + 8, projection.translate()[1] - y0 + 8]);
   const shapes = fc.features.map((f) => ({ code: String(f.properties.code), name: String(f.properties.name), d: path(f) ?? '' }));
-  return { shapes, height: Math.ceil(y1 - y0 + 16), credit: b.credit, byName: b.byName, withoutGeometry: b.withoutGeometry };
+  // the communes joined by name are a province map's note; the nation's map draws provinces, where that note would only puzzle
+  return { shapes, height: Math.ceil(y1 - y0 + 16), credit: b.credit, byName: code === 'VN' ? [] : b.byName, withoutGeometry: b.withoutGeometry };
 }
 
 function boundaries(code: string) {
@@ -56,7 +58,7 @@ let instances = 0;
  */
 export function ChoroplethMap({ boundary, title, period, measures, link, linkText }: { boundary: string; title: string; period: string; measures: MapMeasure[]; link: (code: string) => string | null; linkText: string }) {
   const data = useLoad(() => boundaries(boundary), [boundary]);
-  const [measureId, setMeasureId] = useState(measures[0]?.id ?? '');
+  const [measureId, setMeasureId] = useState(() => initialMeasure(measures)?.id ?? '');
   const [method, setMethod] = useState<ClassMethod>('quantile');
   const [focus, setFocus] = useState<string | null>(null);
   const id = useMemo(() => `map${++instances}`, []);

@@ -1,15 +1,17 @@
 // #/cong-dong — the residents' portal for officers (issue 16): the news and guides of the sites in
 // scope (a province officer: the province's and its communes'), #/cong-dong/bai/moi and
-// #/cong-dong/bai/ID the editor (Markdown: headings "##", lists "-", links [chữ](https://…), images
+// #/cong-dong/bai/ID the editor (a new article's site chosen first: an administrator the province, a province officer
+// the province's page or a commune's; Markdown: headings "##", lists "-", links [chữ](https://…), images
 // uploaded here; the server renders and sanitizes it, and "Xem trước" shows exactly what residents
 // will get), and the comments waiting for moderation (portal.moderation.tsx).
 import { useState } from 'preact/hooks';
 import { vnDate } from '../shared/time.js';
-import { api } from './client.js';
+import { api, provinces } from './client.js';
+import { flash } from './flash.js';
 import { page, type PageProps } from './mount.js';
 import { ModerationQueue, SiteSettings } from './portal.moderation.js';
 import { session } from './session.js';
-import { LoadError, Loading, Notice, PageTitle, Table, useLoad } from './ui.js';
+import { Field, LoadError, Loading, Notice, PageTitle, Table, useLoad } from './ui.js';
 
 const STATUS: Record<string, string> = { draft: 'Bản nháp', published: 'Đã đăng', withdrawn: 'Đã gỡ' };
 
@@ -54,6 +56,57 @@ function ArticleForm({ match }: PageProps) {
   return <Editor key={id ?? 'new'} article={loaded.data ?? null} />;
 }
 
+type Site = { code: string; name: string };
+
+/**
+ * Where a new article goes: an administrator picks the province, then its own page or one of its
+ * communes'; a province officer the province's page or a commune's; a commune officer has only
+ * their commune's (no choice shown). `value` is the site's code ('' until one is chosen).
+ */
+function SiteChooser({ value, onChange }: { value: string; onChange: (code: string) => void }) {
+  const own = session.unit && (session.unit.level === 'province' || session.unit.level === 'commune') && session.unit.code ? { code: session.unit.code, name: session.unit.name, level: session.unit.level } : null;
+  const [province, setProvince] = useState(own?.level === 'province' ? own.code : '');
+  const all = useLoad(async () => (own ? null : ((await provinces()).filter((p) => p.code) as Site[])), []);
+  const communes = useLoad(async () => {
+    if (!province) return [] as Site[];
+    const r = (await api.call('GET /api/units', { query: { parent: province } })) as { units: { code: string | null; name: string; status: string }[] };
+    return r.units.filter((u) => u.code && u.status === 'current') as Site[];
+  }, [province]);
+  if (own?.level === 'commune') return <p class="meta">Đăng trên trang của {own.name}.</p>;
+  const provinceName = own?.name ?? all.data?.find((p) => p.code === province)?.name ?? '';
+  return (
+    <div class="form-grid">
+      {!own && (
+        <Field label="Tỉnh, thành phố" id="article-province">
+          <select
+            id="article-province"
+            value={province}
+            onChange={(e) => {
+              setProvince(e.currentTarget.value);
+              onChange(e.currentTarget.value);
+            }}
+          >
+            <option value="">— Chọn tỉnh —</option>
+            {(all.data ?? []).map((p) => (
+              <option value={p.code}>{p.name}</option>
+            ))}
+          </select>
+        </Field>
+      )}
+      {province && (
+        <Field label="Đăng trên trang" id="article-site">
+          <select id="article-site" value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+            <option value={province}>Trang của {provinceName}</option>
+            {(communes.data ?? []).map((c) => (
+              <option value={c.code}>{c.name}</option>
+            ))}
+          </select>
+        </Field>
+      )}
+    </div>
+  );
+}
+
 function Editor({ article }: { article: Awaited<ReturnType<typeof api.call<'GET /api/portal/articles/:id'>>> | null }) {
   const [title, setTitle] = useState(article?.title ?? '');
   const [summary, setSummary] = useState(article?.summary ?? '');
@@ -65,6 +118,7 @@ function Editor({ article }: { article: Awaited<ReturnType<typeof api.call<'GET 
   const [preview, setPreview] = useState<string | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [site, setSite] = useState(session.unit && (session.unit.level === 'province' || session.unit.level === 'commune') ? (session.unit.code ?? '') : '');
 
   const save = async (status: 'draft' | 'published' | 'withdrawn') => {
     setBusy(true);
@@ -75,8 +129,11 @@ function Editor({ article }: { article: Awaited<ReturnType<typeof api.call<'GET 
         const r = await api.call('PUT /api/portal/articles/:id', { params: { id: article.id }, json: { ...json, version } });
         setVersion(r.version);
       } else {
-        const r = await api.call('POST /api/portal/articles', { json });
+        const r = await api.call('POST /api/portal/articles', { json: { ...json, ...(site ? { unit: site } : {}) } });
+        // the editor of the new article is another page: the message goes with it
+        flash('ok', status === 'published' ? 'Đã đăng bài lên trang cho người dân.' : 'Đã lưu bản nháp.');
         location.replace(`#/cong-dong/bai/${r.id}`);
+        return;
       }
       setMessage({ kind: 'ok', text: status === 'published' ? 'Đã đăng bài lên trang cho người dân.' : status === 'withdrawn' ? 'Đã gỡ bài.' : 'Đã lưu bản nháp.' });
     } catch (err) {
@@ -108,34 +165,35 @@ function Editor({ article }: { article: Awaited<ReturnType<typeof api.call<'GET 
         )}
       </p>
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
-      <form class="stack-form" onSubmit={(e) => (e.preventDefault(), save('published'))}>
-        <label>
-          Loại bài{' '}
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as 'news' | 'guide')}>
+      <form class="form article-form" onSubmit={(e) => (e.preventDefault(), save('published'))}>
+        {!article && <SiteChooser value={site} onChange={setSite} />}
+        <Field label="Loại bài" id="article-kind">
+          <select id="article-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as 'news' | 'guide')}>
             <option value="news">Tin tức (người dân bình luận được)</option>
             <option value="guide">Hướng dẫn từng bước cho một dịch vụ</option>
           </select>
-        </label>
+        </Field>
         {kind === 'guide' && (
-          <label>
-            Dịch vụ (mã){' '}
-            <input value={serviceCode} onInput={(e) => setServiceCode(e.currentTarget.value)} placeholder="vneid, vssid, public_services…" />
-          </label>
+          <Field label="Dịch vụ (mã)" id="article-service">
+            <input id="article-service" value={serviceCode} onInput={(e) => setServiceCode(e.currentTarget.value)} placeholder="vneid, vssid, public_services…" />
+          </Field>
         )}
-        <label>
-          Tiêu đề <input value={title} required maxLength={400} onInput={(e) => setTitle(e.currentTarget.value)} />
-        </label>
-        <label>
-          Tóm tắt <input value={summary} maxLength={800} onInput={(e) => setSummary(e.currentTarget.value)} />
-        </label>
-        <label for="article-body">Nội dung</label>
-        <p class="meta" id="article-body-hint">
-          Viết như văn bản thường. Tiêu đề mục: dòng bắt đầu bằng "## ". Danh sách: dòng bắt đầu bằng "- " hoặc "1. ". Chữ đậm: **chữ**. Liên kết: [chữ hiện](https://…). Ảnh: chọn tệp bên dưới.
-        </p>
-        <textarea id="article-body" aria-describedby="article-body-hint" rows={16} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
-        <label>
-          Thêm ảnh <input type="file" accept="image/jpeg,image/png,image/webp,image/gif" onChange={(e) => e.currentTarget.files?.[0] && void upload(e.currentTarget.files[0])} />
-        </label>
+        <Field label="Tiêu đề" id="article-title">
+          <input id="article-title" value={title} required maxLength={400} onInput={(e) => setTitle(e.currentTarget.value)} />
+        </Field>
+        <Field label="Tóm tắt" id="article-summary">
+          <input id="article-summary" value={summary} maxLength={800} onInput={(e) => setSummary(e.currentTarget.value)} />
+        </Field>
+        <Field
+          label="Nội dung"
+          id="article-body"
+          hint={'Viết như văn bản thường. Tiêu đề mục: dòng bắt đầu bằng "## ". Danh sách: dòng bắt đầu bằng "- " hoặc "1. ". Chữ đậm: **chữ**. Liên kết: [chữ hiện](https://…). Ảnh: chọn tệp bên dưới.'}
+        >
+          <textarea id="article-body" aria-describedby="article-body-hint" rows={16} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+        </Field>
+        <Field label="Thêm ảnh" id="article-image" hint="Ảnh JPEG, PNG, WebP hoặc GIF; ảnh được chèn vào cuối nội dung.">
+          <input id="article-image" aria-describedby="article-image-hint" type="file" accept="image/jpeg,image/png,image/webp,image/gif" onChange={(e) => e.currentTarget.files?.[0] && void upload(e.currentTarget.files[0])} />
+        </Field>
         {kind === 'news' && (
           <label class="check">
             <input type="checkbox" checked={commentsOpen} onChange={(e) => setCommentsOpen(e.currentTarget.checked)} /> Cho phép bình luận

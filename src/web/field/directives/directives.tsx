@@ -177,12 +177,12 @@ function Screen({ userId }: { userId: number }) {
         <div class="dv-share">
           <p>Đường dẫn cho nhóm Zalo của thôn (người dân bấm "Tôi đã nhận được"):</p>
           <input readOnly value={link} aria-label="Đường dẫn cho người dân" onFocus={(e) => e.currentTarget.select()} />{' '}
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(link).then(() => setNote('Đã chép đường dẫn.'))}>
+          <button type="button" id="dv-copy" class="ghost" onClick={() => void navigator.clipboard?.writeText(link).then(() => setNote('Đã chép đường dẫn.'))}>
             Chép
           </button>
         </div>
         {!d.doneAt && !d.willDoAt && (
-          <button type="button" id="dv-will-do" onClick={() => void ack(d, 'will_do')}>
+          <button type="button" id="dv-will-do" class="ghost" onClick={() => void ack(d, 'will_do')}>
             Sẽ thực hiện
           </button>
         )}

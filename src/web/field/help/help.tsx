@@ -41,7 +41,7 @@ function Close({ r, ctx, onDone }: { r: HelpRequestView; ctx: FieldContext; onDo
       <legend>Kết quả hỗ trợ: {r.serviceName}</legend>
       <div class="outcomes">
         {(Object.keys(OUTCOMES) as Outcome[]).map((o) => (
-          <button type="button" key={o} class={o === outcome ? 'chosen' : 'btn-secondary'} aria-pressed={o === outcome} onClick={() => setOutcome(o)}>
+          <button type="button" key={o} class="chip" aria-pressed={o === outcome} onClick={() => setOutcome(o)}>
             {OUTCOMES[o]}
           </button>
         ))}
@@ -56,7 +56,7 @@ function Close({ r, ctx, onDone }: { r: HelpRequestView; ctx: FieldContext; onDo
           </select>
         </label>
       )}
-      <button type="button" disabled={!outcome || !memberId} onClick={() => void save()}>
+      <button type="button" class="primary" disabled={!outcome || !memberId} onClick={() => void save()}>
         Lưu buổi hỗ trợ
       </button>
     </fieldset>
@@ -147,7 +147,7 @@ function Screen({ userId }: { userId: number }) {
                     {r.preferredTime ? ` · ${r.preferredTime}` : ''}
                   </p>
                   {r.status === 'open' && !a && (
-                    <button type="button" id="hp-take" onClick={() => void take(r)}>
+                    <button type="button" id="hp-take" class="primary" onClick={() => void take(r)}>
                       Nhận việc
                     </button>
                   )}
