@@ -123,7 +123,7 @@ describe('web UI: maps', () => {
     await expect.poll(() => shapes().count()).toBe(75);
     await page.selectOption('[data-map-measure]', 'sessions');
     const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải ảnh SVG' }).click()]);
-    expect(svgDownload.suggestedFilename()).toBe('ban-do-sessions.svg');
+    expect(svgDownload.suggestedFilename()).toBe(`ban-do-hoat-dong-theo-xa-phuong-son-la-sessions-thang-${MONTH.replace('/', '-')}.svg`);
     const svg = await readFile((await svgDownload.path())!, 'utf8');
     expect(svg).toContain('Bản đồ hoạt động theo xã, phường: Sơn La');
     expect(svg).toContain(`Số buổi hướng dẫn · Tháng ${MONTH}`);
@@ -132,7 +132,7 @@ describe('web UI: maps', () => {
     expect(svg).toContain('Bản đồ tham chiếu đơn vị hành chính Việt Nam');
     expect((svg.match(/<path /g) ?? []).length).toBe(75);
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải ảnh PNG' }).click()]);
-    expect(pngDownload.suggestedFilename()).toBe('ban-do-sessions.png');
+    expect(pngDownload.suggestedFilename()).toBe(`ban-do-hoat-dong-theo-xa-phuong-son-la-sessions-thang-${MONTH.replace('/', '-')}.png`);
     const png = await readFile((await pngDownload.path())!);
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     // twice the SVG's width

@@ -13,6 +13,12 @@ import { classify, classLabel, classOf, type ClassMethod, type MapClass, NO_DATA
 import { mapSvg } from './map.export.js';
 import { initialMeasure } from './map.measures.js';
 import { Loading, LoadError, useLoad } from './ui.js';
+import { fold } from '../shared/format.js';
+
+/** "Bản đồ hoạt động theo xã, phường: Sơn La sessions Tháng 12/2026" → "ban-do-hoat-dong-theo-xa-phuong-son-la-sessions-thang-12-2026" (no diacritics, đ → d). */
+export function fileSlug(text: string): string {
+  return fold(text).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120);
+}
 
 /** One place's figure: `value` null when it has none (`text` says why, e.g. "chưa có số dân"). */
 export interface MapRow { code: string; name: string; value: number | null; text: string }
@@ -109,7 +115,8 @@ function MapBody({ id, b, measure, classes, focus, setFocus, link, linkText, tit
   const svgFor = () => mapSvg({ title, subtitle: `${measure.label} · ${period}`, width: WIDTH, height: b.height, shapes: b.shapes.map((s) => ({ d: s.d, fill: fill(s.code).startsWith('url(') ? NO_DATA : fill(s.code), name: s.name })), legend, credit: b.credit });
   const exportAs = async (kind: 'svg' | 'png') => {
     const svg = svgFor();
-    const name = `ban-do-${measure.id}`;
+    // the place, the measure and the period in the name: two maps saved in a row never overwrite each other
+    const name = fileSlug(`${title} ${measure.id} ${period}`);
     if (kind === 'svg') return saveFile(new Blob([svg.text], { type: 'image/svg+xml' }), `${name}.svg`);
     const img = new Image();
     img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.text)}`;
