@@ -92,7 +92,7 @@ describe('web UI: maps', () => {
     // the default measure: heads per 1,000 inhabitants; only Chiềng An has a population
     expect(await valueOf('03664')).toBe(String((13 * 1000) / 2400));
     expect(await valueOf('04105')).toBe('');
-    expect(await page.locator('.map-legend li').last().innerText()).toBe('Chưa có số liệu (74)');
+    expect(await page.locator('.map-legend li').last().innerText()).toBe('Chưa có số liệu (74 nơi)');
     // sessions: every commune's figure is the table's
     await page.selectOption('[data-map-measure]', 'sessions');
     await expect.poll(() => page.locator('svg.map').getAttribute('data-map')).toBe('sessions');
@@ -104,7 +104,7 @@ describe('web UI: maps', () => {
     // the coverage of VNeID: 13 heads of 2,400 inhabitants
     await page.selectOption('[data-map-measure]', 'service-vneid');
     expect(await valueOf('03664')).toBe(String((13 / 2400) * 100));
-    expect(await page.locator('.map-legend li').first().innerText()).toBe('0,5% (1)');
+    expect(await page.locator('.map-legend li').first().innerText()).toBe('0,5% (1 nơi)');
   });
 
   it('shows a commune under the pointer and drills down with the period kept', async () => {
@@ -128,7 +128,7 @@ describe('web UI: maps', () => {
     expect(svg).toContain('Bản đồ hoạt động theo xã, phường: Sơn La');
     expect(svg).toContain(`Số buổi hướng dẫn · Tháng ${MONTH}`);
     // the legend: one class per figure, the places in each
-    for (const label of ['>0 (73)<', '>1 (1)<', '>2 (1)<']) expect(svg).toContain(label);
+    for (const label of ['>0 (73 nơi)<', '>1 (1 nơi)<', '>2 (1 nơi)<']) expect(svg).toContain(label);
     expect(svg).toContain('Bản đồ tham chiếu đơn vị hành chính Việt Nam');
     expect((svg.match(/<path /g) ?? []).length).toBe(75);
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải ảnh PNG' }).click()]);

@@ -111,7 +111,7 @@ function MapBody({ id, b, measure, classes, focus, setFocus, link, linkText, tit
   const undrawn = measure.rows.filter((r) => !drawn.has(r.code));
   const focused = focus ? rows.get(focus) ?? { code: focus, name: b.shapes.find((s) => s.code === focus)?.name ?? focus, value: null, text: 'không có số liệu' } : null;
   const href = focused ? link(focused.code) : null;
-  const legend = [...classes.map((c, i) => ({ colour: c.colour, label: `${classLabel(c, i === classes.length - 1, measure.digits, measure.unit)} (${c.count})` })), ...(noFigure ? [{ colour: NO_DATA, label: `Chưa có số liệu (${noFigure})` }] : [])];
+  const legend = [...classes.map((c, i) => ({ colour: c.colour, label: `${classLabel(c, i === classes.length - 1, measure.digits, measure.unit)} (${c.count} nơi)` })), ...(noFigure ? [{ colour: NO_DATA, label: `Chưa có số liệu (${noFigure} nơi)` }] : [])];
   const svgFor = () => mapSvg({ title, subtitle: `${measure.label} · ${period}`, width: WIDTH, height: b.height, shapes: b.shapes.map((s) => ({ d: s.d, fill: fill(s.code).startsWith('url(') ? NO_DATA : fill(s.code), name: s.name })), legend, credit: b.credit });
   const exportAs = async (kind: 'svg' | 'png') => {
     const svg = svgFor();
