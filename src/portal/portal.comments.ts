@@ -59,12 +59,16 @@ export async function postComment(db: Db, protector: DataProtector, articleId: n
   if (!a || a.status !== 'published' || a.kind !== 'news') return { status: 'refused', field: 'article', reason: 'Không có bài này hoặc bài đã gỡ.' };
   if (!a.commentsOpen) return { status: 'refused', field: 'article', reason: 'Bài này đã đóng bình luận.' };
   const name = cleanFreeText(input.name).replace(/\s+/g, ' ');
-  if (graphemeLength(name) < 2 || showsNothing(name)) return { status: 'refused', field: 'name', reason: 'Hãy ghi họ tên (ít nhất 2 ký tự).' };
-  if (graphemeLength(name) > 80) return { status: 'refused', field: 'name', reason: 'Họ tên dài quá 80 ký tự.' };
   const p = normalizePhone(input.phone.slice(0, 40));
-  if (!p.ok) return { status: 'refused', field: 'phone', reason: `Số điện thoại: ${p.reason}. Hãy ghi số di động Việt Nam, ví dụ 0912 345 678.` };
   const body = checkComment(input.body);
-  if (!body.ok) return { status: 'refused', field: 'body', reason: body.reason };
+  // every problem of the form at once, in the form's order, so a resident fixes them in one go
+  const problems: { field: 'name' | 'phone' | 'body'; reason: string }[] = [];
+  if (graphemeLength(name) < 2 || showsNothing(name)) problems.push({ field: 'name', reason: 'Hãy ghi họ tên (ít nhất 2 ký tự).' });
+  else if (graphemeLength(name) > 80) problems.push({ field: 'name', reason: 'Họ tên dài quá 80 ký tự.' });
+  if (!p.ok) problems.push({ field: 'phone', reason: `Số điện thoại: ${p.reason}. Hãy ghi số di động Việt Nam, ví dụ 0912 345 678.` });
+  if (!body.ok) problems.push({ field: 'body', reason: body.reason });
+  if (problems.length) return { status: 'refused', field: problems[0].field, reason: problems.map((x) => x.reason).join(' ') };
+  if (!p.ok || !body.ok) return { status: 'refused', field: 'body', reason: 'Bình luận không hợp lệ.' }; // (narrowing only: every problem returned above)
   const now = clockNow();
   const phoneHash = protector.hash(`portal:${p.e164}`);
   const ipHash = protector.hash(`portal-ip:${ip}`);

@@ -111,6 +111,15 @@ describe('comments: measured as the reader sees them', () => {
     expect(await stored()).toEqual([]);
   });
 
+  it('names every problem of the form at once, in the form’s order', async () => {
+    const res = await app.inject({ method: 'POST', url: `/tin/${articleId}/binh-luan`, remoteAddress: ip(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ name: ' ', phone: '12345', body: 'hay' }).toString() });
+    expect(res.statusCode).toBe(400);
+    const text = res.body.replace(/<[^>]+>/g, '');
+    const at = ['Hãy ghi họ tên (ít nhất 2 ký tự).', 'Số điện thoại:', 'Bình luận cần ít nhất 5 ký tự'].map((t) => text.indexOf(t));
+    expect(at.every((i) => i >= 0) && at[0] < at[1] && at[1] < at[2]).toBe(true);
+    expect(await stored()).toEqual([]);
+  });
+
   it('sends the address a refused comment leaves in the bar (GET /tin/ID/binh-luan) back to the comment form, not to a 404', async () => {
     const again = await app.inject({ method: 'GET', url: `/tin/${articleId}/binh-luan` });
     expect([again.statusCode, again.headers.location]).toEqual([302, `/tin/${articleId}#comment`]);
