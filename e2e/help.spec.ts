@@ -71,6 +71,10 @@ describe('a request for help from a resident to the report', () => {
     await page.click('#to-help');
     await page.locator('.hp-item').waitFor();
     expect(await page.locator('.hp-item .dv-state').innerText()).toBe('Chờ nhận');
+    // when it must be taken by (VNeID: 24 hours after it was sent)
+    const meta = /gửi (\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}) · cần nhận trước (\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2})$/.exec(await page.locator('.hp-item .dv-meta').first().innerText());
+    const at = (m: string[]) => Date.UTC(+m[2], +m[1] - 1, +m[0], +m[3], +m[4]);
+    expect(meta && at(meta.slice(6, 11)) - at(meta.slice(1, 6))).toBe(24 * 3_600_000);
 
     await field.setOffline(true);
     await page.reload();

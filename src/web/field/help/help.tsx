@@ -136,6 +136,7 @@ function Screen({ userId }: { userId: number }) {
                 </span>
                 <span class="dv-meta">
                   {r.residentName} · gửi {vnDateTimeLabel(r.createdAt)}
+                  {r.status === 'open' && !a ? ` · cần nhận trước ${vnDateTimeLabel(r.dueAt)}` : ''}
                 </span>
                 <span class={`dv-state ${r.overdue ? 'dv-late' : r.status === 'closed' ? 'dv-done' : r.status === 'open' ? 'dv-new' : ''}`}>{stateOf(r)}</span>
               </button>
