@@ -88,9 +88,13 @@ describe('a resident comments', () => {
     for (const address of ['10.1.0.2', '10.1.0.3', '10.1.0.3', '10.1.0.4']) {
       const page = await resident(address);
       await page.goto(`${base}/tin/${articleId}`);
-      // a finger-sized target on the phone, though it looks like a small link
-      expect((await page.getByRole('button', { name: 'Báo cáo vi phạm' }).boundingBox())!.height).toBeGreaterThanOrEqual(44);
-      await page.getByRole('button', { name: 'Báo cáo vi phạm' }).click();
+      // a finger-sized target on the phone, though it looks like a small link; a second step (a reason, then send), so one stray tap reports nothing
+      const open = page.locator('details.report summary', { hasText: 'Báo cáo vi phạm' }).first();
+      expect((await open.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      await open.click();
+      await page.locator('details.report[open] select[name="reason"]').selectOption('Xúc phạm, thô tục');
+      expect((await page.getByRole('button', { name: 'Gửi báo cáo' }).boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      await page.getByRole('button', { name: 'Gửi báo cáo' }).click();
       await page.getByText('Cảm ơn bạn đã báo cáo; cán bộ sẽ xem xét.').waitFor();
     }
     const reader = await resident('10.1.0.9');

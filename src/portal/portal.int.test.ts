@@ -193,9 +193,15 @@ describe('moderation', () => {
   it('hides a comment at 3 reports from different people (one each), and an officer restores it', async () => {
     const [target] = await stored();
     const report = (from: string) => app.inject({ method: 'POST', url: `/binh-luan/${target.id}/bao-cao`, remoteAddress: from, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    const first = await report('203.0.113.50');
+    // back to that comment, with the thanks under it (and the reason kept with the report)
+    expect([first.statusCode, first.headers.location]).toEqual([303, `/tin/${articleId}?bao_cao=${target.id}#bl-${target.id}`]);
+    const thanked = (await app.inject({ method: 'GET', url: first.headers.location as string })).body;
+    const li = thanked.slice(thanked.indexOf(`id="bl-${target.id}"`), thanked.indexOf('</li>', thanked.indexOf(`id="bl-${target.id}"`)));
+    expect([li.includes('Cảm ơn bạn đã báo cáo'), li.includes('Gửi báo cáo')]).toEqual([true, false]);
     await report('203.0.113.50');
-    await report('203.0.113.50');
-    await report('203.0.113.51');
+    await app.inject({ method: 'POST', url: `/binh-luan/${target.id}/bao-cao`, remoteAddress: '203.0.113.51', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'reason=L%E1%BB%ABa%20%C4%91%E1%BA%A3o%2C%20qu%E1%BA%A3ng%20c%C3%A1o' });
+    expect((await queryRows<{ reason: string | null }>(database.db, sql`select reason from portal_comment_reports where comment_id = ${target.id} order by reason nulls first`)).map((r) => r.reason)).toEqual([null, 'Lừa đảo, quảng cáo']);
     expect((await stored())[0].status).toBe('published');
     await report('203.0.113.52');
     expect((await stored())[0]).toMatchObject({ status: 'pending', heldFor: 'reports' });

@@ -44,7 +44,10 @@ export function communePage(p: Province, commune: PlaceUnit, news: ArticleCard[]
 }
 
 /** `/tin/ID`: an article, its published comments and the comment form (`state`: what the last post did). */
-export function articlePage(p: Province | null, a: PublicArticle, comments: PublicComment[], state: { kind: 'ok' | 'bad'; text: string; field?: string } | null, draft: { name?: string; phone?: string; body?: string } = {}): string {
+/** What a resident may say when reporting a comment (kept with the report; the officer sees the count). */
+const REPORT_REASONS = ['Xúc phạm, thô tục', 'Lừa đảo, quảng cáo', 'Sai sự thật', 'Lộ thông tin cá nhân', 'Không đúng chủ đề'];
+
+export function articlePage(p: Province | null, a: PublicArticle, comments: PublicComment[], state: { kind: 'ok' | 'bad'; text: string; field?: string } | null, draft: { name?: string; phone?: string; body?: string } = {}, reported: number | null = null): string {
   const form = !a.commentsOpen || a.kind !== 'news' ? (a.kind === 'news' ? '<p class="meta">Bài này đã đóng bình luận.</p>' : '')
     : `<form id="comment" class="comment-form" method="post" action="/tin/${a.id}/binh-luan" novalidate>
 <h3>Viết bình luận</h3>${state ? notice(state.kind, state.text) : ''}
@@ -58,7 +61,9 @@ export function articlePage(p: Province | null, a: PublicArticle, comments: Publ
 <p class="meta">Bình luận cần lịch sự, đúng chủ đề. Số điện thoại chỉ để cán bộ liên hệ khi cần, được mã hóa khi lưu.</p></form>`;
   const list = comments.length
     ? `<ol class="comments">${comments.map((c) => `<li id="bl-${c.id}"><p class="who"><strong>${escapeHtml(c.authorName)}</strong> <span class="meta">${vnDayTime(c.createdAt)}</span></p><p class="text">${escapeHtml(c.body).replace(/\n/g, '<br>')}</p>
-<form method="post" action="/binh-luan/${c.id}/bao-cao" class="report"><button type="submit" class="link">Báo cáo vi phạm</button></form></li>`).join('')}</ol>`
+${reported === c.id ? notice('ok', 'Cảm ơn bạn đã báo cáo; cán bộ sẽ xem xét.') : `<details class="report"><summary>Báo cáo vi phạm</summary><form method="post" action="/binh-luan/${c.id}/bao-cao">
+<label>Vì sao?<select name="reason"><option value="">Chọn lý do (không bắt buộc)</option>${REPORT_REASONS.map((r) => `<option>${r}</option>`).join('')}</select></label>
+<button type="submit" class="link">Gửi báo cáo</button></form></details>`}</li>`).join('')}</ol>`
     : '<p class="meta">Chưa có bình luận.</p>';
   return page({ title: a.title, province: p, active: a.kind === 'news' ? 'news' : 'guides', description: a.summary ?? undefined }, `<article>
 <p class="meta">${escapeHtml(a.site)} · ${vnDay(a.publishedAt)}</p><h1>${escapeHtml(a.title)}</h1>${a.summary ? `<p class="summary">${escapeHtml(a.summary)}</p>` : ''}

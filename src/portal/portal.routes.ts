@@ -94,8 +94,12 @@ export const portalRoutes: RouteModule = (api, { database, protector }) => {
     const a = valid ? await publicArticle(db, n) : null;
     if (!a) return html(reply, missing('Không có bài này hoặc bài đã gỡ.'), 404);
     const q = (req.query ?? {}) as Record<string, string>;
-    const state = q.gui === 'cho' ? { kind: 'ok' as const, text: 'Đã nhận bình luận; bình luận sẽ hiện sau khi cán bộ duyệt.' } : q.gui === 'xong' ? { kind: 'ok' as const, text: 'Đã đăng bình luận. Cảm ơn bạn!' } : q.bao_cao ? { kind: 'ok' as const, text: 'Cảm ơn bạn đã báo cáo; cán bộ sẽ xem xét.' } : null;
-    return html(reply, articlePage(await provinceByCode(db, a.provinceCode), a, await publishedComments(db, a.id), state));
+    const state = q.gui === 'cho' ? { kind: 'ok' as const, text: 'Đã nhận bình luận; bình luận sẽ hiện sau khi cán bộ duyệt.' } : q.gui === 'xong' ? { kind: 'ok' as const, text: 'Đã đăng bình luận. Cảm ơn bạn!' } : null;
+    const comments = await publishedComments(db, a.id);
+    // the thanks for a report shows under that comment; a comment hidden by it, near the comment form
+    const reported = /^\d{1,10}$/.test(q.bao_cao ?? '') ? Number(q.bao_cao) : null;
+    const hidden = reported !== null && !comments.some((c) => c.id === reported);
+    return html(reply, articlePage(await provinceByCode(db, a.provinceCode), a, comments, state ?? (q.bao_cao && (hidden || reported === null) ? { kind: 'ok', text: 'Cảm ơn bạn đã báo cáo; cán bộ sẽ xem xét.' } : null), {}, reported));
   });
 
   /** GET /huong-dan[?tinh] → the services' guides. */
@@ -174,7 +178,7 @@ export const portalRoutes: RouteModule = (api, { database, protector }) => {
       const [c] = Number.isSafeInteger(n) && n > 0 && n < 2 ** 31 ? await queryRows<{ articleId: number }>(db, sql`select article_id as "articleId" from portal_comments where id = ${n}`) : [];
       if (!c) return html(reply, missing('Không có bình luận này.'), 404);
       await reportComment(db, protector, n, `ip:${req.ip}`, field(req.body, 'reason') || null);
-      return reply.redirect(`/tin/${c.articleId}?bao_cao=1#comment`, 303);
+      return reply.redirect(`/tin/${c.articleId}?bao_cao=${n}#bl-${n}`, 303);
     });
   });
 
