@@ -114,7 +114,7 @@ function NationalIdInput({ app, value, disabled }: { app: FieldApp; value: strin
       {c?.kind === 'repair' && (
         <p class="hint" id="national-id-hint">
           {c.message}{' '}
-          <button type="button" id="national-id-confirm" onClick={() => app.setResident({ nationalId: c.suggestion })}>Dùng số {c.suggestion}</button>
+          <button type="button" id="national-id-confirm" class="ghost" onClick={() => app.setResident({ nationalId: c.suggestion })}>Dùng số {c.suggestion}</button>
         </p>
       )}
     </>
