@@ -22,7 +22,6 @@ import { ensureCatalogue } from '../src/catalogue/catalogue.load.js';
 import { type Database, type Db, openDatabase, queryRows } from '../src/db/client.js';
 import { generateDemo } from '../src/demo/demo.service.js';
 import { generateSessions, loadSessionRegistry } from '../src/demo/demo.sessions.js';
-import { applyProvinceRanges } from '../src/national/national.keys.js';
 import { publishProvince } from '../src/national/national.publication.js';
 import { nationalNetworkReport } from '../src/national/national.report.js';
 import { replicationStatus, subscribeProvince, unsubscribeProvince } from '../src/national/national.subscription.js';
@@ -34,7 +33,7 @@ import { networkReport } from '../src/reports/network.service.js';
 import { supportReport } from '../src/sessions/sessions.report.js';
 import { type SyncRecord, syncSessions } from '../src/sessions/sessions.sync.js';
 import { todayInVietnam } from '../src/text/dates.js';
-import { clusterVersion, createCluster, createDatabase, type TestCluster } from '../test/clusters.js';
+import { clusterVersion, createCluster, provinceServer, type TestCluster } from '../test/clusters.js';
 import { percentile } from './network.js';
 import { benchSecrets } from './sessions.js';
 
@@ -45,13 +44,6 @@ const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'đạt (OK)' : 'chưa đạt (MISS)');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dayMs = 86_400_000;
-
-async function provinceServer(cluster: TestCluster, code: string): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: await createDatabase(cluster, 'ngoso') });
-  await ensureCatalogue(database.db);
-  await applyProvinceRanges(database.db, code);
-  return database;
-}
 
 /** Hà Nội: one commune-level team with a leader in each of its first `n` communes. */
 async function smallProvince(db: Db, n: number): Promise<void> {
@@ -82,9 +74,9 @@ export async function benchNational(pgUrl: string, opts: { seconds: number; send
     clusters.push(a);
     const b = await createCluster(`ngoso_bench01_${tag}`);
     clusters.push(b);
-    const sonLa = await provinceServer(a, '14');
+    const sonLa = await provinceServer(a, 'ngoso', '14');
     opened.push(sonLa);
-    const haNoi = await provinceServer(b, '01');
+    const haNoi = await provinceServer(b, 'ngoso', '01');
     opened.push(haNoi);
     await generateDemo(sonLa.db);
     await smallProvince(haNoi.db, 20);

@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import net from 'node:net';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { loadConfig } from '../src/config/config.js';
+import type { Database } from '../src/db/client.js';
+import { openConfiguredDatabase } from '../src/db/open.js';
+import { freePort } from './server.js';
 
 const run = promisify(execFile);
 
@@ -27,17 +30,6 @@ export interface TestCluster {
 export function clusterVersion(): string | null {
   if (!existsSync('/usr/bin/pg_createcluster') || !existsSync('/usr/lib/postgresql')) return null;
   return readdirSync('/usr/lib/postgresql').sort().at(-1) ?? null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -81,4 +73,12 @@ export async function createDatabase(cluster: TestCluster, db: string): Promise<
     await c.end();
   }
   return cluster.url(db);
+}
+
+/**
+ * A province's server on the cluster: database `db` opened as `npm start` opens it with
+ * DATABASE_URL and NGOSO_PROVINCE=`code` (migrations, the catalogue, the province's id ranges).
+ */
+export async function provinceServer(cluster: TestCluster, db: string, code: string): Promise<Database> {
+  return openConfiguredDatabase(loadConfig({ DATABASE_URL: await createDatabase(cluster, db), NGOSO_PROVINCE: code }));
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AppError } from '../http/errors.js';
+import { isProvinceCode } from '../national/national.keys.js';
 import { loadNotifyConfig, type NotifyConfig } from '../notify/notify.config.js';
 
 /** Runtime settings, all from the environment; every value has a working default. */
@@ -33,7 +34,7 @@ export interface Config {
 
 function provinceOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  if (!/^\d{2}$/.test(value) || value === '00') {
+  if (!isProvinceCode(value)) {
     throw new AppError('VALIDATION_FAILED', `NGOSO_PROVINCE=${JSON.stringify(value)}: hãy đặt mã tỉnh hai chữ số theo danh mục của Tổng cục Thống kê, không có dấu cách (ví dụ NGOSO_PROVINCE=14 cho Sơn La, 01 cho Hà Nội).`);
   }
   return value;

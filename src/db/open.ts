@@ -1,5 +1,4 @@
 import { ensureCatalogue } from '../catalogue/catalogue.load.js';
-import { AppError } from '../http/errors.js';
 import { applyProvinceRanges } from '../national/national.keys.js';
 import type { Config } from '../config/config.js';
 import { type Database, openDatabase } from './client.js';
@@ -13,7 +12,6 @@ import { type Database, openDatabase } from './client.js';
  * `onFatal`: PGlite's worker died (see db/client.ts).
  */
 export async function openConfiguredDatabase(config: Config, log: (msg: string) => void = () => {}, onFatal?: (err: Error) => void): Promise<Database> {
-  if (config.province && config.national) throw new AppError('VALIDATION_FAILED', 'Đã đặt cả NGOSO_PROVINCE lẫn NGOSO_NATIONAL: một máy chủ hoặc là của tỉnh, hoặc là máy chủ toàn quốc; hãy bỏ một trong hai.');
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteThread: process.env.NGOSO_PGLITE_THREAD === 'main' ? 'main' : 'worker', onFatal });
   const started = Date.now();
   const result = await ensureCatalogue(database.db);

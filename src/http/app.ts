@@ -66,7 +66,10 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
   }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(async (err, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
+    // a write of province data on the national server that got past the HTTP refusal (a read that
+    // writes) is stopped by the database (national.subscription.ts prepareNational): the same READ_ONLY
+    const err = sqlState(error) === '25006' ? new AppError('READ_ONLY', 'Máy chủ toàn quốc chỉ đọc dữ liệu của các tỉnh: hãy làm việc này ở máy chủ của tỉnh (trang của tỉnh), kết quả sẽ tự chuyển về đây.') : error;
     if (err instanceof AppError) {
       // wrong passwords and lockouts are audited by the sign-in service itself; a refusal is
       // written before the answer, so the log never lags behind what the caller saw
@@ -74,13 +77,6 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; routeR
       // a resident's form sent to the national server: a page saying where to go
       if (err.code === 'READ_ONLY' && !request.url.startsWith('/api/')) return reply.status(err.status).type('text/html; charset=utf-8').send(missing(err.message));
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
-    }
-    // a write of province data on the national server that got past the HTTP refusal (a read that
-    // writes) is stopped by the database (national.subscription.ts prepareNational): read-only
-    if (sqlState(err) === '25006') {
-      const message = 'Máy chủ toàn quốc chỉ đọc dữ liệu của các tỉnh: hãy làm việc này ở máy chủ của tỉnh (trang của tỉnh), kết quả sẽ tự chuyển về đây.';
-      if (!request.url.startsWith('/api/')) return reply.status(409).type('text/html; charset=utf-8').send(missing(message));
-      return reply.status(409).send({ error: { code: 'READ_ONLY', message } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({ where: `${err.validationContext ?? ''}${v.instancePath}`, message: v.message }));

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCluster, createDatabase, clusterVersion, type TestCluster } from '../../test/clusters.js';
+import { createCluster, clusterVersion, provinceServer, type TestCluster } from '../../test/clusters.js';
 import { copyTemplateDatabase } from '../../test/db.js';
 import { ALL } from '../access/access.policy.js';
-import { ensureCatalogue } from '../catalogue/catalogue.load.js';
 import { createVillage, mergeVillages, renameVillage } from '../catalogue/catalogue.villages.js';
 import { type Database, type Db, openDatabase, queryRows } from '../db/client.js';
 import { addMember, leaveTeam } from '../registry/registry.members.js';
@@ -13,7 +12,6 @@ import { mergeMembers } from '../registry/registry.duplicates.js';
 import { createTeam, setTeamStatus } from '../registry/registry.teams.js';
 import { addMemberBody, createTeamBody, createVillageBody, leaveBody, mergeMemberBody, mergeVillageBody, renameVillageBody, teamStatusBody } from '../registry/registry.contract.js';
 import { networkReport } from '../reports/network.service.js';
-import { applyProvinceRanges } from './national.keys.js';
 import { publishProvince } from './national.publication.js';
 import { replicationStatus, subscribeProvince, unsubscribeProvince } from './national.subscription.js';
 
@@ -41,13 +39,6 @@ let caoBang: Database;
 let national: Database;
 let dropNational: () => Promise<void>;
 let commune: string;
-
-async function provinceServer(db: string, code: string): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: await createDatabase(cluster, db) });
-  await ensureCatalogue(database.db);
-  await applyProvinceRanges(database.db, code);
-  return database;
-}
 
 async function superuser<T>(db: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: cluster.url(db) });
@@ -87,7 +78,7 @@ const subscriptions = async () => (await queryRows<{ name: string }>(national.db
 beforeAll(async () => {
   if (!enabled) return;
   cluster = await createCluster(`ngoso_te_${tag}`);
-  [haNoi, caoBang] = await Promise.all([provinceServer('ngoso', '01'), provinceServer('cao_bang', '04')]);
+  [haNoi, caoBang] = await Promise.all([provinceServer(cluster, 'ngoso', '01'), provinceServer(cluster, 'cao_bang', '04')]);
   [{ code: commune }] = await queryRows<{ code: string }>(haNoi.db, sql`select code from admin_units where province_code = '01' and level = 'commune' and valid_to is null order by code limit 1`);
   for (const [i, name] of ['Tổ công nghệ số cộng đồng số 1', 'Tổ công nghệ số cộng đồng số 2'].entries()) {
     const team = await createTeam(haNoi.db, createTeamBody.parse({ level: 'commune', unit: commune, name, establishedOn: '2025-08-01' }), editor);

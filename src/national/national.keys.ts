@@ -24,9 +24,12 @@ export interface KeyRange {
 const INT_SHIFT = 24n;
 const BIGINT_SHIFT = 40n;
 
+/** Whether `code` has the form of a province code of the statistics office's list: two digits, 01–96 (whether a current province has it is the catalogue's to say). */
+export const isProvinceCode = (code: string): boolean => /^\d{2}$/.test(code) && code !== '00';
+
 /** The range of ids of province `code` for a sequence of `dataType` ('integer' | 'bigint' | 'smallint'). Errors: VALIDATION_FAILED. */
 export function provinceRange(code: string, dataType: string): KeyRange {
-  if (!/^\d{2}$/.test(code) || code === '00') throw new AppError('VALIDATION_FAILED', `NGOSO_PROVINCE=${code}: hãy đặt mã tỉnh hai chữ số theo danh mục của Tổng cục Thống kê (ví dụ 14 cho Sơn La).`);
+  if (!isProvinceCode(code)) throw new AppError('VALIDATION_FAILED', `NGOSO_PROVINCE=${code}: hãy đặt mã tỉnh hai chữ số theo danh mục của Tổng cục Thống kê (ví dụ 14 cho Sơn La).`);
   const n = BigInt(Number(code));
   const shift = dataType === 'bigint' ? BIGINT_SHIFT : INT_SHIFT;
   if (dataType === 'smallint') throw new AppError('VALIDATION_FAILED', 'Một bảng dùng dãy số smallint: không chia được theo tỉnh.');
@@ -77,10 +80,10 @@ export async function applyProvinceRanges(db: Db, code: string): Promise<{ chang
 
 /** The catalogue as ids and codes (provinces, communes, dissolved units), as an md5: equal on two servers when their catalogue rows are the same rows with the same ids. */
 export async function catalogueFingerprint(db: Db): Promise<{ units: number; md5: string }> {
-  const [row] = await queryRows<{ units: number; md5: string }>(
-    db,
-    sql`select count(*)::int as units, md5(coalesce(string_agg(id || ':' || coalesce(code, '') || ':' || level || ':' || name, ',' order by id), '')) as md5
-          from admin_units where source = 'catalogue'`,
-  );
+  const [row] = await queryRows<{ units: number; md5: string }>(db, sql.raw(CATALOGUE_FINGERPRINT_SQL));
   return row;
 }
+
+/** The fingerprint's one SQL text, run here and on a province's server (national.subscription.ts) to compare. */
+export const CATALOGUE_FINGERPRINT_SQL = `select count(*)::int as units, md5(coalesce(string_agg(id || ':' || coalesce(code, '') || ':' || level || ':' || name, ',' order by id), '')) as md5
+  from admin_units where source = 'catalogue'`;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { type Db, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
-import { catalogueFingerprint, provinceRange } from './national.keys.js';
+import { CATALOGUE_FINGERPRINT_SQL, catalogueFingerprint, isProvinceCode, provinceRange } from './national.keys.js';
 import { PUBLICATION, PUBLISHED_TABLES } from './national.publication.js';
 
 /**
@@ -108,9 +108,7 @@ export async function subscribeProvince(db: Db, input: SubscribeInput): Promise<
     if (foreign.rows.length) {
       throw new AppError('MIGRATION_REFUSED', `Cơ sở dữ liệu ở ${url.host} có tổ của tỉnh khác (${foreign.rows.map((r) => `mã ${r.code}: ${r.n} tổ`).join(', ')}), không chỉ của tỉnh ${input.province}: hãy kiểm tra địa chỉ và NGOSO_PROVINCE của máy chủ đó.`);
     }
-    const fp = await publisher.query(
-      `select count(*)::int as units, md5(coalesce(string_agg(id || ':' || coalesce(code, '') || ':' || level || ':' || name, ',' order by id), '')) as md5 from admin_units where source = 'catalogue'`,
-    );
+    const fp = await publisher.query(CATALOGUE_FINGERPRINT_SQL);
     const mine = await catalogueFingerprint(db);
     if (fp.rows[0].md5 !== mine.md5) {
       throw new AppError('MIGRATION_REFUSED', `Danh mục đơn vị hành chính của tỉnh ${input.province} (${fp.rows[0].units} đơn vị) khác danh mục của máy chủ toàn quốc (${mine.units}): hãy cập nhật cả hai lên cùng một phiên bản Ngõ Số.`);
@@ -143,7 +141,7 @@ export async function subscribeProvince(db: Db, input: SubscribeInput): Promise<
 
 /** A province code as given to `ngoso national` (--province): its id range. Errors: VALIDATION_FAILED. */
 function provinceCode(code: string, dataType: string) {
-  if (!/^\d{2}$/.test(code) || code === '00') throw new AppError('VALIDATION_FAILED', `--province ${JSON.stringify(code)}: hãy ghi mã tỉnh hai chữ số theo danh mục của Tổng cục Thống kê (ví dụ --province 14 cho Sơn La).`);
+  if (!isProvinceCode(code)) throw new AppError('VALIDATION_FAILED', `--province ${JSON.stringify(code)}: hãy ghi mã tỉnh hai chữ số theo danh mục của Tổng cục Thống kê (ví dụ --province 14 cho Sơn La).`);
   return provinceRange(code, dataType);
 }
 

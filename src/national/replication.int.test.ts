@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCluster, createDatabase, clusterVersion, type TestCluster } from '../../test/clusters.js';
+import { createCluster, clusterVersion, provinceServer, type TestCluster } from '../../test/clusters.js';
 import { signedInClient } from '../../test/auth.js';
 import { copyTemplateDatabase, TEST_SECRETS, testApp } from '../../test/db.js';
 import { ALL } from '../access/access.policy.js';
-import { ensureCatalogue } from '../catalogue/catalogue.load.js';
 import { type Database, type Db, openDatabase, queryRows } from '../db/client.js';
 import { generateDemo } from '../demo/demo.service.js';
 import { seedDemoSessions } from '../demo/demo.sessions.js';
@@ -48,14 +47,6 @@ let haNoi: Database;
 let national: Database;
 let dropNational: () => Promise<void>;
 
-async function provinceServer(cluster: TestCluster, code: string): Promise<Database> {
-  const url = await createDatabase(cluster, 'ngoso');
-  const database = await openDatabase({ databaseUrl: url });
-  await ensureCatalogue(database.db);
-  await applyProvinceRanges(database.db, code);
-  return database;
-}
-
 /** Three commune-level teams of Hà Nội, two members each. */
 async function haNoiTeams(db: Db, first: number, count: number) {
   const communes = await queryRows<{ code: string; name: string }>(db, sql`select code, name from admin_units where province_code = '01' and level = 'commune' and valid_to is null order by code offset ${first} limit ${count}`);
@@ -89,7 +80,7 @@ beforeAll(async () => {
   if (!enabled) return;
   clusterA = await createCluster(`ngoso_t14_${tag}`);
   clusterB = await createCluster(`ngoso_t01_${tag}`);
-  [sonLa, haNoi] = await Promise.all([provinceServer(clusterA, '14'), provinceServer(clusterB, '01')]);
+  [sonLa, haNoi] = await Promise.all([provinceServer(clusterA, 'ngoso', '14'), provinceServer(clusterB, 'ngoso', '01')]);
   // written before the national server subscribes: the first copy carries it
   await generateDemo(sonLa.db);
   expect((await seedDemoSessions(sonLa.db, protector, { count: 1000, days: 30, seed: 11, now })).accepted).toBe(1000);
