@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { recordAudit } from '../audit/audit.service.js';
-import type { Db } from '../db/client.js';
+import { type Db, sqlState } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { membersOfTeam, membershipsOfTeams, teamById, type TeamRow } from '../registry/registry.repo.js';
 import { ROLES as TEAM_ROLE_LABELS } from '../registry/registry.vocabulary.js';
@@ -246,10 +246,7 @@ async function makeAccounts(db: Db, candidates: Candidate[], actor: Actor): Prom
   }
 }
 
-function uniqueViolation(err: unknown): boolean {
-  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) if (e.code === '23505') return true;
-  return false;
-}
+const uniqueViolation = (err: unknown): boolean => sqlState(err) === '23505';
 
 /** GET /api/teams/:id/accounts: the team's current members and each one's account (none: null), leader first. */
 export interface TeamAccounts {

@@ -1,4 +1,3 @@
-import { nationalRoutes } from '../national/national.routes.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyMultipart from '@fastify/multipart';
@@ -33,15 +32,9 @@ import { missing } from '../portal/portal.layout.js';
 import { nulPath } from '../text/nul.js';
 import { type Clock, useClock } from '../text/clock.js';
 import { registerVendorScripts } from './vendor.js';
+import { sqlState } from '../db/client.js';
+import { nationalRoutes } from '../national/national.routes.js';
 import type { AppContext } from './types.js';
-
-/** The SQLSTATE of a database error, or of the one it wraps (drizzle's DrizzleQueryError keeps it as `cause`). */
-function sqlState(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
-}
 
 /** Errors that mean "you may not": written to the audit log. */
 const REFUSALS = new Set(['AUTH_REQUIRED', 'FORBIDDEN', 'OUT_OF_SCOPE', 'PASSWORD_CHANGE_REQUIRED', 'CSRF_INVALID']);

@@ -96,10 +96,10 @@ export const portalRoutes: RouteModule = (api, { database, protector }) => {
     const q = (req.query ?? {}) as Record<string, string>;
     const state = q.gui === 'cho' ? { kind: 'ok' as const, text: 'Đã nhận bình luận; bình luận sẽ hiện sau khi cán bộ duyệt.' } : q.gui === 'xong' ? { kind: 'ok' as const, text: 'Đã đăng bình luận. Cảm ơn bạn!' } : null;
     const comments = await publishedComments(db, a.id);
-    // the thanks for a report shows under that comment; a comment hidden by it, near the comment form
-    const reported = /^\d{1,10}$/.test(q.bao_cao ?? '') ? Number(q.bao_cao) : null;
-    const hidden = reported !== null && !comments.some((c) => c.id === reported);
-    return html(reply, articlePage(await provinceByCode(db, a.provinceCode), a, comments, state ?? (q.bao_cao && (hidden || reported === null) ? { kind: 'ok', text: 'Cảm ơn bạn đã báo cáo; cán bộ sẽ xem xét.' } : null), {}, reported));
+    // the thanks for a report shows under that comment; when the report hid it, above the comment form
+    const under = comments.find((c) => String(c.id) === q.bao_cao)?.id ?? null;
+    const thanks = q.bao_cao && under === null ? { kind: 'ok' as const, text: 'Cảm ơn bạn đã báo cáo; cán bộ sẽ xem xét.' } : null;
+    return html(reply, articlePage(await provinceByCode(db, a.provinceCode), a, comments, state ?? thanks, {}, under));
   });
 
   /** GET /huong-dan[?tinh] → the services' guides. */

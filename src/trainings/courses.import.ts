@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { requireScope, type Scope } from '../access/access.policy.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import { UnitResolver } from '../catalogue/catalogue.service.js';
-import { type Db, queryRows } from '../db/client.js';
+import { type Db, queryRows, sqlState } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { distinctCells, readSpreadsheet } from '../imports/imports.reader.js';
 import type { Problem } from '../imports/imports.validate.js';
@@ -284,7 +284,7 @@ export async function importCompletions(db: Db, file: { name: string; data: Buff
     return await db.transaction((tx) => work(tx as unknown as Db));
   } catch (err) {
     // the same certificate committed by another import since this one read them
-    if ((err as { code?: string; cause?: { code?: string } }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505') {
+    if (sqlState(err) === '23505') {
       throw new AppError('IMPORT_HAS_ERRORS', `Một số chứng chỉ trong tệp "${file.name}" vừa được nhập bởi một lần nhập khác cùng lúc; chưa ghi gì. Hãy chạy thử lại để xem các dòng trùng.`);
     }
     throw err;
