@@ -83,10 +83,10 @@ export async function addSqlSessions(db: Db, provinceCode: string, from: string,
   const svc = sql`${sql.param(services)}::int[]`;
   const outcomes = sql`${sql.param(OUTCOME_CODES)}::text[]`;
   await db.execute(
-    sql`insert into support_session_services (session_id, service_id, outcome)
-        select g.id, (${svc})[1 + floor(g.r8 * ${k})::int], (${outcomes})[1 + floor(g.r9 * ${OUTCOME_CODES.length})::int] from bench_gen g
+    sql`insert into support_session_services (session_id, service_id, outcome, day)
+        select g.id, (${svc})[1 + floor(g.r8 * ${k})::int], (${outcomes})[1 + floor(g.r9 * ${OUTCOME_CODES.length})::int], g.day from bench_gen g
         union all
-        select g.id, (${svc})[1 + ((floor(g.r8 * ${k})::int + 1 + floor(g.r5 * ${k - 1})::int) % ${k})], (${outcomes})[1 + floor(g.r7 * ${OUTCOME_CODES.length})::int] from bench_gen g where g.sec % 100 < 35`,
+        select g.id, (${svc})[1 + ((floor(g.r8 * ${k})::int + 1 + floor(g.r5 * ${k - 1})::int) % ${k})], (${outcomes})[1 + floor(g.r7 * ${OUTCOME_CODES.length})::int], g.day from bench_gen g where g.sec % 100 < 35`,
   );
   await db.execute(sql`drop table bench_gen`);
   await db.execute(sql`drop table bench_teams`);

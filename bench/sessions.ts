@@ -180,7 +180,7 @@ export function sessionCsv(ids: RegistryIds, protector: DataProtector, records: 
         `${r.kind === 'group' ? r.residentsCount : 1},${res?.gender ?? ''},${res?.birthYear ?? ''},${res?.ethnicity ?? ''},${key},${r.note ? `"${r.note}"` : ''}\n`,
     );
     for (const id of new Set(r.memberIds)) m.push(`${r.id},${id},${day}\n`);
-    for (const x of r.services) v.push(`${r.id},${ids.services.get(x.code)!},${x.outcome}\n`);
+    for (const x of r.services) v.push(`${r.id},${ids.services.get(x.code)!},${x.outcome},${day}\n`);
     if (++out.count % 100_000 === 0) flush();
   }
   flush();
@@ -237,7 +237,7 @@ export async function copySessions(target: { pg?: pg.Client; database?: Database
   const tables: [string, string, string[]][] = [
     ['support_sessions', SESSION_COLUMNS, csv.sessions],
     ['support_session_members', 'session_id, member_id, day', csv.members],
-    ['support_session_services', 'session_id, service_id, outcome', csv.services],
+    ['support_session_services', 'session_id, service_id, outcome, day', csv.services],
   ];
   for (const [table, cols, chunks] of tables) {
     if (target.pg) await copyIn(target.pg, `copy ${table} (${cols}) from stdin with (format csv)`, chunks);

@@ -4,6 +4,7 @@ import { needsSetup } from './access/users.service.js';
 import { buildApp } from './http/app.js';
 import { webBundle } from './web/web.plugin.js';
 import { escalateOverdue } from './help/help.service.js';
+import { ensureSessionPartitions } from './sessions/sessions.partitions.js';
 import { buildNotifiers, startDispatcher, vapidFromDataDir } from './notify/notify.channels.js';
 
 /** `npm start`: serves Ngõ Số on http://localhost:PORT (default 3000) with the configured database. */
@@ -33,6 +34,9 @@ const stopDispatcher = startDispatcher(database.db, buildNotifiers(config), (m) 
 // residents' help requests not accepted in time go up to the commune's officers (help.service.ts)
 const escalation = setInterval(() => void escalateOverdue(database.db).catch((err: Error) => console.error(`Chuyển yêu cầu quá hạn: ${err.message}`)), 60_000);
 escalation.unref();
+// the sessions' time partitions, made a year ahead at start (db/open.ts) and then every day
+const partitions = setInterval(() => void ensureSessionPartitions(database.db).catch((err: Error) => console.error(`Tạo phân vùng theo thời gian: ${err.message}`)), 86_400_000);
+partitions.unref();
 await app.listen({ port: config.port, host: config.host });
 // build the field app (/field/) now rather than on a phone's first request
 await webBundle().catch((err: Error) => console.error(`Không dựng được giao diện web (/app.js, /field/): ${err.message}`));
@@ -44,6 +48,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   clearInterval(escalation);
+  clearInterval(partitions);
   await stopDispatcher();
   await app.close();
   await database.close();

@@ -33,6 +33,19 @@ export interface EmbeddedClient {
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
+/** The hand-written migrations (src/db/migrations, journal in meta/_journal.json). */
+export const MIGRATIONS_FOLDER = migrationsFolder;
+
+/**
+ * Applies the migrations of `folder` (default: the application's) not yet applied to `database`
+ * (Drizzle's migrator for its driver; each migration in a transaction). For opening with
+ * `migrate: false` and migrating later, as the upgrade test does from an older schema.
+ */
+export async function migrateDatabase(database: Database, folder: string = migrationsFolder): Promise<void> {
+  if (database.kind === 'postgres') await migratePg(database.db as never, { migrationsFolder: folder });
+  else await migratePglite(database.db as never, { migrationsFolder: folder });
+}
+
 /**
  * Opens the database: a PostgreSQL server when `databaseUrl` is set, otherwise PGlite persisted
  * in `dataDir` (or in memory for `dataDir = 'memory://'`, or from `loadDataDir`, a dump made by

@@ -11,7 +11,8 @@ import { provinceRange } from './national.keys.js';
  *   courses, response targets): every server loads the same rows with the same ids itself, and
  *   the national server checks that when it subscribes; of `admin_units` only the province's own
  *   villages go, by a row filter on the id range (the primary key, so updates and deletes
- *   replicate under the default replica identity);
+ *   replicate under the default replica identity); the time-partitioned tables as their parent
+ *   (publish_via_partition_root);
  * - personal data of residents (residents, help requests, directive confirmations, comments):
  *   they stay on the province's server, under its keys; the sessions carry only keyed hashes;
  * - accounts, sign-in sessions, the audit log, imports, notifications, the portal: the national
@@ -102,7 +103,13 @@ export async function publishProvince(db: Db, kind: string, province: string | u
   const villages = `id >= ${range.lo} AND id < ${range.hi}`;
   const list = [`public.admin_units WHERE (${villages})`, ...PUBLISHED_TABLES.map((t) => `public.${t}`)].join(', ');
   const [existing] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from pg_publication where pubname = ${PUBLICATION}`);
-  await db.execute(sql.raw(existing.n ? `alter publication ${PUBLICATION} set table ${list}` : `create publication ${PUBLICATION} for table ${list}`));
+  // the sessions and rollups are partitioned by time (sessions/sessions.partitions.ts): their rows are
+  // published as the partitioned table's, so the national server's own partitions receive them
+  // whichever partitions each side has made
+  if (existing.n) {
+    await db.execute(sql.raw(`alter publication ${PUBLICATION} set table ${list}`));
+    await db.execute(sql.raw(`alter publication ${PUBLICATION} set (publish_via_partition_root = true)`));
+  } else await db.execute(sql.raw(`create publication ${PUBLICATION} for table ${list} with (publish_via_partition_root = true)`));
   return { publication: PUBLICATION, tables: ['admin_units', ...PUBLISHED_TABLES], villages, created: !existing.n };
 }
 

@@ -8,6 +8,7 @@ import { createTeamBody } from '../registry/registry.contract.js';
 import { createTeam } from '../registry/registry.teams.js';
 import { directiveBody } from '../directives/directives.contract.js';
 import { issueDirective } from '../directives/directives.service.js';
+import { ensureSessionPartitions } from '../sessions/sessions.partitions.js';
 import { prepareNational } from './national.subscription.js';
 import { sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../db/client.js';
@@ -147,8 +148,14 @@ describe('the national server refuses writes of province data', () => {
     expect([inbox.statusCode, inbox.json().error.code]).toEqual([409, 'READ_ONLY']);
     expect(await queryRows(database.db, sql`select received_at as "receivedAt" from directive_teams where team_id = ${team.id}`)).toEqual([{ receivedAt: null }]);
     expect((await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from directive_events where kind = 'received'`))[0].n).toBe(0);
-    // any other write of a published table, and a truncate
+    // any other write of a published table, and a truncate; the time-partitioned tables through
+    // their parent, through a partition, and through a partition made after the guard
+    await ensureSessionPartitions(database.db, '2028-06-01');
+    expect(await queryRows(database.db, sql`select to_regclass('support_daily_2029q2')::text as made`)).toEqual([{ made: 'support_daily_2029q2' }]);
     for (const statement of [
+      sql`insert into support_daily (unit_id, day, service_id, outcome, sessions, residents) values (1, '2026-11-02', 0, '', 1, 1)`,
+      sql`insert into support_daily_2026q4 (unit_id, day, service_id, outcome, sessions, residents) values (1, '2026-11-02', 0, '', 1, 1)`,
+      sql`insert into support_daily_2029q2 (unit_id, day, service_id, outcome, sessions, residents) values (1, '2029-05-02', 0, '', 1, 1)`,
       sql`insert into training_certificates (code, training_id, member_id, full_name) values ('AAAA-BBBB-CCCC', 1, 1, 'Lò Văn Thắng')`,
       sql`update teams set name = 'Tổ khác' where id = ${team.id}`,
       sql`delete from directive_teams`,

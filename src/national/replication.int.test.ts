@@ -123,6 +123,12 @@ describe.skipIf(!enabled)('province servers → national server by logical repli
     expect(want['14'].network.teams.total).toBe(1459);
     expect(want['01'].network.teams.total).toBe(3);
     expect(want['14'].support.sessions + want['01'].support.sessions).toBe(1100);
+    // published as the partitioned tables: on the national server the rows are in its own time partitions
+    const parts = sql`select tableoid::regclass::text as partition, count(*)::int as n from support_sessions group by 1 order by 1`;
+    expect(await queryRows(national.db, parts)).toEqual([{ partition: 'support_sessions_2026q2', n: 1100 }]);
+    expect(await queryRows(national.db, sql`select tableoid::regclass::text as partition, count(*)::int as n from support_monthly group by 1 order by 1`)).toEqual([
+      { partition: 'support_monthly_2026', n: (await queryRows<{ n: number }>(sonLa.db, sql`select count(*)::int as n from support_monthly`))[0].n + (await queryRows<{ n: number }>(haNoi.db, sql`select count(*)::int as n from support_monthly`))[0].n },
+    ]);
     const nation = await nationalNetworkReport(national.db);
     expect([nation.teams.total, nation.members.total, nation.people]).toEqual([
       want['14'].network.teams.total + 3,

@@ -154,8 +154,9 @@ export interface SessionInsert {
 
 /**
  * The statement inserting sessions (arrays unnested), for a CTE of the statement that also counts
- * them (sessions.rollup.ts storeAndCountSessions): rows whose id is already stored are skipped
- * (`on conflict do nothing`); it returns the ids actually inserted.
+ * them (sessions.rollup.ts storeAndCountSessions): rows whose id is already stored on that day are
+ * skipped (`on conflict do nothing`; the key is (id, day), the table being partitioned by day: the
+ * caller has locked the ids and checked every day); it returns the ids actually inserted.
  */
 export function insertSessionsSql(rows: SessionInsert[]): SQL {
   const col = <K extends keyof SessionInsert>(k: K) => sql.param(rows.map((r) => r[k]));
@@ -167,7 +168,7 @@ export function insertSessionsSql(rows: SessionInsert[]): SQL {
                              ${col('atServiceCentre')}::boolean[], ${col('residentsCount')}::int[], ${col('residentGender')}::text[], ${col('residentBirthYear')}::smallint[],
                              ${col('residentEthnicity')}::text[], ${col('residentId')}::int[], ${col('residentKey')}::text[], ${col('note')}::text[],
                              ${col('deviceOccurredAt')}::timestamptz[], ${col('clockOffsetMs')}::bigint[], ${col('clockFlag')}::boolean[], ${col('receivedAt')}::timestamptz[])
-        on conflict (id) do nothing
+        on conflict (id, day) do nothing
         returning id`;
 }
 

@@ -182,7 +182,7 @@ export async function storeAndCountSessions(db: Db, stored: CountedSession[]): P
   const sightings = stored.flatMap((s) => (s.row.residentKey ? [s.team.communeId, s.team.provinceUnitId].map((unitId) => ({ unitId, day: s.row.day, residentKey: residentKey64(s.row.residentKey!) })) : []));
   await lockResidents(db, sightings);
   const people = stored.flatMap((r) => [...new Set(r.memberIds)].map((memberId) => ({ sessionId: r.row.id, memberId, day: r.row.day })));
-  const services = stored.flatMap((r) => r.serviceIds.map((s) => ({ sessionId: r.row.id, ...s })));
+  const services = stored.flatMap((r) => r.serviceIds.map((s) => ({ sessionId: r.row.id, day: r.row.day, ...s })));
   const ctes: SQL[] = [
     sql`s as (${repo.insertSessionsSql(stored.map((r) => r.row))})`,
     sql`m as (
@@ -191,8 +191,8 @@ export async function storeAndCountSessions(db: Db, stored: CountedSession[]): P
         join s on s.id = x.session_id
       returning 1)`,
     sql`v as (
-      insert into support_session_services (session_id, service_id, outcome)
-      select x.* from unnest(${sql.param(services.map((p) => p.sessionId))}::uuid[], ${sql.param(services.map((p) => p.serviceId))}::int[], ${sql.param(services.map((p) => p.outcome))}::text[]) as x(session_id, service_id, outcome)
+      insert into support_session_services (session_id, service_id, outcome, day)
+      select x.* from unnest(${sql.param(services.map((p) => p.sessionId))}::uuid[], ${sql.param(services.map((p) => p.serviceId))}::int[], ${sql.param(services.map((p) => p.outcome))}::text[], ${sql.param(services.map((p) => p.day))}::date[]) as x(session_id, service_id, outcome, day)
         join s on s.id = x.session_id
       returning 1)`,
     unitDeltas('daily', 'support_daily', sumDeltas(unitItems(stored, false))),

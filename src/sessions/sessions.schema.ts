@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { adminUnits } from '../catalogue/catalogue.schema.js';
 import { members, teams } from '../registry/registry.schema.js';
 import { residents } from '../residents/residents.schema.js';
@@ -27,11 +27,15 @@ export const supportServices = pgTable('support_services', {
  * and `occurredAt` the corrected time (`deviceOccurredAt − clockOffsetMs`, or the officer's date
  * after a review), whose Asia/Ho_Chi_Minh day is `day`, the period it counts in however late it
  * syncs. `clockFlag`: the offset exceeded 5 minutes.
+ *
+ * Partitioned by `day`, a partition per quarter and a DEFAULT one (migration 0024,
+ * sessions.partitions.ts), so the primary key is (id, day); the id is still one session's: the sync
+ * locks and checks ids across every partition before writing (sessions.sync.ts).
  */
 export const supportSessions = pgTable(
   'support_sessions',
   {
-    id: uuid('id').primaryKey(),
+    id: uuid('id').notNull(),
     provinceCode: text('province_code').notNull(),
     communeId: integer('commune_id').notNull().references(() => adminUnits.id),
     villageId: integer('village_id').references(() => adminUnits.id),
@@ -58,6 +62,7 @@ export const supportSessions = pgTable(
     note: text('note'),
   },
   (t) => [
+    primaryKey({ name: 'support_sessions_pkey', columns: [t.id, t.day] }),
     index('support_sessions_team_day_idx').on(t.teamId, t.day),
     index('support_sessions_commune_day_idx').on(t.communeId, t.day),
     index('support_sessions_village_day_idx').on(t.villageId, t.day).where(sql`${t.villageId} is not null`),
@@ -99,22 +104,30 @@ export const supportSessionReviews = pgTable(
 export const supportSessionMembers = pgTable(
   'support_session_members',
   {
-    sessionId: uuid('session_id').notNull().references(() => supportSessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     memberId: integer('member_id').notNull().references(() => members.id),
     day: date('day').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.sessionId, t.memberId] }), index('support_session_members_member_day_idx').on(t.memberId, t.day)],
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.memberId] }),
+    foreignKey({ name: 'support_session_members_session_fk', columns: [t.sessionId, t.day], foreignColumns: [supportSessions.id, supportSessions.day] }).onDelete('cascade'),
+    index('support_session_members_member_day_idx').on(t.memberId, t.day),
+  ],
 );
 
-/** Per service, the furthest outcome reached in the session (see sessions.vocabulary.ts OUTCOMES). */
+/** Per service, the furthest outcome reached in the session (see sessions.vocabulary.ts OUTCOMES); `day` is the session's (its key). */
 export const supportSessionServices = pgTable(
   'support_session_services',
   {
-    sessionId: uuid('session_id').notNull().references(() => supportSessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     serviceId: integer('service_id').notNull().references(() => supportServices.id),
     outcome: text('outcome').notNull(),
+    day: date('day').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.sessionId, t.serviceId] })],
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.serviceId] }),
+    foreignKey({ name: 'support_session_services_session_fk', columns: [t.sessionId, t.day], foreignColumns: [supportSessions.id, supportSessions.day] }).onDelete('cascade'),
+  ],
 );
 
 /**
