@@ -3,12 +3,12 @@ import { loadConfig } from '../config/config.js';
 import type { Database } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { publishProvince } from '../national/national.publication.js';
-import { replicationStatus, subscribeProvince, unsubscribeProvince } from '../national/national.subscription.js';
+import { refreshProvince, replicationStatus, subscribeProvince, unsubscribeProvince } from '../national/national.subscription.js';
 
 /**
  * `ngoso national …` (issue 18): set up the replication from province servers to the national
  * server, PostgreSQL's own (README, "Toàn quốc"). `publish` runs on a province server
- * (DATABASE_URL, NGOSO_PROVINCE); `subscribe`, `unsubscribe` and `status` on the national server
+ * (DATABASE_URL, NGOSO_PROVINCE); `subscribe`, `unsubscribe`, `refresh` and `status` on the national server
  * (DATABASE_URL, NGOSO_NATIONAL=1). Refusals are AppErrors: printed, exit code 1.
  */
 export function nationalCommands(program: Command, withDb: <T>(fn: (database: Database) => Promise<T>) => Promise<T>): void {
@@ -57,6 +57,17 @@ export function nationalCommands(program: Command, withDb: <T>(fn: (database: Da
         const { slotLeft } = await unsubscribeProvince(db, opts.province, { force: opts.force });
         console.log(`Đã thôi nhận dữ liệu của tỉnh ${opts.province}.`);
         if (slotLeft) console.log(`Máy chủ tỉnh không kết nối được: nếu nó còn, trên đó chạy SELECT pg_drop_replication_slot('${slotLeft}'); (khe sao chép giữ lại WAL cho đến khi được xoá).`);
+      }),
+    );
+
+  national
+    .command('refresh')
+    .description('trên máy chủ toàn quốc, sau khi nâng cấp cả hai máy chủ: nhận lại các bảng tỉnh đã phát lại (không chép lại dữ liệu đã có)')
+    .requiredOption('--province <mã>', 'mã tỉnh hai chữ số')
+    .action((opts: { province: string }) =>
+      onNational(async ({ db }) => {
+        const { tables } = await refreshProvince(db, opts.province);
+        console.log(`Đã làm mới đăng ký của tỉnh ${opts.province}: ${tables} bảng.`);
       }),
     );
 

@@ -201,6 +201,30 @@ export async function unsubscribeProvince(db: Db, province: string, opts: { forc
   return { slotLeft: name };
 }
 
+/**
+ * After both servers are upgraded to a version that replaced published tables (migration 0024
+ * made the sessions and rollups partitioned tables): the national server's guard on the new
+ * tables (prepareNational), and the subscription takes up the province's republished tables
+ * without copying again what the national server's own migration kept (`REFRESH PUBLICATION WITH
+ * (copy_data = false)`). Run with the province's server stopped, after `ngoso national publish` on
+ * it, so that no change falls between (README, "Toàn quốc"). Errors: VALIDATION_FAILED (the code),
+ * NOT_FOUND (no subscription), MIGRATION_REFUSED (the province's server refused the refresh).
+ */
+export async function refreshProvince(db: Db, province: string): Promise<{ tables: number }> {
+  provinceCode(province, 'integer');
+  const name = subscriptionName(province);
+  const [existing] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from pg_subscription where subname = ${name}`);
+  if (!existing.n) throw new AppError('NOT_FOUND', `Không có đăng ký nhận dữ liệu của tỉnh ${province}.`);
+  await prepareNational(db);
+  try {
+    await db.execute(sql.raw(`alter subscription ${name} refresh publication with (copy_data = false)`));
+  } catch (err) {
+    throw new AppError('MIGRATION_REFUSED', `Không làm mới được đăng ký nhận dữ liệu của tỉnh ${province}: ${databaseMessage(err)}.`);
+  }
+  const [n] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid where s.subname = ${name}`);
+  return { tables: n.n };
+}
+
 export interface SubscriptionStatus {
   province: string;
   subscription: string;

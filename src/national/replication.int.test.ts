@@ -17,7 +17,7 @@ import { supportReport } from '../sessions/sessions.report.js';
 import { applyProvinceRanges } from './national.keys.js';
 import { publishProvince, rowsOutsideRange } from './national.publication.js';
 import { nationalNetworkReport } from './national.report.js';
-import { replicationStatus, subscribeProvince, unsubscribeProvince } from './national.subscription.js';
+import { refreshProvince, replicationStatus, subscribeProvince, unsubscribeProvince } from './national.subscription.js';
 
 /**
  * Issue 18, item 2: two province servers and a national subscriber, by PostgreSQL's logical
@@ -181,6 +181,14 @@ describe.skipIf(!enabled)('province servers → national server by logical repli
     const nation = await nationalNetworkReport(national.db);
     expect(nation.teams.total).toBe(1465);
     expect(nation.members.total).toBe(want['14'].network.members.total + want['01'].network.members.total);
+
+    // `ngoso national refresh` (after an upgrade that replaced published tables): the subscription
+    // keeps every table, copies nothing again, and what the province writes next still arrives
+    expect(await refreshProvince(national.db, '01')).toEqual({ tables: 35 });
+    expect((await seedDemoSessions(haNoi.db, protector, { provinceCode: '01', count: 20, days: 30, seed: 15, now })).accepted).toBe(20);
+    ({ want, got } = await converged());
+    expect(got).toEqual(want);
+    expect(want['01'].support.sessions).toBe(170);
   });
 
   it('keeps the national server read-only for province data, and shows the replication to the operator', async () => {
