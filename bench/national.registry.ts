@@ -6,12 +6,14 @@
  * by the registry's own triggers into the kept counts; then the nation's report (the 34 provinces,
  * national/national.report.ts) warm and after a change (a membership's affiliations, the revision
  * bumped), p50/p95 against the target 100 ms, and one province's against 50 ms. The nation's
- * report reads the 34 provinces' kept totals in one statement (no cache).
+ * report reads the 34 provinces' kept totals in one statement (no cache). `after` runs next on the
+ * same database, kept open (bench/national.sessions.ts: the dashboards at 1/5/10 million sessions),
+ * before it is dropped.
  */
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { ensureCatalogue } from '../src/catalogue/catalogue.load.js';
-import { openDatabase, queryRows } from '../src/db/client.js';
+import { type Db, openDatabase, queryRows } from '../src/db/client.js';
 import { nationalNetworkReport } from '../src/national/national.report.js';
 import { bumpRevision } from '../src/registry/registry.repo.js';
 import { networkReport } from '../src/reports/network.service.js';
@@ -26,8 +28,27 @@ const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${m
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'đạt (OK)' : 'chưa đạt (MISS)');
 
-export async function benchNationalRegistry(pgUrl: string, log: (s?: string) => void): Promise<boolean> {
-  const name = `ngoso_bench_${process.pid}_nation`;
+/** The country-size database's name: `ngoso_bench_<pid>_nation` (dropped by benchNationalRegistry, or by dropNationDatabase after an interruption). */
+export const nationDatabaseName = () => `ngoso_bench_${process.pid}_nation`;
+
+/** Drops the country-size database if it is still there (Ctrl-C during the run: its `finally` does not run), closing its connections. */
+export async function dropNationDatabase(pgUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: `${pgUrl.replace(/\/+$/, '')}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${nationDatabaseName()} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Builds the country-size registry in a database of its own, times the nation's and a province's
+ * network reports, then runs `after` on the same database; drops it in the end, also on failure.
+ * → whether every check and target passed (and `after`'s verdict).
+ */
+export async function benchNationalRegistry(pgUrl: string, log: (s?: string) => void, after?: (db: Db) => Promise<boolean>): Promise<boolean> {
+  const name = nationDatabaseName();
   const admin = new pg.Client({ connectionString: `${pgUrl.replace(/\/+$/, '')}/postgres` });
   await admin.connect();
   await admin.query(`create database ${name}`);
@@ -89,7 +110,8 @@ export async function benchNationalRegistry(pgUrl: string, log: (s?: string) => 
     const okNationWarm = await time('Báo cáo mạng lưới cả nước, ấm', NATION_REPORT_TARGET_MS, () => nationalNetworkReport(db), false);
     const okNation = await time('Báo cáo mạng lưới cả nước sau mỗi thay đổi', NATION_REPORT_TARGET_MS, () => nationalNetworkReport(db), true);
     const okProvince = await time('Báo cáo mạng lưới một tỉnh (Hà Nội, 126 xã) sau mỗi thay đổi', PROVINCE_REPORT_TARGET_MS, () => networkReport(db, '01', ALL), true);
-    return same && okNationWarm && okNation && okProvince;
+    const ok = same && okNationWarm && okNation && okProvince;
+    return (after ? await after(db) : true) && ok;
   } finally {
     await database.close();
     await admin.query(`drop database if exists ${name} with (force)`);

@@ -50,7 +50,12 @@
  *                        ≥ 5,000 sessions/s; the lag from a province's commit to the national server, p95 ≤ 5 s;
  *                        the national reports equal the province's after the load); --national-seconds=N (default 30);
  *                        then the nation's network report on a registry of the country's size (bench/national.registry.ts:
- *                        79,704 teams, 400,000 members), ≤ 100 ms; --no-national-replication runs only that part
+ *                        79,704 teams, 400,000 members), ≤ 100 ms; --no-national-replication runs only that part;
+ *                        then on that database the dashboards at 1/5/10 million sessions side by side
+ *                        (bench/national.sessions.ts: the nation's, a province's, the busiest team's and member's,
+ *                        each against the raw GROUP BY and checked equal; the network report; sync ingestion),
+ *                        --national-sessions=N,N,… (default 1000000,5000000,10000000; 100000,300000 for a quick
+ *                        run), --national-sync-seconds=N (default 15), --no-national-sessions
  *   --no-certificates    skip the certificate PDF measurement
  *   --profile            take a CPU profile of each import phase (V8's sampling profiler,
  *                        bench/profile/cpu.ts) and print the functions that took the most time
@@ -74,7 +79,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../src/db/client.js';
+import { type Db, queryRows } from '../src/db/client.js';
 import { type DatabaseFactory, pgliteFactory, postgresFactory } from './databases.js';
 import type { ImportJob, ImportResult, PhaseResult } from './import-child.js';
 import { type DistrictJob, type DistrictResult, districtZip } from './district.js';
@@ -88,7 +93,8 @@ import { benchDirectives } from './directives.js';
 import { benchPortal } from './portal.js';
 import { benchMaps } from './maps.js';
 import { benchNational } from './national.js';
-import { benchNationalRegistry } from './national.registry.js';
+import { benchNationalRegistry, dropNationDatabase } from './national.registry.js';
+import { benchNationalSessions } from './national.sessions.js';
 import { benchCertificates, CERTIFICATES_COUNT, CERTIFICATES_TARGET_MS, type CertificateFigures } from './certificates.js';
 import { COURSES_ROWS, runCoursesBench } from './courses.js';
 
@@ -201,11 +207,14 @@ function printProfile(p: PhaseResult, label: string) {
 // ---------- main ----------
 const factories: DatabaseFactory[] = [];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ngoso-bench-'));
+/** Drops the country-size database of --national if an interruption left it (its own `finally` drops it otherwise). */
+let nationCleanup: (() => Promise<void>) | undefined;
 let cleaned = false;
 async function cleanup() {
   if (cleaned) return;
   cleaned = true;
   for (const f of factories) await f.dispose().catch((e) => console.error(`  ! cleanup: ${(e as Error).message}`));
+  if (nationCleanup) await nationCleanup().catch((e) => console.error(`  ! cleanup: ${(e as Error).message}`));
   rmSync(tmp, { recursive: true, force: true });
 }
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -262,8 +271,12 @@ if (flag('national')) {
   log('11. TOÀN QUỐC: hai máy chủ tỉnh (cụm PostgreSQL riêng) và máy chủ toàn quốc đăng ký cả hai');
   let ok = false;
   try {
+    const sizes = (option('national-sessions') ?? '1000000,5000000,10000000').split(',').map(Number);
+    if (sizes.some((n, i) => !(Number.isInteger(n) && n > 0 && (i === 0 || n > sizes[i - 1])))) throw new Error(`--national-sessions: increasing session counts, e.g. 1000000,5000000,10000000 (got ${option('national-sessions')})`);
+    const sessions = flag('no-national-sessions') ? undefined : (db: Db) => benchNationalSessions(db, { sizes, syncSeconds: Number(option('national-sync-seconds') ?? 15), senders: Number(option('sessions-senders') ?? 4) }, log);
     const replication = flag('no-national-replication') ? true : await benchNational(PG_URL, { seconds: Number(option('national-seconds') ?? 30), senders: Number(option('sessions-senders') ?? 4) }, log);
-    const registry = await benchNationalRegistry(PG_URL, log);
+    nationCleanup = () => dropNationDatabase(PG_URL);
+    const registry = await benchNationalRegistry(PG_URL, log, sessions);
     ok = replication && registry;
   } finally {
     await cleanup();

@@ -21,7 +21,8 @@ import { percentile } from './network.js';
 export interface Lat { p50: number; p95: number; max: number }
 export interface DashboardFigure { label: string; rollup: Lat; raw: Lat; same: boolean; sessions: number }
 
-const lat = (times: number[]): Lat => {
+/** p50/p95/max of some timings (ms). */
+export const lat = (times: number[]): Lat => {
   const t = [...times].sort((a, b) => a - b);
   return { p50: percentile(t, 50), p95: percentile(t, 95), max: t[t.length - 1] };
 };
@@ -40,20 +41,21 @@ async function timeReport(db: Db, target: ReportTarget, period: PeriodQuery, war
 }
 
 /**
- * Adds `count` sessions of province `provinceCode` over [from, from + 365 days) in SQL: team by a
- * skewed draw (power 1.5 of a uniform), any second of the Vietnamese day, 75 % at home, 13 % groups
+ * Adds `count` sessions of province `provinceCode` (null: of every province, with the national
+ * services only) over [from, from + 365 days) in SQL: team (in id order) by a skewed draw (power 1.5
+ * of a uniform: the first team far busier), any second of the Vietnamese day, 75 % at home, 13 % groups
  * of 2–31, the rest at a help desk (always the commune's service centre; 5 % of the others too),
  * 60 % of one-person sessions with a recognised resident from a pool of 0.3 × `pool` people, one
  * member (a second in 25 %), one service (a second in 35 %) with any outcome.
  */
-export async function addSqlSessions(db: Db, provinceCode: string, from: string, count: number, tag: string, pool: number): Promise<void> {
+export async function addSqlSessions(db: Db, provinceCode: string | null, from: string, count: number, tag: string, pool: number): Promise<void> {
   const services = (await queryRows<{ id: number }>(db, sql`select id from support_services where province_code is null or province_code = ${provinceCode} order by id`)).map((s) => s.id);
   await db.execute(sql`drop table if exists bench_teams`);
   await db.execute(
     sql`create temp table bench_teams as
         select (row_number() over (order by t.id) - 1)::int as i, t.id, t.commune_id, t.province_code, case when t.level = 'village' then t.unit_id end as village_id,
                (select array_agg(tm.member_id order by tm.member_id) from team_members tm where tm.team_id = t.id and tm.left_on is null) as members
-          from teams t where t.province_code = ${provinceCode} and t.status = 'active'
+          from teams t where ${provinceCode === null ? sql`true` : sql`t.province_code = ${provinceCode}`} and t.status = 'active'
            and exists (select 1 from team_members tm where tm.team_id = t.id and tm.left_on is null)`,
   );
   const [{ n: teams }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from bench_teams`);

@@ -232,9 +232,11 @@ export function* generateSessions(reg: SessionRegistry, opts: GenerateOptions): 
           const ci = communeIndex.get(team.communeId)!;
           const pi = Math.floor(rnd() * pool.get(team.communeId)!);
           const who = prng(ci * 1_000_003 + pi);
+          // 0 + a mobile prefix + 7 digits: communes 100–399 of a province (Hà Nội has 126) take other prefixes, not an 8th digit
+          const prefix = ['091', '094', '097', '098', '032', '033', '034', '035', '036', '037', '038', '039', '083', '084', '085', '088'][(Math.floor(ci / 100) % 4) * 4 + (ci % 4)];
           const female = who() < 0.55;
           rec.resident = {
-            phone: `09${'1478'[ci % 4]}${String(ci * 100_000 + pi).padStart(7, '0')}`,
+            phone: `${prefix}${String((ci % 100) * 100_000 + pi).padStart(7, '0')}`,
             consent: true,
             gender: female ? 'female' : 'male',
             birthYear: 1945 + Math.floor(who() ** 0.8 * 63),
