@@ -159,6 +159,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/maps/boundaries/:code': { home: (c) => c.get('/api/maps/boundaries/14'), expect: ok((j) => has(j.topology.objects.communes.geometries.length === 75, 'the 75 communes of Sơn La')) },
   // the national module (issue 18): the operator's replication page (a test server is neither province nor national) and the nation's report
   'GET /api/national/replication': { home: (c) => c.get('/api/national/replication'), expect: ok((j) => has(['standalone', 'embedded'].includes(j.server), 'neither province nor national')) },
+  'GET /api/national/support': { home: (c) => c.get('/api/national/support?period=year&date=2026-06-01'), expect: ok((j) => has(j.target.kind === 'nation' && j.children.length === 34 && j.sessions === j.children.reduce((n: number, c: { sessions: number }) => n + c.sessions, 0), 'the 34 provinces, summed')) },
   'GET /api/national/network': { home: (c) => c.get('/api/national/network'), expect: ok((j) => has(j.children.length === 34 && j.teams.total === j.children.reduce((n: number, c: { teams: { total: number } }) => n + c.teams.total, 0), 'the 34 provinces, summed')) },
   'GET /api/units': { home: (c) => c.get('/api/units?parent=14'), expect: ok((j) => has(JSON.stringify(j).includes('03664'), 'commune 03664 listed')) },
   'GET /api/units/resolve': { home: (c) => c.get('/api/units/resolve?name=Mai%20S%C6%A1n&province=14'), expect: ok() },

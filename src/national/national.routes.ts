@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '../db/client.js';
 import type { RouteModule } from '../http/types.js';
+import { supportReport } from '../sessions/sessions.report.js';
+import { periodQuery } from '../sessions/sessions.routes.js';
 import { nationalNetworkReport } from './national.report.js';
 import { PUBLICATION } from './national.publication.js';
 import { replicationStatus } from './national.subscription.js';
 
-/** Routes of the national module (issue 18): the operator's replication page and the nation's network report. */
+/** Routes of the national module (issue 18): the operator's replication page, the nation's network and support reports. */
 export const nationalRoutes: RouteModule = (api, { database, config }) => {
   const { db } = database;
   const ADMIN = { access: { roles: ['admin'] } } as const;
@@ -37,4 +40,15 @@ export const nationalRoutes: RouteModule = (api, { database, config }) => {
    * members, the total their sum (national.report.ts). Administrators only (the whole country).
    */
   api.get('/api/national/network', { config: ADMIN, schema: { summary: "The nation's network report, by province" } }, async () => nationalNetworkReport(db));
+
+  /**
+   * GET /api/national/support?from=&to= | period=…&date= (as GET /api/reports/support) → the
+   * nation's support report (sessions.report.ts, target `nation`): the 34 provinces' rollups summed,
+   * the provinces as children; distinct residents are the sum of the provinces'. Administrators only.
+   */
+  api.get(
+    '/api/national/support',
+    { config: ADMIN, schema: { summary: "The nation's support report, by province", querystring: z.object(periodQuery) } },
+    async (req) => supportReport(db, { nation: true }, req.query, req.actor!.scope),
+  );
 };

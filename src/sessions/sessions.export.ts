@@ -21,14 +21,15 @@ export { trendRows };
 
 /** What a report is of, in words: "Xã/phường", "Tổ công nghệ số cộng đồng", … */
 export const TARGET_KIND_LABEL: Record<SupportReport['target']['kind'], string> = {
+  nation: 'Cả nước',
   province: 'Tỉnh/thành phố',
   commune: 'Xã/phường',
   village: 'Thôn/bản/tổ dân phố',
   team: 'Tổ công nghệ số cộng đồng',
   member: 'Thành viên',
 };
-const CHILD_LABEL = { commune: 'Xã/phường', team: 'Tổ', member: 'Thành viên' } as const;
-const CHILD_SHEET = { province: 'Theo xã, phường', commune: 'Theo tổ', village: 'Theo tổ', team: 'Theo thành viên', member: 'Theo thành viên' } as const;
+const CHILD_LABEL = { province: 'Tỉnh/thành phố', commune: 'Xã/phường', team: 'Tổ', member: 'Thành viên' } as const;
+const CHILD_SHEET = { nation: 'Theo tỉnh, thành phố', province: 'Theo xã, phường', commune: 'Theo tổ', village: 'Theo tổ', team: 'Theo thành viên', member: 'Theo thành viên' } as const;
 
 /** Header and rows of one dashboard table (the CSV and the .xlsx sheets share them). */
 export function supportTable(report: SupportReport, which: SupportTable): { header: string[]; rows: Cell[][] } {

@@ -44,12 +44,15 @@ function spanRows(daily: string, monthly: string, where: SQL, cols: SQL, p: Peri
              union all select ${cols} from ${sql.identifier(monthly)} where ${where} and (${monthIn(span)})`;
 }
 
-/** Rollup cells of a unit (commune, province unit id, or −team id) over the period: session-level rows (service 0) and service × outcome rows. */
-export function rollupCells(db: Db, unitId: number, p: Period): Promise<Cell[]> {
+/** The rollups' owner filter: one unit, or the sum of several (the nation: its 34 province units). */
+const unitIs = (unitId: number | number[]) => (Array.isArray(unitId) ? sql`unit_id = any(${sql.param(unitId)}::int[])` : sql`unit_id = ${unitId}`);
+
+/** Rollup cells of a unit (commune, province unit id, or −team id; several: their sum) over the period: session-level rows (service 0) and service × outcome rows. */
+export function rollupCells(db: Db, unitId: number | number[], p: Period): Promise<Cell[]> {
   return queryRows<Cell>(
     db,
     sql`select service_id as "serviceId", outcome, sum(sessions)::int as sessions, sum(residents)::int as residents
-          from (${spanRows('support_daily', 'support_monthly', sql`unit_id = ${unitId}`, sql`service_id, outcome, sessions, residents`, p)}) x
+          from (${spanRows('support_daily', 'support_monthly', unitIs(unitId), sql`service_id, outcome, sessions, residents`, p)}) x
          group by service_id, outcome`,
   );
 }
@@ -65,11 +68,11 @@ export function memberCells(db: Db, memberId: number, scope: Scope, p: Period): 
   );
 }
 
-/** Sessions and heads per bucket (day, ISO week from Monday, month) from the rollups of a unit or of a member (`memberOf`). */
-export function rollupTrend(db: Db, unitId: number, p: Period, bucket: Bucket, memberOf?: Scope): Promise<TrendPoint[]> {
+/** Sessions and heads per bucket (day, ISO week from Monday, month) from the rollups of a unit (several: their sum) or of a member (`memberOf`). */
+export function rollupTrend(db: Db, unitId: number | number[], p: Period, bucket: Bucket, memberOf?: Scope): Promise<TrendPoint[]> {
   const [daily, monthly, where]: [string, string, SQL] = memberOf
     ? ['support_member_daily', 'support_member_monthly', sql`member_id = ${unitId} and team_id in (select t.id from teams t where ${teamInScopeSql(memberOf)})`]
-    : ['support_daily', 'support_monthly', sql`unit_id = ${unitId}`];
+    : ['support_daily', 'support_monthly', unitIs(unitId)];
   const level = sql`service_id = 0 and outcome = ${ROLLUP_ALL}`;
   const span = spanOf(p);
   if (bucket !== 'month') {
@@ -106,16 +109,22 @@ export function rollupByUnit(db: Db, unitIds: number[], p: Period) {
  * exactly: one row of support_resident_counts for a whole calendar month, quarter or year; else
  * the sightings in the period whose previous sighting of the same person in the unit is before it
  * (support_resident_links for the partial months, support_resident_month_links for whole months).
+ * Several units: the sum of each one's distinct residents (the nation: per province, as each
+ * province's server recognises residents under its own key).
  */
-export async function rollupDistinctResidents(db: Db, unitId: number, p: Period): Promise<number> {
+export async function rollupDistinctResidents(db: Db, unitId: number | number[], p: Period): Promise<number> {
   const standard = standardPeriodKey(p);
-  if (standard) return residentCount(db, unitId, standard);
+  if (standard && !Array.isArray(unitId)) return residentCount(db, unitId, standard);
+  if (standard) {
+    const [sum] = await queryRows<{ n: number }>(db, sql`select coalesce(sum(residents), 0)::int as n from support_resident_counts where ${unitIs(unitId)} and period = ${standard}`);
+    return sum.n;
+  }
   const span = spanOf(p);
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`select coalesce(sum(residents), 0)::int as n from (
-          select residents from support_resident_links where unit_id = ${unitId} and (${dayIn(span)}) and prev_day < ${p.from}
-          union all select residents from support_resident_month_links where unit_id = ${unitId} and (${monthIn(span)}) and prev_day < ${p.from}) x`,
+          select residents from support_resident_links where ${unitIs(unitId)} and (${dayIn(span)}) and prev_day < ${p.from}
+          union all select residents from support_resident_month_links where ${unitIs(unitId)} and (${monthIn(span)}) and prev_day < ${p.from}) x`,
   );
   return row.n;
 }
@@ -134,8 +143,9 @@ export function standardPeriodKey(p: Period): string | null {
   return null;
 }
 
-/** A filter on support_sessions `s`: everything of a province, a commune, a village, a team or a member. */
+/** A filter on support_sessions `s`: everything of the nation, a province, a commune, a village, a team or a member. */
 export type RawTarget =
+  | { kind: 'nation' }
   | { kind: 'province'; provinceCode: string }
   | { kind: 'commune'; communeId: number }
   | { kind: 'village'; villageId: number }
@@ -145,6 +155,8 @@ export type RawTarget =
 function rawFilter(t: RawTarget, p: Period): SQL {
   const days = sql`s.day between ${p.from} and ${p.to}`;
   switch (t.kind) {
+    case 'nation':
+      return days;
     case 'province':
       return sql`s.province_code = ${t.provinceCode} and ${days}`;
     case 'commune':
@@ -202,8 +214,14 @@ export function rawTrend(db: Db, t: RawTarget, p: Period, bucket: Bucket): Promi
   );
 }
 
+/** Distinct recognised residents of the target's sessions; the nation: summed per province (as rollupDistinctResidents). */
 export async function rawDistinctResidents(db: Db, t: RawTarget, p: Period): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(db, sql`select count(distinct s.resident_key)::int as n from support_sessions s where ${rawFilter(t, p)}`);
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    t.kind === 'nation'
+      ? sql`select coalesce(sum(n), 0)::int as n from (select count(distinct s.resident_key) as n from support_sessions s where ${rawFilter(t, p)} group by s.province_code) x`
+      : sql`select count(distinct s.resident_key)::int as n from support_sessions s where ${rawFilter(t, p)}`,
+  );
   return row.n;
 }
 
@@ -229,6 +247,16 @@ export function populationOf(db: Db, communeIds: number[], year: number) {
 }
 
 /** Sessions and heads per commune of a province, from the sessions (reference for the rollup). */
+/** Sessions and heads per province unit (the nation's children), by a plain GROUP BY over the sessions. */
+export function rawByProvince(db: Db, p: Period) {
+  return queryRows<{ unitId: number; sessions: number; residents: number }>(
+    db,
+    sql`select u.id as "unitId", count(*)::int as sessions, sum(s.residents_count)::int as residents from support_sessions s
+          join admin_units u on u.level = 'province' and u.code = s.province_code and u.valid_to is null
+         where s.day between ${p.from} and ${p.to} group by u.id`,
+  );
+}
+
 export function rawByCommune(db: Db, provinceCode: string, p: Period) {
   return queryRows<{ unitId: number; sessions: number; residents: number }>(
     db,

@@ -1,4 +1,4 @@
-import { currentChildren, unitsByCode, type UnitRow } from '../catalogue/catalogue.repo.js';
+import { currentChildren, provinces as currentProvinces, unitsByCode, type UnitRow } from '../catalogue/catalogue.repo.js';
 import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
@@ -28,7 +28,8 @@ import { OUTCOME_CODES, type Outcome, REPORT_YEARS, ROLLUP_ALL, ROLLUP_CENTRE, R
  * Distinct residents are exact everywhere (see rollupDistinctResidents).
  */
 export interface SupportReport {
-  target: { kind: 'province' | 'commune' | 'village' | 'team' | 'member'; code: string | null; id: number; name: string };
+  /** the nation (issue 18): id 0, no code; its children are the provinces */
+  target: { kind: 'nation' | 'province' | 'commune' | 'village' | 'team' | 'member'; code: string | null; id: number; name: string };
   /** `until`: the last day of the period that has begun, min(to, today in Vietnam); null when the whole period is still ahead (issue 13, item 9: charts stop there) */
   period: { from: string; to: string; bucket: q.Bucket; until: string | null };
   sessions: number;
@@ -45,12 +46,18 @@ export interface SupportReport {
    * `teams` / `activeTeams` (its active teams, and those that held a session in the period): what
    * the map's measures are computed from (issue 17).
    */
-  children: { kind: 'commune' | 'team' | 'member'; id: number; code: string | null; name: string; sessions: number; headcount: number; population?: number | null; services?: Record<string, number>; teams?: number; activeTeams?: number }[];
+  children: { kind: 'province' | 'commune' | 'team' | 'member'; id: number; code: string | null; name: string; sessions: number; headcount: number; population?: number | null; services?: Record<string, number>; teams?: number; activeTeams?: number }[];
   coverage: { population: number; year: number; communesWithFigures: number; communes: number; ratio: number } | null;
   sentence: string;
 }
 
-export type ReportTarget = { unit: string } | { teamId: number } | { memberId: number };
+/**
+ * `nation`: the whole country (issue 18, the national server's dashboard): the 34 provinces' rollups
+ * summed in each statement; its distinct residents are the sum of each province's (every province's
+ * server recognises residents under its own key, so one person helped in two provinces counts in
+ * both). For a caller whose scope is the whole country only.
+ */
+export type ReportTarget = { unit: string } | { teamId: number } | { memberId: number } | { nation: true };
 export interface PeriodQuery { from?: string; to?: string; period?: 'day' | 'week' | 'month' | 'quarter' | 'year'; date?: string }
 
 /**
@@ -130,7 +137,20 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
   let coverage: SupportReport['coverage'] = null;
   let provinceCode: string | null;
 
-  if ('unit' in target) {
+  if ('nation' in target) {
+    requireScope(scope.kind === 'all', 'cả nước');
+    provinceCode = null;
+    head = { kind: 'nation', code: null, id: 0, name: 'Cả nước' };
+    const provinceUnits = await currentProvinces(db);
+    const ids = provinceUnits.map((u) => u.id);
+    const rt: q.RawTarget = { kind: 'nation' };
+    [cells, trend, distinct] = raw
+      ? await Promise.all([q.rawCells(db, rt, period), q.rawTrend(db, rt, period, period.bucket), q.rawDistinctResidents(db, rt, period)])
+      : await Promise.all([q.rollupCells(db, ids, period), q.rollupTrend(db, ids, period, period.bucket), q.rollupDistinctResidents(db, ids, period)]);
+    const byUnit = raw ? await q.rawByProvince(db, period) : await q.rollupByUnit(db, ids, period);
+    const counts = new Map(byUnit.map((r) => [r.unitId, r]));
+    children = provinceUnits.map((u) => ({ kind: 'province' as const, id: u.id, code: u.code, name: u.name, sessions: counts.get(u.id)?.sessions ?? 0, headcount: counts.get(u.id)?.residents ?? 0 }));
+  } else if ('unit' in target) {
     const unit = await currentUnitOrThrow(db, target.unit);
     // a team's members see their team's figures, not their unit's (which hold other teams' work)
     requireScope(scope.kind !== 'team' && unitInScope(scope, unit), `đơn vị "${unit.name}"`, unitTarget(unit));
@@ -236,7 +256,7 @@ export async function supportReport(db: Db, target: ReportTarget, periodQuery: P
 
 /** "Tổ CNSCĐ bản Hụm đã hướng dẫn 1.154 người dân cài đặt và sử dụng: VNeID, Zalo, …" (the source article's wording). */
 export function sentenceFor(target: { kind: string; name: string }, residents: number, services: { name: string }[]): string {
-  const who = target.kind === 'province' ? `Các tổ công nghệ số cộng đồng của ${target.name}` : target.kind === 'commune' || target.kind === 'village' ? `Các tổ công nghệ số cộng đồng ở ${target.name}` : target.name;
+  const who = target.kind === 'nation' ? 'Các tổ công nghệ số cộng đồng cả nước' : target.kind === 'province' ? `Các tổ công nghệ số cộng đồng của ${target.name}` : target.kind === 'commune' || target.kind === 'village' ? `Các tổ công nghệ số cộng đồng ở ${target.name}` : target.name;
   if (residents === 0) return `${who} chưa ghi nhận buổi hướng dẫn nào trong thời gian này.`;
   const n = residents.toLocaleString('vi-VN');
   return `${who} đã hướng dẫn ${n} người dân cài đặt và sử dụng: ${services.map((s) => s.name).join(', ')}.`;

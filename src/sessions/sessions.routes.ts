@@ -28,7 +28,8 @@ export interface SyncAnswer {
 /** Roles that record support sessions (read-only inspectors do not). */
 export const RECORDERS = ['admin', 'province_officer', 'commune_officer', 'team_leader', 'member'] as const satisfies readonly Role[];
 
-const periodQuery = {
+/** The support report's period in a query string (resolved by sessions.report.ts resolvePeriod). */
+export const periodQuery = {
   from: z.string().max(10).optional(),
   to: z.string().max(10).optional(),
   period: z.enum(['day', 'week', 'month', 'quarter', 'year']).optional(),

@@ -12,8 +12,8 @@ import type { SupportReport } from './dashboard.period.js';
 import { DownloadLink } from './download.js';
 import { NumberTableHead } from './ui.js';
 
-const CHILDREN_TITLE = { commune: 'Theo xã, phường', team: 'Theo tổ', member: 'Theo thành viên' } as const;
-const CHILD_HEAD = { commune: 'Xã, phường', team: 'Tổ', member: 'Thành viên' } as const;
+const CHILDREN_TITLE = { province: 'Theo tỉnh, thành phố', commune: 'Theo xã, phường', team: 'Theo tổ', member: 'Theo thành viên' } as const;
+const CHILD_HEAD = { province: 'Tỉnh, thành phố', commune: 'Xã, phường', team: 'Tổ', member: 'Thành viên' } as const;
 const ratioFormat = new Intl.NumberFormat('vi-VN', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** One headline figure: `data-stat` names it for the tests and the styles. */

@@ -16,7 +16,7 @@ import { type PageProps, page } from './mount.js';
 import { can, myUnit, OFFICERS, session, TEAM_ROLES } from './session.js';
 import { Loading, LoadError, PageTitle, useLoad } from './ui.js';
 
-const KIND = { province: 'Tỉnh, thành phố', commune: 'Xã, phường', village: 'Thôn, bản, tổ dân phố', team: 'Tổ công nghệ số cộng đồng', member: 'Thành viên' } as const;
+const KIND = { nation: 'Cả nước', province: 'Tỉnh, thành phố', commune: 'Xã, phường', village: 'Thôn, bản, tổ dân phố', team: 'Tổ công nghệ số cộng đồng', member: 'Thành viên' } as const;
 
 type Target = { unit: string } | { team: string } | { member: string };
 type Named = { code?: string | null; id?: number; name: string };
