@@ -93,6 +93,7 @@ describe('upgrade to the time-partitioned sessions (migration 0024)', () => {
       { partition: 'support_sessions_2026q4', n: 2 },
     ]);
     expect(await queryRows(database.db, sql`select count(*)::int as members from support_session_members`)).toEqual([{ members: 3 }]);
+    expect(await queryRows(database.db, sql`select count(*)::int as ids from support_session_ids`)).toEqual([{ ids: 3 }]);
     expect(await queryRows(database.db, sql`select session_id as id, day::text as day from support_session_services order by 1`)).toEqual([
       { id: '00000000-0000-4000-8000-000000000000', day: '2026-08-14' },
       { id: '00000000-0000-4000-8000-000000000001', day: '2026-11-02' },

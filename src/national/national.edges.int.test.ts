@@ -123,7 +123,7 @@ describe.skipIf(!enabled)('national subscriptions: refusals, removals and rename
     });
     expect(await refused({ province: '01', url: `postgres://doc_${tag}@127.0.0.1:${cluster.port}/ngoso` })).toBe(`Tài khoản "doc_${tag}" trên máy chủ tỉnh 01 không có quyền sao chép: trên máy chủ tỉnh chạy ALTER ROLE "doc_${tag}" REPLICATION; rồi đăng ký lại.`);
     expect(await refused({ province: '01', url: `postgres://saochep_${tag}@127.0.0.1:${cluster.port}/ngoso` })).toBe(
-      `Tài khoản "saochep_${tag}" không đọc được 35 bảng của máy chủ tỉnh 01 (admin_units, bridge_points, course_completions, course_imports, directive_acks…): trên máy chủ tỉnh chạy GRANT SELECT ON ALL TABLES IN SCHEMA public TO "saochep_${tag}"; rồi đăng ký lại.`,
+      `Tài khoản "saochep_${tag}" không đọc được 36 bảng của máy chủ tỉnh 01 (admin_units, bridge_points, course_completions, course_imports, directive_acks…): trên máy chủ tỉnh chạy GRANT SELECT ON ALL TABLES IN SCHEMA public TO "saochep_${tag}"; rồi đăng ký lại.`,
     );
     // a former subscription's slot left on the province
     await superuser('ngoso', (c) => c.query(`select pg_create_logical_replication_slot('ngoso_p01', 'pgoutput')`));

@@ -29,6 +29,7 @@ export const PUBLISHED_TABLES = [
   'team_statuses',
   // support sessions and their rollups (kept by the sync's transaction on the province)
   'support_sessions',
+  'support_session_ids',
   'support_session_members',
   'support_session_services',
   'support_session_reviews',

@@ -146,7 +146,7 @@ describe.skipIf(!enabled)('province servers → national server by logical repli
       ['01', 'streaming', 0, 0],
       ['14', 'streaming', 0, 0],
     ]);
-    expect(status.every((s) => s.tables.ready === 35 && s.lagSeconds !== null && s.lagSeconds < 90)).toBe(true);
+    expect(status.every((s) => s.tables.ready === 36 && s.lagSeconds !== null && s.lagSeconds < 90)).toBe(true);
   });
 
   it('streams later writes in both provinces, and again after a province server restarts', async () => {
@@ -184,7 +184,7 @@ describe.skipIf(!enabled)('province servers → national server by logical repli
 
     // `ngoso national refresh` (after an upgrade that replaced published tables): the subscription
     // keeps every table, copies nothing again, and what the province writes next still arrives
-    expect(await refreshProvince(national.db, '01')).toEqual({ tables: 35 });
+    expect(await refreshProvince(national.db, '01')).toEqual({ tables: 36 });
     expect((await seedDemoSessions(haNoi.db, protector, { provinceCode: '01', count: 20, days: 30, seed: 15, now })).accepted).toBe(20);
     ({ want, got } = await converged());
     expect(got).toEqual(want);

@@ -17,7 +17,7 @@ import { syncSessions } from './sessions.sync.js';
  * The support sessions and their rollups partitioned by time (issue 18, item 1), on both
  * databases: sessions synced in two quarters land in those quarters' partitions with their
  * rollups; a session resent with another day (another partition) is still the same session,
- * counted once; partitions are made ahead idempotently, and a range whose rows already sit in the
+ * counted once, and the database refuses a second row with its id (support_session_ids); partitions are made ahead idempotently, and a range whose rows already sit in the
  * DEFAULT partition is left there, still counted, not failed.
  */
 let database: Database;
@@ -69,6 +69,14 @@ describe('time partitions of the support sessions and rollups', () => {
     const again = await sync([record(a, '2026-11-18T09:00:00+07:00')]);
     expect(again.map((r) => r.status)).toEqual(['duplicate']);
     expect((await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from support_sessions where id = ${a}`))[0].n).toBe(1);
+    // and the database itself refuses a second session with that id on another day (support_session_ids)
+    const insert = sql`insert into support_sessions (id, province_code, commune_id, team_id, occurred_at, day, kind, residents_count)
+      select ${a}, province_code, commune_id, team_id, occurred_at + interval '60 days', day + 60, kind, residents_count from support_sessions where id = ${a}`;
+    await expect(database.db.execute(insert)).rejects.toMatchObject({ cause: { code: '23505' } });
+    expect(await queryRows(database.db, sql`select id, day::text as day from support_session_ids order by day`)).toEqual([
+      { id: a, day: '2026-09-28' },
+      { id: b, day: '2026-11-19' },
+    ]);
     const year = await supportReport(database.db, { unit: '03664' }, { from: '2026-01-01', to: '2026-11-20' }, ALL);
     expect([year.sessions, year.residents]).toEqual([2, 2]);
     expect(Object.values(await compareAllRollups(database.db)).every((n) => n === 0)).toBe(true);

@@ -120,7 +120,8 @@ export async function existingSessionIds(db: Db, ids: string[]): Promise<Set<str
 }
 
 function existingSql(ids: string[]): SQL {
-  return sql`select id from support_sessions where id = any(${sql.param(ids)}::uuid[])
+  // support_session_ids: one index over every partition's sessions (migration 0024)
+  return sql`select id from support_session_ids where id = any(${sql.param(ids)}::uuid[])
         union all select session_id from support_session_reviews where session_id = any(${sql.param(ids)}::uuid[])`;
 }
 
@@ -155,8 +156,9 @@ export interface SessionInsert {
 /**
  * The statement inserting sessions (arrays unnested), for a CTE of the statement that also counts
  * them (sessions.rollup.ts storeAndCountSessions): rows whose id is already stored on that day are
- * skipped (`on conflict do nothing`; the key is (id, day), the table being partitioned by day: the
- * caller has locked the ids and checked every day); it returns the ids actually inserted.
+ * skipped (`on conflict do nothing`; the key is (id, day), the table being partitioned by day; the
+ * same id on another day is a unique violation of support_session_ids, kept by a trigger: the
+ * caller locks the ids and checks them first); it returns the ids actually inserted.
  */
 export function insertSessionsSql(rows: SessionInsert[]): SQL {
   const col = <K extends keyof SessionInsert>(k: K) => sql.param(rows.map((r) => r[k]));

@@ -70,6 +70,17 @@ export const supportSessions = pgTable(
 );
 
 /**
+ * One row per counted session, keyed by its id alone (migration 0024): support_sessions is
+ * partitioned by day, so its own key is (id, day); this table, kept by triggers on
+ * support_sessions (insert and delete), makes a second session with the same id a unique
+ * violation whatever its day, and is where the sync looks ids up (one index for every partition).
+ */
+export const supportSessionIds = pgTable('support_session_ids', {
+  id: uuid('id').primaryKey(),
+  day: date('day').notNull(),
+});
+
+/**
  * Sessions kept for the commune officer's review instead of counted (issue 13, item 2): their
  * corrected time lies in the future, more than 90 days back, or before the team existed
  * (`reason`: future | too_old | before_team). `record` holds what is needed to count it later

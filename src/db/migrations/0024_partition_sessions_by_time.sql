@@ -7,9 +7,11 @@
 -- at every start and every day (sessions/sessions.partitions.ts calls ngoso_ensure_partitions).
 --
 -- A partitioned table's unique keys must hold its partition key: support_sessions' primary key
--- becomes (id, day). A session's id stays unique: the sync locks the ids it writes and checks
--- every partition (and the sessions kept for review) before it writes (sessions.sync.ts). Its
--- members and services reference (id, day); the services get the session's day for that.
+-- becomes (id, day). A session's id stays unique in the database itself: support_session_ids (one
+-- row per session, its primary key the id, its day beside it) is kept by triggers on
+-- support_sessions, so a second session with the same id, whatever its day, is a unique violation;
+-- the sync checks ids there (one index, not one per partition) after locking them. Its members and
+-- services reference (id, day); the services get the session's day for that.
 
 CREATE FUNCTION ngoso_ensure_partitions(parent text, col text, months integer, through date) RETURNS integer
 LANGUAGE plpgsql SET search_path = public AS $$
@@ -78,6 +80,26 @@ ALTER TABLE "support_sessions" ADD CONSTRAINT "support_sessions_resident_id_resi
 ALTER TABLE "support_session_members" ADD CONSTRAINT "support_session_members_session_fk" FOREIGN KEY ("session_id", "day") REFERENCES "public"."support_sessions"("id", "day") ON DELETE cascade;
 --> statement-breakpoint
 ALTER TABLE "support_session_services" ADD CONSTRAINT "support_session_services_session_fk" FOREIGN KEY ("session_id", "day") REFERENCES "public"."support_sessions"("id", "day") ON DELETE cascade;
+--> statement-breakpoint
+CREATE TABLE "support_session_ids" ("id" uuid PRIMARY KEY, "day" date NOT NULL);
+--> statement-breakpoint
+INSERT INTO "support_session_ids" ("id", "day") SELECT "id", "day" FROM "support_sessions";
+--> statement-breakpoint
+CREATE FUNCTION support_session_ids_add() RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+  INSERT INTO support_session_ids (id, day) SELECT id, day FROM new_rows;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION support_session_ids_remove() RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+  DELETE FROM support_session_ids i USING old_rows o WHERE i.id = o.id;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER support_sessions_ids_add AFTER INSERT ON support_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION support_session_ids_add();
+--> statement-breakpoint
+CREATE TRIGGER support_sessions_ids_remove AFTER DELETE ON support_sessions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION support_session_ids_remove();
 --> statement-breakpoint
 SELECT ngoso_partition_table('support_daily', 'day', 3);
 --> statement-breakpoint
