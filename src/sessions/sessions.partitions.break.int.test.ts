@@ -277,13 +277,21 @@ describe('the other writers', () => {
   it('a duplicates merge moves the member’s sessions of both quarters, and the member rollups with them', async () => {
     const [dup, into] = [member['Quàng Thị Hoà'], member['Lò Văn Bình']];
     const shared = rec('2026-12-31T22:00:00+07:00', { memberIds: [dup, into] });
-    const res = await sync(leader, [rec('2026-10-02T09:00:00+07:00', { memberIds: [dup] }), rec('2027-01-01T09:00:00+07:00', { memberIds: [dup] }), shared]);
-    expect(res.json().accepted).toBe(3);
+    const heldOne = rec('2026-06-02T09:00:00+07:00', { memberIds: [dup] });
+    const res = await sync(leader, [rec('2026-10-02T09:00:00+07:00', { memberIds: [dup] }), rec('2027-01-01T09:00:00+07:00', { memberIds: [dup] }), shared, heldOne]);
+    expect(res.json().accepted).toBe(4);
     const v = async (id: number) => (await queryRows<{ v: number }>(database.db, sql`select version as v from members where id = ${id}`))[0].v;
-    const merged = await officer.post(`/api/members/${dup}/merge`, { version: await v(dup), into, intoVersion: await v(into) });
-    expect(merged.statusCode).toBe(200);
-    const left = await queryRows(database.db, sql`select 1 from support_member_daily where member_id = ${dup} union all select 1 from support_member_monthly where member_id = ${dup}`);
-    expect(left).toEqual([]);
+    // the merge while the phone syncs sessions of both people (the one of the duplicate refused if it comes after)
+    const [merged, phone] = await Promise.all([
+      officer.post(`/api/members/${dup}/merge`, { version: await v(dup), into, intoVersion: await v(into) }),
+      sync(leader, [rec('2027-01-02T08:00:00+07:00', { memberIds: [into] }), rec('2026-12-31T23:30:00+07:00', { memberIds: [dup] })]),
+    ]);
+    expect([merged.statusCode, phone.statusCode]).toEqual([200, 200]);
+    const left = await queryRows<{ n: number }>(database.db, sql`select (select count(*) from support_member_daily where member_id = ${dup})::int + (select count(*) from support_session_members where member_id = ${dup})::int as n`);
+    expect(left[0].n).toBe(0);
+    // a session of the duplicate kept for review counts, once accepted, as the kept record's
+    expect((await decide(officer, heldOne.id, { action: 'correct', occurredAt: '2026-12-30T09:00:00+07:00' })).statusCode).toBe(200);
+    expect(await queryRows(database.db, sql`select member_id as m from support_session_members where session_id = ${heldOne.id}`)).toEqual([{ m: into }]);
     await exact([{ unit: '03664' }, { memberId: into }]);
   });
 });

@@ -124,10 +124,14 @@ export async function decideReview(db: Db, id: string, decision: ReviewDecision,
       if (Number.isNaN(countedAt.getTime()) || Number(day.slice(0, 4)) < REPORT_YEARS.first || (decision.action === 'correct' && team?.startsOn && day < team.startsOn)) {
         throw new AppError('VALIDATION_FAILED', `Ngày ${Number.isNaN(countedAt.getTime()) ? decision.action === 'correct' ? decision.occurredAt : '' : formatDateVi(day)} trước khi tổ bắt đầu hoạt động${team?.startsOn ? ` (${formatDateVi(team.startsOn)})` : ''} hoặc ngoài khoảng ${REPORT_YEARS.first}–${REPORT_YEARS.last} của báo cáo: hãy sửa lại ngày (hoặc ngày thành lập của tổ), hoặc xoá buổi này.`);
       }
+      // its people locked before their rollups, as a sync does (a duplicates merge of one of them waits, or is
+      // waited for); one merged since the session was kept counts as the record kept, as the merge moved the others
+      const merged = await repo.lockSessionIds(tx, [id], stored.memberIds);
+      const memberIds = [...new Set(stored.memberIds.map((m) => merged.get(m) ?? m))];
       const periods = await repo.membershipsForSync(tx, [found.teamId]);
-      const leaver = stored.memberIds.map((m) => periods.find((p) => p.memberId === m)).find((p) => p?.leftOn && day >= p.leftOn);
+      const leaver = memberIds.map((m) => periods.find((p) => p.memberId === m)).find((p) => p?.leftOn && day >= p.leftOn);
       if (leaver) throw new AppError('VALIDATION_FAILED', `Thành viên mã ${leaver.memberId} đã rời tổ từ ngày ${formatDateVi(leaver.leftOn!)}, trước ngày ${formatDateVi(day)}: hãy sửa ngày, hoặc xoá buổi này.`);
-      await countSessions(tx, [{ row: { ...stored.row, occurredAt: countedAt.toISOString(), day }, team, serviceIds: stored.serviceIds, memberIds: stored.memberIds }]);
+      await countSessions(tx, [{ row: { ...stored.row, occurredAt: countedAt.toISOString(), day }, team, serviceIds: stored.serviceIds, memberIds }]);
       // a session kept for review that answered a resident's help request closes it now (help.service.ts)
       if (stored.helpRequestId) await closeBySessions(tx, [{ requestId: stored.helpRequestId, sessionId: id, teamId: found.teamId, occurredAt: countedAt.toISOString(), userId: stored.row.recordedBy ?? null }]);
     }

@@ -121,8 +121,9 @@ export async function rebuildSupportRollups(db: Db): Promise<{ dailyRows: number
  * Recomputes the member rollups (support_member_daily, support_member_monthly) of `memberIds` from
  * their sessions, in the caller's transaction (`db` must be one), after their sessions changed hands
  * (registry.duplicates.ts mergeMembers moves a duplicate's sessions to the survivor). The members'
- * rows must be locked by the caller (a sync adding one of their sessions then waits: its
- * support_session_members row's key share on the member). Returns the daily rows written.
+ * rows must be locked FOR UPDATE by the caller: a sync or a review counting one of their sessions
+ * takes a key share on them before it touches a rollup (sessions.repo.ts lockSessionIds), so it
+ * waits, or is waited for, never deadlocks. Returns the daily rows written.
  */
 export async function rebuildMemberRollups(db: Db, memberIds: number[]): Promise<number> {
   if (memberIds.length === 0) return 0;

@@ -294,7 +294,9 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
   if (ready.length) {
     await db.transaction(async (tx) => {
       // the same record sent twice at once: the second waits here and finds the first's row
-      await repo.lockSessionIds(tx, ready.map((r) => r.row.id));
+      const merged = await repo.lockSessionIds(tx, ready.map((r) => r.row.id), ready.flatMap((r) => r.rec.memberIds));
+      // a person merged into another while this waited: the session is the kept record's, as the merge would have moved it
+      for (const r of ready) r.rec.memberIds = [...new Set(r.rec.memberIds.map((m) => merged.get(m) ?? m))];
       const already = await repo.existingSessionIds(tx, ready.map((r) => r.row.id));
       for (const r of ready) if (already.has(r.row.id)) results[r.index] = { id: r.row.id, status: 'duplicate' };
       const fresh = ready.filter((r) => !already.has(r.row.id));
