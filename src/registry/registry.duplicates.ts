@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { lockMemberReach } from '../trainings/trainings.repo.js';
+import { rebuildMemberRollups } from '../sessions/sessions.rollup.rebuild.js';
 import { requireScope, type Scope, unitInScope, unitTarget } from '../access/access.policy.js';
 import type { PersonPresenter } from '../access/presenter.js';
 import { unitsByCode } from '../catalogue/catalogue.repo.js';
@@ -135,6 +136,8 @@ export async function mergeMembers(db: Db, id: number, body: MergeMemberBody, ed
     const moved = await queryRows<{ id: number }>(tx, sql`update team_members set member_id = ${body.into} where member_id = ${id} returning id`);
     await tx.execute(sql`delete from support_session_members d where d.member_id = ${id} and exists (select 1 from support_session_members k where k.session_id = d.session_id and k.member_id = ${body.into})`);
     const sessions = await queryRows<{ n: number }>(tx, sql`with u as (update support_session_members set member_id = ${body.into} where member_id = ${id} returning 1) select count(*)::int as n from u`);
+    // the member rollups follow the sessions (both people are locked above, so no sync adds one of theirs meanwhile)
+    await rebuildMemberRollups(tx, [id, body.into]);
     // trainings (issue 14): invitations, check-ins, certificates, national course completions and hosted points move to the
     // survivor; where both were in one session the survivor's row stays (the report's kept counts follow by their triggers)
     await lockMemberReach(tx, [id, body.into]);

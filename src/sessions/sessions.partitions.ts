@@ -38,14 +38,20 @@ function addMonths(day: string, months: number): string {
  * Makes the partitions missing up to `AHEAD_MONTHS` after `today` (Asia/Ho_Chi_Minh, YYYY-MM-DD) on
  * every partitioned table. A range whose rows already sit in a DEFAULT partition is left there
  * (still counted; the database warns) rather than failing. Returns the partitions made per table.
+ * Each table in a transaction of its own under an advisory lock on it, so that processes starting at
+ * once on one PostgreSQL database (the server's instances, a `ngoso` command) make each partition
+ * once, one after the other (without it: "relation … already exists", or a deadlock).
  * Errors: those of the database (e.g. a table not partitioned: migration 0024 not applied).
  */
 export async function ensureSessionPartitions(db: Db, today: string = todayInVietnam()): Promise<Record<string, number>> {
   const through = addMonths(today, AHEAD_MONTHS);
   const made: Record<string, number> = {};
   for (const p of PARTITIONED_TABLES) {
-    const [row] = await queryRows<{ n: number }>(db, sql`select ngoso_ensure_partitions(${p.table}, ${p.column}, ${p.months}, ${through}::date) as n`);
-    made[p.table] = row.n;
+    made[p.table] = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(8114, hashtext(${p.table}))`);
+      const [row] = await queryRows<{ n: number }>(tx, sql`select ngoso_ensure_partitions(${p.table}, ${p.column}, ${p.months}, ${through}::date) as n`);
+      return row.n;
+    });
   }
   return made;
 }

@@ -105,11 +105,24 @@ export async function syncContext(db: Db, want: { teamIds: number[]; villageCode
 /**
  * Locks the given session ids for the caller's transaction (advisory locks in one global order), so
  * two syncs of the same record (page and service worker, a resend) decide one after the other
- * whether it counts or waits for review: never both.
+ * whether it counts or waits for review: never both. Also takes a key share on `memberIds`, the
+ * people who ran them (the lock their support_session_members rows take anyway at the end of the
+ * statement that counts them, taken here before any rollup row is): a duplicates merge of one of
+ * them (registry.duplicates.ts: both people FOR UPDATE, then their member rollups) then runs wholly
+ * before or after the sync, never deadlocked with it. Returns those of `memberIds` merged into
+ * another record by then (id → the record kept), read after the lock: a merge that committed while
+ * this waited.
  */
-export async function lockSessionIds(db: Db, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(k, 1)) from unnest(${sql.param([...ids].sort())}::text[]) as k order by k`);
+export async function lockSessionIds(db: Db, ids: string[], memberIds: number[] = []): Promise<Map<number, number>> {
+  if (ids.length === 0) return new Map();
+  const [row] = await queryRows<{ merged: [number, number][] | string }>(
+    db,
+    // the merged ones picked by the aggregate's filter: a WHERE on the locking subquery is pushed below its lock
+    sql`select (select coalesce(json_agg(json_build_array(m.id, m.merged_into_id)) filter (where m.merged_into_id is not null), '[]')
+                  from (select id, merged_into_id from members where id = any(${sql.param([...new Set(memberIds)])}::int[]) order by id for key share) m) as merged,
+               (select count(pg_advisory_xact_lock(hashtextextended(k, 1))) from (select k from unnest(${sql.param([...ids].sort())}::text[]) as k order by k) x) as ids`,
+  );
+  return new Map(typeof row.merged === 'string' ? (JSON.parse(row.merged) as [number, number][]) : row.merged);
 }
 
 /** Session ids already stored (counted, or kept for review), of those given. */

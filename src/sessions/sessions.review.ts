@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../access/access.policy.js';
 import { teamInScopeSql } from '../access/scope.sql.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -57,10 +57,10 @@ export async function listReviews(db: Db, scope: Scope, status: ReviewItem['stat
   const limit = page.limit ?? 200;
   const [[{ total }], rows] = await Promise.all([
     queryRows<{ total: number }>(db, sql`select count(*)::int as total from support_session_reviews r join teams t on t.id = r.team_id where r.status = ${status} and ${teamInScopeSql(scope)}`),
-    queryRows<Omit<ReviewItem, 'reasonLabel' | 'correctedDay' | 'kind' | 'residentsCount' | 'services'> & { record: Stored | string }>(
+    queryRows<Omit<ReviewItem, 'reasonLabel' | 'correctedDay' | 'kind' | 'residentsCount' | 'services' | 'deviceOccurredAt' | 'correctedAt' | 'receivedAt'> & { deviceOccurredAt: number; correctedAt: number; receivedAt: number; record: Stored | string }>(
     db,
-    sql`select r.session_id as id, r.team_id as "teamId", t.name as "teamName", r.reason, r.status, r.device_occurred_at as "deviceOccurredAt",
-               r.clock_offset_ms::float8 as "clockOffsetMs", r.clock_flag as "clockFlag", r.corrected_at as "correctedAt", r.received_at as "receivedAt", r.record
+    sql`select r.session_id as id, r.team_id as "teamId", t.name as "teamName", r.reason, r.status, ${epochMs(sql`r.device_occurred_at`)} as "deviceOccurredAt",
+               r.clock_offset_ms::float8 as "clockOffsetMs", r.clock_flag as "clockFlag", ${epochMs(sql`r.corrected_at`)} as "correctedAt", ${epochMs(sql`r.received_at`)} as "receivedAt", r.record
           from support_session_reviews r join teams t on t.id = r.team_id
          where r.status = ${status} and ${teamInScopeSql(scope)}
          order by r.received_at desc, r.session_id limit ${limit} offset ${offset}`,
@@ -68,7 +68,7 @@ export async function listReviews(db: Db, scope: Scope, status: ReviewItem['stat
   ]);
   const reviews = rows.map(({ record, ...r }) => {
     const rec = (typeof record === 'string' ? JSON.parse(record) : record) as Stored;
-    const iso = (v: unknown) => new Date(v as string).toISOString();
+    const iso = (ms: number) => new Date(ms).toISOString();
     return {
       ...r,
       deviceOccurredAt: iso(r.deviceOccurredAt),
@@ -96,9 +96,9 @@ export type ReviewDecision = { action: 'accept' } | { action: 'correct'; occurre
 export async function decideReview(db: Db, id: string, decision: ReviewDecision, actor: { userId: number | null; ip: string | null; scope: Scope }): Promise<{ id: string; status: ReviewItem['status']; day: string | null }> {
   const now = clockNow();
   return db.transaction(async (tx) => {
-    const [found] = await queryRows<{ status: ReviewItem['status']; correctedAt: string; record: Stored | string; provinceCode: string; communeId: number; teamId: number }>(
+    const [found] = await queryRows<{ status: ReviewItem['status']; correctedAt: number; record: Stored | string; provinceCode: string; communeId: number; teamId: number }>(
       tx,
-      sql`select r.status, r.corrected_at as "correctedAt", r.record, r.province_code as "provinceCode", r.commune_id as "communeId", r.team_id as "teamId"
+      sql`select r.status, ${epochMs(sql`r.corrected_at`)} as "correctedAt", r.record, r.province_code as "provinceCode", r.commune_id as "communeId", r.team_id as "teamId"
             from support_session_reviews r join teams t on t.id = r.team_id
            where r.session_id = ${id} and ${teamInScopeSql(actor.scope)}
            for update of r`,
@@ -124,10 +124,14 @@ export async function decideReview(db: Db, id: string, decision: ReviewDecision,
       if (Number.isNaN(countedAt.getTime()) || Number(day.slice(0, 4)) < REPORT_YEARS.first || (decision.action === 'correct' && team?.startsOn && day < team.startsOn)) {
         throw new AppError('VALIDATION_FAILED', `Ngày ${Number.isNaN(countedAt.getTime()) ? decision.action === 'correct' ? decision.occurredAt : '' : formatDateVi(day)} trước khi tổ bắt đầu hoạt động${team?.startsOn ? ` (${formatDateVi(team.startsOn)})` : ''} hoặc ngoài khoảng ${REPORT_YEARS.first}–${REPORT_YEARS.last} của báo cáo: hãy sửa lại ngày (hoặc ngày thành lập của tổ), hoặc xoá buổi này.`);
       }
+      // its people locked before their rollups, as a sync does (a duplicates merge of one of them waits, or is
+      // waited for); one merged since the session was kept counts as the record kept, as the merge moved the others
+      const merged = await repo.lockSessionIds(tx, [id], stored.memberIds);
+      const memberIds = [...new Set(stored.memberIds.map((m) => merged.get(m) ?? m))];
       const periods = await repo.membershipsForSync(tx, [found.teamId]);
-      const leaver = stored.memberIds.map((m) => periods.find((p) => p.memberId === m)).find((p) => p?.leftOn && day >= p.leftOn);
+      const leaver = memberIds.map((m) => periods.find((p) => p.memberId === m)).find((p) => p?.leftOn && day >= p.leftOn);
       if (leaver) throw new AppError('VALIDATION_FAILED', `Thành viên mã ${leaver.memberId} đã rời tổ từ ngày ${formatDateVi(leaver.leftOn!)}, trước ngày ${formatDateVi(day)}: hãy sửa ngày, hoặc xoá buổi này.`);
-      await countSessions(tx, [{ row: { ...stored.row, occurredAt: countedAt.toISOString(), day }, team, serviceIds: stored.serviceIds, memberIds: stored.memberIds }]);
+      await countSessions(tx, [{ row: { ...stored.row, occurredAt: countedAt.toISOString(), day }, team, serviceIds: stored.serviceIds, memberIds }]);
       // a session kept for review that answered a resident's help request closes it now (help.service.ts)
       if (stored.helpRequestId) await closeBySessions(tx, [{ requestId: stored.helpRequestId, sessionId: id, teamId: found.teamId, occurredAt: countedAt.toISOString(), userId: stored.row.recordedBy ?? null }]);
     }
@@ -149,5 +153,11 @@ export async function decideReview(db: Db, id: string, decision: ReviewDecision,
     return { id, status, day };
   });
 }
+
+/**
+ * A timestamptz as milliseconds since 1970 (float8): read back exactly whatever its year (the text
+ * PostgreSQL prints for year 0001, "0001-01-01 02:00:00+00", is read by JavaScript as 2001).
+ */
+const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
 
 const STATUS_LABELS: Record<ReviewItem['status'], string> = { pending: 'chờ xem xét', accepted: 'đã chấp nhận', corrected: 'đã sửa ngày', deleted: 'đã xoá' };

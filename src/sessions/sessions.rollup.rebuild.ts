@@ -9,17 +9,22 @@ import { ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED } from './sessions.vocabul
  * then rebuilds). Only support_sessions counts: sessions kept for review are elsewhere until counted.
  */
 
-/** One row per session and rollup cell: who (commune, province unit, team), day, service (0: session level), outcome, heads. */
-const sessionCells = sql`
+/**
+ * One row per session and rollup cell: who (commune, province unit, team), day, service (0: session
+ * level), outcome, heads; of the sessions `where` (on support_sessions `s`) selects, all by default.
+ */
+const cellsOf = (where: SQL = sql`true`) => sql`
   with s as materialized (
     select s.id, s.day, s.kind, s.at_service_centre, s.resident_key, s.residents_count, s.commune_id, s.team_id, p.id as province_unit_id
       from support_sessions s join admin_units p on p.level = 'province' and p.code = s.province_code and p.valid_to is null
+     where ${where}
   )
   select id, commune_id, province_unit_id, team_id, day, 0 as service_id, ${ROLLUP_ALL}::text as outcome, residents_count as heads from s
   union all select id, commune_id, province_unit_id, team_id, day, 0, 'kind:' || kind, residents_count from s
   union all select id, commune_id, province_unit_id, team_id, day, 0, ${ROLLUP_IDENTIFIED}, 1 from s where resident_key is not null
   union all select id, commune_id, province_unit_id, team_id, day, 0, ${ROLLUP_CENTRE}, residents_count from s where at_service_centre
   union all select s.id, s.commune_id, s.province_unit_id, s.team_id, s.day, ss.service_id, ss.outcome, s.residents_count from s join support_session_services ss on ss.session_id = s.id`;
+const sessionCells = cellsOf();
 
 /** Expected support_daily rows: per commune, province unit and team (−id), day, service and outcome. */
 const expectedDaily = sql`
@@ -36,10 +41,17 @@ const expectedMonthly = sql`
   select unit_id, date_trunc('month', day)::date as month, service_id, outcome, sum(sessions)::bigint as sessions, sum(residents)::bigint as residents
     from support_daily d group by 1, 2, 3, 4`;
 
-const expectedMemberDaily = sql`
+/** Expected support_member_daily rows, of every member or only of `memberIds`. */
+const memberDaily = (memberIds?: number[]) => {
+  const mine = memberIds ? sql`sm.member_id = any(${sql.param(memberIds)}::int[])` : sql`true`;
+  const sessions = memberIds ? sql`(s.id, s.day) in (select sm.session_id, sm.day from support_session_members sm where ${mine})` : sql`true`;
+  return sql`
   select sm.member_id, c.day, c.team_id, c.service_id, c.outcome, count(*)::bigint as sessions, sum(c.heads)::bigint as residents
-    from (${sessionCells}) c join support_session_members sm on sm.session_id = c.id
+    from (${cellsOf(sessions)}) c join support_session_members sm on sm.session_id = c.id
+   where ${mine}
    group by 1, 2, 3, 4, 5`;
+};
+const expectedMemberDaily = memberDaily();
 
 const expectedMemberMonthly = sql`
   select member_id, date_trunc('month', day)::date as month, team_id, service_id, outcome, sum(sessions)::bigint as sessions, sum(residents)::bigint as residents
@@ -103,6 +115,29 @@ export async function rebuildAllRollups(db: Db): Promise<Record<string, number>>
 export async function rebuildSupportRollups(db: Db): Promise<{ dailyRows: number; residentDays: number }> {
   const n = await rebuildAllRollups(db);
   return { dailyRows: n.support_daily, residentDays: n.support_resident_days };
+}
+
+/**
+ * Recomputes the member rollups (support_member_daily, support_member_monthly) of `memberIds` from
+ * their sessions, in the caller's transaction (`db` must be one), after their sessions changed hands
+ * (registry.duplicates.ts mergeMembers moves a duplicate's sessions to the survivor). The members'
+ * rows must be locked FOR UPDATE by the caller: a sync or a review counting one of their sessions
+ * takes a key share on them before it touches a rollup (sessions.repo.ts lockSessionIds), so it
+ * waits, or is waited for, never deadlocks. Returns the daily rows written.
+ */
+export async function rebuildMemberRollups(db: Db, memberIds: number[]): Promise<number> {
+  if (memberIds.length === 0) return 0;
+  const ids = sql.param(memberIds);
+  await db.execute(sql`delete from support_member_daily where member_id = any(${ids}::int[])`);
+  await db.execute(sql`delete from support_member_monthly where member_id = any(${ids}::int[])`);
+  const [daily] = await queryRows<{ n: number }>(
+    db,
+    sql`with ins as (insert into support_member_daily (member_id, day, team_id, service_id, outcome, sessions, residents) ${memberDaily(memberIds)} returning 1) select count(*)::int as n from ins`,
+  );
+  await db.execute(sql`insert into support_member_monthly (member_id, month, team_id, service_id, outcome, sessions, residents)
+    select member_id, date_trunc('month', day)::date, team_id, service_id, outcome, sum(sessions)::bigint, sum(residents)::bigint
+      from support_member_daily where member_id = any(${ids}::int[]) group by 1, 2, 3, 4, 5`);
+  return daily.n;
 }
 
 /**

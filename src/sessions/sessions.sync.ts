@@ -184,6 +184,12 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
     }
     const written = new Date(rec.occurredAt);
     const occurred = correctedTime(written, offsetMs);
+    // a phone clock thousands of years off (deviceNow in year 0001 or 9999) corrects to a time no
+    // database column holds: refused alone, rather than failing the whole batch
+    if (!(occurred.getUTCFullYear() >= 1 && occurred.getUTCFullYear() <= 9999)) {
+      reject(index, rec.id, 'occurredAt', `Đồng hồ điện thoại lệch quá xa (thời điểm tính ra rơi vào năm ${occurred.getUTCFullYear()}); hãy chỉnh ngày giờ của điện thoại cho đúng rồi đồng bộ lại.`);
+      continue;
+    }
     const review = reviewReason(occurred, now, team.startsOn, clock.history);
     // a record kept for review is checked against the members' periods when the officer decides its day
     const leaver = review ? undefined : rec.memberIds.map((m) => ({ m, left: left.get(`${team.id}:${m}`) })).find((x) => x.left && todayInVietnam(occurred) >= x.left);
@@ -288,7 +294,9 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
   if (ready.length) {
     await db.transaction(async (tx) => {
       // the same record sent twice at once: the second waits here and finds the first's row
-      await repo.lockSessionIds(tx, ready.map((r) => r.row.id));
+      const merged = await repo.lockSessionIds(tx, ready.map((r) => r.row.id), ready.flatMap((r) => r.rec.memberIds));
+      // a person merged into another while this waited: the session is the kept record's, as the merge would have moved it
+      for (const r of ready) r.rec.memberIds = [...new Set(r.rec.memberIds.map((m) => merged.get(m) ?? m))];
       const already = await repo.existingSessionIds(tx, ready.map((r) => r.row.id));
       for (const r of ready) if (already.has(r.row.id)) results[r.index] = { id: r.row.id, status: 'duplicate' };
       const fresh = ready.filter((r) => !already.has(r.row.id));

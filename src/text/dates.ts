@@ -8,7 +8,9 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh
 
 /** The Vietnam date (YYYY-MM-DD) of `now`; by default of the current clock (text/clock.ts). */
 export function todayInVietnam(now: Date = clockNow()): string {
-  return dayFormat.format(now);
+  const day = dayFormat.format(now);
+  // a year before 1000 comes unpadded ("999-06-15"), which PostgreSQL would read as another year
+  return day.length === 10 ? day : day.replace(/^\d+/, (y) => y.padStart(4, '0'));
 }
 
 /** The Vietnam year of `now`; by default of the current clock. */
