@@ -290,11 +290,16 @@ export function rawServicesByCommune(db: Db, provinceCode: string, p: Period) {
 /**
  * Per commune of a province: its active teams (status active) and how many of them held at least
  * one session in the period, from the team rollups (unit id = −team id) or, `raw`, the sessions.
+ * The team rows are read as one range of unit ids per partition, −(the province's highest team
+ * id) … −(its lowest): a province's ids are one range (national/national.keys.ts), so that is its
+ * teams' rows, not a probe per team and partition; a row of another province's team inside the
+ * range matches none of this province's teams below.
  */
 export function activeTeamsByCommune(db: Db, provinceCode: string, p: Period, raw: boolean) {
+  const ids = sql`(select -max(t2.id) from teams t2 where t2.province_code = ${provinceCode}) and (select -min(t2.id) from teams t2 where t2.province_code = ${provinceCode})`;
   const worked = raw
     ? sql`exists (select 1 from support_sessions s where s.team_id = t.id and s.day between ${p.from} and ${p.to})`
-    : sql`-t.id in (select unit_id from (${spanRows('support_daily', 'support_monthly', sql`unit_id in (select -t2.id from teams t2 where t2.province_code = ${provinceCode}) and service_id = 0 and outcome = ${ROLLUP_ALL} and sessions > 0`, sql`unit_id`, p)}) x)`;
+    : sql`-t.id in (select unit_id from (${spanRows('support_daily', 'support_monthly', sql`unit_id between ${ids} and service_id = 0 and outcome = ${ROLLUP_ALL} and sessions > 0`, sql`unit_id`, p)}) x)`;
   return queryRows<{ unitId: number; teams: number; active: number }>(
     db,
     sql`select t.commune_id as "unitId", count(*)::int as teams, count(*) filter (where ${worked})::int as active
