@@ -24,9 +24,9 @@ import { nationalNetworkReport } from '../src/national/national.report.js';
 import { DataProtector } from '../src/privacy/protector.js';
 import { type PeriodQuery, supportReport, type SupportReport } from '../src/sessions/sessions.report.js';
 import { type SyncRecord, syncSessions } from '../src/sessions/sessions.sync.js';
-import { todayInVietnam } from '../src/text/dates.js';
 import { NATION_REPORT_TARGET_MS } from './national.registry.js';
-import { addSqlSessions, type DashboardFigure, type Lat, lat, measureDashboard, rebuildAndAnalyze } from './sessions.dashboard.js';
+import { addSqlSessions, type DashboardFigure, type Lat, measureDashboard, rebuildAndAnalyze, timed } from './sessions.dashboard.js';
+import { daysBeforeToday } from './sessions.js';
 import { benchSecrets } from './sessions.js';
 
 export interface NationalSessionsOptions {
@@ -41,31 +41,11 @@ const DASHBOARD_TARGET_MS = 50;
 const SYNC_TARGET = 5_000;
 /** sessions generated per addSqlSessions call (its scratch tables stay small) */
 const CHUNK = 1_000_000;
-const dayMs = 86_400_000;
 const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const fmtMb = (bytes: number) => `${fmtInt(bytes / 1048576)} MB`;
 const verdict = (ok: boolean) => (ok ? 'đạt (OK)' : 'chưa đạt (MISS)');
 const fmtSize = (n: number) => (n >= 1_000_000 && n % 100_000 === 0 ? `${n / 1_000_000} triệu` : fmtInt(n));
-
-/** The `days` Vietnamese days up to yesterday. */
-function daysBeforeToday(days: number): { from: string; to: string } {
-  const today = Date.parse(todayInVietnam() + 'T00:00:00Z');
-  return { from: new Date(today - days * dayMs).toISOString().slice(0, 10), to: new Date(today - dayMs).toISOString().slice(0, 10) };
-}
-
-/** `warmup` untimed runs, then `runs` timed ones; → the timings and the last result. */
-async function timed<T>(run: () => Promise<T>, warmup: number, runs: number): Promise<{ lat: Lat; result: T }> {
-  let result: T | undefined;
-  for (let i = 0; i < warmup; i++) result = await run();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    result = await run();
-    times.push(performance.now() - t);
-  }
-  return { lat: lat(times), result: result! };
-}
 
 /** The nation's dashboard (supportReport, target `nation`), from the rollups or by the plain GROUP BY. */
 function nationReport(db: Db, period: PeriodQuery, raw: boolean): Promise<SupportReport> {

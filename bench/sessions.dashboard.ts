@@ -27,17 +27,22 @@ export const lat = (times: number[]): Lat => {
   return { p50: percentile(t, 50), p95: percentile(t, 95), max: t[t.length - 1] };
 };
 
-async function timeReport(db: Db, target: ReportTarget, period: PeriodQuery, warmup: number, runs: number, raw: boolean): Promise<{ lat: Lat; report: SupportReport }> {
-  let report: SupportReport | undefined;
-  const opts = raw ? { source: 'raw' as const } : {};
-  for (let i = 0; i < warmup; i++) report = await supportReport(db, target, period, ALL, opts);
+/** `warmup` untimed runs, then `runs` timed ones (ms): the timings and the last result. */
+export async function timed<T>(run: () => Promise<T>, warmup: number, runs: number): Promise<{ lat: Lat; result: T }> {
+  let result: T | undefined;
+  for (let i = 0; i < warmup; i++) result = await run();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    report = await supportReport(db, target, period, ALL, opts);
+    result = await run();
     times.push(performance.now() - t);
   }
-  return { lat: lat(times), report: report! };
+  return { lat: lat(times), result: result! };
+}
+
+async function timeReport(db: Db, target: ReportTarget, period: PeriodQuery, warmup: number, runs: number, raw: boolean): Promise<{ lat: Lat; report: SupportReport }> {
+  const { lat: l, result } = await timed(() => supportReport(db, target, period, ALL, raw ? { source: 'raw' } : {}), warmup, runs);
+  return { lat: l, report: result };
 }
 
 /**

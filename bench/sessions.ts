@@ -78,7 +78,7 @@ export function benchSecrets(): Secrets {
 }
 
 /** The `days` Vietnamese days before today. */
-function daysBeforeToday(days: number): { from: string; to: string } {
+export function daysBeforeToday(days: number): { from: string; to: string } {
   const today = Date.parse(todayInVietnam() + 'T00:00:00Z');
   return { from: new Date(today - days * dayMs).toISOString().slice(0, 10), to: new Date(today - dayMs).toISOString().slice(0, 10) };
 }

@@ -26,14 +26,6 @@ export const PARTITIONED_TABLES = [
 /** How far ahead of today (Asia/Ho_Chi_Minh) the partitions are made, in months. */
 export const AHEAD_MONTHS = 12;
 
-/** The Vietnamese day `months` months after `day` (YYYY-MM-DD; the day of month clamped to the month's end). */
-function addMonths(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const first = new Date(Date.UTC(y, m - 1 + months, 1));
-  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, last))).toISOString().slice(0, 10);
-}
-
 /**
  * Makes the partitions missing up to `AHEAD_MONTHS` after `today` (Asia/Ho_Chi_Minh, YYYY-MM-DD) on
  * every partitioned table. A range whose rows already sit in a DEFAULT partition is left there
@@ -44,12 +36,13 @@ function addMonths(day: string, months: number): string {
  * Errors: those of the database (e.g. a table not partitioned: migration 0024 not applied).
  */
 export async function ensureSessionPartitions(db: Db, today: string = todayInVietnam()): Promise<Record<string, number>> {
-  const through = addMonths(today, AHEAD_MONTHS);
+  // PostgreSQL's date + months (the day clamped to the month's end)
+  const through = sql`(${today}::date + make_interval(months => ${AHEAD_MONTHS}))::date`;
   const made: Record<string, number> = {};
   for (const p of PARTITIONED_TABLES) {
     made[p.table] = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(8114, hashtext(${p.table}))`);
-      const [row] = await queryRows<{ n: number }>(tx, sql`select ngoso_ensure_partitions(${p.table}, ${p.column}, ${p.months}, ${through}::date) as n`);
+      const [row] = await queryRows<{ n: number }>(tx, sql`select ngoso_ensure_partitions(${p.table}, ${p.column}, ${p.months}, ${through}) as n`);
       return row.n;
     });
   }

@@ -53,9 +53,11 @@ const memberDaily = (memberIds?: number[]) => {
 };
 const expectedMemberDaily = memberDaily();
 
-const expectedMemberMonthly = sql`
+/** Expected support_member_monthly rows (from support_member_daily as stored), of every member or only of `memberIds`. */
+const memberMonthly = (memberIds?: number[]) => sql`
   select member_id, date_trunc('month', day)::date as month, team_id, service_id, outcome, sum(sessions)::bigint as sessions, sum(residents)::bigint as residents
-    from support_member_daily d group by 1, 2, 3, 4, 5`;
+    from support_member_daily d where ${memberIds ? sql`member_id = any(${sql.param(memberIds)}::int[])` : sql`true`} group by 1, 2, 3, 4, 5`;
+const expectedMemberMonthly = memberMonthly();
 
 /** Expected support_resident_days rows: recognised residents (64-bit keys, see residentKey64) per commune and province unit and day. */
 const expectedResidentDays = sql`
@@ -134,9 +136,7 @@ export async function rebuildMemberRollups(db: Db, memberIds: number[]): Promise
     db,
     sql`with ins as (insert into support_member_daily (member_id, day, team_id, service_id, outcome, sessions, residents) ${memberDaily(memberIds)} returning 1) select count(*)::int as n from ins`,
   );
-  await db.execute(sql`insert into support_member_monthly (member_id, month, team_id, service_id, outcome, sessions, residents)
-    select member_id, date_trunc('month', day)::date, team_id, service_id, outcome, sum(sessions)::bigint, sum(residents)::bigint
-      from support_member_daily where member_id = any(${ids}::int[]) group by 1, 2, 3, 4, 5`);
+  await db.execute(sql`insert into support_member_monthly (member_id, month, team_id, service_id, outcome, sessions, residents) ${memberMonthly(memberIds)}`);
   return daily.n;
 }
 
