@@ -1,20 +1,19 @@
 import { z } from 'zod';
 import { type Scope, teamInScope } from '../access/access.policy.js';
-import { chunks } from '../db/batch.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../db/client.js';
 import { nulPath } from '../text/nul.js';
 import { now as clockNow } from '../text/clock.js';
 import { freeText } from '../http/zod.js';
 import type { DataProtector } from '../privacy/protector.js';
-import { recordResidents } from '../residents/residents.identity.js';
-import { closableRequests, closeBySessions } from '../help/help.service.js';
+import { closableRequests } from '../help/help.service.js';
 import { normalizeNationalId } from '../residents/residents.service.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
 import { normalizePhone } from '../text/phone.js';
 import { cleanText } from '../text/vietnamese.js';
 import * as repo from './sessions.repo.js';
 import { type CountedSession, storeAndCountSessions } from './sessions.rollup.js';
+import { type ReadySession, storeSessions } from './sessions.store.js';
 import { clockOf, correctedTime, reviewReason, type ReviewReason } from './sessions.clock.js';
 import {
   ETHNIC_CODES,
@@ -88,7 +87,8 @@ export interface SyncClock {
 }
 
 /**
- * Stores a batch of support sessions from a phone, all valid ones in one transaction, and answers
+ * Stores a batch of support sessions from a phone, all valid ones in one transaction (shared with
+ * the records of requests arriving meanwhile: group commit, sessions.store.ts), and answers
  * per record in input order: `accepted` (with the Vietnamese day it counts in), `duplicate` (the id
  * is already stored: a resend), or `rejected` with the field and a Vietnamese reason. Rollups
  * (support_daily, support_resident_days) are updated in the same transaction, so an answered
@@ -145,15 +145,7 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
   const villageByCode = new Map(villages.map((v) => [v.code, v]));
   const serviceByCode = new Map(services.map((s) => [s.code, s]));
 
-  interface Ready {
-    index: number;
-    rec: SyncRecord;
-    row: repo.SessionInsert;
-    team: repo.TeamForSync;
-    serviceIds: { serviceId: number; outcome: string }[];
-    identity: { phone: string | null; nationalId: string | null; fullName: string | null } | null;
-    review: ReviewReason | null;
-  }
+  type Ready = ReadySession & { index: number };
   const ready: Ready[] = [];
   const refusedTeams = new Map<number, repo.TeamForSync>();
   for (const { index, rec } of parsed) {
@@ -264,6 +256,7 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
       serviceIds,
       identity,
       review,
+      numberKey: identity?.phone ? protector.hash(identity.phone) : identity?.nationalId ? protector.hash(identity.nationalId) : null,
       row: {
         id: rec.id,
         provinceCode: team.provinceCode,
@@ -281,7 +274,7 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
         residentBirthYear: res?.birthYear ?? null,
         residentEthnicity: res?.ethnicity ?? null,
         residentId: null,
-        residentKey: identity?.phone ? protector.hash(identity.phone) : identity?.nationalId ? protector.hash(identity.nationalId) : null,
+        residentKey: null,
         note: rec.note?.trim() ? cleanText(rec.note) : null,
         deviceOccurredAt: written.toISOString(),
         clockOffsetMs: offsetMs,
@@ -291,29 +284,9 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
     });
   }
 
-  if (ready.length) {
-    await db.transaction(async (tx) => {
-      // the same record sent twice at once: the second waits here and finds the first's row
-      const merged = await repo.lockSessionIds(tx, ready.map((r) => r.row.id), ready.flatMap((r) => r.rec.memberIds));
-      // a person merged into another while this waited: the session is the kept record's, as the merge would have moved it
-      for (const r of ready) r.rec.memberIds = [...new Set(r.rec.memberIds.map((m) => merged.get(m) ?? m))];
-      const already = await repo.existingSessionIds(tx, ready.map((r) => r.row.id));
-      for (const r of ready) if (already.has(r.row.id)) results[r.index] = { id: r.row.id, status: 'duplicate' };
-      const fresh = ready.filter((r) => !already.has(r.row.id));
-      await linkResidents(tx, protector, fresh, actor.userId);
-      const counted = fresh.filter((r) => !r.review);
-      const held = fresh.filter((r) => r.review);
-      const inserted = await countSessions(tx, counted.map((r) => ({ row: r.row, team: r.team, serviceIds: r.serviceIds, memberIds: r.rec.memberIds })));
-      // a counted session answering a help request closes it (help.service.ts); an already closed one stays as it was
-      await closeBySessions(tx, counted.filter((r) => r.rec.helpRequestId && inserted.has(r.row.id)).map((r) => ({ requestId: r.rec.helpRequestId!, sessionId: r.row.id, teamId: r.team.id, occurredAt: r.row.occurredAt, userId: actor.userId })));
-      const kept = await repo.insertReviews(tx, held.map((r) => ({ row: r.row, memberIds: [...new Set(r.rec.memberIds)], serviceIds: r.serviceIds, reason: r.review!, helpRequestId: r.rec.helpRequestId })));
-      for (const r of fresh) {
-        results[r.index] = !(r.review ? kept : inserted).has(r.row.id)
-          ? { id: r.row.id, status: 'duplicate' }
-          : { id: r.row.id, status: 'accepted', day: r.row.day, ...(r.review ? { review: true as const } : {}), ...(clockFlag ? { clockFlag: true as const } : {}) };
-      }
-    });
-  }
+  // stored by the database's group commit with the concurrent requests' records (sessions.store.ts)
+  const answers = await storeSessions(db, { ready, userId: actor.userId, protector, clockFlag });
+  ready.forEach((r, i) => (results[r.index] = answers[i]));
   for (const team of refusedTeams.values()) {
     const scope = actor.scope;
     await recordAudit(db, {
@@ -349,30 +322,4 @@ export function countSessions(db: Db, sessions: CountedSession[]): Promise<Set<s
  */
 export function residentKey64(hexHash: string): string {
   return BigInt.asIntN(64, BigInt('0x' + hexHash.slice(0, 16))).toString();
-}
-
-/**
- * Finds or records the residents named with consent and sets `residentId` (and the rollups'
- * `residentKey`, from the resident's id) on their sessions: one
- * resident per phone or citizen ID across the installation (unique keyed hashes, ON CONFLICT — see
- * residents/residents.identity.ts). Name-only residents are recorded each time.
- */
-async function linkResidents(db: Db, protector: DataProtector, ready: { row: repo.SessionInsert; identity: { phone: string | null; nationalId: string | null; fullName: string | null } | null }[], userId: number | null) {
-  const wanted = ready.filter((r) => r.identity);
-  if (wanted.length === 0) return;
-  for (const part of chunks(wanted, 1000)) {
-    const ids = await recordResidents(
-      db,
-      protector,
-      part.map((r) => ({ communeId: r.row.communeId, ...r.identity!, gender: (r.row.residentGender as 'male' | 'female' | null) ?? null, birthYear: r.row.residentBirthYear })),
-      userId,
-      'Ghi nhận buổi hướng dẫn, hỗ trợ của Tổ công nghệ số cộng đồng',
-    );
-    part.forEach((r, i) => {
-      r.row.residentId = ids[i];
-      // the rollups' resident key is the resident's, not the number's: one person seen once with phone
-      // and CCCD and once with the CCCD only (or the phone only) is one key, so one person in every count
-      if (ids[i] !== null && (r.identity!.phone || r.identity!.nationalId)) r.row.residentKey = protector.hash(`resident:${ids[i]}`);
-    });
-  }
 }
