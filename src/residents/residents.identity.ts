@@ -32,6 +32,8 @@ export interface ResidentIdentity {
   fullName: string | null;
   gender: 'male' | 'female' | null;
   birthYear: number | null;
+  /** the user who recorded this person, when not the call's `userId` (a group of syncs from several accounts) */
+  createdBy?: number | null;
 }
 
 type Found = { id: number; phoneHash: string | null; nationalIdHash: string | null };
@@ -60,7 +62,7 @@ export async function recordResidentsTold(db: Db, protector: DataProtector, peop
     nationalIdHash: withId && p.nationalId ? protector.hash(p.nationalId) : null,
     consentPurpose,
     consentAt: consentPurpose ? new Date() : null,
-    createdBy: userId,
+    createdBy: p.createdBy !== undefined ? p.createdBy : userId,
   });
   // name-only mentions cannot be matched: one row each
   const nameOnly = hashed.map((h, i) => ({ h, i })).filter(({ h }) => !h.ph && !h.nh);

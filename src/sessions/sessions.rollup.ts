@@ -122,9 +122,10 @@ async function lockResidents(db: Db, rows: Sighting[]): Promise<void> {
  * successive sightings in a unit — a sighting d between the resident's sightings p and n (p:
  * previous or NO_PREVIOUS_DAY) adds link d←p and replaces n←p by n←d; month links count only a
  * month's first sighting (p in an earlier month), computed as the links of each touched resident's
- * sightings after the insert minus before; and the calendar periods (year, quarter, month, keys as
- * periodKeys) a new day opens for the resident, with the periods' counts. The residents must be
- * locked first (lockResidents).
+ * sightings after the insert minus before (`links`: unit, day, prev_day, ±1; summed and added by
+ * linkDeltas); and the calendar periods (year, quarter, month, keys as periodKeys) a new day opens
+ * for the resident (`new_periods`, returning (unit, period); their counts are added by
+ * periodCounts). The residents must be locked first (lockResidents).
  */
 function residentSightings(rows: Sighting[]): SQL {
   const sorted = [...rows].sort((a, b) => a.unitId - b.unitId || (a.residentKey < b.residentKey ? -1 : a.residentKey > b.residentKey ? 1 : 0) || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
@@ -144,38 +145,58 @@ function residentSightings(rows: Sighting[]): SQL {
         select unit_id, day, coalesce(lag(day) over (partition by unit_id, resident_key order by day), ${none}) as prev_day, 1 as n from new
         union all
         select unit_id, day, coalesce(lag(day) over (partition by unit_id, resident_key order by day), ${none}), -1 from old),
-      day_links as (
-        insert into support_resident_links (unit_id, day, prev_day, residents)
-        select unit_id, day, prev_day, sum(n)::int from links group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
-        on conflict (unit_id, day, prev_day) do update set residents = support_resident_links.residents + excluded.residents
-        returning 1),
-      month_links as (
-        insert into support_resident_month_links (unit_id, month, prev_day, residents)
-        select unit_id, date_trunc('month', day)::date, prev_day, sum(n)::int from links
-         where date_trunc('month', prev_day) < date_trunc('month', day) group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
-        on conflict (unit_id, month, prev_day) do update set residents = support_resident_month_links.residents + excluded.residents
-        returning 1),
       new_periods as (
         insert into support_resident_periods (unit_id, period, resident_key)
         select distinct f.unit_id, p.period, f.resident_key
           from fresh f cross join lateral (values ('Y' || to_char(f.day, 'YYYY')), ('Q' || to_char(f.day, 'YYYY-Q')), ('M' || to_char(f.day, 'YYYY-MM'))) as p(period)
          order by 1, 2, 3
         on conflict do nothing
-        returning unit_id, period),
-      period_counts as (
-        insert into support_resident_counts (unit_id, period, residents)
-        select unit_id, period, count(*)::int from new_periods group by unit_id, period order by unit_id, period
-        on conflict (unit_id, period) do update set residents = support_resident_counts.residents + excluded.residents
-        returning 1)`;
+        returning unit_id, period)`;
+}
+
+/** The link deltas of a statement with residentSightings' CTEs, as JSON [unit, day, prev_day, ±n]: by day, and by month for a month's first sightings. */
+const LINK_DELTAS = {
+  day: sql`(select coalesce(json_agg(json_build_array(unit_id, day::text, prev_day::text, n)), '[]') from (select unit_id, day, prev_day, sum(n)::int as n from links group by 1, 2, 3 having sum(n) <> 0) x)`,
+  month: sql`(select coalesce(json_agg(json_build_array(unit_id, month::text, prev_day::text, n)), '[]') from (
+               select unit_id, date_trunc('month', day)::date as month, prev_day, sum(n)::int as n from links
+                where date_trunc('month', prev_day) < date_trunc('month', day) group by 1, 2, 3 having sum(n) <> 0) x)`,
+};
+type LinkDelta = [unitId: number, day: string, prevDay: string, n: number];
+
+/** `name as (…)`: link deltas added to support_resident_links (by day) or support_resident_month_links (by month), in key order. */
+function linkDeltas(name: string, table: 'support_resident_links' | 'support_resident_month_links', rows: LinkDelta[]): SQL {
+  const sorted = [...rows].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+  const time = sql.identifier(table === 'support_resident_links' ? 'day' : 'month');
+  const t = sql.identifier(table);
+  return sql`${sql.identifier(name)} as (
+      insert into ${t} (unit_id, ${time}, prev_day, residents)
+      select * from unnest(${sql.param(sorted.map((r) => r[0]))}::int[], ${sql.param(sorted.map((r) => r[1]))}::date[], ${sql.param(sorted.map((r) => r[2]))}::date[], ${sql.param(sorted.map((r) => r[3]))}::int[])
+      on conflict (unit_id, ${time}, prev_day) do update set residents = ${t}.residents + excluded.residents
+      returning 1)`;
+}
+
+/** `period_counts as (…)`: the residents a sync newly saw in each (unit, calendar period), added to support_resident_counts. */
+function periodCounts(rows: { unitId: number; period: string; residents: number }[]): SQL {
+  const sorted = [...rows].sort((a, b) => a.unitId - b.unitId || (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
+  return sql`period_counts as (
+      insert into support_resident_counts (unit_id, period, residents)
+      select * from unnest(${sql.param(sorted.map((r) => r.unitId))}::int[], ${sql.param(sorted.map((r) => r.period))}::text[], ${sql.param(sorted.map((r) => r.residents))}::int[])
+      on conflict (unit_id, period) do update set residents = support_resident_counts.residents + excluded.residents
+      returning 1)`;
 }
 
 /**
  * Stores sessions with their members and services and adds them to every rollup, in the caller's
- * transaction (`db` must be one), in one statement (data-modifying CTEs; on the embedded database
- * each statement is a round trip to its thread and most of a small sync's cost). The sessions must
- * not be stored yet, and their ids locked by the caller (sessions.sync.ts: lockSessionIds, then
- * existingSessionIds): one already stored is an error that rolls the transaction back, never a
- * session counted twice. Returns the ids stored (all of them).
+ * transaction (`db` must be one), in two statements (data-modifying CTEs; on the embedded database
+ * each statement is a round trip to its thread): first the sessions, their people and services,
+ * the member rollups and the residents' sighting days and periods; then, last before the caller
+ * commits, the rows every sync of the commune or province adds to (support_daily, support_monthly,
+ * the residents' links and period counts), in a statement of their own, so they stay locked only for its few milliseconds
+ * and the commit (in one statement, the foreign-key checks and triggers at its end would run with
+ * them held), so a caller writes what else it has before this. The sessions must not be stored yet, and
+ * their ids locked by the caller (sessions.store.ts: lockSessionIds, then existingSessionIds): one
+ * already stored is an error that rolls the transaction back, never a session counted twice.
+ * Returns the ids stored (all of them).
  */
 export async function storeAndCountSessions(db: Db, stored: CountedSession[]): Promise<Set<string>> {
   if (stored.length === 0) return new Set();
@@ -195,16 +216,33 @@ export async function storeAndCountSessions(db: Db, stored: CountedSession[]): P
       select x.* from unnest(${sql.param(services.map((p) => p.sessionId))}::uuid[], ${sql.param(services.map((p) => p.serviceId))}::int[], ${sql.param(services.map((p) => p.outcome))}::text[], ${sql.param(services.map((p) => p.day))}::date[]) as x(session_id, service_id, outcome, day)
         join s on s.id = x.session_id
       returning 1)`,
-    unitDeltas('daily', 'support_daily', sumDeltas(unitItems(stored, false))),
-    unitDeltas('monthly', 'support_monthly', sumDeltas(unitItems(stored, true))),
     memberDeltas('member_daily', 'support_member_daily', sumDeltas(memberItems(stored, false))),
     memberDeltas('member_monthly', 'support_member_monthly', sumDeltas(memberItems(stored, true))),
   ];
   if (sightings.length) ctes.push(residentSightings(sightings));
-  const rows = await queryRows<{ id: string }>(db, sql`with ${sql.join(ctes, sql`, `)} select id from s`);
-  if (rows.length !== stored.length) {
-    // the rollups above counted every session given: roll all of it back
-    throw new Error(`storeAndCountSessions: ${stored.length - rows.length} buổi hỗ trợ đã có trong cơ sở dữ liệu (cần khoá mã buổi và kiểm tra trước khi ghi).`);
+  const none = sql`'[]'::json`;
+  const [row] = await queryRows<{ ids: string[] | string; periods: [number, string, number][] | string; dayLinks: LinkDelta[] | string; monthLinks: LinkDelta[] | string }>(
+    db,
+    sql`with ${sql.join(ctes, sql`, `)}
+        select (select coalesce(json_agg(id), '[]') from s) as ids,
+               ${sightings.length ? sql`(select coalesce(json_agg(json_build_array(unit_id, period, n)), '[]') from (select unit_id, period, count(*)::int as n from new_periods group by 1, 2) p)` : none} as periods,
+               ${sightings.length ? LINK_DELTAS.day : none} as "dayLinks", ${sightings.length ? LINK_DELTAS.month : none} as "monthLinks"`,
+  );
+  const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+  const ids = json(row.ids);
+  if (ids.length !== stored.length) {
+    // the rollups counted every session given: roll all of it back
+    throw new Error(`storeAndCountSessions: ${stored.length - ids.length} buổi hỗ trợ đã có trong cơ sở dữ liệu (cần khoá mã buổi và kiểm tra trước khi ghi).`);
   }
-  return new Set(rows.map((r) => r.id));
+  // the shared rows, last: a commune's and province's cells of the day and month, the residents' links (one row per unit,
+  // day and previous day: every resident first seen today in the province adds to one) and period counts
+  const hot: SQL[] = [unitDeltas('daily', 'support_daily', sumDeltas(unitItems(stored, false))), unitDeltas('monthly', 'support_monthly', sumDeltas(unitItems(stored, true)))];
+  const dayLinks = json(row.dayLinks);
+  const monthLinks = json(row.monthLinks);
+  const counts = json(row.periods).map(([unitId, period, residents]) => ({ unitId, period, residents }));
+  if (dayLinks.length) hot.push(linkDeltas('day_links', 'support_resident_links', dayLinks));
+  if (monthLinks.length) hot.push(linkDeltas('month_links', 'support_resident_month_links', monthLinks));
+  if (counts.length) hot.push(periodCounts(counts));
+  await db.execute(sql`with ${sql.join(hot, sql`, `)} select 1`);
+  return new Set(ids);
 }

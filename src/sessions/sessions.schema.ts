@@ -121,7 +121,8 @@ export const supportSessionMembers = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.sessionId, t.memberId] }),
-    foreignKey({ name: 'support_session_members_session_fk', columns: [t.sessionId, t.day], foreignColumns: [supportSessions.id, supportSessions.day] }).onDelete('cascade'),
+    // the session's id in support_session_ids, checked at commit (migration 0025: not a key of the partitioned table)
+    foreignKey({ name: 'support_session_members_session_fk', columns: [t.sessionId], foreignColumns: [supportSessionIds.id] }).onDelete('cascade'),
     index('support_session_members_member_day_idx').on(t.memberId, t.day),
   ],
 );
@@ -137,7 +138,7 @@ export const supportSessionServices = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.sessionId, t.serviceId] }),
-    foreignKey({ name: 'support_session_services_session_fk', columns: [t.sessionId, t.day], foreignColumns: [supportSessions.id, supportSessions.day] }).onDelete('cascade'),
+    foreignKey({ name: 'support_session_services_session_fk', columns: [t.sessionId], foreignColumns: [supportSessionIds.id] }).onDelete('cascade'),
   ],
 );
 

@@ -88,4 +88,27 @@ describe('group commit of concurrent syncs', () => {
     expect(jobs).toBe(30);
     expect(groups).toBeLessThan(jobs);
   });
+
+  it("keeps a session's members and services tied to its id (migration 0025): deleted with it, refused without it at commit", async () => {
+    const [one] = await queryRows<{ id: string }>(database.db, sql`select s.id from support_sessions s where exists (select 1 from support_session_services v where v.session_id = s.id) order by s.id limit 1`);
+    const children = () =>
+      queryRows<{ members: number; services: number; ids: number }>(
+        database.db,
+        sql`select (select count(*)::int from support_session_members where session_id = ${one.id}) as members, (select count(*)::int from support_session_services where session_id = ${one.id}) as services,
+                   (select count(*)::int from support_session_ids where id = ${one.id}) as ids`,
+      );
+    expect((await children())[0]).toMatchObject({ members: expect.any(Number), ids: 1 });
+    expect((await children())[0].members).toBeGreaterThan(0);
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`delete from support_sessions where id = ${one.id}`);
+    });
+    expect((await children())[0]).toEqual({ members: 0, services: 0, ids: 0 });
+    // a member row for a session that does not exist: the deferred check refuses it when the transaction commits
+    const orphan = database.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into support_session_members (session_id, member_id, day) values ('00000000-0000-4000-8000-00000000ffff', ${member['Hà Thị Hiền']}, '2026-11-02')`);
+    });
+    await expect(orphan).rejects.toThrow();
+    const [{ n }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from support_session_members where session_id = '00000000-0000-4000-8000-00000000ffff'`);
+    expect(n).toBe(0);
+  });
 });

@@ -102,18 +102,24 @@ async function writeGroup(db: Db, jobs: WriteJob[]): Promise<WriteAnswer[][]> {
         }
       }),
     );
-    for (const [job, j] of jobs.entries()) await linkResidents(tx, j.protector, fresh.filter((f) => f.job === job).map((f) => f.r), j.userId);
+    // the residents named, found or recorded in one pass per protector (there is one per server)
+    for (const protector of new Set(jobs.map((j) => j.protector))) {
+      await linkResidents(tx, protector, fresh.filter((f) => jobs[f.job].protector === protector).map((f) => ({ r: f.r, userId: jobs[f.job].userId })));
+    }
     const counted = fresh.filter((f) => !f.r.review);
     const held = fresh.filter((f) => f.r.review);
-    const inserted = await storeAndCountSessions(tx, counted.map(({ r }) => ({ row: r.row, team: r.team, serviceIds: r.serviceIds, memberIds: r.rec.memberIds })));
-    // a counted session answering a help request closes it (help.service.ts); an already closed one stays as it was
+    // a counted session answering a help request closes it (help.service.ts; an already closed one stays as it was), and the
+    // records with a doubtful time are kept for review, before the sessions are counted: counting ends with the rows every
+    // sync of the province adds to, which stay locked from then until the commit (sessions.rollup.ts)
     await closeBySessions(
       tx,
       counted
-        .filter(({ r }) => r.rec.helpRequestId && inserted.has(r.row.id))
+        .filter(({ r }) => r.rec.helpRequestId)
         .map(({ job, r }) => ({ requestId: r.rec.helpRequestId!, sessionId: r.row.id, teamId: r.team.id, occurredAt: r.row.occurredAt, userId: jobs[job].userId })),
     );
     const kept = await repo.insertReviews(tx, held.map(({ r }) => ({ row: r.row, memberIds: [...new Set(r.rec.memberIds)], serviceIds: r.serviceIds, reason: r.review!, helpRequestId: r.rec.helpRequestId })));
+    // every session given is stored, or this throws and the whole group rolls back
+    const inserted = await storeAndCountSessions(tx, counted.map(({ r }) => ({ row: r.row, team: r.team, serviceIds: r.serviceIds, memberIds: r.rec.memberIds })));
     for (const { job, at, r } of fresh) {
       answers[job][at] = !(r.review ? kept : inserted).has(r.row.id)
         ? { id: r.row.id, status: 'duplicate' }
@@ -125,22 +131,22 @@ async function writeGroup(db: Db, jobs: WriteJob[]): Promise<WriteAnswer[][]> {
 
 /**
  * Finds or records the residents named with consent and sets `residentId` (and the rollups'
- * `residentKey`, from the resident's id) on their sessions: one
+ * `residentKey`, from the resident's id) on their sessions, each recorded by its request's user: one
  * resident per phone or citizen ID across the installation (unique keyed hashes, ON CONFLICT — see
  * residents/residents.identity.ts). Name-only residents are recorded each time.
  */
-async function linkResidents(db: Db, protector: DataProtector, ready: ReadySession[], userId: number | null) {
-  const wanted = ready.filter((r) => r.identity);
+async function linkResidents(db: Db, protector: DataProtector, ready: { r: ReadySession; userId: number | null }[]) {
+  const wanted = ready.filter(({ r }) => r.identity);
   if (wanted.length === 0) return;
   for (const part of chunks(wanted, 1000)) {
     const ids = await recordResidents(
       db,
       protector,
-      part.map((r) => ({ communeId: r.row.communeId, ...r.identity!, gender: (r.row.residentGender as 'male' | 'female' | null) ?? null, birthYear: r.row.residentBirthYear })),
-      userId,
+      part.map(({ r, userId }) => ({ communeId: r.row.communeId, ...r.identity!, gender: (r.row.residentGender as 'male' | 'female' | null) ?? null, birthYear: r.row.residentBirthYear, createdBy: userId })),
+      null,
       'Ghi nhận buổi hướng dẫn, hỗ trợ của Tổ công nghệ số cộng đồng',
     );
-    part.forEach((r, i) => {
+    part.forEach(({ r }, i) => {
       r.row.residentId = ids[i];
       // the rollups' resident key is the resident's, not the number's: one person seen once with phone
       // and CCCD and once with the CCCD only (or the phone only) is one key, so one person in every count

@@ -64,6 +64,7 @@ export const syncRecordSchema = z
   .strict();
 export type SyncRecord = z.infer<typeof syncRecordSchema>;
 
+
 /**
  * `accepted` carries the Vietnamese day the record counts in (its corrected time's), `review: true`
  * when it is kept for the commune officer's review instead (not counted until accepted there) and
@@ -106,27 +107,27 @@ export async function syncSessions(db: Db, protector: DataProtector, input: unkn
   const results: SyncResult[] = new Array(input.length);
   const parsed: { index: number; rec: SyncRecord }[] = [];
   const seen = new Set<string>();
-  input.forEach((raw, index) => {
+  for (const [index, raw] of input.entries()) {
     const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id) : null;
     const nul = nulPath(raw, 'record');
     if (nul) {
       results[index] = { id, status: 'rejected', field: nul.replace(/^record\.?/, '') || 'record', reason: 'Có ký tự rỗng (NUL) không hợp lệ trong dữ liệu; hãy sửa lại buổi hỗ trợ trên ứng dụng.' };
-      return;
+      continue;
     }
     const r = syncRecordSchema.safeParse(raw);
     if (!r.success) {
       const issue = r.error.issues[0];
       results[index] = { id, status: 'rejected', field: issue.path.join('.') || 'record', reason: `Dữ liệu không hợp lệ: ${issue.message}` };
-      return;
+      continue;
     }
     const key = r.data.id.toLowerCase();
     if (seen.has(key)) {
       results[index] = { id: r.data.id, status: 'duplicate' };
-      return;
+      continue;
     }
     seen.add(key);
     parsed.push({ index, rec: { ...r.data, id: key } });
-  });
+  }
 
   const reject = (index: number, id: string, field: string, reason: string) => (results[index] = { id, status: 'rejected', field, reason });
   const teamIds = [...new Set(parsed.map((p) => p.rec.teamId))];
