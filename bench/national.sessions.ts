@@ -26,8 +26,7 @@ import { type PeriodQuery, supportReport, type SupportReport } from '../src/sess
 import { type SyncRecord, syncSessions } from '../src/sessions/sessions.sync.js';
 import { NATION_REPORT_TARGET_MS } from './national.registry.js';
 import { addSqlSessions, type DashboardFigure, type Lat, measureDashboard, rebuildAndAnalyze, timed } from './sessions.dashboard.js';
-import { daysBeforeToday } from './sessions.js';
-import { benchSecrets } from './sessions.js';
+import { benchSecrets, daysBeforeToday } from './sessions.js';
 
 export interface NationalSessionsOptions {
   /** total sessions after each step, increasing */

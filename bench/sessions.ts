@@ -85,8 +85,7 @@ export function daysBeforeToday(days: number): { from: string; to: string } {
 
 /** The year of data: the 365 Vietnamese days before today. */
 export function yearBeforeToday(): { from: string; to: string } {
-  const today = Date.parse(todayInVietnam() + 'T00:00:00Z');
-  return { from: new Date(today - 365 * dayMs).toISOString().slice(0, 10), to: new Date(today - dayMs).toISOString().slice(0, 10) };
+  return daysBeforeToday(365);
 }
 
 // ---------- batches ----------

@@ -113,6 +113,11 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+/** A json value as the driver hands it back: parsed by node-postgres, a string from the embedded database's worker. */
+export function jsonValue<T>(v: T | string): T {
+  return typeof v === 'string' ? (JSON.parse(v) as T) : v;
+}
+
 /** The SQLSTATE of a database error, or of the one it wraps (drizzle's DrizzleQueryError keeps it as `cause`): '23505' a unique violation, '25006' read-only… */
 export function sqlState(err: unknown): string | undefined {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 4; e = e.cause as typeof e, depth++) {

@@ -34,7 +34,7 @@ export class GroupCommit<J, R> {
     });
   }
 
-  /** Jobs waiting for the next group (for tests and the operator's figures). */
+  /** Jobs waiting for the next group. */
   get waiting(): number {
     return this.pending.length;
   }

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../db/client.js';
+import { type Db, jsonValue, queryRows } from '../db/client.js';
 
 /** All SQL that writes support sessions and their daily rollups. */
 
@@ -92,13 +92,12 @@ export async function syncContext(db: Db, want: { teamIds: number[]; villageCode
     sql`select ${agg(teamsSql(want.teamIds))} as teams, ${agg(membershipsSql(want.teamIds))} as memberships, ${agg(villagesSql(want.villageCodes))} as villages,
                ${agg(existingSql(want.ids))} as existing, ${agg(servicesSql(want.serviceCodes))} as services`,
   );
-  const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
   return {
-    teams: json(row.teams),
-    memberships: json(row.memberships),
-    villages: json(row.villages),
-    existing: new Set(json(row.existing).map((r) => (r as unknown as { id: string }).id)),
-    services: json(row.services),
+    teams: jsonValue(row.teams),
+    memberships: jsonValue(row.memberships),
+    villages: jsonValue(row.villages),
+    existing: new Set(jsonValue(row.existing).map((r) => (r as unknown as { id: string }).id)),
+    services: jsonValue(row.services),
   };
 }
 
@@ -122,7 +121,7 @@ export async function lockSessionIds(db: Db, ids: string[], memberIds: number[] 
                   from (select id, merged_into_id from members where id = any(${sql.param([...new Set(memberIds)])}::int[]) order by id for key share) m) as merged,
                (select count(pg_advisory_xact_lock(hashtextextended(k, 1))) from (select k from unnest(${sql.param([...ids].sort())}::text[]) as k order by k) x) as ids`,
   );
-  return new Map(typeof row.merged === 'string' ? (JSON.parse(row.merged) as [number, number][]) : row.merged);
+  return new Map(jsonValue(row.merged));
 }
 
 /** Session ids already stored (counted, or kept for review), of those given. */

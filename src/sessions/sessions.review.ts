@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../access/access.policy.js';
 import { teamInScopeSql } from '../access/scope.sql.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { type Db, queryRows } from '../db/client.js';
+import { type Db, jsonValue, queryRows } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { now as clockNow } from '../text/clock.js';
 import { formatDateVi, todayInVietnam } from '../text/dates.js';
@@ -67,7 +67,7 @@ export async function listReviews(db: Db, scope: Scope, status: ReviewItem['stat
     ),
   ]);
   const reviews = rows.map(({ record, ...r }) => {
-    const rec = (typeof record === 'string' ? JSON.parse(record) : record) as Stored;
+    const rec = jsonValue<Stored>(record);
     const iso = (ms: number) => new Date(ms).toISOString();
     return {
       ...r,
@@ -108,7 +108,7 @@ export async function decideReview(db: Db, id: string, decision: ReviewDecision,
       throw new AppError('NOT_FOUND', `Không có buổi hỗ trợ chờ xem xét mã ${id} trong phạm vi của bạn.`).refusing({ entity: 'support_session_review', id, provinceCode: other?.provinceCode ?? null, communeId: other?.communeId ?? null });
     }
     if (found.status !== 'pending') throw new AppError('VERSION_CONFLICT', `Buổi hỗ trợ này đã được xử lý (${STATUS_LABELS[found.status]}); hãy tải lại danh sách.`);
-    const stored = (typeof found.record === 'string' ? JSON.parse(found.record) : found.record) as Stored;
+    const stored = jsonValue<Stored>(found.record);
     let status: ReviewItem['status'] = 'deleted';
     let countedAt: Date | null = null;
     if (decision.action !== 'delete') {

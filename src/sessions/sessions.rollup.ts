@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../db/client.js';
+import { type Db, jsonValue, queryRows } from '../db/client.js';
 import * as repo from './sessions.repo.js';
 import { residentKey64 } from './sessions.sync.js';
 import { ROLLUP_ALL, ROLLUP_CENTRE, ROLLUP_IDENTIFIED, rollupKind, type SessionKind } from './sessions.vocabulary.js';
@@ -189,11 +189,11 @@ function periodCounts(rows: { unitId: number; period: string; residents: number 
  * Stores sessions with their members and services and adds them to every rollup, in the caller's
  * transaction (`db` must be one), in two statements (data-modifying CTEs; on the embedded database
  * each statement is a round trip to its thread): first the sessions, their people and services,
- * the member rollups and the residents' sighting days and periods; then, last before the caller
- * commits, the rows every sync of the commune or province adds to (support_daily, support_monthly,
- * the residents' links and period counts), in a statement of their own, so they stay locked only for its few milliseconds
- * and the commit (in one statement, the foreign-key checks and triggers at its end would run with
- * them held), so a caller writes what else it has before this. The sessions must not be stored yet, and
+ * the member rollups and the residents' sighting days and periods; then the rows every sync of the
+ * commune or province adds to (support_daily, support_monthly, the residents' links and period
+ * counts), in a short statement of their own, so they stay locked only for it and the commit (in
+ * one statement they would be held while the foreign-key checks and triggers at its end run). A
+ * caller writes whatever else it has before calling this. The sessions must not be stored yet, and
  * their ids locked by the caller (sessions.store.ts: lockSessionIds, then existingSessionIds): one
  * already stored is an error that rolls the transaction back, never a session counted twice.
  * Returns the ids stored (all of them).
@@ -228,8 +228,7 @@ export async function storeAndCountSessions(db: Db, stored: CountedSession[]): P
                ${sightings.length ? sql`(select coalesce(json_agg(json_build_array(unit_id, period, n)), '[]') from (select unit_id, period, count(*)::int as n from new_periods group by 1, 2) p)` : none} as periods,
                ${sightings.length ? LINK_DELTAS.day : none} as "dayLinks", ${sightings.length ? LINK_DELTAS.month : none} as "monthLinks"`,
   );
-  const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
-  const ids = json(row.ids);
+  const ids = jsonValue(row.ids);
   if (ids.length !== stored.length) {
     // the rollups counted every session given: roll all of it back
     throw new Error(`storeAndCountSessions: ${stored.length - ids.length} buổi hỗ trợ đã có trong cơ sở dữ liệu (cần khoá mã buổi và kiểm tra trước khi ghi).`);
@@ -237,9 +236,9 @@ export async function storeAndCountSessions(db: Db, stored: CountedSession[]): P
   // the shared rows, last: a commune's and province's cells of the day and month, the residents' links (one row per unit,
   // day and previous day: every resident first seen today in the province adds to one) and period counts
   const hot: SQL[] = [unitDeltas('daily', 'support_daily', sumDeltas(unitItems(stored, false))), unitDeltas('monthly', 'support_monthly', sumDeltas(unitItems(stored, true)))];
-  const dayLinks = json(row.dayLinks);
-  const monthLinks = json(row.monthLinks);
-  const counts = json(row.periods).map(([unitId, period, residents]) => ({ unitId, period, residents }));
+  const dayLinks = jsonValue(row.dayLinks);
+  const monthLinks = jsonValue(row.monthLinks);
+  const counts = jsonValue(row.periods).map(([unitId, period, residents]) => ({ unitId, period, residents }));
   if (dayLinks.length) hot.push(linkDeltas('day_links', 'support_resident_links', dayLinks));
   if (monthLinks.length) hot.push(linkDeltas('month_links', 'support_resident_month_links', monthLinks));
   if (counts.length) hot.push(periodCounts(counts));

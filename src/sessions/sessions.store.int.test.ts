@@ -97,8 +97,10 @@ describe('group commit of concurrent syncs', () => {
         sql`select (select count(*)::int from support_session_members where session_id = ${one.id}) as members, (select count(*)::int from support_session_services where session_id = ${one.id}) as services,
                    (select count(*)::int from support_session_ids where id = ${one.id}) as ids`,
       );
-    expect((await children())[0]).toMatchObject({ members: expect.any(Number), ids: 1 });
-    expect((await children())[0].members).toBeGreaterThan(0);
+    const [before] = await children();
+    expect(before.ids).toBe(1);
+    expect(before.members).toBeGreaterThanOrEqual(1);
+    expect(before.services).toBeGreaterThanOrEqual(1);
     await database.db.transaction(async (tx) => {
       await tx.execute(sql`delete from support_sessions where id = ${one.id}`);
     });

@@ -45,16 +45,18 @@ const GROUP_RECORDS = 8_000;
 /**
  * A request of this many records or more is its own group, written at once in a transaction of its
  * own beside the groups: it amortises a transaction by itself, and several such (phones back online
- * after days) then use the server's cores in parallel. Measured (npm run bench -- --phones, 200
- * phones sending 1–5): with group commit p95 1.56 s on PGlite (3.96 s without) and 734 ms on
- * PostgreSQL (1.61 s); 4 senders of 125-record batches: 4,600/s in parallel, 3,200/s if grouped.
+ * after days) then use the server's cores in parallel. Measured on 2026-12-08 (npm run bench --
+ * --phones, 200 phones sending 1–5): group commit took p95 from 3.96 s to 1.56 s on PGlite and from
+ * 1.61 s to 734 ms on PostgreSQL; 4 senders of 125-record batches were no faster grouped than in
+ * parallel (within the run-to-run noise, ±15 %).
  */
 const ALONE_RECORDS = 50;
 
 const writers = new WeakMap<Db, GroupCommit<WriteJob, WriteAnswer[]>>();
 
 /**
- * Stores one request's checked records through its database's group commit; resolves, per record
+ * Stores one request's records, checked by syncSessions against the sender's scope and the registry
+ * (the only caller; nothing here checks them again), through its database's group commit; resolves, per record
  * in order, with accepted or duplicate once the group holding it has committed. Rejects with the
  * request's own error if its records cannot be stored (nothing of them is).
  */
@@ -73,9 +75,9 @@ export function groupCommitStats(db: Db): { groups: number; jobs: number } {
 /**
  * Writes the records of several requests in one transaction: locks their ids (lockSessionIds), so
  * the same record sent twice at once is decided once; an id already stored, or already claimed by
- * an earlier record of the group, is a duplicate; residents are found or recorded per request (its
- * user), sessions stored and counted in every rollup, help requests closed, records with a doubtful
- * time kept for review.
+ * an earlier record of the group, is a duplicate; residents are found or recorded (each by its
+ * request's user), help requests closed, records with a doubtful time kept for review, and the
+ * sessions stored and counted in every rollup, last (sessions.rollup.ts).
  */
 async function writeGroup(db: Db, jobs: WriteJob[]): Promise<WriteAnswer[][]> {
   return db.transaction(async (tx) => {

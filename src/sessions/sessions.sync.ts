@@ -64,7 +64,6 @@ export const syncRecordSchema = z
   .strict();
 export type SyncRecord = z.infer<typeof syncRecordSchema>;
 
-
 /**
  * `accepted` carries the Vietnamese day the record counts in (its corrected time's), `review: true`
  * when it is kept for the commune officer's review instead (not counted until accepted there) and
